@@ -1,0 +1,166 @@
+/**
+ * kafkit's error hierarchy. Every error kafkit throws or rejects with is a {@link KafkaError}
+ * (or a subclass), so `instanceof KafkaError` and the literal `code` are all a caller needs.
+ *
+ * @module
+ */
+
+/** Options accepted by every kafkit error constructor. */
+export interface KafkaErrorOptions {
+  /** The underlying error, if any. */
+  cause?: unknown
+  /** Whether retrying the same operation may succeed. @default false */
+  retriable?: boolean
+  /** Whether the client that raised it can no longer be used. @default false */
+  fatal?: boolean
+  /** Whether the current transaction must be aborted (transactional producers). @default false */
+  abortable?: boolean
+  /** librdkafka's numeric error code (`rd_kafka_resp_err_t`), when the error came from librdkafka. */
+  rdkafkaCode?: number
+  /** librdkafka's symbolic error name without the `RD_KAFKA_RESP_ERR_` prefix, e.g. `MSG_SIZE_TOO_LARGE`. */
+  rdkafkaName?: string
+  /** The topic concerned, when there is one. */
+  topic?: string
+  /** The partition concerned, when there is one. */
+  partition?: number
+  /** The offset concerned, when there is one. */
+  offset?: string
+}
+
+/**
+ * Base class of every kafkit error.
+ *
+ * `code` is a stable string literal (e.g. `'ERR_KAFKA_MSG_SIZE_TOO_LARGE'`, `'ERR_CONFIG'`) suitable for `switch`.
+ * The flags say what a caller can do about it: retry (`retriable`), abort the transaction (`abortable`) or
+ * discard the client (`fatal`).
+ */
+export class KafkaError extends Error {
+  override name = 'KafkaError'
+  /** Stable, machine-readable error code. */
+  readonly code: string
+  /** Whether retrying the same operation may succeed. */
+  readonly retriable: boolean
+  /** Whether the client that raised it can no longer be used and must be recreated. */
+  readonly fatal: boolean
+  /** Whether the current transaction must be aborted before the producer can go on. */
+  readonly abortable: boolean
+  /** librdkafka's numeric error code, when the error came from librdkafka. */
+  readonly rdkafkaCode: number | undefined
+  /** librdkafka's symbolic error name (without prefix), when the error came from librdkafka. */
+  readonly rdkafkaName: string | undefined
+  /** The topic concerned, when there is one. */
+  readonly topic: string | undefined
+  /** The partition concerned, when there is one. */
+  readonly partition: number | undefined
+  /** The offset concerned (a decimal string, offsets being 64-bit), when there is one. */
+  readonly offset: string | undefined
+
+  /**
+   * @param code - stable error code
+   * @param message - what went wrong and what to do about it
+   * @param options - cause, flags and librdkafka details
+   */
+  constructor(code: string, message: string, options: KafkaErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.retriable = options.retriable ?? false
+    this.fatal = options.fatal ?? false
+    this.abortable = options.abortable ?? false
+    this.rdkafkaCode = options.rdkafkaCode
+    this.rdkafkaName = options.rdkafkaName
+    this.topic = options.topic
+    this.partition = options.partition
+    this.offset = options.offset
+  }
+}
+
+/** An option was missing, unknown or of the wrong type. Thrown by constructors, before any connection. */
+export class ConfigError extends KafkaError {
+  override name = 'ConfigError'
+  /** Dotted path of the offending option, e.g. `sasl.mechanism` or `rdkafka['linger.ms']`. */
+  readonly path: string
+
+  /**
+   * @param path - dotted path of the offending option
+   * @param message - what was expected
+   */
+  constructor(path: string, message: string, options: KafkaErrorOptions = {}) {
+    super('ERR_CONFIG', `Invalid option \`${path}\`: ${message}`, options)
+    this.path = path
+  }
+}
+
+/** A method was called in a lifecycle state that does not allow it (e.g. `send()` before `connect()`). */
+export class StateError extends KafkaError {
+  override name = 'StateError'
+  /**
+   * @param message - which call was refused, in which state, and what to call first
+   */
+  constructor(message: string, options: KafkaErrorOptions = {}) {
+    super('ERR_STATE', message, options)
+  }
+}
+
+/** The client could not reach or lost the brokers. */
+export class ConnectionError extends KafkaError {
+  override name = 'ConnectionError'
+  /** @param message - what failed, @param code - defaults to `ERR_CONNECTION` */
+  constructor(message: string, options: KafkaErrorOptions = {}, code = 'ERR_CONNECTION') {
+    super(code, message, { retriable: true, ...options })
+  }
+}
+
+/** An operation did not complete in the allowed time. */
+export class TimeoutError extends KafkaError {
+  override name = 'TimeoutError'
+  /** @param message - what timed out and after how long */
+  constructor(message: string, options: KafkaErrorOptions = {}, code = 'ERR_TIMEOUT') {
+    super(code, message, { retriable: true, ...options })
+  }
+}
+
+/** A key or value could not be serialized or deserialized. Names topic, partition and offset where known. */
+export class SerializationError extends KafkaError {
+  override name = 'SerializationError'
+  /** Which part of the record failed. */
+  readonly field: 'key' | 'value' | 'headers' | undefined
+
+  /** @param message - what failed to (de)serialize and why */
+  constructor(message: string, options: KafkaErrorOptions & { field?: 'key' | 'value' | 'headers' } = {}) {
+    super('ERR_SERIALIZATION', message, options)
+    this.field = options.field
+  }
+}
+
+/** The broker refused the operation for lack of permission (ACLs, SASL). */
+export class AuthorizationError extends KafkaError {
+  override name = 'AuthorizationError'
+  /** @param code - the specific code, @param message - what was denied */
+  constructor(code: string, message: string, options: KafkaErrorOptions = {}) {
+    super(code, message, options)
+  }
+}
+
+/**
+ * Several items of one batch call failed. `errors` holds one entry per failed item, in input order,
+ * each naming its item; items not listed succeeded.
+ */
+export class KafkaAggregateError extends AggregateError {
+  override name = 'KafkaAggregateError'
+  /** Always `'ERR_AGGREGATE'`. */
+  readonly code = 'ERR_AGGREGATE'
+  /** One entry per failed item: its index in the input and its error. */
+  readonly failures: ReadonlyArray<{ readonly index: number; readonly error: KafkaError }>
+
+  /**
+   * @param failures - failed items with their input index
+   * @param message - summary of what failed
+   */
+  constructor(failures: ReadonlyArray<{ index: number; error: KafkaError }>, message: string) {
+    super(
+      failures.map((f) => f.error),
+      message,
+    )
+    this.failures = failures
+  }
+}

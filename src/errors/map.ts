@@ -1,0 +1,99 @@
+import { RDKAFKA_ERROR_CODES, type RdkafkaErrorCode } from './codes.generated.js'
+import {
+  AuthorizationError,
+  ConnectionError,
+  KafkaError,
+  type KafkaErrorOptions,
+  TimeoutError,
+} from './kafka-error.js'
+
+const byCode = new Map<number, RdkafkaErrorCode>(RDKAFKA_ERROR_CODES.map((entry) => [entry.code, entry]))
+
+// Broker errors the Kafka protocol marks retriable (see Kafka's Errors.java: RetriableException subclasses),
+// plus librdkafka's local transient conditions. Used when the error object itself carries no flag.
+const RETRIABLE = new Set([
+  '_TRANSPORT', '_ALL_BROKERS_DOWN', '_TIMED_OUT', '_MSG_TIMED_OUT', '_QUEUE_FULL', '_WAIT_COORD', '_RESOLVE',
+  '_NODE_UPDATE', '_ISR_INSUFF', '_IN_PROGRESS', '_PREV_IN_PROGRESS', '_TIMED_OUT_QUEUE', '_OUTDATED',
+  'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'REQUEST_TIMED_OUT', 'NETWORK_EXCEPTION',
+  'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR', 'NOT_ENOUGH_REPLICAS',
+  'NOT_ENOUGH_REPLICAS_AFTER_APPEND', 'UNKNOWN_TOPIC_OR_PART', 'KAFKA_STORAGE_ERROR', 'FETCH_SESSION_ID_NOT_FOUND',
+  'INVALID_FETCH_SESSION_EPOCH', 'OFFSET_NOT_AVAILABLE', 'PREFERRED_LEADER_NOT_AVAILABLE', 'UNSTABLE_OFFSET_COMMIT',
+  'THROTTLING_QUOTA_EXCEEDED', 'CONCURRENT_TRANSACTIONS', 'UNKNOWN_LEADER_EPOCH', 'FENCED_LEADER_EPOCH',
+  'REBALANCE_IN_PROGRESS', 'ELECTION_NOT_NEEDED', 'ELIGIBLE_LEADERS_NOT_AVAILABLE',
+])
+
+const FATAL = new Set(['_FATAL', '_FENCED', 'PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'FENCED_INSTANCE_ID',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'UNSUPPORTED_FOR_MESSAGE_FORMAT'])
+
+const CONNECTION = new Set(['_TRANSPORT', '_ALL_BROKERS_DOWN', '_RESOLVE', '_SSL', '_AUTHENTICATION',
+  'SASL_AUTHENTICATION_FAILED', 'NETWORK_EXCEPTION'])
+
+const TIMEOUT = new Set(['_TIMED_OUT', '_MSG_TIMED_OUT', 'REQUEST_TIMED_OUT', '_TIMED_OUT_QUEUE'])
+
+/** The shape of an error as node-rdkafka (and kafkit's addon) report it. All fields optional: we never assume. */
+export interface NativeErrorLike {
+  readonly code?: unknown
+  readonly message?: unknown
+  readonly isFatal?: unknown
+  readonly isRetriable?: unknown
+  readonly isTxnRequiresAbort?: unknown
+}
+
+/** Looks a librdkafka error code up in the generated table. */
+export function describeRdkafkaCode(code: number): RdkafkaErrorCode | undefined {
+  return byCode.get(code)
+}
+
+/**
+ * The kafkit error code for a librdkafka error name: `ERR_KAFKA_` + the name without its leading underscore,
+ * e.g. `_QUEUE_FULL` → `ERR_KAFKA_QUEUE_FULL`, `MSG_SIZE_TOO_LARGE` → `ERR_KAFKA_MSG_SIZE_TOO_LARGE`.
+ */
+export function kafkitCodeFor(rdkafkaName: string): string {
+  return `ERR_KAFKA_${rdkafkaName.replace(/^_/, '')}`
+}
+
+/**
+ * Maps any error from librdkafka (a node-rdkafka `LibrdKafkaError`, a numeric code, or an addon error) to the
+ * matching {@link KafkaError} subclass. The numeric code decides; message text is never parsed.
+ *
+ * @param error - the native error, or a bare librdkafka error code
+ * @param context - what kafkit was doing (prefixed to the message) and the topic/partition/offset concerned
+ */
+export function fromRdkafkaError(
+  error: NativeErrorLike | number | null | undefined,
+  context: { operation?: string } & Pick<KafkaErrorOptions, 'topic' | 'partition' | 'offset'> = {},
+): KafkaError {
+  if (error instanceof KafkaError) return error
+  const numeric = typeof error === 'number' ? error : typeof error?.code === 'number' ? error.code : undefined
+  const entry = numeric === undefined ? undefined : byCode.get(numeric)
+  const name = entry?.name ?? (numeric === undefined ? 'UNKNOWN' : `CODE_${numeric}`)
+  const nativeMessage =
+    typeof error === 'object' && error !== null && typeof error.message === 'string' && error.message !== ''
+      ? error.message
+      : (entry?.description ?? 'unknown librdkafka error')
+  const where = [
+    context.topic === undefined ? undefined : `topic ${context.topic}`,
+    context.partition === undefined ? undefined : `partition ${context.partition}`,
+    context.offset === undefined ? undefined : `offset ${context.offset}`,
+  ]
+    .filter(Boolean)
+    .join(', ')
+  const message = `${context.operation ? `${context.operation} failed` : 'Kafka error'}${where ? ` (${where})` : ''}: ${nativeMessage} [${name}]`
+  const flags = typeof error === 'object' && error !== null ? error : {}
+  const options: KafkaErrorOptions = {
+    cause: error,
+    rdkafkaName: name,
+    retriable: flags.isRetriable === true || RETRIABLE.has(name),
+    fatal: flags.isFatal === true || FATAL.has(name),
+    abortable: flags.isTxnRequiresAbort === true,
+    ...(numeric === undefined ? {} : { rdkafkaCode: numeric }),
+    ...(context.topic === undefined ? {} : { topic: context.topic }),
+    ...(context.partition === undefined ? {} : { partition: context.partition }),
+    ...(context.offset === undefined ? {} : { offset: context.offset }),
+  }
+  const code = kafkitCodeFor(name)
+  if (name.endsWith('AUTHORIZATION_FAILED')) return new AuthorizationError(code, message, options)
+  if (TIMEOUT.has(name)) return new TimeoutError(message, options, code)
+  if (CONNECTION.has(name)) return new ConnectionError(message, options, code)
+  return new KafkaError(code, message, options)
+}

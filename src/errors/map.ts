@@ -8,6 +8,9 @@ import {
 } from './kafka-error.js'
 
 const byCode = new Map<number, RdkafkaErrorCode>(RDKAFKA_ERROR_CODES.map((entry) => [entry.code, entry]))
+// node-rdkafka reports delivery failures as an Error carrying only rd_kafka_err2str()'s text; an exact lookup of
+// that text in librdkafka's own table gives the code back without parsing anything.
+const byDescription = new Map<string, RdkafkaErrorCode>(RDKAFKA_ERROR_CODES.map((entry) => [entry.description, entry]))
 
 // Broker errors the Kafka protocol marks retriable (see Kafka's Errors.java: RetriableException subclasses),
 // plus librdkafka's local transient conditions. Used when the error object itself carries no flag.
@@ -64,7 +67,10 @@ export function fromRdkafkaError(
   context: { operation?: string } & Pick<KafkaErrorOptions, 'topic' | 'partition' | 'offset'> = {},
 ): KafkaError {
   if (error instanceof KafkaError) return error
-  const numeric = typeof error === 'number' ? error : typeof error?.code === 'number' ? error.code : undefined
+  let numeric = typeof error === 'number' ? error : typeof error?.code === 'number' ? error.code : undefined
+  if (numeric === undefined && typeof error === 'object' && error !== null && typeof error.message === 'string') {
+    numeric = byDescription.get(error.message)?.code
+  }
   const entry = numeric === undefined ? undefined : byCode.get(numeric)
   const name = entry?.name ?? (numeric === undefined ? 'UNKNOWN' : `CODE_${numeric}`)
   const nativeMessage =

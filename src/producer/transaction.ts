@@ -1,0 +1,130 @@
+import { KafkaError, StateError } from '../errors/kafka-error.js'
+import { fromRdkafkaError } from '../errors/map.js'
+import { NATIVE_CONSUMER } from '../internal/symbols.js'
+import type { NativeConsumer } from '../native/binding.js'
+import type { NativeProducerAdapter } from '../native/producer.js'
+import type { TopicSerdeMap } from '../serde/types.js'
+import type { ResolvedProducerOptions } from './options.js'
+import type { AnyRecord, DeliveryReport, RawData, RecordFor } from './types.js'
+
+/** Offsets to commit inside a transaction: the next offset to read per partition. */
+export interface TransactionOffsets {
+  /** The kafkit Consumer whose group the offsets belong to (its group metadata fences zombies, KIP-447). */
+  readonly consumer: object
+  /** Per partition, the offset of the next record to read (last processed + 1). */
+  readonly offsets: ReadonlyArray<{ readonly topic: string; readonly partition: number; readonly offset: string | number }>
+}
+
+/** The handle `producer.transaction(fn)` passes to `fn`. */
+export interface Transaction<K = RawData, V = RawData, T extends TopicSerdeMap = {}> {
+  /** Sends a record as part of the transaction. */
+  send<Topic extends string>(record: RecordFor<K, V, T, Topic>): Promise<DeliveryReport>
+  /** Commits consumer offsets as part of the transaction (consume-transform-produce). */
+  sendOffsets(offsets: TransactionOffsets): Promise<void>
+}
+
+/** Runs transactions for a producer and applies librdkafka's documented error handling. */
+export class TransactionRunner {
+  #open = false
+
+  constructor(
+    private readonly native: NativeProducerAdapter,
+    private readonly options: ResolvedProducerOptions,
+    private readonly producer: { flush(timeoutMs: number): Promise<void>; fail(error: KafkaError): void },
+  ) {}
+
+  /** Whether a transaction is running. */
+  get open(): boolean {
+    return this.#open
+  }
+
+  /** `initTransactions`: fences older instances with the same transactional id. */
+  async init(): Promise<void> {
+    try {
+      await this.native.initTransactions(this.options.transactionTimeoutMs)
+    } catch (error) {
+      throw fromRdkafkaError(error as never, { operation: 'Producer.connect() initTransactions' })
+    }
+  }
+
+  /** Begins, runs `fn`, then commits; aborts and rethrows on failure. */
+  async run<R>(fn: (tx: Transaction<any, any, any>) => Promise<R>, send: (record: unknown) => Promise<DeliveryReport>): Promise<R> {
+    if (this.#open) throw new StateError('Producer.transaction() called while another transaction is running; await it first')
+    try {
+      await this.native.beginTransaction()
+    } catch (error) {
+      throw this.#classify(error, 'beginTransaction')
+    }
+    this.#open = true
+    const sends: Array<Promise<DeliveryReport>> = []
+    let closed = false
+    const tx: Transaction<any, any, any> = {
+      send: (record) => {
+        if (closed) return Promise.reject(new StateError('tx.send() called after the transaction ended'))
+        const sent = send(record as AnyRecord<unknown, unknown, {}>)
+        sends.push(sent)
+        return sent
+      },
+      sendOffsets: async ({ consumer, offsets }) => {
+        if (closed) throw new StateError('tx.sendOffsets() called after the transaction ended')
+        const native = (consumer as { [NATIVE_CONSUMER]?: () => NativeConsumer })[NATIVE_CONSUMER]?.()
+        if (!native) throw new StateError('tx.sendOffsets() needs a connected kafkit Consumer')
+        try {
+          await this.native.sendOffsetsToTransaction(
+            offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: Number(o.offset) })),
+            native,
+            this.options.transactionTimeoutMs,
+          )
+        } catch (error) {
+          throw this.#classify(error, 'sendOffsetsToTransaction')
+        }
+      },
+    }
+    try {
+      const result = await fn(tx)
+      closed = true
+      // Surface a failed send as the transaction's failure rather than as a bare commit error.
+      const outcomes = await Promise.allSettled(sends)
+      const failed = outcomes.find((outcome) => outcome.status === 'rejected')
+      if (failed) throw (failed as PromiseRejectedResult).reason
+      await this.#commit()
+      return result
+    } catch (error) {
+      closed = true
+      const failure = error instanceof KafkaError && (error.fatal || error.code === 'ERR_TXN_COMMIT_FAILED') ? error : undefined
+      if (!failure?.fatal) await this.#abort()
+      throw error
+    } finally {
+      this.#open = false
+    }
+  }
+
+  async #commit(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.native.commitTransaction(this.options.transactionTimeoutMs)
+        return
+      } catch (error) {
+        const mapped = this.#classify(error, 'commitTransaction')
+        // librdkafka: a retriable commit error may be retried; an abortable one needs abort; fatal ends the producer.
+        if (mapped.retriable && !mapped.abortable && !mapped.fatal && attempt < 3) continue
+        throw mapped
+      }
+    }
+  }
+
+  async #abort(): Promise<void> {
+    try {
+      await this.native.abortTransaction(this.options.transactionTimeoutMs)
+    } catch (error) {
+      const mapped = this.#classify(error, 'abortTransaction')
+      if (!mapped.fatal) throw mapped
+    }
+  }
+
+  #classify(error: unknown, operation: string): KafkaError {
+    const mapped = fromRdkafkaError(error as never, { operation: `transaction ${operation}` })
+    if (mapped.fatal) this.producer.fail(mapped)
+    return mapped
+  }
+}

@@ -1,0 +1,223 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { KafkaAggregateError, KafkaError, Producer, SerializationError, StateError, serdes, type Serde } from '../../src/index.js'
+import { brokers, createTopic, readAll, uniqueName } from './helpers/kafka.js'
+
+interface Order {
+  id: string
+  amount: number
+}
+
+const open: Array<Producer<any, any, any>> = []
+function track<P extends Producer<any, any, any>>(producer: P): P {
+  open.push(producer)
+  return producer
+}
+afterAll(async () => {
+  await Promise.all(open.map((producer) => producer.disconnect()))
+})
+
+describe('Producer against a real broker', () => {
+  it('delivers N records over several partitions: distinct offsets, exact read-back, order per partition', async () => {
+    const topic = uniqueName('producer-roundtrip')
+    await createTopic(topic, { partitions: 4 })
+    const producer = track(new Producer({ brokers: brokers(), key: serdes.string(), value: serdes.json<Order>() }))
+    await producer.connect()
+    expect(producer.state).toBe('connected')
+
+    const count = 5000
+    const baseTimestamp = Date.UTC(2026, 0, 1)
+    const sends = Array.from({ length: count }, (_, i) =>
+      producer.send({
+        topic,
+        key: `customer-${i % 37}`,
+        value: { id: `order-${i}`, amount: i },
+        headers: { source: 'test', seq: String(i) },
+        timestamp: baseTimestamp + i,
+      }),
+    )
+    const reports = await Promise.all(sends)
+    expect(new Set(reports.map((r) => `${r.partition}:${r.offset}`)).size).toBe(count)
+    expect(new Set(reports.map((r) => r.partition)).size).toBe(4)
+    expect(reports.every((r) => r.topic === topic && /^\d+$/.test(r.offset))).toBe(true)
+
+    const records = await readAll(topic, count)
+    expect(records).toHaveLength(count)
+    const seen = new Map<number, number>()
+    for (const record of records) {
+      const value = JSON.parse(record.value!.toString()) as Order
+      const i = value.amount
+      expect(value.id).toBe(`order-${i}`)
+      expect(record.key!.toString()).toBe(`customer-${i % 37}`)
+      expect(record.headers.seq?.toString()).toBe(String(i))
+      expect(record.headers.source?.toString()).toBe('test')
+      expect(record.timestamp).toBe(baseTimestamp + i)
+      // Same partition as its delivery report said, and in send order within the partition.
+      expect(record.partition).toBe(reports[i]!.partition)
+      expect(String(record.offset)).toBe(reports[i]!.offset)
+      expect(i).toBeGreaterThan(seen.get(record.partition) ?? -1)
+      seen.set(record.partition, i)
+    }
+  })
+
+  it('keeps send order with an async serializer whose calls finish out of order', async () => {
+    const topic = uniqueName('producer-async-serde')
+    await createTopic(topic, { partitions: 1 })
+    const slowThenFast: Serde<number> = {
+      serialize: async (n) => {
+        await new Promise((resolve) => setTimeout(resolve, n % 3 === 0 ? 15 : n % 3 === 1 ? 1 : 5))
+        return Buffer.from(String(n))
+      },
+      deserialize: (data) => Number(data.toString()),
+    }
+    const producer = track(new Producer({ brokers: brokers(), value: slowThenFast }))
+    await producer.connect()
+    const reports = await Promise.all(Array.from({ length: 300 }, (_, n) => producer.send({ topic, value: n })))
+    const offsets = reports.map((r) => Number(r.offset))
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b))
+    const records = await readAll(topic, 300)
+    expect(records.map((r) => Number(r.value!.toString()))).toEqual(Array.from({ length: 300 }, (_, n) => n))
+  })
+
+  it('waits for room instead of failing with QUEUE_FULL: 200k un-awaited sends through a 1,000-record queue', async () => {
+    const topic = uniqueName('producer-backpressure')
+    await createTopic(topic, { partitions: 3 })
+    const producer = track(new Producer({ brokers: brokers(), maxQueuedMessages: 1000, lingerMs: 2 }))
+    await producer.connect()
+    const count = 200_000
+    const payload = Buffer.alloc(100, 'x')
+    let peakRss = process.memoryUsage.rss()
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage.rss())
+    }, 50)
+    const failures: unknown[] = []
+    let delivered = 0
+    const sends: Array<Promise<void>> = []
+    for (let i = 0; i < count; i++) {
+      sends.push(producer.send({ topic, value: payload }).then(() => void delivered++, (error) => void failures.push(error)))
+    }
+    await Promise.all(sends)
+    await producer.flush()
+    clearInterval(sampler)
+    expect(failures).toEqual([])
+    expect(delivered).toBe(count)
+    console.info(`backpressure: ${count} sends through a 1000-record queue, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`)
+  })
+
+  it('sendBatch resolves reports in input order and names failed items', async () => {
+    const topic = uniqueName('producer-batch')
+    await createTopic(topic, { partitions: 2 })
+    const producer = track(new Producer({ brokers: brokers(), value: serdes.json<{ n: number }>() }))
+    await producer.connect()
+    const reports = await producer.sendBatch(Array.from({ length: 100 }, (_, n) => ({ topic, value: { n }, partition: n % 2 })))
+    expect(reports.map((r) => r.partition)).toEqual(Array.from({ length: 100 }, (_, n) => n % 2))
+
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    const failure = await producer
+      .sendBatch([
+        { topic, value: { n: 1 } },
+        { topic, value: cyclic as never },
+        { topic, value: { n: 3 } },
+      ])
+      .catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(KafkaAggregateError)
+    const aggregate = failure as KafkaAggregateError
+    expect(aggregate.failures.map((f) => f.index)).toEqual([1])
+    expect(aggregate.failures[0]!.error).toBeInstanceOf(SerializationError)
+    expect(aggregate.failures[0]!.error.topic).toBe(topic)
+  })
+
+  it('rejects only the bad send: oversized record, throwing serializer, non-UTF-8 header, unknown topic', async () => {
+    const topic = uniqueName('producer-bad-input')
+    await createTopic(topic, { partitions: 1 })
+    const producer = track(
+      new Producer({
+        brokers: brokers(),
+        rdkafka: { 'message.max.bytes': 10_000, 'allow.auto.create.topics': false, 'topic.metadata.propagation.max.ms': 1000 },
+      }),
+    )
+    await producer.connect()
+
+    const oversized = await producer.send({ topic, value: Buffer.alloc(20_000) }).catch((error: unknown) => error)
+    expect(oversized).toBeInstanceOf(KafkaError)
+    expect((oversized as KafkaError).code).toBe('ERR_KAFKA_MSG_SIZE_TOO_LARGE')
+    expect((oversized as KafkaError).topic).toBe(topic)
+
+    const badHeader = await producer.send({ topic, value: 'v', headers: { bin: Buffer.from([0xff, 0xfe]) } }).catch((e: unknown) => e)
+    expect(badHeader).toBeInstanceOf(SerializationError)
+    expect((badHeader as SerializationError).field).toBe('headers')
+
+    const wrongType = await producer.send({ topic, value: 42 as never }).catch((e: unknown) => e)
+    expect(wrongType).toBeInstanceOf(SerializationError)
+    expect((wrongType as Error).message).toContain(topic)
+
+    const missing = uniqueName('producer-no-such-topic')
+    const unknown = await producer.send({ topic: missing, value: 'v' }).catch((e: unknown) => e)
+    expect(unknown).toBeInstanceOf(KafkaError)
+    expect((unknown as KafkaError).code).toMatch(/^ERR_KAFKA_(UNKNOWN_TOPIC|UNKNOWN_TOPIC_OR_PART)$/)
+    expect((unknown as KafkaError).topic).toBe(missing)
+
+    // The producer keeps working after every failure above.
+    const ok = await producer.send({ topic, value: 'still fine' })
+    expect(ok.topic).toBe(topic)
+    const records = await readAll(topic, 1)
+    expect(records.map((r) => r.value!.toString())).toEqual(['still fine'])
+  })
+
+  it('commits transactions for read_committed readers and never shows aborted ones', async () => {
+    const topic = uniqueName('producer-tx')
+    await createTopic(topic, { partitions: 2 })
+    const producer = track(new Producer({ brokers: brokers(), transactionalId: uniqueName('tx'), value: serdes.string() }))
+    await producer.connect()
+
+    await expect(producer.send({ topic, value: 'outside' })).rejects.toBeInstanceOf(StateError)
+
+    const result = await producer.transaction(async (tx) => {
+      await tx.send({ topic, value: 'committed-1' })
+      await tx.send({ topic, value: 'committed-2' })
+      return 'done'
+    })
+    expect(result).toBe('done')
+
+    const boom = new Error('business rule failed')
+    await expect(
+      producer.transaction(async (tx) => {
+        await tx.send({ topic, value: 'aborted-1' })
+        throw boom
+      }),
+    ).rejects.toBe(boom)
+
+    await producer.transaction(async (tx) => {
+      await tx.send({ topic, value: 'committed-3' })
+    })
+
+    const committed = await readAll(topic, 3, { isolationLevel: 'read_committed', settleMs: 2000 })
+    expect(committed.map((r) => r.value!.toString()).sort()).toEqual(['committed-1', 'committed-2', 'committed-3'])
+    const uncommitted = await readAll(topic, 4, { isolationLevel: 'read_uncommitted', settleMs: 1000 })
+    expect(uncommitted.map((r) => r.value!.toString())).toContain('aborted-1')
+  })
+
+  it('refuses calls in the wrong lifecycle state with a StateError saying what to call', async () => {
+    const producer = new Producer({ brokers: brokers() })
+    const early = await producer.send({ topic: 't', value: 'v' }).catch((e: unknown) => e)
+    expect(early).toBeInstanceOf(StateError)
+    expect((early as Error).message).toContain('connect()')
+    await producer.connect()
+    await producer.disconnect()
+    expect(producer.state).toBe('closed')
+    await expect(producer.send({ topic: 't', value: 'v' })).rejects.toBeInstanceOf(StateError)
+    await expect(producer.connect()).rejects.toBeInstanceOf(StateError)
+  })
+
+  it('disconnect() delivers everything whose send() is pending before closing', async () => {
+    const topic = uniqueName('producer-disconnect')
+    await createTopic(topic, { partitions: 1 })
+    const producer = new Producer({ brokers: brokers(), lingerMs: 50 })
+    await producer.connect()
+    const sends = Array.from({ length: 1000 }, (_, i) => producer.send({ topic, value: String(i) }))
+    await producer.disconnect()
+    const outcomes = await Promise.allSettled(sends)
+    expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true)
+    expect(await readAll(topic, 1000)).toHaveLength(1000)
+  })
+})

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest'
+import { buildClientConfig } from '../../../src/config/index.js'
+import { ConfigError, Producer } from '../../../src/index.js'
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return error as ConfigError
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('client options', () => {
+  it('rejects brokers: 42 naming the option', () => {
+    const error = configError(() => new Producer({ brokers: 42 as never }))
+    expect(error.path).toBe('brokers')
+    expect(error.code).toBe('ERR_CONFIG')
+    expect(error.message).toContain('`brokers`')
+    expect(error.message).toContain('the number 42')
+  })
+
+  it('rejects a malformed broker entry by index', () => {
+    expect(configError(() => buildClientConfig({ brokers: ['localhost:9092', 'nope'] }, 'producer', [])).path).toBe('brokers[1]')
+  })
+
+  it('rejects an unknown rdkafka key, a key of another role, a reserved key and an ill-typed value', () => {
+    expect(configError(() => new Producer({ brokers: 'localhost:9092', rdkafka: { 'linger.mss': 5 } as never })).path).toBe("rdkafka['linger.mss']")
+    expect(configError(() => new Producer({ brokers: 'localhost:9092', rdkafka: { 'group.id': 'g' } as never })).message).toContain('consumer property')
+    expect(configError(() => new Producer({ brokers: 'localhost:9092', rdkafka: { dr_cb: true } as never })).message).toContain('delivery reports')
+    expect(configError(() => new Producer({ brokers: 'localhost:9092', rdkafka: { 'compression.codec': 'brotli' } as never })).message).toContain("'zstd'")
+    expect(configError(() => new Producer({ brokers: 'localhost:9092', rdkafka: { 'enable.idempotence': 'yes' } as never })).path).toBe("rdkafka['enable.idempotence']")
+  })
+
+  it('rejects unknown top-level options with a suggestion', () => {
+    const error = configError(() => new Producer({ brokers: 'localhost:9092', lingerMS: 5 } as never))
+    expect(error.path).toBe('lingerMS')
+    expect(error.message).toContain('did you mean `lingerMs`')
+  })
+
+  it('rejects producer options of the wrong type or inconsistent ones', () => {
+    expect(configError(() => new Producer({ brokers: 'localhost:9092', acks: 2 as never })).path).toBe('acks')
+    expect(configError(() => new Producer({ brokers: 'localhost:9092', acks: 1 })).message).toContain('idempotent: false')
+    expect(configError(() => new Producer({ brokers: 'localhost:9092', maxBlockMs: -1 })).path).toBe('maxBlockMs')
+    expect(configError(() => new Producer({ brokers: 'localhost:9092', value: {} as never })).path).toBe('value')
+  })
+
+  it('translates ssl and sasl into librdkafka properties, rdkafka applied last', () => {
+    const config = buildClientConfig(
+      {
+        brokers: ['a:1', 'b:2'],
+        clientId: 'svc',
+        ssl: { ca: 'PEM', rejectUnauthorized: false },
+        sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' },
+        rdkafka: { 'client.id': 'override' },
+      },
+      'producer',
+      [],
+    )
+    expect(config).toMatchObject({
+      'bootstrap.servers': 'a:1,b:2',
+      'client.id': 'override',
+      'security.protocol': 'sasl_ssl',
+      'sasl.mechanisms': 'SCRAM-SHA-512',
+      'sasl.username': 'u',
+      'ssl.ca.pem': 'PEM',
+      'enable.ssl.certificate.verification': false,
+    })
+    expect(configError(() => buildClientConfig({ brokers: 'a:1', sasl: { mechanism: 'gssapi' } }, 'producer', [])).path).toBe('sasl.mechanism')
+  })
+
+  it('does not mutate the caller\'s options', () => {
+    const options = Object.freeze({ brokers: 'localhost:9092', rdkafka: Object.freeze({ 'linger.ms': 1 }) })
+    expect(() => new Producer(options)).not.toThrow()
+  })
+})

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import {
+  AuthorizationError,
+  ConnectionError,
+  fromRdkafkaError,
+  KafkaError,
+  RDKAFKA_ERROR_CODES,
+  TimeoutError,
+} from '../../../src/errors/index.js'
+
+describe('fromRdkafkaError', () => {
+  it('maps a numeric librdkafka code to a literal kafkit code with its flags', () => {
+    const error = fromRdkafkaError(10, { operation: 'send', topic: 'orders', partition: 3 })
+    expect(error).toBeInstanceOf(KafkaError)
+    expect(error.code).toBe('ERR_KAFKA_MSG_SIZE_TOO_LARGE')
+    expect(error.rdkafkaCode).toBe(10)
+    expect(error.retriable).toBe(false)
+    expect(error.topic).toBe('orders')
+    expect(error.partition).toBe(3)
+    expect(error.message).toContain('send failed (topic orders, partition 3)')
+  })
+
+  it('maps a node-rdkafka delivery error that carries only err2str text back to its code by exact lookup', () => {
+    const error = fromRdkafkaError(new Error('Broker: Message size too large'))
+    expect(error.code).toBe('ERR_KAFKA_MSG_SIZE_TOO_LARGE')
+    expect(error.rdkafkaCode).toBe(10)
+    const unknown = fromRdkafkaError(new Error('something librdkafka never says'))
+    expect(unknown.code).toBe('ERR_KAFKA_UNKNOWN')
+  })
+
+  it('chooses the subclass from the code and honours native flags', () => {
+    expect(fromRdkafkaError(-185)).toBeInstanceOf(TimeoutError)
+    expect(fromRdkafkaError(-195)).toBeInstanceOf(ConnectionError)
+    expect(fromRdkafkaError(-195).retriable).toBe(true)
+    const denied = fromRdkafkaError(29)
+    expect(denied).toBeInstanceOf(AuthorizationError)
+    expect(denied.code).toBe('ERR_KAFKA_TOPIC_AUTHORIZATION_FAILED')
+    expect(fromRdkafkaError(90).fatal).toBe(true)
+    const abortable = fromRdkafkaError({ code: 48, message: 'x', isTxnRequiresAbort: true })
+    expect(abortable.abortable).toBe(true)
+    expect(abortable.cause).toMatchObject({ code: 48 })
+  })
+
+  it('passes KafkaErrors through unchanged', () => {
+    const original = new KafkaError('ERR_X', 'x')
+    expect(fromRdkafkaError(original as never)).toBe(original)
+  })
+
+  it('has a table generated from librdkafka with unique names and codes', () => {
+    expect(RDKAFKA_ERROR_CODES.length).toBeGreaterThan(150)
+    expect(new Set(RDKAFKA_ERROR_CODES.map((e) => e.code)).size).toBe(RDKAFKA_ERROR_CODES.length)
+    expect(new Set(RDKAFKA_ERROR_CODES.map((e) => e.name.replace(/^_/, ''))).size).toBe(RDKAFKA_ERROR_CODES.length)
+    expect(RDKAFKA_ERROR_CODES.find((e) => e.name === '_QUEUE_FULL')?.code).toBe(-184)
+  })
+})

@@ -2,7 +2,6 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-// @ts-expect-error plain-JS cluster script without type declarations
 import { down, stopNode, up } from '../../scripts/cluster-lib.mjs'
 import { Producer, serdes } from '../../src/index.js'
 import { createTopic, getMetadata, readAll, uniqueName } from './helpers/kafka.js'
@@ -12,7 +11,7 @@ let bootstrap: string
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kafkit-failover-'))
-  const state = (await up({ nodes: 3, registry: false, dir })) as { bootstrap: string }
+  const state = await up({ nodes: 3, registry: false, dir })
   bootstrap = state.bootstrap
 }, 240_000)
 

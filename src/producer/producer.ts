@@ -70,8 +70,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       throw new ConfigError('rdkafka', error instanceof Error ? error.message : String(error), { cause: error })
     }
     this.#transactions = new TransactionRunner(this.#native, this.#options, {
-      flush: (timeoutMs) => this.flush({ timeoutMs }),
       fail: (error) => this.#failFatally(error),
+      fatalError: () => this.#fatal,
     })
   }
 

@@ -30,7 +30,7 @@ export class TransactionRunner {
   constructor(
     private readonly native: NativeProducerAdapter,
     private readonly options: ResolvedProducerOptions,
-    private readonly producer: { flush(timeoutMs: number): Promise<void>; fail(error: KafkaError): void },
+    private readonly producer: { fail(error: KafkaError): void; fatalError(): KafkaError | undefined },
   ) {}
 
   /** Whether a transaction is running. */
@@ -91,9 +91,9 @@ export class TransactionRunner {
       return result
     } catch (error) {
       closed = true
-      const failure = error instanceof KafkaError && (error.fatal || error.code === 'ERR_TXN_COMMIT_FAILED') ? error : undefined
-      if (!failure?.fatal) await this.#abort()
-      throw error
+      if (!(error instanceof KafkaError && error.fatal)) await this.#abort()
+      // A fenced or otherwise fatally failed producer purges its queue: report the fatal cause, not the purge.
+      throw this.producer.fatalError() ?? error
     } finally {
       this.#open = false
     }

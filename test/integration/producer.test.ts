@@ -1,3 +1,4 @@
+import diagnostics from 'node:diagnostics_channel'
 import { afterAll, describe, expect, it } from 'vitest'
 import { KafkaAggregateError, KafkaError, Producer, SerializationError, StateError, serdes, type Serde } from '../../src/index.js'
 import { brokers, createTopic, readAll, uniqueName } from './helpers/kafka.js'
@@ -195,6 +196,50 @@ describe('Producer against a real broker', () => {
     expect(committed.map((r) => r.value!.toString()).sort()).toEqual(['committed-1', 'committed-2', 'committed-3'])
     const uncommitted = await readAll(topic, 4, { isolationLevel: 'read_uncommitted', settleMs: 1000 })
     expect(uncommitted.map((r) => r.value!.toString())).toContain('aborted-1')
+  })
+
+  it('fences an older instance with the same transactionalId: its next transaction fails fatally', async () => {
+    const topic = uniqueName('producer-fenced')
+    await createTopic(topic, { partitions: 1 })
+    const transactionalId = uniqueName('fenced')
+    const first = track(new Producer({ brokers: brokers(), transactionalId, value: serdes.string() }))
+    await first.connect()
+    await first.transaction(async (tx) => void (await tx.send({ topic, value: 'from-first' })))
+    const second = track(new Producer({ brokers: brokers(), transactionalId, value: serdes.string() }))
+    await second.connect()
+
+    const fenced = await first
+      .transaction(async (tx) => void (await tx.send({ topic, value: 'zombie' })))
+      .catch((error: unknown) => error)
+    expect(fenced).toBeInstanceOf(KafkaError)
+    expect((fenced as KafkaError).fatal, `${(fenced as KafkaError).code}: ${(fenced as KafkaError).message}`).toBe(true)
+    const after = await first.transaction(async () => undefined).catch((error: unknown) => error)
+    expect(after).toBeInstanceOf(StateError)
+    expect((after as StateError).message).toContain('create a new Producer')
+
+    await second.transaction(async (tx) => void (await tx.send({ topic, value: 'from-second' })))
+    const committed = await readAll(topic, 2, { settleMs: 1500 })
+    expect(committed.map((r) => r.value!.toString())).toEqual(['from-first', 'from-second'])
+  })
+
+  it('publishes deliveries on kafkit:producer:delivery and typed statistics', async () => {
+    const topic = uniqueName('producer-observe')
+    await createTopic(topic, { partitions: 1 })
+    const delivered: unknown[] = []
+    const onDelivery = (message: unknown): void => void delivered.push(message)
+    diagnostics.subscribe('kafkit:producer:delivery', onDelivery)
+    const producer = track(new Producer({ brokers: brokers(), statsIntervalMs: 100 }))
+    const stats = new Promise<{ type: string; msg_cnt: number }>((resolve) => producer.once('stats', resolve))
+    try {
+      await producer.connect()
+      await producer.send({ topic, value: 'observed' })
+      expect(delivered).toContainEqual(expect.objectContaining({ topic, partition: 0, offset: '0' }))
+      const first = await stats
+      expect(first.type).toBe('producer')
+      expect(typeof first.msg_cnt).toBe('number')
+    } finally {
+      diagnostics.unsubscribe('kafkit:producer:delivery', onDelivery)
+    }
   })
 
   it('refuses calls in the wrong lifecycle state with a StateError saying what to call', async () => {

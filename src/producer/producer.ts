@@ -51,6 +51,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   #drainScheduled = false
   #expiryTimer: NodeJS.Timeout | undefined
   #idleWaiters: Array<() => void> = []
+  /** Woken when the last in-flight record is reported. */
+  #settledWaiters: Array<() => void> = []
   #fatal: KafkaError | undefined
 
   /**
@@ -157,6 +159,19 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       await this.#native.flush(Math.max(0, deadline - Date.now()))
     } catch (error) {
       throw fromRdkafkaError(error as never, { operation: `Producer.flush() (${this.#inFlight.size} records unacknowledged)` })
+    }
+    // librdkafka's flush returns once its reports are served; node-rdkafka hands them to JS a moment later.
+    while (this.#inFlight.size > 0) {
+      const left = deadline - Date.now()
+      if (left <= 0) throw new TimeoutError(`Producer.flush() timed out after ${timeoutMs} ms with ${this.#inFlight.size} records unacknowledged`)
+      this.#native.poll()
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 50))
+        this.#settledWaiters.push(() => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
     }
   }
 
@@ -329,6 +344,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       }
       deferred.resolve(delivered)
       if (channels.producerDelivery.hasSubscribers) channels.producerDelivery.publish(delivered)
+    }
+    if (this.#inFlight.size === 0 && this.#settledWaiters.length > 0) {
+      const waiters = this.#settledWaiters
+      this.#settledWaiters = []
+      for (const wake of waiters) wake()
     }
     if (this.#waiting.length > 0 && !this.#drainScheduled) {
       this.#drainScheduled = true

@@ -254,6 +254,19 @@ describe('Producer against a real broker', () => {
     await expect(producer.connect()).rejects.toBeInstanceOf(StateError)
   })
 
+  it('flush() resolves only after every earlier send() promise has settled', async () => {
+    const topic = uniqueName('producer-flush')
+    await createTopic(topic, { partitions: 1 })
+    const producer = track(new Producer({ brokers: brokers(), lingerMs: 20 }))
+    await producer.connect()
+    let settled = 0
+    for (let i = 0; i < 2000; i++) void producer.send({ topic, value: String(i) }).finally(() => void settled++)
+    await producer.flush()
+    // Settle callbacks run as microtasks after each promise resolves; one macrotask turn covers them all.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(settled).toBe(2000)
+  })
+
   it('disconnect() delivers everything whose send() is pending before closing', async () => {
     const topic = uniqueName('producer-disconnect')
     await createTopic(topic, { partitions: 1 })

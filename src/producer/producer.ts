@@ -268,7 +268,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     }
     if (this.#waiting.length === 0 && !(key instanceof Promise) && !(value instanceof Promise)) {
       // Fast path: nothing ahead of this record, so it can go straight to librdkafka.
-      const code = this.#produce(deferred, topic, partition, value, key, timestamp, headers)
+      const code = this.#produce(deferred, topic, partition, value, key, timestamp, headers, true)
       if (code !== QUEUE_FULL) return deferred.promise
     }
     const waiting: WaitingRecord = {
@@ -298,11 +298,12 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   /** Hands one record to librdkafka; returns QUEUE_FULL (record not taken) or 0/another code (record settled or in flight). */
   #produce(
     deferred: Deferred, topic: string, partition: number, value: Buffer | null, key: Buffer | null,
-    timestamp: number | undefined, headers: Array<Record<string, string>> | undefined,
+    timestamp: number | undefined, headers: Array<Record<string, string>> | undefined, pollWhenFull: boolean,
   ): number {
     let code = this.#native.produce(topic, partition, value, key, timestamp, deferred, headers)
-    if (code === QUEUE_FULL) {
-      // Serving delivery reports frees queue slots for messages the broker already acknowledged.
+    if (code === QUEUE_FULL && pollWhenFull) {
+      // Serving delivery reports frees queue slots for messages the broker already acknowledged. Only worth it
+      // on the first full queue: the drain runs right after reports were served.
       this.#native.poll()
       code = this.#native.produce(topic, partition, value, key, timestamp, deferred, headers)
     }
@@ -317,7 +318,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     while ((head = this.#waiting.peek()) !== undefined) {
       if (head.state === 'pending') return
       if (head.state === 'ready') {
-        const code = this.#produce(head.deferred, head.topic, head.partition, head.value, head.key, head.timestamp, head.headers)
+        const code = this.#produce(head.deferred, head.topic, head.partition, head.value, head.key, head.timestamp, head.headers, false)
         if (code === QUEUE_FULL) return
         head.state = 'settled'
       }

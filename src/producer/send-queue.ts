@@ -4,11 +4,11 @@
  * in `send()` order, which is what keeps per-partition order with async serializers and under backpressure.
  * @module
  */
-import type { Deferred } from './deferred.js'
+import type { PendingDelivery } from './pending-delivery.js'
 
 /** A record waiting to be produced. */
 export interface WaitingRecord {
-  readonly deferred: Deferred
+  readonly deferred: PendingDelivery
   readonly topic: string
   readonly partition: number
   key: Buffer | null

@@ -254,6 +254,23 @@ describe('Producer against a real broker', () => {
     await expect(producer.connect()).rejects.toBeInstanceOf(StateError)
   })
 
+  it('reports failures of un-awaited sends from flush() instead of losing them or crashing', async () => {
+    const topic = uniqueName('producer-unobserved')
+    await createTopic(topic, { partitions: 1 })
+    const producer = track(new Producer({ brokers: brokers(), rdkafka: { 'message.max.bytes': 10_000 } }))
+    await producer.connect()
+    void producer.send({ topic, value: 'fine' })
+    void producer.send({ topic, value: Buffer.alloc(20_000) })
+    const observed = producer.send({ topic, value: Buffer.alloc(30_000) })
+    await expect(observed).rejects.toMatchObject({ code: 'ERR_KAFKA_MSG_SIZE_TOO_LARGE' })
+    const failure = await producer.flush().catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(KafkaAggregateError)
+    // Only the failure nobody awaited is reported; the awaited one was seen by its caller.
+    expect((failure as KafkaAggregateError).failures).toHaveLength(1)
+    expect((failure as KafkaAggregateError).failures[0]!.error.code).toBe('ERR_KAFKA_MSG_SIZE_TOO_LARGE')
+    await expect(producer.flush()).resolves.toBeUndefined()
+  })
+
   it('flush() resolves only after every earlier send() promise has settled', async () => {
     const topic = uniqueName('producer-flush')
     await createTopic(topic, { partitions: 1 })

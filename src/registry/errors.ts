@@ -1,0 +1,161 @@
+/**
+ * Errors of the schema registry: one class with a literal `reason`, mapped from the registry's HTTP status and
+ * `error_code` (never from message text).
+ * @module
+ */
+import { KafkaError, type KafkaErrorOptions } from '../errors/kafka-error.js'
+
+/**
+ * Why a registry request failed. Confluent Schema Registry and Apicurio's Confluent-compatible API report the same
+ * `error_code`s for these (checked against Apicurio 2.6): 40401, 40402, 40403, 409, 42201, 42202, 42203.
+ */
+export const SchemaRegistryErrorReason = {
+  /** The subject does not exist (40401). */
+  SUBJECT_NOT_FOUND: 'SUBJECT_NOT_FOUND',
+  /** The subject has no such version (40402). */
+  VERSION_NOT_FOUND: 'VERSION_NOT_FOUND',
+  /** No schema with that id, or the schema is not registered under the subject (40403). */
+  SCHEMA_NOT_FOUND: 'SCHEMA_NOT_FOUND',
+  /** The schema breaks the subject's compatibility rule (409). */
+  INCOMPATIBLE_SCHEMA: 'INCOMPATIBLE_SCHEMA',
+  /** The registry refused the schema as invalid (42201). */
+  INVALID_SCHEMA: 'INVALID_SCHEMA',
+  /** Another request the registry refused as invalid (422: bad version, bad compatibility level...). */
+  INVALID_REQUEST: 'INVALID_REQUEST',
+  /** Authentication failed or access was denied (401, 403). */
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  /** The registry could not be reached or answered 408, 429 or 5xx after the configured retries. Retriable. */
+  UNAVAILABLE: 'UNAVAILABLE',
+  /** The registry does not implement the endpoint (e.g. Apicurio's `/mode`). */
+  UNSUPPORTED: 'UNSUPPORTED',
+  /** Any other failure. */
+  REQUEST_FAILED: 'REQUEST_FAILED',
+} as const
+
+/** One of {@link SchemaRegistryErrorReason}. */
+export type SchemaRegistryErrorReason = (typeof SchemaRegistryErrorReason)[keyof typeof SchemaRegistryErrorReason]
+
+/** What a {@link SchemaRegistryError} is about. */
+export interface SchemaRegistryErrorOptions extends KafkaErrorOptions {
+  /** HTTP status of the response, when there was one. */
+  status?: number
+  /** The registry's `error_code` (e.g. 40403), when its response carried one. */
+  registryCode?: number
+  /** The subject concerned. */
+  subject?: string
+  /** The schema id concerned. */
+  schemaId?: number
+}
+
+/**
+ * A schema registry request failed. `code` is `ERR_SCHEMA_REGISTRY_<reason>`, e.g.
+ * `ERR_SCHEMA_REGISTRY_INCOMPATIBLE_SCHEMA`.
+ */
+export class SchemaRegistryError extends KafkaError {
+  override name = 'SchemaRegistryError'
+  /** Why it failed. */
+  readonly reason: SchemaRegistryErrorReason
+  /** HTTP status, when the registry answered. */
+  readonly status: number | undefined
+  /** The registry's `error_code`, when its response carried one. */
+  readonly registryCode: number | undefined
+  /** The subject concerned, when there is one. */
+  readonly subject: string | undefined
+  /** The schema id concerned, when there is one. */
+  readonly schemaId: number | undefined
+
+  /**
+   * @param reason - why it failed
+   * @param message - what was asked and what the registry said
+   * @param options - HTTP status, registry error code, subject, schema id, cause
+   */
+  constructor(reason: SchemaRegistryErrorReason, message: string, options: SchemaRegistryErrorOptions = {}) {
+    super(`ERR_SCHEMA_REGISTRY_${reason}`, message, {
+      retriable: reason === SchemaRegistryErrorReason.UNAVAILABLE,
+      ...options,
+    })
+    this.reason = reason
+    this.status = options.status
+    this.registryCode = options.registryCode
+    this.subject = options.subject
+    this.schemaId = options.schemaId
+  }
+}
+
+/** The shape of `@confluentinc/schemaregistry`'s `RestError` and of axios errors, read defensively. */
+interface HttpErrorLike {
+  readonly message?: unknown
+  readonly status?: unknown
+  readonly errorCode?: unknown
+  readonly code?: unknown
+  readonly isAxiosError?: unknown
+  readonly response?: { readonly status?: unknown } | undefined
+}
+
+const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
+
+/** Maps a status and `error_code` to a reason. Unknown codes fall back on the HTTP status class. */
+function reasonFor(status: number | undefined, registryCode: number | undefined, notFound: SchemaRegistryErrorReason): SchemaRegistryErrorReason {
+  switch (registryCode) {
+    case 40401: return SchemaRegistryErrorReason.SUBJECT_NOT_FOUND
+    case 40402: return SchemaRegistryErrorReason.VERSION_NOT_FOUND
+    case 40403: return SchemaRegistryErrorReason.SCHEMA_NOT_FOUND
+    case 409: return SchemaRegistryErrorReason.INCOMPATIBLE_SCHEMA
+    case 42201: return SchemaRegistryErrorReason.INVALID_SCHEMA
+    case 42202:
+    case 42203: return SchemaRegistryErrorReason.INVALID_REQUEST
+  }
+  if (status === undefined) return SchemaRegistryErrorReason.UNAVAILABLE
+  if (status === 401 || status === 403) return SchemaRegistryErrorReason.UNAUTHORIZED
+  if (RETRIABLE_STATUS.has(status)) return SchemaRegistryErrorReason.UNAVAILABLE
+  // Apicurio answers unimplemented endpoints with 404 and error_code 0.
+  if (status === 404 && registryCode === 0) return SchemaRegistryErrorReason.UNSUPPORTED
+  if (status === 404) return notFound
+  if (status === 409) return SchemaRegistryErrorReason.INCOMPATIBLE_SCHEMA
+  if (status === 422) return SchemaRegistryErrorReason.INVALID_REQUEST
+  return SchemaRegistryErrorReason.REQUEST_FAILED
+}
+
+/** What the failed call was, for the error message and for 404s without a specific `error_code`. */
+export interface RegistryCallContext {
+  /** What kafkit asked, e.g. `register schema`. */
+  readonly operation: string
+  /** The subject concerned. */
+  readonly subject?: string | undefined
+  /** The schema id concerned. */
+  readonly schemaId?: number | undefined
+  /** The reason of a bare 404 for this call. @default SUBJECT_NOT_FOUND */
+  readonly notFound?: SchemaRegistryErrorReason
+}
+
+/**
+ * Maps anything `@confluentinc/schemaregistry`'s client throws (its `RestError`, an axios network error) to a
+ * {@link SchemaRegistryError}.
+ */
+export function toSchemaRegistryError(error: unknown, context: RegistryCallContext): SchemaRegistryError {
+  if (error instanceof SchemaRegistryError) return error
+  const like = (typeof error === 'object' && error !== null ? error : {}) as HttpErrorLike
+  const status = typeof like.status === 'number' ? like.status
+    : typeof like.response?.status === 'number' ? like.response.status : undefined
+  const registryCode = typeof like.errorCode === 'number' && like.errorCode >= 0 ? like.errorCode : undefined
+  const reason = reasonFor(status, registryCode, context.notFound ?? SchemaRegistryErrorReason.SUBJECT_NOT_FOUND)
+  const detail = typeof like.message === 'string' && like.message !== '' ? like.message : String(error)
+  const about = [
+    context.subject === undefined ? undefined : `subject "${context.subject}"`,
+    context.schemaId === undefined ? undefined : `schema id ${context.schemaId}`,
+  ].filter(Boolean).join(', ')
+  const answered = status === undefined
+    ? `no answer (${typeof like.code === 'string' ? `${like.code}: ` : ''}${detail})`
+    : `HTTP ${status}${registryCode === undefined ? '' : ` error_code ${registryCode}`}: ${detail}`
+  return new SchemaRegistryError(
+    reason,
+    `Schema registry: ${context.operation}${about === '' ? '' : ` (${about})`} failed with ${answered}`,
+    {
+      cause: error,
+      ...(status === undefined ? {} : { status }),
+      ...(registryCode === undefined ? {} : { registryCode }),
+      ...(context.subject === undefined ? {} : { subject: context.subject }),
+      ...(context.schemaId === undefined ? {} : { schemaId: context.schemaId }),
+    },
+  )
+}

@@ -2,9 +2,18 @@
 
 // Clients
 export * from './producer/index.js'
+export * from './consumer/index.js'
+export * from './admin/index.js'
 
 // Serialization
 export { serdes, type KeyOf, type Serde, type SerdeContext, type SerdeType, type TopicSerdeMap, type TopicSerdes, type ValueOf } from './serde/index.js'
+
+// Avro and the Schema Registry
+export * from './registry/index.js'
+export { AVRO_SERDE_DEFAULTS, AvroSubjectStrategy, type AvroSerdeOptions, type SubjectNameContext, type SubjectNameFunction } from './serde/avro.js'
+export { AvroErrorReason, AvroSerializationError, type AvroSerializationErrorOptions } from './serde/avro-errors.js'
+export type { AvroSchemaInput, AvroSchemaObject, TypedAvroSchema, UntypedAvroSchema } from './serde/avro-schema.js'
+export { AvroCodegenError, type AvroCodegenOptions, type AvroSourceFile, generateAvroTypes, type GeneratedFile } from './serde/avro-codegen.js'
 
 // Configuration
 export type { ClientOptions, ConsumerRdkafkaConfig, ProducerRdkafkaConfig, AdminRdkafkaConfig, SaslOptions, SslOptions } from './config/index.js'

@@ -14,4 +14,6 @@ export const channels = {
   consumerCommit: diagnostics.channel('kafkit:consumer:commit'),
   consumerStats: diagnostics.channel('kafkit:consumer:stats'),
   adminRequest: diagnostics.channel('kafkit:admin:request'),
+  adminError: diagnostics.channel('kafkit:admin:error'),
+  adminLog: diagnostics.channel('kafkit:admin:log'),
 } as const

@@ -1,0 +1,166 @@
+/* Access control lists: CreateAcls, DescribeAcls, DeleteAcls. Enum values are passed as librdkafka's numbers. */
+#include <stdlib.h>
+
+#include "kafkit_admin.h"
+
+static napi_value binding_value(napi_env env, const rd_kafka_AclBinding_t *acl) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_int(env, item, "resourceType", rd_kafka_AclBinding_restype(acl));
+  kafkit_set_string(env, item, "name", rd_kafka_AclBinding_name(acl));
+  kafkit_set_int(env, item, "patternType", rd_kafka_AclBinding_resource_pattern_type(acl));
+  kafkit_set_string(env, item, "principal", rd_kafka_AclBinding_principal(acl));
+  kafkit_set_string(env, item, "host", rd_kafka_AclBinding_host(acl));
+  kafkit_set_int(env, item, "operation", rd_kafka_AclBinding_operation(acl));
+  kafkit_set_int(env, item, "permission", rd_kafka_AclBinding_permission_type(acl));
+  return item;
+}
+
+static napi_value binding_array(napi_env env, const rd_kafka_AclBinding_t **acls, size_t count) {
+  napi_value array = kafkit_array(env, count);
+  for (size_t i = 0; i < count; i++) kafkit_push(env, array, (uint32_t)i, binding_value(env, acls[i]));
+  return array;
+}
+
+/* Reads {resourceType, name?, patternType, principal?, host?, operation, permission} as a binding or a filter
+ * (filters accept null strings, meaning "any"). */
+static rd_kafka_AclBinding_t *read_binding(napi_env env, napi_value item, bool filter) {
+  int32_t resource_type = 0, pattern_type = 0, operation = 0, permission = 0;
+  bool ok = kafkit_get_int32(env, item, "resourceType", 0, &resource_type) &&
+            kafkit_get_int32(env, item, "patternType", 0, &pattern_type) &&
+            kafkit_get_int32(env, item, "operation", 0, &operation) &&
+            kafkit_get_int32(env, item, "permission", 0, &permission);
+  char *name = ok ? kafkit_get_string(env, item, "name", &ok) : NULL;
+  char *principal = ok ? kafkit_get_string(env, item, "principal", &ok) : NULL;
+  char *host = ok ? kafkit_get_string(env, item, "host", &ok) : NULL;
+  rd_kafka_AclBinding_t *binding = NULL;
+  if (ok) {
+    char errstr[512];
+    binding = filter ? rd_kafka_AclBindingFilter_new((rd_kafka_ResourceType_t)resource_type, name,
+                                                     (rd_kafka_ResourcePatternType_t)pattern_type, principal, host,
+                                                     (rd_kafka_AclOperation_t)operation,
+                                                     (rd_kafka_AclPermissionType_t)permission, errstr, sizeof(errstr))
+                     : rd_kafka_AclBinding_new((rd_kafka_ResourceType_t)resource_type, name,
+                                               (rd_kafka_ResourcePatternType_t)pattern_type, principal, host,
+                                               (rd_kafka_AclOperation_t)operation,
+                                               (rd_kafka_AclPermissionType_t)permission, errstr, sizeof(errstr));
+    if (!binding) napi_throw(env, kafkit_error_instance(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr));
+  }
+  free(name);
+  free(principal);
+  free(host);
+  return binding;
+}
+
+static rd_kafka_AclBinding_t **read_bindings(napi_env env, napi_value array, bool filter, uint32_t *count) {
+  if (!kafkit_array_length(env, array, "acls", count)) return NULL;
+  rd_kafka_AclBinding_t **bindings = calloc(*count ? *count : 1, sizeof(*bindings));
+  for (uint32_t i = 0; i < *count; i++) {
+    napi_value item;
+    if (!kafkit_array_get(env, array, i, &item) || !(bindings[i] = read_binding(env, item, filter))) {
+      rd_kafka_AclBinding_destroy_array(bindings, i);
+      free(bindings);
+      return NULL;
+    }
+  }
+  return bindings;
+}
+
+static napi_value convert_create_acls(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
+  (void)request;
+  size_t count = 0;
+  const rd_kafka_acl_result_t **results = rd_kafka_CreateAcls_result_acls(rd_kafka_event_CreateAcls_result(event), &count);
+  napi_value array = kafkit_array(env, count);
+  for (size_t i = 0; i < count; i++) {
+    kafkit_push(env, array, (uint32_t)i, kafkit_error_object_value(env, rd_kafka_acl_result_error(results[i])));
+  }
+  return array;
+}
+
+/* createAcls(handle, [binding], options) → [error | null], in input order */
+static napi_value create_acls(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!kafkit_args(env, info, 3, argv)) return NULL;
+  kafkit_client *client = kafkit_client_from(env, argv[0]);
+  uint32_t count;
+  rd_kafka_AclBinding_t **bindings = client ? read_bindings(env, argv[1], false, &count) : NULL;
+  if (!bindings) return NULL;
+  napi_value promise = NULL;
+  rd_kafka_AdminOptions_t *options = kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_CREATEACLS, argv[2]);
+  if (options) {
+    kafkit_request_begin(env, client, argv[0], options, convert_create_acls, &promise);
+    rd_kafka_CreateAcls(client->rk, bindings, count, options, client->background);
+    rd_kafka_AdminOptions_destroy(options);
+  }
+  rd_kafka_AclBinding_destroy_array(bindings, count);
+  free(bindings);
+  return promise;
+}
+
+static napi_value convert_describe_acls(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
+  (void)request;
+  size_t count = 0;
+  const rd_kafka_AclBinding_t **acls = rd_kafka_DescribeAcls_result_acls(rd_kafka_event_DescribeAcls_result(event), &count);
+  return binding_array(env, acls, count);
+}
+
+/* describeAcls(handle, filter, options) → [binding] */
+static napi_value describe_acls(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!kafkit_args(env, info, 3, argv)) return NULL;
+  kafkit_client *client = kafkit_client_from(env, argv[0]);
+  rd_kafka_AclBindingFilter_t *filter = client ? read_binding(env, argv[1], true) : NULL;
+  if (!filter) return NULL;
+  napi_value promise = NULL;
+  rd_kafka_AdminOptions_t *options = kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DESCRIBEACLS, argv[2]);
+  if (options) {
+    kafkit_request_begin(env, client, argv[0], options, convert_describe_acls, &promise);
+    rd_kafka_DescribeAcls(client->rk, filter, options, client->background);
+    rd_kafka_AdminOptions_destroy(options);
+  }
+  rd_kafka_AclBinding_destroy(filter);
+  return promise;
+}
+
+static napi_value convert_delete_acls(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
+  (void)request;
+  size_t count = 0;
+  const rd_kafka_DeleteAcls_result_response_t **responses =
+      rd_kafka_DeleteAcls_result_responses(rd_kafka_event_DeleteAcls_result(event), &count);
+  napi_value array = kafkit_array(env, count);
+  for (size_t i = 0; i < count; i++) {
+    size_t matching_count = 0;
+    const rd_kafka_AclBinding_t **matching =
+        rd_kafka_DeleteAcls_result_response_matching_acls(responses[i], &matching_count);
+    napi_value item = kafkit_object(env);
+    kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_DeleteAcls_result_response_error(responses[i])));
+    kafkit_set(env, item, "deleted", binding_array(env, matching, matching_count));
+    kafkit_push(env, array, (uint32_t)i, item);
+  }
+  return array;
+}
+
+/* deleteAcls(handle, [filter], options) → [{error, deleted: [binding]}], in input order */
+static napi_value delete_acls(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!kafkit_args(env, info, 3, argv)) return NULL;
+  kafkit_client *client = kafkit_client_from(env, argv[0]);
+  uint32_t count;
+  rd_kafka_AclBindingFilter_t **filters = client ? read_bindings(env, argv[1], true, &count) : NULL;
+  if (!filters) return NULL;
+  napi_value promise = NULL;
+  rd_kafka_AdminOptions_t *options = kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DELETEACLS, argv[2]);
+  if (options) {
+    kafkit_request_begin(env, client, argv[0], options, convert_delete_acls, &promise);
+    rd_kafka_DeleteAcls(client->rk, filters, count, options, client->background);
+    rd_kafka_AdminOptions_destroy(options);
+  }
+  rd_kafka_AclBinding_destroy_array(filters, count);
+  free(filters);
+  return promise;
+}
+
+void kafkit_register_acls(napi_env env, napi_value exports) {
+  kafkit_export(env, exports, "createAcls", create_acls);
+  kafkit_export(env, exports, "describeAcls", describe_acls);
+  kafkit_export(env, exports, "deleteAcls", delete_acls);
+}

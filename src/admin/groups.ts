@@ -1,0 +1,150 @@
+/**
+ * Consumer group calls: list, describe, delete, and the emptiness check that offset changes need.
+ * @module
+ */
+import { ConfigError, KafkaAggregateError, type KafkaError } from '../errors/kafka-error.js'
+import { fromRdkafkaError } from '../errors/map.js'
+import { GROUP_STATE, GROUP_TYPE, type RawError, type RawGroupDescription } from '../native/admin-addon.js'
+import { BatchFailures } from './batch.js'
+import { aclOperationNames, groupStateName, groupTypeName, toNode } from './convert.js'
+import { type AdminContext, type Attempt, isRetryable, pause, RetryRequest, timeoutOnly } from './request.js'
+import type { DescribeOptions, GroupDescription, GroupListing, ListGroupsOptions, RequestOptions } from './types.js'
+import { expectArray, expectString, rejectDuplicates } from './validate.js'
+
+/** librdkafka's NON_EMPTY_GROUP, used when kafkit itself finds a group with members. */
+const NON_EMPTY_GROUP = 68
+
+/** Checks a group id argument. */
+export function expectGroupId(value: unknown, path: string): string {
+  return expectString(value, path)
+}
+
+/** See {@link Admin.listGroups}. */
+export async function listGroups(context: AdminContext, options: ListGroupsOptions = {}): Promise<GroupListing[]> {
+  const states = (options.states === undefined ? [] : expectArray(options.states, 'options.states')).map((state, index) => {
+    const value = GROUP_STATE[state as keyof typeof GROUP_STATE]
+    if (value === undefined) throw new ConfigError(`options.states[${index}]`, `unknown group state ${JSON.stringify(state)}; expected one of ${Object.keys(GROUP_STATE).join(', ')}`)
+    return value
+  })
+  const types = (options.types === undefined ? [] : expectArray(options.types, 'options.types')).map((type, index) => {
+    const value = GROUP_TYPE[type as keyof typeof GROUP_TYPE]
+    if (value === undefined) throw new ConfigError(`options.types[${index}]`, `unknown group type ${JSON.stringify(type)}; expected one of ${Object.keys(GROUP_TYPE).join(', ')}`)
+    return value
+  })
+  return context.run('listGroups', options, 'read', async ({ raw }) => {
+    const result = await context.addon.listGroups(context.handle, raw)
+    const transient = result.errors.find((error) => isRetryable(error, 'read'))
+    if (transient) throw new RetryRequest(transient)
+    if (result.errors.length > 0) {
+      // Errors are per broker: the listing is incomplete, so it is not returned at all.
+      throw new KafkaAggregateError(
+        result.errors.map((error, index) => ({ index, error: fromRdkafkaError(error, { operation: 'listGroups' }) })),
+        `listGroups: ${result.errors.length} broker(s) could not list their groups: ${result.errors.map((e) => e.rdkafkaName).join(', ')}`,
+      )
+    }
+    return result.groups
+      .map((group) => ({ groupId: group.groupId, isSimple: group.isSimple, state: groupStateName(group.state), type: groupTypeName(group.type) }))
+      .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0))
+  }, {
+    ...(states.length > 0 ? { states } : {}),
+    ...(types.length > 0 ? { types } : {}),
+  })
+}
+
+/** See {@link Admin.describeGroups}. */
+export async function describeGroups(context: AdminContext, input: readonly string[], options: DescribeOptions = {}): Promise<GroupDescription[]> {
+  const groups = expectArray(input, 'groups').map((group, index) => expectGroupId(group, `groups[${index}]`))
+  return context.run('describeGroups', options, 'read', async (attempt) => {
+    const results = await describeRaw(context, groups, attempt)
+    const failures = new BatchFailures('describeGroups')
+    const described = groups.map((groupId, index) => {
+      const result = results.find((r) => r.groupId === groupId)
+      if (!result || result.error) {
+        failures.addRaw(index, result?.error ?? missing(groupId), `group '${groupId}'`)
+        return undefined
+      }
+      return toGroupDescription(result)
+    })
+    failures.throwIfFailed(groups.length)
+    return described as GroupDescription[]
+  }, { includeAuthorizedOperations: options.includeAuthorizedOperations === true })
+}
+
+/** Describes groups, asking for another attempt while a coordinator is not ready. */
+async function describeRaw(context: AdminContext, groups: readonly string[], { raw }: Attempt): Promise<RawGroupDescription[]> {
+  const results = await context.addon.describeGroups(context.handle, groups, raw)
+  const transient = results.find((r) => isRetryable(r.error, 'write'))
+  if (transient?.error) throw new RetryRequest(transient.error)
+  return results
+}
+
+function missing(groupId: string): RawError {
+  return { code: -156, rdkafkaName: '_NOENT', message: `group '${groupId}' is not in the answer` }
+}
+
+function toGroupDescription(raw: RawGroupDescription): GroupDescription {
+  const operations = aclOperationNames(raw.authorizedOperations)
+  return {
+    groupId: raw.groupId,
+    isSimple: raw.isSimple,
+    state: groupStateName(raw.state),
+    type: groupTypeName(raw.type),
+    partitionAssignor: raw.partitionAssignor === '' ? null : raw.partitionAssignor,
+    coordinator: raw.coordinator ? toNode(raw.coordinator) : null,
+    members: raw.members.map((member) => ({
+      memberId: member.memberId,
+      clientId: member.clientId,
+      groupInstanceId: member.groupInstanceId,
+      host: member.host,
+      assignment: (member.assignment ?? []).map(({ topic, partition }) => ({ topic, partition })),
+      targetAssignment: member.targetAssignment ? member.targetAssignment.map(({ topic, partition }) => ({ topic, partition })) : null,
+    })),
+    ...(operations ? { authorizedOperations: operations } : {}),
+  }
+}
+
+/** See {@link Admin.deleteGroups}. */
+export async function deleteGroups(context: AdminContext, input: readonly string[], options: RequestOptions = {}): Promise<void> {
+  const groups = expectArray(input, 'groups').map((group, index) => expectGroupId(group, `groups[${index}]`))
+  rejectDuplicates(groups, (g) => `'${g}'`, 'groups', 'group')
+  await context.run('deleteGroups', options, 'write', async ({ raw, deadline }) => {
+    const failures = new BatchFailures('deleteGroups')
+    // Groups whose coordinator was not ready are sent again alone, so that deleted ones are not deleted twice.
+    let pending = groups
+    let backoff = 100
+    while (pending.length > 0) {
+      const results = await context.addon.deleteGroups(context.handle, pending, { ...raw, timeoutMs: Math.max(1, deadline - Date.now()) })
+      const retry: string[] = []
+      for (const groupId of pending) {
+        const error = results.find((r) => r.groupId === groupId)?.error ?? null
+        if (error === null) continue
+        if (isRetryable(error, 'write') && Date.now() + backoff < deadline) retry.push(groupId)
+        else failures.addRaw(groups.indexOf(groupId), error, `group '${groupId}'`)
+      }
+      pending = retry
+      if (pending.length > 0 && !(await pause(backoff, deadline))) break
+      backoff = Math.min(backoff * 2, 1000)
+    }
+    failures.throwIfFailed(groups.length)
+  })
+}
+
+/**
+ * Throws a NON_EMPTY_GROUP {@link KafkaError} unless the group has no members: the coordinator only accepts offsets
+ * from outside the group while it is empty, and an active member would overwrite them at its next commit.
+ */
+export async function assertGroupEmpty(context: AdminContext, groupId: string, operation: string, attempt: Attempt): Promise<void> {
+  const [description] = await describeRaw(context, [groupId], { ...attempt, raw: timeoutOnly(attempt.raw) })
+  if (description?.error) throw description.error
+  if (description && description.members.length > 0) {
+    throw nonEmptyGroup(groupId, operation, `${description.members.length} active member(s), state ${groupStateName(description.state)}`)
+  }
+}
+
+/** The error for offsets refused because the group has members. */
+export function nonEmptyGroup(groupId: string, operation: string, detail: string): KafkaError {
+  return fromRdkafkaError(
+    { code: NON_EMPTY_GROUP, message: `group '${groupId}' is not empty (${detail}); stop its consumers, then retry` },
+    { operation: `${operation} of group '${groupId}'` },
+  )
+}

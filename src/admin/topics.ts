@@ -1,0 +1,229 @@
+/**
+ * Topic and cluster calls: create/delete topics, add partitions, list and describe topics, describe the cluster.
+ * @module
+ */
+import { ConfigError, TimeoutError } from '../errors/kafka-error.js'
+import type { RawTopicDescription, RawTopicResult } from '../native/admin-addon.js'
+import { BatchFailures } from './batch.js'
+import { aclOperationNames, toNode } from './convert.js'
+import { type AdminContext, pause, RetryRequest, timeoutOnly } from './request.js'
+import type {
+  ClusterDescription,
+  CreatePartitionsOptions,
+  CreateTopicsOptions,
+  DescribeOptions,
+  ListTopicsOptions,
+  NewPartitions,
+  NewTopic,
+  TopicDescription,
+  ValidateOnlyOptions,
+} from './types.js'
+import {
+  expectArray,
+  expectAssignment,
+  expectConfigRecord,
+  expectCount,
+  expectObject,
+  expectTopic,
+  rejectDuplicates,
+  rejectUnknownKeys,
+} from './validate.js'
+
+const NEW_TOPIC_KEYS = ['topic', 'partitions', 'replicationFactor', 'replicaAssignment', 'config']
+const NEW_PARTITIONS_KEYS = ['topic', 'count', 'replicaAssignment']
+
+/** Records each failed topic result against the input index of its topic. */
+function topicFailures(operation: string, topics: readonly string[], results: readonly RawTopicResult[]): BatchFailures {
+  const failures = new BatchFailures(operation)
+  for (const result of results) {
+    if (result.error === null) continue
+    const index = topics.indexOf(result.topic)
+    failures.addRaw(index < 0 ? 0 : index, result.error, `topic '${result.topic}'`, { topic: result.topic })
+  }
+  return failures
+}
+
+function collectTopicFailures(operation: string, topics: readonly string[], results: readonly RawTopicResult[]): void {
+  topicFailures(operation, topics, results).throwIfFailed(topics.length)
+}
+
+/** See {@link Admin.createTopics}. */
+export async function createTopics(context: AdminContext, input: readonly NewTopic[], options: CreateTopicsOptions = {}): Promise<void> {
+  const topics = expectArray(input, 'topics').map((value, index) => {
+    const path = `topics[${index}]`
+    const item = expectObject(value, path)
+    rejectUnknownKeys(item, NEW_TOPIC_KEYS, path)
+    const topic = expectTopic(item.topic, `${path}.topic`)
+    const assignment = item.replicaAssignment === undefined ? undefined : expectAssignment(item.replicaAssignment, `${path}.replicaAssignment`)
+    const partitions = item.partitions === undefined ? -1 : expectCount(item.partitions, `${path}.partitions`, `partitions of topic '${topic}'`, topic)
+    const replicationFactor = item.replicationFactor === undefined
+      ? -1
+      : expectCount(item.replicationFactor, `${path}.replicationFactor`, `replicationFactor of topic '${topic}'`, topic)
+    if (assignment && (replicationFactor !== -1 || (partitions !== -1 && partitions !== assignment.length))) {
+      throw new ConfigError(`${path}.replicaAssignment`, `topic '${topic}': give either replicaAssignment or partitions/replicationFactor`, { topic })
+    }
+    return {
+      topic,
+      partitions: assignment ? assignment.length : partitions,
+      replicationFactor,
+      ...(assignment ? { replicaAssignment: assignment } : {}),
+      ...(item.config === undefined ? {} : { config: expectConfigRecord(item.config, `${path}.config`) }),
+    }
+  })
+  rejectDuplicates(topics, (t) => `'${t.topic}'`, 'topics', 'topic')
+  const validateOnly = options.validateOnly === true
+  await context.run('createTopics', options, 'write', async ({ raw, deadline }) => {
+    const results = await context.addon.createTopics(context.handle, topics, raw)
+    const failures = topicFailures('createTopics', topics.map((t) => t.topic), results)
+    // Topics that were created are usable when the call settles, even when others of the batch failed.
+    const created = topics.filter((t) => results.some((r) => r.topic === t.topic && r.error === null))
+    if (!validateOnly && options.waitForLeaders !== false && created.length > 0) {
+      await waitForLeaders(context, 'createTopics', created.map((t) => ({ topic: t.topic, partitions: t.partitions })), deadline)
+    }
+    failures.throwIfFailed(topics.length)
+  }, { validateOnly })
+}
+
+/**
+ * Polls until every broker describes every topic with (at least) its partition count, each partition led, or throws
+ * a TimeoutError at `deadline`. Each broker is asked itself: brokers learn of new topics from the metadata log at
+ * their own pace, and a client may be sent to any of them next.
+ */
+async function waitForLeaders(
+  context: AdminContext,
+  operation: string,
+  topics: ReadonlyArray<{ topic: string; partitions: number }>,
+  deadline: number,
+): Promise<void> {
+  const remaining = (): number => Math.max(1, deadline - Date.now())
+  const cluster = await context.addon.describeCluster(context.handle, { timeoutMs: remaining() })
+  let pending = cluster.nodes.map((node) => node.id)
+  let backoff = 50
+  for (;;) {
+    const ready = await Promise.all(pending.map(async (brokerId) => {
+      const descriptions = await context.addon
+        .describeTopics(context.handle, topics.map((t) => t.topic), { timeoutMs: remaining(), brokerId })
+        .catch(() => [] as RawTopicDescription[])
+      return topics.every(({ topic, partitions }) => {
+        const description = descriptions.find((d) => d.topic === topic)
+        return description !== undefined && description.error === null && description.partitions.length > 0 &&
+          description.partitions.length >= partitions && description.partitions.every((p) => p.leader !== null)
+      })
+    }))
+    pending = pending.filter((_, index) => !ready[index])
+    if (pending.length === 0) return
+    if (!(await pause(backoff, deadline))) {
+      throw new TimeoutError(`${operation}: ${topics.map((t) => `'${t.topic}'`).join(', ')} changed, but broker(s) ` +
+        `${pending.join(', ')} did not show every partition with a leader before the deadline; pass waitForLeaders: false not to wait`)
+    }
+    backoff = Math.min(backoff * 2, 500)
+  }
+}
+
+/** See {@link Admin.deleteTopics}. */
+export async function deleteTopics(context: AdminContext, input: readonly string[], options: ValidateOnlyOptions = {}): Promise<void> {
+  const topics = expectArray(input, 'topics').map((topic, index) => expectTopic(topic, `topics[${index}]`))
+  rejectDuplicates(topics, (t) => `'${t}'`, 'topics', 'topic')
+  await context.run('deleteTopics', options, 'write', async ({ raw }) => {
+    collectTopicFailures('deleteTopics', topics, await context.addon.deleteTopics(context.handle, topics, raw))
+  })
+}
+
+/** See {@link Admin.createPartitions}. */
+export async function createPartitions(context: AdminContext, input: readonly NewPartitions[], options: CreatePartitionsOptions = {}): Promise<void> {
+  const items = expectArray(input, 'partitions').map((value, index) => {
+    const path = `partitions[${index}]`
+    const item = expectObject(value, path)
+    rejectUnknownKeys(item, NEW_PARTITIONS_KEYS, path)
+    const topic = expectTopic(item.topic, `${path}.topic`)
+    return {
+      topic,
+      count: expectCount(item.count, `${path}.count`, `the new partition count of topic '${topic}'`, topic),
+      ...(item.replicaAssignment === undefined ? {} : { replicaAssignment: expectAssignment(item.replicaAssignment, `${path}.replicaAssignment`) }),
+    }
+  })
+  rejectDuplicates(items, (t) => `'${t.topic}'`, 'partitions', 'topic')
+  const validateOnly = options.validateOnly === true
+  await context.run('createPartitions', options, 'write', async ({ raw, deadline }) => {
+    const results = await context.addon.createPartitions(context.handle, items, raw)
+    const failures = topicFailures('createPartitions', items.map((t) => t.topic), results)
+    const grown = items.filter((t) => results.some((r) => r.topic === t.topic && r.error === null))
+    if (!validateOnly && options.waitForLeaders !== false && grown.length > 0) {
+      await waitForLeaders(context, 'createPartitions', grown.map((t) => ({ topic: t.topic, partitions: t.count })), deadline)
+    }
+    failures.throwIfFailed(items.length)
+  }, { validateOnly })
+}
+
+/** See {@link Admin.listTopics}. */
+export async function listTopics(context: AdminContext, options: ListTopicsOptions = {}): Promise<string[]> {
+  return context.run('listTopics', options, 'read', async ({ raw }) => {
+    const metadata = await context.addon.metadata(context.handle, { timeoutMs: raw.timeoutMs })
+    const names = metadata.topics.filter((t) => t.error === null).map((t) => t.topic)
+    if (options.includeInternal === true) return names.sort()
+    // Only Kafka knows which topics are internal; every internal topic's name starts with '_'.
+    const candidates = names.filter((name) => name.startsWith('_'))
+    const internal = new Set<string>()
+    if (candidates.length > 0) {
+      for (const description of await context.addon.describeTopics(context.handle, candidates, timeoutOnly(raw))) {
+        if (description.isInternal) internal.add(description.topic)
+      }
+    }
+    return names.filter((name) => !internal.has(name)).sort()
+  })
+}
+
+/** See {@link Admin.describeTopics}. */
+export async function describeTopics(context: AdminContext, input: readonly string[], options: DescribeOptions = {}): Promise<TopicDescription[]> {
+  const topics = expectArray(input, 'topics').map((topic, index) => expectTopic(topic, `topics[${index}]`))
+  return context.run('describeTopics', options, 'read', async ({ raw }) => {
+    const results = await context.addon.describeTopics(context.handle, topics, raw)
+    const transient = results.find((r) => r.error?.rdkafkaName === 'LEADER_NOT_AVAILABLE')
+    if (transient?.error) throw new RetryRequest(transient.error)
+    const failures = new BatchFailures('describeTopics')
+    const byName = new Map(results.map((r) => [r.topic, r]))
+    const described = topics.map((topic, index) => {
+      const result = byName.get(topic)
+      if (!result || result.error) {
+        failures.addRaw(index, result?.error ?? { code: 3, rdkafkaName: 'UNKNOWN_TOPIC_OR_PART', message: 'not in the answer' },
+          `topic '${topic}'`, { topic })
+        return undefined
+      }
+      return toTopicDescription(result)
+    })
+    failures.throwIfFailed(topics.length)
+    return described as TopicDescription[]
+  }, { includeAuthorizedOperations: options.includeAuthorizedOperations === true })
+}
+
+function toTopicDescription(raw: RawTopicDescription): TopicDescription {
+  const operations = aclOperationNames(raw.authorizedOperations)
+  return {
+    topic: raw.topic,
+    topicId: raw.topicId,
+    isInternal: raw.isInternal,
+    partitions: [...raw.partitions]
+      .sort((a, b) => a.partition - b.partition)
+      .map((p) => ({
+        partition: p.partition,
+        leader: p.leader ? toNode(p.leader) : null,
+        replicas: p.replicas.map(toNode),
+        isr: p.isr.map(toNode),
+      })),
+    ...(operations ? { authorizedOperations: operations } : {}),
+  }
+}
+
+/** See {@link Admin.describeCluster}. */
+export async function describeCluster(context: AdminContext, options: DescribeOptions = {}): Promise<ClusterDescription> {
+  return context.run('describeCluster', options, 'read', async ({ raw }) => {
+    const result = await context.addon.describeCluster(context.handle, raw)
+    const operations = aclOperationNames(result.authorizedOperations)
+    return {
+      clusterId: result.clusterId,
+      controller: result.controller ? toNode(result.controller) : null,
+      brokers: [...result.nodes].sort((a, b) => a.id - b.id).map(toNode),
+      ...(operations ? { authorizedOperations: operations } : {}),
+    }
+  }, { includeAuthorizedOperations: options.includeAuthorizedOperations === true })
+}

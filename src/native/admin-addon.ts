@@ -1,0 +1,342 @@
+/**
+ * Loader and typed surface of kafkit's own N-API addon (`native/*.c`, built by node-gyp into
+ * `build/Release/kafkit_admin.node`), which calls librdkafka's Admin API. It links against the librdkafka that
+ * node-rdkafka built, so node-rdkafka is loaded first: the process then holds one librdkafka.
+ *
+ * Values cross the boundary raw: enums as librdkafka's numbers (tables below), 64-bit offsets as `bigint`, errors as
+ * `{ code, rdkafkaName, message }` objects. `src/admin/` turns them into kafkit's types.
+ * @module
+ */
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { KafkaError } from '../errors/kafka-error.js'
+import { rdkafka } from './binding.js'
+
+const require = createRequire(import.meta.url)
+
+/** An error as the addon reports it, per item or as a rejection's properties. */
+export interface RawError {
+  readonly code: number
+  readonly rdkafkaName: string
+  readonly message: string
+  readonly isRetriable?: boolean
+  readonly isFatal?: boolean
+  readonly isTxnRequiresAbort?: boolean
+}
+
+/** A broker as the addon reports it. */
+export interface RawNode {
+  readonly id: number
+  readonly host: string
+  readonly port: number
+  readonly rack: string | null
+}
+
+/** Options every admin call takes. */
+export interface RawRequestOptions {
+  readonly timeoutMs: number
+  /** Send to this broker instead of the one librdkafka picks. */
+  readonly brokerId?: number
+  readonly operationTimeoutMs?: number
+  readonly validateOnly?: boolean
+  readonly requireStable?: boolean
+  readonly includeAuthorizedOperations?: boolean
+  readonly isolationLevel?: number
+  readonly states?: readonly number[]
+  readonly types?: readonly number[]
+}
+
+/** `{topic, error}` for topic-level calls. */
+export interface RawTopicResult {
+  readonly topic: string
+  readonly error: RawError | null
+}
+
+/** A described topic. */
+export interface RawTopicDescription {
+  readonly topic: string
+  readonly topicId: string | null
+  readonly isInternal: boolean
+  readonly error: RawError | null
+  readonly partitions: ReadonlyArray<{
+    readonly partition: number
+    readonly leader: RawNode | null
+    readonly replicas: readonly RawNode[]
+    readonly isr: readonly RawNode[]
+  }>
+  readonly authorizedOperations: readonly number[] | null
+}
+
+/** A described cluster. */
+export interface RawClusterDescription {
+  readonly clusterId: string | null
+  readonly controller: RawNode | null
+  readonly nodes: readonly RawNode[]
+  readonly authorizedOperations: readonly number[] | null
+}
+
+/** Cluster metadata (the thread-pool call). */
+export interface RawMetadata {
+  readonly originatingBrokerId: number
+  readonly brokers: ReadonlyArray<{ readonly id: number; readonly host: string; readonly port: number }>
+  readonly topics: ReadonlyArray<{ readonly topic: string; readonly partitionCount: number; readonly error: RawError | null }>
+}
+
+/** A partition with an offset, as group offset calls, ListOffsets and DeleteRecords report it. */
+export interface RawPartitionOffset {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: bigint
+  readonly metadata?: string | null
+  readonly leaderEpoch: number | null
+  readonly timestamp?: number
+  readonly error: RawError | null
+}
+
+/** A listed group. */
+export interface RawGroupListing {
+  readonly groupId: string
+  readonly isSimple: boolean
+  readonly state: number
+  readonly type: number
+}
+
+/** A described group. */
+export interface RawGroupDescription {
+  readonly groupId: string
+  readonly error: RawError | null
+  readonly isSimple: boolean
+  readonly partitionAssignor: string | null
+  readonly state: number
+  readonly type: number
+  readonly coordinator: RawNode | null
+  readonly members: ReadonlyArray<{
+    readonly memberId: string
+    readonly clientId: string
+    readonly groupInstanceId: string | null
+    readonly host: string
+    readonly assignment: ReadonlyArray<{ readonly topic: string; readonly partition: number }> | null
+    readonly targetAssignment: ReadonlyArray<{ readonly topic: string; readonly partition: number }> | null
+  }>
+  readonly authorizedOperations: readonly number[] | null
+}
+
+/** `{groupId, error, partitions}` for group-level calls. */
+export interface RawGroupResult {
+  readonly groupId: string
+  readonly error: RawError | null
+  readonly partitions: readonly RawPartitionOffset[]
+}
+
+/** A configuration entry. */
+export interface RawConfigEntry {
+  readonly name: string
+  readonly value: string | null
+  readonly source: number
+  readonly isReadOnly: boolean
+  readonly isDefault: boolean
+  readonly isSensitive: boolean
+  readonly synonyms?: readonly RawConfigEntry[]
+}
+
+/** A configuration resource result. */
+export interface RawConfigResource {
+  readonly type: number
+  readonly name: string
+  readonly error: RawError | null
+  readonly entries?: readonly RawConfigEntry[]
+}
+
+/** An ACL binding or filter (filters take null for "any" strings). */
+export interface RawAclBinding {
+  readonly resourceType: number
+  readonly name: string | null
+  readonly patternType: number
+  readonly principal: string | null
+  readonly host: string | null
+  readonly operation: number
+  readonly permission: number
+}
+
+/** One SCRAM credential change: with a password an upsert, without a deletion. */
+export interface RawScramAlteration {
+  readonly user: string
+  readonly mechanism: number
+  readonly iterations?: number
+  readonly password?: string
+  readonly salt?: string
+}
+
+/** A librdkafka admin handle owned by the addon. Opaque to JavaScript. */
+export type RawAdminHandle = { readonly __kafkitAdminHandle: unique symbol }
+
+/** Client-level events: librdkafka errors and logs, delivered on the main thread. */
+export type RawAdminEventListener = (
+  kind: 'error' | 'log',
+  payload: RawError & { isFatal?: boolean } | { level: number; facility: string; message: string },
+) => void
+
+/** The addon's exports. Every request returns a promise settled on the main thread. */
+export interface AdminAddon {
+  librdkafkaVersion(): string
+  createClient(config: Readonly<Record<string, string>>, onEvent: RawAdminEventListener): RawAdminHandle
+  destroyClient(handle: RawAdminHandle): Promise<void>
+  inFlight(handle: RawAdminHandle): number
+  metadata(handle: RawAdminHandle, options: { timeoutMs: number; topic?: string }): Promise<RawMetadata>
+  createTopics(
+    handle: RawAdminHandle,
+    topics: ReadonlyArray<{
+      topic: string
+      partitions: number
+      replicationFactor: number
+      replicaAssignment?: ReadonlyArray<readonly number[]>
+      config?: ReadonlyArray<{ name: string; value: string }>
+    }>,
+    options: RawRequestOptions,
+  ): Promise<RawTopicResult[]>
+  deleteTopics(handle: RawAdminHandle, topics: readonly string[], options: RawRequestOptions): Promise<RawTopicResult[]>
+  createPartitions(
+    handle: RawAdminHandle,
+    partitions: ReadonlyArray<{ topic: string; count: number; replicaAssignment?: ReadonlyArray<readonly number[]> }>,
+    options: RawRequestOptions,
+  ): Promise<RawTopicResult[]>
+  describeTopics(handle: RawAdminHandle, topics: readonly string[], options: RawRequestOptions): Promise<RawTopicDescription[]>
+  describeCluster(handle: RawAdminHandle, options: RawRequestOptions): Promise<RawClusterDescription>
+  listGroups(handle: RawAdminHandle, options: RawRequestOptions): Promise<{ groups: RawGroupListing[]; errors: RawError[] }>
+  describeGroups(handle: RawAdminHandle, groups: readonly string[], options: RawRequestOptions): Promise<RawGroupDescription[]>
+  deleteGroups(handle: RawAdminHandle, groups: readonly string[], options: RawRequestOptions): Promise<RawGroupResult[]>
+  listGroupOffsets(
+    handle: RawAdminHandle,
+    group: string,
+    partitions: ReadonlyArray<{ topic: string; partition: number }> | null,
+    options: RawRequestOptions,
+  ): Promise<RawGroupResult[]>
+  alterGroupOffsets(
+    handle: RawAdminHandle,
+    group: string,
+    partitions: ReadonlyArray<{ topic: string; partition: number; offset: bigint; metadata?: string }>,
+    options: RawRequestOptions,
+  ): Promise<RawGroupResult[]>
+  deleteGroupOffsets(
+    handle: RawAdminHandle,
+    group: string,
+    partitions: ReadonlyArray<{ topic: string; partition: number }>,
+    options: RawRequestOptions,
+  ): Promise<RawGroupResult[]>
+  listOffsets(
+    handle: RawAdminHandle,
+    partitions: ReadonlyArray<{ topic: string; partition: number; spec: bigint }>,
+    options: RawRequestOptions,
+  ): Promise<RawPartitionOffset[]>
+  deleteRecords(
+    handle: RawAdminHandle,
+    partitions: ReadonlyArray<{ topic: string; partition: number; offset: bigint }>,
+    options: RawRequestOptions,
+  ): Promise<RawPartitionOffset[]>
+  describeConfigs(
+    handle: RawAdminHandle,
+    resources: ReadonlyArray<{ type: number; name: string }>,
+    options: RawRequestOptions,
+  ): Promise<RawConfigResource[]>
+  incrementalAlterConfigs(
+    handle: RawAdminHandle,
+    resources: ReadonlyArray<{ type: number; name: string; ops: ReadonlyArray<{ name: string; op: number; value: string | null }> }>,
+    options: RawRequestOptions,
+  ): Promise<RawConfigResource[]>
+  createAcls(handle: RawAdminHandle, acls: readonly RawAclBinding[], options: RawRequestOptions): Promise<Array<RawError | null>>
+  describeAcls(handle: RawAdminHandle, filter: RawAclBinding, options: RawRequestOptions): Promise<RawAclBinding[]>
+  deleteAcls(
+    handle: RawAdminHandle,
+    filters: readonly RawAclBinding[],
+    options: RawRequestOptions,
+  ): Promise<Array<{ error: RawError | null; deleted: RawAclBinding[] }>>
+  describeUserScramCredentials(
+    handle: RawAdminHandle,
+    users: readonly string[],
+    options: RawRequestOptions,
+  ): Promise<Array<{ user: string; error: RawError | null; credentials: Array<{ mechanism: number; iterations: number }> }>>
+  alterUserScramCredentials(
+    handle: RawAdminHandle,
+    alterations: readonly RawScramAlteration[],
+    options: RawRequestOptions,
+  ): Promise<Array<{ user: string; error: RawError | null }>>
+}
+
+/** librdkafka's `rd_kafka_ResourceType_t` (ACL `cluster` and config `broker` share the wire value 4). */
+export const RESOURCE_TYPE = Object.freeze({
+  unknown: 0, any: 1, topic: 2, group: 3, broker: 4, cluster: 4, 'transactional-id': 5,
+} as const)
+
+/** librdkafka's `rd_kafka_ResourcePatternType_t`. */
+export const PATTERN_TYPE = Object.freeze({ unknown: 0, any: 1, match: 2, literal: 3, prefixed: 4 } as const)
+
+/** librdkafka's `rd_kafka_AclOperation_t`. */
+export const ACL_OPERATION = Object.freeze({
+  unknown: 0, any: 1, all: 2, read: 3, write: 4, create: 5, delete: 6, alter: 7, describe: 8,
+  'cluster-action': 9, 'describe-configs': 10, 'alter-configs': 11, 'idempotent-write': 12,
+} as const)
+
+/** librdkafka's `rd_kafka_AclPermissionType_t`. */
+export const ACL_PERMISSION = Object.freeze({ unknown: 0, any: 1, deny: 2, allow: 3 } as const)
+
+/** librdkafka's `rd_kafka_consumer_group_state_t`. */
+export const GROUP_STATE = Object.freeze({
+  unknown: 0, 'preparing-rebalance': 1, 'completing-rebalance': 2, stable: 3, dead: 4, empty: 5,
+} as const)
+
+/** librdkafka's `rd_kafka_consumer_group_type_t`. */
+export const GROUP_TYPE = Object.freeze({ unknown: 0, consumer: 1, classic: 2 } as const)
+
+/** librdkafka's `rd_kafka_ConfigSource_t`. */
+export const CONFIG_SOURCE = Object.freeze({
+  unknown: 0, 'dynamic-topic': 1, 'dynamic-broker': 2, 'dynamic-default-broker': 3, 'static-broker': 4,
+  default: 5, 'group': 8,
+} as const)
+
+/** librdkafka's `rd_kafka_AlterConfigOpType_t`. */
+export const ALTER_CONFIG_OP = Object.freeze({ set: 0, delete: 1, append: 2, subtract: 3 } as const)
+
+/** librdkafka's `rd_kafka_IsolationLevel_t`. */
+export const ISOLATION_LEVEL = Object.freeze({ read_uncommitted: 0, read_committed: 1 } as const)
+
+/** librdkafka's `rd_kafka_ScramMechanism_t`. */
+export const SCRAM_MECHANISM = Object.freeze({ unknown: 0, 'scram-sha-256': 1, 'scram-sha-512': 2 } as const)
+
+/** librdkafka's `rd_kafka_OffsetSpec_t`: what ListOffsets looks up instead of a timestamp. */
+export const OFFSET_SPEC = Object.freeze({ 'max-timestamp': -3n, earliest: -2n, latest: -1n } as const)
+
+/** Where the addon is built: `<package root>/build/Release`, from both `src/native/` and `dist/native/`. */
+export const ADMIN_ADDON_PATH = fileURLToPath(new URL('../../build/Release/kafkit_admin.node', import.meta.url))
+
+let loaded: AdminAddon | undefined
+
+/**
+ * Loads the addon once. Throws a {@link KafkaError} (`ERR_ADMIN_ADDON`) that says how to build it when it is
+ * missing, or how to rebuild it when it was built against another librdkafka than node-rdkafka's.
+ */
+export function loadAdminAddon(): AdminAddon {
+  if (loaded) return loaded
+  if (!existsSync(ADMIN_ADDON_PATH)) {
+    throw new KafkaError(
+      'ERR_ADMIN_ADDON',
+      `kafkit's admin addon is not built (${ADMIN_ADDON_PATH} is missing). Run \`npx node-gyp rebuild\` in kafkit's ` +
+        'package directory (installing kafkit does this; it needs a C compiler, make and python3).',
+    )
+  }
+  let addon: AdminAddon
+  try {
+    // node-rdkafka is already loaded by the import above, so the addon resolves librdkafka.so.1 to the same copy.
+    addon = require(ADMIN_ADDON_PATH) as AdminAddon
+  } catch (error) {
+    throw new KafkaError('ERR_ADMIN_ADDON', `kafkit's admin addon failed to load: ${(error as Error).message}. ` +
+      'Rebuild it with `npx node-gyp rebuild` in kafkit\'s package directory.', { cause: error })
+  }
+  const version = addon.librdkafkaVersion()
+  if (version !== rdkafka.librdkafkaVersion) {
+    throw new KafkaError('ERR_ADMIN_ADDON', `kafkit's admin addon runs librdkafka ${version} but node-rdkafka runs ` +
+      `${rdkafka.librdkafkaVersion}: node-rdkafka was rebuilt or upgraded. Rebuild kafkit with \`npx node-gyp rebuild\`.`)
+  }
+  loaded = addon
+  return addon
+}

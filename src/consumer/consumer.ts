@@ -1,0 +1,558 @@
+import { EventEmitter } from 'node:events'
+import { ConfigError, KafkaError, StateError, TimeoutError } from '../errors/kafka-error.js'
+import { fromRdkafkaError } from '../errors/map.js'
+import { channels } from '../internal/diagnostics.js'
+import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
+import type { LibrdKafkaError, NativeMessage } from '../native/binding.js'
+import type { TopicSerdeMap } from '../serde/types.js'
+import { DeadLetterQueue } from './dead-letter.js'
+import { MessageDecoder } from './decoder.js'
+import { ErrorPolicy } from './error-policy.js'
+import { FetchLoop } from './fetch-loop.js'
+import { type IteratorOptions, MessageIterator } from './iterator.js'
+import { NativeConsumerAdapter, OFFSET_BEGINNING, OFFSET_END } from './native-consumer.js'
+import { OffsetTracker } from './offset-tracker.js'
+import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions, resolveRunOptions, type RunOptions } from './options.js'
+import { type PartitionState, PartitionTable } from './partition-state.js'
+import { RebalanceHandler } from './rebalance.js'
+import { Runner } from './runner.js'
+import { UserPauses } from './user-pauses.js'
+import type {
+  ConsumerEvents, ConsumerStats, MessageFor, PartitionLag, RebalanceEvent, TopicNameFor, TopicPartition, TopicPartitionOffset, TopicPartitions,
+} from './types.js'
+
+// librdkafka codes after which a revoke means the assignment was lost rather than handed over in order:
+// max.poll.interval exceeded, assignment lost, unknown member, illegal generation, fenced static member, KIP-848
+// epoch fencing. Reported as client errors or as failed commits.
+const MEMBERSHIP_LOST_CODES = new Set([-147, -142, 25, 22, 82, 110, 113])
+const STORE_INTERVAL_MS = 1_000
+
+interface RunState {
+  readonly runner: Runner
+  readonly outcome: Promise<void>
+  readonly settle: (error?: KafkaError) => void
+  failure: KafkaError | undefined
+  stopping: Promise<void> | undefined
+}
+
+/**
+ * A Kafka consumer-group member over librdkafka, at-least-once by construction: an offset is committed only after
+ * its handler, and every earlier message of its partition, finished.
+ *
+ * Messages of one partition are handled one at a time in offset order; different partitions run concurrently up to
+ * `partitionsConsumedConcurrently`. Fetched-but-unhandled messages are bounded per partition (the partition is
+ * paused while full), and librdkafka is polled continuously whatever the handlers do, so a slow handler neither
+ * grows memory nor gets the member evicted.
+ *
+ * @typeParam K - key type (from the `key` serde; `Buffer` without one)
+ * @typeParam V - value type (from the `value` serde; `Buffer` without one)
+ * @typeParam TM - per-topic serdes; messages then form a union discriminated by `topic`
+ *
+ * @example
+ * ```ts
+ * const consumer = new Consumer({ brokers, groupId: 'billing', key: serdes.string(), value: serdes.json<Order>() })
+ * await consumer.connect()
+ * await consumer.subscribe({ topics: ['orders'] })
+ * await consumer.run({ partitionsConsumedConcurrently: 4, eachMessage: async ({ message }) => bill(message.value) })
+ * // later
+ * await consumer.stop()
+ * await consumer.disconnect()
+ * ```
+ */
+export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefined = undefined>
+  extends EventEmitter<ConsumerEvents>
+  implements AsyncIterable<MessageFor<K, V, TM>> {
+  readonly #options: ResolvedConsumerOptions
+  readonly #lifecycle = new Lifecycle('Consumer')
+  readonly #native: NativeConsumerAdapter
+  readonly #partitions = new PartitionTable()
+  readonly #tracker: OffsetTracker
+  readonly #rebalance: RebalanceHandler
+  readonly #fetchLoop: FetchLoop
+  readonly #decoder: MessageDecoder
+  readonly #subscription = new Set<string>()
+  readonly #pauses = new UserPauses()
+  #run: RunState | undefined
+  /** The outcome of the current or last run. */
+  #outcome: Promise<void> = Promise.resolve()
+  #deadLetter: DeadLetterQueue | undefined
+  #storeTimer: NodeJS.Timeout | undefined
+  #membershipLost = false
+
+  /**
+   * Validates the options (throwing {@link ConfigError} on any unknown or ill-typed one) and creates the native
+   * client. Nothing connects until {@link Consumer.connect}.
+   */
+  constructor(options: ConsumerOptions<K, V, TM>) {
+    super()
+    this.#options = resolveConsumerOptions(options)
+    this.#decoder = new MessageDecoder(this.#options.key, this.#options.value, this.#options.topics)
+    try {
+      this.#native = new NativeConsumerAdapter(this.#options.globalConfig, this.#options.topicConfig, {
+        rebalance: (error, assignment) => this.#rebalance.onRebalance(error, assignment),
+        offsetCommit: (error, offsets) => this.#tracker.onCommitResult(error, offsets),
+        error: (error) => this.#onClientError(error),
+        stats: (json) => this.#onStats(json),
+      })
+    } catch (error) {
+      // librdkafka validates property values at creation.
+      throw new ConfigError('rdkafka', error instanceof Error ? error.message : String(error), { cause: error })
+    }
+    this.#tracker = new OffsetTracker(this.#native, (error) => this.#onClientError(error))
+    this.#rebalance = new RebalanceHandler({
+      native: this.#native,
+      partitions: this.#partitions,
+      tracker: this.#tracker,
+      revokeTimeoutMs: this.#options.revokeTimeoutMs,
+      hooks: this.#options,
+      membershipLost: () => this.#membershipLost,
+      assigned: (states) => this.#assigned(states),
+      ready: (states) => {
+        for (const state of states) this.#run?.runner.schedule(state)
+      },
+      released: () => this.#fetchLoop.wake(),
+      rebalanced: (event) => this.#rebalanced(event),
+      report: (error) => this.#report(error),
+    })
+    this.#fetchLoop = new FetchLoop(
+      {
+        consume: (size, cb) => this.#native.consume(size, cb),
+        onMessages: (messages, poll) => this.#onMessages(messages, poll),
+        onError: (error) => this.#onClientError(error as LibrdKafkaError),
+        hasRoom: () => this.#hasRoom(),
+      },
+      {
+        batchSize: this.#options.fetchBatchSize,
+        maxWaitMs: this.#options.maxPollWaitMs,
+        saturatedPollMs: Math.min(1_000, Math.floor(this.#options.rebalanceTimeoutMs / 10)),
+      },
+    )
+  }
+
+  /** The lifecycle state: `idle` → `connecting` → `connected` → `closing` → `closed`. */
+  get state(): ClientState {
+    return this.#lifecycle.state
+  }
+
+  /** Whether a run is active (between `run()` and the end of `stop()`). */
+  get running(): boolean {
+    return this.#run?.runner.active === true
+  }
+
+  /** Connects to the brokers. Group membership starts with `subscribe()`. */
+  async connect(): Promise<void> {
+    this.#lifecycle.assertIdle('connect')
+    this.#lifecycle.set('connecting')
+    try {
+      await this.#native.connect(this.#options.connectTimeoutMs)
+    } catch (error) {
+      this.#lifecycle.set('closed')
+      await this.#native.disconnect().catch(() => undefined)
+      throw fromRdkafkaError(error as never, { operation: 'Consumer.connect' })
+    }
+    this.#fetchLoop.start()
+    // Offsets are also stored by each handler task; this bounds how stale they get under a long task.
+    this.#storeTimer = setInterval(() => this.#storeOffsets(), STORE_INTERVAL_MS).unref()
+    this.#lifecycle.set('connected')
+  }
+
+  /**
+   * Adds topics to the subscription: names, or regular expressions matched by librdkafka against every topic
+   * (anchored at the start; JS flags are ignored). With a `topics` serde map, names must be keys of the map.
+   */
+  async subscribe(options: { topics: ReadonlyArray<TopicNameFor<TM> | RegExp> }): Promise<void> {
+    this.#lifecycle.assertConnected('subscribe')
+    const topics = (options as { topics?: unknown })?.topics
+    if (!Array.isArray(topics) || topics.length === 0) throw new ConfigError('topics', 'expected a non-empty array of topic names or RegExps')
+    const added = topics.map((topic: unknown, index) => {
+      if (topic instanceof RegExp) return topic.source.startsWith('^') ? topic.source : `^${topic.source}`
+      if (typeof topic !== 'string' || topic === '') throw new ConfigError(`topics[${index}]`, `expected a topic name or RegExp, got ${JSON.stringify(topic)}`)
+      if (this.#options.topics !== undefined && !(topic in this.#options.topics)) {
+        throw new ConfigError(`topics[${index}]`, `topic ${topic} has no serdes in the consumer's topics map`)
+      }
+      return topic
+    })
+    for (const topic of added) this.#subscription.add(topic)
+    try {
+      this.#native.subscribe([...this.#subscription])
+    } catch (error) {
+      for (const topic of added) this.#subscription.delete(topic)
+      throw fromRdkafkaError(error as never, { operation: 'Consumer.subscribe' })
+    }
+    this.#fetchLoop.wake()
+  }
+
+  /**
+   * Starts handling messages with `eachMessage` or `eachBatch`; resolves once running. Errors that end the run
+   * (the `stop` error policy, fatal client errors) reject {@link Consumer.stopped}; when nobody awaits it and no
+   * `error` listener exists, they surface as an unhandled rejection rather than stopping silently.
+   */
+  async run(options: RunOptions<MessageFor<K, V, TM>>): Promise<void> {
+    this.#lifecycle.assertConnected('run')
+    if (this.#run) throw new StateError('Consumer.run() called while running: await consumer.stop() first')
+    if (this.#subscription.size === 0) throw new StateError('Consumer.run() called without a subscription: await consumer.subscribe({ topics }) first')
+    const resolved = resolveRunOptions(options, this.#options)
+    const policy = resolved.errorPolicy
+    if (typeof policy === 'object') {
+      const reusable = this.#deadLetter?.topic === policy.deadLetter.topic && policy.deadLetter.producer === undefined
+      if (!reusable) {
+        // A producer kafkit created for an earlier run's dead letters is not needed any more.
+        this.#deadLetter?.close().catch((error: unknown) => this.#report(fromRdkafkaError(error as never, { operation: 'closing the dead-letter producer' })))
+        this.#deadLetter = new DeadLetterQueue(policy.deadLetter, this.#options.connection)
+      }
+    }
+    const errorPolicy = new ErrorPolicy(resolved, this.#deadLetter, (error) => this.#report(error))
+    const runner = new Runner({
+      decoder: this.#decoder,
+      afterTask: (state) => this.#afterTask(state),
+      fail: (error) => this.#fail(error),
+      highWatermark: (state) => {
+        const high = this.#native.cachedWatermarks(state.topic, state.partition)?.high
+        return high === undefined ? null : String(high)
+      },
+    }, resolved, errorPolicy)
+    let settle!: (error?: KafkaError) => void
+    const outcome = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error ? reject(error) : resolve())
+    })
+    this.#run = { runner, outcome, settle, failure: undefined, stopping: undefined }
+    this.#outcome = outcome
+    for (const state of this.#partitions.all()) {
+      this.#syncPause(state)
+      runner.schedule(state)
+    }
+    this.#fetchLoop.wake()
+  }
+
+  /** Settles when the current (or last) run ends: resolves after `stop()`, rejects with the error that ended it. */
+  stopped(): Promise<void> {
+    return this.#outcome
+  }
+
+  /**
+   * Stops gracefully: no new messages are handled, in-flight handlers finish (up to `timeoutMs`), and processed
+   * offsets are committed. The member stays in the group with its partitions paused; `run()` may be called again.
+   * @param options.timeoutMs - how long to wait for in-flight handlers @default revokeTimeoutMs
+   */
+  stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    const run = this.#run
+    if (!run) return Promise.resolve()
+    run.stopping ??= this.#stopRun(run, options.timeoutMs ?? this.#options.revokeTimeoutMs)
+    return run.stopping
+  }
+
+  /** Commits the processed offsets of every assigned partition now; resolves once the coordinator confirmed. */
+  async commit(): Promise<void> {
+    this.#lifecycle.assertConnected('commit')
+    await this.#tracker.commit([...this.#partitions.all()], this.#options.requestTimeoutMs)
+  }
+
+  /** Pauses topics or partitions, also while running: in-flight handlers finish, nothing new starts until `resume()`. */
+  pause(topics: readonly TopicPartitions[]): void {
+    this.#lifecycle.assertConnected('pause')
+    this.#pauses.pause(topics)
+    this.#applyUserPauses()
+  }
+
+  /** Resumes paused topics or partitions. */
+  resume(topics: readonly TopicPartitions[]): void {
+    this.#lifecycle.assertConnected('resume')
+    this.#pauses.resume(topics, (topic) => [...this.#partitions.all()].filter((s) => s.topic === topic).map((s) => s.partition))
+    this.#applyUserPauses()
+  }
+
+  /**
+   * Moves an assigned partition to `offset` (a decimal string, `'earliest'` or `'latest'`), also while running.
+   * Buffered messages are dropped and an in-flight handler's result no longer moves the committed offset.
+   */
+  async seek(target: { topic: string; partition: number; offset: string | 'earliest' | 'latest' }): Promise<void> {
+    this.#lifecycle.assertConnected('seek')
+    const state = this.#partitions.get(target?.topic, target?.partition)
+    if (!state || state.status !== 'active') {
+      throw new StateError(`Consumer.seek(): ${target?.topic}[${target?.partition}] is not assigned to this member`)
+    }
+    const offset = parseOffset(target.offset)
+    state.clear()
+    state.invalidate()
+    await this.#seek(state, offset)
+  }
+
+  /** The offset of the next message each assigned partition will hand to a handler (`null` when not known yet). */
+  position(): TopicPartitionOffset[] {
+    this.#lifecycle.assertConnected('position')
+    return [...this.#partitions.all()].map((state) => ({ topic: state.topic, partition: state.partition, offset: this.#positionOf(state) }))
+  }
+
+  /** The group's committed offsets for `partitions` (default: the assignment), from the coordinator. */
+  async committed(partitions?: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    this.#lifecycle.assertConnected('committed')
+    const list = (partitions ?? [...this.#partitions.all()]).map(({ topic, partition }) => ({ topic, partition }))
+    if (list.length === 0) return []
+    try {
+      const result = await this.#native.committed(list, this.#options.requestTimeoutMs)
+      return result.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset === undefined || p.offset < 0 ? null : String(p.offset) }))
+    } catch (error) {
+      throw fromRdkafkaError(error as never, { operation: 'Consumer.committed' })
+    }
+  }
+
+  /** How far behind the end of each assigned partition this consumer is (high watermark minus position). */
+  lag(): PartitionLag[] {
+    this.#lifecycle.assertConnected('lag')
+    return [...this.#partitions.all()].map((state) => {
+      const high = this.#native.cachedWatermarks(state.topic, state.partition)?.high
+      const position = this.#positionOf(state)
+      return {
+        topic: state.topic,
+        partition: state.partition,
+        highWatermark: high === undefined ? null : String(high),
+        position,
+        lag: high === undefined || position === null ? null : Math.max(0, high - Number(position)),
+        buffered: state.size,
+      }
+    })
+  }
+
+  /** The partitions currently assigned to this member. */
+  assignment(): TopicPartition[] {
+    return [...this.#partitions.all()].map(({ topic, partition }) => ({ topic, partition }))
+  }
+
+  /**
+   * Iterates over messages one at a time (in order per partition). A message counts as processed when the loop
+   * asks for the next one; leaving the loop stops the consumer.
+   */
+  messages(options: IteratorOptions = {}): AsyncIterableIterator<MessageFor<K, V, TM>> {
+    return new MessageIterator<MessageFor<K, V, TM>>(this, options)
+  }
+
+  /** `for await (const message of consumer)`; see {@link Consumer.messages}. */
+  [Symbol.asyncIterator](): AsyncIterator<MessageFor<K, V, TM>> {
+    return this.messages()
+  }
+
+  /**
+   * Stops the run (if any), releases the partitions (committing processed offsets) and leaves the group.
+   * Never throws: problems on the way are reported through the `error` event.
+   */
+  async disconnect(): Promise<void> {
+    const state = this.#lifecycle.state
+    if (state === 'closed' || state === 'closing') return
+    if (state !== 'connected') {
+      this.#lifecycle.set('closed')
+      return
+    }
+    this.#lifecycle.set('closing')
+    await this.stop().catch(() => undefined)
+    try {
+      // A dynamic member leaves through an unsubscribe, whose revoke the still-running fetch loop serves. A static
+      // member must not leave (a restart within the session timeout should move nothing): close() revokes locally.
+      if (this.#subscription.size > 0 && !this.#options.staticMember) {
+        this.#native.unsubscribe()
+        const deadline = Date.now() + this.#options.requestTimeoutMs
+        // The fetch loop keeps serving the revoke librdkafka raises for the unsubscribe.
+        while ((this.#partitions.size > 0 || this.#rebalance.busy) && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 10))
+        }
+      }
+    } catch (error) {
+      this.#report(fromRdkafkaError(error as never, { operation: 'Consumer.disconnect' }))
+    }
+    await this.#fetchLoop.stop()
+    clearInterval(this.#storeTimer)
+    await this.#deadLetter?.close().catch((error: unknown) => this.#report(fromRdkafkaError(error as never, { operation: 'closing the dead-letter producer' })))
+    await this.#native.disconnect()
+    this.#tracker.abandon(new StateError('Consumer disconnected before the commit was confirmed'))
+    this.#lifecycle.set('closed')
+  }
+
+  async #stopRun(run: RunState, timeoutMs: number): Promise<void> {
+    // Synchronously first: from here on no new work starts and retries give up.
+    const finishing = run.runner.stop(timeoutMs)
+    const finished = await finishing
+    const states = [...this.#partitions.all()]
+    if (!finished) {
+      const late = states.filter((s) => s.inFlight !== undefined)
+      this.#report(new TimeoutError(`stop() waited ${timeoutMs} ms for handlers of ${late.map((s) => `${s.topic}[${s.partition}]`).join(', ')}; their current messages stay uncommitted`))
+    }
+    let commitError: KafkaError | undefined
+    try {
+      await this.#tracker.commit(states, this.#options.requestTimeoutMs)
+    } catch (error) {
+      commitError = error as KafkaError
+      this.#report(commitError)
+    }
+    for (const state of states) {
+      // Unhandled messages were fetched past: move back so that the next run (or owner) gets them.
+      const firstUnhandled = state.clear()
+      state.invalidate()
+      if (firstUnhandled !== undefined && state.status === 'active') {
+        await this.#seek(state, firstUnhandled).catch((error: unknown) => this.#report(fromRdkafkaError(error as never, { operation: 'stop', topic: state.topic, partition: state.partition })))
+      }
+    }
+    if (this.#run === run) this.#run = undefined
+    for (const state of this.#partitions.all()) this.#syncPause(state)
+    const failure = run.failure
+    if (failure !== undefined && this.listenerCount('error') > 0) run.outcome.catch(() => undefined)
+    run.settle(failure)
+    if (failure === undefined && commitError !== undefined) throw commitError
+  }
+
+  #fail(error: KafkaError): void {
+    const run = this.#run
+    if (!run || run.failure !== undefined) return
+    run.failure = error
+    // Already reported when it happened; this only says what came of it.
+    if (channels.consumerError.hasSubscribers) channels.consumerError.publish({ error, action: 'stop' })
+    this.stop().catch(() => undefined)
+  }
+
+  #onMessages(messages: NativeMessage[], poll: number): void {
+    const runner = this.#run?.runner
+    const { maxBufferedMessagesPerPartition: maxMessages, maxBufferedBytesPerPartition: maxBytes } = this.#options
+    let state: PartitionState | undefined
+    for (const raw of messages) {
+      if (state === undefined || state.topic !== raw.topic || state.partition !== raw.partition) {
+        if (state !== undefined) this.#buffered(state, runner, maxMessages, maxBytes)
+        state = this.#partitions.get(raw.topic, raw.partition)
+        if (state === undefined) continue
+      }
+      // Stale: fetched for a partition being released, or before a seek took effect. Nothing was stored for it.
+      if (state.status !== 'active' || state.seeking || poll < state.acceptFromPoll) continue
+      state.push(raw)
+    }
+    if (state !== undefined) this.#buffered(state, runner, maxMessages, maxBytes)
+  }
+
+  #buffered(state: PartitionState, runner: Runner | undefined, maxMessages: number, maxBytes: number): void {
+    if (!state.backpressured && (state.size >= maxMessages || state.bytes >= maxBytes)) {
+      state.backpressured = true
+      this.#syncPause(state)
+    }
+    runner?.schedule(state)
+  }
+
+  #afterTask(state: PartitionState): void {
+    if (state.status === 'gone') return
+    const storeError = this.#tracker.store([state])
+    if (storeError) this.#report(storeError)
+    if (state.backpressured && state.size <= this.#options.maxBufferedMessagesPerPartition / 2 && state.bytes <= this.#options.maxBufferedBytesPerPartition / 2) {
+      state.backpressured = false
+      this.#syncPause(state)
+    }
+    this.#run?.runner.schedule(state)
+    if (this.#hasRoom()) this.#fetchLoop.wake()
+  }
+
+  /**
+   * Whether polling may bring messages someone is waiting for: some fetching partition's buffer is below half its
+   * bound. When every fetching partition is that full, polling would only overfill buffers and trigger pauses.
+   */
+  #hasRoom(): boolean {
+    const { maxBufferedMessagesPerPartition: maxMessages, maxBufferedBytesPerPartition: maxBytes } = this.#options
+    let fetching = false
+    for (const state of this.#partitions.all()) {
+      if (state.nativePaused) continue
+      if (state.size < maxMessages / 2 && state.bytes < maxBytes / 2) return true
+      fetching = true
+    }
+    return !fetching
+  }
+
+  #storeOffsets(): void {
+    if (this.#partitions.size === 0) return
+    const error = this.#tracker.store(this.#partitions.all())
+    if (error) this.#report(error)
+  }
+
+  /** Pauses or resumes the partition in librdkafka so that it fetches exactly when kafkit wants its messages. */
+  #syncPause(state: PartitionState): void {
+    const wanted = !this.running || state.userPaused || state.backpressured || state.seeking || state.status !== 'active'
+    if (wanted === state.nativePaused || this.#lifecycle.state === 'closed') return
+    try {
+      const partition = [{ topic: state.topic, partition: state.partition }]
+      if (wanted) this.#native.pause(partition)
+      else this.#native.resume(partition)
+      state.nativePaused = wanted
+    } catch (error) {
+      this.#report(fromRdkafkaError(error as never, { operation: wanted ? 'pause' : 'resume', topic: state.topic, partition: state.partition }))
+    }
+  }
+
+  async #seek(state: PartitionState, offset: number): Promise<void> {
+    state.seeking = true
+    // Pausing first fences off everything fetched before; the seek then applies from the paused state.
+    this.#syncPause(state)
+    try {
+      await this.#native.seek({ topic: state.topic, partition: state.partition, offset }, 0)
+    } catch (error) {
+      throw fromRdkafkaError(error as never, { operation: 'seek', topic: state.topic, partition: state.partition, offset: String(offset) })
+    } finally {
+      state.seeking = false
+      state.acceptFromPoll = this.#fetchLoop.nextPoll
+      this.#syncPause(state)
+      this.#fetchLoop.wake()
+    }
+  }
+
+  #applyUserPauses(): void {
+    for (const state of this.#partitions.all()) {
+      const userPaused = this.#pauses.has(state.topic, state.partition)
+      if (userPaused === state.userPaused) continue
+      state.userPaused = userPaused
+      this.#syncPause(state)
+      if (!userPaused) this.#run?.runner.schedule(state)
+    }
+    this.#fetchLoop.wake()
+  }
+
+  #assigned(states: readonly PartitionState[]): void {
+    this.#membershipLost = false
+    for (const state of states) {
+      state.userPaused = this.#pauses.has(state.topic, state.partition)
+      this.#syncPause(state)
+    }
+    this.#fetchLoop.wake()
+  }
+
+  #rebalanced(event: RebalanceEvent): void {
+    if (event.type !== 'assign' && this.#partitions.size === 0) this.#membershipLost = false
+    this.emit('rebalance', event)
+  }
+
+  #positionOf(state: PartitionState): string | null {
+    const next = state.nextToHandle
+    if (next !== undefined) return String(next)
+    try {
+      const offset = this.#native.position([{ topic: state.topic, partition: state.partition }])[0]?.offset
+      return offset === undefined || offset < 0 ? null : String(offset)
+    } catch {
+      return null
+    }
+  }
+
+  #onClientError(error: LibrdKafkaError | KafkaError): void {
+    const mapped = fromRdkafkaError(error, { operation: 'Consumer' })
+    if (mapped.rdkafkaCode !== undefined && MEMBERSHIP_LOST_CODES.has(mapped.rdkafkaCode)) this.#membershipLost = true
+    this.#report(mapped)
+    if (mapped.fatal) this.#fail(mapped)
+  }
+
+  #report(error: KafkaError): void {
+    if (channels.consumerError.hasSubscribers) channels.consumerError.publish({ error })
+    if (this.listenerCount('error') > 0) this.emit('error', error)
+  }
+
+  #onStats(json: string): void {
+    const stats = JSON.parse(json) as ConsumerStats
+    if (channels.consumerStats.hasSubscribers) channels.consumerStats.publish(stats)
+    this.emit('stats', stats)
+  }
+}
+
+function parseOffset(offset: unknown): number {
+  if (offset === 'earliest') return OFFSET_BEGINNING
+  if (offset === 'latest') return OFFSET_END
+  if (typeof offset === 'string' && /^\d+$/.test(offset) && Number.isSafeInteger(Number(offset))) return Number(offset)
+  throw new ConfigError('offset', `expected a decimal offset string, 'earliest' or 'latest', got ${JSON.stringify(offset)}`)
+}

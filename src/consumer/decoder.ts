@@ -1,0 +1,100 @@
+/**
+ * Turns native messages into kafkit messages, running the key and value serdes. Synchronous serdes stay
+ * synchronous: no promise is created per message unless a serde returns one.
+ * @module
+ */
+import { KafkaError, SerializationError } from '../errors/kafka-error.js'
+import type { NativeMessage } from '../native/binding.js'
+import type { Serde, SerdeContext } from '../serde/types.js'
+import type { AnyConsumerMessage } from './types.js'
+
+const NO_HEADERS: Readonly<Record<string, Buffer>> = Object.freeze({})
+
+interface TopicDecoders {
+  readonly key: Serde<unknown> | undefined
+  readonly value: Serde<unknown> | undefined
+}
+
+/** Decodes native messages with the consumer's serdes. */
+export class MessageDecoder {
+  readonly #default: TopicDecoders
+  readonly #topics: Readonly<Record<string, TopicDecoders>> | undefined
+
+  /**
+   * @param key - key serde for every topic (no `topics` map)
+   * @param value - value serde for every topic (no `topics` map)
+   * @param topics - serdes per topic; a message of a topic missing from it fails to decode
+   */
+  constructor(
+    key: Serde<unknown> | undefined,
+    value: Serde<unknown> | undefined,
+    topics: Readonly<Record<string, { key?: Serde<unknown> | undefined; value?: Serde<unknown> | undefined }>> | undefined,
+  ) {
+    this.#default = { key, value }
+    this.#topics = topics === undefined
+      ? undefined
+      : Object.fromEntries(Object.entries(topics).map(([topic, serdes]) => [topic, { key: serdes.key, value: serdes.value }]))
+  }
+
+  /**
+   * Decodes one message. Throws (or rejects with) a {@link SerializationError} naming topic, partition, offset and
+   * field when a serde fails.
+   */
+  decode(raw: NativeMessage): AnyConsumerMessage | Promise<AnyConsumerMessage> {
+    const offset = String(raw.offset)
+    const serdes = this.#topics === undefined ? this.#default : this.#topics[raw.topic]
+    if (serdes === undefined) {
+      throw new SerializationError(
+        `No serdes for topic ${raw.topic} (partition ${raw.partition}, offset ${offset}): add it to the consumer's topics map`,
+        { topic: raw.topic, partition: raw.partition, offset },
+      )
+    }
+    const headers = toHeaders(raw.headers)
+    const rawKey = (raw.key ?? null) as Buffer | null
+    const rawValue = raw.value ?? null
+    const key = rawKey === null || serdes.key === undefined ? rawKey : run(serdes.key, rawKey, raw, offset, headers, 'key')
+    const value = rawValue === null || serdes.value === undefined ? rawValue : run(serdes.value, rawValue, raw, offset, headers, 'value')
+    if (key instanceof Promise || value instanceof Promise) {
+      return Promise.all([key, value]).then(([k, v]) => build(raw, offset, k, v, headers))
+    }
+    return build(raw, offset, key, value, headers)
+  }
+}
+
+function build(raw: NativeMessage, offset: string, key: unknown, value: unknown, headers: Readonly<Record<string, Buffer>>): AnyConsumerMessage {
+  return { topic: raw.topic, partition: raw.partition, offset, key, value, timestamp: raw.timestamp ?? -1, headers }
+}
+
+function run(
+  serde: Serde<unknown>, data: Buffer, raw: NativeMessage, offset: string, headers: Readonly<Record<string, Buffer>>, field: 'key' | 'value',
+): unknown {
+  const context: SerdeContext = { topic: raw.topic, field, headers, partition: raw.partition, offset }
+  try {
+    const out = serde.deserialize(data, context)
+    return out instanceof Promise ? out.catch((error: unknown) => { throw failure(error, raw, offset, field) }) : out
+  } catch (error) {
+    throw failure(error, raw, offset, field)
+  }
+}
+
+function failure(error: unknown, raw: NativeMessage, offset: string, field: 'key' | 'value'): KafkaError {
+  if (error instanceof SerializationError) return error
+  const reason = error instanceof Error ? error.message : String(error)
+  return new SerializationError(
+    `Cannot deserialize the ${field} of topic ${raw.topic} partition ${raw.partition} offset ${offset}: ${reason}`,
+    { cause: error, topic: raw.topic, partition: raw.partition, offset, field },
+  )
+}
+
+/** node-rdkafka's header list (one single-key object per header) as a record. */
+export function toHeaders(list: NativeMessage['headers']): Readonly<Record<string, Buffer>> {
+  if (list === undefined || list.length === 0) return NO_HEADERS
+  const headers: Record<string, Buffer> = {}
+  for (const header of list) {
+    for (const name of Object.keys(header)) {
+      const value = (header as Record<string, unknown>)[name]
+      headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(String(value))
+    }
+  }
+  return headers
+}

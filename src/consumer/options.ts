@@ -1,0 +1,392 @@
+/**
+ * Consumer and run options: their types, defaults, validation and translation into librdkafka configuration.
+ * @module
+ */
+import {
+  buildClientConfig,
+  type ClientOptions,
+  type ConsumerRdkafkaConfig,
+  expectBoolean,
+  expectFunction,
+  expectInteger,
+  expectObject,
+  expectOneOf,
+  expectString,
+  rejectUnknownKeys,
+} from '../config/index.js'
+import { RDKAFKA_PROPERTIES } from '../config/rdkafka-properties.generated.js'
+import { ConfigError } from '../errors/kafka-error.js'
+import type { Serde, TopicSerdeMap } from '../serde/types.js'
+import type { DeliveryReport } from '../producer/types.js'
+import type { EachBatchPayload, EachMessagePayload, TopicPartition } from './types.js'
+
+/** What the consumer's rebalance hooks receive. */
+export type RebalanceHook = (partitions: readonly TopicPartition[]) => void | Promise<void>
+
+/**
+ * Consumer options. Everything not listed here goes through `rdkafka`.
+ *
+ * @typeParam K - key type (from `key`)
+ * @typeParam V - value type (from `value`)
+ * @typeParam TM - per-topic serdes (from `topics`)
+ */
+export interface ConsumerOptions<K, V, TM extends TopicSerdeMap | undefined> extends ClientOptions<ConsumerRdkafkaConfig> {
+  /** The consumer group. Members of one group share the partitions of the topics they subscribe to. */
+  groupId: string
+  /** Serde of keys. Not allowed together with `topics`. @default raw `Buffer` */
+  key?: Serde<K>
+  /** Serde of values. Not allowed together with `topics`. @default raw `Buffer` */
+  value?: Serde<V>
+  /**
+   * Serdes per topic. Messages then form a union discriminated by `topic`, and only these topics can be
+   * subscribed to by name. Not allowed together with `key`/`value`.
+   */
+  topics?: TM
+  /** Where a group without committed offsets starts: the oldest record (`true`) or new records only. @default false */
+  fromBeginning?: boolean
+  /**
+   * The group protocol: `classic` (JoinGroup/SyncGroup, client-side cooperative-sticky assignment) or `consumer`
+   * (KIP-848, broker-side assignment; needs Kafka 4.0+ brokers). @default 'classic'
+   */
+  groupProtocol?: 'classic' | 'consumer'
+  /** Static membership id (`group.instance.id`): a restart within the session timeout triggers no rebalance. */
+  groupInstanceId?: string
+  /** Classic protocol only: how long the group waits for heartbeats before evicting this member, ms. @default 45000 */
+  sessionTimeoutMs?: number
+  /** Classic protocol only: heartbeat interval, ms. @default 3000 */
+  heartbeatIntervalMs?: number
+  /**
+   * How long the group waits for this member to release its partitions in a rebalance (`max.poll.interval.ms`).
+   * kafkit polls librdkafka continuously, so slow handlers never exceed it. @default 300000
+   */
+  rebalanceTimeoutMs?: number
+  /**
+   * How long a revoke waits for in-flight handlers of the revoked partitions before releasing them anyway, ms.
+   * Must be below `rebalanceTimeoutMs`. A handler still running then has its signal aborted and its message is
+   * handled again by the next owner. @default 30000
+   */
+  revokeTimeoutMs?: number
+  /** Which records a consumer sees: only committed transactional ones, or all. @default 'read_committed' */
+  isolationLevel?: 'read_committed' | 'read_uncommitted'
+  /** How often processed offsets are committed in the background, ms. Revokes and `stop()` commit at once. @default 5000 */
+  autoCommitIntervalMs?: number
+  /**
+   * Most fetched-but-unhandled messages buffered per partition; the partition is paused beyond it. Keep it well above
+   * `fetchBatchSize`: pausing makes librdkafka drop what it prefetched for the partition. @default 5000
+   */
+  maxBufferedMessagesPerPartition?: number
+  /** Most fetched-but-unhandled bytes buffered per partition; the partition is paused beyond it. @default 4194304 */
+  maxBufferedBytesPerPartition?: number
+  /** Most messages taken from librdkafka per poll. @default 1000 */
+  fetchBatchSize?: number
+  /**
+   * When librdkafka has nothing ready, kafkit polls again after a delay growing from 1 ms to this, in ms: the
+   * worst added latency after a quiet period. Polls never block a libuv thread. @default 50
+   */
+  maxPollWaitMs?: number
+  /** Interval of the `stats` event and `kafkit:consumer:stats` channel, ms; 0 turns statistics off. @default 0 */
+  statsIntervalMs?: number
+  /** How long `connect()` waits for the brokers, ms. @default 30000 */
+  connectTimeoutMs?: number
+  /** How long `commit()`, `committed()` and the final commit of `disconnect()` wait, ms. @default 10000 */
+  requestTimeoutMs?: number
+  /** Called after partitions were assigned to this member, before any of their messages is handled. */
+  onAssign?: RebalanceHook
+  /** Called when partitions are revoked, after their in-flight handlers finished and before their offsets are committed. */
+  onRevoke?: RebalanceHook
+  /** Called when partitions were lost (the member was evicted); their offsets can no longer be committed. */
+  onLost?: RebalanceHook
+}
+
+/** Consumer defaults, applied once in the constructor. */
+export const CONSUMER_DEFAULTS = Object.freeze({
+  fromBeginning: false,
+  groupProtocol: 'classic',
+  sessionTimeoutMs: 45_000,
+  heartbeatIntervalMs: 3_000,
+  rebalanceTimeoutMs: 300_000,
+  revokeTimeoutMs: 30_000,
+  isolationLevel: 'read_committed',
+  autoCommitIntervalMs: 5_000,
+  maxBufferedMessagesPerPartition: 5_000,
+  maxBufferedBytesPerPartition: 4 * 1024 * 1024,
+  fetchBatchSize: 1_000,
+  maxPollWaitMs: 50,
+  statsIntervalMs: 0,
+  connectTimeoutMs: 30_000,
+  requestTimeoutMs: 10_000,
+} as const)
+
+/** A producer able to send dead letters: a kafkit `Producer` without key/value serdes fits. */
+export interface DeadLetterProducer {
+  /** Sends one raw record. */
+  send(record: { topic: string; key: Buffer | null; value: Buffer | null; headers: Record<string, string> }): Promise<DeliveryReport>
+}
+
+/** Where messages whose handling failed for good are sent. */
+export interface DeadLetterOptions {
+  /** The dead-letter topic. */
+  topic: string
+  /** The producer to send with. @default a producer kafkit creates with the consumer's connection options */
+  producer?: DeadLetterProducer
+}
+
+/** What happens to a message whose handler (or deserialization) still fails after the retries. */
+export type ErrorPolicy = 'stop' | 'skip' | { deadLetter: DeadLetterOptions }
+
+/** Retries of a failing handler, with exponential backoff. */
+export interface RetryOptions {
+  /** Retries after the first attempt; 0 applies the error policy at once. @default 5 */
+  retries?: number
+  /** Delay before the first retry, ms. @default 100 */
+  initialDelayMs?: number
+  /** Longest delay between retries, ms. @default 10000 */
+  maxDelayMs?: number
+  /** Factor applied to the delay after each retry. @default 2 */
+  multiplier?: number
+}
+
+/** Retry defaults. */
+export const RETRY_DEFAULTS = Object.freeze({ retries: 5, initialDelayMs: 100, maxDelayMs: 10_000, multiplier: 2 } as const)
+
+/** Options shared by both handler styles. */
+interface RunOptionsBase {
+  /** How many partitions are handled at the same time (messages of one partition are always handled in order). @default 1 */
+  partitionsConsumedConcurrently?: number
+  /** Retries of a failing handler. */
+  retry?: RetryOptions
+  /**
+   * What to do with a message still failing after the retries: `stop` the consumer (the default; `stopped()`
+   * rejects with the error, earlier offsets are committed), `skip` it, or send it to a dead-letter topic and go on.
+   * @default 'stop'
+   */
+  errorPolicy?: ErrorPolicy
+}
+
+/** `run()` with a handler per message. */
+export interface EachMessageRunOptions<M> extends RunOptionsBase {
+  /** Handles one message. The message counts as processed when the returned promise resolves. */
+  eachMessage: (payload: EachMessagePayload<M>) => void | Promise<void>
+  eachBatch?: never
+  maxBatchSize?: never
+}
+
+/** `run()` with a handler per batch of one partition. */
+export interface EachBatchRunOptions<M> extends RunOptionsBase {
+  /** Handles consecutive messages of one partition. */
+  eachBatch: (payload: EachBatchPayload<M>) => void | Promise<void>
+  eachMessage?: never
+  /** Most messages per batch. @default maxBufferedMessagesPerPartition */
+  maxBatchSize?: number
+}
+
+/** Options of `run()`: exactly one of `eachMessage` or `eachBatch`. */
+export type RunOptions<M> = EachMessageRunOptions<M> | EachBatchRunOptions<M>
+
+/** Validated consumer settings. */
+export interface ResolvedConsumerOptions {
+  readonly globalConfig: Record<string, unknown>
+  readonly topicConfig: Record<string, unknown>
+  readonly connection: Record<string, unknown>
+  readonly key: Serde<unknown> | undefined
+  readonly value: Serde<unknown> | undefined
+  readonly topics: Readonly<Record<string, { key?: Serde<unknown> | undefined; value?: Serde<unknown> | undefined }>> | undefined
+  readonly revokeTimeoutMs: number
+  readonly staticMember: boolean
+  readonly maxBufferedMessagesPerPartition: number
+  readonly maxBufferedBytesPerPartition: number
+  readonly fetchBatchSize: number
+  readonly maxPollWaitMs: number
+  readonly rebalanceTimeoutMs: number
+  readonly connectTimeoutMs: number
+  readonly requestTimeoutMs: number
+  readonly onAssign: RebalanceHook | undefined
+  readonly onRevoke: RebalanceHook | undefined
+  readonly onLost: RebalanceHook | undefined
+}
+
+/** Validated run settings. */
+export interface ResolvedRunOptions {
+  readonly mode: 'message' | 'batch'
+  readonly handler: (payload: never) => void | Promise<void>
+  readonly concurrency: number
+  readonly maxBatchSize: number
+  readonly retry: Required<RetryOptions>
+  readonly errorPolicy: 'stop' | 'skip' | { readonly deadLetter: DeadLetterOptions }
+}
+
+const CONSUMER_KEYS = [
+  'groupId', 'key', 'value', 'topics', 'groupInstanceId', 'onAssign', 'onRevoke', 'onLost', ...Object.keys(CONSUMER_DEFAULTS),
+] as const
+
+// Properties whose effect kafkit owns: setting them raw would silently break at-least-once or the rebalance flow.
+const OWNED_PROPERTIES: Partial<Record<string, string>> = {
+  'group.id': 'use the groupId option',
+  'enable.auto.commit': 'kafkit commits processed offsets itself (see autoCommitIntervalMs)',
+  'auto.commit.enable': 'kafkit commits processed offsets itself (see autoCommitIntervalMs)',
+  'auto.commit.interval.ms': 'use the autoCommitIntervalMs option',
+}
+// KIP-848 moves assignment and liveness to the broker; librdkafka rejects these with group.protocol=consumer.
+const CLASSIC_ONLY_PROPERTIES = ['partition.assignment.strategy', 'session.timeout.ms', 'heartbeat.interval.ms', 'group.protocol.type']
+
+const TOPIC_SCOPED = new Set(
+  RDKAFKA_PROPERTIES.filter((p) => p.scope === 'topic' || p.scope === 'consumer-topic')
+    .map((p) => p.name)
+    .filter((name) => !RDKAFKA_PROPERTIES.some((p) => p.name === name && (p.scope === 'global' || p.scope === 'consumer'))),
+)
+
+function expectSerde(value: unknown, path: string): Serde<unknown> {
+  const serde = expectObject(value, path)
+  if (typeof serde.serialize !== 'function' || typeof serde.deserialize !== 'function') {
+    throw new ConfigError(path, 'expected a serde with serialize() and deserialize(), e.g. serdes.string()')
+  }
+  return serde as unknown as Serde<unknown>
+}
+
+function optionalHook(value: unknown, path: string): RebalanceHook | undefined {
+  return value === undefined ? undefined : (expectFunction(value, path) as RebalanceHook)
+}
+
+/** Validates consumer options and derives the librdkafka configuration. Throws {@link ConfigError}. */
+export function resolveConsumerOptions(options: unknown): ResolvedConsumerOptions {
+  const connection = buildClientConfig(options, 'consumer', CONSUMER_KEYS)
+  const opts = options as Record<string, unknown>
+  const pick = <Key extends keyof typeof CONSUMER_DEFAULTS>(key: Key): unknown => opts[key] ?? CONSUMER_DEFAULTS[key]
+  const groupProtocol = expectOneOf(pick('groupProtocol'), ['classic', 'consumer'], 'groupProtocol')
+  const rdkafka = (opts.rdkafka ?? {}) as Record<string, unknown>
+  for (const key of Object.keys(rdkafka)) {
+    const owned = OWNED_PROPERTIES[key]
+    if (owned) throw new ConfigError(`rdkafka['${key}']`, `cannot be set: ${owned}`)
+    if (groupProtocol === 'consumer' && CLASSIC_ONLY_PROPERTIES.includes(key)) {
+      throw new ConfigError(`rdkafka['${key}']`, "does not apply with groupProtocol 'consumer' (KIP-848): the broker assigns partitions and tracks liveness")
+    }
+  }
+  if (groupProtocol === 'consumer') {
+    for (const key of ['sessionTimeoutMs', 'heartbeatIntervalMs'] as const) {
+      if (opts[key] !== undefined) {
+        throw new ConfigError(key, "does not apply with groupProtocol 'consumer' (KIP-848): set it on the broker (group.consumer.*)")
+      }
+    }
+  }
+  if (opts.topics !== undefined && (opts.key !== undefined || opts.value !== undefined)) {
+    throw new ConfigError(opts.key !== undefined ? 'key' : 'value', 'cannot be combined with topics: give each topic its own serdes')
+  }
+  let topics: Record<string, { key?: Serde<unknown>; value?: Serde<unknown> }> | undefined
+  if (opts.topics !== undefined) {
+    topics = {}
+    for (const [topic, entry] of Object.entries(expectObject(opts.topics, 'topics'))) {
+      const serdes = expectObject(entry, `topics.${topic}`)
+      rejectUnknownKeys(serdes, ['key', 'value'], `topics.${topic}`)
+      topics[topic] = {
+        ...(serdes.key === undefined ? {} : { key: expectSerde(serdes.key, `topics.${topic}.key`) }),
+        ...(serdes.value === undefined ? {} : { value: expectSerde(serdes.value, `topics.${topic}.value`) }),
+      }
+    }
+    if (Object.keys(topics).length === 0) throw new ConfigError('topics', 'expected at least one topic')
+  }
+  const rebalanceTimeoutMs = expectInteger(pick('rebalanceTimeoutMs'), 'rebalanceTimeoutMs', 1_000, 86_400_000)
+  const revokeTimeoutMs = expectInteger(pick('revokeTimeoutMs'), 'revokeTimeoutMs', 0, 86_400_000)
+  if (revokeTimeoutMs >= rebalanceTimeoutMs) {
+    throw new ConfigError('revokeTimeoutMs', `must be below rebalanceTimeoutMs (${rebalanceTimeoutMs}), or the group evicts this member while it waits`)
+  }
+  const derived: Record<string, unknown> = {
+    'group.id': expectString(opts.groupId, 'groupId'),
+    'enable.auto.commit': true,
+    'enable.auto.offset.store': false,
+    'auto.commit.interval.ms': expectInteger(pick('autoCommitIntervalMs'), 'autoCommitIntervalMs', 1, 86_400_000),
+    'isolation.level': expectOneOf(pick('isolationLevel'), ['read_committed', 'read_uncommitted'], 'isolationLevel'),
+    'auto.offset.reset': expectBoolean(pick('fromBeginning'), 'fromBeginning') ? 'earliest' : 'latest',
+    'max.poll.interval.ms': rebalanceTimeoutMs,
+    'statistics.interval.ms': expectInteger(pick('statsIntervalMs'), 'statsIntervalMs', 0, 86_400_000),
+  }
+  if (groupProtocol === 'consumer') {
+    derived['group.protocol'] = 'consumer'
+  } else {
+    derived['partition.assignment.strategy'] = 'cooperative-sticky'
+    derived['session.timeout.ms'] = expectInteger(pick('sessionTimeoutMs'), 'sessionTimeoutMs', 1, 3_600_000)
+    derived['heartbeat.interval.ms'] = expectInteger(pick('heartbeatIntervalMs'), 'heartbeatIntervalMs', 1, 3_600_000)
+  }
+  if (opts.groupInstanceId !== undefined) derived['group.instance.id'] = expectString(opts.groupInstanceId, 'groupInstanceId')
+  // The rdkafka block (inside `connection`) is applied last: it overrides what kafkit derived.
+  const merged = { ...derived, ...connection }
+  const globalConfig: Record<string, unknown> = {}
+  const topicConfig: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(merged)) {
+    // node-rdkafka always installs its own default topic conf, which would hide topic properties set globally.
+    if (TOPIC_SCOPED.has(key)) topicConfig[key] = value
+    else globalConfig[key] = value
+  }
+  const maxBufferedMessagesPerPartition = expectInteger(pick('maxBufferedMessagesPerPartition'), 'maxBufferedMessagesPerPartition', 1, 10_000_000)
+  return {
+    globalConfig,
+    topicConfig,
+    connection: pickConnection(opts),
+    key: opts.key === undefined ? undefined : expectSerde(opts.key, 'key'),
+    value: opts.value === undefined ? undefined : expectSerde(opts.value, 'value'),
+    topics,
+    revokeTimeoutMs,
+    staticMember: merged['group.instance.id'] !== undefined,
+    maxBufferedMessagesPerPartition,
+    maxBufferedBytesPerPartition: expectInteger(pick('maxBufferedBytesPerPartition'), 'maxBufferedBytesPerPartition', 1, 2 ** 40),
+    fetchBatchSize: expectInteger(pick('fetchBatchSize'), 'fetchBatchSize', 1, 1_000_000),
+    maxPollWaitMs: expectInteger(pick('maxPollWaitMs'), 'maxPollWaitMs', 1, 10_000),
+    rebalanceTimeoutMs,
+    connectTimeoutMs: expectInteger(pick('connectTimeoutMs'), 'connectTimeoutMs', 1, 2_147_483_647),
+    requestTimeoutMs: expectInteger(pick('requestTimeoutMs'), 'requestTimeoutMs', 1, 2_147_483_647),
+    onAssign: optionalHook(opts.onAssign, 'onAssign'),
+    onRevoke: optionalHook(opts.onRevoke, 'onRevoke'),
+    onLost: optionalHook(opts.onLost, 'onLost'),
+  }
+}
+
+/** The shared connection options, to give a dead-letter producer the same brokers and credentials. */
+function pickConnection(opts: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const key of ['brokers', 'clientId', 'ssl', 'sasl'] as const) if (opts[key] !== undefined) out[key] = opts[key]
+  return out
+}
+
+/** Validates `run()` options. Throws {@link ConfigError}. */
+export function resolveRunOptions(options: unknown, consumer: ResolvedConsumerOptions): ResolvedRunOptions {
+  const opts = expectObject(options, 'run')
+  rejectUnknownKeys(opts, ['eachMessage', 'eachBatch', 'partitionsConsumedConcurrently', 'maxBatchSize', 'retry', 'errorPolicy'], 'run')
+  if ((opts.eachMessage === undefined) === (opts.eachBatch === undefined)) {
+    throw new ConfigError('run.eachMessage', 'pass exactly one of eachMessage or eachBatch')
+  }
+  const mode = opts.eachMessage !== undefined ? 'message' : 'batch'
+  const handler = expectFunction(mode === 'message' ? opts.eachMessage : opts.eachBatch, mode === 'message' ? 'run.eachMessage' : 'run.eachBatch')
+  if (mode === 'message' && opts.maxBatchSize !== undefined) throw new ConfigError('run.maxBatchSize', 'only applies to eachBatch')
+  const retryInput = opts.retry === undefined ? {} : expectObject(opts.retry, 'run.retry')
+  rejectUnknownKeys(retryInput, Object.keys(RETRY_DEFAULTS), 'run.retry')
+  const retry = {
+    retries: expectInteger(retryInput.retries ?? RETRY_DEFAULTS.retries, 'run.retry.retries', 0, 1_000_000),
+    initialDelayMs: expectInteger(retryInput.initialDelayMs ?? RETRY_DEFAULTS.initialDelayMs, 'run.retry.initialDelayMs', 0, 86_400_000),
+    maxDelayMs: expectInteger(retryInput.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs, 'run.retry.maxDelayMs', 0, 86_400_000),
+    multiplier: retryInput.multiplier ?? RETRY_DEFAULTS.multiplier,
+  }
+  if (typeof retry.multiplier !== 'number' || !(retry.multiplier >= 1)) {
+    throw new ConfigError('run.retry.multiplier', `expected a number >= 1, got ${String(retry.multiplier)}`)
+  }
+  return {
+    mode,
+    handler: handler as ResolvedRunOptions['handler'],
+    concurrency: expectInteger(opts.partitionsConsumedConcurrently ?? 1, 'run.partitionsConsumedConcurrently', 1, 10_000),
+    maxBatchSize: expectInteger(opts.maxBatchSize ?? consumer.maxBufferedMessagesPerPartition, 'run.maxBatchSize', 1, 10_000_000),
+    retry: retry as Required<RetryOptions>,
+    errorPolicy: resolveErrorPolicy(opts.errorPolicy),
+  }
+}
+
+function resolveErrorPolicy(value: unknown): ResolvedRunOptions['errorPolicy'] {
+  if (value === undefined || value === 'stop' || value === 'skip') return value ?? 'stop'
+  if (typeof value === 'string') throw new ConfigError('run.errorPolicy', `expected 'stop', 'skip' or { deadLetter: { topic } }, got '${value}'`)
+  const policy = expectObject(value, 'run.errorPolicy')
+  rejectUnknownKeys(policy, ['deadLetter'], 'run.errorPolicy')
+  const deadLetter = expectObject(policy.deadLetter, 'run.errorPolicy.deadLetter')
+  rejectUnknownKeys(deadLetter, ['topic', 'producer'], 'run.errorPolicy.deadLetter')
+  const topic = expectString(deadLetter.topic, 'run.errorPolicy.deadLetter.topic')
+  if (deadLetter.producer !== undefined && typeof (deadLetter.producer as { send?: unknown }).send !== 'function') {
+    throw new ConfigError('run.errorPolicy.deadLetter.producer', 'expected a connected kafkit Producer')
+  }
+  return { deadLetter: { topic, ...(deadLetter.producer === undefined ? {} : { producer: deadLetter.producer as DeadLetterProducer }) } }
+}

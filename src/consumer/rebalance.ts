@@ -1,0 +1,170 @@
+/**
+ * The rebalance protocol on this member's side. librdkafka asks for each change through the rebalance callback
+ * and waits until kafkit calls (incremental) assign/unassign, so kafkit may take its time: on revoke it first waits
+ * (bounded by `revokeTimeoutMs`) for the in-flight handlers of the revoked partitions, stores their processed
+ * offsets, runs the user's hook, and only then unassigns — and librdkafka commits the stored offsets of unassigned
+ * partitions before the group moves them (it does not rejoin while that commit is outstanding).
+ *
+ * Events are handled one after the other, in the order librdkafka raised them.
+ * @module
+ */
+import { channels } from '../internal/diagnostics.js'
+import { KafkaError, TimeoutError } from '../errors/kafka-error.js'
+import { fromRdkafkaError } from '../errors/map.js'
+import type { LibrdKafkaError } from '../native/binding.js'
+import { ASSIGN_PARTITIONS, type NativeConsumerAdapter, type RawTopicPartition, REVOKE_PARTITIONS } from './native-consumer.js'
+import type { OffsetTracker } from './offset-tracker.js'
+import type { RebalanceHook } from './options.js'
+import type { PartitionState, PartitionTable } from './partition-state.js'
+import { Runner } from './runner.js'
+import type { RebalanceEvent, TopicPartition } from './types.js'
+
+/** What the rebalance handler needs from the consumer. */
+export interface RebalanceHost {
+  readonly native: NativeConsumerAdapter
+  readonly partitions: PartitionTable
+  readonly tracker: OffsetTracker
+  readonly revokeTimeoutMs: number
+  readonly hooks: { readonly onAssign: RebalanceHook | undefined; readonly onRevoke: RebalanceHook | undefined; readonly onLost: RebalanceHook | undefined }
+  /** Whether librdkafka reported errors since the last assignment that mean the membership was lost. */
+  membershipLost(): boolean
+  /** New partitions are assigned natively: apply pauses, start fetching. */
+  assigned(states: readonly PartitionState[]): void
+  /** The `onAssign` hook finished: the partitions' messages may be handled. */
+  ready(states: readonly PartitionState[]): void
+  /** Partitions left this member. */
+  released(states: readonly PartitionState[]): void
+  /** After an event was fully handled. */
+  rebalanced(event: RebalanceEvent): void
+  report(error: KafkaError): void
+}
+
+/** Serializes and carries out rebalance events. */
+export class RebalanceHandler {
+  readonly #host: RebalanceHost
+  #chain: Promise<void> = Promise.resolve()
+  #pending = 0
+
+  /** @param host - the consumer */
+  constructor(host: RebalanceHost) {
+    this.#host = host
+  }
+
+  /** Whether an event is being handled or waiting. */
+  get busy(): boolean {
+    return this.#pending > 0
+  }
+
+  /** The rebalance callback: queues the event behind the ones being handled. */
+  onRebalance = (error: LibrdKafkaError, assignment: RawTopicPartition[]): void => {
+    const code = error?.code
+    const partitions = assignment.map(({ topic, partition }) => ({ topic, partition }))
+    this.#pending++
+    this.#chain = this.#chain
+      .then(() => (code === ASSIGN_PARTITIONS ? this.#assign(partitions) : code === REVOKE_PARTITIONS ? this.#revoke(partitions) : this.#unexpected(error, partitions)))
+      .catch((failure: unknown) => this.#host.report(fromRdkafkaError(failure as never, { operation: 'rebalance' })))
+      .finally(() => {
+        this.#pending--
+      })
+  }
+
+  /** Resolves once every queued event was handled. */
+  settled(): Promise<void> {
+    return this.#chain
+  }
+
+  #cooperative(): boolean {
+    // KIP-848 is incremental too; only the classic eager assignors (range, roundrobin) replace whole assignments.
+    return this.#host.native.rebalanceProtocol() !== 'EAGER'
+  }
+
+  async #assign(partitions: TopicPartition[]): Promise<void> {
+    const { native, partitions: table } = this.#host
+    const states = partitions.map(({ topic, partition }) => table.add(topic, partition))
+    try {
+      native.assign(partitions.map((p) => ({ ...p })), this.#cooperative())
+    } catch (error) {
+      for (const state of states) table.remove(state)
+      throw error
+    }
+    // Held until the hook returns, so that a seek in onAssign comes before any handling.
+    const hold = this.#host.hooks.onAssign !== undefined
+    for (const state of states) state.held = hold
+    this.#host.assigned(states)
+    if (hold) {
+      await this.#runHook('onAssign', partitions)
+      for (const state of states) state.held = false
+      this.#host.ready(states)
+    }
+    this.#publish({ type: 'assign', partitions })
+  }
+
+  async #revoke(partitions: TopicPartition[]): Promise<void> {
+    const { native, partitions: table, tracker } = this.#host
+    const lost = this.#host.membershipLost()
+    const states = partitions
+      .map(({ topic, partition }) => table.get(topic, partition))
+      .filter((state): state is PartitionState => state !== undefined)
+    for (const state of states) {
+      state.status = 'revoking'
+      // A message waiting for a retry is not in flight: leave it to the next owner rather than wait.
+      state.leaving.abort()
+    }
+    try {
+      // Nothing more of these partitions will be handled here: stop fetching them while handlers finish.
+      native.pause(partitions.map((p) => ({ ...p })))
+      for (const state of states) state.nativePaused = true
+    } catch {
+      // Already gone from librdkafka's assignment (lost): nothing to pause.
+    }
+    if (lost) {
+      // Another member may already own them: results of running handlers can no longer be committed.
+      for (const state of states) state.invalidate()
+    } else {
+      const finished = await Runner.idle(states, this.#host.revokeTimeoutMs)
+      if (!finished) {
+        const late = states.filter((s) => s.inFlight !== undefined)
+        for (const state of late) state.invalidate()
+        this.#host.report(new TimeoutError(
+          `revoke waited ${this.#host.revokeTimeoutMs} ms (revokeTimeoutMs) for handlers of ${late.map((s) => `${s.topic}[${s.partition}]`).join(', ')}; releasing them anyway: their current messages will be handled again by the next owner`,
+        ))
+      }
+      const storeError = tracker.store(states)
+      if (storeError) this.#host.report(storeError)
+    }
+    await this.#runHook(lost ? 'onLost' : 'onRevoke', partitions)
+    // librdkafka commits the stored offsets of these partitions as part of the unassign (auto-commit is on).
+    native.unassign(partitions.map((p) => ({ ...p })), this.#cooperative())
+    for (const state of states) {
+      state.clear()
+      table.remove(state)
+      tracker.forget(state)
+    }
+    this.#host.released(states)
+    this.#publish({ type: lost ? 'lost' : 'revoke', partitions })
+  }
+
+  async #unexpected(error: LibrdKafkaError, partitions: TopicPartition[]): Promise<void> {
+    // librdkafka reports a failed rebalance with another code; the assignment must still be cleared.
+    this.#host.report(fromRdkafkaError(error, { operation: 'rebalance' }))
+    await this.#revoke(partitions)
+  }
+
+  async #runHook(name: 'onAssign' | 'onRevoke' | 'onLost', partitions: readonly TopicPartition[]): Promise<void> {
+    const hook = this.#host.hooks[name]
+    if (!hook || partitions.length === 0) return
+    try {
+      await hook(partitions)
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      this.#host.report(new KafkaError('ERR_HOOK', `${name} hook failed: ${reason}`, { cause: error }))
+    }
+  }
+
+  #publish(event: RebalanceEvent): void {
+    // Cooperative rounds that change nothing for this member are not news.
+    if (event.partitions.length === 0) return
+    if (channels.consumerRebalance.hasSubscribers) channels.consumerRebalance.publish(event)
+    this.#host.rebalanced(event)
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * Runs the user's handlers: one task at a time per partition (so each partition is handled in offset order),
+ * up to `partitionsConsumedConcurrently` partitions at once (p-queue), marking each message processed only once
+ * its handler resolved.
+ * @module
+ */
+import PQueue from 'p-queue'
+import { channels } from '../internal/diagnostics.js'
+import type { KafkaError } from '../errors/kafka-error.js'
+import type { NativeMessage } from '../native/binding.js'
+import type { MessageDecoder } from './decoder.js'
+import type { ErrorPolicy, Verdict } from './error-policy.js'
+import type { ResolvedRunOptions } from './options.js'
+import type { PartitionState } from './partition-state.js'
+import type { AnyConsumerMessage, EachBatchPayload, EachMessagePayload } from './types.js'
+
+/** What the runner needs from the consumer. */
+export interface RunnerHost {
+  readonly decoder: MessageDecoder
+  /** After each task: store offsets, lift backpressure, reschedule. */
+  afterTask(state: PartitionState): void
+  /** A message failed for good under the `stop` policy, or something unexpected broke. */
+  fail(error: KafkaError): void
+  /** The partition's high watermark as last seen, for batches. */
+  highWatermark(state: PartitionState): string | null
+}
+
+type Handler<P> = (payload: P) => void | Promise<void>
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function'
+}
+
+/** Schedules and runs handler tasks for one `run()`. */
+export class Runner {
+  readonly #host: RunnerHost
+  readonly #run: ResolvedRunOptions
+  readonly #policy: ErrorPolicy
+  readonly #queue: PQueue
+  readonly #stopping = new AbortController()
+  #active = true
+
+  /**
+   * @param host - the consumer
+   * @param run - the run's options
+   * @param policy - retries and error policy
+   */
+  constructor(host: RunnerHost, run: ResolvedRunOptions, policy: ErrorPolicy) {
+    this.#host = host
+    this.#run = run
+    this.#policy = policy
+    this.#queue = new PQueue({ concurrency: run.concurrency })
+  }
+
+  /** Whether the run still accepts work. */
+  get active(): boolean {
+    return this.#active
+  }
+
+  /** Queues a task for the partition if it has messages and none is queued or running. */
+  schedule(state: PartitionState): void {
+    if (state.scheduled || !this.#active || !state.dispatchable || state.size === 0) return
+    state.scheduled = true
+    this.#queue
+      .add(async () => {
+        const task = this.#drain(state)
+        state.inFlight = task
+        try {
+          await task
+        } finally {
+          state.inFlight = undefined
+          state.scheduled = false
+          this.#host.afterTask(state)
+        }
+      })
+      .catch((error: unknown) => this.#host.fail(this.#policy.describe(error, state.peek() ?? placeholder(state))))
+  }
+
+  /**
+   * Stops starting work; aborts retry backoffs. Resolves `true` once every running handler finished, or `false`
+   * after `timeoutMs` (handlers still running then have their signal aborted).
+   */
+  async stop(timeoutMs: number): Promise<boolean> {
+    this.#active = false
+    this.#stopping.abort()
+    return waitFor(this.#queue.onIdle(), timeoutMs)
+  }
+
+  /** Waits up to `timeoutMs` for the running tasks of `states` to finish; `false` on timeout. */
+  static async idle(states: readonly PartitionState[], timeoutMs: number): Promise<boolean> {
+    const running = states.map((s) => s.inFlight).filter((p): p is Promise<void> => p !== undefined)
+    if (running.length === 0) return true
+    return waitFor(Promise.allSettled(running), timeoutMs)
+  }
+
+  async #drain(state: PartitionState): Promise<void> {
+    const generation = state.generation
+    const signal = AbortSignal.any([state.abort.signal, state.leaving.signal, this.#stopping.signal])
+    const live = (): boolean => this.#active && state.generation === generation && state.dispatchable
+    // A fairness quantum: partitions waiting for a slot get their turn after this many messages.
+    let budget = this.#run.maxBatchSize
+    while (budget > 0 && live() && state.size > 0) {
+      const handled = this.#run.mode === 'message'
+        ? await this.#handleMessage(state, generation, signal)
+        : await this.#handleBatch(state, generation, signal, budget)
+      if (handled === 0) return
+      budget -= handled
+    }
+  }
+
+  /** Handles the oldest buffered message; returns how many messages were consumed from the buffer (0 or 1). */
+  async #handleMessage(state: PartitionState, generation: number, signal: AbortSignal): Promise<number> {
+    const raw = state.peek()!
+    const handler = this.#run.handler as Handler<EachMessagePayload<AnyConsumerMessage>>
+    const attempt = (): unknown => {
+      const decoded = this.#host.decoder.decode(raw)
+      if (isPromise(decoded)) return decoded.then((message) => handler({ message, signal: state.abort.signal }))
+      return handler({ message: decoded, signal: state.abort.signal })
+    }
+    let verdict: Verdict | undefined
+    try {
+      const out = attempt()
+      if (isPromise(out)) await out
+    } catch (error) {
+      verdict = await this.#policy.recover(error, {
+        raw, attempt, signal, isStale: () => !this.#active || state.generation !== generation || state.status !== 'active',
+      })
+    }
+    if (state.generation !== generation) return 0
+    if (verdict !== undefined && !this.#settleVerdict(verdict)) return 0
+    state.drop(1)
+    state.processedNext = raw.offset + 1
+    if (channels.consumerMessage.hasSubscribers) channels.consumerMessage.publish({ topic: raw.topic, partition: raw.partition, offset: String(raw.offset) })
+    return 1
+  }
+
+  /** Handles a batch from the head of the buffer; returns how many messages were consumed from the buffer. */
+  async #handleBatch(state: PartitionState, generation: number, signal: AbortSignal, budget: number): Promise<number> {
+    const isStale = (): boolean => state.generation !== generation || state.status !== 'active'
+    const limit = Math.min(state.size, budget)
+    const messages: AnyConsumerMessage[] = []
+    const raws: NativeMessage[] = []
+    let decodeError: unknown
+    for (let i = 0; i < limit; i++) {
+      try {
+        const raw = state.at(i)!
+        const decoded = this.#host.decoder.decode(raw)
+        messages.push(isPromise(decoded) ? await decoded : decoded)
+        raws.push(raw)
+      } catch (error) {
+        decodeError = error
+        break
+      }
+    }
+    if (isStale()) return 0
+    if (messages.length === 0) {
+      // The head message cannot be decoded: it alone takes the failure path.
+      const raw = state.peek()!
+      const verdict = await this.#policy.recover(decodeError, {
+        raw, attempt: () => this.#host.decoder.decode(raw), signal, isStale: () => !this.#active || isStale(),
+      })
+      if (isStale() || !this.#settleVerdict(verdict)) return 0
+      if (verdict.kind === 'ok') return messages.length // decodes now: build the batch on the next turn
+      state.drop(1)
+      state.processedNext = raw.offset + 1
+      return 1
+    }
+    let resolved = 0
+    const handler = this.#run.handler as Handler<EachBatchPayload<AnyConsumerMessage>>
+    const attempt = (): unknown => handler(this.#batchPayload(state, messages.slice(resolved), isStale, (count) => {
+      resolved = Math.max(resolved, count)
+    }, resolved))
+    let verdict: Verdict | undefined
+    try {
+      const out = attempt()
+      if (isPromise(out)) await out
+    } catch (error) {
+      verdict = await this.#policy.recover(error, {
+        // Blamed on the first message the handler did not resolve.
+        get raw(): NativeMessage {
+          return raws[Math.min(resolved, raws.length - 1)]!
+        },
+        attempt, signal, isStale: () => !this.#active || isStale(),
+      })
+    }
+    if (state.generation !== generation) return 0
+    // Messages the handler resolved are processed whatever happened to the rest.
+    let consumed = verdict === undefined || verdict.kind === 'ok' ? messages.length : resolved
+    if (verdict !== undefined && verdict.kind === 'skip') consumed = Math.min(messages.length, resolved + 1)
+    if (verdict !== undefined) this.#settleVerdict(verdict)
+    if (consumed > 0) {
+      const last = raws[consumed - 1]!
+      state.drop(consumed)
+      state.processedNext = last.offset + 1
+    }
+    return consumed
+  }
+
+  #batchPayload(
+    state: PartitionState, messages: AnyConsumerMessage[], isStale: () => boolean, onResolve: (count: number) => void, base: number,
+  ): EachBatchPayload<AnyConsumerMessage> {
+    const first = messages[0]!.offset
+    const last = messages[messages.length - 1]!.offset
+    const highWatermark = this.#host.highWatermark(state)
+    return {
+      batch: {
+        topic: state.topic,
+        partition: state.partition,
+        messages,
+        highWatermark,
+        firstOffset: () => first,
+        lastOffset: () => last,
+      },
+      resolveOffset: (offset: string) => {
+        const index = messages.findIndex((m) => m.offset === offset)
+        if (index >= 0) onResolve(base + index + 1)
+      },
+      heartbeat: () => Promise.resolve(),
+      isRunning: () => this.#active,
+      isStale,
+      signal: state.abort.signal,
+    }
+  }
+
+  /** Acts on a verdict; returns whether the message may be marked processed. */
+  #settleVerdict(verdict: Verdict): boolean {
+    if (verdict.kind === 'stop') {
+      this.#host.fail(verdict.error)
+      return false
+    }
+    return verdict.kind !== 'stale'
+  }
+}
+
+async function waitFor(promise: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs)
+  })
+  try {
+    return await Promise.race([promise.then(() => true), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function placeholder(state: PartitionState): NativeMessage {
+  return { topic: state.topic, partition: state.partition, offset: state.processedNext ?? -1, value: null, size: 0 }
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { MessageDecoder, toHeaders } from '../../../src/consumer/decoder.js'
+import { SerializationError } from '../../../src/errors/index.js'
+import type { NativeMessage } from '../../../src/native/binding.js'
+import type { Serde } from '../../../src/serde/types.js'
+import { serdes } from '../../../src/serde/index.js'
+
+function raw(overrides: Partial<NativeMessage> = {}): NativeMessage {
+  return { topic: 'orders', partition: 2, offset: 41, key: Buffer.from('k'), value: Buffer.from('{"n":1}'), size: 7, timestamp: 1000, ...overrides }
+}
+
+describe('MessageDecoder', () => {
+  it('decodes synchronously with sync serdes, offsets as strings, null stays null', () => {
+    const decoder = new MessageDecoder(serdes.string(), serdes.json<{ n: number }>(), undefined)
+    const message = decoder.decode(raw({ headers: [{ trace: Buffer.from('t1') }] }))
+    expect(message).not.toBeInstanceOf(Promise)
+    expect(message).toEqual({ topic: 'orders', partition: 2, offset: '41', key: 'k', value: { n: 1 }, timestamp: 1000, headers: { trace: Buffer.from('t1') } })
+    expect(decoder.decode(raw({ key: null, value: null }))).toMatchObject({ key: null, value: null })
+  })
+
+  it('passes raw Buffers through without serdes', () => {
+    const message = new MessageDecoder(undefined, undefined, undefined).decode(raw()) as { key: unknown; value: unknown }
+    expect(message.key).toEqual(Buffer.from('k'))
+    expect(message.value).toEqual(Buffer.from('{"n":1}'))
+  })
+
+  it('awaits async serdes and gives them the full context', async () => {
+    const contexts: unknown[] = []
+    const upper: Serde<string> = {
+      serialize: () => Buffer.alloc(0),
+      deserialize: async (data, context) => {
+        contexts.push(context)
+        return data.toString().toUpperCase()
+      },
+    }
+    const decoded = new MessageDecoder(undefined, upper, undefined).decode(raw({ value: Buffer.from('abc') }))
+    expect(decoded).toBeInstanceOf(Promise)
+    expect((await decoded).value).toBe('ABC')
+    expect(contexts[0]).toMatchObject({ topic: 'orders', field: 'value', partition: 2, offset: '41' })
+  })
+
+  it('wraps serde failures in a SerializationError naming topic, partition, offset and field', async () => {
+    const decoder = new MessageDecoder(undefined, serdes.json(), undefined)
+    let error: unknown
+    try {
+      decoder.decode(raw({ value: Buffer.from('nope') }))
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(SerializationError)
+    expect(error).toMatchObject({ topic: 'orders', partition: 2, offset: '41', field: 'value', code: 'ERR_SERIALIZATION' })
+    expect((error as Error).message).toContain('topic orders partition 2 offset 41')
+    const failing: Serde<string> = { serialize: () => Buffer.alloc(0), deserialize: async () => { throw new Error('registry down') } }
+    await expect(new MessageDecoder(failing, undefined, undefined).decode(raw())).rejects.toMatchObject({ field: 'key', offset: '41' })
+  })
+
+  it('uses per-topic serdes and fails for topics missing from the map', () => {
+    const decoder = new MessageDecoder(undefined, undefined, { orders: { value: serdes.json() }, audit: { key: serdes.string() } })
+    expect((decoder.decode(raw()) as { value: unknown }).value).toEqual({ n: 1 })
+    expect((decoder.decode(raw({ topic: 'audit' })) as { key: unknown; value: unknown })).toMatchObject({ key: 'k', value: Buffer.from('{"n":1}') })
+    expect(() => decoder.decode(raw({ topic: 'other' }))).toThrow(SerializationError)
+  })
+
+  it('turns header lists into records (the last of a repeated header wins)', () => {
+    expect(toHeaders(undefined)).toEqual({})
+    expect(toHeaders([{ a: Buffer.from('1') }, { b: Buffer.from('2') }, { a: Buffer.from('3') }])).toEqual({ a: Buffer.from('3'), b: Buffer.from('2') })
+  })
+})

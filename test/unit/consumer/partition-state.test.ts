@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import { PartitionState, PartitionTable } from '../../../src/consumer/partition-state.js'
+import type { NativeMessage } from '../../../src/native/binding.js'
+
+function message(offset: number, bytes = 10): NativeMessage {
+  return { topic: 't', partition: 0, offset, value: Buffer.alloc(bytes), key: Buffer.alloc(2), size: bytes }
+}
+
+describe('PartitionState', () => {
+  it('buffers in order and accounts bytes of keys and values', () => {
+    const state = new PartitionState('t', 0)
+    for (let i = 0; i < 5; i++) state.push(message(i))
+    expect(state.size).toBe(5)
+    expect(state.bytes).toBe(60)
+    expect(state.peek()!.offset).toBe(0)
+    expect(state.at(3)!.offset).toBe(3)
+    state.drop(2)
+    expect(state.size).toBe(3)
+    expect(state.bytes).toBe(36)
+    expect(state.peek()!.offset).toBe(2)
+    expect(state.nextToHandle).toBe(2)
+  })
+
+  it('keeps working across compaction of a long-lived buffer', () => {
+    const state = new PartitionState('t', 0)
+    for (let i = 0; i < 5000; i++) state.push(message(i, 1))
+    for (let i = 0; i < 4000; i++) {
+      expect(state.peek()!.offset).toBe(i)
+      state.drop(1)
+    }
+    expect(state.size).toBe(1000)
+    expect(state.bytes).toBe(3000)
+    expect(state.at(999)!.offset).toBe(4999)
+  })
+
+  it('clear() returns the first dropped offset; nextToHandle falls back to the processed position', () => {
+    const state = new PartitionState('t', 0)
+    state.processedNext = 7
+    expect(state.nextToHandle).toBe(7)
+    state.push(message(7))
+    state.push(message(8))
+    expect(state.clear()).toBe(7)
+    expect(state.size).toBe(0)
+    expect(state.bytes).toBe(0)
+    expect(state.clear()).toBeUndefined()
+  })
+
+  it('invalidate() bumps the generation and aborts the current signal only', () => {
+    const state = new PartitionState('t', 0)
+    const before = state.abort.signal
+    state.invalidate()
+    expect(state.generation).toBe(1)
+    expect(before.aborted).toBe(true)
+    expect(state.abort.signal.aborted).toBe(false)
+  })
+
+  it('is dispatchable only while active, not user-paused and not seeking', () => {
+    const state = new PartitionState('t', 0)
+    expect(state.dispatchable).toBe(true)
+    state.userPaused = true
+    expect(state.dispatchable).toBe(false)
+    state.userPaused = false
+    state.seeking = true
+    expect(state.dispatchable).toBe(false)
+    state.seeking = false
+    state.status = 'revoking'
+    expect(state.dispatchable).toBe(false)
+  })
+})
+
+describe('PartitionTable', () => {
+  it('finds partitions by topic and number and forgets removed ones', () => {
+    const table = new PartitionTable()
+    const a = table.add('orders', 0)
+    table.add('orders', 1)
+    expect(table.get('orders', 0)).toBe(a)
+    expect(table.get('orders', 2)).toBeUndefined()
+    expect(table.size).toBe(2)
+    table.remove(a)
+    expect(a.status).toBe('gone')
+    expect(table.get('orders', 0)).toBeUndefined()
+    expect([...table.all()].map((s) => s.partition)).toEqual([1])
+  })
+})

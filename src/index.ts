@@ -3,6 +3,7 @@
 // Clients
 export * from './producer/index.js'
 export * from './consumer/index.js'
+export * from './consumer/index.js'
 export * from './admin/index.js'
 
 // Serialization

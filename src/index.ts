@@ -3,7 +3,6 @@
 // Clients
 export * from './producer/index.js'
 export * from './consumer/index.js'
-export * from './consumer/index.js'
 export * from './admin/index.js'
 
 // Serialization

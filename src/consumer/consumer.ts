@@ -3,14 +3,15 @@ import { ConfigError, KafkaError, StateError, TimeoutError } from '../errors/kaf
 import { fromRdkafkaError } from '../errors/map.js'
 import { channels } from '../internal/diagnostics.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
-import type { LibrdKafkaError, NativeMessage } from '../native/binding.js'
+import type { LibrdKafkaError, NativeConsumer, NativeMessage } from '../native/binding.js'
+import { NATIVE_CONSUMER } from '../internal/symbols.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { DeadLetterQueue } from './dead-letter.js'
 import { MessageDecoder } from './decoder.js'
 import { ErrorPolicy } from './error-policy.js'
 import { FetchLoop } from './fetch-loop.js'
 import { type IteratorOptions, MessageIterator } from './iterator.js'
-import { NativeConsumerAdapter, OFFSET_BEGINNING, OFFSET_END } from './native-consumer.js'
+import { NativeConsumerAdapter, OFFSET_BEGINNING, OFFSET_END } from '../native/consumer.js'
 import { OffsetTracker } from './offset-tracker.js'
 import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions, resolveRunOptions, type RunOptions } from './options.js'
 import { type PartitionState, PartitionTable } from './partition-state.js'
@@ -132,6 +133,16 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   /** The lifecycle state: `idle` → `connecting` → `connected` → `closing` → `closed`. */
   get state(): ClientState {
     return this.#lifecycle.state
+  }
+
+  /**
+   * The native consumer, for `tx.sendOffsets({ consumer })` of a transactional Producer (KIP-447 fencing needs the
+   * consumer's group metadata). Not part of the public API.
+   * @internal
+   */
+  [NATIVE_CONSUMER](): NativeConsumer {
+    this.#lifecycle.assertConnected('sendOffsets')
+    return this.#native.handle
   }
 
   /** Whether a run is active (between `run()` and the end of `stop()`). */

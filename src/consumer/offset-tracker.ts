@@ -10,7 +10,7 @@ import { channels } from '../internal/diagnostics.js'
 import { type KafkaError, TimeoutError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
 import type { LibrdKafkaError } from '../native/binding.js'
-import { NO_OFFSET, type RawTopicPartition } from './native-consumer.js'
+import { NO_OFFSET, type RawTopicPartition } from '../native/consumer.js'
 import { partitionKey, type PartitionState } from './partition-state.js'
 
 /** The part of the native consumer the tracker needs. */

@@ -12,7 +12,7 @@ export interface TransactionOffsets {
   /** The kafkit Consumer whose group the offsets belong to (its group metadata fences zombies, KIP-447). */
   readonly consumer: object
   /** Per partition, the offset of the next record to read (last processed + 1). */
-  readonly offsets: ReadonlyArray<{ readonly topic: string; readonly partition: number; readonly offset: string | number }>
+  readonly offsets: ReadonlyArray<{ readonly topic: string; readonly partition: number; readonly offset: string | number | bigint }>
 }
 
 /** The handle `producer.transaction(fn)` passes to `fn`. */

@@ -3,7 +3,7 @@
  * node-rdkafka's per-message `data` event.
  * @module
  */
-import { rdkafka, type LibrdKafkaError, type NativeConsumer, type NativeMessage } from '../native/binding.js'
+import { rdkafka, type LibrdKafkaError, type NativeConsumer, type NativeMessage } from './binding.js'
 
 /** librdkafka's `RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS`. */
 export const ASSIGN_PARTITIONS = -175
@@ -60,6 +60,11 @@ export class NativeConsumerAdapter {
     )
     this.#consumer.on('event.error', callbacks.error)
     this.#consumer.on('event.stats', (event: { message: string }) => callbacks.stats(event.message))
+  }
+
+  /** The node-rdkafka consumer, for a transactional producer's sendOffsetsToTransaction (group metadata). */
+  get handle(): NativeConsumer {
+    return this.#consumer
   }
 
   /** Connects and fetches metadata. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { NO_OFFSET, type RawTopicPartition } from '../../../src/consumer/native-consumer.js'
+import { NO_OFFSET, type RawTopicPartition } from '../../../src/native/consumer.js'
 import { OffsetTracker } from '../../../src/consumer/offset-tracker.js'
 import { PartitionState } from '../../../src/consumer/partition-state.js'
 import { KafkaError, TimeoutError } from '../../../src/errors/index.js'

@@ -2,6 +2,7 @@
  * Consumer and run options: their types, defaults, validation and translation into librdkafka configuration.
  * @module
  */
+import { expectSerde, type ResolvedTopicSerdes, resolveTopicSerdes } from '../serde/validate.js'
 import {
   buildClientConfig,
   type ClientOptions,
@@ -71,6 +72,13 @@ export interface ConsumerOptions<K, V, TM extends TopicSerdeMap | undefined> ext
   /** How often processed offsets are committed in the background, ms. Revokes and `stop()` commit at once. @default 5000 */
   autoCommitIntervalMs?: number
   /**
+   * Whether this consumer stores and commits processed offsets itself. Turn it off only when offsets are committed
+   * some other way, i.e. inside producer transactions (`tx.sendOffsets()`, exactly-once): a second commit path
+   * outside the transaction would commit offsets whose outputs were later aborted. With `false`, `commit()`
+   * throws and neither `stop()`, revokes nor `disconnect()` commit anything. @default true
+   */
+  commitOffsets?: boolean
+  /**
    * Most fetched-but-unhandled messages buffered per partition; the partition is paused beyond it. Keep it well above
    * `fetchBatchSize`: pausing makes librdkafka drop what it prefetched for the partition. @default 5000
    */
@@ -108,6 +116,7 @@ export const CONSUMER_DEFAULTS = Object.freeze({
   revokeTimeoutMs: 30_000,
   isolationLevel: 'read_committed',
   autoCommitIntervalMs: 5_000,
+  commitOffsets: true,
   maxBufferedMessagesPerPartition: 5_000,
   maxBufferedBytesPerPartition: 4 * 1024 * 1024,
   fetchBatchSize: 1_000,
@@ -192,6 +201,7 @@ export interface ResolvedConsumerOptions {
   readonly value: Serde<unknown> | undefined
   readonly topics: Readonly<Record<string, { key?: Serde<unknown> | undefined; value?: Serde<unknown> | undefined }>> | undefined
   readonly revokeTimeoutMs: number
+  readonly commitOffsets: boolean
   readonly staticMember: boolean
   readonly maxBufferedMessagesPerPartition: number
   readonly maxBufferedBytesPerPartition: number
@@ -235,14 +245,6 @@ const TOPIC_SCOPED = new Set(
     .filter((name) => !RDKAFKA_PROPERTIES.some((p) => p.name === name && (p.scope === 'global' || p.scope === 'consumer'))),
 )
 
-function expectSerde(value: unknown, path: string): Serde<unknown> {
-  const serde = expectObject(value, path)
-  if (typeof serde.serialize !== 'function' || typeof serde.deserialize !== 'function') {
-    throw new ConfigError(path, 'expected a serde with serialize() and deserialize(), e.g. serdes.string()')
-  }
-  return serde as unknown as Serde<unknown>
-}
-
 function optionalHook(value: unknown, path: string): RebalanceHook | undefined {
   return value === undefined ? undefined : (expectFunction(value, path) as RebalanceHook)
 }
@@ -271,17 +273,9 @@ export function resolveConsumerOptions(options: unknown): ResolvedConsumerOption
   if (opts.topics !== undefined && (opts.key !== undefined || opts.value !== undefined)) {
     throw new ConfigError(opts.key !== undefined ? 'key' : 'value', 'cannot be combined with topics: give each topic its own serdes')
   }
-  let topics: Record<string, { key?: Serde<unknown>; value?: Serde<unknown> }> | undefined
+  let topics: Record<string, ResolvedTopicSerdes> | undefined
   if (opts.topics !== undefined) {
-    topics = {}
-    for (const [topic, entry] of Object.entries(expectObject(opts.topics, 'topics'))) {
-      const serdes = expectObject(entry, `topics.${topic}`)
-      rejectUnknownKeys(serdes, ['key', 'value'], `topics.${topic}`)
-      topics[topic] = {
-        ...(serdes.key === undefined ? {} : { key: expectSerde(serdes.key, `topics.${topic}.key`) }),
-        ...(serdes.value === undefined ? {} : { value: expectSerde(serdes.value, `topics.${topic}.value`) }),
-      }
-    }
+    topics = resolveTopicSerdes(opts.topics)
     if (Object.keys(topics).length === 0) throw new ConfigError('topics', 'expected at least one topic')
   }
   const rebalanceTimeoutMs = expectInteger(pick('rebalanceTimeoutMs'), 'rebalanceTimeoutMs', 1_000, 86_400_000)
@@ -289,9 +283,10 @@ export function resolveConsumerOptions(options: unknown): ResolvedConsumerOption
   if (revokeTimeoutMs >= rebalanceTimeoutMs) {
     throw new ConfigError('revokeTimeoutMs', `must be below rebalanceTimeoutMs (${rebalanceTimeoutMs}), or the group evicts this member while it waits`)
   }
+  const commitOffsets = expectBoolean(pick('commitOffsets'), 'commitOffsets')
   const derived: Record<string, unknown> = {
     'group.id': expectString(opts.groupId, 'groupId'),
-    'enable.auto.commit': true,
+    'enable.auto.commit': commitOffsets,
     'enable.auto.offset.store': false,
     'auto.commit.interval.ms': expectInteger(pick('autoCommitIntervalMs'), 'autoCommitIntervalMs', 1, 86_400_000),
     'isolation.level': expectOneOf(pick('isolationLevel'), ['read_committed', 'read_uncommitted'], 'isolationLevel'),
@@ -325,6 +320,7 @@ export function resolveConsumerOptions(options: unknown): ResolvedConsumerOption
     value: opts.value === undefined ? undefined : expectSerde(opts.value, 'value'),
     topics,
     revokeTimeoutMs,
+    commitOffsets,
     staticMember: merged['group.instance.id'] !== undefined,
     maxBufferedMessagesPerPartition,
     maxBufferedBytesPerPartition: expectInteger(pick('maxBufferedBytesPerPartition'), 'maxBufferedBytesPerPartition', 1, 2 ** 40),

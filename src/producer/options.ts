@@ -1,3 +1,4 @@
+import { expectSerde, resolveTopicSerdes } from '../serde/validate.js'
 import {
   buildClientConfig,
   type ClientOptions,
@@ -5,8 +6,6 @@ import {
   expectInteger,
   expectOneOf,
   expectString,
-  expectObject,
-  rejectUnknownKeys,
   type ProducerRdkafkaConfig,
 } from '../config/index.js'
 import { ConfigError } from '../errors/kafka-error.js'
@@ -88,14 +87,6 @@ export interface ResolvedProducerOptions {
   readonly pollIntervalMs: number
 }
 
-function expectSerde(value: unknown, path: string): Serde<unknown> {
-  const serde = expectObject(value, path)
-  if (typeof serde.serialize !== 'function' || typeof serde.deserialize !== 'function') {
-    throw new ConfigError(path, 'expected a serde with serialize() and deserialize(), e.g. serdes.string()')
-  }
-  return serde as unknown as Serde<unknown>
-}
-
 /** Validates producer options and derives the librdkafka configuration. Throws {@link ConfigError}. */
 export function resolveProducerOptions(options: unknown): ResolvedProducerOptions {
   const base = buildClientConfig(options, 'producer', PRODUCER_KEYS)
@@ -113,17 +104,7 @@ export function resolveProducerOptions(options: unknown): ResolvedProducerOption
   if (transactionalId !== undefined && !idempotent) {
     throw new ConfigError('idempotent', 'a transactional producer is always idempotent; remove idempotent: false')
   }
-  const topics: Record<string, { key?: Serde<unknown>; value?: Serde<unknown> }> = {}
-  if (opts.topics !== undefined) {
-    for (const [topic, entry] of Object.entries(expectObject(opts.topics, 'topics'))) {
-      const serdes = expectObject(entry, `topics.${topic}`)
-      rejectUnknownKeys(serdes, ['key', 'value'], `topics.${topic}`)
-      topics[topic] = {
-        ...(serdes.key === undefined ? {} : { key: expectSerde(serdes.key, `topics.${topic}.key`) }),
-        ...(serdes.value === undefined ? {} : { value: expectSerde(serdes.value, `topics.${topic}.value`) }),
-      }
-    }
-  }
+  const topics = opts.topics === undefined ? {} : resolveTopicSerdes(opts.topics)
   const config: Record<string, unknown> = {
     'enable.idempotence': idempotent,
     acks: acksValue === 'all' ? -1 : acksValue,

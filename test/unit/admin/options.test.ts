@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { configError } from '../../helpers/config-error.js'
 import { ADMIN_DEFAULTS, ADMIN_GUARD_GROUP } from '../../../src/admin/options.js'
 import { resolveAdminOptions } from '../../../src/admin/options.js'
-import { Admin, ConfigError } from '../../../src/index.js'
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError)
-    return error as ConfigError
-  }
-  throw new Error('expected a ConfigError')
-}
+import { Admin } from '../../../src/index.js'
 
 describe('Admin options', () => {
   it('applies the frozen defaults and hands librdkafka strings only, with the guard group', () => {

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { configError } from '../../helpers/config-error.js'
 import { buildClientConfig } from '../../../src/config/index.js'
-import { ConfigError, Producer } from '../../../src/index.js'
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError)
-    return error as ConfigError
-  }
-  throw new Error('expected a ConfigError')
-}
+import { Producer } from '../../../src/index.js'
 
 describe('client options', () => {
   it('rejects brokers: 42 naming the option', () => {

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { configError } from '../../helpers/config-error.js'
 import { Consumer } from '../../../src/consumer/index.js'
 import { resolveConsumerOptions, resolveRunOptions } from '../../../src/consumer/options.js'
-import { ConfigError } from '../../../src/errors/index.js'
 import { serdes } from '../../../src/serde/index.js'
 
 const base = { brokers: 'localhost:9092', groupId: 'g' }
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError)
-    return error as ConfigError
-  }
-  throw new Error('expected a ConfigError')
-}
 
 describe('consumer options', () => {
   it('derives an at-least-once, cooperative-sticky classic configuration by default', () => {

@@ -1,0 +1,96 @@
+/**
+ * Topic set-up and checks for the orchestrator, on raw node-rdkafka (the benchmark must not depend on the
+ * client it measures to prepare its own runs), plus the client quota through Kafka's Java ConfigCommand.
+ * @module
+ */
+import { execFile } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { promisify } from 'node:util'
+import type * as NodeRdkafka from 'node-rdkafka'
+
+const require = createRequire(import.meta.url)
+const Kafka = require('node-rdkafka') as typeof NodeRdkafka
+const execFileAsync = promisify(execFile)
+
+const TOPIC_ALREADY_EXISTS = 36
+
+/** A connection to the cluster for set-up work. */
+export class BenchAdmin {
+  private readonly admin: NodeRdkafka.IAdminClient
+  private readonly probe: NodeRdkafka.Producer
+
+  private constructor(admin: NodeRdkafka.IAdminClient, probe: NodeRdkafka.Producer) {
+    this.admin = admin
+    this.probe = probe
+  }
+
+  /** Connects an admin client and a producer (used only for metadata and watermarks). */
+  static async connect(brokers: string, security: Readonly<Record<string, string>>): Promise<BenchAdmin> {
+    const config = { 'bootstrap.servers': brokers, 'client.id': 'kafkit-bench-admin', ...security }
+    const admin = Kafka.AdminClient.create(config)
+    const probe = new Kafka.Producer(config)
+    await new Promise<void>((resolve, reject) => probe.connect({}, (error) => (error ? reject(error) : resolve())))
+    return new BenchAdmin(admin, probe)
+  }
+
+  /** Creates a topic and waits until its partitions all have a leader in the metadata. */
+  async createTopic(topic: string, partitions: number, replicationFactor = 1): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.admin.createTopic({ topic, num_partitions: partitions, replication_factor: replicationFactor }, 30_000, (error) => {
+        if (error && error.code !== TOPIC_ALREADY_EXISTS) reject(error)
+        else resolve()
+      })
+    })
+    const until = Date.now() + 30_000
+    for (;;) {
+      const metadata = await new Promise<NodeRdkafka.Metadata>((resolve, reject) => {
+        this.probe.getMetadata({ topic, timeout: 5000 }, (error, data) => (error ? reject(error) : resolve(data)))
+      })
+      const entry = metadata.topics.find((candidate) => candidate.name === topic)
+      if (entry && entry.partitions.length === partitions && entry.partitions.every((partition) => partition.leader >= 0)) return
+      if (Date.now() > until) throw new Error(`topic ${topic} has no leaders after 30 s`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+
+  /** Deletes a topic (best effort: the benchmark's topics are disposable). */
+  async deleteTopic(topic: string): Promise<void> {
+    await new Promise<void>((resolve) => this.admin.deleteTopic(topic, 30_000, () => resolve()))
+  }
+
+  /** The number of messages in a topic: the sum of its partitions' high watermarks (topics start at 0). */
+  async countMessages(topic: string, partitions: number): Promise<number> {
+    const highs = await Promise.all(
+      Array.from({ length: partitions }, (_, partition) =>
+        new Promise<number>((resolve, reject) => {
+          this.probe.queryWatermarkOffsets(topic, partition, 10_000, (error, offsets) => (error ? reject(error) : resolve(offsets.highOffset)))
+        }),
+      ),
+    )
+    return highs.reduce((sum, high) => sum + high, 0)
+  }
+
+  /** Closes both connections. */
+  async close(): Promise<void> {
+    this.admin.disconnect()
+    await new Promise<void>((resolve) => this.probe.disconnect(() => resolve()))
+  }
+}
+
+/**
+ * Sets (or with `bytesPerSecond` undefined, removes) a produce quota on a client id through Kafka's own
+ * ConfigCommand: librdkafka has no client-quota admin API.
+ */
+export async function setProducerQuota(
+  java: string,
+  kafkaLibs: string,
+  brokers: string,
+  clientId: string,
+  bytesPerSecond: number | undefined,
+): Promise<void> {
+  const change = bytesPerSecond === undefined ? ['--delete-config', 'producer_byte_rate'] : ['--add-config', `producer_byte_rate=${bytesPerSecond}`]
+  await execFileAsync(java, [
+    '-cp', `${kafkaLibs}/*`, 'kafka.admin.ConfigCommand', '--bootstrap-server', brokers,
+    '--alter', ...change, '--entity-type', 'clients', '--entity-name', clientId,
+  ], { timeout: 60_000 })
+}

@@ -1,0 +1,73 @@
+/**
+ * The cluster the benchmark runs against: `--brokers` / `KAFKA_BROKERS` if given, otherwise a local single-node
+ * Kafka (and Schema Registry when the Avro scenario runs) started with the project's cluster script in a
+ * private directory, and stopped at the end.
+ * @module
+ */
+import { existsSync } from 'node:fs'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { ROOT } from './paths.js'
+
+/** The part of scripts/cluster-lib.mjs the benchmark uses. */
+interface ClusterLib {
+  readonly KAFKA_VERSION: string
+  up(options: { nodes: number; registry: boolean; dir: string }): Promise<{ bootstrap: string; registry: { url: string } | null; kafkaVersion: string }>
+  down(options: { dir: string }): Promise<unknown>
+  ensureKafka(version?: string): Promise<string>
+}
+
+/** A cluster in use. */
+export interface BenchCluster {
+  readonly brokers: string
+  readonly registryUrl?: string | undefined
+  /** Kafka's version, or `external` when the cluster was given. */
+  readonly kafkaVersion: string
+  /** Kafka's jars, for the Java tools and the quota command; undefined when they cannot be had. */
+  readonly kafkaLibs?: string | undefined
+  /** Stops what the benchmark started (nothing for a given cluster). */
+  stop(): Promise<void>
+}
+
+async function loadClusterLib(): Promise<ClusterLib> {
+  return (await import(pathToFileURL(join(ROOT, 'scripts', 'cluster-lib.mjs')).href)) as ClusterLib
+}
+
+/** Uses the given cluster or starts one. `log` receives one-line status messages. */
+export async function ensureCluster(options: {
+  brokers?: string | undefined
+  registryUrl?: string | undefined
+  needRegistry: boolean
+  log: (line: string) => void
+}): Promise<BenchCluster> {
+  const lib = await loadClusterLib()
+  if (options.brokers) {
+    // The Java tools still need Kafka's jars; resolving them needs Maven (cached after the first time).
+    const libs = await lib.ensureKafka().catch((error: unknown) => {
+      options.log(`Kafka's jars are unavailable (${String(error).split('\n')[0]}): Java rows and the quota are skipped`)
+      return undefined
+    })
+    return { brokers: options.brokers, registryUrl: options.registryUrl, kafkaVersion: 'external', kafkaLibs: libs, stop: async () => {} }
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'kafkit-bench-cluster-'))
+  options.log(`starting a local Kafka ${lib.KAFKA_VERSION}${options.needRegistry ? ' + Schema Registry' : ''} in ${dir} ...`)
+  const startedAt = Date.now()
+  const state = await lib.up({ nodes: 1, registry: options.needRegistry, dir })
+  options.log(`cluster up in ${((Date.now() - startedAt) / 1000).toFixed(1)}s: ${state.bootstrap}${state.registry ? `, registry ${state.registry.url}` : ''}`)
+  const libs = join(ROOT, '.cache', 'kafka', state.kafkaVersion, 'libs')
+  let stopped = false
+  return {
+    brokers: state.bootstrap,
+    // Apicurio serves the Confluent-compatible API under this path.
+    registryUrl: options.registryUrl ?? (state.registry ? `${state.registry.url}/apis/ccompat/v7` : undefined),
+    kafkaVersion: state.kafkaVersion,
+    kafkaLibs: existsSync(libs) ? libs : undefined,
+    async stop() {
+      if (stopped) return
+      stopped = true
+      await lib.down({ dir })
+    },
+  }
+}

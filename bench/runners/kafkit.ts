@@ -1,0 +1,173 @@
+/**
+ * kafkit, driven like the other promise clients: `send()` / `sendBatch()` / `flush()` producers, `eachBatch`,
+ * `eachMessage` and `for await` consumers, and the Avro serde over a Schema Registry. kafkit is loaded from the
+ * repository's `dist/` (`npm run build`), typed from its declarations there.
+ * @module
+ */
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { Consumer as KafkitConsumer, Producer as KafkitProducer } from '../../dist/index.js'
+import { BENCH_ORDER_SCHEMA, benchOrders, type BenchOrder } from '../lib/avro.js'
+import { ROOT } from '../lib/paths.js'
+import type { RunSpec } from '../lib/protocol.js'
+import { stampValue } from '../lib/payload.js'
+import { combineRoundTrip, paced } from './common.js'
+import { ConsumeTracker } from './consume.js'
+import { awaited, batched, saturate } from './saturate.js'
+import { runRunner, waitFor, type Outcome, type RunContext } from './runner.js'
+
+const kafkit = (await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)) as typeof import('../../dist/index.js')
+
+function connection(spec: RunSpec): { brokers: string; clientId: string; rdkafka?: Record<string, string> } {
+  // Security goes through the librdkafka passthrough so every librdkafka client gets the very same properties.
+  return Object.keys(spec.security).length > 0
+    ? { brokers: spec.brokers, clientId: spec.clientId, rdkafka: { ...spec.security } }
+    : { brokers: spec.brokers, clientId: spec.clientId }
+}
+
+function producerOptions(spec: RunSpec) {
+  return {
+    ...connection(spec),
+    idempotent: spec.producer.idempotent,
+    acks: spec.producer.acks === -1 ? ('all' as const) : spec.producer.acks,
+    compression: spec.producer.compression,
+    lingerMs: spec.producer.lingerMs,
+  }
+}
+
+async function connectProducer(spec: RunSpec): Promise<KafkitProducer> {
+  const producer = new kafkit.Producer(producerOptions(spec))
+  await producer.connect()
+  return producer
+}
+
+async function produce(spec: RunSpec, context: RunContext): Promise<Outcome> {
+  const producer = await connectProducer(spec)
+  const outcome = await saturate(spec, context, (value) => producer.send({ topic: spec.topic, value }), () => producer.flush())
+  await producer.disconnect()
+  return outcome
+}
+
+async function produceAwaited(spec: RunSpec, context: RunContext): Promise<Outcome> {
+  const producer = await connectProducer(spec)
+  const outcome = await awaited(spec, context, (value) => producer.send({ topic: spec.topic, value }))
+  await producer.disconnect()
+  return outcome
+}
+
+async function produceBatch(spec: RunSpec, context: RunContext): Promise<Outcome> {
+  const producer = await connectProducer(spec)
+  const outcome = await batched(spec, context, (values) => producer.sendBatch(values.map((value) => ({ topic: spec.topic, value }))))
+  await producer.disconnect()
+  return outcome
+}
+
+async function subscribedConsumer(spec: RunSpec): Promise<KafkitConsumer> {
+  const consumer = new kafkit.Consumer({ ...connection(spec), groupId: spec.groupId, fromBeginning: true })
+  await consumer.connect()
+  await consumer.subscribe({ topics: [spec.topic] })
+  return consumer
+}
+
+async function consume(spec: RunSpec, context: RunContext): Promise<Outcome> {
+  const consumer = await subscribedConsumer(spec)
+  const tracker = new ConsumeTracker(spec, context)
+  if (spec.variant === 'iterator') {
+    const iterate = async (): Promise<void> => {
+      for await (const message of consumer) {
+        tracker.message(message.value)
+        if (tracker.complete() || context.expired()) break
+      }
+    }
+    await Promise.race([iterate(), tracker.done])
+  } else {
+    if (spec.variant === 'eachBatch') {
+      await consumer.run({
+        eachBatch: ({ batch }) => {
+          let bytes = 0
+          for (const message of batch.messages) bytes += message.value?.length ?? 0
+          tracker.batch(batch.messages.length, bytes)
+        },
+      })
+    } else {
+      await consumer.run({ eachMessage: ({ message }) => tracker.message(message.value) })
+    }
+    await tracker.done
+  }
+  const outcome = tracker.outcome()
+  await consumer.stop().catch(() => {})
+  await consumer.disconnect()
+  return outcome
+}
+
+/** Produce then consume `spec.messages` records: Avro through the registry (`avro`) or the raw values (`raw`). */
+async function avroRoundTrip(spec: RunSpec, context: RunContext): Promise<Outcome> {
+  if (spec.variant === 'raw') return rawRoundTrip(spec, context)
+  if (!spec.registryUrl) throw new Error('no Schema Registry URL')
+  const registry = new kafkit.SchemaRegistry({ url: spec.registryUrl })
+  const orders = benchOrders()
+  const valueSerde = kafkit.serdes.avro<BenchOrder>({ registry, schema: BENCH_ORDER_SCHEMA })
+  // Outside the window, as in the Confluent row: the first call registers the schema and caches its id.
+  await valueSerde.serialize(orders[0]!, { topic: spec.topic, field: 'value' })
+  const producer = new kafkit.Producer({ ...producerOptions(spec), value: valueSerde })
+  await producer.connect()
+  const produced = await saturate(spec, context, (_value, index) => producer.send({ topic: spec.topic, value: orders[index % orders.length]! }), () => producer.flush())
+  await producer.disconnect()
+  const consumer = new kafkit.Consumer({
+    ...connection(spec),
+    groupId: spec.groupId,
+    fromBeginning: true,
+    value: kafkit.serdes.avro<BenchOrder>({ registry }),
+  })
+  await consumer.connect()
+  await consumer.subscribe({ topics: [spec.topic] })
+  const tracker = new ConsumeTracker({ ...spec, messages: produced.messages }, context)
+  // Decoded values are objects: count the records, not their bytes.
+  await consumer.run({ eachMessage: () => tracker.message(null) })
+  await tracker.done
+  const consumed = tracker.outcome()
+  await consumer.stop().catch(() => {})
+  await consumer.disconnect()
+  return combineRoundTrip(produced, consumed)
+}
+
+async function rawRoundTrip(spec: RunSpec, context: RunContext): Promise<Outcome> {
+  const producer = await connectProducer(spec)
+  const produced = await saturate(spec, context, (value) => producer.send({ topic: spec.topic, value }), () => producer.flush())
+  await producer.disconnect()
+  const consumer = await subscribedConsumer(spec)
+  const tracker = new ConsumeTracker({ ...spec, messages: produced.messages }, context)
+  await consumer.run({ eachMessage: ({ message }) => tracker.message(message.value) })
+  await tracker.done
+  const consumed = tracker.outcome()
+  await consumer.stop().catch(() => {})
+  await consumer.disconnect()
+  return combineRoundTrip(produced, consumed)
+}
+
+async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
+  const consumer = await subscribedConsumer(spec)
+  const tracker = new ConsumeTracker(spec, context, { latency: true })
+  await consumer.run({ eachMessage: ({ message }) => tracker.message(message.value) })
+  await waitFor(() => consumer.assignment().length > 0, 60_000, 'partition assignment')
+  const producer = await connectProducer(spec)
+  let failed = 0
+  await paced(spec.messages, spec.rate, (at) => {
+    producer.send({ topic: spec.topic, value: stampValue(context.pool[0]!, at) }).catch(() => failed++)
+  }, context.expired)
+  await tracker.done
+  const outcome = tracker.outcome(failed > 0 ? `${failed} sends failed` : undefined)
+  await Promise.all([consumer.stop().catch(() => {}), producer.disconnect()])
+  await consumer.disconnect()
+  return outcome
+}
+
+runRunner('kafkit', {
+  produce,
+  'produce-awaited': produceAwaited,
+  'produce-batch': produceBatch,
+  backpressure: produce,
+  consume,
+  avro: avroRoundTrip,
+  latency,
+})

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import { resultsMarkdown, RESULTS_END, RESULTS_START } from '../../../bench/lib/docs.js'
+import { renderBar } from '../../../bench/lib/progress.js'
+import type { ScenarioResult } from '../../../bench/lib/results.js'
+import { niceMax, renderChart, scenarioChart } from '../../../bench/lib/svg.js'
+import { summarizeProfile } from '../../../bench/profile-summary.js'
+import type { BenchResults } from '../../../bench/run.js'
+
+const scenario: ScenarioResult = {
+  id: 'produce',
+  title: '1. Producer saturation',
+  description: '1M x 100 bytes',
+  rows: [
+    {
+      scenario: 'produce', client: 'kafkit', variant: 'send', label: 'kafkit <send()>', runs: [],
+      summary: { msgsPerSec: { median: 400_000, min: 380_000, max: 420_000, count: 3, spread: 0.1 }, mbPerSec: 40, peakRssMb: 120, cpuSecondsPerMillion: 3, completedRuns: 3, runs: 3, errors: 0 },
+    },
+    { scenario: 'produce', client: 'platformatic', variant: 'send', label: '@platformatic/kafka', unavailable: 'needs Node >= 22', runs: [] },
+  ],
+}
+
+describe('charts', () => {
+  it('rounds the axis up to a readable maximum', () => {
+    expect(niceMax(0)).toBe(1)
+    expect(niceMax(420_000)).toBe(500_000)
+    expect(niceMax(1_800_000)).toBe(2_000_000)
+    expect(niceMax(7)).toBe(10)
+  })
+  it('draws a bar per row, escapes labels and writes the reason for a missing row', () => {
+    const svg = renderChart(scenarioChart(scenario, 'test run'))
+    expect(svg.startsWith('<svg')).toBe(true)
+    expect(svg).toContain('kafkit &lt;send()&gt;')
+    expect(svg).toContain('needs Node &gt;= 22')
+    expect(svg.match(/<rect /g)?.length).toBe(2) // background + kafkit's bar; the unavailable row has none
+    expect(svg).toContain('400.0k')
+  })
+})
+
+describe('progress bar', () => {
+  it('fills in proportion and clamps at 100%', () => {
+    expect(renderBar('x', 50, 100, 1000)).toContain(`[${'#'.repeat(14)}${'-'.repeat(14)}]  50%`)
+    expect(renderBar('x', 150, 100, 1000)).toContain('100%')
+  })
+})
+
+describe('BENCHMARKS.md section', () => {
+  it('writes the machine, each scenario with its chart and table', () => {
+    const results = {
+      schema: 1, mode: 'full', startedAt: '2026-11-28T10:00:00.000Z', durationSeconds: 600,
+      machine: { cpuModel: 'cpu', cores: 2, memoryGb: 24, os: 'Linux', node: 'v20', librdkafka: '2.12.0', kafka: '4.1.1', loadAverageStart: 1.5, loadAverageEnd: 2 },
+      settings: { rounds: 3 },
+      scenarios: [scenario],
+    } as unknown as BenchResults
+    const markdown = resultsMarkdown(results, 'bench/results/full/charts')
+    expect(markdown).toContain('2 cores')
+    expect(markdown).toContain('![1. Producer saturation](bench/results/full/charts/produce.svg)')
+    expect(markdown).toContain('| kafkit <send()> | 400.0k | 40.0 |')
+    expect(RESULTS_START).not.toBe(RESULTS_END)
+  })
+})
+
+describe('profile summary', () => {
+  it('attributes sampled time to functions and files', () => {
+    const profile = {
+      startTime: 0,
+      endTime: 10_000,
+      nodes: [
+        { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: 0 } },
+        { id: 2, callFrame: { functionName: 'send', url: 'file:///repo/dist/producer/producer.js', lineNumber: 9 } },
+        { id: 3, callFrame: { functionName: '(garbage collector)', url: '', lineNumber: 0 } },
+      ],
+      samples: [2, 2, 3, 2],
+      timeDeltas: [1000, 2000, 3000, 4000],
+    }
+    const summary = summarizeProfile(profile)
+    expect(summary.totalMs).toBe(10)
+    expect(summary.functions[0]).toEqual({ name: 'send kafkit/dist/producer/producer.js:10', selfMs: 7, share: 0.7 })
+    expect(summary.files.map((f) => f.file)).toEqual(['kafkit/dist/producer/producer.js', '(native / V8)'])
+  })
+})

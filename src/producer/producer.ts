@@ -91,6 +91,37 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     return this.#lifecycle.state
   }
 
+  /**
+   * Whether a `send()` now would go straight to librdkafka. `false` once librdkafka's local queue is full and
+   * records wait in kafkit's queue: a producing loop that must keep memory bounded awaits
+   * {@link Producer.waitForCapacity} then, as a stream writer awaits `'drain'`.
+   */
+  get hasCapacity(): boolean {
+    return this.#waiting.length === 0
+  }
+
+  /** Number of records waiting in kafkit's queue for room in librdkafka's (0 when {@link hasCapacity}). */
+  get waitingRecords(): number {
+    return this.#waiting.length
+  }
+
+  /**
+   * Resolves once no record waits for room any more (immediately when {@link hasCapacity}).
+   *
+   * @example
+   * ```ts
+   * for (const record of records) {
+   *   producer.send(record)
+   *   if (!producer.hasCapacity) await producer.waitForCapacity()
+   * }
+   * await producer.flush()
+   * ```
+   */
+  waitForCapacity(): Promise<void> {
+    if (this.#waiting.length === 0) return Promise.resolve()
+    return new Promise((resolve) => this.#idleWaiters.push(resolve))
+  }
+
   /** Connects to the brokers (and initializes transactions when `transactionalId` is set). */
   async connect(): Promise<void> {
     this.#lifecycle.assertIdle('connect')
@@ -232,6 +263,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     )
     for (const record of this.#waiting) if (record.state !== 'settled') this.#fail(record.deferred, undelivered)
     while (this.#waiting.length > 0) this.#waiting.shift()
+    this.#wakeIdleWaiters()
     await this.#native.disconnect()
     for (const deferred of this.#inFlight.values()) this.#fail(deferred, undelivered)
     this.#inFlight.clear()
@@ -377,6 +409,10 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       }
       this.#waiting.shift()
     }
+    this.#wakeIdleWaiters()
+  }
+
+  #wakeIdleWaiters(): void {
     const waiters = this.#idleWaiters
     this.#idleWaiters = []
     for (const wake of waiters) wake()

@@ -104,6 +104,30 @@ describe('Producer against a real broker', () => {
     console.info(`backpressure: ${count} sends through a 1000-record queue, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`)
   })
 
+  it('lets a producing loop wait for capacity: 100k sends with kafkit\'s queue never beyond one record', async () => {
+    const topic = uniqueName('producer-capacity')
+    await createTopic(topic, { partitions: 2 })
+    const producer = track(new Producer({ brokers: brokers(), maxQueuedMessages: 500 }))
+    await producer.connect()
+    const payload = Buffer.alloc(100, 'y')
+    let mostWaiting = 0
+    let waits = 0
+    for (let i = 0; i < 100_000; i++) {
+      void producer.send({ topic, value: payload })
+      mostWaiting = Math.max(mostWaiting, producer.waitingRecords)
+      if (!producer.hasCapacity) {
+        waits++
+        await producer.waitForCapacity()
+        expect(producer.hasCapacity).toBe(true)
+      }
+    }
+    await producer.flush()
+    expect(waits).toBeGreaterThan(0)
+    expect(mostWaiting).toBe(1)
+    const offsets = await readAll(topic, 100_000, { settleMs: 200 })
+    expect(offsets).toHaveLength(100_000)
+  })
+
   it('sendBatch resolves reports in input order and names failed items', async () => {
     const topic = uniqueName('producer-batch')
     await createTopic(topic, { partitions: 2 })

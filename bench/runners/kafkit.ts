@@ -1,6 +1,6 @@
 /**
- * kafkit, driven like the other promise clients: `send()` / `sendBatch()` / `flush()` producers, `eachBatch`,
- * `eachMessage` and `for await` consumers, and the Avro serde over a Schema Registry. kafkit is loaded from the
+ * kafkit: its own bulk idiom for saturation and backpressure (send without a handler, wait for capacity, flush),
+ * `sendBatch()` and awaited sends like the other promise clients, `eachBatch`, `eachMessage` and `for await` consumers, and the Avro serde over a Schema Registry. kafkit is loaded from the
  * repository's `dist/` (`npm run build`), typed from its declarations there.
  * @module
  */
@@ -11,7 +11,7 @@ import { BENCH_ORDER_SCHEMA, benchOrders, type BenchOrder } from '../lib/avro.js
 import { ROOT } from '../lib/paths.js'
 import type { RunSpec } from '../lib/protocol.js'
 import { stampValue } from '../lib/payload.js'
-import { combineRoundTrip, paced } from './common.js'
+import { combineRoundTrip, paced, Stopwatch } from './common.js'
 import { ConsumeTracker } from './consume.js'
 import { awaited, batched, saturate } from './saturate.js'
 import { runRunner, waitFor, type Outcome, type RunContext } from './runner.js'
@@ -41,11 +41,55 @@ async function connectProducer(spec: RunSpec): Promise<KafkitProducer> {
   return producer
 }
 
+/**
+ * kafkit's own bulk idiom: `send()` without a handler per record (no promise is created then), a wait for capacity
+ * whenever librdkafka's queue is full (memory stays bounded), and one `flush()`, which rejects with the failures.
+ * Same yielding cadence as the shared saturation loop; acknowledgements are confirmed by flush() and by the
+ * harness's offset check of the topic.
+ */
 async function produce(spec: RunSpec, context: RunContext): Promise<Outcome> {
   const producer = await connectProducer(spec)
-  const outcome = await saturate(spec, context, (value) => producer.send({ topic: spec.topic, value }), () => producer.flush())
-  await producer.disconnect()
-  return outcome
+  const watch = new Stopwatch()
+  watch.start()
+  let issued = 0
+  let bytes = 0
+  while (issued < spec.messages) {
+    const value = context.pool[issued % context.pool.length]!
+    void producer.send({ topic: spec.topic, value })
+    issued++
+    bytes += value.length
+    if (!producer.hasCapacity) {
+      await producer.waitForCapacity()
+      context.progress(issued)
+      if (context.expired()) break
+    } else if ((issued & 1023) === 0) {
+      await new Promise((resolve) => setImmediate(resolve))
+      if (context.expired()) break
+    }
+  }
+  let errors = 0
+  let note: string | undefined
+  let completed = issued === spec.messages
+  try {
+    const flushed = await Promise.race([producer.flush({ timeoutMs: 600_000 }).then(() => true), context.deadline.then(() => false)])
+    if (!flushed) completed = false
+  } catch (error) {
+    const failures = (error as { failures?: unknown[] }).failures
+    errors = failures?.length ?? issued
+    completed = false
+    note = `flush: ${error instanceof Error ? error.message : String(error)}`
+  }
+  watch.stop()
+  context.progress(issued - errors)
+  await producer.disconnect().catch(() => {})
+  return {
+    messages: issued - errors,
+    bytes,
+    elapsedMs: watch.elapsedMs(),
+    completed,
+    errors,
+    ...(note === undefined ? {} : { note }),
+  }
 }
 
 async function produceAwaited(spec: RunSpec, context: RunContext): Promise<Outcome> {

@@ -57,6 +57,9 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   #drainScheduled = false
   #expiryTimer: NodeJS.Timeout | undefined
   #idleWaiters: Array<() => void> = []
+  /** Woken by waitForCapacity() once the queue has drained to half of its size. */
+  #capacityWaiters: Array<() => void> = []
+  readonly #queueLimit: number
   /** Woken when the last in-flight record is reported. */
   #settledWaiters: Array<() => void> = []
   #fatal: KafkaError | undefined
@@ -71,6 +74,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   constructor(options: ProducerOptions<K, V, T>) {
     super()
     this.#options = resolveProducerOptions(options)
+    this.#queueLimit = Number(this.#options.rdkafkaConfig['queue.buffering.max.messages'])
     try {
       this.#native = new NativeProducerAdapter(this.#options.rdkafkaConfig, this.#onDelivery, {
         error: (error) => this.#onClientError(error),
@@ -97,7 +101,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
    * {@link Producer.waitForCapacity} then, as a stream writer awaits `'drain'`.
    */
   get hasCapacity(): boolean {
-    return this.#waiting.length === 0
+    return this.#waiting.length === 0 && this.#inFlight.size < this.#queueLimit
   }
 
   /** Number of records waiting in kafkit's queue for room in librdkafka's (0 when {@link hasCapacity}). */
@@ -106,7 +110,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   }
 
   /**
-   * Resolves once no record waits for room any more (immediately when {@link hasCapacity}).
+   * Resolves once no record waits for room and librdkafka's queue is at most half full (immediately when
+   * {@link hasCapacity}). The half-full mark keeps a waiting loop from waking for every single free slot.
    *
    * @example
    * ```ts
@@ -118,8 +123,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
    * ```
    */
   waitForCapacity(): Promise<void> {
-    if (this.#waiting.length === 0) return Promise.resolve()
-    return new Promise((resolve) => this.#idleWaiters.push(resolve))
+    if (this.hasCapacity) return Promise.resolve()
+    return new Promise((resolve) => this.#capacityWaiters.push(resolve))
   }
 
   /** Connects to the brokers (and initializes transactions when `transactionalId` is set). */
@@ -264,6 +269,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     for (const record of this.#waiting) if (record.state !== 'settled') this.#fail(record.deferred, undelivered)
     while (this.#waiting.length > 0) this.#waiting.shift()
     this.#wakeIdleWaiters()
+    this.#wakeCapacityWaiters(true)
     await this.#native.disconnect()
     for (const deferred of this.#inFlight.values()) this.#fail(deferred, undelivered)
     this.#inFlight.clear()
@@ -412,6 +418,13 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     this.#wakeIdleWaiters()
   }
 
+  #wakeCapacityWaiters(force = false): void {
+    if (!force && (this.#waiting.length > 0 || this.#inFlight.size > this.#queueLimit / 2)) return
+    const waiters = this.#capacityWaiters
+    this.#capacityWaiters = []
+    for (const wake of waiters) wake()
+  }
+
   #wakeIdleWaiters(): void {
     const waiters = this.#idleWaiters
     this.#idleWaiters = []
@@ -437,6 +450,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       deferred.resolve(delivered)
       if (channels.producerDelivery.hasSubscribers) channels.producerDelivery.publish(delivered)
     }
+    if (this.#capacityWaiters.length > 0) this.#wakeCapacityWaiters()
     if (this.#inFlight.size === 0 && this.#settledWaiters.length > 0) {
       const waiters = this.#settledWaiters
       this.#settledWaiters = []

@@ -104,7 +104,7 @@ describe('Producer against a real broker', () => {
     console.info(`backpressure: ${count} sends through a 1000-record queue, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`)
   })
 
-  it('lets a producing loop wait for capacity: 100k sends with kafkit\'s queue never beyond one record', async () => {
+  it('lets a producing loop wait for capacity: 100k sends, kafkit\'s own queue never beyond one record', async () => {
     const topic = uniqueName('producer-capacity')
     await createTopic(topic, { partitions: 2 })
     const producer = track(new Producer({ brokers: brokers(), maxQueuedMessages: 500 }))
@@ -123,7 +123,7 @@ describe('Producer against a real broker', () => {
     }
     await producer.flush()
     expect(waits).toBeGreaterThan(0)
-    expect(mostWaiting).toBe(1)
+    expect(mostWaiting).toBeLessThanOrEqual(1)
     const offsets = await readAll(topic, 100_000, { settleMs: 200 })
     expect(offsets).toHaveLength(100_000)
   })

@@ -1,8 +1,16 @@
+import type { RawDeliveryReport } from '../native/producer.js'
 import type { DeliveryReport } from './types.js'
+
+/** kafkit's delivery report from node-rdkafka's. */
+export function toDeliveryReport(report: RawDeliveryReport): DeliveryReport {
+  return { topic: report.topic, partition: report.partition, offset: String(report.offset), timestamp: report.timestamp ?? -1 }
+}
 
 const PENDING = 0
 const DELIVERED = 1
 const FAILED = 2
+/** Delivered, with node-rdkafka's report not yet converted (nobody has looked). */
+const DELIVERED_RAW = 3
 
 /**
  * What `send()` returns: a promise of the record's delivery report that only becomes a real `Promise` when someone
@@ -14,8 +22,8 @@ const FAILED = 2
  * their failures are not lost as unhandled rejections: `flush()` reports them.
  */
 export class PendingDelivery implements Promise<DeliveryReport> {
-  #state: typeof PENDING | typeof DELIVERED | typeof FAILED = PENDING
-  #value: DeliveryReport | unknown = undefined
+  #state: typeof PENDING | typeof DELIVERED | typeof FAILED | typeof DELIVERED_RAW = PENDING
+  #value: DeliveryReport | RawDeliveryReport | unknown = undefined
   #promise: Promise<DeliveryReport> | undefined = undefined
   #resolve: ((report: DeliveryReport) => void) | undefined = undefined
   #reject: ((error: unknown) => void) | undefined = undefined
@@ -48,6 +56,17 @@ export class PendingDelivery implements Promise<DeliveryReport> {
     this.#resolve?.(report)
   }
 
+  /** Settles with node-rdkafka's report, converted only when someone observes it. Later settle calls are ignored. */
+  delivered(report: RawDeliveryReport): void {
+    if (this.#state !== PENDING) return
+    if (this.#resolve) {
+      this.resolve(toDeliveryReport(report))
+      return
+    }
+    this.#state = DELIVERED_RAW
+    this.#value = report
+  }
+
   /** Settles with a failure. Later settle calls are ignored. */
   reject(error: unknown): void {
     if (this.#state !== PENDING) return
@@ -76,6 +95,10 @@ export class PendingDelivery implements Promise<DeliveryReport> {
 
   #materialize(): Promise<DeliveryReport> {
     if (this.#promise) return this.#promise
+    if (this.#state === DELIVERED_RAW) {
+      this.#state = DELIVERED
+      this.#value = toDeliveryReport(this.#value as RawDeliveryReport)
+    }
     if (this.#state === DELIVERED) this.#promise = Promise.resolve(this.#value as DeliveryReport)
     else if (this.#state === FAILED) this.#promise = Promise.reject(this.#value)
     else {

@@ -13,7 +13,7 @@ import {
 import { fromRdkafkaError } from '../errors/map.js'
 import { NativeProducerAdapter, QUEUE_FULL, type RawDeliveryReport } from '../native/producer.js'
 import type { Serde, SerdeContext, TopicSerdeMap } from '../serde/types.js'
-import { PendingDelivery } from './pending-delivery.js'
+import { PendingDelivery, toDeliveryReport } from './pending-delivery.js'
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options.js'
 import { SendQueue, type WaitingRecord } from './send-queue.js'
 import { TransactionRunner, type Transaction } from './transaction.js'
@@ -441,14 +441,9 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       this.#fail(deferred, failure)
       if (channels.producerError.hasSubscribers) channels.producerError.publish({ error: failure, topic: report.topic })
     } else {
-      const delivered: DeliveryReport = {
-        topic: report.topic,
-        partition: report.partition,
-        offset: String(report.offset),
-        timestamp: report.timestamp ?? -1,
-      }
-      deferred.resolve(delivered)
-      if (channels.producerDelivery.hasSubscribers) channels.producerDelivery.publish(delivered)
+      // The report object is built only if someone looks at it (an awaited send, a diagnostics subscriber).
+      deferred.delivered(report)
+      if (channels.producerDelivery.hasSubscribers) channels.producerDelivery.publish(toDeliveryReport(report))
     }
     if (this.#capacityWaiters.length > 0) this.#wakeCapacityWaiters()
     if (this.#inFlight.size === 0 && this.#settledWaiters.length > 0) {

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { PendingDelivery } from '../../../src/producer/pending-delivery.js'
+
+const raw = { topic: 't', partition: 2, offset: 41, timestamp: 1700000000000, opaque: 7 }
+
+describe('PendingDelivery', () => {
+  it('creates no promise until observed, then resolves with the converted report', async () => {
+    const delivery = new PendingDelivery()
+    delivery.delivered(raw)
+    expect(delivery.observed).toBe(false)
+    await expect(delivery).resolves.toEqual({ topic: 't', partition: 2, offset: '41', timestamp: 1700000000000 })
+    expect(delivery.observed).toBe(true)
+  })
+
+  it('settles an awaiting caller, and ignores a second settle', async () => {
+    const delivery = new PendingDelivery()
+    const seen = delivery.then((report) => report.offset)
+    delivery.delivered(raw)
+    delivery.reject(new Error('too late'))
+    await expect(seen).resolves.toBe('41')
+  })
+
+  it('keeps a failure nobody observed without an unhandled rejection, and hands it to a late observer', async () => {
+    const delivery = new PendingDelivery()
+    const failure = new Error('boom')
+    delivery.reject(failure)
+    expect(delivery.failed).toBe(true)
+    expect(delivery.error).toBe(failure)
+    await new Promise((resolve) => setImmediate(resolve))
+    await expect(delivery.catch((error: unknown) => error)).resolves.toBe(failure)
+    await expect(delivery.finally(() => undefined)).rejects.toBe(failure)
+  })
+
+  it('works with Promise combinators and await', async () => {
+    const deliveries = [new PendingDelivery(), new PendingDelivery()]
+    const all = Promise.all(deliveries)
+    deliveries[0]!.delivered(raw)
+    deliveries[1]!.delivered({ ...raw, offset: 42 })
+    expect((await all).map((r) => r.offset)).toEqual(['41', '42'])
+  })
+})

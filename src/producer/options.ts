@@ -48,7 +48,7 @@ export interface ProducerOptions<K, V, T extends TopicSerdeMap> extends ClientOp
   connectTimeoutMs?: number
   /** How long `disconnect()` waits for queued records to be delivered, ms. @default 30000 */
   disconnectTimeoutMs?: number
-  /** How often delivery reports are served, ms: the floor of `send()` latency. @default 5 */
+  /** How often delivery reports are served, ms: the floor of `send()` latency (each poll is a cheap non-blocking call). @default 1 */
   pollIntervalMs?: number
 }
 
@@ -66,7 +66,7 @@ export const PRODUCER_DEFAULTS = Object.freeze({
   statsIntervalMs: 0,
   connectTimeoutMs: 30_000,
   disconnectTimeoutMs: 30_000,
-  pollIntervalMs: 5,
+  pollIntervalMs: 1,
 } as const)
 
 const PRODUCER_KEYS = [

@@ -99,7 +99,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       // librdkafka validates property values at creation.
       throw new ConfigError('rdkafka', error instanceof Error ? error.message : String(error), { cause: error })
     }
-    this.#tracker = new OffsetTracker(this.#native, (error) => this.#onClientError(error))
+    this.#tracker = new OffsetTracker(this.#native, (error) => this.#onClientError(error), this.#options.commitOffsets)
     this.#rebalance = new RebalanceHandler({
       native: this.#native,
       partitions: this.#partitions,
@@ -255,6 +255,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   /** Commits the processed offsets of every assigned partition now; resolves once the coordinator confirmed. */
   async commit(): Promise<void> {
     this.#lifecycle.assertConnected('commit')
+    if (!this.#options.commitOffsets) throw new StateError('Consumer.commit() refused: commitOffsets is false, offsets are committed through producer transactions (tx.sendOffsets())')
     await this.#tracker.commit([...this.#partitions.all()], this.#options.requestTimeoutMs)
   }
 

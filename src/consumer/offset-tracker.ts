@@ -30,15 +30,18 @@ export class OffsetTracker {
   readonly #native: OffsetStore
   readonly #onFailure: (error: KafkaError) => void
   readonly #committed = new Map<string, number>()
+  readonly #enabled: boolean
   #waiters: CommitWaiter[] = []
 
   /**
    * @param native - where offsets are stored and committed
    * @param onFailure - told of every failed commit, kafkit's or librdkafka's automatic ones
+   * @param enabled - `false` when offsets are committed elsewhere (in transactions): then nothing is stored or committed
    */
-  constructor(native: OffsetStore, onFailure: (error: KafkaError) => void = () => {}) {
+  constructor(native: OffsetStore, onFailure: (error: KafkaError) => void = () => {}, enabled = true) {
     this.#native = native
     this.#onFailure = onFailure
+    this.#enabled = enabled
   }
 
   /**
@@ -46,6 +49,7 @@ export class OffsetTracker {
    * @returns the error librdkafka reported, if any (the offsets stay pending and are retried on the next call)
    */
   store(states: Iterable<PartitionState>): KafkaError | undefined {
+    if (!this.#enabled) return undefined
     const offsets: Array<RawTopicPartition & { offset: number }> = []
     const stored: PartitionState[] = []
     for (const state of states) {
@@ -69,6 +73,7 @@ export class OffsetTracker {
    * Resolves at once when there is nothing new to commit.
    */
   async commit(states: Iterable<PartitionState>, timeoutMs: number): Promise<void> {
+    if (!this.#enabled) return
     const list = [...states]
     const storeError = this.store(list)
     if (storeError) throw storeError

@@ -5,6 +5,9 @@ export * from './producer/index.js'
 export * from './consumer/index.js'
 export * from './admin/index.js'
 
+// Event-driven building blocks: exactly-once processor, event router (choreography), sagas (orchestration)
+export * from './patterns/index.js'
+
 // Serialization
 export { serdes, type KeyOf, type Serde, type SerdeContext, type SerdeType, type TopicSerdeMap, type TopicSerdes, type ValueOf } from './serde/index.js'
 

@@ -1,0 +1,166 @@
+/**
+ * Processor options: types, defaults and validation.
+ * @module
+ */
+import { type ClientOptions, expectBoolean, expectFunction, expectInteger, expectObject, expectOneOf, expectString, rejectUnknownKeys } from '../config/index.js'
+import { ConfigError } from '../errors/kafka-error.js'
+import type { MessageFor, TopicPartition } from '../consumer/types.js'
+import type { RetryOptions } from '../consumer/options.js'
+import type { ProducerRecord } from '../producer/types.js'
+import type { KeyOf, TopicSerdeMap, ValueOf } from '../serde/types.js'
+
+/** A message of one of the processor's input topics; checking `topic` narrows key and value. */
+export type ProcessorInput<I extends TopicSerdeMap> = MessageFor<unknown, unknown, I>
+
+/** A record for one of the processor's output topics, typed by that topic's serdes. */
+export type ProcessorOutput<O extends TopicSerdeMap> = {
+  [T in keyof O & string]: ProducerRecord<KeyOf<O[T]>, ValueOf<O[T]>, T>
+}[keyof O & string]
+
+/** What a processor handler gets besides the message. */
+export interface ProcessorContext<O extends TopicSerdeMap> {
+  /**
+   * Adds a record to the current transaction. It becomes visible to `read_committed` readers only when the
+   * transaction, which also commits this message's input offset, commits. No need to await anything.
+   */
+  send(record: ProcessorOutput<O>): void
+  /** Aborted when kafkit stopped waiting for this handler (revoke or stop timed out): the transaction will abort. */
+  readonly signal: AbortSignal
+  /**
+   * Runs `callback` once the current transaction committed, never when it aborts: the place to apply in-memory
+   * state changes that must match what Kafka holds.
+   */
+  onCommit(callback: () => void): void
+}
+
+/** Handles one input message; resolve once every output was passed to `ctx.send()`. */
+export type ProcessorHandler<I extends TopicSerdeMap, O extends TopicSerdeMap> = (
+  message: ProcessorInput<I>,
+  ctx: ProcessorContext<O>,
+) => void | Promise<void>
+
+/**
+ * Processor options.
+ *
+ * @typeParam I - serdes of the input topics
+ * @typeParam O - serdes of the output topics
+ */
+export interface ProcessorOptions<I extends TopicSerdeMap, O extends TopicSerdeMap> extends Omit<ClientOptions, 'rdkafka'> {
+  /** The consumer group reading the inputs; its offsets are committed only inside the processor's transactions. */
+  groupId: string
+  /**
+   * The producer's transactional id. Give each running instance its own stable id (e.g. `enricher-<host>`):
+   * KIP-447 fences zombies through the consumer group's metadata, the id only fences a restart of the same instance.
+   */
+  transactionalId: string
+  /** The input topics and their serdes. */
+  input: I
+  /** The output topics and their serdes; `ctx.send()` accepts only these topics. */
+  output: O
+  /** Handles one input message. Throwing aborts the transaction; the message is retried per `retry`, then `errorPolicy`. */
+  handle: ProcessorHandler<I, O>
+  /** Most input messages per transaction. @default 500 */
+  maxBatchSize?: number
+  /**
+   * Longest time a transaction keeps taking more input messages, ms: a bound on the extra latency batching adds
+   * before outputs become visible. @default 100
+   */
+  maxBatchMs?: number
+  /** Where a group without committed offsets starts: the oldest record (`true`) or new records only. @default false */
+  fromBeginning?: boolean
+  /** The broker-side transaction timeout, ms (`transaction.timeout.ms`). @default 60000 */
+  transactionTimeoutMs?: number
+  /** Consumer group session timeout, ms: how soon a crashed instance's partitions move. @default 45000 */
+  sessionTimeoutMs?: number
+  /** Consumer group heartbeat interval, ms. @default 3000 */
+  heartbeatIntervalMs?: number
+  /** How long a revoke waits for the open transaction of the revoked partitions, ms. @default 30000 */
+  revokeTimeoutMs?: number
+  /** Retries of a failing handler (each attempt in a new transaction). */
+  retry?: RetryOptions
+  /**
+   * What happens to a message still failing after the retries: `stop` the processor (`stopped()` rejects) or
+   * `skip` it (its offset is committed with the next transaction, without outputs). @default 'stop'
+   */
+  errorPolicy?: 'stop' | 'skip'
+  /**
+   * Called after partitions were assigned to this instance, before any of their messages is handled (e.g. to load
+   * state). Transactions the previous owner left open were already fenced: the producer initialized first.
+   */
+  onAssign?: (partitions: readonly TopicPartition[]) => void | Promise<void>
+}
+
+/** Processor defaults, applied once in the constructor. */
+export const PROCESSOR_DEFAULTS = Object.freeze({
+  maxBatchSize: 500,
+  maxBatchMs: 100,
+  fromBeginning: false,
+  transactionTimeoutMs: 60_000,
+  sessionTimeoutMs: 45_000,
+  heartbeatIntervalMs: 3_000,
+  revokeTimeoutMs: 30_000,
+  errorPolicy: 'stop',
+} as const)
+
+/** Validated processor settings. */
+export interface ResolvedProcessorOptions {
+  readonly connection: Readonly<Record<string, unknown>>
+  readonly groupId: string
+  readonly transactionalId: string
+  readonly input: TopicSerdeMap
+  readonly output: TopicSerdeMap
+  readonly handle: ProcessorHandler<TopicSerdeMap, TopicSerdeMap>
+  readonly maxBatchSize: number
+  readonly maxBatchMs: number
+  readonly fromBeginning: boolean
+  readonly transactionTimeoutMs: number
+  readonly sessionTimeoutMs: number
+  readonly heartbeatIntervalMs: number
+  readonly revokeTimeoutMs: number
+  readonly retry: RetryOptions | undefined
+  readonly errorPolicy: 'stop' | 'skip'
+  readonly onAssign: ((partitions: readonly TopicPartition[]) => void | Promise<void>) | undefined
+}
+
+const CONNECTION_KEYS = ['brokers', 'clientId', 'ssl', 'sasl'] as const
+const KNOWN_KEYS = [...CONNECTION_KEYS, 'groupId', 'transactionalId', 'input', 'output', 'handle', 'retry', 'onAssign', ...Object.keys(PROCESSOR_DEFAULTS)]
+
+function topicMap(value: unknown, path: string): TopicSerdeMap {
+  const map = expectObject(value, path)
+  if (Object.keys(map).length === 0) throw new ConfigError(path, 'expected at least one topic')
+  return map as TopicSerdeMap
+}
+
+/**
+ * Validates what the processor itself owns. Connection options and serdes are validated again, in detail, by the
+ * Consumer and Producer it creates (still in the constructor, before any connection).
+ */
+export function resolveProcessorOptions(options: unknown): ResolvedProcessorOptions {
+  const opts = expectObject(options, 'options')
+  rejectUnknownKeys(opts, KNOWN_KEYS, 'options')
+  const pick = <Key extends keyof typeof PROCESSOR_DEFAULTS>(key: Key): unknown => opts[key] ?? PROCESSOR_DEFAULTS[key]
+  const connection: Record<string, unknown> = {}
+  for (const key of CONNECTION_KEYS) if (opts[key] !== undefined) connection[key] = opts[key]
+  const input = topicMap(opts.input, 'input')
+  const output = topicMap(opts.output, 'output')
+  const overlap = Object.keys(input).find((topic) => Object.hasOwn(output, topic))
+  if (overlap !== undefined) throw new ConfigError(`output.${overlap}`, 'is also an input topic: a processor reading its own outputs loops forever')
+  return {
+    connection,
+    groupId: expectString(opts.groupId, 'groupId'),
+    transactionalId: expectString(opts.transactionalId, 'transactionalId'),
+    input,
+    output,
+    handle: expectFunction(opts.handle, 'handle') as ProcessorHandler<TopicSerdeMap, TopicSerdeMap>,
+    maxBatchSize: expectInteger(pick('maxBatchSize'), 'maxBatchSize', 1, 100_000),
+    maxBatchMs: expectInteger(pick('maxBatchMs'), 'maxBatchMs', 0, 3_600_000),
+    fromBeginning: expectBoolean(pick('fromBeginning'), 'fromBeginning'),
+    transactionTimeoutMs: expectInteger(pick('transactionTimeoutMs'), 'transactionTimeoutMs', 1_000, 3_600_000),
+    sessionTimeoutMs: expectInteger(pick('sessionTimeoutMs'), 'sessionTimeoutMs', 1, 3_600_000),
+    heartbeatIntervalMs: expectInteger(pick('heartbeatIntervalMs'), 'heartbeatIntervalMs', 1, 3_600_000),
+    revokeTimeoutMs: expectInteger(pick('revokeTimeoutMs'), 'revokeTimeoutMs', 0, 86_400_000),
+    retry: opts.retry === undefined ? undefined : (expectObject(opts.retry, 'retry') as RetryOptions),
+    errorPolicy: expectOneOf(pick('errorPolicy'), ['stop', 'skip'], 'errorPolicy'),
+    onAssign: opts.onAssign === undefined ? undefined : (expectFunction(opts.onAssign, 'onAssign') as ResolvedProcessorOptions['onAssign']),
+  }
+}

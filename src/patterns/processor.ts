@@ -1,0 +1,249 @@
+/**
+ * `Processor`: exactly-once consume-transform-produce. Each transaction carries the outputs of a run of input
+ * messages of one partition together with that partition's next input offset, so `read_committed` readers see
+ * every output exactly once whatever crashes in between.
+ * @module
+ */
+import { EventEmitter } from 'node:events'
+import { Consumer } from '../consumer/consumer.js'
+import type { EachBatchPayload } from '../consumer/types.js'
+import { KafkaError, StateError } from '../errors/kafka-error.js'
+import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
+import { Producer } from '../producer/producer.js'
+import type { Transaction } from '../producer/transaction.js'
+import type { TopicSerdeMap } from '../serde/types.js'
+import { patternChannels } from './diagnostics.js'
+import {
+  type ProcessorContext,
+  type ProcessorInput,
+  type ProcessorOptions,
+  type ResolvedProcessorOptions,
+  resolveProcessorOptions,
+} from './processor-options.js'
+
+/** Events a processor emits. */
+export interface ProcessorEvents {
+  /** A client-level error of the processor's consumer or producer; handler failures follow `errorPolicy`. */
+  error: [error: KafkaError]
+}
+
+type AnyInput = ProcessorInput<TopicSerdeMap>
+
+/** A handler failed at `index` of the messages a transaction covered. */
+class HandlerFailure {
+  constructor(readonly index: number, readonly error: unknown) {}
+}
+
+/**
+ * Exactly-once consume-transform-produce. Offsets of the input group are committed only inside the processor's
+ * transactions (`sendOffsetsToTransaction` with the group's metadata, KIP-447), never by the consumer itself.
+ *
+ * One transaction covers up to `maxBatchSize` consecutive messages of one partition, taken for at most
+ * `maxBatchMs`. A handler that throws aborts its transaction; the messages before it are then committed in a
+ * transaction of their own, so retries and `skip` apply to the failing message only. On revoke the consumer
+ * waits for the open transaction to commit or abort before the partitions move.
+ *
+ * @typeParam I - serdes of the input topics
+ * @typeParam O - serdes of the output topics
+ *
+ * @example
+ * ```ts
+ * const enricher = new Processor({
+ *   brokers, groupId: 'enricher', transactionalId: 'enricher-1',
+ *   input: { orders: { key: serdes.string(), value: serdes.json<Order>() } },
+ *   output: { 'orders.enriched': { key: serdes.string(), value: serdes.json<Enriched>() } },
+ *   handle: (message, ctx) => ctx.send({ topic: 'orders.enriched', key: message.key, value: enrich(message.value!) }),
+ * })
+ * await enricher.start()
+ * await enricher.stop()
+ * ```
+ */
+export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends EventEmitter<ProcessorEvents> {
+  readonly #options: ResolvedProcessorOptions
+  readonly #lifecycle = new Lifecycle('Processor')
+  readonly #consumer: Consumer<Buffer, Buffer, TopicSerdeMap>
+  readonly #producer: Producer<Buffer, Buffer, TopicSerdeMap>
+  #fatal: KafkaError | undefined
+
+  /** Validates the options (throwing `ConfigError`) and creates the clients. Nothing connects until {@link Processor.start}. */
+  constructor(options: ProcessorOptions<I, O>) {
+    super()
+    this.#options = resolveProcessorOptions(options)
+    const { connection, groupId, transactionalId, input, output } = this.#options
+    this.#consumer = new Consumer({
+      ...(connection as Pick<ProcessorOptions<I, O>, 'brokers'>),
+      groupId,
+      topics: input,
+      fromBeginning: this.#options.fromBeginning,
+      commitOffsets: false,
+      isolationLevel: 'read_committed',
+      sessionTimeoutMs: this.#options.sessionTimeoutMs,
+      heartbeatIntervalMs: this.#options.heartbeatIntervalMs,
+      revokeTimeoutMs: this.#options.revokeTimeoutMs,
+      ...(this.#options.onAssign === undefined ? {} : { onAssign: this.#options.onAssign }),
+    })
+    this.#producer = new Producer({
+      ...(connection as Pick<ProcessorOptions<I, O>, 'brokers'>),
+      transactionalId,
+      topics: output,
+      transactionTimeoutMs: this.#options.transactionTimeoutMs,
+    })
+    this.#consumer.on('error', (error) => this.#report(error))
+    this.#producer.on('error', (error) => this.#report(error))
+  }
+
+  /** The processor's lifecycle state. */
+  get state(): ClientState {
+    return this.#lifecycle.state
+  }
+
+  /**
+   * Connects (initializing transactions fences an older instance with the same `transactionalId`), subscribes to
+   * the input topics and starts processing. Resolves once running.
+   */
+  async start(): Promise<void> {
+    this.#lifecycle.assertIdle('start')
+    this.#lifecycle.set('connecting')
+    try {
+      await this.#producer.connect()
+      await this.#consumer.connect()
+      await this.#consumer.subscribe({ topics: Object.keys(this.#options.input) })
+      await this.#consumer.run({
+        eachBatch: (payload) => this.#onBatch(payload as EachBatchPayload<AnyInput>),
+        maxBatchSize: this.#options.maxBatchSize,
+        // One transactional producer runs one transaction at a time.
+        partitionsConsumedConcurrently: 1,
+        errorPolicy: this.#options.errorPolicy,
+        ...(this.#options.retry === undefined ? {} : { retry: this.#options.retry }),
+      })
+    } catch (error) {
+      await this.#close()
+      throw error
+    }
+    this.#lifecycle.set('connected')
+  }
+
+  /**
+   * Settles when processing ends: resolves after {@link Processor.stop}, rejects with the error that stopped it
+   * (a message failing under the `stop` policy, a fenced producer).
+   */
+  async stopped(): Promise<void> {
+    await this.#consumer.stopped()
+    if (this.#fatal) throw this.#fatal
+  }
+
+  /**
+   * Stops gracefully: the open transaction commits (or aborts, and its inputs are processed again later), then both
+   * clients disconnect. Uncommitted work is never committed by the consumer on its own.
+   */
+  async stop(): Promise<void> {
+    if (this.#lifecycle.state === 'closed' || this.#lifecycle.state === 'closing') return
+    this.#lifecycle.set('closing')
+    await this.#close()
+  }
+
+  async #close(): Promise<void> {
+    try {
+      await this.#consumer.stop().catch(() => undefined)
+      if (this.#consumer.state !== 'idle') await this.#consumer.disconnect()
+    } finally {
+      if (this.#producer.state !== 'idle') await this.#producer.disconnect().catch((error: unknown) => this.#report(error as KafkaError))
+      this.#lifecycle.set('closed')
+    }
+  }
+
+  async #onBatch({ batch, resolveOffset, signal, isStale }: EachBatchPayload<AnyInput>): Promise<void> {
+    const messages = batch.messages
+    let from = 0
+    while (from < messages.length) {
+      let end: number
+      try {
+        end = await this.#transact(messages, from, messages.length, signal, isStale)
+      } catch (failure) {
+        if (!(failure instanceof HandlerFailure)) throw this.#failed(failure)
+        if (failure.index > from) {
+          // Commit what succeeded so that the retry (or skip) concerns the failing message alone.
+          end = await this.#transact(messages, from, failure.index, signal, isStale).catch((error: unknown) => {
+            throw this.#failed(error instanceof HandlerFailure ? error.error : error)
+          })
+          resolveOffset(messages[end - 1]!.offset)
+        }
+        throw failure.error
+      }
+      resolveOffset(messages[end - 1]!.offset)
+      from = end
+    }
+  }
+
+  /** Runs messages `from`..`limit` (bounded by size and time) in one transaction; returns where it ended. */
+  async #transact(messages: readonly AnyInput[], from: number, limit: number, signal: AbortSignal, isStale: () => boolean): Promise<number> {
+    const started = Date.now()
+    const { maxBatchSize, maxBatchMs, handle } = this.#options
+    let end = from
+    const first = messages[from]!
+    const committed: Array<() => void> = []
+    try {
+      await this.#producer.transaction(async (tx) => {
+        const ctx = this.#context(tx, signal, committed)
+        while (end < limit) {
+          try {
+            await handle(messages[end]!, ctx)
+          } catch (error) {
+            throw new HandlerFailure(end, error)
+          }
+          end++
+          if (end - from >= maxBatchSize || Date.now() - started >= maxBatchMs) break
+        }
+        // Released meanwhile: the next owner processes these messages again, so nothing of this one may commit.
+        if (signal.aborted || isStale()) throw new StateError(`${first.topic}[${first.partition}] was revoked during the transaction; aborted`)
+        const last = messages[end - 1]!
+        await tx.sendOffsets({ consumer: this.#consumer, offsets: [{ topic: last.topic, partition: last.partition, offset: BigInt(last.offset) + 1n }] })
+      })
+    } catch (error) {
+      this.#publish(first, end - from, 'abort', error)
+      throw error
+    }
+    this.#publish(first, end - from, 'commit')
+    for (const callback of committed) callback()
+    return end
+  }
+
+  #context(tx: Transaction<any, any, any>, signal: AbortSignal, committed: Array<() => void>): ProcessorContext<TopicSerdeMap> {
+    const output = this.#options.output
+    return {
+      send: (record) => {
+        if (!Object.hasOwn(output, record.topic)) {
+          throw new KafkaError('ERR_UNKNOWN_OUTPUT', `ctx.send() to '${record.topic}', which is not in the processor's output topics (${Object.keys(output).join(', ')})`)
+        }
+        // The transaction awaits every send before committing; this only keeps an early failure from being unhandled.
+        tx.send(record).catch(() => undefined)
+      },
+      signal,
+      onCommit: (callback) => {
+        committed.push(callback)
+      },
+    }
+  }
+
+  /** A failure of the transaction machinery (not of the handler): a fatal one (fenced) ends the processor. */
+  #failed(error: unknown): unknown {
+    if (error instanceof KafkaError && error.fatal && this.#fatal === undefined) {
+      this.#fatal = error
+      this.#report(error)
+      // Not awaited: stop() waits for this very handler to return.
+      this.#consumer.stop().catch(() => undefined)
+    }
+    return error
+  }
+
+  #publish(first: AnyInput, messages: number, outcome: 'commit' | 'abort', error?: unknown): void {
+    if (!patternChannels.processorTransaction.hasSubscribers) return
+    const payload = { groupId: this.#options.groupId, topic: first.topic, partition: first.partition, messages, outcome, error: error instanceof HandlerFailure ? error.error : error }
+    patternChannels.processorTransaction.publish(payload)
+  }
+
+  #report(error: KafkaError): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error)
+    else if (patternChannels.processorError.hasSubscribers) patternChannels.processorError.publish({ groupId: this.#options.groupId, error })
+  }
+}

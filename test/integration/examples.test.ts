@@ -9,8 +9,13 @@ const run = promisify(execFile)
 const root = join(import.meta.dirname, '..', '..')
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs')
 
-// Every top-level example is a script that exits 0 only when it did what it shows (they throw otherwise).
-const examples = readdirSync(join(root, 'examples')).filter((file) => file.endsWith('.ts')).sort()
+// Every example is a script that exits 0 only when it did what it shows (they throw otherwise).
+// The order saga is a folder: its entry points are the two topologies (the other files are its services).
+const examples = [
+  ...readdirSync(join(root, 'examples')).filter((file) => file.endsWith('.ts')).sort(),
+  'order-saga/run.ts',
+  'order-saga/choreography.ts',
+]
 
 describe('examples', () => {
   it('has examples to run', () => {

@@ -26,6 +26,8 @@ import type {
 // max.poll.interval exceeded, assignment lost, unknown member, illegal generation, fenced static member, KIP-848
 // epoch fencing. Reported as client errors or as failed commits.
 const MEMBERSHIP_LOST_CODES = new Set([-147, -142, 25, 22, 82, 110, 113])
+// ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS, NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS.
+const REBALANCE_COMMIT_CODES = new Set([22, 27, 16, 15, 14])
 const STORE_INTERVAL_MS = 1_000
 
 interface RunState {
@@ -388,12 +390,23 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       this.#report(new TimeoutError(`stop() waited ${timeoutMs} ms for handlers of ${late.map((s) => `${s.topic}[${s.partition}]`).join(', ')}; their current messages stay uncommitted`))
     }
     let commitError: KafkaError | undefined
-    try {
-      await this.#tracker.commit(states, this.#options.requestTimeoutMs)
-    } catch (error) {
-      commitError = error as KafkaError
-      this.#report(commitError)
+    const commitDeadline = Date.now() + this.#options.requestTimeoutMs
+    for (;;) {
+      try {
+        // After a rebalance, only what this member still owns is committed (revoked partitions were committed
+        // on revoke).
+        await this.#tracker.commit(commitError ? [...this.#partitions.all()] : states, this.#options.requestTimeoutMs)
+        commitError = undefined
+        break
+      } catch (error) {
+        commitError = error as KafkaError
+        // A group rebalancing while we stop refuses the commit (stale generation); retry on the new generation.
+        const rebalancing = commitError.rdkafkaCode !== undefined && REBALANCE_COMMIT_CODES.has(commitError.rdkafkaCode)
+        if (!rebalancing || Date.now() > commitDeadline) break
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
     }
+    if (commitError) this.#report(commitError)
     for (const state of states) {
       // Unhandled messages were fetched past: move back so that the next run (or owner) gets them.
       const firstUnhandled = state.clear()

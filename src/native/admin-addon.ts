@@ -320,8 +320,9 @@ export function loadAdminAddon(): AdminAddon {
   if (!existsSync(ADMIN_ADDON_PATH)) {
     throw new KafkaError(
       'ERR_ADMIN_ADDON',
-      `kafkit's admin addon is not built (${ADMIN_ADDON_PATH} is missing). Run \`npx node-gyp rebuild\` in kafkit's ` +
-        'package directory (installing kafkit does this; it needs a C compiler, make and python3).',
+      `kafkit's admin addon is not built (${ADMIN_ADDON_PATH} is missing). Run \`npm rebuild kafkit\` ` +
+        '(when kafkit is installed as a dependency, npm may run its install step before node-rdkafka is built; the ' +
+        'rebuild needs a C compiler, make and python3).',
     )
   }
   let addon: AdminAddon

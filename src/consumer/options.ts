@@ -296,6 +296,11 @@ export function resolveConsumerOptions(options: unknown): ResolvedConsumerOption
     // librdkafka's default (1000 ms) stops fetching for a second whenever its prefetch queue is full; with kafkit
     // draining that queue continuously, 10 ms keeps fetches flowing (measured: ~2.4x consumer throughput).
     'fetch.queue.backoff.ms': 10,
+    // A partition resumed after back-pressure is fetched again (pausing dropped its prefetch), but only once the
+    // broker answers the fetch already in flight, which long-polls up to fetch.wait.max.ms (500 ms by default) for
+    // the partitions at their log end. Measured in a consume-transform-produce loop: 32k msgs/s with 500 ms gaps
+    // between batches at 500, 83k at 100. The cost is an idle member fetching 10 times a second instead of twice.
+    'fetch.wait.max.ms': 100,
   }
   if (groupProtocol === 'consumer') {
     derived['group.protocol'] = 'consumer'

@@ -59,7 +59,10 @@ export interface ProcessorOptions<I extends TopicSerdeMap, O extends TopicSerdeM
   output: O
   /** Handles one input message. Throwing aborts the transaction; the message is retried per `retry`, then `errorPolicy`. */
   handle: ProcessorHandler<I, O>
-  /** Most input messages per transaction. @default 500 */
+  /**
+   * Most input messages per transaction. Each transaction costs a few round trips to the coordinators whatever its
+   * size: measured on one local broker, 52k msgs/s through a processor at 500 and 86k at 2000. @default 2000
+   */
   maxBatchSize?: number
   /**
    * Longest time a transaction keeps taking more input messages, ms: a bound on the extra latency batching adds
@@ -92,7 +95,7 @@ export interface ProcessorOptions<I extends TopicSerdeMap, O extends TopicSerdeM
 
 /** Processor defaults, applied once in the constructor. */
 export const PROCESSOR_DEFAULTS = Object.freeze({
-  maxBatchSize: 500,
+  maxBatchSize: 2000,
   maxBatchMs: 100,
   fromBeginning: false,
   transactionTimeoutMs: 60_000,

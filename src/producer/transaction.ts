@@ -5,6 +5,7 @@ import type { NativeConsumer } from '../native/binding.js'
 import type { NativeProducerAdapter } from '../native/producer.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import type { ResolvedProducerOptions } from './options.js'
+import type { PendingDelivery } from './pending-delivery.js'
 import type { AnyRecord, DeliveryReport, RawData, RecordFor } from './types.js'
 
 /** Offsets to commit inside a transaction: the next offset to read per partition. */
@@ -30,7 +31,12 @@ export class TransactionRunner {
   constructor(
     private readonly native: NativeProducerAdapter,
     private readonly options: ResolvedProducerOptions,
-    private readonly producer: { fail(error: KafkaError): void; fatalError(): KafkaError | undefined },
+    private readonly producer: {
+      fail(error: KafkaError): void
+      fatalError(): KafkaError | undefined
+      /** Resolves once every record sent so far is in librdkafka's queue or has failed (serdes, back-pressure). */
+      handedOver(timeoutMs: number): Promise<void>
+    },
   ) {}
 
   /** Whether a transaction is running. */
@@ -48,7 +54,7 @@ export class TransactionRunner {
   }
 
   /** Begins, runs `fn`, then commits; aborts and rethrows on failure. */
-  async run<R>(fn: (tx: Transaction<any, any, any>) => Promise<R>, send: (record: unknown) => Promise<DeliveryReport>): Promise<R> {
+  async run<R>(fn: (tx: Transaction<any, any, any>) => Promise<R>, send: (record: unknown) => PendingDelivery): Promise<R> {
     if (this.#open) throw new StateError('Producer.transaction() called while another transaction is running; await it first')
     try {
       await this.native.beginTransaction()
@@ -56,7 +62,7 @@ export class TransactionRunner {
       throw this.#classify(error, 'beginTransaction')
     }
     this.#open = true
-    const sends: Array<Promise<DeliveryReport>> = []
+    const sends: PendingDelivery[] = []
     let closed = false
     const tx: Transaction<any, any, any> = {
       send: (record) => {
@@ -80,20 +86,28 @@ export class TransactionRunner {
         }
       },
     }
+    let committing = false
     try {
       const result = await fn(tx)
       closed = true
-      // Surface a failed send as the transaction's failure rather than as a bare commit error.
-      const outcomes = await Promise.allSettled(sends)
-      const failed = outcomes.find((outcome) => outcome.status === 'rejected')
-      if (failed) throw (failed as PromiseRejectedResult).reason
+      // Every record must be in librdkafka's queue before the commit (an async serde or a full queue may still hold
+      // some): commit_transaction then flushes them itself and fails if any delivery failed. Waiting here for the
+      // delivery reports instead would add a linger and a round trip to every transaction.
+      await this.producer.handedOver(this.options.transactionTimeoutMs)
+      const refused = sends.find((sent) => sent.failed)
+      if (refused) throw refused.error
+      committing = true
       await this.#commit()
       return result
     } catch (error) {
       closed = true
+      // The transaction's rejection reports its sends' failures: flush() must not report them again.
+      for (const sent of sends) sent.markReported()
       if (!(error instanceof KafkaError && error.fatal)) await this.#abort()
       // A fenced or otherwise fatally failed producer purges its queue: report the fatal cause, not the purge.
-      throw this.producer.fatalError() ?? error
+      const fatal = this.producer.fatalError()
+      if (fatal) throw fatal
+      throw committing ? ((await firstDeliveryFailure(sends)) ?? error) : error
     } finally {
       this.#open = false
     }
@@ -127,4 +141,25 @@ export class TransactionRunner {
     if (mapped.fatal) this.producer.fail(mapped)
     return mapped
   }
+}
+
+const PURGED = new Set(['ERR_KAFKA_PURGE_QUEUE', 'ERR_KAFKA_PURGE_INFLIGHT'])
+const REPORTS_GRACE_MS = 1_000
+
+/**
+ * After a failed commit and the abort, the send whose delivery failed for a reason of its own (not purged by the
+ * abort): a more useful error than the commit's "failed to flush". Waits briefly for the reports to reach JS.
+ */
+async function firstDeliveryFailure(sends: readonly PendingDelivery[]): Promise<unknown> {
+  const own = (): unknown => sends.find((sent) => sent.failed && !(sent.error instanceof KafkaError && PURGED.has(sent.error.code)))?.error
+  if (own() !== undefined || sends.length === 0) return own()
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    Promise.allSettled(sends),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, REPORTS_GRACE_MS)
+    }),
+  ])
+  clearTimeout(timer)
+  return own()
 }

@@ -222,6 +222,40 @@ describe('Producer against a real broker', () => {
     expect(uncommitted.map((r) => r.value!.toString())).toContain('aborted-1')
   })
 
+  it('commits un-awaited sends whose async serde finishes after the transaction body, and aborts on a serde failure', async () => {
+    const topic = uniqueName('producer-tx-async')
+    await createTopic(topic, { partitions: 3 })
+    // Each value is ready only a few ms after send(): the body returns before any record reached librdkafka.
+    const slowString: Serde<string> = {
+      serialize: async (value) => {
+        await new Promise((resolve) => setTimeout(resolve, 1 + (value.length % 7)))
+        if (value === 'poison') throw new Error('cannot encode poison')
+        return Buffer.from(value)
+      },
+      deserialize: (data) => data.toString(),
+    }
+    const producer = track(new Producer({ brokers: brokers(), transactionalId: uniqueName('tx-async'), value: slowString }))
+    await producer.connect()
+
+    const count = 500
+    await producer.transaction(async (tx) => {
+      for (let i = 0; i < count; i++) void tx.send({ topic, value: `v-${i}` })
+    })
+    const failed = await producer
+      .transaction(async (tx) => {
+        void tx.send({ topic, value: 'before-poison' })
+        void tx.send({ topic, value: 'poison' })
+      })
+      .catch((error: unknown) => error)
+    expect(failed).toBeInstanceOf(SerializationError)
+    await producer.transaction(async (tx) => void tx.send({ topic, value: 'last' }))
+
+    const committed = await readAll(topic, count + 1, { isolationLevel: 'read_committed', settleMs: 2000 })
+    const values = committed.map((r) => r.value!.toString())
+    expect(values).toHaveLength(count + 1)
+    expect(new Set(values)).toEqual(new Set([...Array.from({ length: count }, (_, i) => `v-${i}`), 'last']))
+  })
+
   it('fences an older instance with the same transactionalId: its next transaction fails fatally', async () => {
     const topic = uniqueName('producer-fenced')
     await createTopic(topic, { partitions: 1 })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { configError } from '../../helpers/config-error.js'
 import { buildClientConfig } from '../../../src/config/index.js'
 import { Producer } from '../../../src/index.js'
+import { resolveProducerOptions, TRANSACTIONAL_RETRY_BACKOFF_MS } from '../../../src/producer/options.js'
 
 describe('client options', () => {
   it('rejects brokers: 42 naming the option', () => {
@@ -35,6 +36,15 @@ describe('client options', () => {
     expect(configError(() => new Producer({ brokers: 'localhost:9092', acks: 1 })).message).toContain('idempotent: false')
     expect(configError(() => new Producer({ brokers: 'localhost:9092', maxBlockMs: -1 })).path).toBe('maxBlockMs')
     expect(configError(() => new Producer({ brokers: 'localhost:9092', value: {} as never })).path).toBe('value')
+  })
+
+  it('gives a transactional producer a short retry backoff (CONCURRENT_TRANSACTIONS after each commit), unless rdkafka sets one', () => {
+    const plain = resolveProducerOptions({ brokers: 'localhost:9092' }).rdkafkaConfig
+    expect(plain).not.toHaveProperty('retry.backoff.ms')
+    const transactional = resolveProducerOptions({ brokers: 'localhost:9092', transactionalId: 't', transactionTimeoutMs: 20_000 }).rdkafkaConfig
+    expect(transactional).toMatchObject({ 'transactional.id': 't', 'retry.backoff.ms': TRANSACTIONAL_RETRY_BACKOFF_MS, 'message.timeout.ms': 20_000 })
+    const chosen = resolveProducerOptions({ brokers: 'localhost:9092', transactionalId: 't', rdkafka: { 'retry.backoff.ms': 250 } }).rdkafkaConfig
+    expect(chosen['retry.backoff.ms']).toBe(250)
   })
 
   it('translates ssl and sasl into librdkafka properties, rdkafka applied last', () => {

@@ -18,6 +18,8 @@ describe('consumer options', () => {
       'isolation.level': 'read_committed',
       'session.timeout.ms': 45_000,
       'max.poll.interval.ms': 300_000,
+      'fetch.queue.backoff.ms': 10,
+      'fetch.wait.max.ms': 100,
     })
     expect(globalConfig).not.toHaveProperty('group.protocol')
     // Topic-level properties go to the topic configuration, which node-rdkafka would otherwise override.

@@ -31,6 +31,15 @@ describe('PendingDelivery', () => {
     await expect(delivery.finally(() => undefined)).rejects.toBe(failure)
   })
 
+  it('counts as observed once attached to or marked as reported elsewhere, without creating a promise', () => {
+    const delivery = new PendingDelivery()
+    expect(delivery.observed).toBe(false)
+    delivery.markReported()
+    delivery.reject(new Error('reported by the transaction'))
+    expect(delivery.observed).toBe(true)
+    expect(delivery.failed).toBe(true)
+  })
+
   it('works with Promise combinators and await', async () => {
     const deliveries = [new PendingDelivery(), new PendingDelivery()]
     const all = Promise.all(deliveries)

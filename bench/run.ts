@@ -168,17 +168,23 @@ class Bench {
     }
   }
 
-  /** The consumer scenario: one pre-produced topic, a fresh group per run. */
-  async consumerScenario(rows: RowResult[]): Promise<void> {
-    const topic = await this.newTopic('consume')
-    const fill = this.spec('produce', 'produce', topic, { deadlineMs: Math.max(120_000, this.options.deadlineSeconds * 3000) })
-    const bar = new ProgressBar(`consume: pre-producing the topic`, this.options.messages)
+  /** A new topic filled with `messages` records by raw node-rdkafka, checked by its watermarks. */
+  private async filledTopic(kind: ScenarioId, messages: number): Promise<string> {
+    const topic = await this.newTopic(kind)
+    const fill = this.spec('produce', 'produce', topic, { messages, deadlineMs: Math.max(120_000, this.options.deadlineSeconds * 3000) })
+    const bar = new ProgressBar(`${kind}: pre-producing the topic`, messages)
     const filled = await runNodeClient('rdkafka', fill, { onProgress: (done) => bar.update(done) }).catch((error: unknown) => {
-      throw new Error(`pre-producing the consumer topic failed: ${String(error)}`)
+      throw new Error(`pre-producing the ${kind} topic failed: ${String(error)}`)
     })
     bar.finish(`${formatCount(filled.messages)} msgs`)
     const inTopic = await this.admin.countMessages(topic, this.options.partitions)
-    if (inTopic !== this.options.messages) throw new Error(`pre-produced ${inTopic} messages, expected ${this.options.messages}`)
+    if (inTopic !== messages) throw new Error(`pre-produced ${inTopic} messages, expected ${messages}`)
+    return topic
+  }
+
+  /** The consumer scenario: one pre-produced topic, a fresh group per run. */
+  async consumerScenario(rows: RowResult[]): Promise<void> {
+    const topic = await this.filledTopic('consume', this.options.messages)
     for (let round = 1; round <= this.options.rounds; round++) {
       for (const row of rows) {
         if (row.unavailable || this.settled(row)) continue
@@ -188,6 +194,27 @@ class Bench {
       }
     }
     await this.dropTopic(topic)
+  }
+
+  /**
+   * Consume-transform-produce: one pre-produced input topic; each run gets a fresh group and a fresh output topic,
+   * whose records are then counted as a `read_committed` reader sees them.
+   */
+  async pipelineScenario(rows: RowResult[]): Promise<void> {
+    const messages = this.options.pipelineMessages
+    const input = await this.filledTopic('pipeline', messages)
+    for (let round = 1; round <= this.options.rounds; round++) {
+      for (const row of rows) {
+        if (row.unavailable || this.settled(row)) continue
+        const output = await this.newTopic('pipeline-out')
+        const spec = this.spec('pipeline', row.variant, input, { messages, outputTopic: output })
+        const { record, report } = await this.runOne(row, spec, round, `pipeline r${round}/${this.options.rounds} ${row.label}`)
+        const inTopic = report ? await this.admin.countCommitted(output, this.options.partitions).catch(() => undefined) : undefined
+        row.runs.push({ ...record, inTopic })
+        await this.dropTopic(output)
+      }
+    }
+    await this.dropTopic(input)
   }
 
   /** Latency: one run per client on a fresh topic. */
@@ -265,6 +292,9 @@ class Bench {
       case 'avro':
         await this.producerScenario(id, rows, o.rounds, { messages: o.avroMessages })
         break
+      case 'pipeline':
+        await this.pipelineScenario(rows)
+        break
     }
     summarizeScenario(result)
     result.durationSeconds = Math.round((Date.now() - startedAt) / 1000)
@@ -295,6 +325,8 @@ export function describeScenario(id: ScenarioId, o: BenchOptions): string {
       return `${formatCount(o.avroMessages)} records, Avro via Schema Registry vs raw bytes`
     case 'latency':
       return `${formatCount(o.rate)} msgs/s for ${o.latencySeconds}s, ${size}, producer and consumer in one process; first 10% dropped as warm-up`
+    case 'pipeline':
+      return `${formatCount(o.pipelineMessages)} pre-produced ${size} read by a fresh group, each value transformed and produced to a new topic (${producer}); first input to last output acknowledged (at-least-once) or committed (exactly-once)`
     case 'backpressure':
       return `${formatCount(o.backpressureMessages)} un-awaited sends of ${o.messageSize} bytes against a ${(o.quotaBytesPerSecond / 1e6).toFixed(0)} MB/s produce quota; lost = acknowledged but not in the topic`
   }

@@ -19,9 +19,12 @@ export class BenchAdmin {
   private readonly admin: NodeRdkafka.IAdminClient
   private readonly probe: NodeRdkafka.Producer
 
-  private constructor(admin: NodeRdkafka.IAdminClient, probe: NodeRdkafka.Producer) {
+  private readonly config: Readonly<Record<string, string>>
+
+  private constructor(admin: NodeRdkafka.IAdminClient, probe: NodeRdkafka.Producer, config: Readonly<Record<string, string>>) {
     this.admin = admin
     this.probe = probe
+    this.config = config
   }
 
   /** Connects an admin client and a producer (used only for metadata and watermarks). */
@@ -30,7 +33,7 @@ export class BenchAdmin {
     const admin = Kafka.AdminClient.create(config)
     const probe = new Kafka.Producer(config)
     await new Promise<void>((resolve, reject) => probe.connect({}, (error) => (error ? reject(error) : resolve())))
-    return new BenchAdmin(admin, probe)
+    return new BenchAdmin(admin, probe, config)
   }
 
   /** Creates a topic and waits until its partitions all have a leader in the metadata. */
@@ -68,6 +71,46 @@ export class BenchAdmin {
       ),
     )
     return highs.reduce((sum, high) => sum + high, 0)
+  }
+
+  /**
+   * The number of records a `read_committed` reader finds in a topic: reads every partition from the start to its
+   * end (aborted and still-open transactions' records and the transaction markers are not counted).
+   */
+  async countCommitted(topic: string, partitions: number, timeoutMs = 120_000): Promise<number> {
+    const consumer = new Kafka.KafkaConsumer(
+      {
+        ...this.config,
+        'group.id': `kafkit-bench-count-${topic}`,
+        'isolation.level': 'read_committed',
+        'enable.partition.eof': true,
+        'enable.auto.commit': false,
+        'fetch.queue.backoff.ms': 10,
+      } as NodeRdkafka.ConsumerGlobalConfig,
+      {},
+    )
+    await new Promise<void>((resolve, reject) => consumer.connect({}, (error) => (error ? reject(error) : resolve())))
+    try {
+      consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: 0 })))
+      // Both events come in the log's order from within consume()'s callback.
+      const atEnd = new Set<number>()
+      let count = 0
+      consumer.on('data', (message) => {
+        atEnd.delete(message.partition)
+        count++
+      })
+      consumer.on('partition.eof', ({ partition }) => atEnd.add(partition))
+      const until = Date.now() + timeoutMs
+      while (atEnd.size < partitions) {
+        if (Date.now() > until) throw new Error(`counting ${topic}: not at the end of every partition after ${timeoutMs} ms`)
+        await new Promise<void>((resolve, reject) => {
+          consumer.consume(10_000, (error) => (error ? reject(error) : resolve()))
+        })
+      }
+      return count
+    } finally {
+      await new Promise<void>((resolve) => consumer.disconnect(() => resolve()))
+    }
   }
 
   /** Closes both connections. */

@@ -26,6 +26,8 @@ export interface BenchOptions {
   readonly awaitedMessages: number
   /** Messages per run in the Avro scenario (4). */
   readonly avroMessages: number
+  /** Input messages per run in the consume-transform-produce scenario (7). */
+  readonly pipelineMessages: number
   readonly messageSize: number
   readonly partitions: number
   readonly producer: ProducerSettings
@@ -66,6 +68,7 @@ export const MODE_DEFAULTS = Object.freeze({
     messages: 100_000,
     awaitedMessages: 20_000,
     avroMessages: 10_000,
+    pipelineMessages: 50_000,
     latencySeconds: 3,
     backpressureMessages: 150_000,
     // Kafka lets about 10 s worth of quota through before it throttles (it measures over 11 one-second windows):
@@ -78,6 +81,7 @@ export const MODE_DEFAULTS = Object.freeze({
     messages: 1_000_000,
     awaitedMessages: 200_000,
     avroMessages: 50_000,
+    pipelineMessages: 200_000,
     latencySeconds: 10,
     backpressureMessages: 5_000_000,
     // Under what the librdkafka clients reach unthrottled here (~30 MB/s); after the first ~200 MB (10 s of quota)
@@ -113,6 +117,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --rounds N              rounds of scenarios 1-4 (median reported)
   --messages N            messages per run in scenarios 1 and 3
   --awaited-messages N    messages per run in scenario 2
+  --avro-messages N       records per run in scenario 4
+  --pipeline-messages N   input messages per run in scenario 7
   --size BYTES            value size (${BENCH_DEFAULTS.messageSize})
   --partitions N          partitions per topic (${BENCH_DEFAULTS.partitions})
   --acks all|1|0          producer acks (${BENCH_DEFAULTS.acks})
@@ -168,6 +174,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
       messages: { type: 'string' },
       'awaited-messages': { type: 'string' },
       'avro-messages': { type: 'string' },
+      'pipeline-messages': { type: 'string' },
       size: { type: 'string' },
       partitions: { type: 'string' },
       acks: { type: 'string' },
@@ -216,6 +223,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     messages: positive(values.messages, 'messages', preset.messages),
     awaitedMessages: positive(values['awaited-messages'], 'awaited-messages', preset.awaitedMessages),
     avroMessages: positive(values['avro-messages'], 'avro-messages', preset.avroMessages),
+    pipelineMessages: positive(values['pipeline-messages'], 'pipeline-messages', preset.pipelineMessages),
     messageSize: positive(values.size, 'size', BENCH_DEFAULTS.messageSize),
     partitions: positive(values.partitions, 'partitions', BENCH_DEFAULTS.partitions),
     producer: {

@@ -26,6 +26,7 @@ export const SCENARIO_TITLES: Readonly<Record<ScenarioId, string>> = Object.free
   avro: '4. Avro with Schema Registry vs raw bytes',
   latency: '5. End-to-end latency at a fixed rate',
   backpressure: '6. Memory under back-pressure (throttled broker)',
+  pipeline: '7. Consume-transform-produce: exactly-once vs at-least-once',
 })
 
 type Entry = readonly [ClientId, string, string]
@@ -92,6 +93,13 @@ const ROWS: Readonly<Record<ScenarioId, readonly Entry[]>> = Object.freeze({
     ['ckjs-kafkajs', 'send', 'send() un-awaited'],
     ['kafkajs', 'send', 'send() un-awaited'],
     ['platformatic', 'send', 'send() un-awaited'],
+  ],
+  pipeline: [
+    ['kafkit', 'processor', 'Processor, exactly-once'],
+    ['kafkit', 'at-least-once', 'eachBatch + sendBatch(), at-least-once'],
+    ['rdkafka', 'at-least-once', 'consume(n) + produce + flush + offsetsStore, at-least-once'],
+    ['ckjs-kafkajs', 'transaction', 'eachBatch + transaction, exactly-once'],
+    ['kafkajs', 'transaction', 'eachBatch + transaction, exactly-once'],
   ],
 })
 

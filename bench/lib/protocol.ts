@@ -12,6 +12,7 @@ export const SCENARIO_IDS = [
   'avro',
   'latency',
   'backpressure',
+  'pipeline',
 ] as const
 /** A scenario id. */
 export type ScenarioId = (typeof SCENARIO_IDS)[number]
@@ -46,6 +47,8 @@ export interface RunSpec {
   /** Extra librdkafka-style properties for SASL/SSL (`security.protocol`, `sasl.*`, `ssl.*`). */
   readonly security: Readonly<Record<string, string>>
   readonly topic: string
+  /** Where the pipeline scenario writes its outputs (`topic` holds its inputs). */
+  readonly outputTopic?: string | undefined
   /** Consumer group, fresh for each run. */
   readonly groupId: string
   /** Client id; the backpressure scenario's quota is keyed on it. */
@@ -74,7 +77,7 @@ export interface ProgressMessage {
 /** A runner's final figures. */
 export interface RunnerReport {
   readonly type: 'result'
-  /** Messages acknowledged (producer) or handed to the application (consumer). */
+  /** Messages acknowledged (producer), handed to the application (consumer) or carried through (pipeline). */
   readonly messages: number
   /** Payload bytes of those messages (values only). */
   readonly bytes: number

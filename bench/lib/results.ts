@@ -40,7 +40,7 @@ export interface RunRecord {
   readonly report?: Omit<RunnerReport, 'latencyMs' | 'type'> | undefined
   /** Latency percentiles of this run. */
   readonly latency?: LatencySummary | undefined
-  /** Messages found in the topic afterwards (producer scenarios). */
+  /** Messages found in the topic afterwards (producer scenarios; the pipeline's outputs as `read_committed` sees them). */
   readonly inTopic?: number | undefined
   /** Why the run failed. */
   readonly error?: string | undefined
@@ -70,6 +70,8 @@ export interface RowSummary {
   readonly errors: number
   /** Messages sent but not found in the topic (producer scenarios), summed over runs; undefined if not checked. */
   readonly lost?: number | undefined
+  /** Records found in the topic beyond those reported (duplicates in the pipeline scenario), summed over runs. */
+  readonly extra?: number | undefined
 }
 
 /** A row with its runs and summary. */
@@ -119,6 +121,7 @@ export function summarizeRow(row: RowResult): RowSummary | undefined {
     runs: reported.length,
     errors: reported.reduce((sum, run) => sum + run.report.errors, 0),
     lost: checked.length === 0 ? undefined : checked.reduce((sum, run) => sum + Math.max(0, run.report.messages - run.inTopic!), 0),
+    extra: checked.length === 0 ? undefined : checked.reduce((sum, run) => sum + Math.max(0, run.inTopic! - run.report.messages), 0),
   }
 }
 

@@ -34,6 +34,7 @@ export function rowStatus(row: RowResult): string {
   if (failed.length > 0) parts.push(`${failed.length} runs failed: ${firstLine(failed[0]!.error!)}`)
   if (summary.errors > 0) parts.push(`${summary.errors} errors`)
   if (summary.lost !== undefined && summary.lost > 0) parts.push(`${summary.lost} lost`)
+  if (row.scenario === 'pipeline' && summary.extra !== undefined && summary.extra > 0) parts.push(`${summary.extra} duplicates in the output`)
   const note = row.runs.find((run) => run.report?.note)?.report?.note
   if (note) parts.push(note)
   return parts.length === 0 ? 'ok' : parts.join('; ')
@@ -46,6 +47,12 @@ function firstLine(text: string): string {
 }
 
 type Columns = { header: string[]; rows: string[][] }
+
+/** Rounds and their range, e.g. `3: 150k-170k`. */
+function roundSpread(row: RowResult): string {
+  const s = row.summary
+  return s ? `${s.msgsPerSec.count}: ${formatCount(s.msgsPerSec.min)}-${formatCount(s.msgsPerSec.max)}` : '-'
+}
 
 /** The columns of a scenario's table. */
 export function scenarioColumns(scenario: ScenarioResult): Columns {
@@ -70,13 +77,23 @@ export function scenarioColumns(scenario: ScenarioResult): Columns {
       }),
     }
   }
+  if (scenario.id === 'pipeline') {
+    return {
+      header: ['client', 'msgs/s', 'x kafkit', 'peak RSS MB', 'CPU s/M msgs', 'outputs read_committed', 'rounds (min-max)', 'status'],
+      rows: scenario.rows.map((row) => {
+        const s = row.summary
+        const outputs = [...new Set(row.runs.map((run) => run.inTopic).filter((count) => count !== undefined))]
+        return [row.label, formatCount(s?.msgsPerSec.median), formatRatio(s?.ratioToKafkit), formatNumber(s?.peakRssMb, 0),
+          formatNumber(s?.cpuSecondsPerMillion, 1), outputs.length === 0 ? '-' : outputs.map((count) => formatCount(count)).join(', '), roundSpread(row), rowStatus(row)]
+      }),
+    }
+  }
   return {
     header: ['client', 'msgs/s', 'MB/s', 'x C limit', 'x kafkit', 'peak RSS MB', 'CPU s/M msgs', 'rounds (min-max)', 'status'],
     rows: scenario.rows.map((row) => {
       const s = row.summary
-      const spread = s ? `${s.msgsPerSec.count}: ${formatCount(s.msgsPerSec.min)}-${formatCount(s.msgsPerSec.max)}` : '-'
       return [row.label, formatCount(s?.msgsPerSec.median), formatNumber(s?.mbPerSec, 1), formatRatio(s?.ratioToC),
-        formatRatio(s?.ratioToKafkit), formatNumber(s?.peakRssMb, 0), formatNumber(s?.cpuSecondsPerMillion, 1), spread, rowStatus(row)]
+        formatRatio(s?.ratioToKafkit), formatNumber(s?.peakRssMb, 0), formatNumber(s?.cpuSecondsPerMillion, 1), roundSpread(row), rowStatus(row)]
     }),
   }
 }

@@ -1,6 +1,7 @@
 /**
  * KafkaJS, and the same code on @confluentinc/kafka-javascript's KafkaJS-compatible API (`argv[2] === 'ckjs'`):
- * `send()` promises, `send()` with many messages for batches, `eachMessage` / `eachBatch` consumers.
+ * `send()` promises, `send()` with many messages for batches, `eachMessage` / `eachBatch` consumers, and
+ * transactions for exactly-once consume-transform-produce.
  * The peers are loaded at run time and described by the small interfaces below, so kafkit's own type-check
  * does not need bench/node_modules.
  * @module
@@ -11,17 +12,27 @@ import { stampValue } from '../lib/payload.js'
 import { BENCH_ORDER_SCHEMA, benchOrders } from '../lib/avro.js'
 import { combineRoundTrip, paced } from './common.js'
 import { ConsumeTracker } from './consume.js'
+import { outputTopic, PipelineTracker, transform } from './pipeline.js'
 import { awaited, batched, saturate } from './saturate.js'
 import { runRunner, waitFor, type Outcome, type RunContext } from './runner.js'
 
 interface KjsMessage {
   value: Buffer | null
+  offset: string
+}
+/** What the transactional pipeline needs: KafkaJS's transaction object, or ckjs's producer in a transaction. */
+interface KjsTransaction {
+  send(record: { topic: string; messages: { value: Buffer }[] }): Promise<unknown>
+  sendOffsets(offsets: { consumerGroupId?: string; consumer?: KjsConsumer; topics: { topic: string; partitions: { partition: number; offset: string }[] }[] }): Promise<void>
+  commit(): Promise<void>
+  abort(): Promise<void>
 }
 interface KjsProducer {
   connect(): Promise<void>
   disconnect(): Promise<void>
   send(record: { topic: string; messages: { value: Buffer }[]; acks?: number; compression?: number }): Promise<unknown>
   flush?(options?: { timeout?: number }): Promise<void>
+  transaction(): Promise<KjsTransaction>
 }
 interface KjsConsumer {
   connect(): Promise<void>
@@ -29,7 +40,8 @@ interface KjsConsumer {
   subscribe(subscription: { topics: string[]; fromBeginning?: boolean }): Promise<void>
   run(config: {
     eachMessage?: (payload: { message: KjsMessage }) => Promise<void>
-    eachBatch?: (payload: { batch: { messages: KjsMessage[] } }) => Promise<void>
+    eachBatch?: (payload: { batch: { topic: string; partition: number; messages: KjsMessage[] } }) => Promise<void>
+    autoCommit?: boolean
   }): Promise<void>
   stop(): Promise<void>
   on?(event: string, listener: () => void): unknown
@@ -230,6 +242,53 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
   return outcome
 }
 
+/**
+ * Exactly-once consume-transform-produce the way both APIs document it: per eachBatch call, one transaction with
+ * the outputs and the batch's next offset (KafkaJS: by group id; the Confluent API: with the consumer), commit.
+ * The consumer reads committed data only and never commits on its own.
+ */
+async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
+  const output = outputTopic(spec)
+  const tracker = new PipelineTracker(spec, context)
+  const kafka = client(spec)
+  const transactionalId = `${spec.groupId}-tx`
+  const producer = flavour === 'ckjs'
+    ? kafka.producer({ kafkaJS: { transactionalId, idempotent: true, maxInFlightRequests: 1 }, 'linger.ms': spec.producer.lingerMs })
+    : kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false })
+  const consumer = flavour === 'ckjs'
+    ? kafka.consumer({ kafkaJS: { groupId: spec.groupId, fromBeginning: true, autoCommit: false, readUncommitted: false } })
+    : kafka.consumer({ groupId: spec.groupId, allowAutoTopicCreation: false, readUncommitted: false })
+  await producer.connect()
+  await subscribe(consumer, spec)
+  await consumer.run({
+    // ckjs takes autoCommit in the consumer's config and rejects it here.
+    ...(flavour === 'ckjs' ? {} : { autoCommit: false }),
+    eachBatch: async ({ batch }) => {
+      if (batch.messages.length === 0) return
+      tracker.started()
+      const transaction = await producer.transaction()
+      try {
+        const messages = batch.messages.map((message) => ({ value: transform(message.value) }))
+        await transaction.send({ topic: output, messages })
+        const next = (BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n).toString()
+        const topics = [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }]
+        await transaction.sendOffsets(flavour === 'ckjs' ? { consumer, topics } : { consumerGroupId: spec.groupId, topics })
+        await transaction.commit()
+      } catch (error) {
+        tracker.error()
+        await transaction.abort().catch(() => {})
+        throw error
+      }
+      tracker.carriedThrough(batch.messages.length)
+    },
+  })
+  await tracker.done
+  const outcome = tracker.outcome()
+  await consumer.stop().catch(() => {})
+  await Promise.all([disconnectQuietly(consumer), disconnectQuietly(producer)])
+  return outcome
+}
+
 async function disconnectQuietly(client: { disconnect(): Promise<void> }): Promise<void> {
   await Promise.race([client.disconnect().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 5000).unref())])
 }
@@ -242,4 +301,5 @@ runRunner(flavour, {
   backpressure: produce,
   consume,
   latency,
+  pipeline,
 })

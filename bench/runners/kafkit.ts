@@ -1,9 +1,11 @@
 /**
  * kafkit: its own bulk idiom for saturation and backpressure (send without a handler, wait for capacity, flush),
- * `sendBatch()` and awaited sends like the other promise clients, `eachBatch`, `eachMessage` and `for await` consumers, and the Avro serde over a Schema Registry. kafkit is loaded from the
+ * `sendBatch()` and awaited sends like the other promise clients, `eachBatch`, `eachMessage` and `for await`
+ * consumers, the Avro serde over a Schema Registry, and the exactly-once `Processor`. kafkit is loaded from the
  * repository's `dist/` (`npm run build`), typed from its declarations there.
  * @module
  */
+import diagnostics from 'node:diagnostics_channel'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Consumer as KafkitConsumer, Producer as KafkitProducer } from '../../dist/index.js'
@@ -13,6 +15,7 @@ import type { RunSpec } from '../lib/protocol.js'
 import { stampValue } from '../lib/payload.js'
 import { combineRoundTrip, paced, Stopwatch } from './common.js'
 import { ConsumeTracker } from './consume.js'
+import { outputTopic, PipelineTracker, transform } from './pipeline.js'
 import { awaited, batched, saturate } from './saturate.js'
 import { runRunner, waitFor, type Outcome, type RunContext } from './runner.js'
 
@@ -206,6 +209,60 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
   return outcome
 }
 
+/**
+ * Consume-transform-produce. `processor`: kafkit's exactly-once `Processor` with its defaults (up to 500 inputs
+ * per transaction), counted as its transactions commit (the `kafkit:processor:transaction` diagnostics channel).
+ * `at-least-once`: a Consumer whose eachBatch handler awaits `sendBatch()` of the outputs, so input offsets are
+ * stored only after their outputs were acknowledged.
+ */
+async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
+  const output = outputTopic(spec)
+  const tracker = new PipelineTracker(spec, context)
+  if (spec.variant === 'processor') {
+    if (Object.keys(spec.security).length > 0) throw new Error('the Processor takes ssl/sasl options, not librdkafka security properties')
+    const channel = diagnostics.channel('kafkit:processor:transaction')
+    const onTransaction = (event: unknown): void => {
+      const { outcome, messages } = event as { outcome: 'commit' | 'abort'; messages: number }
+      if (outcome === 'commit') tracker.carriedThrough(messages)
+      else tracker.error()
+    }
+    channel.subscribe(onTransaction)
+    const processor = new kafkit.Processor({
+      brokers: spec.brokers,
+      clientId: spec.clientId,
+      groupId: spec.groupId,
+      transactionalId: `${spec.groupId}-tx`,
+      input: { [spec.topic]: {} },
+      output: { [output]: {} },
+      fromBeginning: true,
+      handle: (message, ctx) => {
+        tracker.started()
+        ctx.send({ topic: output, value: transform(message.value) })
+      },
+    })
+    processor.on('error', () => tracker.error())
+    await processor.start()
+    await tracker.done
+    await processor.stop()
+    channel.unsubscribe(onTransaction)
+    return tracker.outcome()
+  }
+  const producer = await connectProducer(spec)
+  const consumer = await subscribedConsumer(spec)
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      tracker.started()
+      const outputs = batch.messages.map((message) => ({ topic: output, value: transform(message.value) }))
+      await producer.sendBatch(outputs)
+      tracker.carriedThrough(outputs.length)
+    },
+  })
+  await tracker.done
+  await consumer.stop().catch(() => {})
+  await Promise.all([consumer.disconnect(), producer.disconnect()])
+  return tracker.outcome()
+}
+
 runRunner('kafkit', {
   produce,
   'produce-awaited': produceAwaited,
@@ -214,4 +271,5 @@ runRunner('kafkit', {
   consume,
   avro: avroRoundTrip,
   latency,
+  pipeline,
 })

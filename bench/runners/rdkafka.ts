@@ -15,6 +15,7 @@ import {
   rdkafkaProducerProperties,
   Stopwatch,
 } from './common.js'
+import { outputTopic, PipelineTracker, transform } from './pipeline.js'
 import { delay, runRunner, waitFor, type Outcome, type RunContext } from './runner.js'
 
 const require = createRequire(import.meta.url)
@@ -218,4 +219,49 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
   }
 }
 
-runRunner(flavour, { produce, 'produce-awaited': produceAwaited, backpressure: produce, consume, latency })
+/**
+ * At-least-once consume-transform-produce, raw: a `consume(n)` batch is transformed and produced, `flush()` waits
+ * for its delivery reports, and only then are the inputs' offsets stored (auto-commit commits stored offsets only).
+ */
+async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
+  const output = outputTopic(spec)
+  const tracker = new PipelineTracker(spec, context)
+  const producer = await connectProducer(spec)
+  producer.on('delivery-report', (error) => {
+    if (error) tracker.error()
+  })
+  producer.setPollInterval(1)
+  const consumer = await connectConsumer(spec, { ...TUNED_CONSUMER, 'enable.auto.offset.store': false })
+  consumer.subscribe([spec.topic])
+  while (!tracker.complete() && !context.expired()) {
+    const batch = await new Promise<NodeRdkafka.Message[]>((resolve) => {
+      consumer.consume(CONSUME_BATCH, (error, messages) => {
+        if (error) tracker.error()
+        resolve(messages ?? [])
+      })
+    })
+    if (batch.length === 0) continue
+    tracker.started()
+    const next = new Map<string, NodeRdkafka.TopicPartitionOffset>()
+    let bytes = 0
+    for (const message of batch) {
+      const value = transform(message.value)
+      bytes += value.length
+      try {
+        producer.produce(output, null, value)
+      } catch (error) {
+        if ((error as { code?: number }).code !== QUEUE_FULL) throw error
+        await produceWithRetry(producer, output, value)
+      }
+      next.set(`${message.partition}`, { topic: message.topic, partition: message.partition, offset: message.offset + 1 })
+    }
+    await new Promise<void>((resolve, reject) => producer.flush(spec.deadlineMs, (error) => (error ? reject(error) : resolve())))
+    consumer.offsetsStore([...next.values()])
+    tracker.carriedThrough(batch.length, bytes)
+  }
+  const outcome = tracker.outcome()
+  await Promise.all([disconnect(producer), disconnect(consumer)])
+  return outcome
+}
+
+runRunner(flavour, { produce, 'produce-awaited': produceAwaited, backpressure: produce, consume, latency, pipeline })

@@ -215,8 +215,9 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
         if (!Object.hasOwn(output, record.topic)) {
           throw new KafkaError('ERR_UNKNOWN_OUTPUT', `ctx.send() to '${record.topic}', which is not in the processor's output topics (${Object.keys(output).join(', ')})`)
         }
-        // The transaction awaits every send before committing; this only keeps an early failure from being unhandled.
-        tx.send(record).catch(() => undefined)
+        // Not awaited and no handler attached (a PendingDelivery then costs no promise): a failed send fails the
+        // commit, and the transaction's rejection reports it.
+        void tx.send(record)
       },
       signal,
       onCommit: (callback) => {

@@ -34,6 +34,7 @@ export class PendingDelivery implements Promise<DeliveryReport> {
   }
 
   #reported = false
+  #listener: (() => void) | undefined = undefined
 
   /** Whether a handler was attached (the outcome will be seen by the caller), or the failure was reported otherwise. */
   get observed(): boolean {
@@ -50,9 +51,35 @@ export class PendingDelivery implements Promise<DeliveryReport> {
     return this.#state === FAILED
   }
 
+  /** The delivery report once delivered (converted on first access), else undefined. */
+  get report(): DeliveryReport | undefined {
+    if (this.#state === DELIVERED_RAW) {
+      this.#state = DELIVERED
+      this.#value = toDeliveryReport(this.#value as RawDeliveryReport)
+    }
+    return this.#state === DELIVERED ? (this.#value as DeliveryReport) : undefined
+  }
+
   /** The failure, once failed. */
   get error(): unknown {
     return this.#state === FAILED ? this.#value : undefined
+  }
+
+  /**
+   * Calls `listener` once when the delivery settles (at once if it has), without creating a promise: how
+   * `sendBatch()` waits for many records. One listener per delivery; a second replaces the first.
+   */
+  onSettled(listener: () => void): void {
+    if (this.#state !== PENDING) listener()
+    else this.#listener = listener
+  }
+
+  #settled(): void {
+    const listener = this.#listener
+    if (listener) {
+      this.#listener = undefined
+      listener()
+    }
   }
 
   /** Settles with a delivery report. Later settle calls are ignored. */
@@ -61,6 +88,7 @@ export class PendingDelivery implements Promise<DeliveryReport> {
     this.#state = DELIVERED
     this.#value = report
     this.#resolve?.(report)
+    this.#settled()
   }
 
   /** Settles with node-rdkafka's report, converted only when someone observes it. Later settle calls are ignored. */
@@ -72,6 +100,7 @@ export class PendingDelivery implements Promise<DeliveryReport> {
     }
     this.#state = DELIVERED_RAW
     this.#value = report
+    this.#settled()
   }
 
   /** Settles with a failure. Later settle calls are ignored. */
@@ -80,6 +109,7 @@ export class PendingDelivery implements Promise<DeliveryReport> {
     this.#state = FAILED
     this.#value = error
     this.#reject?.(error)
+    this.#settled()
   }
 
   /** Attaches handlers, as `Promise.prototype.then`. */

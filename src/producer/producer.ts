@@ -172,12 +172,25 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     if (this.#options.transactional && !this.#transactions.open) {
       throw new StateError('Producer.sendBatch() on a transactional producer must run inside producer.transaction()')
     }
-    const settled = await Promise.allSettled(records.map((record) => this.#enqueue(record)))
+    const deliveries = records.map((record) => this.#enqueue(record))
+    // One promise for the batch, not one per record (which costs more than producing the record).
+    await new Promise<void>((resolve) => {
+      let pending = deliveries.length
+      if (pending === 0) resolve()
+      const settled = (): void => {
+        if (--pending === 0) resolve()
+      }
+      for (const delivery of deliveries) {
+        // The batch's rejection reports each failure: flush() must not report them again.
+        delivery.markReported()
+        delivery.onSettled(settled)
+      }
+    })
     const failures: Array<{ index: number; error: KafkaError }> = []
     const reports: DeliveryReport[] = []
-    settled.forEach((outcome, index) => {
-      if (outcome.status === 'fulfilled') reports.push(outcome.value)
-      else failures.push({ index, error: outcome.reason as KafkaError })
+    deliveries.forEach((delivery, index) => {
+      if (delivery.failed) failures.push({ index, error: delivery.error as KafkaError })
+      else reports.push(delivery.report!)
     })
     if (failures.length > 0) {
       throw new KafkaAggregateError(failures, `${failures.length} of ${records.length} records were not delivered; see .failures`)

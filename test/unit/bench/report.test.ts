@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { resultsMarkdown, RESULTS_END, RESULTS_START } from '../../../bench/lib/docs.js'
 import { renderBar } from '../../../bench/lib/progress.js'
-import type { ScenarioResult } from '../../../bench/lib/results.js'
+import { summarizeScenario, type ScenarioResult } from '../../../bench/lib/results.js'
+import { scenarioColumns } from '../../../bench/lib/table.js'
 import { niceMax, renderChart, scenarioChart } from '../../../bench/lib/svg.js'
 import { summarizeProfile } from '../../../bench/profile-summary.js'
 import type { BenchResults } from '../../../bench/run.js'
@@ -76,5 +77,28 @@ describe('profile summary', () => {
     expect(summary.totalMs).toBe(10)
     expect(summary.functions[0]).toEqual({ name: 'send kafkit/dist/producer/producer.js:10', selfMs: 7, share: 0.7 })
     expect(summary.files.map((f) => f.file)).toEqual(['kafkit/dist/producer/producer.js', '(native / V8)'])
+  })
+})
+
+describe('pipeline table', () => {
+  const report = (messages: number) => ({ messages, bytes: messages * 100, elapsedMs: 1000, completed: true, errors: 0, peakRssBytes: 1e8, cpuUserMs: 900, cpuSystemMs: 100 })
+  it('shows the outputs a read_committed reader found and names duplicates and losses', () => {
+    const pipeline: ScenarioResult = {
+      id: 'pipeline', title: '7. Consume-transform-produce', description: '200k',
+      rows: [
+        { scenario: 'pipeline', client: 'kafkit', variant: 'processor', label: 'kafkit Processor', runs: [{ round: 1, topic: 't', report: report(200), inTopic: 200 }] },
+        { scenario: 'pipeline', client: 'rdkafka', variant: 'at-least-once', label: 'raw', runs: [{ round: 1, topic: 't', report: report(200), inTopic: 203 }] },
+        { scenario: 'pipeline', client: 'kafkajs', variant: 'transaction', label: 'KafkaJS', runs: [{ round: 1, topic: 't', report: report(100), inTopic: 99 }] },
+      ],
+    }
+    summarizeScenario(pipeline)
+    const { header, rows } = scenarioColumns(pipeline)
+    const outputs = header.indexOf('outputs read_committed')
+    expect(rows.map((row) => row[outputs])).toEqual(['200', '203', '99'])
+    expect(rows[0]!.at(-1)).toBe('ok')
+    expect(rows[1]!.at(-1)).toBe('3 duplicates in the output')
+    expect(rows[2]!.at(-1)).toBe('1 lost')
+    // Ratios to kafkit's row of the same variant, else its first row.
+    expect(rows[2]![header.indexOf('x kafkit')]).toBe('0.50x')
   })
 })

@@ -40,6 +40,24 @@ describe('PendingDelivery', () => {
     expect(delivery.failed).toBe(true)
   })
 
+  it('calls an onSettled listener once, at once when already settled, and gives the report without a promise', () => {
+    const later = new PendingDelivery()
+    const calls: string[] = []
+    later.onSettled(() => calls.push('later'))
+    expect(calls).toEqual([])
+    later.delivered(raw)
+    later.reject(new Error('ignored'))
+    expect(calls).toEqual(['later'])
+    expect(later.report?.offset).toBe('41')
+    expect(later.observed).toBe(false)
+
+    const failed = new PendingDelivery()
+    failed.reject(new Error('boom'))
+    failed.onSettled(() => calls.push('failed'))
+    expect(calls).toEqual(['later', 'failed'])
+    expect(failed.report).toBeUndefined()
+  })
+
   it('works with Promise combinators and await', async () => {
     const deliveries = [new PendingDelivery(), new PendingDelivery()]
     const all = Promise.all(deliveries)

@@ -51,7 +51,7 @@ export interface SubjectNameContext {
 export type SubjectNameFunction = (context: SubjectNameContext) => string
 
 /**
- * Options of {@link avro}.
+ * Options of `serdes.avro()`.
  *
  * @typeParam T - the JavaScript type of the values (inferred from a generated `TypedAvroSchema<T>`)
  */

@@ -219,7 +219,6 @@ async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
   const output = outputTopic(spec)
   const tracker = new PipelineTracker(spec, context)
   if (spec.variant === 'processor') {
-    if (Object.keys(spec.security).length > 0) throw new Error('the Processor takes ssl/sasl options, not librdkafka security properties')
     const channel = diagnostics.channel('kafkit:processor:transaction')
     const onTransaction = (event: unknown): void => {
       const { outcome, messages } = event as { outcome: 'commit' | 'abort'; messages: number }
@@ -235,6 +234,8 @@ async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
       input: { [spec.topic]: {} },
       output: { [output]: {} },
       fromBeginning: true,
+      // Security goes through the tuning blocks' librdkafka passthrough, as for the other kafkit rows.
+      ...(Object.keys(spec.security).length > 0 ? { consumer: { rdkafka: { ...spec.security } }, producer: { rdkafka: { ...spec.security } } } : {}),
       handle: (message, ctx) => {
         tracker.started()
         ctx.send({ topic: output, value: transform(message.value) })

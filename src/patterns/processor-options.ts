@@ -5,7 +5,8 @@
 import { type ClientOptions, expectBoolean, expectFunction, expectInteger, expectObject, expectOneOf, expectString, rejectUnknownKeys } from '../config/index.js'
 import { ConfigError } from '../errors/kafka-error.js'
 import type { MessageFor, TopicPartition } from '../consumer/types.js'
-import type { RetryOptions } from '../consumer/options.js'
+import type { ConsumerOptions, RetryOptions } from '../consumer/options.js'
+import type { ProducerOptions } from '../producer/options.js'
 import type { ProducerRecord } from '../producer/types.js'
 import type { KeyOf, TopicSerdeMap, ValueOf } from '../serde/types.js'
 
@@ -32,6 +33,31 @@ export interface ProcessorContext<O extends TopicSerdeMap> {
    */
   onCommit(callback: () => void): void
 }
+
+/** Settings of the processor's consumer it does not set itself (offsets, isolation and the group are its own). */
+export type ProcessorConsumerOptions = Pick<
+  ConsumerOptions<unknown, unknown, undefined>,
+  | 'rdkafka' | 'groupInstanceId' | 'rebalanceTimeoutMs' | 'maxBufferedMessagesPerPartition' | 'maxBufferedBytesPerPartition'
+  | 'fetchBatchSize' | 'maxPollWaitMs' | 'statsIntervalMs' | 'connectTimeoutMs' | 'requestTimeoutMs'
+>
+
+/** Settings of the processor's transactional producer it does not set itself (idempotence, acks, the transaction). */
+export type ProcessorProducerOptions = Pick<
+  ProducerOptions<unknown, unknown, {}>,
+  | 'rdkafka' | 'compression' | 'lingerMs' | 'maxQueuedMessages' | 'maxQueuedKBytes' | 'maxBlockMs'
+  | 'statsIntervalMs' | 'connectTimeoutMs' | 'disconnectTimeoutMs'
+>
+
+/** The keys of {@link ProcessorConsumerOptions}, checked at run time. */
+export const PROCESSOR_CONSUMER_KEYS: ReadonlyArray<keyof ProcessorConsumerOptions> = [
+  'rdkafka', 'groupInstanceId', 'rebalanceTimeoutMs', 'maxBufferedMessagesPerPartition', 'maxBufferedBytesPerPartition',
+  'fetchBatchSize', 'maxPollWaitMs', 'statsIntervalMs', 'connectTimeoutMs', 'requestTimeoutMs',
+]
+/** The keys of {@link ProcessorProducerOptions}, checked at run time. */
+export const PROCESSOR_PRODUCER_KEYS: ReadonlyArray<keyof ProcessorProducerOptions> = [
+  'rdkafka', 'compression', 'lingerMs', 'maxQueuedMessages', 'maxQueuedKBytes', 'maxBlockMs',
+  'statsIntervalMs', 'connectTimeoutMs', 'disconnectTimeoutMs',
+]
 
 /** Handles one input message; resolve once every output was passed to `ctx.send()`. */
 export type ProcessorHandler<I extends TopicSerdeMap, O extends TopicSerdeMap> = (
@@ -91,6 +117,16 @@ export interface ProcessorOptions<I extends TopicSerdeMap, O extends TopicSerdeM
    * state). Transactions the previous owner left open were already fenced: the producer initialized first.
    */
   onAssign?: (partitions: readonly TopicPartition[]) => void | Promise<void>
+  /**
+   * Tuning of the processor's consumer, e.g. `{ rdkafka: { 'client.rack': 'eu-1a' } }`. The group, offsets and
+   * isolation level are the processor's own and cannot be set here.
+   */
+  consumer?: ProcessorConsumerOptions
+  /**
+   * Tuning of the processor's producer, e.g. `{ compression: 'zstd', lingerMs: 10 }`. Idempotence, acks and the
+   * transaction settings are the processor's own and cannot be set here.
+   */
+  producer?: ProcessorProducerOptions
 }
 
 /** Processor defaults, applied once in the constructor. */
@@ -123,10 +159,34 @@ export interface ResolvedProcessorOptions {
   readonly retry: RetryOptions | undefined
   readonly errorPolicy: 'stop' | 'skip'
   readonly onAssign: ((partitions: readonly TopicPartition[]) => void | Promise<void>) | undefined
+  readonly consumer: Readonly<Record<string, unknown>>
+  readonly producer: Readonly<Record<string, unknown>>
 }
 
 const CONNECTION_KEYS = ['brokers', 'clientId', 'ssl', 'sasl'] as const
-const KNOWN_KEYS = [...CONNECTION_KEYS, 'groupId', 'transactionalId', 'input', 'output', 'handle', 'retry', 'onAssign', ...Object.keys(PROCESSOR_DEFAULTS)]
+const KNOWN_KEYS = [
+  ...CONNECTION_KEYS, 'groupId', 'transactionalId', 'input', 'output', 'handle', 'retry', 'onAssign', 'consumer', 'producer',
+  ...Object.keys(PROCESSOR_DEFAULTS),
+]
+
+/** librdkafka properties exactly-once depends on: the processor sets them and a tuning block may not. */
+const OWN_RDKAFKA_KEYS: Readonly<Record<'consumer' | 'producer', readonly string[]>> = {
+  consumer: ['group.id', 'isolation.level', 'enable.auto.commit', 'enable.auto.offset.store', 'auto.offset.reset', 'group.protocol'],
+  producer: ['transactional.id', 'enable.idempotence', 'acks', 'request.required.acks', 'transaction.timeout.ms', 'max.in.flight', 'max.in.flight.requests.per.connection'],
+}
+
+/** A tuning block: an object of known keys (their values are checked by the client that takes them). */
+function tuning(value: unknown, keys: readonly string[], path: 'consumer' | 'producer'): Record<string, unknown> {
+  if (value === undefined) return {}
+  const block = expectObject(value, path)
+  rejectUnknownKeys(block, keys, path)
+  if (block.rdkafka !== undefined) {
+    const rdkafka = expectObject(block.rdkafka, `${path}.rdkafka`)
+    const own = OWN_RDKAFKA_KEYS[path].find((key) => Object.hasOwn(rdkafka, key))
+    if (own !== undefined) throw new ConfigError(`${path}.rdkafka['${own}']`, 'is set by the Processor (exactly-once depends on it) and cannot be overridden')
+  }
+  return { ...block }
+}
 
 function topicMap(value: unknown, path: string): TopicSerdeMap {
   const map = expectObject(value, path)
@@ -165,5 +225,7 @@ export function resolveProcessorOptions(options: unknown): ResolvedProcessorOpti
     retry: opts.retry === undefined ? undefined : (expectObject(opts.retry, 'retry') as RetryOptions),
     errorPolicy: expectOneOf(pick('errorPolicy'), ['stop', 'skip'], 'errorPolicy'),
     onAssign: opts.onAssign === undefined ? undefined : (expectFunction(opts.onAssign, 'onAssign') as ResolvedProcessorOptions['onAssign']),
+    consumer: tuning(opts.consumer, PROCESSOR_CONSUMER_KEYS, 'consumer'),
+    producer: tuning(opts.producer, PROCESSOR_PRODUCER_KEYS, 'producer'),
   }
 }

@@ -7,13 +7,15 @@
 import { EventEmitter } from 'node:events'
 import { Consumer } from '../consumer/consumer.js'
 import type { EachBatchPayload } from '../consumer/types.js'
-import { KafkaError, StateError } from '../errors/kafka-error.js'
+import { ConfigError, KafkaError, StateError } from '../errors/kafka-error.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { Producer } from '../producer/producer.js'
 import type { Transaction } from '../producer/transaction.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { patternChannels } from './diagnostics.js'
 import {
+  PROCESSOR_CONSUMER_KEYS,
+  PROCESSOR_PRODUCER_KEYS,
   type ProcessorContext,
   type ProcessorInput,
   type ProcessorOptions,
@@ -28,6 +30,19 @@ export interface ProcessorEvents {
 }
 
 type AnyInput = ProcessorInput<TopicSerdeMap>
+
+/** Runs a client's constructor, naming a tuning block's option in its ConfigError as `consumer.…` / `producer.…`. */
+function withPath<C>(block: 'consumer' | 'producer', create: () => C): C {
+  const keys: readonly string[] = block === 'consumer' ? PROCESSOR_CONSUMER_KEYS : PROCESSOR_PRODUCER_KEYS
+  try {
+    return create()
+  } catch (error) {
+    if (error instanceof ConfigError && keys.includes(error.path.split(/[.[]/)[0]!)) {
+      throw new ConfigError(`${block}.${error.path}`, error.message.replace(/^Invalid option `[^`]*`: /, ''), { cause: error })
+    }
+    throw error
+  }
+}
 
 /** A handler failed at `index` of the messages a transaction covered. */
 class HandlerFailure {
@@ -70,7 +85,8 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
     super()
     this.#options = resolveProcessorOptions(options)
     const { connection, groupId, transactionalId, input, output } = this.#options
-    this.#consumer = new Consumer({
+    this.#consumer = withPath('consumer', () => new Consumer({
+      ...(this.#options.consumer as object),
       ...(connection as Pick<ProcessorOptions<I, O>, 'brokers'>),
       groupId,
       topics: input,
@@ -81,13 +97,14 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
       heartbeatIntervalMs: this.#options.heartbeatIntervalMs,
       revokeTimeoutMs: this.#options.revokeTimeoutMs,
       ...(this.#options.onAssign === undefined ? {} : { onAssign: this.#options.onAssign }),
-    })
-    this.#producer = new Producer({
+    }))
+    this.#producer = withPath('producer', () => new Producer({
+      ...(this.#options.producer as object),
       ...(connection as Pick<ProcessorOptions<I, O>, 'brokers'>),
       transactionalId,
       topics: output,
       transactionTimeoutMs: this.#options.transactionTimeoutMs,
-    })
+    }))
     this.#consumer.on('error', (error) => this.#report(error))
     this.#producer.on('error', (error) => this.#report(error))
   }

@@ -39,6 +39,22 @@ export function processorTypes(): void {
     // @ts-expect-error misspelled option
     maxBatchSise: 10,
   })
+  new Processor({
+    brokers: 'localhost:9092', groupId: 'g', transactionalId: 't',
+    input: { orders: {} }, output: { out: {} },
+    handle: () => undefined,
+    consumer: { fetchBatchSize: 500, rdkafka: { 'client.rack': 'r1' } },
+    producer: { compression: 'zstd', lingerMs: 10 },
+  })
+  new Processor({
+    brokers: 'localhost:9092', groupId: 'g', transactionalId: 't',
+    input: { orders: {} }, output: { out: {} },
+    handle: () => undefined,
+    // @ts-expect-error the group is the processor's own
+    consumer: { groupId: 'other' },
+    // @ts-expect-error idempotence is the processor's own
+    producer: { idempotent: false },
+  })
 }
 
 export function routerTypes(): void {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/errors/index.js'
 import { PROCESSOR_DEFAULTS, resolveProcessorOptions } from '../../../src/patterns/processor-options.js'
+import { Processor } from '../../../src/patterns/processor.js'
+import { configError } from '../../helpers/config-error.js'
 
 const base = { brokers: 'localhost:9092', groupId: 'g', transactionalId: 't', input: { a: {} }, output: { b: {} }, handle: () => undefined }
 
@@ -23,9 +25,22 @@ describe('resolveProcessorOptions', () => {
     [{ maxBatchMs: -1 }, 'maxBatchMs'],
     [{ errorPolicy: 'retry' }, 'errorPolicy'],
     [{ rdkafka: {} }, 'rdkafka'],
+    [{ consumer: { groupId: 'other' } }, 'consumer.groupId'],
+    [{ producer: { idempotent: false } }, 'producer.idempotent'],
+    [{ consumer: { rdkafka: { 'isolation.level': 'read_uncommitted' } } }, "consumer.rdkafka['isolation.level']"],
+    [{ producer: { rdkafka: { 'enable.idempotence': false } } }, "producer.rdkafka['enable.idempotence']"],
   ])('rejects %o naming %s', (patch, path) => {
     const attempt = (): unknown => resolveProcessorOptions({ ...base, ...patch })
     expect(attempt).toThrow(ConfigError)
     expect(attempt).toThrow(path)
+  })
+})
+
+describe('Processor tuning blocks', () => {
+  it('passes them to its clients and names their bad values by block', () => {
+    expect(() => new Processor({ ...base, consumer: { fetchBatchSize: 500, rdkafka: { 'client.rack': 'r1' } }, producer: { compression: 'zstd', lingerMs: 10 } })).not.toThrow()
+    expect(configError(() => new Processor({ ...base, producer: { lingerMs: -1 } })).path).toBe('producer.lingerMs')
+    expect(configError(() => new Processor({ ...base, producer: { rdkafka: { 'linger.mss': 5 } as never } })).path).toBe("producer.rdkafka['linger.mss']")
+    expect(configError(() => new Processor({ ...base, consumer: { maxBufferedMessagesPerPartition: 0 } })).path).toBe('consumer.maxBufferedMessagesPerPartition')
   })
 })

@@ -6,11 +6,13 @@ export { patternChannels } from './diagnostics.js'
 export { Processor, type ProcessorEvents } from './processor.js'
 export {
   PROCESSOR_DEFAULTS,
+  type ProcessorConsumerOptions,
   type ProcessorContext,
   type ProcessorHandler,
   type ProcessorInput,
   type ProcessorOptions,
   type ProcessorOutput,
+  type ProcessorProducerOptions,
 } from './processor-options.js'
 export {
   EVENT_ROUTER_DEFAULTS,

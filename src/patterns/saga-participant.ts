@@ -6,7 +6,7 @@ import type { ClientOptions } from '../config/index.js'
 import { serdes } from '../serde/index.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { Processor } from './processor.js'
-import type { ProcessorContext } from './processor-options.js'
+import type { ProcessorConsumerOptions, ProcessorContext, ProcessorOptions, ProcessorProducerOptions } from './processor-options.js'
 import type { SagaCommand, SagaMessage } from './saga-machine.js'
 
 /** What a participant's step returns: success (with data the mediator folds into the saga state) or failure. */
@@ -31,6 +31,10 @@ export interface SagaParticipantOptions<O extends TopicSerdeMap> extends Omit<Cl
   handle(command: SagaCommand, ctx: ProcessorContext<O>): SagaStepResult | void | Promise<SagaStepResult | void>
   /** Consumer group session timeout, ms. @default 45000 */
   sessionTimeoutMs?: number
+  /** Tuning of the participant's consumer, as {@link ProcessorOptions.consumer}. */
+  consumer?: ProcessorConsumerOptions
+  /** Tuning of the participant's producer, as {@link ProcessorOptions.producer}. */
+  producer?: ProcessorProducerOptions
 }
 
 /**

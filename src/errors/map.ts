@@ -12,6 +12,23 @@ const byCode = new Map<number, RdkafkaErrorCode>(RDKAFKA_ERROR_CODES.map((entry)
 // that text in librdkafka's own table gives the code back without parsing anything.
 const byDescription = new Map<string, RdkafkaErrorCode>(RDKAFKA_ERROR_CODES.map((entry) => [entry.description, entry]))
 
+/**
+ * Client-level errors (`event.error`) reach JS through node-rdkafka's LibrdKafkaError, which drops the code (-1) and
+ * keeps only the lower-cased second `': '`-separated part of the text: `Broker: Cluster authorization failed`
+ * becomes `cluster authorization failed`. The same transformation applied to librdkafka's own table, kept only where
+ * it is unambiguous, looks the code up again.
+ */
+export const byNodeRdkafkaText: ReadonlyMap<string, RdkafkaErrorCode> = (() => {
+  const map = new Map<string, RdkafkaErrorCode | null>()
+  for (const entry of RDKAFKA_ERROR_CODES) {
+    const part = entry.description.split(': ')[1]
+    if (part === undefined) continue
+    const key = part.toLowerCase()
+    map.set(key, map.has(key) ? null : entry)
+  }
+  return new Map([...map].filter((pair): pair is [string, RdkafkaErrorCode] => pair[1] !== null))
+})()
+
 // Broker errors the Kafka protocol marks retriable (see Kafka's Errors.java: RetriableException subclasses),
 // plus librdkafka's local transient conditions. Used when the error object itself carries no flag.
 const RETRIABLE = new Set([
@@ -24,6 +41,9 @@ const RETRIABLE = new Set([
   'THROTTLING_QUOTA_EXCEEDED', 'CONCURRENT_TRANSACTIONS', 'UNKNOWN_LEADER_EPOCH', 'FENCED_LEADER_EPOCH',
   'REBALANCE_IN_PROGRESS', 'ELECTION_NOT_NEEDED', 'ELIGIBLE_LEADERS_NOT_AVAILABLE',
 ])
+
+/** RD_KAFKA_RESP_ERR_UNKNOWN, also what node-rdkafka reports when it lost an error's code. */
+const UNKNOWN_CODE = -1
 
 const FATAL = new Set(['_FATAL', '_FENCED', 'PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'FENCED_INSTANCE_ID',
   'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'UNSUPPORTED_FOR_MESSAGE_FORMAT'])
@@ -57,7 +77,8 @@ export function kafkitCodeFor(rdkafkaName: string): string {
 
 /**
  * Maps any error from librdkafka (a node-rdkafka `LibrdKafkaError`, a numeric code, or an addon error) to the
- * matching {@link KafkaError} subclass. The numeric code decides; message text is never parsed.
+ * matching {@link KafkaError} subclass. The numeric code decides; when node-rdkafka lost it, the text is looked up
+ * whole in librdkafka's own table (as node-rdkafka reports it), never parsed.
  *
  * @param error - the native error, or a bare librdkafka error code
  * @param context - what kafkit was doing (prefixed to the message) and the topic/partition/offset concerned
@@ -68,8 +89,8 @@ export function fromRdkafkaError(
 ): KafkaError {
   if (error instanceof KafkaError) return error
   let numeric = typeof error === 'number' ? error : typeof error?.code === 'number' ? error.code : undefined
-  if (numeric === undefined && typeof error === 'object' && error !== null && typeof error.message === 'string') {
-    numeric = byDescription.get(error.message)?.code
+  if ((numeric === undefined || numeric === UNKNOWN_CODE) && typeof error === 'object' && error !== null && typeof error.message === 'string') {
+    numeric = byDescription.get(error.message)?.code ?? byNodeRdkafkaText.get(error.message)?.code ?? numeric
   }
   const entry = numeric === undefined ? undefined : byCode.get(numeric)
   const name = entry?.name ?? (numeric === undefined ? 'UNKNOWN' : `CODE_${numeric}`)

@@ -62,6 +62,9 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   readonly #queueLimit: number
   /** Woken when the last in-flight record is reported. */
   #settledWaiters: Array<() => void> = []
+  /** Records purged before the fatal error that purged them was reported. */
+  #purgedAwaitingCause: Array<{ id: number; failure: KafkaError; topic: string }> = []
+  #purgeTimer: NodeJS.Timeout | undefined
   #fatal: KafkaError | undefined
   /** Failed sends, kept until the next flush() reports those whose promise nobody observed. */
   #failed: PendingDelivery[] = []
@@ -291,6 +294,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     this.#wakeIdleWaiters()
     this.#wakeCapacityWaiters(true)
     await this.#native.disconnect()
+    this.#settlePurged()
     for (const deferred of this.#inFlight.values()) this.#fail(deferred, undelivered)
     this.#inFlight.clear()
     this.#lifecycle.set('closed')
@@ -453,18 +457,50 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
 
   #onDelivery = (error: Error | null, report: RawDeliveryReport): void => {
     const id = report.opaque as number
-    const deferred = this.#inFlight.get(id)
-    if (deferred === undefined) return
-    this.#inFlight.delete(id)
+    if (!this.#inFlight.has(id)) return
     if (error) {
       const failure = fromRdkafkaError(error, { operation: 'send', topic: report.topic, partition: report.partition })
-      this.#fail(deferred, failure)
-      if (channels.producerError.hasSubscribers) channels.producerError.publish({ error: failure, topic: report.topic })
+      if (PURGED_BY_FATAL.has(failure.rdkafkaName ?? '') && !this.#fatal && !this.#options.transactional) {
+        // Only a fatal error purges a non-transactional producer's queue, and node-rdkafka may hand over the purged
+        // reports before the error event that says why: hold them (still in flight) until the cause arrives.
+        this.#purgedAwaitingCause.push({ id, failure, topic: report.topic })
+        this.#purgeTimer ??= setTimeout(() => this.#settlePurged(), FATAL_CAUSE_WAIT_MS)
+        return
+      }
+      this.#settleFailure(id, failure, report.topic)
     } else {
+      const deferred = this.#inFlight.get(id)!
+      this.#inFlight.delete(id)
       // The report object is built only if someone looks at it (an awaited send, a diagnostics subscriber).
       deferred.delivered(report)
       if (channels.producerDelivery.hasSubscribers) channels.producerDelivery.publish(toDeliveryReport(report))
     }
+    this.#afterSettle()
+  }
+
+  /** Fails an in-flight record; a record purged by a fatal error fails with the fatal error itself. */
+  #settleFailure(id: number, failure: KafkaError, topic: string): void {
+    const deferred = this.#inFlight.get(id)
+    if (deferred === undefined) return
+    this.#inFlight.delete(id)
+    // "Purged in queue" says nothing: the record's real failure is the fatal error (e.g. no permission to produce).
+    const cause = this.#fatal && PURGED_BY_FATAL.has(failure.rdkafkaName ?? '') ? this.#fatal : failure
+    this.#fail(deferred, cause)
+    if (channels.producerError.hasSubscribers) channels.producerError.publish({ error: cause, topic })
+  }
+
+  /** Settles the purged records held for their cause (which is now known, or did not come in time). */
+  #settlePurged(): void {
+    clearTimeout(this.#purgeTimer)
+    this.#purgeTimer = undefined
+    const held = this.#purgedAwaitingCause
+    if (held.length === 0) return
+    this.#purgedAwaitingCause = []
+    for (const { id, failure, topic } of held) this.#settleFailure(id, failure, topic)
+    this.#afterSettle()
+  }
+
+  #afterSettle(): void {
     if (this.#capacityWaiters.length > 0) this.#wakeCapacityWaiters()
     if (this.#inFlight.size === 0 && this.#settledWaiters.length > 0) {
       const waiters = this.#settledWaiters
@@ -508,6 +544,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
 
   #failFatally(error: KafkaError): void {
     this.#fatal ??= error
+    if (this.#purgedAwaitingCause.length > 0) this.#settlePurged()
   }
 
   #onStats(json: string): void {
@@ -516,6 +553,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     this.emit('stats', stats)
   }
 }
+
+/** Delivery failures that only say the record was dropped because the producer failed fatally. */
+const PURGED_BY_FATAL = new Set(['_PURGE_QUEUE', '_PURGE_INFLIGHT', '_FATAL'])
+/** How long purged records wait for the fatal error event that explains them, ms. */
+const FATAL_CAUSE_WAIT_MS = 1_000
 
 function encode(
   data: unknown, serde: Serde<unknown> | undefined, topic: string, field: 'key' | 'value', headers: Headers | undefined,

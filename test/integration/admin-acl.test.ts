@@ -112,6 +112,26 @@ describe('Admin: SCRAM users and ACLs on a secured broker', () => {
     }, 'the write ACL to be gone', 60_000)
   })
 
+  it('an idempotent producer without any WRITE permission fails fatally with an AuthorizationError naming the cause', async () => {
+    const topic = uniqueName('acl-idempotent')
+    await admin.createTopics([{ topic, partitions: 1 }])
+    const producer = new Producer({ brokers: cluster.bootstrap, sasl: { mechanism: 'scram-sha-256', ...alice }, deliveryTimeoutMs: 10_000 })
+    const errors: KafkaError[] = []
+    producer.on('error', (error) => errors.push(error))
+    await producer.connect()
+    try {
+      const denied = await producer.send({ topic, value: 'hello' }).then(() => undefined, (e: unknown) => e)
+      expect(denied, String(denied)).toBeInstanceOf(AuthorizationError)
+      expect((denied as AuthorizationError).fatal).toBe(true)
+      expect((denied as AuthorizationError).code).toMatch(/AUTHORIZATION_FAILED$/)
+      // Later calls are refused with the same cause.
+      const refused = await producer.send({ topic, value: 'again' }).then(() => undefined, (e: unknown) => e)
+      expect((refused as KafkaError).cause).toBeInstanceOf(AuthorizationError)
+    } finally {
+      await producer.disconnect().catch(() => undefined)
+    }
+  })
+
   it('prefixed READ ACLs on topic and group let a consumer read; a DENY entry wins over an ALLOW', async () => {
     const prefix = uniqueName('acl-read')
     const topic = `${prefix}-orders`

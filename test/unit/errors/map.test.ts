@@ -41,6 +41,18 @@ describe('fromRdkafkaError', () => {
     expect(abortable.cause).toMatchObject({ code: 48 })
   })
 
+  it("recovers the code of a client error whose code node-rdkafka dropped (-1, text lower-cased after 'Broker: ')", () => {
+    // What node-rdkafka's LibrdKafkaError makes of an event.error Error "Broker: Cluster authorization failed".
+    const denied = fromRdkafkaError({ code: -1, message: 'cluster authorization failed' }, { operation: 'Producer' })
+    expect(denied).toBeInstanceOf(AuthorizationError)
+    expect(denied.code).toBe('ERR_KAFKA_CLUSTER_AUTHORIZATION_FAILED')
+    expect(denied.fatal).toBe(true)
+    const unknown = fromRdkafkaError({ code: -1, message: 'unknown broker error' })
+    expect(unknown.rdkafkaName).toBe('UNKNOWN')
+    // A real code is never second-guessed by its text.
+    expect(fromRdkafkaError({ code: -185, message: 'cluster authorization failed' }).rdkafkaName).toBe('_TIMED_OUT')
+  })
+
   it('passes KafkaErrors through unchanged', () => {
     const original = new KafkaError('ERR_X', 'x')
     expect(fromRdkafkaError(original as never)).toBe(original)

@@ -14,7 +14,7 @@ import { Producer } from '../producer/producer.js'
 import { serdes } from '../serde/index.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { Processor } from './processor.js'
-import type { ProcessorContext, ProcessorInput } from './processor-options.js'
+import type { ProcessorConsumerOptions, ProcessorContext, ProcessorInput, ProcessorOptions, ProcessorProducerOptions } from './processor-options.js'
 import { defineSaga, type SagaDefinition, type SagaMessage, type SagaRecord, transition } from './saga-machine.js'
 
 /** Published on every saga transition: `{ saga, id, status, step, reason? }`. */
@@ -36,6 +36,10 @@ export interface SagaMediatorOptions<S> extends Omit<ClientOptions, 'rdkafka'> {
   timeoutCheckMs?: number
   /** Consumer group session timeout, ms. @default 45000 */
   sessionTimeoutMs?: number
+  /** Tuning of the mediator's consumers, as {@link ProcessorOptions.consumer}. */
+  consumer?: ProcessorConsumerOptions
+  /** Tuning of the mediator's producers, as {@link ProcessorOptions.producer}. */
+  producer?: ProcessorProducerOptions
 }
 
 /** Mediator defaults. */
@@ -61,6 +65,7 @@ export class SagaMediator<S> {
   readonly #definition: SagaDefinition<S>
   readonly #options: Required<Pick<SagaMediatorOptions<S>, 'replyTopic' | 'stateTopic' | 'groupId' | 'timeoutCheckMs'>>
   readonly #connection: Record<string, unknown>
+  readonly #consumerTuning: Record<string, unknown>
   readonly #processor: Processor<TopicSerdeMap, TopicSerdeMap>
   readonly #producer: Producer<string, unknown>
   /** Committed records only: transitions land here after their transaction committed. */
@@ -101,8 +106,17 @@ export class SagaMediator<S> {
       // Every assignment reloads the state topic: the previous owner's transactions were committed (revoke) or
       // fenced (our producer initialized first) by then, so what is read is all there is.
       onAssign: () => this.#rebuild().catch((error: unknown) => this.#fail(error)),
+      ...(opts.consumer === undefined ? {} : { consumer: opts.consumer as ProcessorConsumerOptions }),
+      ...(opts.producer === undefined ? {} : { producer: opts.producer as ProcessorProducerOptions }),
     })
-    this.#producer = new Producer({ ...(this.#connection as { brokers: string }), key: serdes.string(), value: serdes.json<unknown>() })
+    // The processor validated both tuning blocks: the mediator's other clients take them as they are.
+    this.#consumerTuning = { ...(opts.consumer as object | undefined) }
+    this.#producer = new Producer({
+      ...(opts.producer as object | undefined),
+      ...(this.#connection as { brokers: string }),
+      key: serdes.string(),
+      value: serdes.json<unknown>(),
+    })
   }
 
   /** Starts consuming replies (loading the state topic on each assignment) and checking step deadlines; resolves once the state topic was read. */
@@ -220,6 +234,7 @@ export class SagaMediator<S> {
       await this.#producer.send({ topic, partition, key: SENTINEL_KEY, value: nonce })
     }
     const reader = new Consumer({
+      ...this.#consumerTuning,
       ...(this.#connection as { brokers: string }),
       groupId: `${this.#options.groupId}-rebuild-${nonce}`,
       key: serdes.string(),

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/errors/index.js'
 import { PROCESSOR_DEFAULTS, resolveProcessorOptions } from '../../../src/patterns/processor-options.js'
 import { Processor } from '../../../src/patterns/processor.js'
+import { SagaMediator } from '../../../src/patterns/saga.js'
+import { defineSaga } from '../../../src/patterns/saga-machine.js'
+import { sagaParticipant } from '../../../src/patterns/saga-participant.js'
 import { configError } from '../../helpers/config-error.js'
 
 const base = { brokers: 'localhost:9092', groupId: 'g', transactionalId: 't', input: { a: {} }, output: { b: {} }, handle: () => undefined }
@@ -42,5 +45,21 @@ describe('Processor tuning blocks', () => {
     expect(configError(() => new Processor({ ...base, producer: { lingerMs: -1 } })).path).toBe('producer.lingerMs')
     expect(configError(() => new Processor({ ...base, producer: { rdkafka: { 'linger.mss': 5 } as never } })).path).toBe("producer.rdkafka['linger.mss']")
     expect(configError(() => new Processor({ ...base, consumer: { maxBufferedMessagesPerPartition: 0 } })).path).toBe('consumer.maxBufferedMessagesPerPartition')
+  })
+})
+
+describe('saga tuning blocks', () => {
+  const saga = defineSaga<{ n: number }>({
+    name: 's',
+    steps: [{ name: 'a', command: { topic: 'a.commands', build: (state) => state } }],
+  })
+  const mediator = { brokers: 'localhost:9092', saga, groupId: 'g', transactionalId: 't', replyTopic: 'r', stateTopic: 'st' }
+  it('the mediator and participants take them and name bad values by block', () => {
+    expect(() => new SagaMediator({ ...mediator, producer: { compression: 'lz4' }, consumer: { fetchBatchSize: 100 } })).not.toThrow()
+    expect(configError(() => new SagaMediator({ ...mediator, consumer: { rdkafka: { 'isolation.level': 'read_uncommitted' } } })).path)
+      .toBe("consumer.rdkafka['isolation.level']")
+    const participant = { brokers: 'localhost:9092', groupId: 'p', transactionalId: 'pt', commandTopic: 'c', replyTopic: 'r', handle: () => undefined }
+    expect(() => sagaParticipant({ ...participant, producer: { lingerMs: 1 } })).not.toThrow()
+    expect(configError(() => sagaParticipant({ ...participant, producer: { lingerMs: -5 } })).path).toBe('producer.lingerMs')
   })
 })

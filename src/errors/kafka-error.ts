@@ -56,6 +56,7 @@ export class KafkaError extends Error {
   readonly offset: string | undefined
 
   /**
+   * Creates an error with its stable code; kafkit's own subclasses set the code themselves.
    * @param code - stable error code
    * @param message - what went wrong and what to do about it
    * @param options - cause, flags and librdkafka details
@@ -81,8 +82,10 @@ export class ConfigError extends KafkaError {
   readonly path: string
 
   /**
+   * Creates a configuration error for one option.
    * @param path - dotted path of the offending option
    * @param message - what was expected
+   * @param options - cause
    */
   constructor(path: string, message: string, options: KafkaErrorOptions = {}) {
     super('ERR_CONFIG', `Invalid option \`${path}\`: ${message}`, options)
@@ -94,7 +97,9 @@ export class ConfigError extends KafkaError {
 export class StateError extends KafkaError {
   override name = 'StateError'
   /**
+   * Creates a lifecycle error (code `ERR_STATE`).
    * @param message - which call was refused, in which state, and what to call first
+   * @param options - cause, and whether the client is unusable for good (`fatal`)
    */
   constructor(message: string, options: KafkaErrorOptions = {}) {
     super('ERR_STATE', message, options)
@@ -104,7 +109,12 @@ export class StateError extends KafkaError {
 /** The client could not reach or lost the brokers. */
 export class ConnectionError extends KafkaError {
   override name = 'ConnectionError'
-  /** @param message - what failed, @param code - defaults to `ERR_CONNECTION` */
+  /**
+   * Creates a connection error.
+   * @param message - what failed
+   * @param options - cause and librdkafka details
+   * @param code - the specific code @default 'ERR_CONNECTION'
+   */
   constructor(message: string, options: KafkaErrorOptions = {}, code = 'ERR_CONNECTION') {
     super(code, message, { retriable: true, ...options })
   }
@@ -113,7 +123,12 @@ export class ConnectionError extends KafkaError {
 /** An operation did not complete in the allowed time. */
 export class TimeoutError extends KafkaError {
   override name = 'TimeoutError'
-  /** @param message - what timed out and after how long */
+  /**
+   * Creates a timeout error.
+   * @param message - what timed out and after how long
+   * @param options - cause and librdkafka details
+   * @param code - the specific code @default 'ERR_TIMEOUT'
+   */
   constructor(message: string, options: KafkaErrorOptions = {}, code = 'ERR_TIMEOUT') {
     super(code, message, { retriable: true, ...options })
   }
@@ -125,7 +140,11 @@ export class SerializationError extends KafkaError {
   /** Which part of the record failed. */
   readonly field: 'key' | 'value' | 'headers' | undefined
 
-  /** @param message - what failed to (de)serialize and why */
+  /**
+   * Creates a serialization error (code `ERR_SERIALIZATION`).
+   * @param message - what failed to (de)serialize and why
+   * @param options - cause, topic and the part of the record (`field`)
+   */
   constructor(message: string, options: KafkaErrorOptions & { field?: 'key' | 'value' | 'headers' } = {}) {
     super('ERR_SERIALIZATION', message, options)
     this.field = options.field
@@ -135,7 +154,12 @@ export class SerializationError extends KafkaError {
 /** The broker refused the operation for lack of permission (ACLs, SASL). */
 export class AuthorizationError extends KafkaError {
   override name = 'AuthorizationError'
-  /** @param code - the specific code, @param message - what was denied */
+  /**
+   * Creates an authorization error.
+   * @param code - the specific code, e.g. `ERR_KAFKA_TOPIC_AUTHORIZATION_FAILED`
+   * @param message - what was denied
+   * @param options - cause and librdkafka details
+   */
   constructor(code: string, message: string, options: KafkaErrorOptions = {}) {
     super(code, message, options)
   }
@@ -153,6 +177,7 @@ export class KafkaAggregateError extends AggregateError {
   readonly failures: ReadonlyArray<{ readonly index: number; readonly error: KafkaError }>
 
   /**
+   * Creates an error listing several failures (code `ERR_AGGREGATE`).
    * @param failures - failed items with their input index
    * @param message - summary of what failed
    */

@@ -10,9 +10,19 @@ export interface SagaStep<S> {
   /** The step's name, carried in commands and records. */
   readonly name: string
   /** The command that runs the step: its topic and its payload built from the saga state. */
-  readonly command: { readonly topic: string; build(state: S): unknown }
+  readonly command: {
+    /** Where the command is sent (the participant's command topic). */
+    readonly topic: string
+    /** Builds the command's payload from the saga state. */
+    build(state: S): unknown
+  }
   /** The command that undoes the step once it succeeded, sent when a later step fails or times out. */
-  readonly compensation?: { readonly topic: string; build(state: S): unknown }
+  readonly compensation?: {
+    /** Where the compensation is sent. */
+    readonly topic: string
+    /** Builds the compensation's payload from the saga state. */
+    build(state: S): unknown
+  }
   /** How long the mediator waits for the reply before compensating, ms. @default no timeout */
   readonly timeoutMs?: number
   /** Folds a successful reply's data into the state. @default the state unchanged */

@@ -65,6 +65,7 @@ export class SchemaRegistryError extends KafkaError {
   readonly schemaId: number | undefined
 
   /**
+   * Creates a Schema Registry error.
    * @param reason - why it failed
    * @param message - what was asked and what the registry said
    * @param options - HTTP status, registry error code, subject, schema id, cause

@@ -48,7 +48,12 @@ export class AvroCodegenError extends KafkaError {
   /** The schema file concerned, when there is one. */
   readonly file: string | undefined
 
-  /** @param message - what is wrong, @param file - the schema file concerned */
+  /**
+   * Creates a code generation error.
+   * @param message - what is wrong
+   * @param file - the schema file concerned
+   * @param options - cause
+   */
   constructor(message: string, file?: string, options: { cause?: unknown } = {}) {
     super('ERR_AVRO_CODEGEN', file === undefined ? message : `${file}: ${message}`, options)
     this.file = file

@@ -53,6 +53,7 @@ export class AvroSerializationError extends SerializationError {
   readonly schemaId: number | undefined
 
   /**
+   * Creates an Avro serialization error.
    * @param reason - why it failed
    * @param message - what failed, where, and what to do about it
    * @param options - topic/partition/offset, field, subject, schema id, cause

@@ -33,6 +33,11 @@ export class ConsumeTracker {
     ])
   }
 
+  /** Starts the window without counting anything (input reached the application; counted once carried through). */
+  started(): void {
+    this.watch.start()
+  }
+
   /** Records one message (value may be null for tombstones, which the benchmark never sends). */
   message(value: Buffer | null | undefined): void {
     this.watch.start()

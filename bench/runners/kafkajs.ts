@@ -12,7 +12,7 @@ import { stampValue } from '../lib/payload.js'
 import { BENCH_ORDER_SCHEMA, benchOrders } from '../lib/avro.js'
 import { combineRoundTrip, paced } from './common.js'
 import { ConsumeTracker } from './consume.js'
-import { outputTopic, PipelineTracker, transform } from './pipeline.js'
+import { outputTopic, transform } from './pipeline.js'
 import { awaited, batched, saturate } from './saturate.js'
 import { runRunner, waitFor, type Outcome, type RunContext } from './runner.js'
 
@@ -249,7 +249,7 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
  */
 async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
   const output = outputTopic(spec)
-  const tracker = new PipelineTracker(spec, context)
+  const tracker = new ConsumeTracker(spec, context)
   const kafka = client(spec)
   const transactionalId = `${spec.groupId}-tx`
   const producer = flavour === 'ckjs'
@@ -279,7 +279,7 @@ async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
         await transaction.abort().catch(() => {})
         throw error
       }
-      tracker.carriedThrough(batch.messages.length)
+      tracker.batch(batch.messages.length, batch.messages.length * spec.messageSize)
     },
   })
   await tracker.done

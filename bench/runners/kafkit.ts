@@ -15,7 +15,7 @@ import type { RunSpec } from '../lib/protocol.js'
 import { stampValue } from '../lib/payload.js'
 import { combineRoundTrip, paced, Stopwatch } from './common.js'
 import { ConsumeTracker } from './consume.js'
-import { outputTopic, PipelineTracker, transform } from './pipeline.js'
+import { outputTopic, transform } from './pipeline.js'
 import { awaited, batched, saturate } from './saturate.js'
 import { runRunner, waitFor, type Outcome, type RunContext } from './runner.js'
 
@@ -217,12 +217,12 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
  */
 async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
   const output = outputTopic(spec)
-  const tracker = new PipelineTracker(spec, context)
+  const tracker = new ConsumeTracker(spec, context)
   if (spec.variant === 'processor') {
     const channel = diagnostics.channel('kafkit:processor:transaction')
     const onTransaction = (event: unknown): void => {
       const { outcome, messages } = event as { outcome: 'commit' | 'abort'; messages: number }
-      if (outcome === 'commit') tracker.carriedThrough(messages)
+      if (outcome === 'commit') tracker.batch(messages, messages * spec.messageSize)
       else tracker.error()
     }
     channel.subscribe(onTransaction)
@@ -255,7 +255,7 @@ async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
       tracker.started()
       const outputs = batch.messages.map((message) => ({ topic: output, value: transform(message.value) }))
       await producer.sendBatch(outputs)
-      tracker.carriedThrough(outputs.length)
+      tracker.batch(outputs.length, outputs.length * spec.messageSize)
     },
   })
   await tracker.done

@@ -15,7 +15,8 @@ import {
   rdkafkaProducerProperties,
   Stopwatch,
 } from './common.js'
-import { outputTopic, PipelineTracker, transform } from './pipeline.js'
+import { ConsumeTracker } from './consume.js'
+import { outputTopic, transform } from './pipeline.js'
 import { delay, runRunner, waitFor, type Outcome, type RunContext } from './runner.js'
 
 const require = createRequire(import.meta.url)
@@ -225,7 +226,7 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
  */
 async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
   const output = outputTopic(spec)
-  const tracker = new PipelineTracker(spec, context)
+  const tracker = new ConsumeTracker(spec, context)
   const producer = await connectProducer(spec)
   producer.on('delivery-report', (error) => {
     if (error) tracker.error()
@@ -257,7 +258,7 @@ async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
     }
     await new Promise<void>((resolve, reject) => producer.flush(spec.deadlineMs, (error) => (error ? reject(error) : resolve())))
     consumer.offsetsStore([...next.values()])
-    tracker.carriedThrough(batch.length, bytes)
+    tracker.batch(batch.length, bytes)
   }
   const outcome = tracker.outcome()
   await Promise.all([disconnect(producer), disconnect(consumer)])

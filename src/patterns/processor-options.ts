@@ -34,30 +34,23 @@ export interface ProcessorContext<O extends TopicSerdeMap> {
   onCommit(callback: () => void): void
 }
 
-/** Settings of the processor's consumer it does not set itself (offsets, isolation and the group are its own). */
-export type ProcessorConsumerOptions = Pick<
-  ConsumerOptions<unknown, unknown, undefined>,
-  | 'rdkafka' | 'groupInstanceId' | 'rebalanceTimeoutMs' | 'maxBufferedMessagesPerPartition' | 'maxBufferedBytesPerPartition'
-  | 'fetchBatchSize' | 'maxPollWaitMs' | 'statsIntervalMs' | 'connectTimeoutMs' | 'requestTimeoutMs'
->
-
-/** Settings of the processor's transactional producer it does not set itself (idempotence, acks, the transaction). */
-export type ProcessorProducerOptions = Pick<
-  ProducerOptions<unknown, unknown, {}>,
-  | 'rdkafka' | 'compression' | 'lingerMs' | 'maxQueuedMessages' | 'maxQueuedKBytes' | 'maxBlockMs'
-  | 'statsIntervalMs' | 'connectTimeoutMs' | 'disconnectTimeoutMs'
->
-
-/** The keys of {@link ProcessorConsumerOptions}, checked at run time. */
-export const PROCESSOR_CONSUMER_KEYS: ReadonlyArray<keyof ProcessorConsumerOptions> = [
+/** The consumer options a processor passes through (the group, offsets and isolation level are its own). */
+export const PROCESSOR_CONSUMER_KEYS = [
   'rdkafka', 'groupInstanceId', 'rebalanceTimeoutMs', 'maxBufferedMessagesPerPartition', 'maxBufferedBytesPerPartition',
   'fetchBatchSize', 'maxPollWaitMs', 'statsIntervalMs', 'connectTimeoutMs', 'requestTimeoutMs',
-]
-/** The keys of {@link ProcessorProducerOptions}, checked at run time. */
-export const PROCESSOR_PRODUCER_KEYS: ReadonlyArray<keyof ProcessorProducerOptions> = [
+] as const satisfies ReadonlyArray<keyof ConsumerOptions<unknown, unknown, undefined>>
+
+/** The producer options a processor passes through (idempotence, acks and the transaction are its own). */
+export const PROCESSOR_PRODUCER_KEYS = [
   'rdkafka', 'compression', 'lingerMs', 'maxQueuedMessages', 'maxQueuedKBytes', 'maxBlockMs',
   'statsIntervalMs', 'connectTimeoutMs', 'disconnectTimeoutMs',
-]
+] as const satisfies ReadonlyArray<keyof ProducerOptions<unknown, unknown, {}>>
+
+/** Settings of the processor's consumer it does not set itself. */
+export type ProcessorConsumerOptions = Pick<ConsumerOptions<unknown, unknown, undefined>, (typeof PROCESSOR_CONSUMER_KEYS)[number]>
+
+/** Settings of the processor's transactional producer it does not set itself. */
+export type ProcessorProducerOptions = Pick<ProducerOptions<unknown, unknown, {}>, (typeof PROCESSOR_PRODUCER_KEYS)[number]>
 
 /** Handles one input message; resolve once every output was passed to `ctx.send()`. */
 export type ProcessorHandler<I extends TopicSerdeMap, O extends TopicSerdeMap> = (

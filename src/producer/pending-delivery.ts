@@ -74,12 +74,9 @@ export class PendingDelivery implements Promise<DeliveryReport> {
     else this.#listener = listener
   }
 
-  #settled(): void {
-    const listener = this.#listener
-    if (listener) {
-      this.#listener = undefined
-      listener()
-    }
+  #notify(listener: () => void): void {
+    this.#listener = undefined
+    listener()
   }
 
   /** Settles with a delivery report. Later settle calls are ignored. */
@@ -88,7 +85,7 @@ export class PendingDelivery implements Promise<DeliveryReport> {
     this.#state = DELIVERED
     this.#value = report
     this.#resolve?.(report)
-    this.#settled()
+    if (this.#listener !== undefined) this.#notify(this.#listener)
   }
 
   /** Settles with node-rdkafka's report, converted only when someone observes it. Later settle calls are ignored. */
@@ -100,7 +97,7 @@ export class PendingDelivery implements Promise<DeliveryReport> {
     }
     this.#state = DELIVERED_RAW
     this.#value = report
-    this.#settled()
+    if (this.#listener !== undefined) this.#notify(this.#listener)
   }
 
   /** Settles with a failure. Later settle calls are ignored. */
@@ -109,7 +106,7 @@ export class PendingDelivery implements Promise<DeliveryReport> {
     this.#state = FAILED
     this.#value = error
     this.#reject?.(error)
-    this.#settled()
+    if (this.#listener !== undefined) this.#notify(this.#listener)
   }
 
   /** Attaches handlers, as `Promise.prototype.then`. */

@@ -457,7 +457,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
 
   #onDelivery = (error: Error | null, report: RawDeliveryReport): void => {
     const id = report.opaque as number
-    if (!this.#inFlight.has(id)) return
+    const deferred = this.#inFlight.get(id)
+    if (deferred === undefined) return
     if (error) {
       const failure = fromRdkafkaError(error, { operation: 'send', topic: report.topic, partition: report.partition })
       if (PURGED_BY_FATAL.has(failure.rdkafkaName ?? '') && !this.#fatal && !this.#options.transactional) {
@@ -469,7 +470,6 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       }
       this.#settleFailure(id, failure, report.topic)
     } else {
-      const deferred = this.#inFlight.get(id)!
       this.#inFlight.delete(id)
       // The report object is built only if someone looks at it (an awaited send, a diagnostics subscriber).
       deferred.delivered(report)

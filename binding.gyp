@@ -1,17 +1,25 @@
 {
-  # kafkit's admin addon. It links against the librdkafka that node-rdkafka built (headers and shared library under
-  # node-rdkafka/build/deps), so the process holds one librdkafka. The location is resolved at build time, which
-  # works both in this repository and when kafkit is installed (node-rdkafka then usually sits beside it).
+  # kafkit's addon: producer data path, transactions and Admin over librdkafka's C API. It is compiled against
+  # librdkafka's headers from node-rdkafka's bundled sources and does not link librdkafka: native/loader.c loads
+  # node-rdkafka's librdkafka.so.1 at run time (RTLD_GLOBAL), so the process holds one librdkafka and the addon
+  # builds whether or not node-rdkafka's own build has run yet.
   "variables": {
-    "rdkafka_deps": "<!(node -p \"require('path').join(require('path').dirname(require.resolve('node-rdkafka/package.json')), 'build', 'deps')\")",
-    "rdkafka_deps_from_addon": "<!(node -p \"require('path').relative(require('path').resolve('build', 'Release'), require('path').join(require('path').dirname(require.resolve('node-rdkafka/package.json')), 'build', 'deps'))\")"
+    "rdkafka_include": "<!(node scripts/rdkafka-headers.mjs)",
+    "kafkit_sanitize%": "0"
   },
   "targets": [
     {
-      "target_name": "kafkit_admin",
+      "target_name": "kafkit",
       "sources": [
         "native/addon.c",
         "native/napi_util.c",
+        "native/loader.c",
+        "native/client.c",
+        "native/client_events.c",
+        "native/worker.c",
+        "native/producer.c",
+        "native/transactions.c",
+        "native/handle_registry.c",
         "native/ops_topics.c",
         "native/ops_groups.c",
         "native/ops_records.c",
@@ -19,21 +27,18 @@
         "native/ops_acls.c",
         "native/ops_scram.c"
       ],
-      "include_dirs": ["<(rdkafka_deps)/include"],
+      "include_dirs": ["<(rdkafka_include)"],
       "defines": ["NAPI_VERSION=8"],
-      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-ignored-qualifiers"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-Wno-ignored-qualifiers"],
+      "ldflags": ["-Wl,-z,lazy"],
+      "libraries": ["-ldl"],
       "conditions": [
-        ["OS=='linux'", {
-          "libraries": [
-            "-L<(rdkafka_deps)",
-            "-l:librdkafka.so.1",
-            # Relative first, so that a moved node_modules tree still finds the library; absolute as a fallback.
-            "-Wl,-rpath,'$$ORIGIN/<(rdkafka_deps_from_addon)'",
-            "-Wl,-rpath,<(rdkafka_deps)"
-          ]
+        ["kafkit_sanitize=='1'", {
+          "cflags": ["-fsanitize=address", "-fno-omit-frame-pointer", "-g", "-O1"],
+          "ldflags": ["-fsanitize=address"]
         }],
         ["OS=='mac'", {
-          "libraries": ["-L<(rdkafka_deps)", "-lrdkafka", "-Wl,-rpath,<(rdkafka_deps)"]
+          "xcode_settings": { "OTHER_LDFLAGS": ["-undefined", "dynamic_lookup"] }
         }]
       ]
     }

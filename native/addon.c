@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "kafkit_admin.h"
 
 /* What the threadsafe function carries: a librdkafka event (results, errors), or a log line. */
@@ -154,6 +155,7 @@ static napi_value create_client(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   KAFKIT_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL), return NULL);
+  if (!kafkit_librdkafka_loaded(env)) return NULL;
   napi_value names;
   KAFKIT_CALL(env, napi_get_property_names(env, argv[0], &names), return NULL);
   uint32_t count;
@@ -470,27 +472,7 @@ static void metadata_complete(napi_env env, napi_status status, void *data) {
     napi_reject_deferred(env, job->deferred, kafkit_error_instance(env, job->err, NULL));
   } else {
     const struct rd_kafka_metadata *md = job->metadata;
-    napi_value result = kafkit_object(env);
-    kafkit_set_int(env, result, "originatingBrokerId", md->orig_broker_id);
-    napi_value brokers = kafkit_array(env, (size_t)md->broker_cnt);
-    for (int i = 0; i < md->broker_cnt; i++) {
-      napi_value broker = kafkit_object(env);
-      kafkit_set_int(env, broker, "id", md->brokers[i].id);
-      kafkit_set_string(env, broker, "host", md->brokers[i].host);
-      kafkit_set_int(env, broker, "port", md->brokers[i].port);
-      kafkit_push(env, brokers, (uint32_t)i, broker);
-    }
-    kafkit_set(env, result, "brokers", brokers);
-    napi_value topics = kafkit_array(env, (size_t)md->topic_cnt);
-    for (int i = 0; i < md->topic_cnt; i++) {
-      const rd_kafka_metadata_topic_t *t = &md->topics[i];
-      napi_value topic = kafkit_object(env);
-      kafkit_set_string(env, topic, "topic", t->topic);
-      kafkit_set_int(env, topic, "partitionCount", t->partition_cnt);
-      kafkit_set(env, topic, "error", kafkit_error_value(env, t->err, NULL));
-      kafkit_push(env, topics, (uint32_t)i, topic);
-    }
-    kafkit_set(env, result, "topics", topics);
+    napi_value result = kafkit_metadata_value(env, md);
     rd_kafka_metadata_destroy(md);
     napi_resolve_deferred(env, job->deferred, result);
   }
@@ -542,12 +524,18 @@ static napi_value in_flight(napi_env env, napi_callback_info info) {
 
 static napi_value version(napi_env env, napi_callback_info info) {
   (void)info;
+  if (!kafkit_librdkafka_loaded(env)) return NULL;
   napi_value result;
   napi_create_string_utf8(env, rd_kafka_version_str(), NAPI_AUTO_LENGTH, &result);
   return result;
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  kafkit_register_loader(env, exports);
+  kafkit_register_client(env, exports);
+  kafkit_register_producer(env, exports);
+  kafkit_register_transactions(env, exports);
+  kafkit_register_handle_registry(env, exports);
   kafkit_export(env, exports, "createClient", create_client);
   kafkit_export(env, exports, "destroyClient", destroy_client);
   kafkit_export(env, exports, "metadata", metadata);

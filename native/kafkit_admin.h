@@ -95,6 +95,8 @@ napi_value kafkit_error_object_value(napi_env env, const rd_kafka_error_t *error
 /* A JavaScript Error carrying the librdkafka code, for rejections. */
 napi_value kafkit_error_instance(napi_env env, rd_kafka_resp_err_t code, const char *message);
 
+/* {originatingBrokerId, brokers: [{id, host, port}], topics: [{topic, partitionCount, error}]} */
+napi_value kafkit_metadata_value(napi_env env, const struct rd_kafka_metadata *md);
 /* {id, host, port, rack} or null. */
 napi_value kafkit_node_value(napi_env env, const rd_kafka_Node_t *node);
 napi_value kafkit_node_array(napi_env env, const rd_kafka_Node_t **nodes, size_t count);

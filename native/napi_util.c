@@ -329,3 +329,28 @@ void kafkit_export(napi_env env, napi_value exports, const char *name, napi_call
   napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, NULL, &fn);
   napi_set_named_property(env, exports, name, fn);
 }
+
+napi_value kafkit_metadata_value(napi_env env, const struct rd_kafka_metadata *md) {
+  napi_value result = kafkit_object(env);
+  kafkit_set_int(env, result, "originatingBrokerId", md->orig_broker_id);
+  napi_value brokers = kafkit_array(env, (size_t)md->broker_cnt);
+  for (int i = 0; i < md->broker_cnt; i++) {
+    napi_value broker = kafkit_object(env);
+    kafkit_set_int(env, broker, "id", md->brokers[i].id);
+    kafkit_set_string(env, broker, "host", md->brokers[i].host);
+    kafkit_set_int(env, broker, "port", md->brokers[i].port);
+    kafkit_push(env, brokers, (uint32_t)i, broker);
+  }
+  kafkit_set(env, result, "brokers", brokers);
+  napi_value topics = kafkit_array(env, (size_t)md->topic_cnt);
+  for (int i = 0; i < md->topic_cnt; i++) {
+    const rd_kafka_metadata_topic_t *t = &md->topics[i];
+    napi_value topic = kafkit_object(env);
+    kafkit_set_string(env, topic, "topic", t->topic);
+    kafkit_set_int(env, topic, "partitionCount", t->partition_cnt);
+    kafkit_set(env, topic, "error", kafkit_error_value(env, t->err, NULL));
+    kafkit_push(env, topics, (uint32_t)i, topic);
+  }
+  kafkit_set(env, result, "topics", topics);
+  return result;
+}

@@ -114,9 +114,19 @@ static void background_event_cb(rd_kafka_t *rk, rd_kafka_event_t *event, void *o
   rd_kafka_event_destroy(event);
 }
 
+/*
+ * librdkafka's log callback. With log.queue it runs on the thread that serves the log queue (the background thread);
+ * lines logged during rd_kafka_new() come from the creating thread. Either way the line is only stored.
+ */
+static void log_cb(const rd_kafka_t *rk, int level, const char *facility, const char *text) {
+  kafkit_native_client *client = rk ? rd_kafka_opaque(rk) : NULL;
+  if (client) push(client, KAFKIT_EVENT_LOG, 0, false, level, facility ? facility : "", text);
+}
+
 void kafkit_events_configure(rd_kafka_conf_t *conf, kafkit_native_client *client, bool oauthbearer) {
   rd_kafka_conf_set_opaque(conf, client);
   rd_kafka_conf_set_background_event_cb(conf, background_event_cb);
+  rd_kafka_conf_set_log_cb(conf, log_cb);
   /*
    * Events instead of callbacks: the main queue is forwarded to the background queue, so librdkafka's background
    * thread serves them. OAUTHBEARER refreshes become events only when a token provider is configured; otherwise

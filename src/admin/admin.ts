@@ -123,7 +123,7 @@ export class Admin {
       this.#lifecycle.set('closed')
       if (handle) await this.#context?.addon.destroyClient(handle).catch(() => undefined)
       this.#context = undefined
-      if (error instanceof KafkaError && error.code === 'ERR_ADMIN_ADDON') throw error
+      if (error instanceof KafkaError && error.code === 'ERR_ADDON') throw error
       const cause = error instanceof KafkaError ? error : fromRdkafkaError(error as RawError, { operation: 'Admin.connect' })
       throw new ConnectionError(`Admin.connect() failed: ${HOPELESS.has(cause.rdkafkaName ?? '') ? 'the brokers refused the client'
         : `no answer from the cluster within ${this.#options.connectTimeoutMs} ms`} (${cause.message})`,

@@ -4,7 +4,7 @@ import { fromRdkafkaError } from '../errors/map.js'
 import { channels } from '../internal/diagnostics.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import type { LibrdKafkaError, NativeConsumer, NativeMessage } from '../native/binding.js'
-import { NATIVE_CONSUMER } from '../internal/symbols.js'
+import { CONSUMER_GROUP_METADATA } from '../internal/symbols.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { DeadLetterQueue } from './dead-letter.js'
 import { MessageDecoder } from './decoder.js'
@@ -138,13 +138,13 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   }
 
   /**
-   * The native consumer, for `tx.sendOffsets({ consumer })` of a transactional Producer (KIP-447 fencing needs the
-   * consumer's group metadata). Not part of the public API.
+   * The consumer's group metadata, for `tx.sendOffsets({ consumer })` of a transactional Producer (KIP-447 fencing).
+   * Not part of the public API.
    * @internal
    */
-  [NATIVE_CONSUMER](): NativeConsumer {
+  [CONSUMER_GROUP_METADATA](): Buffer {
     this.#lifecycle.assertConnected('sendOffsets')
-    return this.#native.handle
+    return this.#native.groupMetadata()
   }
 
   /** Whether a run is active (between `run()` and the end of `stop()`). */

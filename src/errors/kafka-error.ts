@@ -54,6 +54,11 @@ export class KafkaError extends Error {
   readonly partition: number | undefined
   /** The offset concerned (a decimal string, offsets being 64-bit), when there is one. */
   readonly offset: string | undefined
+  /**
+   * For a failed send: `true` when the record may have been written nonetheless (the broker did not answer in time
+   * after the request left; librdkafka's `RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED`). Retrying it may then duplicate it.
+   */
+  possiblyPersisted = false
 
   /**
    * Creates an error with its stable code; kafkit's own subclasses set the code themselves.

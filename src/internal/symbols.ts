@@ -1,6 +1,6 @@
 /**
- * Symbols through which kafkit's clients reach each other's native handles without exposing them publicly.
- * The consumer exposes its native KafkaConsumer under {@link NATIVE_CONSUMER} so that a transactional producer
- * can send offsets with the consumer's group metadata (KIP-447).
+ * Symbols through which kafkit's clients reach each other's native state without exposing it publicly.
+ * The consumer exposes its group metadata (serialized by librdkafka) under {@link CONSUMER_GROUP_METADATA} so that a
+ * transactional producer can send offsets with it (KIP-447).
  */
-export const NATIVE_CONSUMER: unique symbol = Symbol.for('kafkit.nativeConsumer')
+export const CONSUMER_GROUP_METADATA: unique symbol = Symbol.for('kafkit.consumerGroupMetadata')

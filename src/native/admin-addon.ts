@@ -1,19 +1,13 @@
 /**
  * Loader and typed surface of kafkit's own N-API addon (`native/*.c`, built by node-gyp into
- * `build/Release/kafkit_admin.node`), which calls librdkafka's Admin API. It links against the librdkafka that
- * node-rdkafka built, so node-rdkafka is loaded first: the process then holds one librdkafka.
+ * `build/Release/kafkit.node`), which calls librdkafka's Admin API on the librdkafka that node-rdkafka built
+ * (see `addon.ts`).
  *
  * Values cross the boundary raw: enums as librdkafka's numbers (tables below), 64-bit offsets as `bigint`, errors as
  * `{ code, rdkafkaName, message }` objects. `src/admin/` turns them into kafkit's types.
  * @module
  */
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { fileURLToPath } from 'node:url'
-import { KafkaError } from '../errors/kafka-error.js'
-import { rdkafka } from './binding.js'
-
-const require = createRequire(import.meta.url)
+import { loadAddon } from './addon.js'
 
 /** An error as the addon reports it, per item or as a rejection's properties. */
 export interface RawError {
@@ -306,38 +300,13 @@ export const SCRAM_MECHANISM = Object.freeze({ unknown: 0, 'scram-sha-256': 1, '
 /** librdkafka's `rd_kafka_OffsetSpec_t`: what ListOffsets looks up instead of a timestamp. */
 export const OFFSET_SPEC = Object.freeze({ 'max-timestamp': -3n, earliest: -2n, latest: -1n } as const)
 
-/** Where the addon is built: `<package root>/build/Release`, from both `src/native/` and `dist/native/`. */
-export const ADMIN_ADDON_PATH = fileURLToPath(new URL('../../build/Release/kafkit_admin.node', import.meta.url))
-
 let loaded: AdminAddon | undefined
 
 /**
- * Loads the addon once. Throws a {@link KafkaError} (`ERR_ADMIN_ADDON`) that says how to build it when it is
- * missing, or how to rebuild it when it was built against another librdkafka than node-rdkafka's.
+ * Loads the addon once (see {@link loadAddon}). Throws a {@link KafkaError} (`ERR_ADDON`) that says how to fix a
+ * missing or stale build.
  */
 export function loadAdminAddon(): AdminAddon {
-  if (loaded) return loaded
-  if (!existsSync(ADMIN_ADDON_PATH)) {
-    throw new KafkaError(
-      'ERR_ADMIN_ADDON',
-      `kafkit's admin addon is not built (${ADMIN_ADDON_PATH} is missing). Run \`npm rebuild kafkit\` ` +
-        '(when kafkit is installed as a dependency, npm may run its install step before node-rdkafka is built; the ' +
-        'rebuild needs a C compiler, make and python3).',
-    )
-  }
-  let addon: AdminAddon
-  try {
-    // node-rdkafka is already loaded by the import above, so the addon resolves librdkafka.so.1 to the same copy.
-    addon = require(ADMIN_ADDON_PATH) as AdminAddon
-  } catch (error) {
-    throw new KafkaError('ERR_ADMIN_ADDON', `kafkit's admin addon failed to load: ${(error as Error).message}. ` +
-      'Rebuild it with `npx node-gyp rebuild` in kafkit\'s package directory.', { cause: error })
-  }
-  const version = addon.librdkafkaVersion()
-  if (version !== rdkafka.librdkafkaVersion) {
-    throw new KafkaError('ERR_ADMIN_ADDON', `kafkit's admin addon runs librdkafka ${version} but node-rdkafka runs ` +
-      `${rdkafka.librdkafkaVersion}: node-rdkafka was rebuilt or upgraded. Rebuild kafkit with \`npx node-gyp rebuild\`.`)
-  }
-  loaded = addon
-  return addon
+  loaded ??= loadAddon<AdminAddon>()
+  return loaded
 }

@@ -3,6 +3,7 @@
  * node-rdkafka's per-message `data` event.
  * @module
  */
+import { ADDON_PATH, loadAddon } from './addon.js'
 import { rdkafka, type LibrdKafkaError, type NativeConsumer, type NativeMessage } from './binding.js'
 
 /** librdkafka's `RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS`. */
@@ -23,6 +24,12 @@ export interface RawTopicPartition {
   readonly offset?: number
 }
 
+interface RegistryAddon {
+  consumerGroupMetadata(token: string): Buffer
+}
+
+let registrySerial = 0
+
 /** Callbacks librdkafka drives through node-rdkafka's dispatchers (all on the JS thread). */
 export interface NativeConsumerCallbacks {
   rebalance(error: LibrdKafkaError, assignment: RawTopicPartition[]): void
@@ -41,6 +48,7 @@ function callback<T>(executor: (done: (error: LibrdKafkaError | null | undefined
 
 /** The native consumer with kafkit's rebalance and commit callbacks installed. */
 export class NativeConsumerAdapter {
+  readonly #registryToken = `consumer-${process.pid}-${++registrySerial}`
   readonly #consumer: NativeConsumer
   #client: InternalClient | undefined
 
@@ -50,9 +58,15 @@ export class NativeConsumerAdapter {
    * @param callbacks - where librdkafka's events go
    */
   constructor(globalConfig: Record<string, unknown>, topicConfig: Record<string, unknown>, callbacks: NativeConsumerCallbacks) {
+    // librdkafka loads the addon as a plugin: librdkafka's symbols must already be visible to it.
+    loadAddon<RegistryAddon>()
     this.#consumer = new rdkafka.KafkaConsumer(
       {
         ...globalConfig,
+        // Loads kafkit's addon as a librdkafka plugin that registers this handle under the token (see
+        // native/handle_registry.c); the token property must come after the plugin path.
+        'plugin.library.paths': ADDON_PATH,
+        'kafkit.handle.token': this.#registryToken,
         rebalance_cb: (error: LibrdKafkaError, assignment: RawTopicPartition[]) => callbacks.rebalance(error, assignment),
         offset_commit_cb: (error: LibrdKafkaError | undefined, offsets: RawTopicPartition[]) => callbacks.offsetCommit(error, offsets),
       } as never,
@@ -62,9 +76,13 @@ export class NativeConsumerAdapter {
     this.#consumer.on('event.stats', (event: { message: string }) => callbacks.stats(event.message))
   }
 
-  /** The node-rdkafka consumer, for a transactional producer's sendOffsetsToTransaction (group metadata). */
-  get handle(): NativeConsumer {
-    return this.#consumer
+  /**
+   * The consumer's group metadata, serialized by librdkafka, for a transactional producer's
+   * `sendOffsetsToTransaction` (KIP-447 fencing). kafkit's addon reads it from this consumer's librdkafka handle,
+   * which registered itself with the addon when it was created.
+   */
+  groupMetadata(): Buffer {
+    return loadAddon<RegistryAddon>().consumerGroupMetadata(this.#registryToken)
   }
 
   /** Connects and fetches metadata. */

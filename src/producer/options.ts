@@ -10,6 +10,13 @@ import {
 } from '../config/index.js'
 import { ConfigError } from '../errors/kafka-error.js'
 import type { Serde, TopicSerdeMap } from '../serde/types.js'
+import { isLogger, type Logger } from '../internal/log.js'
+
+function resolveLogger(value: unknown): Logger | undefined {
+  if (value === undefined) return undefined
+  if (!isLogger(value)) throw new ConfigError('logger', 'expected an object with debug, info, warn and error methods (console, pino and winston loggers fit)')
+  return value
+}
 
 /** Compression codecs librdkafka supports. */
 export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
@@ -48,8 +55,16 @@ export interface ProducerOptions<K, V, T extends TopicSerdeMap> extends ClientOp
   connectTimeoutMs?: number
   /** How long `disconnect()` waits for queued records to be delivered, ms. @default 30000 */
   disconnectTimeoutMs?: number
-  /** How often delivery reports are served, ms: the floor of `send()` latency (each poll is a cheap non-blocking call). @default 1 */
+  /**
+   * Ignored since delivery reports reach JavaScript as soon as librdkafka has them (no polling); accepted so that
+   * existing configurations keep working. @deprecated @default 1
+   */
   pollIntervalMs?: number
+  /**
+   * Receives librdkafka's log lines (with the facility and the client's name). Without one, warnings and errors are
+   * emitted as process warnings (`process.on('warning')`), at most one per facility every 10 s.
+   */
+  logger?: Logger
 }
 
 /** Producer defaults, applied once in the constructor. */
@@ -70,7 +85,7 @@ export const PRODUCER_DEFAULTS = Object.freeze({
 } as const)
 
 const PRODUCER_KEYS = [
-  'key', 'value', 'topics', ...Object.keys(PRODUCER_DEFAULTS), 'transactionalId',
+  'key', 'value', 'topics', ...Object.keys(PRODUCER_DEFAULTS), 'transactionalId', 'logger',
 ] as const
 
 /** Validated producer settings. */
@@ -85,6 +100,7 @@ export interface ResolvedProducerOptions {
   readonly connectTimeoutMs: number
   readonly disconnectTimeoutMs: number
   readonly pollIntervalMs: number
+  readonly logger: Logger | undefined
 }
 
 /** `retry.backoff.ms` of a transactional producer unless `rdkafka` sets it. */
@@ -142,5 +158,6 @@ export function resolveProducerOptions(options: unknown): ResolvedProducerOption
     connectTimeoutMs: expectInteger(pick('connectTimeoutMs'), 'connectTimeoutMs', 1, 2_147_483_647),
     disconnectTimeoutMs: expectInteger(pick('disconnectTimeoutMs'), 'disconnectTimeoutMs', 0, 2_147_483_647),
     pollIntervalMs: expectInteger(pick('pollIntervalMs'), 'pollIntervalMs', 1, 1000),
+    logger: resolveLogger(opts.logger),
   }
 }

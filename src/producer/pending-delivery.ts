@@ -1,15 +1,9 @@
-import type { RawDeliveryReport } from '../native/producer.js'
 import type { DeliveryReport } from './types.js'
-
-/** kafkit's delivery report from node-rdkafka's. */
-export function toDeliveryReport(report: RawDeliveryReport): DeliveryReport {
-  return { topic: report.topic, partition: report.partition, offset: String(report.offset), timestamp: report.timestamp ?? -1 }
-}
 
 const PENDING = 0
 const DELIVERED = 1
 const FAILED = 2
-/** Delivered, with node-rdkafka's report not yet converted (nobody has looked). */
+/** Delivered, with the report not built yet (nobody has looked). */
 const DELIVERED_RAW = 3
 
 /**
@@ -23,7 +17,18 @@ const DELIVERED_RAW = 3
  */
 export class PendingDelivery implements Promise<DeliveryReport> {
   #state: typeof PENDING | typeof DELIVERED | typeof FAILED | typeof DELIVERED_RAW = PENDING
-  #value: DeliveryReport | RawDeliveryReport | unknown = undefined
+  #value: DeliveryReport | unknown = undefined
+  /** Where the record went, kept as numbers until someone asks for the report. */
+  #partition = -1
+  #offset = -1
+  #timestamp = -1
+  /** The record's topic. */
+  readonly topic: string
+
+  /** @param topic - the record's topic (the report names it) */
+  constructor(topic: string) {
+    this.topic = topic
+  }
   #promise: Promise<DeliveryReport> | undefined = undefined
   #resolve: ((report: DeliveryReport) => void) | undefined = undefined
   #reject: ((error: unknown) => void) | undefined = undefined
@@ -53,10 +58,7 @@ export class PendingDelivery implements Promise<DeliveryReport> {
 
   /** The delivery report once delivered (converted on first access), else undefined. */
   get report(): DeliveryReport | undefined {
-    if (this.#state === DELIVERED_RAW) {
-      this.#state = DELIVERED
-      this.#value = toDeliveryReport(this.#value as RawDeliveryReport)
-    }
+    if (this.#state === DELIVERED_RAW) this.#buildReport()
     return this.#state === DELIVERED ? (this.#value as DeliveryReport) : undefined
   }
 
@@ -88,16 +90,27 @@ export class PendingDelivery implements Promise<DeliveryReport> {
     if (this.#listener !== undefined) this.#notify(this.#listener)
   }
 
-  /** Settles with node-rdkafka's report, converted only when someone observes it. Later settle calls are ignored. */
-  delivered(report: RawDeliveryReport): void {
+  /**
+   * Settles as delivered at `partition`/`offset`; the report object is built only when someone observes it. Later
+   * settle calls are ignored.
+   */
+  deliveredAt(partition: number, offset: number, timestamp: number): void {
     if (this.#state !== PENDING) return
+    this.#partition = partition
+    this.#offset = offset
+    this.#timestamp = timestamp
     if (this.#resolve) {
-      this.resolve(toDeliveryReport(report))
-      return
+      this.#buildReport()
+      this.#resolve(this.#value as DeliveryReport)
+    } else {
+      this.#state = DELIVERED_RAW
     }
-    this.#state = DELIVERED_RAW
-    this.#value = report
     if (this.#listener !== undefined) this.#notify(this.#listener)
+  }
+
+  #buildReport(): void {
+    this.#state = DELIVERED
+    this.#value = { topic: this.topic, partition: this.#partition, offset: String(this.#offset), timestamp: this.#timestamp }
   }
 
   /** Settles with a failure. Later settle calls are ignored. */
@@ -129,10 +142,7 @@ export class PendingDelivery implements Promise<DeliveryReport> {
 
   #materialize(): Promise<DeliveryReport> {
     if (this.#promise) return this.#promise
-    if (this.#state === DELIVERED_RAW) {
-      this.#state = DELIVERED
-      this.#value = toDeliveryReport(this.#value as RawDeliveryReport)
-    }
+    if (this.#state === DELIVERED_RAW) this.#buildReport()
     if (this.#state === DELIVERED) this.#promise = Promise.resolve(this.#value as DeliveryReport)
     else if (this.#state === FAILED) this.#promise = Promise.reject(this.#value)
     else {

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events'
-import { isUtf8 } from 'node:buffer'
 import { channels } from '../internal/diagnostics.js'
 import { Lifecycle, type ClientState } from '../internal/lifecycle.js'
 import {
@@ -11,15 +10,19 @@ import {
   TimeoutError,
 } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
-import { NativeProducerAdapter, QUEUE_FULL, type RawDeliveryReport } from '../native/producer.js'
+import { LogRouter } from '../internal/log.js'
+import { NativeProducerClient, PERSISTENCE, type DeliveryBatch, type RawClientEvent, type RawHeader } from '../native/producer.js'
 import type { Serde, SerdeContext, TopicSerdeMap } from '../serde/types.js'
-import { PendingDelivery, toDeliveryReport } from './pending-delivery.js'
+import { InFlightSends } from './in-flight.js'
+import { PendingDelivery } from './pending-delivery.js'
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options.js'
 import { SendQueue, type WaitingRecord } from './send-queue.js'
 import { TransactionRunner, type Transaction } from './transaction.js'
 import type { AnyRecord, DeliveryReport, Headers, ProducerEvents, RawData, RdkafkaStats, RecordFor } from './types.js'
 
 const NO_PARTITION = -1
+/** Records per native produce call. */
+const BATCH_SIZE = 1024
 
 /**
  * A typed Kafka producer over librdkafka.
@@ -43,18 +46,18 @@ const NO_PARTITION = -1
 export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> extends EventEmitter<ProducerEvents> {
   readonly #options: ResolvedProducerOptions
   readonly #lifecycle = new Lifecycle('Producer')
-  readonly #native: NativeProducerAdapter
+  readonly #native: NativeProducerClient
   readonly #waiting = new SendQueue()
-  /** Every send handed to librdkafka and not yet reported, so that none is left unsettled at disconnect. */
-  readonly #inFlight = new Map<number, PendingDelivery>()
-  /**
-   * The opaque handed to librdkafka is a small integer, not the PendingDelivery: node-rdkafka keeps each opaque in a V8
-   * persistent handle until its report, and handles to young objects are scanned by every scavenge (measured: the
-   * GC share of a 1M-record run fell from ~16% to ~2% with integer ids).
-   */
-  #nextId = 0
+  /** Every send handed to librdkafka and not yet reported, by the sequence id librdkafka reports it with. */
+  readonly #inFlight: InFlightSends<PendingDelivery>
+  #nextSeq = 0
   readonly #transactions: TransactionRunner
+  readonly #log: LogRouter
+  /** librdkafka's queue refused a record: nothing more is produced until a delivery report frees room. */
+  #full = false
   #drainScheduled = false
+  /** The records of the batch being handed over (reused). */
+  readonly #batchRecords: WaitingRecord[] = []
   #expiryTimer: NodeJS.Timeout | undefined
   #idleWaiters: Array<() => void> = []
   /** Woken by waitForCapacity() once the queue has drained to half of its size. */
@@ -63,7 +66,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   /** Woken when the last in-flight record is reported. */
   #settledWaiters: Array<() => void> = []
   /** Records purged before the fatal error that purged them was reported. */
-  #purgedAwaitingCause: Array<{ id: number; failure: KafkaError; topic: string }> = []
+  #purgedAwaitingCause: Array<{ seq: number; failure: KafkaError }> = []
   #purgeTimer: NodeJS.Timeout | undefined
   #fatal: KafkaError | undefined
   /** Failed sends, kept until the next flush() reports those whose promise nobody observed. */
@@ -78,14 +81,16 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     super()
     this.#options = resolveProducerOptions(options)
     this.#queueLimit = Number(this.#options.rdkafkaConfig['queue.buffering.max.messages'])
+    this.#inFlight = new InFlightSends(this.#queueLimit)
+    this.#log = new LogRouter(this.#options.logger, `producer ${String(this.#options.rdkafkaConfig['client.id'] ?? '')}`.trim())
     try {
-      this.#native = new NativeProducerAdapter(this.#options.rdkafkaConfig, this.#onDelivery, {
-        error: (error) => this.#onClientError(error),
-        stats: (json) => this.#onStats(json),
-      })
+      this.#native = new NativeProducerClient(this.#options.rdkafkaConfig, {
+        deliveries: (batch) => this.#onDeliveries(batch),
+        event: (event) => this.#onEvent(event),
+      }, { oauthbearer: false })
     } catch (error) {
-      // librdkafka validates property values at creation (e.g. acks: 'most').
-      throw new ConfigError('rdkafka', error instanceof Error ? error.message : String(error), { cause: error })
+      // librdkafka validates property values at creation (e.g. acks: 'most'); the addon names each refused one.
+      throw configErrorFrom(error)
     }
     this.#transactions = new TransactionRunner(this.#native, this.#options, {
       fail: (error) => this.#failFatally(error),
@@ -105,10 +110,10 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
    * {@link Producer.waitForCapacity} then, as a stream writer awaits `'drain'`.
    */
   get hasCapacity(): boolean {
-    return this.#waiting.length === 0 && this.#inFlight.size < this.#queueLimit
+    return !this.#full && this.#inFlight.size + this.#waiting.length < this.#queueLimit
   }
 
-  /** Number of records waiting in kafkit's queue for room in librdkafka's (0 when {@link hasCapacity}). */
+  /** Number of records waiting in kafkit's queue: for room in librdkafka's, or for the next batch handed over. */
   get waitingRecords(): number {
     return this.#waiting.length
   }
@@ -128,6 +133,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
    */
   waitForCapacity(): Promise<void> {
     if (this.hasCapacity) return Promise.resolve()
+    if (this.#waiting.length > 0) this.#drain()
+    if (this.hasCapacity) return Promise.resolve()
     return new Promise((resolve) => this.#capacityWaiters.push(resolve))
   }
 
@@ -136,13 +143,12 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     this.#lifecycle.assertIdle('connect')
     this.#lifecycle.set('connecting')
     try {
-      await this.#native.connect(this.#options.connectTimeoutMs)
-      this.#native.setPollInterval(this.#options.pollIntervalMs)
+      await this.#native.metadata(this.#options.connectTimeoutMs)
       if (this.#options.transactional) await this.#transactions.init()
       this.#lifecycle.set('connected')
     } catch (error) {
       this.#lifecycle.set('closed')
-      await this.#native.disconnect().catch(() => undefined)
+      await this.#native.destroy().catch(() => undefined)
       throw fromRdkafkaError(error as never, { operation: 'Producer.connect' })
     }
   }
@@ -238,11 +244,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     } catch (error) {
       throw fromRdkafkaError(error as never, { operation: `Producer.flush() (${this.#inFlight.size} records unacknowledged)` })
     }
-    // librdkafka's flush returns once its reports are served; node-rdkafka hands them to JS a moment later.
+    // librdkafka's flush returns once its reports are stored; hand them over now rather than at the next wake-up.
+    this.#native.drain()
     while (this.#inFlight.size > 0) {
       const left = deadline - Date.now()
       if (left <= 0) throw new TimeoutError(`Producer.flush() timed out after ${timeoutMs} ms with ${this.#inFlight.size} records unacknowledged`)
-      this.#native.poll()
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 50))
         this.#settledWaiters.push(() => {
@@ -250,6 +256,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
           resolve()
         })
       })
+      this.#native.drain()
     }
   }
 
@@ -293,7 +300,9 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     while (this.#waiting.length > 0) this.#waiting.shift()
     this.#wakeIdleWaiters()
     this.#wakeCapacityWaiters(true)
-    await this.#native.disconnect()
+    // Whatever librdkafka still holds could not be delivered in time: purge it so that its reports say so.
+    if (this.#inFlight.size > 0) this.#native.purge(true)
+    await this.#native.destroy()
     this.#settlePurged()
     for (const deferred of this.#inFlight.values()) this.#fail(deferred, undelivered)
     this.#inFlight.clear()
@@ -343,8 +352,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   }
 
   #enqueue(record: AnyRecord<K, V, T>): PendingDelivery {
-    const deferred = new PendingDelivery()
     const topic = record?.topic
+    const deferred = new PendingDelivery(typeof topic === 'string' ? topic : '')
     if (typeof topic !== 'string' || topic === '') {
       this.#fail(deferred, new ConfigError('record.topic', `expected a topic name, got ${JSON.stringify(topic)}`))
       return deferred
@@ -361,9 +370,9 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     }
     let key: Buffer | null | Promise<Buffer>
     let value: Buffer | null | Promise<Buffer>
-    let headers: Array<Record<string, string>> | undefined
+    let headers: RawHeader[] | undefined
     try {
-      headers = record.headers === undefined ? undefined : encodeHeaders(record.headers, topic)
+      headers = record.headers === undefined ? undefined : encodeHeaders(record.headers)
       const serdes = this.#serdesFor(topic)
       key = encode(record.key, serdes.key, topic, 'key', record.headers)
       value = encode(record.value, serdes.value, topic, 'value', record.headers)
@@ -371,23 +380,22 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       this.#fail(deferred, serializationError(error, topic))
       return deferred
     }
-    if (this.#waiting.length === 0 && !(key instanceof Promise) && !(value instanceof Promise)) {
-      // Fast path: nothing ahead of this record, so it can go straight to librdkafka.
-      const code = this.#produce(deferred, topic, partition, value, key, timestamp, headers, true)
-      if (code !== QUEUE_FULL) return deferred
-    }
     const waiting: WaitingRecord = {
       deferred, topic, partition, timestamp, headers,
       key: null, value: null, state: 'pending', deadline: Date.now() + this.#options.maxBlockMs,
     }
     this.#waiting.push(waiting)
-    this.#startExpiryTimer()
+    this.#native.setActive(true)
     if (!(key instanceof Promise) && !(value instanceof Promise)) {
       waiting.key = key
       waiting.value = value
       waiting.state = 'ready'
+      // Records cross into librdkafka in batches: now when a batch is full, else once the caller's code yields.
+      if (this.#waiting.length >= BATCH_SIZE) this.#drain()
+      else this.#scheduleDrain()
       return deferred
     }
+    this.#startExpiryTimer()
     Promise.all([key, value]).then(
       ([encodedKey, encodedValue]) => {
         if (waiting.state !== 'pending') return
@@ -406,44 +414,64 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     return deferred
   }
 
-  /** Hands one record to librdkafka; returns QUEUE_FULL (record not taken) or 0/another code (record settled or in flight). */
-  #produce(
-    deferred: PendingDelivery, topic: string, partition: number, value: Buffer | null, key: Buffer | null,
-    timestamp: number | undefined, headers: Array<Record<string, string>> | undefined, pollWhenFull: boolean,
-  ): number {
-    const id = this.#nextId
-    let code = this.#native.produce(topic, partition, value, key, timestamp, id, headers)
-    if (code === QUEUE_FULL && pollWhenFull) {
-      // Serving delivery reports frees queue slots for messages the broker already acknowledged. Only worth it
-      // on the first full queue: the drain runs right after reports were served.
-      this.#native.poll()
-      code = this.#native.produce(topic, partition, value, key, timestamp, id, headers)
-    }
-    if (code === 0) {
-      this.#inFlight.set(id, deferred)
-      this.#nextId = (id + 1) & 0x3fffffff
-    }
-    else if (code !== QUEUE_FULL) this.#fail(deferred, fromRdkafkaError(code, { operation: 'send', topic, ...(partition === NO_PARTITION ? {} : { partition }) }))
-    return code
+  #scheduleDrain(): void {
+    if (this.#drainScheduled) return
+    this.#drainScheduled = true
+    queueMicrotask(this.#drain)
   }
 
+  /** Hands the ready records at the head of the wait line to librdkafka, a batch per native call, in order. */
   #drain = (): void => {
     this.#drainScheduled = false
-    let head: WaitingRecord | undefined
-    while ((head = this.#waiting.peek()) !== undefined) {
-      if (head.state === 'pending') return
-      if (head.state === 'ready') {
-        const code = this.#produce(head.deferred, head.topic, head.partition, head.value, head.key, head.timestamp, head.headers, false)
-        if (code === QUEUE_FULL) return
-        head.state = 'settled'
+    if (this.#lifecycle.state === 'closed') return
+    const native = this.#native
+    const batch = native.batch
+    const records = this.#batchRecords
+    let retried = false
+    for (;;) {
+      let head: WaitingRecord | undefined
+      while ((head = this.#waiting.peek()) !== undefined && head.state === 'settled') this.#waiting.shift()
+      records.length = 0
+      for (const record of this.#waiting) {
+        if (record.state !== 'ready' || records.length === BATCH_SIZE) break
+        batch.add(native.topicIndex(record.topic), record.partition, record.key, record.value, record.timestamp, record.headers)
+        records.push(record)
       }
-      this.#waiting.shift()
+      if (records.length === 0) break
+      const firstSeq = this.#nextSeq
+      const { taken, failures } = native.produce(firstSeq)
+      for (let index = 0; index < taken; index++) {
+        const record = this.#waiting.shift()!
+        record.state = 'settled'
+        this.#inFlight.set((firstSeq + index) >>> 0, record.deferred)
+      }
+      this.#nextSeq = (firstSeq + taken) >>> 0
+      for (let pair = 0; pair < failures[0]!; pair++) {
+        const index = failures[1 + 2 * pair]!
+        const code = failures[2 + 2 * pair]!
+        const record = records[index]!
+        this.#inFlight.take((firstSeq + index) >>> 0)
+        this.#fail(record.deferred, fromRdkafkaError(code, {
+          operation: 'send', topic: record.topic, ...(record.partition === NO_PARTITION ? {} : { partition: record.partition }),
+        }))
+      }
+      this.#full = taken < records.length
+      if (this.#full) {
+        // Serving the reports librdkafka already has frees room; worth one retry, after that a report wakes the drain.
+        if (retried) break
+        retried = true
+        native.drain()
+      }
     }
-    this.#wakeIdleWaiters()
+    records.length = 0
+    if (this.#waiting.length > 0) this.#startExpiryTimer()
+    else this.#wakeIdleWaiters()
+    if (this.#capacityWaiters.length > 0) this.#wakeCapacityWaiters()
+    if (this.#waiting.length === 0 && this.#inFlight.size === 0) native.setActive(false)
   }
 
   #wakeCapacityWaiters(force = false): void {
-    if (!force && (this.#waiting.length > 0 || this.#inFlight.size > this.#queueLimit / 2)) return
+    if (!force && (this.#full || this.#inFlight.size + this.#waiting.length > this.#queueLimit / 2)) return
     const waiters = this.#capacityWaiters
     this.#capacityWaiters = []
     for (const wake of waiters) wake()
@@ -455,38 +483,44 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     for (const wake of waiters) wake()
   }
 
-  #onDelivery = (error: Error | null, report: RawDeliveryReport): void => {
-    const id = report.opaque as number
-    const deferred = this.#inFlight.get(id)
-    if (deferred === undefined) return
-    if (error) {
-      const failure = fromRdkafkaError(error, { operation: 'send', topic: report.topic, partition: report.partition })
-      if (PURGED_BY_FATAL.has(failure.rdkafkaName ?? '') && !this.#fatal && !this.#options.transactional) {
-        // Only a fatal error purges a non-transactional producer's queue, and node-rdkafka may hand over the purged
-        // reports before the error event that says why: hold them (still in flight) until the cause arrives.
-        this.#purgedAwaitingCause.push({ id, failure, topic: report.topic })
-        this.#purgeTimer ??= setTimeout(() => this.#settlePurged(), FATAL_CAUSE_WAIT_MS)
-        return
+  #onDeliveries(batch: DeliveryBatch): void {
+    const { seq, partition, offset, timestamp, error, status } = batch
+    const publish = channels.producerDelivery.hasSubscribers
+    for (let index = 0; index < batch.count; index++) {
+      const code = error[index]!
+      if (code === 0) {
+        const deferred = this.#inFlight.take(seq[index]!)
+        if (deferred === undefined) continue
+        deferred.deliveredAt(partition[index]!, offset[index]!, timestamp[index]!)
+        if (publish) channels.producerDelivery.publish(deferred.report)
+        continue
       }
-      this.#settleFailure(id, failure, report.topic)
-    } else {
-      this.#inFlight.delete(id)
-      // The report object is built only if someone looks at it (an awaited send, a diagnostics subscriber).
-      deferred.delivered(report)
-      if (channels.producerDelivery.hasSubscribers) channels.producerDelivery.publish(toDeliveryReport(report))
+      const deferred = this.#inFlight.get(seq[index]!)
+      if (deferred === undefined) continue
+      const failure = fromRdkafkaError(code, {
+        operation: 'send', topic: deferred.topic, ...(partition[index]! >= 0 ? { partition: partition[index]! } : {}),
+      })
+      if (status[index] === PERSISTENCE.possiblyPersisted) failure.possiblyPersisted = true
+      if (PURGED_BY_FATAL.has(failure.rdkafkaName ?? '') && !this.#fatal && !this.#options.transactional && this.#lifecycle.state !== 'closing') {
+        // Only a fatal error purges a non-transactional producer's queue, and its event may come just after the
+        // purged reports: hold them (still in flight) until the cause arrives.
+        this.#purgedAwaitingCause.push({ seq: seq[index]!, failure })
+        this.#purgeTimer ??= setTimeout(() => this.#settlePurged(), FATAL_CAUSE_WAIT_MS)
+        continue
+      }
+      this.#settleFailure(seq[index]!, failure)
     }
     this.#afterSettle()
   }
 
   /** Fails an in-flight record; a record purged by a fatal error fails with the fatal error itself. */
-  #settleFailure(id: number, failure: KafkaError, topic: string): void {
-    const deferred = this.#inFlight.get(id)
+  #settleFailure(seq: number, failure: KafkaError): void {
+    const deferred = this.#inFlight.take(seq)
     if (deferred === undefined) return
-    this.#inFlight.delete(id)
     // "Purged in queue" says nothing: the record's real failure is the fatal error (e.g. no permission to produce).
     const cause = this.#fatal && PURGED_BY_FATAL.has(failure.rdkafkaName ?? '') ? this.#fatal : failure
     this.#fail(deferred, cause)
-    if (channels.producerError.hasSubscribers) channels.producerError.publish({ error: cause, topic })
+    if (channels.producerError.hasSubscribers) channels.producerError.publish({ error: cause, topic: deferred.topic })
   }
 
   /** Settles the purged records held for their cause (which is now known, or did not come in time). */
@@ -496,7 +530,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     const held = this.#purgedAwaitingCause
     if (held.length === 0) return
     this.#purgedAwaitingCause = []
-    for (const { id, failure, topic } of held) this.#settleFailure(id, failure, topic)
+    for (const { seq, failure } of held) this.#settleFailure(seq, failure)
     this.#afterSettle()
   }
 
@@ -507,10 +541,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       this.#settledWaiters = []
       for (const wake of waiters) wake()
     }
-    if (this.#waiting.length > 0 && !this.#drainScheduled) {
-      this.#drainScheduled = true
-      setImmediate(this.#drain)
-    }
+    if (this.#waiting.length > 0) this.#scheduleDrain()
+    else if (this.#inFlight.size === 0) this.#native.setActive(false)
   }
 
   #startExpiryTimer(): void {
@@ -533,6 +565,12 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       }
     }, Math.min(100, Math.max(1, this.#options.maxBlockMs)))
     this.#expiryTimer.unref()
+  }
+
+  #onEvent(event: RawClientEvent): void {
+    if (event.kind === 'error') this.#onClientError(event)
+    else if (event.kind === 'log') this.#log.log(event.level, event.facility, event.message)
+    else if (event.kind === 'stats') this.#onStats(event.json)
   }
 
   #onClientError(error: unknown): void {
@@ -591,17 +629,31 @@ function serializationError(error: unknown, topic: string): KafkaError {
 
 class HeaderError extends TypeError {}
 
-function encodeHeaders(headers: Headers, topic: string): Array<Record<string, string>> {
+/** A record's headers as name/bytes pairs: string values as UTF-8, Buffers as they are, arrays as repeated names. */
+function encodeHeaders(headers: Headers): RawHeader[] {
   if (typeof headers !== 'object' || headers === null) throw new HeaderError(`headers must be an object, got ${typeof headers}`)
-  const out: Array<Record<string, string>> = []
+  const out: RawHeader[] = []
   for (const name of Object.keys(headers)) {
     const value = headers[name]
-    if (typeof value === 'string') out.push({ [name]: value })
-    else if (Buffer.isBuffer(value)) {
-      // node-rdkafka passes header values to librdkafka as UTF-8 text: refuse what would be corrupted.
-      if (!isUtf8(value)) throw new HeaderError(`header ${name} is not valid UTF-8; base64-encode binary header values (topic ${topic})`)
-      out.push({ [name]: value.toString('utf8') })
-    } else throw new HeaderError(`header ${name} must be a string or Buffer, got ${typeof value}`)
+    if (Array.isArray(value)) for (const item of value) out.push([name, headerBytes(name, item)])
+    else out.push([name, headerBytes(name, value)])
   }
   return out
+}
+
+function headerBytes(name: string, value: unknown): Buffer | null {
+  if (typeof value === 'string') return Buffer.from(value, 'utf8')
+  if (Buffer.isBuffer(value)) return value
+  if (value === null) return null
+  throw new HeaderError(`header ${name} must be a string, a Buffer, null or an array of them, got ${typeof value}`)
+}
+
+/** A ConfigError for the properties the addon refused when creating the client. */
+function configErrorFrom(error: unknown): ConfigError {
+  const refused = (error as { properties?: Array<{ property: string; message: string }> } | undefined)?.properties
+  if (Array.isArray(refused) && refused.length > 0) {
+    const message = refused.map((item) => `${item.property}: ${item.message}`).join('; ')
+    return new ConfigError(`rdkafka['${refused[0]!.property}']`, message, { cause: error })
+  }
+  return new ConfigError('rdkafka', error instanceof Error ? error.message : String(error), { cause: error })
 }

@@ -4,6 +4,7 @@
  * in `send()` order, which is what keeps per-partition order with async serializers and under backpressure.
  * @module
  */
+import type { RawHeader } from '../native/producer.js'
 import type { PendingDelivery } from './pending-delivery.js'
 
 /** A record waiting to be produced. */
@@ -14,7 +15,7 @@ export interface WaitingRecord {
   key: Buffer | null
   value: Buffer | null
   readonly timestamp: number | undefined
-  headers: Array<Record<string, string>> | undefined
+  headers: RawHeader[] | undefined
   /** `pending` while serializing, `ready` to produce, `settled` once rejected (skipped by the drain). */
   state: 'pending' | 'ready' | 'settled'
   /** `Date.now()` after which the record is rejected with a TimeoutError (maxBlockMs). */

@@ -1,8 +1,7 @@
 import { KafkaError, StateError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
-import { NATIVE_CONSUMER } from '../internal/symbols.js'
-import type { NativeConsumer } from '../native/binding.js'
-import type { NativeProducerAdapter } from '../native/producer.js'
+import { CONSUMER_GROUP_METADATA } from '../internal/symbols.js'
+import type { NativeProducerClient } from '../native/producer.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import type { ResolvedProducerOptions } from './options.js'
 import type { PendingDelivery } from './pending-delivery.js'
@@ -29,7 +28,7 @@ export class TransactionRunner {
   #open = false
 
   constructor(
-    private readonly native: NativeProducerAdapter,
+    private readonly native: NativeProducerClient,
     private readonly options: ResolvedProducerOptions,
     private readonly producer: {
       fail(error: KafkaError): void
@@ -57,7 +56,7 @@ export class TransactionRunner {
   async run<R>(fn: (tx: Transaction<any, any, any>) => Promise<R>, send: (record: unknown) => PendingDelivery): Promise<R> {
     if (this.#open) throw new StateError('Producer.transaction() called while another transaction is running; await it first')
     try {
-      await this.native.beginTransaction()
+      this.native.beginTransaction()
     } catch (error) {
       throw this.#classify(error, 'beginTransaction')
     }
@@ -73,12 +72,12 @@ export class TransactionRunner {
       },
       sendOffsets: async ({ consumer, offsets }) => {
         if (closed) throw new StateError('tx.sendOffsets() called after the transaction ended')
-        const native = (consumer as { [NATIVE_CONSUMER]?: () => NativeConsumer })[NATIVE_CONSUMER]?.()
-        if (!native) throw new StateError('tx.sendOffsets() needs a connected kafkit Consumer')
+        const groupMetadata = (consumer as { [CONSUMER_GROUP_METADATA]?: () => Buffer })[CONSUMER_GROUP_METADATA]
+        if (typeof groupMetadata !== 'function') throw new StateError('tx.sendOffsets() needs a connected kafkit Consumer')
         try {
           await this.native.sendOffsetsToTransaction(
-            offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: Number(o.offset) })),
-            native,
+            offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset) })),
+            groupMetadata.call(consumer),
             this.options.transactionTimeoutMs,
           )
         } catch (error) {

@@ -1,7 +1,10 @@
 import type { KeyOf, TopicSerdeMap, ValueOf } from '../serde/types.js'
 
-/** Record headers. Values are strings or UTF-8 Buffers (librdkafka's Node binding carries header values as text). */
-export type Headers = Readonly<Record<string, string | Buffer>>
+/** One header value: text (sent as UTF-8), bytes (sent as they are, binary included), or null for no value. */
+export type HeaderValue = string | Buffer | null
+
+/** Record headers. A name with an array of values is sent as that many headers with the same name, in order. */
+export type Headers = Readonly<Record<string, HeaderValue | readonly HeaderValue[]>>
 
 /** One record to send. */
 export interface ProducerRecord<K, V, Topic extends string = string> {

@@ -87,6 +87,8 @@ export interface ReadRecord {
   value: Buffer | null
   timestamp: number | undefined
   headers: Record<string, Buffer>
+  /** Every header in order, repeated names included. */
+  headerList: Array<[string, Buffer]>
 }
 
 /**
@@ -119,8 +121,12 @@ export async function readAll(
       )
       for (const message of batch) {
         const headers: Record<string, Buffer> = {}
+        const headerList: Array<[string, Buffer]> = []
         for (const header of message.headers ?? []) {
-          for (const [name, value] of Object.entries(header)) headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(String(value))
+          for (const [name, value] of Object.entries(header)) {
+            headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(String(value))
+            headerList.push([name, headers[name]])
+          }
         }
         records.push({
           topic: message.topic,
@@ -130,6 +136,7 @@ export async function readAll(
           value: message.value,
           timestamp: message.timestamp,
           headers,
+          headerList,
         })
       }
       if (records.length >= count) {

@@ -1,27 +1,26 @@
 import { describe, expect, it } from 'vitest'
 import { PendingDelivery } from '../../../src/producer/pending-delivery.js'
 
-const raw = { topic: 't', partition: 2, offset: 41, timestamp: 1700000000000, opaque: 7 }
 
 describe('PendingDelivery', () => {
   it('creates no promise until observed, then resolves with the converted report', async () => {
-    const delivery = new PendingDelivery()
-    delivery.delivered(raw)
+    const delivery = new PendingDelivery('t')
+    delivery.deliveredAt(2, 41, 1700000000000)
     expect(delivery.observed).toBe(false)
     await expect(delivery).resolves.toEqual({ topic: 't', partition: 2, offset: '41', timestamp: 1700000000000 })
     expect(delivery.observed).toBe(true)
   })
 
   it('settles an awaiting caller, and ignores a second settle', async () => {
-    const delivery = new PendingDelivery()
+    const delivery = new PendingDelivery('t')
     const seen = delivery.then((report) => report.offset)
-    delivery.delivered(raw)
+    delivery.deliveredAt(2, 41, 1700000000000)
     delivery.reject(new Error('too late'))
     await expect(seen).resolves.toBe('41')
   })
 
   it('keeps a failure nobody observed without an unhandled rejection, and hands it to a late observer', async () => {
-    const delivery = new PendingDelivery()
+    const delivery = new PendingDelivery('t')
     const failure = new Error('boom')
     delivery.reject(failure)
     expect(delivery.failed).toBe(true)
@@ -32,7 +31,7 @@ describe('PendingDelivery', () => {
   })
 
   it('counts as observed once attached to or marked as reported elsewhere, without creating a promise', () => {
-    const delivery = new PendingDelivery()
+    const delivery = new PendingDelivery('t')
     expect(delivery.observed).toBe(false)
     delivery.markReported()
     delivery.reject(new Error('reported by the transaction'))
@@ -41,17 +40,17 @@ describe('PendingDelivery', () => {
   })
 
   it('calls an onSettled listener once, at once when already settled, and gives the report without a promise', () => {
-    const later = new PendingDelivery()
+    const later = new PendingDelivery('t')
     const calls: string[] = []
     later.onSettled(() => calls.push('later'))
     expect(calls).toEqual([])
-    later.delivered(raw)
+    later.deliveredAt(2, 41, 1700000000000)
     later.reject(new Error('ignored'))
     expect(calls).toEqual(['later'])
     expect(later.report?.offset).toBe('41')
     expect(later.observed).toBe(false)
 
-    const failed = new PendingDelivery()
+    const failed = new PendingDelivery('t')
     failed.reject(new Error('boom'))
     failed.onSettled(() => calls.push('failed'))
     expect(calls).toEqual(['later', 'failed'])
@@ -59,10 +58,10 @@ describe('PendingDelivery', () => {
   })
 
   it('works with Promise combinators and await', async () => {
-    const deliveries = [new PendingDelivery(), new PendingDelivery()]
+    const deliveries = [new PendingDelivery('t'), new PendingDelivery('t')]
     const all = Promise.all(deliveries)
-    deliveries[0]!.delivered(raw)
-    deliveries[1]!.delivered({ ...raw, offset: 42 })
+    deliveries[0]!.deliveredAt(2, 41, 1700000000000)
+    deliveries[1]!.deliveredAt(2, 42, 1700000000000)
     expect((await all).map((r) => r.offset)).toEqual(['41', '42'])
   })
 })

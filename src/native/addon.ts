@@ -1,0 +1,51 @@
+/**
+ * Loads kafkit's own N-API addon (`native/*.c`, built by node-gyp into `build/Release/kafkit.node`) and, through
+ * it, librdkafka: the addon is compiled against librdkafka's headers only and loads node-rdkafka's
+ * `librdkafka.so.1` at run time, so the process holds one librdkafka, shared with node-rdkafka.
+ * @module
+ */
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { KafkaError } from '../errors/kafka-error.js'
+
+const require = createRequire(import.meta.url)
+
+/** Where the addon is built: `<package root>/build/Release`, from both `src/native/` and `dist/native/`. */
+export const ADDON_PATH = fileURLToPath(new URL('../../build/Release/kafkit.node', import.meta.url))
+
+/** Where node-rdkafka's build leaves librdkafka. */
+export function librdkafkaPath(): string {
+  const root = dirname(require.resolve('node-rdkafka/package.json'))
+  return join(root, 'build', 'deps', process.platform === 'darwin' ? 'librdkafka.dylib' : 'librdkafka.so.1')
+}
+
+let loaded: unknown
+
+/**
+ * Loads the addon and librdkafka once, and returns the addon typed as `T` (each role's module declares the
+ * functions it uses). Throws a {@link KafkaError} (`ERR_ADDON`) that says what is missing and how to fix it.
+ */
+export function loadAddon<T>(): T {
+  if (loaded !== undefined) return loaded as T
+  if (!existsSync(ADDON_PATH)) {
+    throw new KafkaError('ERR_ADDON', `kafkit's native addon is not built (${ADDON_PATH} is missing): its install step ` +
+      'failed or was skipped (npm --ignore-scripts). Run `npm rebuild kafkit` (needs a C compiler, make and python3).')
+  }
+  const library = librdkafkaPath()
+  if (!existsSync(library)) {
+    throw new KafkaError('ERR_ADDON', `librdkafka is not built (${library} is missing): node-rdkafka's install step ` +
+      'failed or was skipped. Run `npm rebuild node-rdkafka`.')
+  }
+  let addon: { load(path: string): string }
+  try {
+    addon = require(ADDON_PATH) as typeof addon
+    addon.load(library)
+  } catch (error) {
+    throw new KafkaError('ERR_ADDON', `kafkit's native addon failed to load: ${(error as Error).message}. ` +
+      'Run `npm rebuild kafkit` after node-rdkafka was upgraded or rebuilt.', { cause: error })
+  }
+  loaded = addon
+  return addon as T
+}

@@ -12,8 +12,15 @@ import { KafkaError } from '../errors/kafka-error.js'
 
 const require = createRequire(import.meta.url)
 
-/** Where the addon is built: `<package root>/build/Release`, from both `src/native/` and `dist/native/`. */
-export const ADDON_PATH = fileURLToPath(new URL('../../build/Release/kafkit.node', import.meta.url))
+/**
+ * Where the addon is built: `<package root>/build/Release`, two levels above `src/native/` and `dist/native/` (the
+ * nearest such directory above this module, so that sources transpiled elsewhere inside the package find it too).
+ */
+export const ADDON_PATH = ((): string => {
+  const candidates = ['../../', '../../../', '../../../../'].map((up) =>
+    fileURLToPath(new URL(`${up}build/Release/kafkit.node`, import.meta.url)))
+  return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0]!
+})()
 
 /** Where node-rdkafka's build leaves librdkafka. */
 export function librdkafkaPath(): string {

@@ -1,0 +1,53 @@
+/**
+ * Installs kafkit the way a user does: `npm pack`, then `npm install <tarball>` into an empty project with npm's
+ * defaults, then produces, reads back and uses Admin from that project. No `npm rebuild` in between: kafkit's addon
+ * must build in the same install, whichever order npm runs the install scripts in.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { brokers, uniqueName } from './helpers/kafka.js'
+
+const ROOT = resolve(import.meta.dirname, '..', '..')
+
+describe('npm install kafkit', () => {
+  const project = mkdtempSync(join(tmpdir(), 'kafkit-install-'))
+  afterAll(() => rmSync(project, { recursive: true, force: true }))
+
+  it('gives a working Producer, Consumer and Admin in one step from the packed tarball', () => {
+    const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], { cwd: ROOT, encoding: 'utf8' })
+    const tarball = join(project, packed.trim().split('\n').pop()!)
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', type: 'module', private: true }))
+    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: project, encoding: 'utf8' })
+    expect(install.status, install.stderr).toBe(0)
+
+    const topic = uniqueName('install')
+    writeFileSync(join(project, 'app.js'), `
+      import { Admin, Consumer, Producer } from 'kafkit'
+      const brokers = process.env.KAFKA_BROKERS
+      const admin = new Admin({ brokers })
+      await admin.connect()
+      await admin.createTopics([{ topic: ${JSON.stringify(topic)}, partitions: 1 }])
+      const producer = new Producer({ brokers })
+      await producer.connect()
+      const report = await producer.send({ topic: ${JSON.stringify(topic)}, value: 'hello from a fresh install' })
+      await producer.disconnect()
+      const consumer = new Consumer({ brokers, groupId: 'install-' + Date.now(), fromBeginning: true })
+      await consumer.connect()
+      await consumer.subscribe({ topics: [${JSON.stringify(topic)}] })
+      for await (const message of consumer) {
+        console.log(JSON.stringify({ offset: report.offset, value: message.value.toString() }))
+        break
+      }
+      await consumer.disconnect()
+      await admin.disconnect()
+    `)
+    const run = spawnSync(process.execPath, ['app.js'], {
+      cwd: project, encoding: 'utf8', env: { ...process.env, KAFKA_BROKERS: brokers() }, timeout: 60_000,
+    })
+    expect(run.status, run.stderr).toBe(0)
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual({ offset: '0', value: 'hello from a fresh install' })
+  }, 600_000)
+})

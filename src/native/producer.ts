@@ -202,6 +202,11 @@ export class NativeProducerClient {
     this.#handle = this.#addon.clientCreate('producer', toStrings(config), () => this.drain(), options)
   }
 
+  /** The addon's handle, for tests that call the addon directly. @internal */
+  get handleForTests(): object {
+    return this.#handle
+  }
+
   /** Fetches cluster metadata on the worker (how `connect()` proves the brokers answer). */
   metadata(timeoutMs: number, topic?: string): Promise<RawMetadata> {
     return this.#addon.clientMetadata(this.#handle, topic === undefined ? { timeoutMs } : { timeoutMs, topic })

@@ -300,12 +300,14 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     while (this.#waiting.length > 0) this.#waiting.shift()
     this.#wakeIdleWaiters()
     this.#wakeCapacityWaiters(true)
-    // Whatever librdkafka still holds could not be delivered in time: purge it so that its reports say so.
-    if (this.#inFlight.size > 0) this.#native.purge(true)
-    await this.#native.destroy()
+    // Whatever librdkafka still holds could not be delivered in time: those sends fail with the TimeoutError, and the
+    // purge drops the records (their reports then find nothing left to settle) so that destroy does not wait for them.
     this.#settlePurged()
+    const undeliveredCount = this.#inFlight.size
     for (const deferred of this.#inFlight.values()) this.#fail(deferred, undelivered)
     this.#inFlight.clear()
+    if (undeliveredCount > 0) this.#native.purge(true)
+    await this.#native.destroy()
     this.#lifecycle.set('closed')
     this.#reportUnobservedFailures('Producer.disconnect()')
   }

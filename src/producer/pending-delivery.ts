@@ -25,7 +25,10 @@ export class PendingDelivery implements Promise<DeliveryReport> {
   /** The record's topic. */
   readonly topic: string
 
-  /** @param topic - the record's topic (the report names it) */
+  /**
+   * Creates the pending outcome of one send.
+   * @param topic - the record's topic (the report names it)
+   */
   constructor(topic: string) {
     this.topic = topic
   }

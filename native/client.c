@@ -178,8 +178,11 @@ kafkit_native_client *kafkit_native_from(napi_env env, napi_value handle) {
   return client;
 }
 
-/* The client behind a handle, live or not (for draining after destroy). */
-static kafkit_native_client *any_client(napi_env env, napi_value handle) {
+kafkit_native_client *kafkit_native_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv) {
+  return kafkit_args(env, info, count, argv) ? kafkit_native_from(env, argv[0]) : NULL;
+}
+
+kafkit_native_client *kafkit_native_any(napi_env env, napi_value handle) {
   kafkit_native_client *client = NULL;
   if (napi_get_value_external(env, handle, (void **)&client) != napi_ok || !client) {
     kafkit_throw_type(env, "client handle");
@@ -258,7 +261,6 @@ static napi_value create_client(napi_env env, napi_callback_info info) {
     return NULL;
   }
   client->type = RD_KAFKA_PRODUCER;
-  client->env = env;
   uv_mutex_init(&client->lock);
   uv_cond_init(&client->work_ready);
   kafkit_events_configure(conf, client, oauthbearer);
@@ -309,8 +311,7 @@ static napi_value create_client(napi_env env, napi_callback_info info) {
 /* destroyClient(handle): destroys the librdkafka handle on the worker. Settled sends are drained afterwards. */
 static napi_value destroy_client(napi_env env, napi_callback_info info) {
   napi_value argv[1];
-  if (!kafkit_args(env, info, 1, argv)) return NULL;
-  kafkit_native_client *client = kafkit_native_from(env, argv[0]);
+  kafkit_native_client *client = kafkit_native_args(env, info, 1, argv);
   if (!client) return NULL;
   kafkit_job *job = kafkit_job_new(env, client, destroy_execute, destroy_complete);
   if (!job) return NULL;
@@ -351,7 +352,7 @@ static napi_value event_value(napi_env env, const kafkit_event *event) {
 static napi_value drain_events(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!kafkit_args(env, info, 1, argv)) return NULL;
-  kafkit_native_client *client = any_client(env, argv[0]);
+  kafkit_native_client *client = kafkit_native_any(env, argv[0]);
   if (!client) return NULL;
   uv_mutex_lock(&client->lock);
   kafkit_event *events = client->events_head;
@@ -388,7 +389,7 @@ static napi_value drain_events(napi_env env, napi_callback_info info) {
 static napi_value set_active(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   if (!kafkit_args(env, info, 2, argv)) return NULL;
-  kafkit_native_client *client = any_client(env, argv[0]);
+  kafkit_native_client *client = kafkit_native_any(env, argv[0]);
   if (!client) return NULL;
   bool active = false;
   napi_get_value_bool(env, argv[1], &active);

@@ -15,7 +15,6 @@
 #ifndef KAFKIT_CLIENT_H
 #define KAFKIT_CLIENT_H
 
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -59,7 +58,6 @@ typedef struct {
 typedef struct kafkit_native_client {
   rd_kafka_t *rk;
   rd_kafka_type_t type;
-  napi_env env;
   napi_threadsafe_function tsfn;
 
   uv_mutex_t lock; /* guards the rings, the job queue and `wake_pending` */
@@ -93,6 +91,10 @@ typedef struct kafkit_native_client {
 
 /* Unwraps a live client from a JavaScript handle; throws and returns NULL when invalid or destroyed. */
 kafkit_native_client *kafkit_native_from(napi_env env, napi_value handle);
+/* Reads `count` arguments, the first being a live client's handle, which it returns (NULL after throwing). */
+kafkit_native_client *kafkit_native_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv);
+/* The client behind a handle, live or destroyed (for draining after destroy); NULL after throwing. */
+kafkit_native_client *kafkit_native_any(napi_env env, napi_value handle);
 /* Marks that JavaScript must be woken (coalesced); any thread. Call with `lock` held. */
 void kafkit_wake_locked(kafkit_native_client *client);
 /* Appends an event and wakes JavaScript; any thread. Takes ownership of `event`. */

@@ -46,11 +46,21 @@ static void *typed_array(napi_env env, napi_value value, napi_typedarray_type ex
   return data;
 }
 
+/* A typed array of `type` holding at least `minimum` elements; throws otherwise. */
+static void *typed_array_of(napi_env env, napi_value value, napi_typedarray_type type, size_t minimum) {
+  size_t length = 0;
+  void *data = typed_array(env, value, type, &length);
+  if (data && length < minimum) {
+    kafkit_throw_type(env, "delivery arrays (all as long as the first)");
+    return NULL;
+  }
+  return data;
+}
+
 /* topic(handle, name) -> index of a topic handle kept for the client's life. */
 static napi_value topic(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  if (!kafkit_args(env, info, 2, argv)) return NULL;
-  kafkit_native_client *client = kafkit_native_from(env, argv[0]);
+  kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
   if (!client) return NULL;
   char *name = kafkit_string(env, argv[1], "topic name");
   if (!name) return NULL;
@@ -151,8 +161,7 @@ static rd_kafka_resp_err_t produce_one(kafkit_native_client *client, const produ
 
 static napi_value produce(napi_env env, napi_callback_info info) {
   napi_value argv[7];
-  if (!kafkit_args(env, info, 7, argv)) return NULL;
-  kafkit_native_client *client = kafkit_native_from(env, argv[0]);
+  kafkit_native_client *client = kafkit_native_args(env, info, 7, argv);
   if (!client) return NULL;
   produce_input in;
   size_t timestamps_length;
@@ -253,28 +262,15 @@ static napi_value produce(napi_env env, napi_callback_info info) {
 static napi_value drain_deliveries(napi_env env, napi_callback_info info) {
   napi_value argv[7];
   if (!kafkit_args(env, info, 7, argv)) return NULL;
-  kafkit_native_client *client = NULL;
-  if (napi_get_value_external(env, argv[0], (void **)&client) != napi_ok || !client) {
-    kafkit_throw_type(env, "client handle");
-    return NULL;
-  }
-  size_t capacity, length;
-  uint32_t *seq = typed_array(env, argv[1], napi_uint32_array, &capacity);
-  int32_t *partition = seq ? typed_array(env, argv[2], napi_int32_array, &length) : NULL;
-  if (partition && length < capacity) partition = NULL;
-  double *offset = partition ? typed_array(env, argv[3], napi_float64_array, &length) : NULL;
-  if (offset && length < capacity) offset = NULL;
-  double *timestamp = offset ? typed_array(env, argv[4], napi_float64_array, &length) : NULL;
-  if (timestamp && length < capacity) timestamp = NULL;
-  int32_t *error = timestamp ? typed_array(env, argv[5], napi_int32_array, &length) : NULL;
-  if (error && length < capacity) error = NULL;
-  int32_t *status = error ? typed_array(env, argv[6], napi_int32_array, &length) : NULL;
-  if (!status || length < capacity) {
-    bool pending = false;
-    napi_is_exception_pending(env, &pending);
-    if (!pending) kafkit_throw_type(env, "delivery arrays (all as long as the first)");
-    return NULL;
-  }
+  kafkit_native_client *client = kafkit_native_any(env, argv[0]);
+  size_t capacity = 0;
+  uint32_t *seq = client ? typed_array(env, argv[1], napi_uint32_array, &capacity) : NULL;
+  int32_t *partition = seq ? typed_array_of(env, argv[2], napi_int32_array, capacity) : NULL;
+  double *offset = partition ? typed_array_of(env, argv[3], napi_float64_array, capacity) : NULL;
+  double *timestamp = offset ? typed_array_of(env, argv[4], napi_float64_array, capacity) : NULL;
+  int32_t *error = timestamp ? typed_array_of(env, argv[5], napi_int32_array, capacity) : NULL;
+  int32_t *status = error ? typed_array_of(env, argv[6], napi_int32_array, capacity) : NULL;
+  if (!status) return NULL;
   kafkit_delivery_ring *ring = &client->deliveries;
   uv_mutex_lock(&client->lock);
   size_t count = ring->length < capacity ? ring->length : capacity;
@@ -298,8 +294,7 @@ static napi_value drain_deliveries(napi_env env, napi_callback_info info) {
 /* purge(handle, inFlightToo): drops queued records (they report _PURGE_QUEUE / _PURGE_INFLIGHT). Non-blocking. */
 static napi_value purge(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  if (!kafkit_args(env, info, 2, argv)) return NULL;
-  kafkit_native_client *client = kafkit_native_from(env, argv[0]);
+  kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
   if (!client) return NULL;
   bool in_flight = false;
   napi_get_value_bool(env, argv[1], &in_flight);
@@ -315,8 +310,7 @@ static napi_value purge(napi_env env, napi_callback_info info) {
 /* queueLength(handle): records and requests librdkafka still holds (rd_kafka_outq_len). */
 static napi_value queue_length(napi_env env, napi_callback_info info) {
   napi_value argv[1];
-  if (!kafkit_args(env, info, 1, argv)) return NULL;
-  kafkit_native_client *client = kafkit_native_from(env, argv[0]);
+  kafkit_native_client *client = kafkit_native_args(env, info, 1, argv);
   if (!client) return NULL;
   napi_value result;
   napi_create_int32(env, rd_kafka_outq_len(client->rk), &result);
@@ -332,8 +326,7 @@ static void flush_execute(kafkit_job *job) {
 /* flush(handle, timeoutMs) -> Promise<void>: waits on the worker until every record got its report. */
 static napi_value flush(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  if (!kafkit_args(env, info, 2, argv)) return NULL;
-  kafkit_native_client *client = kafkit_native_from(env, argv[0]);
+  kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
   if (!client) return NULL;
   kafkit_job *job = kafkit_job_new(env, client, flush_execute, kafkit_job_complete_error);
   if (!job) return NULL;
@@ -369,8 +362,7 @@ static void metadata_complete(napi_env env, kafkit_job *job) {
 /* metadata(handle, { timeoutMs, topic? }) -> Promise<RawMetadata>, fetched on the worker. */
 static napi_value metadata(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  if (!kafkit_args(env, info, 2, argv)) return NULL;
-  kafkit_native_client *client = kafkit_native_from(env, argv[0]);
+  kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
   if (!client) return NULL;
   metadata_data *data = calloc(1, sizeof(*data));
   if (!data) {
@@ -396,8 +388,7 @@ static napi_value metadata(napi_env env, napi_callback_info info) {
  */
 static napi_value set_oauth_token(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  if (!kafkit_args(env, info, 2, argv)) return NULL;
-  kafkit_native_client *client = kafkit_native_from(env, argv[0]);
+  kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
   if (!client) return NULL;
   bool ok = true;
   char *failure = kafkit_get_string(env, argv[1], "failure", &ok);

@@ -39,8 +39,7 @@ static void send_offsets_complete(napi_env env, kafkit_job *job) {
 
 static napi_value submit(napi_env env, napi_callback_info info, void (*execute)(kafkit_job *)) {
   napi_value argv[2];
-  if (!kafkit_args(env, info, 2, argv)) return NULL;
-  kafkit_native_client *client = kafkit_native_from(env, argv[0]);
+  kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
   if (!client) return NULL;
   kafkit_job *job = kafkit_job_new(env, client, execute, kafkit_job_complete_error);
   if (!job) return NULL;
@@ -56,8 +55,7 @@ static napi_value abort_transaction(napi_env env, napi_callback_info info) { ret
 /* transactionBegin(handle): throws librdkafka's error (with its flags) when the transaction cannot begin. */
 static napi_value begin_transaction(napi_env env, napi_callback_info info) {
   napi_value argv[1];
-  if (!kafkit_args(env, info, 1, argv)) return NULL;
-  kafkit_native_client *client = kafkit_native_from(env, argv[0]);
+  kafkit_native_client *client = kafkit_native_args(env, info, 1, argv);
   if (!client) return NULL;
   rd_kafka_error_t *error = rd_kafka_begin_transaction(client->rk);
   if (error) {
@@ -73,8 +71,7 @@ static napi_value begin_transaction(napi_env env, napi_callback_info info) {
  */
 static napi_value send_offsets(napi_env env, napi_callback_info info) {
   napi_value argv[4];
-  if (!kafkit_args(env, info, 4, argv)) return NULL;
-  kafkit_native_client *client = kafkit_native_from(env, argv[0]);
+  kafkit_native_client *client = kafkit_native_args(env, info, 4, argv);
   if (!client) return NULL;
   void *bytes = NULL;
   size_t size = 0;

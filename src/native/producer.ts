@@ -180,6 +180,8 @@ export class NativeProducerClient {
   readonly #handle: object
   readonly #callbacks: NativeProducerCallbacks
   readonly #topics = new Map<string, number>()
+  #lastTopic: string | undefined
+  #lastTopicIndex = -1
   readonly #batch = new BatchBuilder()
   readonly #reports = {
     count: 0,
@@ -202,11 +204,6 @@ export class NativeProducerClient {
     this.#handle = this.#addon.clientCreate('producer', toStrings(config), () => this.drain(), options)
   }
 
-  /** The addon's handle, for tests that call the addon directly. @internal */
-  get handleForTests(): object {
-    return this.#handle
-  }
-
   /** Fetches cluster metadata on the worker (how `connect()` proves the brokers answer). */
   metadata(timeoutMs: number, topic?: string): Promise<RawMetadata> {
     return this.#addon.clientMetadata(this.#handle, topic === undefined ? { timeoutMs } : { timeoutMs, topic })
@@ -217,13 +214,16 @@ export class NativeProducerClient {
     return this.#batch
   }
 
-  /** The index of a topic's handle, created on first use. */
+  /** The index of a topic's handle, created on first use (consecutive records usually share a topic). */
   topicIndex(topic: string): number {
+    if (topic === this.#lastTopic) return this.#lastTopicIndex
     let index = this.#topics.get(topic)
     if (index === undefined) {
       index = this.#addon.producerTopic(this.#handle, topic)
       this.#topics.set(topic, index)
     }
+    this.#lastTopic = topic
+    this.#lastTopicIndex = index
     return index
   }
 

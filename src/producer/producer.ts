@@ -503,7 +503,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
         operation: 'send', topic: deferred.topic, ...(partition[index]! >= 0 ? { partition: partition[index]! } : {}),
       })
       if (status[index] === PERSISTENCE.possiblyPersisted) failure.possiblyPersisted = true
-      if (PURGED_BY_FATAL.has(failure.rdkafkaName ?? '') && !this.#fatal && !this.#options.transactional && this.#lifecycle.state !== 'closing') {
+      if (PURGED_BY_FATAL.has(failure.rdkafkaName ?? '') && !this.#fatal && !this.#options.transactional) {
         // Only a fatal error purges a non-transactional producer's queue, and its event may come just after the
         // purged reports: hold them (still in flight) until the cause arrives.
         this.#purgedAwaitingCause.push({ seq: seq[index]!, failure })

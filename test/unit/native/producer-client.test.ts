@@ -20,19 +20,21 @@ describe('NativeProducerClient (kafkit addon)', () => {
   })
 
   it('refuses a batch whose lengths point past its data instead of reading beyond it, and takes a correct one', async () => {
-    const client = new NativeProducerClient({ 'bootstrap.servers': '127.0.0.1:1' }, callbacks, { oauthbearer: false })
-    const topic = client.topicIndex('t')
     const raw = loadAddon<{
+      clientCreate(kind: 'producer', config: Record<string, string>, onWake: () => void, options: { oauthbearer: boolean }): object
+      clientDestroy(handle: object): Promise<void>
+      producerTopic(handle: object, name: string): number
+      producerPurge(handle: object, inFlightToo: boolean): void
       producerProduce(handle: object, meta: Int32Array, timestamps: Float64Array, data: Buffer, seq: number, count: number, failures: Int32Array): number
     }>()
-    const meta = Int32Array.from([topic, -1, -1, 1000, 0, 0])
-    const produce = (data: Buffer): number =>
-      raw.producerProduce((client as unknown as { handleForTests: object }).handleForTests, meta, new Float64Array(1), data, 0, 1, new Int32Array(3))
+    const handle = raw.clientCreate('producer', { 'bootstrap.servers': '127.0.0.1:1' }, () => undefined, { oauthbearer: false })
+    const meta = Int32Array.from([raw.producerTopic(handle, 't'), -1, -1, 1000, 0, 0])
+    const produce = (data: Buffer): number => raw.producerProduce(handle, meta, new Float64Array(1), data, 0, 1, new Int32Array(3))
     expect(() => produce(Buffer.alloc(10))).toThrow(/shorter than its lengths/)
     expect(produce(Buffer.alloc(1000))).toBe(1)
-    client.purge(true)
-    await client.destroy()
-    expect(() => client.topicIndex('another')).toThrow(/disconnected/)
+    raw.producerPurge(handle, true)
+    await raw.clientDestroy(handle)
+    expect(() => raw.producerTopic(handle, 'another')).toThrow(/disconnected/)
   })
 
   it('surfaces a refused property as a ConfigError naming it through the Producer', () => {

@@ -123,6 +123,15 @@ static void log_cb(const rd_kafka_t *rk, int level, const char *facility, const 
   if (client) push(client, KAFKIT_EVENT_LOG, 0, false, level, facility ? facility : "", text);
 }
 
+/*
+ * librdkafka raises OAUTHBEARER refresh requests only when a refresh callback is set; being an event, the request
+ * reaches background_event_cb, and should librdkafka call the callback instead, it is stored the same way.
+ */
+static void oauthbearer_refresh_cb(rd_kafka_t *rk, const char *config, void *opaque) {
+  (void)rk;
+  push(opaque, KAFKIT_EVENT_OAUTH_REFRESH, 0, false, 0, NULL, config);
+}
+
 void kafkit_events_configure(rd_kafka_conf_t *conf, kafkit_native_client *client, bool oauthbearer) {
   rd_kafka_conf_set_opaque(conf, client);
   rd_kafka_conf_set_background_event_cb(conf, background_event_cb);
@@ -134,6 +143,7 @@ void kafkit_events_configure(rd_kafka_conf_t *conf, kafkit_native_client *client
    */
   rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR | RD_KAFKA_EVENT_STATS | RD_KAFKA_EVENT_LOG |
                                      (oauthbearer ? RD_KAFKA_EVENT_OAUTHBEARER_TOKEN_REFRESH : 0));
+  if (oauthbearer) rd_kafka_conf_set_oauthbearer_token_refresh_cb(conf, oauthbearer_refresh_cb);
   /* Logs become events on the log queue (set to the background queue in kafkit_events_start). */
   char errstr[128];
   rd_kafka_conf_set(conf, "log.queue", "true", errstr, sizeof(errstr));

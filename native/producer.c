@@ -383,7 +383,7 @@ static napi_value metadata(napi_env env, napi_callback_info info) {
 }
 
 /*
- * setOAuthToken(handle, { tokenValue, lifetimeMs, principal, extensions: string[] } | { failure: string })
+ * setOAuthToken(handle, { tokenValue, expiresAtMs, principal, extensions: string[] } | { failure: string })
  * Answers an OAUTHBEARER refresh event. Non-blocking.
  */
 static napi_value set_oauth_token(napi_env env, napi_callback_info info) {
@@ -404,7 +404,7 @@ static napi_value set_oauth_token(napi_env env, napi_callback_info info) {
   napi_value lifetime_value, list;
   char **extensions = NULL;
   uint32_t extension_count = 0;
-  if (ok && kafkit_get(env, argv[1], "lifetimeMs", &lifetime_value) && lifetime_value) {
+  if (ok && kafkit_get(env, argv[1], "expiresAtMs", &lifetime_value) && lifetime_value) {
     double ms = 0;
     napi_get_value_double(env, lifetime_value, &ms);
     lifetime = (int64_t)ms;

@@ -19,7 +19,11 @@ export type { AvroSchemaInput, AvroSchemaObject, TypedAvroSchema, UntypedAvroSch
 export { AvroCodegenError, type AvroCodegenOptions, type AvroSourceFile, generateAvroTypes, type GeneratedFile } from './serde/avro-codegen.js'
 
 // Configuration
-export type { ClientOptions, ConsumerRdkafkaConfig, ProducerRdkafkaConfig, AdminRdkafkaConfig, SaslOptions, SslOptions } from './config/index.js'
+export type {
+  ClientOptions, ConsumerRdkafkaConfig, ProducerRdkafkaConfig, AdminRdkafkaConfig, SaslOptions, SslOptions,
+  OAuthBearerToken, OAuthBearerTokenProvider,
+} from './config/index.js'
+export type { Logger, LogFields } from './internal/log.js'
 export type { ClientState } from './internal/lifecycle.js'
 
 // Errors

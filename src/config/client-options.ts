@@ -67,8 +67,38 @@ export interface SaslOauthbearerOptions {
   extensions?: Record<string, string>
 }
 
+/** An OAUTHBEARER token as a {@link OAuthBearerTokenProvider} returns it. */
+export interface OAuthBearerToken {
+  /** The token (e.g. a JWT), sent to the brokers as it is. */
+  tokenValue: string
+  /** How long the token is valid, ms from now; librdkafka asks for a new one at 80% of it. */
+  lifetimeMs: number
+  /** The principal the token names (e.g. its `sub` claim). */
+  principal: string
+  /** SASL extensions sent with the token (e.g. `logicalCluster` for Confluent Cloud). */
+  extensions?: Record<string, string>
+}
+
+/**
+ * Returns a fresh OAUTHBEARER token; called when the client starts and again before each token expires. `config` is
+ * librdkafka's `sasl.oauthbearer.config` string (empty unless set through `rdkafka`). A rejection (or a throw) is
+ * reported to librdkafka, which retries after a while and fails authentication meanwhile.
+ */
+export type OAuthBearerTokenProvider = (context: { config: string }) => OAuthBearerToken | Promise<OAuthBearerToken>
+
+/**
+ * SASL/OAUTHBEARER with tokens from your own code (AWS MSK IAM, Azure Event Hubs, any identity provider): kafkit calls
+ * `tokenProvider` whenever librdkafka needs a token. Supported by the Producer.
+ */
+export interface SaslOauthbearerProviderOptions {
+  /** The SASL mechanism. */
+  mechanism: 'oauthbearer'
+  /** Produces tokens. */
+  tokenProvider: OAuthBearerTokenProvider
+}
+
 /** Authentication. */
-export type SaslOptions = SaslPasswordOptions | SaslOauthbearerOptions
+export type SaslOptions = SaslPasswordOptions | SaslOauthbearerOptions | SaslOauthbearerProviderOptions
 
 /** Options every kafkit client takes. */
 export interface ClientOptions<Rdkafka extends object = GlobalConfig> {
@@ -222,7 +252,15 @@ export function buildClientConfig(
     const mechanism = expectOneOf(sasl.mechanism, ['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'], 'sasl.mechanism')
     config['security.protocol'] = useSsl ? 'sasl_ssl' : 'sasl_plaintext'
     config['sasl.mechanisms'] = mechanism.toUpperCase()
-    if (mechanism === 'oauthbearer') {
+    if (mechanism === 'oauthbearer' && sasl.tokenProvider !== undefined) {
+      rejectUnknownKeys(sasl, ['mechanism', 'tokenProvider'], 'sasl')
+      if (typeof sasl.tokenProvider !== 'function') {
+        throw new ConfigError('sasl.tokenProvider', 'expected a function returning { tokenValue, lifetimeMs, principal, extensions? }')
+      }
+      if (role !== 'producer') {
+        throw new ConfigError('sasl.tokenProvider', `not supported by the ${role} yet (the Producer supports it); use OIDC (clientId, clientSecret, tokenEndpointUrl) meanwhile`)
+      }
+    } else if (mechanism === 'oauthbearer') {
       rejectUnknownKeys(sasl, ['mechanism', 'clientId', 'clientSecret', 'tokenEndpointUrl', 'scope', 'extensions'], 'sasl')
       config['sasl.oauthbearer.method'] = 'oidc'
       config['sasl.oauthbearer.client.id'] = expectString(sasl.clientId, 'sasl.clientId')
@@ -245,4 +283,10 @@ export function buildClientConfig(
   }
   if (opts.rdkafka !== undefined) Object.assign(config, validateRdkafka(opts.rdkafka, role))
   return config
+}
+
+/** The OAUTHBEARER token provider of validated client options, if they have one. */
+export function tokenProviderOf(options: unknown): OAuthBearerTokenProvider | undefined {
+  const sasl = (options as { sasl?: { tokenProvider?: unknown } } | undefined)?.sasl
+  return typeof sasl?.tokenProvider === 'function' ? (sasl.tokenProvider as OAuthBearerTokenProvider) : undefined
 }

@@ -7,10 +7,14 @@ export {
   type ConsumerRdkafkaConfig,
   parseBrokers,
   type ProducerRdkafkaConfig,
+  type OAuthBearerToken,
+  type OAuthBearerTokenProvider,
   type SaslOauthbearerOptions,
+  type SaslOauthbearerProviderOptions,
   type SaslOptions,
   type SaslPasswordOptions,
   type SslOptions,
+  tokenProviderOf,
   validateRdkafka,
 } from './client-options.js'
 export * from './validate.js'

@@ -14,9 +14,12 @@ const require = createRequire(import.meta.url)
 
 /**
  * Where the addon is built: `<package root>/build/Release`, two levels above `src/native/` and `dist/native/` (the
- * nearest such directory above this module, so that sources transpiled elsewhere inside the package find it too).
+ * nearest such directory above this module, so that sources transpiled elsewhere inside the package find it too), or
+ * `KAFKIT_ADDON_PATH` when set.
  */
 export const ADDON_PATH = ((): string => {
+  // A second build (AddressSanitizer, see scripts/test-asan.mjs) can stand in for the normal one.
+  if (process.env.KAFKIT_ADDON_PATH) return process.env.KAFKIT_ADDON_PATH
   const candidates = ['../../', '../../../', '../../../../'].map((up) =>
     fileURLToPath(new URL(`${up}build/Release/kafkit.node`, import.meta.url)))
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0]!

@@ -24,7 +24,8 @@ export type RawClientEvent =
 /** An OAUTHBEARER token for {@link NativeProducerClient.setOAuthToken}. */
 export interface RawOAuthToken {
   readonly tokenValue: string
-  readonly lifetimeMs: number
+  /** When the token expires, ms since the epoch. */
+  readonly expiresAtMs: number
   readonly principal: string
   /** Key, value, key, value... */
   readonly extensions: readonly string[]

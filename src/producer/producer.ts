@@ -11,6 +11,8 @@ import {
 } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
 import { LogRouter } from '../internal/log.js'
+import { OAuthRefresher } from '../internal/oauth.js'
+import { tokenProviderOf } from '../config/index.js'
 import { NativeProducerClient, PERSISTENCE, type DeliveryBatch, type RawClientEvent, type RawHeader } from '../native/producer.js'
 import type { Serde, SerdeContext, TopicSerdeMap } from '../serde/types.js'
 import { InFlightSends } from './in-flight.js'
@@ -53,6 +55,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   #nextSeq = 0
   readonly #transactions: TransactionRunner
   readonly #log: LogRouter
+  #oauth: OAuthRefresher | undefined
   /** librdkafka's queue refused a record: nothing more is produced until a delivery report frees room. */
   #full = false
   #drainScheduled = false
@@ -83,15 +86,17 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     this.#queueLimit = Number(this.#options.rdkafkaConfig['queue.buffering.max.messages'])
     this.#inFlight = new InFlightSends(this.#queueLimit)
     this.#log = new LogRouter(this.#options.logger, `producer ${String(this.#options.rdkafkaConfig['client.id'] ?? '')}`.trim())
+    const tokenProvider = tokenProviderOf(options)
     try {
       this.#native = new NativeProducerClient(this.#options.rdkafkaConfig, {
         deliveries: (batch) => this.#onDeliveries(batch),
         event: (event) => this.#onEvent(event),
-      }, { oauthbearer: false })
+      }, { oauthbearer: tokenProvider !== undefined })
     } catch (error) {
       // librdkafka validates property values at creation (e.g. acks: 'most'); the addon names each refused one.
       throw configErrorFrom(error)
     }
+    if (tokenProvider) this.#oauth = new OAuthRefresher(tokenProvider, (token) => this.#native.setOAuthToken(token))
     this.#transactions = new TransactionRunner(this.#native, this.#options, {
       fail: (error) => this.#failFatally(error),
       fatalError: () => this.#fatal,
@@ -573,6 +578,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     if (event.kind === 'error') this.#onClientError(event)
     else if (event.kind === 'log') this.#log.log(event.level, event.facility, event.message)
     else if (event.kind === 'stats') this.#onStats(event.json)
+    else this.#oauth?.refresh(event.config)
   }
 
   #onClientError(error: unknown): void {

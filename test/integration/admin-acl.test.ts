@@ -199,6 +199,60 @@ describe('Admin: SCRAM users and ACLs on a secured broker', () => {
   })
 })
 
+describe('Producer: SASL/OAUTHBEARER with a token provider', () => {
+  /** An unsecured JWT (alg "none"), which the broker's default OAUTHBEARER validator accepts. */
+  function unsecuredJwt(subject: string, lifetimeMs: number): string {
+    const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
+    const now = Date.now() / 1000
+    return `${encode({ alg: 'none' })}.${encode({ sub: subject, iat: now, exp: now + lifetimeMs / 1000 })}.`
+  }
+
+  it('authenticates with the tokens tokenProvider returns and delivers', async () => {
+    const topic = uniqueName('oauth')
+    await admin.createTopics([{ topic, partitions: 1 }])
+    const calls: string[] = []
+    const producer = new Producer({
+      brokers: cluster.bootstrap,
+      sasl: {
+        mechanism: 'oauthbearer',
+        tokenProvider: async ({ config }) => {
+          calls.push(config)
+          return { tokenValue: unsecuredJwt(SUPER_USER.username, 60_000), lifetimeMs: 60_000, principal: SUPER_USER.username }
+        },
+      },
+    })
+    await producer.connect()
+    try {
+      const report = await producer.send({ topic, value: 'with a token' })
+      expect(report.offset).toBe('0')
+      expect(calls.length).toBeGreaterThanOrEqual(1)
+    } finally {
+      await producer.disconnect()
+    }
+  })
+
+  it('fails to connect, naming the provider\'s failure, when tokenProvider rejects', async () => {
+    const warnings: string[] = []
+    const producer = new Producer({
+      brokers: cluster.bootstrap,
+      connectTimeoutMs: 3000,
+      logger: { debug: () => undefined, info: () => undefined, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
+      sasl: { mechanism: 'oauthbearer', tokenProvider: () => Promise.reject(new Error('identity provider down')) },
+    })
+    const errors: KafkaError[] = []
+    producer.on('error', (error) => errors.push(error))
+    await expect(producer.connect()).rejects.toBeInstanceOf(KafkaError)
+    expect([...errors.map((error) => error.message), ...warnings].join('\n')).toMatch(/identity provider down/)
+  })
+
+  it('refuses a tokenProvider on roles that do not support it yet, and a non-function', () => {
+    expect(() => new Admin({ brokers: cluster.bootstrap, sasl: { mechanism: 'oauthbearer', tokenProvider: () => ({ tokenValue: 'x', lifetimeMs: 1, principal: 'p' }) } } as never))
+      .toThrow(ConfigError)
+    expect(() => new Producer({ brokers: cluster.bootstrap, sasl: { mechanism: 'oauthbearer', tokenProvider: 'token' as never } }))
+      .toThrow(/sasl.tokenProvider/)
+  })
+})
+
 async function produceAsAdmin(topic: string, value: string): Promise<void> {
   const producer = new Producer({ brokers: cluster.bootstrap, sasl: { mechanism: 'scram-sha-256', ...SUPER_USER } })
   await producer.connect()

@@ -1,5 +1,6 @@
 /**
- * A single-node Kafka (KRaft) with an authorizer and a SASL/SCRAM listener, for ACL tests. The jars, free ports and
+ * A single-node Kafka (KRaft) with an authorizer and a SASL listener (SCRAM-SHA-256/512, and OAUTHBEARER with unsecured
+ * JWTs), for ACL and authentication tests. The jars, free ports and
  * liveness checks come from scripts/cluster-lib.mjs; this helper only writes a secured server.properties, formats
  * the node with a SCRAM super user, and owns the one JVM it starts (stopped by pid, never by name).
  */
@@ -48,11 +49,13 @@ function serverProperties(dir: string, port: number, controllerPort: number): st
     'controller.listener.names=CONTROLLER',
     'listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
     'inter.broker.listener.name=SASL_PLAINTEXT',
-    'sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512',
+    'sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER',
     'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256',
     // Each enabled mechanism needs its own login module entry on the listener.
     `listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=${jaas}`,
     `listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=${jaas}`,
+    // OAUTHBEARER with Kafka's default validator for unsecured JWTs (alg "none"): the principal is the token's sub.
+    'listener.name.sasl_plaintext.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;',
     'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
     // The controller listener is plaintext, so the node talks to itself as ANONYMOUS.
     `super.users=User:${SUPER_USER.username};User:ANONYMOUS`,

@@ -5,7 +5,8 @@
   # builds whether or not node-rdkafka's own build has run yet.
   "variables": {
     "rdkafka_include": "<!(node scripts/rdkafka-headers.mjs)",
-    "kafkit_sanitize%": "0"
+    # KAFKIT_SANITIZE=1 in the environment builds with AddressSanitizer (scripts/test-asan.mjs does).
+    "kafkit_sanitize": "<!(node -p \"process.env.KAFKIT_SANITIZE === '1' ? 1 : 0\")"
   },
   "targets": [
     {
@@ -33,7 +34,7 @@
       "ldflags": ["-Wl,-z,lazy"],
       "libraries": ["-ldl"],
       "conditions": [
-        ["kafkit_sanitize=='1'", {
+        ["kafkit_sanitize==1", {
           "cflags": ["-fsanitize=address", "-fno-omit-frame-pointer", "-g", "-O1"],
           "ldflags": ["-fsanitize=address"]
         }],

@@ -24,7 +24,7 @@ async function main() {
   cpSync(join(root, 'binding.gyp'), join(dir, 'binding.gyp'))
   cpSync(join(root, 'native'), join(dir, 'native'), { recursive: true })
   cpSync(join(root, 'scripts', 'rdkafka-headers.mjs'), join(dir, 'scripts', 'rdkafka-headers.mjs'))
-  run('node-gyp', ['rebuild', '--kafkit_sanitize=1'], { cwd: dir })
+  run('node-gyp', ['rebuild'], { cwd: dir, env: { ...process.env, KAFKIT_SANITIZE: '1' } })
 
   const libasan = spawnSync('gcc', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).stdout.trim()
   const { up, down } = await import('./cluster-lib.mjs')
@@ -32,7 +32,10 @@ async function main() {
   try {
     const cluster = clusterDir ? await up({ nodes: 1, registry: true, dir: clusterDir }) : undefined
     const addresses = cluster ? { KAFKA_BROKERS: cluster.bootstrap, SCHEMA_REGISTRY_URL: cluster.registry?.url ?? '' } : {}
-    run('npx', ['vitest', 'run', ...TESTS], {
+    // The build must really be instrumented: an uninstrumented addon would pass these tests and prove nothing.
+  const symbols = spawnSync('nm', ['-D', join(dir, 'build', 'Release', 'kafkit.node')], { encoding: 'utf8' }).stdout
+  if (!symbols.includes('__asan_')) throw new Error('the addon in .cache/asan was built without AddressSanitizer')
+  run('npx', ['vitest', 'run', ...TESTS], {
       env: {
         ...process.env,
         ...addresses,

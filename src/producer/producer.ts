@@ -397,8 +397,9 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       waiting.key = key
       waiting.value = value
       waiting.state = 'ready'
-      // Records cross into librdkafka in batches: now when a batch is full, else once the caller's code yields.
-      if (this.#waiting.length >= BATCH_SIZE) this.#drain()
+      // Records cross into librdkafka in batches: now when a batch is full, else once the caller's code yields. With
+      // librdkafka's queue full, only a delivery report makes room: retrying per send would repack a batch each time.
+      if (this.#waiting.length >= BATCH_SIZE && !this.#full) this.#drain()
       else this.#scheduleDrain()
       return deferred
     }

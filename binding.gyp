@@ -21,6 +21,7 @@
         "native/producer.c",
         "native/transactions.c",
         "native/handle_registry.c",
+        "native/mock.c",
         "native/ops_topics.c",
         "native/ops_groups.c",
         "native/ops_records.c",

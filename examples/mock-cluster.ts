@@ -16,9 +16,14 @@ try {
   const producer = new Producer({ brokers: cluster.bootstrapServers, key: serdes.string(), value: serdes.json<{ id: string; total: number }>() })
   await producer.connect()
   const offsets = await publishOrders(producer, [10, 20, 30])
-  await producer.disconnect()
   if (offsets.join(',') !== '0,1,2') throw new Error(`unexpected offsets ${offsets.join(',')}`)
   console.log(`published 3 orders to the mock cluster at offsets ${offsets.join(', ')}`)
+
+  // A broker hiccup the service must ride out: the next two Produce requests fail with retriable errors.
+  cluster.failRequests('produce', ['ERR_KAFKA_NOT_LEADER_FOR_PARTITION', 'ERR_KAFKA_REQUEST_TIMED_OUT'])
+  const retried = await publishOrders(producer, [40])
+  console.log(`published through injected broker errors at offset ${retried.join(', ')}`)
+  await producer.disconnect()
 } finally {
   await cluster.stop()
 }

@@ -1,22 +1,41 @@
-import { rdkafka, type NativeProducer } from './binding.js'
+/**
+ * librdkafka's mock cluster through kafkit's addon (`native/mock.c`): brokers on 127.0.0.1 in this process, with
+ * the control API for fault injection.
+ * @module
+ */
+import { loadAddon } from './addon.js'
 
-/** A librdkafka mock cluster held by a dedicated native client; it lives as long as that client. */
+interface MockAddon {
+  mockStart(brokerCount: number): { handle: object; bootstraps: string }
+  mockStop(handle: object): Promise<void>
+  mockPushRequestErrors(handle: object, apiKey: number, codes: number[]): void
+  mockSetBrokerUp(handle: object, brokerId: number, up: boolean): void
+  mockCreateTopic(handle: object, topic: string, partitions: number, replicationFactor: number): void
+}
+
+/** A running mock cluster. */
 export interface NativeMockCluster {
   /** `host:port` of every mock broker. */
   readonly brokers: readonly string[]
-  /** Stops the mock cluster. */
+  /** Stops the mock cluster (off the event loop). */
   close(): Promise<void>
+  /** The next requests of API `apiKey` fail with these librdkafka error codes, one per request, in order. */
+  pushRequestErrors(apiKey: number, codes: readonly number[]): void
+  /** Takes a broker down (connections close, new ones are refused) or brings it back. Ids start at 1. */
+  setBrokerUp(brokerId: number, up: boolean): void
+  /** Creates a topic. */
+  createTopic(topic: string, partitions: number, replicationFactor: number): void
 }
 
-/** Starts librdkafka's in-process mock cluster (`test.mock.num.brokers`). */
-export async function startNativeMockCluster(brokerCount: number): Promise<NativeMockCluster> {
-  // The bootstrap address is ignored: with test.mock.num.brokers librdkafka bootstraps from its own mock brokers.
-  const holder: NativeProducer = new rdkafka.Producer({ 'bootstrap.servers': '127.0.0.1:1', 'test.mock.num.brokers': brokerCount } as never, {})
-  const metadata = await new Promise<{ brokers: Array<{ host: string; port: number }> }>((resolve, reject) =>
-    holder.connect({ timeout: 10_000 }, (error, data) => (error ? reject(error) : resolve(data))),
-  )
+/** Starts librdkafka's in-process mock cluster. */
+export function startNativeMockCluster(brokerCount: number): NativeMockCluster {
+  const addon = loadAddon<MockAddon>()
+  const { handle, bootstraps } = addon.mockStart(brokerCount)
   return {
-    brokers: metadata.brokers.map((broker) => `${broker.host}:${broker.port}`),
-    close: () => new Promise((resolve) => holder.disconnect(() => resolve())),
+    brokers: bootstraps.split(','),
+    close: () => addon.mockStop(handle),
+    pushRequestErrors: (apiKey, codes) => addon.mockPushRequestErrors(handle, apiKey, [...codes]),
+    setBrokerUp: (brokerId, up) => addon.mockSetBrokerUp(handle, brokerId, up),
+    createTopic: (topic, partitions, replicationFactor) => addon.mockCreateTopic(handle, topic, partitions, replicationFactor),
   }
 }

@@ -1,2 +1,2 @@
 // kafkit/testing: helpers for testing services built on kafkit.
-export { MockCluster, type MockClusterOptions } from './mock-cluster.js'
+export { MOCK_API, MockCluster, type MockApi, type MockClusterOptions } from './mock-cluster.js'

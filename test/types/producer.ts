@@ -54,4 +54,20 @@ export async function typeTests(): Promise<void> {
     // @ts-expect-error the value must be an Order inside a transaction too
     await tx.send({ topic: 'orders', key: 'k', value: 'nope' })
   })
+
+  // Headers: bytes, text, null, and repeated names as arrays.
+  await producer.send({ topic: 'orders', key: 'k', value: { id: 'o', amount: 1 }, headers: { bin: Buffer.from([0xff]), trace: ['a', 'b'], none: null } })
+  // @ts-expect-error header values are strings, Buffers or null
+  await producer.send({ topic: 'orders', key: 'k', value: { id: 'o', amount: 1 }, headers: { count: 1 } })
+
+  // OAUTHBEARER tokens from the caller's code, and a logger (console fits).
+  new Producer({
+    brokers: 'localhost:9092',
+    logger: console,
+    sasl: { mechanism: 'oauthbearer', tokenProvider: async () => ({ tokenValue: 'jwt', lifetimeMs: 60_000, principal: 'svc' }) },
+  })
+  // @ts-expect-error a token needs its principal
+  new Producer({ brokers: 'localhost:9092', sasl: { mechanism: 'oauthbearer', tokenProvider: () => ({ tokenValue: 'jwt', lifetimeMs: 1 }) } })
+  // @ts-expect-error a logger needs debug, info, warn and error
+  new Producer({ brokers: 'localhost:9092', logger: { error: () => undefined } })
 }

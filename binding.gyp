@@ -19,6 +19,7 @@
         "native/client_events.c",
         "native/worker.c",
         "native/producer.c",
+        "native/consumer.c",
         "native/transactions.c",
         "native/handle_registry.c",
         "native/mock.c",

@@ -534,6 +534,7 @@ static napi_value init(napi_env env, napi_value exports) {
   kafkit_register_loader(env, exports);
   kafkit_register_client(env, exports);
   kafkit_register_producer(env, exports);
+  kafkit_register_consumer(env, exports);
   kafkit_register_transactions(env, exports);
   kafkit_register_handle_registry(env, exports);
   kafkit_register_mock(env, exports);

@@ -18,12 +18,14 @@ static void maybe_free(kafkit_native_client *client) {
     event = next;
   }
   free(client->topics);
+  kafkit_consumer_free(client);
   uv_cond_destroy(&client->work_ready);
   uv_mutex_destroy(&client->lock);
   free(client);
 }
 
 void kafkit_free_event(kafkit_event *event) {
+  if (event->partitions) rd_kafka_topic_partition_list_destroy(event->partitions);
   free(event->facility);
   free(event->text);
   free(event);
@@ -107,9 +109,12 @@ static void cleanup_hook(void *data) {
   }
   kafkit_worker_stop(client);
   if (client->rk) {
+    /* No time to leave the group in order: the session timeout moves the partitions. */
+    kafkit_consumer_close(client, false);
     for (uint32_t i = 0; i < client->topic_count; i++) rd_kafka_topic_destroy(client->topics[i]);
     client->topic_count = 0;
-    rd_kafka_destroy(client->rk);
+    if (client->consumer) rd_kafka_destroy_flags(client->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    else rd_kafka_destroy(client->rk);
     client->rk = NULL;
   }
   client->destroyed = true;
@@ -120,10 +125,13 @@ static void cleanup_hook(void *data) {
 
 static void destroy_execute(kafkit_job *job) {
   kafkit_native_client *client = job->client;
+  /* A consumer leaves its group first (committing stored offsets); a rebalance raised now is answered natively. */
+  kafkit_consumer_close(client, true);
   for (uint32_t i = 0; i < client->topic_count; i++) rd_kafka_topic_destroy(client->topics[i]);
   client->topic_count = 0;
   /* Joins librdkafka's threads; afterwards no librdkafka callback runs for this client. */
-  rd_kafka_destroy(client->rk);
+  if (client->consumer) rd_kafka_destroy_flags(client->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  else rd_kafka_destroy(client->rk);
   client->rk = NULL;
   uv_mutex_lock(&client->lock);
   client->worker_stopping = true;
@@ -235,7 +243,7 @@ static rd_kafka_conf_t *build_conf(napi_env env, napi_value config) {
 }
 
 /*
- * createClient(kind: 'producer', config: Record<string, string>, onWake: () => void, options: { oauthbearer?: boolean })
+ * createClient(kind: 'producer' | 'consumer', config: Record<string, string>, onWake: () => void, options: { oauthbearer?: boolean })
  * Returns the handle (an External). librdkafka starts its threads here; nothing waits for brokers.
  */
 static napi_value create_client(napi_env env, napi_callback_info info) {
@@ -243,10 +251,10 @@ static napi_value create_client(napi_env env, napi_callback_info info) {
   if (!kafkit_args(env, info, 4, argv) || !kafkit_librdkafka_loaded(env)) return NULL;
   char *kind = kafkit_string(env, argv[0], "client kind");
   if (!kind) return NULL;
-  bool producer = strcmp(kind, "producer") == 0;
+  bool producer = strcmp(kind, "producer") == 0, consumer = strcmp(kind, "consumer") == 0;
   free(kind);
-  if (!producer) {
-    kafkit_throw_type(env, "client kind (expected 'producer')");
+  if (!producer && !consumer) {
+    kafkit_throw_type(env, "client kind (expected 'producer' or 'consumer')");
     return NULL;
   }
   bool oauthbearer = false;
@@ -260,10 +268,18 @@ static napi_value create_client(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "out of memory");
     return NULL;
   }
-  client->type = RD_KAFKA_PRODUCER;
+  client->type = producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER;
   uv_mutex_init(&client->lock);
   uv_cond_init(&client->work_ready);
-  kafkit_events_configure(conf, client, oauthbearer);
+  kafkit_events_configure(conf, client, oauthbearer, consumer);
+  if (consumer && !kafkit_consumer_configure(conf, client)) {
+    rd_kafka_conf_destroy(conf);
+    uv_cond_destroy(&client->work_ready);
+    uv_mutex_destroy(&client->lock);
+    free(client);
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
 
   napi_value name;
   napi_create_string_utf8(env, "kafkit.client", NAPI_AUTO_LENGTH, &name);
@@ -271,6 +287,7 @@ static napi_value create_client(napi_env env, napi_callback_info info) {
                                       &client->tsfn) != napi_ok) {
     kafkit_throw_last(env);
     rd_kafka_conf_destroy(conf);
+    kafkit_consumer_free(client);
     uv_cond_destroy(&client->work_ready);
     uv_mutex_destroy(&client->lock);
     free(client);
@@ -280,7 +297,7 @@ static napi_value create_client(napi_env env, napi_callback_info info) {
   napi_unref_threadsafe_function(env, client->tsfn);
 
   char errstr[512];
-  client->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+  client->rk = rd_kafka_new(client->type, conf, errstr, sizeof(errstr));
   if (!client->rk) {
     rd_kafka_conf_destroy(conf);
     client->handle_gone = true;
@@ -289,6 +306,14 @@ static napi_value create_client(napi_env env, napi_callback_info info) {
     return NULL;
   }
   kafkit_events_start(client);
+  if (consumer && !kafkit_consumer_start(client)) {
+    rd_kafka_destroy_flags(client->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    client->rk = NULL;
+    client->handle_gone = true;
+    release_tsfn(client, napi_tsfn_abort);
+    napi_throw(env, kafkit_error_instance(env, RD_KAFKA_RESP_ERR__INVALID_ARG, "a consumer needs a group.id"));
+    return NULL;
+  }
   if (!kafkit_worker_start(env, client)) {
     rd_kafka_destroy(client->rk);
     client->rk = NULL;
@@ -343,6 +368,12 @@ static napi_value event_value(napi_env env, const kafkit_event *event) {
     case KAFKIT_EVENT_OAUTH_REFRESH:
       kafkit_set_string(env, value, "kind", "oauthbearer-refresh");
       kafkit_set_string(env, value, "config", event->text);
+      break;
+    case KAFKIT_EVENT_COMMIT:
+      kafkit_set_string(env, value, "kind", "commit");
+      kafkit_set_int(env, value, "code", event->code);
+      kafkit_set_string(env, value, "message", event->text);
+      kafkit_set(env, value, "offsets", kafkit_consumer_partitions_value(env, event->partitions));
       break;
   }
   return value;

@@ -34,7 +34,13 @@ typedef struct {
   int32_t status; /* rd_kafka_msg_status_t: not persisted, possibly persisted, persisted */
 } kafkit_delivery;
 
-typedef enum { KAFKIT_EVENT_ERROR, KAFKIT_EVENT_LOG, KAFKIT_EVENT_STATS, KAFKIT_EVENT_OAUTH_REFRESH } kafkit_event_kind;
+typedef enum {
+  KAFKIT_EVENT_ERROR,
+  KAFKIT_EVENT_LOG,
+  KAFKIT_EVENT_STATS,
+  KAFKIT_EVENT_OAUTH_REFRESH,
+  KAFKIT_EVENT_COMMIT
+} kafkit_event_kind;
 
 /* A rare event (anything but a delivery report), kept as a linked list. */
 typedef struct kafkit_event {
@@ -44,10 +50,12 @@ typedef struct kafkit_event {
   bool fatal;
   char *facility;     /* log */
   char *text;         /* error message, log line, statistics JSON, OAUTHBEARER config */
+  rd_kafka_topic_partition_list_t *partitions; /* commit: the offsets and their per-partition errors */
   struct kafkit_event *next;
 } kafkit_event;
 
 struct kafkit_job;
+typedef struct kafkit_consumer kafkit_consumer;
 
 /* A growable FIFO of delivery reports. */
 typedef struct {
@@ -79,6 +87,9 @@ typedef struct kafkit_native_client {
   rd_kafka_topic_t **topics;
   uint32_t topic_count, topic_capacity;
 
+  /* Consumers only (consumer.c). */
+  kafkit_consumer *consumer;
+
   /* Main thread only. */
   uint32_t refs;      /* reasons to keep the process alive (sends in flight, jobs running) */
   bool destroying;    /* destroy requested: no new calls */
@@ -105,8 +116,8 @@ void kafkit_register_client(napi_env env, napi_value exports);
 
 /* ---- client_events.c ---- */
 
-/* Configures event delivery on `conf` before rd_kafka_new(). */
-void kafkit_events_configure(rd_kafka_conf_t *conf, kafkit_native_client *client, bool oauthbearer);
+/* Configures event delivery on `conf` before rd_kafka_new(); consumers also get commit results. */
+void kafkit_events_configure(rd_kafka_conf_t *conf, kafkit_native_client *client, bool oauthbearer, bool consumer);
 /* Routes the handle's queues to the background thread after rd_kafka_new(). */
 void kafkit_events_start(kafkit_native_client *client);
 /* Appends one delivery report (background thread, `lock` held). Returns false when out of memory. */
@@ -152,6 +163,19 @@ napi_value kafkit_error_from(napi_env env, const rd_kafka_error_t *error);
 /* Keeps the process alive while `refs` > 0 (main thread). */
 void kafkit_client_ref(napi_env env, kafkit_native_client *client);
 void kafkit_client_unref(napi_env env, kafkit_native_client *client);
+
+/* ---- consumer.c ---- */
+
+/* Before rd_kafka_new(): allocates the consumer state and sets the rebalance callback. False when out of memory. */
+bool kafkit_consumer_configure(rd_kafka_conf_t *conf, kafkit_native_client *client);
+/* After rd_kafka_new(): takes the consumer queue and its wake-up. False when the handle has no group. */
+bool kafkit_consumer_start(kafkit_native_client *client);
+/* Before rd_kafka_destroy() (worker or exit): stops wake-ups; with `leave_group`, closes the consumer. */
+void kafkit_consumer_close(kafkit_native_client *client, bool leave_group);
+void kafkit_consumer_free(kafkit_native_client *client);
+/* Partitions as { topic, partition, offset (number), code } objects. */
+napi_value kafkit_consumer_partitions_value(napi_env env, const rd_kafka_topic_partition_list_t *list);
+void kafkit_register_consumer(napi_env env, napi_value exports);
 
 /* ---- producer.c, transactions.c, loader.c ---- */
 void kafkit_register_producer(napi_env env, napi_value exports);

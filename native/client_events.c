@@ -85,6 +85,37 @@ static void on_error(kafkit_native_client *client, rd_kafka_t *rk, rd_kafka_even
   push(client, KAFKIT_EVENT_ERROR, code, fatal, 0, NULL, rd_kafka_event_error_string(event));
 }
 
+/* A commit's result (kafkit's own commits and librdkafka's automatic ones). */
+static void push_commit(kafkit_native_client *client, rd_kafka_resp_err_t code,
+                        const rd_kafka_topic_partition_list_t *offsets) {
+  kafkit_event *stored = calloc(1, sizeof(*stored));
+  if (!stored) return;
+  stored->kind = KAFKIT_EVENT_COMMIT;
+  stored->code = code;
+  stored->text = copy(rd_kafka_err2str(code));
+  stored->partitions = offsets ? rd_kafka_topic_partition_list_copy(offsets) : rd_kafka_topic_partition_list_new(1);
+  if (!stored->text || !stored->partitions) {
+    /* Dropped: the commit's waiter then times out instead of hearing its result. */
+    kafkit_free_event(stored);
+    return;
+  }
+  kafkit_push_event(client, stored);
+}
+
+static void on_commit(kafkit_native_client *client, rd_kafka_event_t *event) {
+  push_commit(client, rd_kafka_event_error(event), rd_kafka_event_topic_partition_list(event));
+}
+
+/*
+ * Asynchronous commits report only to this callback; on the background queue librdkafka may also turn the result
+ * into an event (on_commit). Either way it is stored once.
+ */
+static void offset_commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t code, rd_kafka_topic_partition_list_t *offsets,
+                             void *opaque) {
+  (void)rk;
+  push_commit(opaque, code, offsets);
+}
+
 static void background_event_cb(rd_kafka_t *rk, rd_kafka_event_t *event, void *opaque) {
   kafkit_native_client *client = opaque;
   switch (rd_kafka_event_type(event)) {
@@ -105,6 +136,9 @@ static void background_event_cb(rd_kafka_t *rk, rd_kafka_event_t *event, void *o
       }
       break;
     }
+    case RD_KAFKA_EVENT_OFFSET_COMMIT:
+      on_commit(client, event);
+      break;
     case RD_KAFKA_EVENT_OAUTHBEARER_TOKEN_REFRESH:
       push(client, KAFKIT_EVENT_OAUTH_REFRESH, 0, false, 0, NULL, rd_kafka_event_config_string(event));
       break;
@@ -132,7 +166,7 @@ static void oauthbearer_refresh_cb(rd_kafka_t *rk, const char *config, void *opa
   push(opaque, KAFKIT_EVENT_OAUTH_REFRESH, 0, false, 0, NULL, config);
 }
 
-void kafkit_events_configure(rd_kafka_conf_t *conf, kafkit_native_client *client, bool oauthbearer) {
+void kafkit_events_configure(rd_kafka_conf_t *conf, kafkit_native_client *client, bool oauthbearer, bool consumer) {
   rd_kafka_conf_set_opaque(conf, client);
   rd_kafka_conf_set_background_event_cb(conf, background_event_cb);
   rd_kafka_conf_set_log_cb(conf, log_cb);
@@ -142,8 +176,10 @@ void kafkit_events_configure(rd_kafka_conf_t *conf, kafkit_native_client *client
    * librdkafka's own handling (unsecured JWT, OIDC) stays in charge.
    */
   rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR | RD_KAFKA_EVENT_STATS | RD_KAFKA_EVENT_LOG |
-                                     (oauthbearer ? RD_KAFKA_EVENT_OAUTHBEARER_TOKEN_REFRESH : 0));
+                                     (oauthbearer ? RD_KAFKA_EVENT_OAUTHBEARER_TOKEN_REFRESH : 0) |
+                                     (consumer ? RD_KAFKA_EVENT_OFFSET_COMMIT : 0));
   if (oauthbearer) rd_kafka_conf_set_oauthbearer_token_refresh_cb(conf, oauthbearer_refresh_cb);
+  if (consumer) rd_kafka_conf_set_offset_commit_cb(conf, offset_commit_cb);
   /* Logs become events on the log queue (set to the background queue in kafkit_events_start). */
   char errstr[128];
   rd_kafka_conf_set(conf, "log.queue", "true", errstr, sizeof(errstr));

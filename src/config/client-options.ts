@@ -88,7 +88,7 @@ export type OAuthBearerTokenProvider = (context: { config: string }) => OAuthBea
 
 /**
  * SASL/OAUTHBEARER with tokens from your own code (AWS MSK IAM, Azure Event Hubs, any identity provider): kafkit calls
- * `tokenProvider` whenever librdkafka needs a token. Supported by the Producer.
+ * `tokenProvider` whenever librdkafka needs a token. Supported by the Producer and the Consumer.
  */
 export interface SaslOauthbearerProviderOptions {
   /** The SASL mechanism. */
@@ -257,8 +257,8 @@ export function buildClientConfig(
       if (typeof sasl.tokenProvider !== 'function') {
         throw new ConfigError('sasl.tokenProvider', 'expected a function returning { tokenValue, lifetimeMs, principal, extensions? }')
       }
-      if (role !== 'producer') {
-        throw new ConfigError('sasl.tokenProvider', `not supported by the ${role} yet (the Producer supports it); use OIDC (clientId, clientSecret, tokenEndpointUrl) meanwhile`)
+      if (role === 'admin') {
+        throw new ConfigError('sasl.tokenProvider', `not supported by the ${role} yet (the Producer and Consumer support it); use OIDC (clientId, clientSecret, tokenEndpointUrl) meanwhile`)
       }
     } else if (mechanism === 'oauthbearer') {
       rejectUnknownKeys(sasl, ['mechanism', 'clientId', 'clientSecret', 'tokenEndpointUrl', 'scope', 'extensions'], 'sasl')

@@ -1,9 +1,12 @@
 import { EventEmitter } from 'node:events'
 import { ConfigError, KafkaError, StateError, TimeoutError } from '../errors/kafka-error.js'
-import { fromRdkafkaError } from '../errors/map.js'
+import { configErrorFrom, fromRdkafkaError } from '../errors/map.js'
 import { channels } from '../internal/diagnostics.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
-import type { LibrdKafkaError, NativeConsumer, NativeMessage } from '../native/binding.js'
+import { LogRouter } from '../internal/log.js'
+import { OAuthRefresher } from '../internal/oauth.js'
+import { tokenProviderOf } from '../config/index.js'
+import type { RawClientEvent } from '../native/producer.js'
 import { CONSUMER_GROUP_METADATA } from '../internal/symbols.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { DeadLetterQueue } from './dead-letter.js'
@@ -11,7 +14,7 @@ import { MessageDecoder } from './decoder.js'
 import { ErrorPolicy } from './error-policy.js'
 import { FetchLoop } from './fetch-loop.js'
 import { type IteratorOptions, MessageIterator } from './iterator.js'
-import { NativeConsumerAdapter, OFFSET_BEGINNING, OFFSET_END } from '../native/consumer.js'
+import { type FetchedBatch, NativeConsumerAdapter, OFFSET_BEGINNING, OFFSET_END, PARTITION_EOF } from '../native/consumer.js'
 import { OffsetTracker } from './offset-tracker.js'
 import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions, resolveRunOptions, type RunOptions } from './options.js'
 import { type PartitionState, PartitionTable } from './partition-state.js'
@@ -22,10 +25,6 @@ import type {
   ConsumerEvents, ConsumerStats, MessageFor, PartitionLag, RebalanceEvent, TopicNameFor, TopicPartition, TopicPartitionOffset, TopicPartitions,
 } from './types.js'
 
-// librdkafka codes after which a revoke means the assignment was lost rather than handed over in order:
-// max.poll.interval exceeded, assignment lost, unknown member, illegal generation, fenced static member, KIP-848
-// epoch fencing. Reported as client errors or as failed commits.
-const MEMBERSHIP_LOST_CODES = new Set([-147, -142, 25, 22, 82, 110, 113])
 // ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS, NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS.
 const REBALANCE_COMMIT_CODES = new Set([22, 27, 16, 15, 14])
 const STORE_INTERVAL_MS = 1_000
@@ -80,7 +79,8 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   #outcome: Promise<void> = Promise.resolve()
   #deadLetter: DeadLetterQueue | undefined
   #storeTimer: NodeJS.Timeout | undefined
-  #membershipLost = false
+  readonly #log: LogRouter
+  #oauth: OAuthRefresher | undefined
 
   /**
    * Validates the options (throwing {@link ConfigError} on any unknown or ill-typed one) and creates the native
@@ -90,17 +90,19 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     super()
     this.#options = resolveConsumerOptions(options)
     this.#decoder = new MessageDecoder(this.#options.key, this.#options.value, this.#options.topics)
+    this.#log = new LogRouter(this.#options.logger, `consumer ${String(this.#options.globalConfig['group.id'] ?? '')}`.trim())
+    const tokenProvider = tokenProviderOf(options)
     try {
       this.#native = new NativeConsumerAdapter(this.#options.globalConfig, this.#options.topicConfig, {
-        rebalance: (error, assignment) => this.#rebalance.onRebalance(error, assignment),
+        wake: () => this.#fetchLoop.wake(),
         offsetCommit: (error, offsets) => this.#tracker.onCommitResult(error, offsets),
-        error: (error) => this.#onClientError(error),
-        stats: (json) => this.#onStats(json),
-      })
+        event: (event) => this.#onEvent(event),
+      }, { oauthbearer: tokenProvider !== undefined })
     } catch (error) {
-      // librdkafka validates property values at creation.
-      throw new ConfigError('rdkafka', error instanceof Error ? error.message : String(error), { cause: error })
+      // librdkafka validates property values at creation; the addon names each refused one.
+      throw configErrorFrom(error)
     }
+    if (tokenProvider) this.#oauth = new OAuthRefresher(tokenProvider, (token) => this.#native.setOAuthToken(token))
     this.#tracker = new OffsetTracker(this.#native, (error) => this.#onClientError(error), this.#options.commitOffsets)
     this.#rebalance = new RebalanceHandler({
       native: this.#native,
@@ -108,7 +110,6 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       tracker: this.#tracker,
       revokeTimeoutMs: this.#options.revokeTimeoutMs,
       hooks: this.#options,
-      membershipLost: () => this.#membershipLost,
       assigned: (states) => this.#assigned(states),
       ready: (states) => {
         for (const state of states) this.#run?.runner.schedule(state)
@@ -119,9 +120,12 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     })
     this.#fetchLoop = new FetchLoop(
       {
-        consume: (size, cb) => this.#native.consume(size, cb),
-        onMessages: (messages, poll) => this.#onMessages(messages, poll),
-        onError: (error) => this.#onClientError(error as LibrdKafkaError),
+        consume: (size) => this.#native.consume(size),
+        onMessages: (batch, poll) => this.#onMessages(batch, poll),
+        afterFetch: () => {
+          for (const event of this.#native.takeRebalances()) this.#rebalance.onRebalance(event)
+        },
+        onError: (error) => this.#onClientError(error),
         hasRoom: () => this.#hasRoom(),
       },
       {
@@ -187,7 +191,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     })
     for (const topic of added) this.#subscription.add(topic)
     try {
-      this.#native.subscribe([...this.#subscription])
+      await this.#native.subscribe([...this.#subscription])
     } catch (error) {
       for (const topic of added) this.#subscription.delete(topic)
       throw fromRdkafkaError(error as never, { operation: 'Consumer.subscribe' })
@@ -362,7 +366,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       // A dynamic member leaves through an unsubscribe, whose revoke the still-running fetch loop serves. A static
       // member must not leave (a restart within the session timeout should move nothing): close() revokes locally.
       if (this.#subscription.size > 0 && !this.#options.staticMember) {
-        this.#native.unsubscribe()
+        await this.#native.unsubscribe()
         const deadline = Date.now() + this.#options.requestTimeoutMs
         // The fetch loop keeps serving the revoke librdkafka raises for the unsubscribe.
         while ((this.#partitions.size > 0 || this.#rebalance.busy) && Date.now() < deadline) {
@@ -432,19 +436,30 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     this.stop().catch(() => undefined)
   }
 
-  #onMessages(messages: NativeMessage[], poll: number): void {
+  #onMessages(batch: FetchedBatch, poll: number): void {
     const runner = this.#run?.runner
     const { maxBufferedMessagesPerPartition: maxMessages, maxBufferedBytesPerPartition: maxBytes } = this.#options
     let state: PartitionState | undefined
-    for (const raw of messages) {
-      if (state === undefined || state.topic !== raw.topic || state.partition !== raw.partition) {
+    let topic = ''
+    let partition = -1
+    for (let i = 0; i < batch.count; i++) {
+      const code = batch.error(i)
+      if (code !== 0) {
+        // Fetch errors travel with the messages; reaching a partition's end is not one.
+        if (code !== PARTITION_EOF) this.#onClientError({ code, message: batch.errorText(i) })
+        continue
+      }
+      const messageTopic = batch.topic(i)
+      const messagePartition = batch.partition(i)
+      if (messagePartition !== partition || messageTopic !== topic) {
         if (state !== undefined) this.#buffered(state, runner, maxMessages, maxBytes)
-        state = this.#partitions.get(raw.topic, raw.partition)
-        if (state === undefined) continue
+        topic = messageTopic
+        partition = messagePartition
+        state = this.#partitions.get(topic, partition)
       }
       // Stale: fetched for a partition being released, or before a seek took effect. Nothing was stored for it.
-      if (state.status !== 'active' || state.seeking || poll < state.acceptFromPoll) continue
-      state.push(raw)
+      if (state === undefined || state.status !== 'active' || state.seeking || poll < state.acceptFromPoll) continue
+      state.push(batch.message(i))
     }
     if (state !== undefined) this.#buffered(state, runner, maxMessages, maxBytes)
   }
@@ -509,7 +524,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     // Pausing first fences off everything fetched before; the seek then applies from the paused state.
     this.#syncPause(state)
     try {
-      await this.#native.seek({ topic: state.topic, partition: state.partition, offset }, 0)
+      this.#native.seek({ topic: state.topic, partition: state.partition, offset })
     } catch (error) {
       throw fromRdkafkaError(error as never, { operation: 'seek', topic: state.topic, partition: state.partition, offset: String(offset) })
     } finally {
@@ -532,7 +547,6 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   }
 
   #assigned(states: readonly PartitionState[]): void {
-    this.#membershipLost = false
     for (const state of states) {
       state.userPaused = this.#pauses.has(state.topic, state.partition)
       this.#syncPause(state)
@@ -541,7 +555,6 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   }
 
   #rebalanced(event: RebalanceEvent): void {
-    if (event.type !== 'assign' && this.#partitions.size === 0) this.#membershipLost = false
     this.emit('rebalance', event)
   }
 
@@ -556,9 +569,15 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     }
   }
 
-  #onClientError(error: LibrdKafkaError | KafkaError): void {
-    const mapped = fromRdkafkaError(error, { operation: 'Consumer' })
-    if (mapped.rdkafkaCode !== undefined && MEMBERSHIP_LOST_CODES.has(mapped.rdkafkaCode)) this.#membershipLost = true
+  #onEvent(event: RawClientEvent): void {
+    if (event.kind === 'error') this.#onClientError(event)
+    else if (event.kind === 'log') this.#log.log(event.level, event.facility, event.message)
+    else if (event.kind === 'stats') this.#onStats(event.json)
+    else this.#oauth?.refresh(event.config)
+  }
+
+  #onClientError(error: unknown): void {
+    const mapped = fromRdkafkaError(error as never, { operation: 'Consumer' })
     this.#report(mapped)
     if (mapped.fatal) this.#fail(mapped)
   }

@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer'
 import type { KafkaError } from '../errors/kafka-error.js'
-import type { NativeMessage } from '../native/binding.js'
+import type { RawMessage } from '../native/consumer.js'
 import { Producer } from '../producer/index.js'
 import { toHeaders } from './decoder.js'
 import type { DeadLetterOptions, DeadLetterProducer } from './options.js'
@@ -41,7 +41,7 @@ export class DeadLetterQueue {
   }
 
   /** Sends the raw record with error headers; resolves once the broker acknowledged it. */
-  async send(raw: NativeMessage, error: KafkaError): Promise<void> {
+  async send(raw: RawMessage, error: KafkaError): Promise<void> {
     const producer = await this.#producer()
     await producer.send({
       topic: this.topic,
@@ -77,7 +77,7 @@ export class DeadLetterQueue {
 }
 
 /** The headers of a dead letter: the original ones (binary values base64-encoded) and kafkit's. */
-export function deadLetterHeaders(raw: NativeMessage, error: KafkaError): Record<string, string> {
+export function deadLetterHeaders(raw: RawMessage, error: KafkaError): Record<string, string> {
   const headers: Record<string, string> = {}
   const base64: string[] = []
   for (const [name, value] of Object.entries(toHeaders(raw.headers))) {

@@ -4,7 +4,8 @@
  * @module
  */
 import { KafkaError, SerializationError } from '../errors/kafka-error.js'
-import type { NativeMessage } from '../native/binding.js'
+import type { RawMessage } from '../native/consumer.js'
+import type { RawHeader } from '../native/producer.js'
 import type { Serde, SerdeContext } from '../serde/types.js'
 import type { AnyConsumerMessage } from './types.js'
 
@@ -40,7 +41,7 @@ export class MessageDecoder {
    * Decodes one message. Throws (or rejects with) a {@link SerializationError} naming topic, partition, offset and
    * field when a serde fails.
    */
-  decode(raw: NativeMessage): AnyConsumerMessage | Promise<AnyConsumerMessage> {
+  decode(raw: RawMessage): AnyConsumerMessage | Promise<AnyConsumerMessage> {
     const offset = String(raw.offset)
     const serdes = this.#topics === undefined ? this.#default : this.#topics[raw.topic]
     if (serdes === undefined) {
@@ -49,24 +50,26 @@ export class MessageDecoder {
         { topic: raw.topic, partition: raw.partition, offset },
       )
     }
-    const headers = toHeaders(raw.headers)
-    const rawKey = (raw.key ?? null) as Buffer | null
-    const rawValue = raw.value ?? null
+    const headerList = raw.headers
+    const headers = toHeaders(headerList)
+    const rawKey = raw.key
+    const rawValue = raw.value
     const key = rawKey === null || serdes.key === undefined ? rawKey : run(serdes.key, rawKey, raw, offset, headers, 'key')
     const value = rawValue === null || serdes.value === undefined ? rawValue : run(serdes.value, rawValue, raw, offset, headers, 'value')
     if (key instanceof Promise || value instanceof Promise) {
-      return Promise.all([key, value]).then(([k, v]) => build(raw, offset, k, v, headers))
+      return Promise.all([key, value]).then(([k, v]) => build(raw, offset, k, v, headers, headerList))
     }
-    return build(raw, offset, key, value, headers)
+    return build(raw, offset, key, value, headers, headerList)
   }
 }
 
-function build(raw: NativeMessage, offset: string, key: unknown, value: unknown, headers: Readonly<Record<string, Buffer>>): AnyConsumerMessage {
-  return { topic: raw.topic, partition: raw.partition, offset, key, value, timestamp: raw.timestamp ?? -1, headers }
+function build(raw: RawMessage, offset: string, key: unknown, value: unknown, headers: Readonly<Record<string, Buffer>>,
+  headerList: readonly RawHeader[]): AnyConsumerMessage {
+  return { topic: raw.topic, partition: raw.partition, offset, key, value, timestamp: raw.timestamp, headers, headerList }
 }
 
 function run(
-  serde: Serde<unknown>, data: Buffer, raw: NativeMessage, offset: string, headers: Readonly<Record<string, Buffer>>, field: 'key' | 'value',
+  serde: Serde<unknown>, data: Buffer, raw: RawMessage, offset: string, headers: Readonly<Record<string, Buffer>>, field: 'key' | 'value',
 ): unknown {
   const context: SerdeContext = { topic: raw.topic, field, headers, partition: raw.partition, offset }
   try {
@@ -77,7 +80,7 @@ function run(
   }
 }
 
-function failure(error: unknown, raw: NativeMessage, offset: string, field: 'key' | 'value'): KafkaError {
+function failure(error: unknown, raw: RawMessage, offset: string, field: 'key' | 'value'): KafkaError {
   if (error instanceof SerializationError) return error
   const reason = error instanceof Error ? error.message : String(error)
   return new SerializationError(
@@ -86,15 +89,12 @@ function failure(error: unknown, raw: NativeMessage, offset: string, field: 'key
   )
 }
 
-/** node-rdkafka's header list (one single-key object per header) as a record. */
-export function toHeaders(list: NativeMessage['headers']): Readonly<Record<string, Buffer>> {
+const EMPTY = Buffer.alloc(0)
+
+/** A record's headers as a record: a repeated name keeps its last value, a header without a value is empty. */
+export function toHeaders(list: readonly RawHeader[] | undefined): Readonly<Record<string, Buffer>> {
   if (list === undefined || list.length === 0) return NO_HEADERS
   const headers: Record<string, Buffer> = {}
-  for (const header of list) {
-    for (const name of Object.keys(header)) {
-      const value = (header as Record<string, unknown>)[name]
-      headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(String(value))
-    }
-  }
+  for (const [name, value] of list) headers[name] = value ?? EMPTY
   return headers
 }

@@ -5,7 +5,7 @@
  */
 import { channels } from '../internal/diagnostics.js'
 import { KafkaError } from '../errors/kafka-error.js'
-import type { NativeMessage } from '../native/binding.js'
+import type { RawMessage } from '../native/consumer.js'
 import type { DeadLetterQueue } from './dead-letter.js'
 import type { ResolvedRunOptions } from './options.js'
 
@@ -27,7 +27,7 @@ const STALE: Verdict = Object.freeze({ kind: 'stale' })
 /** The circumstances of one failing message. */
 export interface FailureContext {
   /** The message whose handling failed (for batches: the first unresolved one). */
-  readonly raw: NativeMessage
+  readonly raw: RawMessage
   /** Tries the handling again; throws when it fails again. */
   readonly attempt: () => unknown
   /** Whether the work became moot (revoke, seek). */
@@ -81,7 +81,7 @@ export class ErrorPolicy {
   }
 
   /** A handler's failure as a {@link KafkaError} naming the message. Serde failures are kept as they are. */
-  describe(error: unknown, raw: NativeMessage): KafkaError {
+  describe(error: unknown, raw: RawMessage): KafkaError {
     if (error instanceof KafkaError) return error
     const reason = error instanceof Error ? error.message : String(error)
     return new KafkaError(

@@ -9,8 +9,7 @@
 import { channels } from '../internal/diagnostics.js'
 import { type KafkaError, TimeoutError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
-import type { LibrdKafkaError } from '../native/binding.js'
-import { NO_OFFSET, type RawTopicPartition } from '../native/consumer.js'
+import { NO_OFFSET, type RawError, type RawTopicPartition } from '../native/consumer.js'
 import { partitionKey, type PartitionState } from './partition-state.js'
 
 /** The part of the native consumer the tracker needs. */
@@ -128,14 +127,14 @@ export class OffsetTracker {
    * partitions alike, so waiters are matched by content: any successful commit covering a waiter's offsets
    * satisfies it; a failure rejects the waiter whose exact request failed.
    */
-  onCommitResult(error: LibrdKafkaError | undefined, offsets: RawTopicPartition[]): void {
+  onCommitResult(error: RawError | undefined, offsets: RawTopicPartition[]): void {
     const failed = error !== undefined && error !== null && error.code !== NO_OFFSET
     const result = new Map<string, number>()
     for (const entry of offsets) {
       if (entry.offset === undefined) continue
       const key = partitionKey(entry.topic, entry.partition)
       result.set(key, entry.offset)
-      if (!failed && entry.offset > (this.#committed.get(key) ?? -1)) this.#committed.set(key, entry.offset)
+      if (!failed && !entry.code && entry.offset > (this.#committed.get(key) ?? -1)) this.#committed.set(key, entry.offset)
     }
     const mapped = failed ? fromRdkafkaError(error, { operation: 'commit' }) : undefined
     if (mapped) this.#onFailure(mapped)

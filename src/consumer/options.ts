@@ -2,6 +2,7 @@
  * Consumer and run options: their types, defaults, validation and translation into librdkafka configuration.
  * @module
  */
+import { type Logger, resolveLogger } from '../internal/log.js'
 import { expectSerde, type ResolvedTopicSerdes, resolveTopicSerdes } from '../serde/validate.js'
 import {
   buildClientConfig,
@@ -104,6 +105,11 @@ export interface ConsumerOptions<K, V, TM extends TopicSerdeMap | undefined> ext
   onRevoke?: RebalanceHook
   /** Called when partitions were lost (the member was evicted); their offsets can no longer be committed. */
   onLost?: RebalanceHook
+  /**
+   * Receives librdkafka's log lines (raise verbosity with `rdkafka: { debug: 'cgrp,fetch' }`). Without one,
+   * warnings and errors become process warnings, at most one per facility every 10 s.
+   */
+  logger?: Logger
 }
 
 /** Consumer defaults, applied once in the constructor. */
@@ -213,6 +219,7 @@ export interface ResolvedConsumerOptions {
   readonly onAssign: RebalanceHook | undefined
   readonly onRevoke: RebalanceHook | undefined
   readonly onLost: RebalanceHook | undefined
+  readonly logger: Logger | undefined
 }
 
 /** Validated run settings. */
@@ -226,7 +233,7 @@ export interface ResolvedRunOptions {
 }
 
 const CONSUMER_KEYS = [
-  'groupId', 'key', 'value', 'topics', 'groupInstanceId', 'onAssign', 'onRevoke', 'onLost', ...Object.keys(CONSUMER_DEFAULTS),
+  'groupId', 'key', 'value', 'topics', 'groupInstanceId', 'onAssign', 'onRevoke', 'onLost', 'logger', ...Object.keys(CONSUMER_DEFAULTS),
 ] as const
 
 // Properties whose effect kafkit owns: setting them raw would silently break at-least-once or the rebalance flow.
@@ -340,6 +347,7 @@ export function resolveConsumerOptions(options: unknown): ResolvedConsumerOption
     onAssign: optionalHook(opts.onAssign, 'onAssign'),
     onRevoke: optionalHook(opts.onRevoke, 'onRevoke'),
     onLost: optionalHook(opts.onLost, 'onLost'),
+    logger: resolveLogger(opts.logger),
   }
 }
 

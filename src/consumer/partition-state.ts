@@ -3,7 +3,7 @@
  * is paused, and how far it was processed.
  * @module
  */
-import type { NativeMessage } from '../native/binding.js'
+import type { RawMessage } from '../native/consumer.js'
 
 /** Where a partition is in its life on this member. */
 export type PartitionStatus = 'active' | 'revoking' | 'gone'
@@ -49,7 +49,7 @@ export class PartitionState {
   /** Bytes of buffered message payloads (keys and values). */
   bytes = 0
 
-  #buffer: NativeMessage[] = []
+  #buffer: RawMessage[] = []
   #head = 0
 
   /**
@@ -66,18 +66,18 @@ export class PartitionState {
   }
 
   /** Appends a fetched message. */
-  push(message: NativeMessage): void {
+  push(message: RawMessage): void {
     this.#buffer.push(message)
     this.bytes += messageBytes(message)
   }
 
   /** The oldest buffered message, without removing it. */
-  peek(): NativeMessage | undefined {
+  peek(): RawMessage | undefined {
     return this.#buffer[this.#head]
   }
 
   /** The buffered message at `index` from the oldest. */
-  at(index: number): NativeMessage | undefined {
+  at(index: number): RawMessage | undefined {
     return this.#buffer[this.#head + index]
   }
 
@@ -123,8 +123,8 @@ export class PartitionState {
   }
 }
 
-function messageBytes(message: NativeMessage): number {
-  return (message.value?.length ?? 0) + (message.key?.length ?? 0)
+function messageBytes(message: RawMessage): number {
+  return message.size
 }
 
 /** The assigned partitions, by topic and number. */

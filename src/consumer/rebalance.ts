@@ -1,6 +1,6 @@
 /**
- * The rebalance protocol on this member's side. librdkafka asks for each change through the rebalance callback
- * and waits until kafkit calls (incremental) assign/unassign, so kafkit may take its time: on revoke it first waits
+ * The rebalance protocol on this member's side. librdkafka raises each change while kafkit fetches and waits until
+ * kafkit calls (incremental) assign/unassign, so kafkit may take its time: on revoke it first waits
  * (bounded by `revokeTimeoutMs`) for the in-flight handlers of the revoked partitions, stores their processed
  * offsets, runs the user's hook, and only then unassigns — and librdkafka commits the stored offsets of unassigned
  * partitions before the group moves them (it does not rejoin while that commit is outstanding).
@@ -11,8 +11,7 @@
 import { channels } from '../internal/diagnostics.js'
 import { KafkaError, TimeoutError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
-import type { LibrdKafkaError } from '../native/binding.js'
-import { ASSIGN_PARTITIONS, type NativeConsumerAdapter, type RawTopicPartition, REVOKE_PARTITIONS } from '../native/consumer.js'
+import { ASSIGN_PARTITIONS, type NativeConsumerAdapter, type RawRebalance, REVOKE_PARTITIONS } from '../native/consumer.js'
 import type { OffsetTracker } from './offset-tracker.js'
 import type { RebalanceHook } from './options.js'
 import type { PartitionState, PartitionTable } from './partition-state.js'
@@ -26,8 +25,6 @@ export interface RebalanceHost {
   readonly tracker: OffsetTracker
   readonly revokeTimeoutMs: number
   readonly hooks: { readonly onAssign: RebalanceHook | undefined; readonly onRevoke: RebalanceHook | undefined; readonly onLost: RebalanceHook | undefined }
-  /** Whether librdkafka reported errors since the last assignment that mean the membership was lost. */
-  membershipLost(): boolean
   /** New partitions are assigned natively: apply pauses, start fetching. */
   assigned(states: readonly PartitionState[]): void
   /** The `onAssign` hook finished: the partitions' messages may be handled. */
@@ -55,13 +52,14 @@ export class RebalanceHandler {
     return this.#pending > 0
   }
 
-  /** The rebalance callback: queues the event behind the ones being handled. */
-  onRebalance = (error: LibrdKafkaError, assignment: RawTopicPartition[]): void => {
-    const code = error?.code
-    const partitions = assignment.map(({ topic, partition }) => ({ topic, partition }))
+  /** A rebalance librdkafka raised: queued behind the ones being handled. */
+  onRebalance(event: RawRebalance): void {
+    const partitions = event.partitions.map(({ topic, partition }) => ({ topic, partition }))
     this.#pending++
     this.#chain = this.#chain
-      .then(() => (code === ASSIGN_PARTITIONS ? this.#assign(partitions) : code === REVOKE_PARTITIONS ? this.#revoke(partitions) : this.#unexpected(error, partitions)))
+      .then(() => event.code === ASSIGN_PARTITIONS
+        ? this.#assign(partitions, event.cooperative)
+        : event.code === REVOKE_PARTITIONS ? this.#revoke(partitions, event) : this.#unexpected(event, partitions))
       .catch((failure: unknown) => this.#host.report(fromRdkafkaError(failure as never, { operation: 'rebalance' })))
       .finally(() => {
         this.#pending--
@@ -73,16 +71,11 @@ export class RebalanceHandler {
     return this.#chain
   }
 
-  #cooperative(): boolean {
-    // KIP-848 is incremental too; only the classic eager assignors (range, roundrobin) replace whole assignments.
-    return this.#host.native.rebalanceProtocol() !== 'EAGER'
-  }
-
-  async #assign(partitions: TopicPartition[]): Promise<void> {
+  async #assign(partitions: TopicPartition[], incremental: boolean): Promise<void> {
     const { native, partitions: table } = this.#host
     const states = partitions.map(({ topic, partition }) => table.add(topic, partition))
     try {
-      native.assign(partitions.map((p) => ({ ...p })), this.#cooperative())
+      await native.assign(partitions, incremental)
     } catch (error) {
       for (const state of states) table.remove(state)
       throw error
@@ -99,9 +92,10 @@ export class RebalanceHandler {
     this.#publish({ type: 'assign', partitions })
   }
 
-  async #revoke(partitions: TopicPartition[]): Promise<void> {
+  async #revoke(partitions: TopicPartition[], event: RawRebalance): Promise<void> {
     const { native, partitions: table, tracker } = this.#host
-    const lost = this.#host.membershipLost()
+    // librdkafka's rd_kafka_assignment_lost() when it raised the revoke: session timeout, fencing, a missed poll.
+    const lost = event.lost
     const states = partitions
       .map(({ topic, partition }) => table.get(topic, partition))
       .filter((state): state is PartitionState => state !== undefined)
@@ -112,7 +106,7 @@ export class RebalanceHandler {
     }
     try {
       // Nothing more of these partitions will be handled here: stop fetching them while handlers finish.
-      native.pause(partitions.map((p) => ({ ...p })))
+      native.pause(partitions)
       for (const state of states) state.nativePaused = true
     } catch {
       // Already gone from librdkafka's assignment (lost): nothing to pause.
@@ -134,7 +128,12 @@ export class RebalanceHandler {
     }
     await this.#runHook(lost ? 'onLost' : 'onRevoke', partitions)
     // librdkafka commits the stored offsets of these partitions as part of the unassign (auto-commit is on).
-    native.unassign(partitions.map((p) => ({ ...p })), this.#cooperative())
+    try {
+      await native.unassign(partitions, event.cooperative)
+    } catch (error) {
+      // The partitions leave kafkit's side regardless; librdkafka's own state is reported.
+      this.#host.report(fromRdkafkaError(error as never, { operation: 'rebalance (unassign)' }))
+    }
     for (const state of states) {
       state.clear()
       table.remove(state)
@@ -144,10 +143,10 @@ export class RebalanceHandler {
     this.#publish({ type: lost ? 'lost' : 'revoke', partitions })
   }
 
-  async #unexpected(error: LibrdKafkaError, partitions: TopicPartition[]): Promise<void> {
+  async #unexpected(event: RawRebalance, partitions: TopicPartition[]): Promise<void> {
     // librdkafka reports a failed rebalance with another code; the assignment must still be cleared.
-    this.#host.report(fromRdkafkaError(error, { operation: 'rebalance' }))
-    await this.#revoke(partitions)
+    this.#host.report(fromRdkafkaError({ code: event.code }, { operation: 'rebalance' }))
+    await this.#revoke(partitions, event)
   }
 
   async #runHook(name: 'onAssign' | 'onRevoke' | 'onLost', partitions: readonly TopicPartition[]): Promise<void> {

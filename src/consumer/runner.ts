@@ -7,7 +7,7 @@
 import PQueue from 'p-queue'
 import { channels } from '../internal/diagnostics.js'
 import type { KafkaError } from '../errors/kafka-error.js'
-import type { NativeMessage } from '../native/binding.js'
+import type { RawMessage } from '../native/consumer.js'
 import type { MessageDecoder } from './decoder.js'
 import type { ErrorPolicy, Verdict } from './error-policy.js'
 import type { ResolvedRunOptions } from './options.js'
@@ -139,7 +139,7 @@ export class Runner {
     const isStale = (): boolean => state.generation !== generation || state.status !== 'active'
     const limit = Math.min(state.size, budget)
     const messages: AnyConsumerMessage[] = []
-    const raws: NativeMessage[] = []
+    const raws: RawMessage[] = []
     let decodeError: unknown
     for (let i = 0; i < limit; i++) {
       try {
@@ -177,7 +177,7 @@ export class Runner {
     } catch (error) {
       verdict = await this.#policy.recover(error, {
         // Blamed on the first message the handler did not resolve.
-        get raw(): NativeMessage {
+        get raw(): RawMessage {
           return raws[Math.min(resolved, raws.length - 1)]!
         },
         attempt, signal, isStale: () => !this.#active || isStale(),
@@ -244,6 +244,6 @@ async function waitFor(promise: Promise<unknown>, timeoutMs: number): Promise<bo
   }
 }
 
-function placeholder(state: PartitionState): NativeMessage {
-  return { topic: state.topic, partition: state.partition, offset: state.processedNext ?? -1, value: null, size: 0 }
+function placeholder(state: PartitionState): RawMessage {
+  return { topic: state.topic, partition: state.partition, offset: state.processedNext ?? -1, timestamp: -1, key: null, value: null, headers: [], size: 0 }
 }

@@ -25,8 +25,13 @@ export interface ConsumerMessage<K = Buffer, V = Buffer, T extends string = stri
   readonly value: V | null
   /** The record's timestamp, ms since the epoch (create or log-append time, per the topic's configuration). */
   readonly timestamp: number
-  /** The record's headers. A header repeated in the record keeps its last value. */
+  /**
+   * The record's headers by name. A header repeated in the record keeps its last value; a header without a value
+   * is an empty Buffer. {@link ConsumerMessage.headerList} has them all.
+   */
   readonly headers: Readonly<Record<string, Buffer>>
+  /** Every header in record order: repeated names kept, `null` for a header without a value. */
+  readonly headerList: ReadonlyArray<readonly [name: string, value: Buffer | null]>
 }
 
 /**

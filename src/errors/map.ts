@@ -1,6 +1,7 @@
 import { RDKAFKA_ERROR_CODES, type RdkafkaErrorCode } from './codes.generated.js'
 import {
   AuthorizationError,
+  ConfigError,
   ConnectionError,
   KafkaError,
   type KafkaErrorOptions,
@@ -123,4 +124,14 @@ export function fromRdkafkaError(
   if (TIMEOUT.has(name)) return new TimeoutError(message, options, code)
   if (CONNECTION.has(name)) return new ConnectionError(message, options, code)
   return new KafkaError(code, message, options)
+}
+
+/** A ConfigError for the properties kafkit's addon refused when creating a client (each refused one named). */
+export function configErrorFrom(error: unknown): ConfigError {
+  const refused = (error as { properties?: Array<{ property: string; message: string }> } | undefined)?.properties
+  if (Array.isArray(refused) && refused.length > 0) {
+    const message = refused.map((item) => `${item.property}: ${item.message}`).join('; ')
+    return new ConfigError(`rdkafka['${refused[0]!.property}']`, message, { cause: error })
+  }
+  return new ConfigError('rdkafka', error instanceof Error ? error.message : String(error), { cause: error })
 }

@@ -4,6 +4,7 @@
  * facility every 10 s; debug and info lines are dropped without a logger.
  * @module
  */
+import { ConfigError } from '../errors/kafka-error.js'
 
 /** A logger: any object with these methods (console, pino, winston and bunyan loggers all fit). */
 export interface Logger {
@@ -59,6 +60,13 @@ export class LogRouter {
     this.#lastWarning.set(facility, now)
     process.emitWarning(`${this.#client}: ${message}`, { type: 'KafkitLibrdkafkaWarning', code: `RDKAFKA_${facility}` })
   }
+}
+
+/** Validates a `logger` option; `undefined` when not given. Throws {@link ConfigError} for anything else. */
+export function resolveLogger(value: unknown): Logger | undefined {
+  if (value === undefined) return undefined
+  if (!isLogger(value)) throw new ConfigError('logger', 'expected an object with debug, info, warn and error methods (console, pino and winston loggers fit)')
+  return value
 }
 
 /** Checks a `logger` option: an object with the four methods. */

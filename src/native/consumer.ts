@@ -1,10 +1,15 @@
 /**
- * kafkit's adapter over node-rdkafka's KafkaConsumer: promise-returning calls, and the batch fetch without
- * node-rdkafka's per-message `data` event.
+ * The consumer's native client: a librdkafka consumer handle owned by kafkit's addon. Messages are fetched on the
+ * JavaScript thread without waiting (`rd_kafka_consume_batch_queue`, timeout 0) when librdkafka signals that its
+ * queue has something; each fetch copies the batch's bytes into one Buffer and its metadata into typed arrays, and
+ * message objects read keys, values and headers from them as views, on demand. Rebalances raised during a fetch are
+ * handed over after it, to be answered once kafkit's handlers have drained. Blocking calls run on the client's
+ * worker thread.
  * @module
  */
-import { ADDON_PATH, loadAddon } from './addon.js'
-import { rdkafka, type LibrdKafkaError, type NativeConsumer, type NativeMessage } from './binding.js'
+import { loadAddon } from './addon.js'
+import type { RawMetadata } from './admin-addon.js'
+import type { RawClientEvent, RawHeader, RawOAuthToken } from './producer.js'
 
 /** librdkafka's `RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS`. */
 export const ASSIGN_PARTITIONS = -175
@@ -12,173 +17,394 @@ export const ASSIGN_PARTITIONS = -175
 export const REVOKE_PARTITIONS = -174
 /** librdkafka's `RD_KAFKA_RESP_ERR__NO_OFFSET`: a commit found nothing new to commit. */
 export const NO_OFFSET = -168
+/** librdkafka's `RD_KAFKA_RESP_ERR__PARTITION_EOF`: not an error, the end of a partition was reached. */
+export const PARTITION_EOF = -191
 /** librdkafka's logical offset for "the partition's beginning". */
 export const OFFSET_BEGINNING = -2
 /** librdkafka's logical offset for "the partition's end". */
 export const OFFSET_END = -1
 
-/** A partition (and offset) as node-rdkafka passes them. */
+/** A partition (and offset) as the addon passes them. */
 export interface RawTopicPartition {
   readonly topic: string
   readonly partition: number
   readonly offset?: number
+  /** librdkafka's per-partition error code (results only). */
+  readonly code?: number
 }
 
-interface RegistryAddon {
-  consumerGroupMetadata(token: string): Buffer
+/** A rebalance librdkafka raised, to be answered with {@link NativeConsumerAdapter.assign} or `unassign`. */
+export interface RawRebalance {
+  /** {@link ASSIGN_PARTITIONS}, {@link REVOKE_PARTITIONS}, or another code for a failed rebalance. */
+  readonly code: number
+  /** `rd_kafka_assignment_lost()` when it was raised: the partitions may already belong to another member. */
+  readonly lost: boolean
+  /** Incremental (cooperative or KIP-848) rather than eager: answers add or remove only these partitions. */
+  readonly cooperative: boolean
+  readonly partitions: readonly RawTopicPartition[]
 }
 
-let registrySerial = 0
+/** A fetched message as kafkit's consumer keeps it until handled. */
+export interface RawMessage {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: number
+  /** ms since the epoch; -1 when the record has none. */
+  readonly timestamp: number
+  readonly key: Buffer | null
+  readonly value: Buffer | null
+  /** Every header in record order, repeated names kept. */
+  readonly headers: readonly RawHeader[]
+  /** Key and value bytes (for buffer bounds). */
+  readonly size: number
+}
 
-/** Callbacks librdkafka drives through node-rdkafka's dispatchers (all on the JS thread). */
+/** An error librdkafka reported with a commit's result, or a client error. */
+export interface RawError {
+  readonly code: number
+  readonly message: string
+  readonly isFatal?: boolean
+}
+
+type ConsumerEvent = RawClientEvent | { readonly kind: 'commit'; readonly code: number; readonly message: string; readonly offsets: RawTopicPartition[] }
+
+interface ConsumerAddon {
+  clientCreate(kind: 'consumer', config: Record<string, string>, onWake: () => void, options: { oauthbearer: boolean }): object
+  clientDestroy(handle: object): Promise<void>
+  clientDrainEvents(handle: object): ConsumerEvent[]
+  clientMetadata(handle: object, options: { timeoutMs: number; topic?: string }): Promise<RawMetadata>
+  clientSetOAuthToken(handle: object, token: RawOAuthToken | { failure: string }): void
+  consumerConsume(handle: object, max: number, meta: Int32Array, numbers: Float64Array, state: Int32Array): Buffer
+  consumerHeaderLengths(handle: object): Int32Array
+  consumerTopicNames(handle: object, from: number): string[]
+  consumerTakeRebalances(handle: object): RawRebalance[]
+  consumerPause(handle: object, partitions: readonly RawTopicPartition[], pause: boolean): void
+  consumerSeek(handle: object, partitions: readonly RawTopicPartition[]): void
+  consumerStoreOffsets(handle: object, offsets: readonly RawTopicPartition[]): void
+  consumerCommit(handle: object, offsets: readonly RawTopicPartition[] | null): void
+  consumerPosition(handle: object, partitions: readonly RawTopicPartition[]): RawTopicPartition[]
+  consumerCachedWatermarks(handle: object, topic: string, partition: number): { low: number; high: number } | null
+  consumerGroupMetadata(handle: object): Buffer
+  consumerSubscribe(handle: object, topics: readonly string[]): Promise<void>
+  consumerUnsubscribe(handle: object): Promise<void>
+  consumerAssign(handle: object, partitions: readonly RawTopicPartition[], assign: boolean, incremental: boolean): Promise<void>
+  consumerCommitted(handle: object, partitions: readonly RawTopicPartition[], timeoutMs: number): Promise<RawTopicPartition[]>
+}
+
+/** Int32 fields per message (see native/consumer.c). */
+const STRIDE = 10
+const M_TOPIC = 0
+const M_PARTITION = 1
+const M_KEY = 2
+const M_VALUE = 3
+const M_HEADERS = 4
+const M_HEADER_START = 5
+const M_DATA_START = 6
+const M_ERROR = 7
+const NO_HEADERS: readonly RawHeader[] = Object.freeze([])
+
+/**
+ * One fetch's messages: their bytes in one Buffer, their metadata in typed arrays. A message object reads its key,
+ * value and headers from here as views, so a message kept alive keeps its whole batch alive.
+ */
+export class FetchedBatch {
+  /** How many entries (messages and errors) the fetch returned. */
+  readonly count: number
+  readonly #data: Buffer
+  readonly #meta: Int32Array
+  readonly #numbers: Float64Array
+  readonly #headerLengths: Int32Array | undefined
+  readonly #topics: readonly string[]
+
+  /** @internal */
+  constructor(count: number, data: Buffer, meta: Int32Array, numbers: Float64Array, headerLengths: Int32Array | undefined,
+    topics: readonly string[]) {
+    this.count = count
+    this.#data = data
+    this.#meta = meta
+    this.#numbers = numbers
+    this.#headerLengths = headerLengths
+    this.#topics = topics
+  }
+
+  /** librdkafka's error code of entry `i`: 0 for a message. */
+  error(i: number): number {
+    return this.#meta[i * STRIDE + M_ERROR]!
+  }
+
+  /** The topic of entry `i` ('' when librdkafka gave none). */
+  topic(i: number): string {
+    return this.#topics[this.#meta[i * STRIDE + M_TOPIC]!] ?? ''
+  }
+
+  /** The partition of entry `i`. */
+  partition(i: number): number {
+    return this.#meta[i * STRIDE + M_PARTITION]!
+  }
+
+  /** The offset of entry `i`. */
+  offset(i: number): number {
+    return this.#numbers[i * 2]!
+  }
+
+  /** The error text librdkafka put in an error entry. */
+  errorText(i: number): string {
+    return this.value(i)?.toString('utf8') ?? ''
+  }
+
+  /** The message at entry `i`. */
+  message(i: number): RawMessage {
+    return new FetchedMessage(this, i, this.topic(i), this.#meta[i * STRIDE + M_PARTITION]!, this.#numbers[i * 2]!,
+      this.#numbers[i * 2 + 1]!)
+  }
+
+  /** @internal */
+  key(i: number): Buffer | null {
+    const length = this.#meta[i * STRIDE + M_KEY]!
+    if (length < 0) return null
+    const start = this.#meta[i * STRIDE + M_DATA_START]!
+    return this.#data.subarray(start, start + length)
+  }
+
+  /** @internal */
+  value(i: number): Buffer | null {
+    const length = this.#meta[i * STRIDE + M_VALUE]!
+    if (length < 0) return null
+    const start = this.#meta[i * STRIDE + M_DATA_START]! + Math.max(0, this.#meta[i * STRIDE + M_KEY]!)
+    return this.#data.subarray(start, start + length)
+  }
+
+  /** @internal */
+  size(i: number): number {
+    return Math.max(0, this.#meta[i * STRIDE + M_KEY]!) + Math.max(0, this.#meta[i * STRIDE + M_VALUE]!)
+  }
+
+  /** @internal */
+  headers(i: number): readonly RawHeader[] {
+    const base = i * STRIDE
+    const count = this.#meta[base + M_HEADERS]!
+    const lengths = this.#headerLengths
+    if (count === 0 || lengths === undefined) return NO_HEADERS
+    let at = this.#meta[base + M_DATA_START]! + Math.max(0, this.#meta[base + M_KEY]!) + Math.max(0, this.#meta[base + M_VALUE]!)
+    const headers: RawHeader[] = []
+    for (let h = this.#meta[base + M_HEADER_START]!, end = h + count; h < end; h++) {
+      const nameLength = lengths[h * 2]!
+      const valueLength = lengths[h * 2 + 1]!
+      const name = this.#data.toString('utf8', at, at + nameLength)
+      at += nameLength
+      headers.push([name, valueLength < 0 ? null : this.#data.subarray(at, at + valueLength)])
+      at += Math.max(0, valueLength)
+    }
+    return headers
+  }
+}
+
+/** A message of a {@link FetchedBatch}; key, value and headers are views into the batch, made when read. */
+class FetchedMessage implements RawMessage {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: number
+  readonly timestamp: number
+  readonly #batch: FetchedBatch
+  readonly #index: number
+
+  constructor(batch: FetchedBatch, index: number, topic: string, partition: number, offset: number, timestamp: number) {
+    this.#batch = batch
+    this.#index = index
+    this.topic = topic
+    this.partition = partition
+    this.offset = offset
+    this.timestamp = timestamp
+  }
+
+  get key(): Buffer | null {
+    return this.#batch.key(this.#index)
+  }
+
+  get value(): Buffer | null {
+    return this.#batch.value(this.#index)
+  }
+
+  get headers(): readonly RawHeader[] {
+    return this.#batch.headers(this.#index)
+  }
+
+  get size(): number {
+    return this.#batch.size(this.#index)
+  }
+}
+
+/** What the consumer hears from its native client (all on the JavaScript thread, never inside librdkafka). */
 export interface NativeConsumerCallbacks {
-  rebalance(error: LibrdKafkaError, assignment: RawTopicPartition[]): void
-  offsetCommit(error: LibrdKafkaError | undefined, offsets: RawTopicPartition[]): void
-  error(error: LibrdKafkaError): void
-  stats(json: string): void
+  /** librdkafka's queue has messages or rebalances: fetch. */
+  wake(): void
+  /** A commit's result (kafkit's own or librdkafka's automatic ones); `error` undefined when it succeeded. */
+  offsetCommit(error: RawError | undefined, offsets: RawTopicPartition[]): void
+  /** Client errors, logs, statistics, OAUTHBEARER refresh requests. */
+  event(event: RawClientEvent): void
 }
 
-interface InternalClient {
-  consume(timeoutMs: number, size: number, cb: (error: unknown, messages: NativeMessage[]) => void): void
+/** librdkafka takes every property as a string. */
+function toStrings(config: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(config)) if (value !== undefined) out[key] = String(value)
+  return out
 }
 
-function callback<T>(executor: (done: (error: LibrdKafkaError | null | undefined, value?: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => executor((error, value) => (error ? reject(error) : resolve(value as T))))
-}
-
-/** The native consumer with kafkit's rebalance and commit callbacks installed. */
+/** A librdkafka consumer handle in kafkit's addon. */
 export class NativeConsumerAdapter {
-  readonly #registryToken = `consumer-${process.pid}-${++registrySerial}`
-  readonly #consumer: NativeConsumer
-  #client: InternalClient | undefined
+  readonly #addon: ConsumerAddon
+  readonly #handle: object
+  readonly #callbacks: NativeConsumerCallbacks
+  #meta = new Int32Array(0)
+  #numbers = new Float64Array(0)
+  readonly #state = new Int32Array(4)
+  readonly #topics: string[] = []
+  #rebalances: RawRebalance[] = []
 
   /**
+   * Creates the handle (librdkafka starts its threads; nothing connects yet). Throws the addon's error when a
+   * property is refused: its `properties` lists each refused property with librdkafka's reason.
    * @param globalConfig - librdkafka global and consumer properties
-   * @param topicConfig - librdkafka topic properties
+   * @param topicConfig - librdkafka topic properties (applied to every topic)
    * @param callbacks - where librdkafka's events go
+   * @param options - `oauthbearer`: tokens come from {@link setOAuthToken}
    */
-  constructor(globalConfig: Record<string, unknown>, topicConfig: Record<string, unknown>, callbacks: NativeConsumerCallbacks) {
-    // librdkafka loads the addon as a plugin: librdkafka's symbols must already be visible to it.
-    loadAddon<RegistryAddon>()
-    this.#consumer = new rdkafka.KafkaConsumer(
-      {
-        ...globalConfig,
-        // Loads kafkit's addon as a librdkafka plugin that registers this handle under the token (see
-        // native/handle_registry.c); the token property must come after the plugin path.
-        'plugin.library.paths': ADDON_PATH,
-        'kafkit.handle.token': this.#registryToken,
-        rebalance_cb: (error: LibrdKafkaError, assignment: RawTopicPartition[]) => callbacks.rebalance(error, assignment),
-        offset_commit_cb: (error: LibrdKafkaError | undefined, offsets: RawTopicPartition[]) => callbacks.offsetCommit(error, offsets),
-      } as never,
-      topicConfig as never,
-    )
-    this.#consumer.on('event.error', callbacks.error)
-    this.#consumer.on('event.stats', (event: { message: string }) => callbacks.stats(event.message))
+  constructor(globalConfig: Record<string, unknown>, topicConfig: Record<string, unknown>, callbacks: NativeConsumerCallbacks,
+    options: { oauthbearer: boolean } = { oauthbearer: false }) {
+    this.#addon = loadAddon<ConsumerAddon>()
+    this.#callbacks = callbacks
+    this.#handle = this.#addon.clientCreate('consumer', toStrings({ ...topicConfig, ...globalConfig }), this.#onWake, options)
+  }
+
+  #onWake = (): void => {
+    this.#drainEvents()
+    this.#callbacks.wake()
+  }
+
+  #drainEvents(): void {
+    for (const event of this.#addon.clientDrainEvents(this.#handle)) {
+      if (event.kind === 'commit') {
+        this.#callbacks.offsetCommit(event.code === 0 ? undefined : { code: event.code, message: event.message }, event.offsets)
+      } else {
+        this.#callbacks.event(event)
+      }
+    }
   }
 
   /**
    * The consumer's group metadata, serialized by librdkafka, for a transactional producer's
-   * `sendOffsetsToTransaction` (KIP-447 fencing). kafkit's addon reads it from this consumer's librdkafka handle,
-   * which registered itself with the addon when it was created.
+   * `sendOffsetsToTransaction` (KIP-447 fencing).
    */
   groupMetadata(): Buffer {
-    return loadAddon<RegistryAddon>().consumerGroupMetadata(this.#registryToken)
+    return this.#addon.consumerGroupMetadata(this.#handle)
   }
 
-  /** Connects and fetches metadata. */
+  /** Proves the brokers answer (fetches cluster metadata on the worker). */
   async connect(timeoutMs: number): Promise<void> {
-    await callback<unknown>((done) => this.#consumer.connect({ timeout: timeoutMs }, done))
-    this.#client = (this.#consumer as unknown as { _client: InternalClient })._client
+    await this.#addon.clientMetadata(this.#handle, { timeoutMs })
   }
 
   /**
-   * Takes up to `size` ready messages without waiting (timeout 0), so the libuv thread is busy only while copying
-   * messages out. Calls back on the JS thread. Bypasses node-rdkafka's wrapper, which emits one event per message.
+   * Takes up to `size` ready messages without waiting; `undefined` when none were ready. Rebalances raised while
+   * fetching are then available from {@link takeRebalances}.
    */
-  consume(size: number, cb: (error: unknown, messages: NativeMessage[]) => void): void {
-    if (!this.#client) throw new Error('not connected')
-    this.#client.consume(0, size, cb)
+  consume(size: number): FetchedBatch | undefined {
+    if (this.#meta.length < size * STRIDE) {
+      this.#meta = new Int32Array(size * STRIDE)
+      this.#numbers = new Float64Array(size * 2)
+    }
+    const state = this.#state
+    const data = this.#addon.consumerConsume(this.#handle, size, this.#meta, this.#numbers, state)
+    const count = state[0]!
+    if (state[3]! > 0) this.#rebalances.push(...this.#addon.consumerTakeRebalances(this.#handle))
+    if (count === 0) return undefined
+    if (state[2]! > this.#topics.length) this.#topics.push(...this.#addon.consumerTopicNames(this.#handle, this.#topics.length))
+    const headerLengths = state[1]! > 0 ? this.#addon.consumerHeaderLengths(this.#handle) : undefined
+    return new FetchedBatch(count, data, this.#meta.slice(0, count * STRIDE), this.#numbers.slice(0, count * 2),
+      headerLengths, this.#topics)
+  }
+
+  /** The rebalances raised since the last call, oldest first. */
+  takeRebalances(): RawRebalance[] {
+    const taken = this.#rebalances
+    if (taken.length > 0) this.#rebalances = []
+    return taken
   }
 
   /** Replaces the subscription. Names starting with `^` are regular expressions. */
-  subscribe(topics: string[]): void {
-    this.#consumer.subscribe(topics)
+  subscribe(topics: readonly string[]): Promise<void> {
+    return this.#addon.consumerSubscribe(this.#handle, topics)
   }
 
-  /** Drops the subscription; librdkafka then revokes every partition through the rebalance callback. */
-  unsubscribe(): void {
-    this.#consumer.unsubscribe()
+  /** Drops the subscription; librdkafka then revokes every partition through a rebalance. */
+  unsubscribe(): Promise<void> {
+    return this.#addon.consumerUnsubscribe(this.#handle)
   }
 
-  /** `COOPERATIVE`, `EAGER` or `NONE`. */
-  rebalanceProtocol(): string {
-    return this.#consumer.rebalanceProtocol()
+  /** Answers an assignment: adds the partitions (incremental) or replaces the assignment (eager). */
+  assign(partitions: readonly RawTopicPartition[], incremental: boolean): Promise<void> {
+    return this.#addon.consumerAssign(this.#handle, partitions, true, incremental)
   }
 
-  /** Adds partitions to the assignment (cooperative) or replaces it (eager). */
-  assign(partitions: RawTopicPartition[], cooperative: boolean): void {
-    if (cooperative) this.#consumer.incrementalAssign(partitions)
-    else this.#consumer.assign(partitions)
-  }
-
-  /** Removes partitions from the assignment (cooperative) or clears it (eager). */
-  unassign(partitions: RawTopicPartition[], cooperative: boolean): void {
-    if (cooperative) this.#consumer.incrementalUnassign(partitions)
-    else this.#consumer.unassign()
+  /** Answers a revocation: removes the partitions (incremental) or clears the assignment (eager). */
+  unassign(partitions: readonly RawTopicPartition[], incremental: boolean): Promise<void> {
+    return this.#addon.consumerAssign(this.#handle, partitions, false, incremental)
   }
 
   /** Stops fetching the partitions. librdkafka drops what it prefetched and refetches on resume. */
-  pause(partitions: RawTopicPartition[]): void {
-    this.#consumer.pause(partitions)
+  pause(partitions: readonly RawTopicPartition[]): void {
+    this.#addon.consumerPause(this.#handle, partitions, true)
   }
 
   /** Resumes fetching the partitions from the position after the last message handed to kafkit. */
-  resume(partitions: RawTopicPartition[]): void {
-    this.#consumer.resume(partitions)
+  resume(partitions: readonly RawTopicPartition[]): void {
+    this.#addon.consumerPause(this.#handle, partitions, false)
   }
 
-  /** Moves a partition's fetch position (absolute or logical offset). */
-  seek(partition: RawTopicPartition & { offset: number }, timeoutMs: number): Promise<void> {
-    return callback<void>((done) => this.#consumer.seek(partition, timeoutMs, done))
+  /** Moves a partition's fetch position (absolute or logical offset); takes effect asynchronously. */
+  seek(partition: RawTopicPartition & { offset: number }): void {
+    this.#addon.consumerSeek(this.#handle, [partition])
   }
 
   /** Stores processed offsets for the next (auto or explicit) commit. */
-  offsetsStore(offsets: Array<RawTopicPartition & { offset: number }>): void {
-    this.#consumer.offsetsStore(offsets)
+  offsetsStore(offsets: ReadonlyArray<RawTopicPartition & { offset: number }>): void {
+    this.#addon.consumerStoreOffsets(this.#handle, offsets)
   }
 
-  /** Starts an asynchronous commit; its result arrives through the offset-commit callback. */
-  commit(offsets: Array<RawTopicPartition & { offset: number }>): void {
-    this.#consumer.commit(offsets)
+  /** Starts an asynchronous commit; its result arrives through `offsetCommit`. */
+  commit(offsets: ReadonlyArray<RawTopicPartition & { offset: number }>): void {
+    this.#addon.consumerCommit(this.#handle, offsets)
   }
 
-  /** The group's committed offsets of the partitions, from the coordinator. */
-  committed(partitions: RawTopicPartition[], timeoutMs: number): Promise<RawTopicPartition[]> {
-    return callback<RawTopicPartition[]>((done) => this.#consumer.committed(partitions, timeoutMs, done))
+  /** The group's committed offsets of the partitions, from the coordinator (on the worker). */
+  committed(partitions: readonly RawTopicPartition[], timeoutMs: number): Promise<RawTopicPartition[]> {
+    return this.#addon.consumerCommitted(this.#handle, partitions, timeoutMs)
   }
 
   /** The fetch positions (offset after the last message handed to kafkit) of the partitions. */
-  position(partitions: RawTopicPartition[]): RawTopicPartition[] {
-    return this.#consumer.position(partitions)
-  }
-
-  /** The current assignment. */
-  assignments(): RawTopicPartition[] {
-    return this.#consumer.assignments()
+  position(partitions: readonly RawTopicPartition[]): RawTopicPartition[] {
+    return this.#addon.consumerPosition(this.#handle, partitions)
   }
 
   /** The watermarks librdkafka last saw for a partition, without a request; `undefined` when none yet. */
   cachedWatermarks(topic: string, partition: number): { low: number; high: number } | undefined {
-    try {
-      const { lowOffset, highOffset } = this.#consumer.getWatermarkOffsets(topic, partition)
-      return highOffset >= 0 ? { low: lowOffset, high: highOffset } : undefined
-    } catch {
-      return undefined
-    }
+    return this.#addon.consumerCachedWatermarks(this.#handle, topic, partition) ?? undefined
   }
 
-  /** Leaves the group (committing stored offsets) and destroys the native client. */
-  disconnect(): Promise<void> {
-    return new Promise((resolve) => this.#consumer.disconnect(() => resolve()))
+  /** Answers an OAUTHBEARER refresh request. */
+  setOAuthToken(token: RawOAuthToken | { failure: string }): void {
+    this.#addon.clientSetOAuthToken(this.#handle, token)
+  }
+
+  /** Leaves the group (committing stored offsets) and destroys the handle, on the worker. */
+  async disconnect(): Promise<void> {
+    try {
+      await this.#addon.clientDestroy(this.#handle)
+    } catch {
+      // Already destroyed.
+    }
+    // Commit results and errors that arrived while closing.
+    this.#drainEvents()
   }
 }

@@ -10,13 +10,7 @@ import {
 } from '../config/index.js'
 import { ConfigError } from '../errors/kafka-error.js'
 import type { Serde, TopicSerdeMap } from '../serde/types.js'
-import { isLogger, type Logger } from '../internal/log.js'
-
-function resolveLogger(value: unknown): Logger | undefined {
-  if (value === undefined) return undefined
-  if (!isLogger(value)) throw new ConfigError('logger', 'expected an object with debug, info, warn and error methods (console, pino and winston loggers fit)')
-  return value
-}
+import { type Logger, resolveLogger } from '../internal/log.js'
 
 /** Compression codecs librdkafka supports. */
 export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'

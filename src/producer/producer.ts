@@ -9,7 +9,7 @@ import {
   StateError,
   TimeoutError,
 } from '../errors/kafka-error.js'
-import { fromRdkafkaError } from '../errors/map.js'
+import { configErrorFrom, fromRdkafkaError } from '../errors/map.js'
 import { LogRouter } from '../internal/log.js'
 import { OAuthRefresher } from '../internal/oauth.js'
 import { tokenProviderOf } from '../config/index.js'
@@ -655,14 +655,4 @@ function headerBytes(name: string, value: unknown): Buffer | null {
   if (Buffer.isBuffer(value)) return value
   if (value === null) return null
   throw new HeaderError(`header ${name} must be a string, a Buffer, null or an array of them, got ${typeof value}`)
-}
-
-/** A ConfigError for the properties the addon refused when creating the client. */
-function configErrorFrom(error: unknown): ConfigError {
-  const refused = (error as { properties?: Array<{ property: string; message: string }> } | undefined)?.properties
-  if (Array.isArray(refused) && refused.length > 0) {
-    const message = refused.map((item) => `${item.property}: ${item.message}`).join('; ')
-    return new ConfigError(`rdkafka['${refused[0]!.property}']`, message, { cause: error })
-  }
-  return new ConfigError('rdkafka', error instanceof Error ? error.message : String(error), { cause: error })
 }

@@ -21,7 +21,6 @@
         "native/producer.c",
         "native/consumer.c",
         "native/transactions.c",
-        "native/handle_registry.c",
         "native/mock.c",
         "native/ops_topics.c",
         "native/ops_groups.c",

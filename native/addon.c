@@ -536,7 +536,6 @@ static napi_value init(napi_env env, napi_value exports) {
   kafkit_register_producer(env, exports);
   kafkit_register_consumer(env, exports);
   kafkit_register_transactions(env, exports);
-  kafkit_register_handle_registry(env, exports);
   kafkit_register_mock(env, exports);
   kafkit_export(env, exports, "createClient", create_client);
   kafkit_export(env, exports, "destroyClient", destroy_client);

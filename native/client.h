@@ -181,7 +181,6 @@ void kafkit_register_consumer(napi_env env, napi_value exports);
 void kafkit_register_producer(napi_env env, napi_value exports);
 void kafkit_register_transactions(napi_env env, napi_value exports);
 void kafkit_register_loader(napi_env env, napi_value exports);
-void kafkit_register_handle_registry(napi_env env, napi_value exports);
 void kafkit_register_mock(napi_env env, napi_value exports);
 /* Whether librdkafka has been loaded; every entry point that calls librdkafka checks it first. */
 bool kafkit_librdkafka_loaded(napi_env env);

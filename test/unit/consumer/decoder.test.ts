@@ -1,20 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import { MessageDecoder, toHeaders } from '../../../src/consumer/decoder.js'
 import { SerializationError } from '../../../src/errors/index.js'
-import type { NativeMessage } from '../../../src/native/binding.js'
+import type { RawMessage } from '../../../src/native/consumer.js'
 import type { Serde } from '../../../src/serde/types.js'
 import { serdes } from '../../../src/serde/index.js'
 
-function raw(overrides: Partial<NativeMessage> = {}): NativeMessage {
-  return { topic: 'orders', partition: 2, offset: 41, key: Buffer.from('k'), value: Buffer.from('{"n":1}'), size: 7, timestamp: 1000, ...overrides }
+function raw(overrides: Partial<RawMessage> = {}): RawMessage {
+  return { topic: 'orders', partition: 2, offset: 41, key: Buffer.from('k'), value: Buffer.from('{"n":1}'), size: 7, timestamp: 1000, headers: [], ...overrides }
 }
 
 describe('MessageDecoder', () => {
   it('decodes synchronously with sync serdes, offsets as strings, null stays null', () => {
     const decoder = new MessageDecoder(serdes.string(), serdes.json<{ n: number }>(), undefined)
-    const message = decoder.decode(raw({ headers: [{ trace: Buffer.from('t1') }] }))
+    const message = decoder.decode(raw({ headers: [['trace', Buffer.from('t1')]] }))
     expect(message).not.toBeInstanceOf(Promise)
-    expect(message).toEqual({ topic: 'orders', partition: 2, offset: '41', key: 'k', value: { n: 1 }, timestamp: 1000, headers: { trace: Buffer.from('t1') } })
+    expect(message).toEqual({
+      topic: 'orders', partition: 2, offset: '41', key: 'k', value: { n: 1 }, timestamp: 1000,
+      headers: { trace: Buffer.from('t1') }, headerList: [['trace', Buffer.from('t1')]],
+    })
     expect(decoder.decode(raw({ key: null, value: null }))).toMatchObject({ key: null, value: null })
   })
 
@@ -61,8 +64,9 @@ describe('MessageDecoder', () => {
     expect(() => decoder.decode(raw({ topic: 'other' }))).toThrow(SerializationError)
   })
 
-  it('turns header lists into records (the last of a repeated header wins)', () => {
+  it('turns header lists into records (the last of a repeated header wins, no value is empty)', () => {
     expect(toHeaders(undefined)).toEqual({})
-    expect(toHeaders([{ a: Buffer.from('1') }, { b: Buffer.from('2') }, { a: Buffer.from('3') }])).toEqual({ a: Buffer.from('3'), b: Buffer.from('2') })
+    expect(toHeaders([['a', Buffer.from('1')], ['b', Buffer.from('2')], ['a', Buffer.from('3')], ['c', null]]))
+      .toEqual({ a: Buffer.from('3'), b: Buffer.from('2'), c: Buffer.alloc(0) })
   })
 })

@@ -3,9 +3,9 @@ import { deadLetterHeaders, DEAD_LETTER_HEADERS, type DeadLetterQueue } from '..
 import { ErrorPolicy, sleep } from '../../../src/consumer/error-policy.js'
 import { resolveConsumerOptions, resolveRunOptions } from '../../../src/consumer/options.js'
 import { KafkaError, SerializationError } from '../../../src/errors/index.js'
-import type { NativeMessage } from '../../../src/native/binding.js'
+import type { RawMessage } from '../../../src/native/consumer.js'
 
-const raw: NativeMessage = { topic: 'orders', partition: 1, offset: 12, key: Buffer.from('k'), value: Buffer.from('v'), size: 1, timestamp: 5 }
+const raw: RawMessage = { topic: 'orders', partition: 1, offset: 12, key: Buffer.from('k'), value: Buffer.from('v'), size: 1, timestamp: 5, headers: [] }
 const consumerOptions = resolveConsumerOptions({ brokers: 'localhost:9092', groupId: 'g' })
 
 function policy(run: Record<string, unknown>, deadLetter?: Partial<DeadLetterQueue>): { policy: ErrorPolicy; reported: KafkaError[] } {
@@ -61,9 +61,9 @@ describe('ErrorPolicy', () => {
   })
 
   it("'deadLetter' sends the raw record, retrying the send, and stops when it never succeeds", async () => {
-    const sent: Array<[NativeMessage, KafkaError]> = []
+    const sent: Array<[RawMessage, KafkaError]> = []
     let failures = 1
-    const dlq = { topic: 'dlq', send: async (message: NativeMessage, error: KafkaError) => {
+    const dlq = { topic: 'dlq', send: async (message: RawMessage, error: KafkaError) => {
       if (failures-- > 0) throw new Error('broker away')
       sent.push([message, error])
     } }
@@ -100,7 +100,7 @@ describe('ErrorPolicy', () => {
 describe('dead-letter headers', () => {
   it('carry the original headers (binary ones base64) and where and why it failed', () => {
     const binary = Buffer.from([0xff, 0xfe, 0x00])
-    const headers = deadLetterHeaders({ ...raw, headers: [{ trace: Buffer.from('t-1') }, { blob: binary }] }, new KafkaError('ERR_HANDLER', 'boom'))
+    const headers = deadLetterHeaders({ ...raw, headers: [['trace', Buffer.from('t-1')], ['blob', binary]] }, new KafkaError('ERR_HANDLER', 'boom'))
     expect(headers).toEqual({
       trace: 't-1',
       blob: binary.toString('base64'),

@@ -1,74 +1,77 @@
 import { describe, expect, it } from 'vitest'
 import { FetchLoop } from '../../../src/consumer/fetch-loop.js'
-import type { NativeMessage } from '../../../src/native/binding.js'
+import { FetchedBatch } from '../../../src/native/consumer.js'
 
-type Callback = (error: unknown, messages: NativeMessage[]) => void
-
-function message(offset: number): NativeMessage {
-  return { topic: 't', partition: 0, offset, value: null, size: 0 }
+function batchOf(count: number): FetchedBatch {
+  return new FetchedBatch(count, Buffer.alloc(0), new Int32Array(count * 10), new Float64Array(count * 2), undefined, ['t'])
 }
 
-/** A fake librdkafka queue: each poll takes what is queued, up to the batch size. */
+/** A fake librdkafka queue: each fetch takes what is queued, up to the batch size, without waiting. */
 class FakeQueue {
-  queued: NativeMessage[] = []
-  outstanding = 0
-  maxOutstanding = 0
+  queued = 0
   polls: number[] = []
-  pending: Array<() => void> = []
-  manual = false
+  failNext = false
 
-  consume = (size: number, cb: Callback): void => {
-    this.outstanding++
-    this.maxOutstanding = Math.max(this.maxOutstanding, this.outstanding)
+  consume = (size: number): FetchedBatch | undefined => {
     this.polls.push(Date.now())
-    const deliver = (): void => {
-      this.outstanding--
-      cb(null, this.queued.splice(0, size))
+    if (this.failNext) {
+      this.failNext = false
+      throw new Error('broker down')
     }
-    if (this.manual) this.pending.push(() => deliver())
-    else setImmediate(deliver)
+    const taken = Math.min(size, this.queued)
+    this.queued -= taken
+    return taken === 0 ? undefined : batchOf(taken)
   }
 }
 
 const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
+function loopOn(queue: FakeQueue, options: { maxWaitMs: number; saturatedPollMs: number; hasRoom?: () => boolean },
+  received: Array<[number, number]> = [], errors: unknown[] = [], afterFetch: () => void = () => {}): FetchLoop {
+  return new FetchLoop({
+    consume: queue.consume,
+    onMessages: (batch, poll) => received.push([batch.count, poll]),
+    afterFetch,
+    onError: (error) => errors.push(error),
+    hasRoom: options.hasRoom ?? (() => true),
+  }, { batchSize: 10, maxWaitMs: options.maxWaitMs, saturatedPollMs: options.saturatedPollMs })
+}
+
 describe('FetchLoop', () => {
-  it('hands over batches with increasing poll numbers and never has two polls outstanding', async () => {
+  it('fetches full batches back to back with increasing poll numbers, then waits for a wake-up', async () => {
     const queue = new FakeQueue()
-    queue.queued = Array.from({ length: 25 }, (_, i) => message(i))
+    queue.queued = 25
     const received: Array<[number, number]> = []
-    const loop = new FetchLoop({ consume: queue.consume, onMessages: (m, poll) => received.push([m.length, poll]), onError: () => {}, hasRoom: () => true },
-      { batchSize: 10, maxWaitMs: 20, saturatedPollMs: 1000 })
+    const loop = loopOn(queue, { maxWaitMs: 1_000, saturatedPollMs: 1_000 }, received)
     loop.start()
-    await tick(30)
+    await tick(50)
+    expect(received).toEqual([[10, 1], [10, 2], [5, 3]])
+    // A partial batch emptied the queue: nothing more until librdkafka signals.
+    expect(queue.polls).toHaveLength(3)
+    queue.queued = 4
+    loop.wake()
+    await tick(10)
+    expect(received.at(-1)).toEqual([4, 4])
     await loop.stop()
-    expect(received.map(([n]) => n)).toEqual([10, 10, 5])
-    expect(received.map(([, poll]) => poll)).toEqual([1, 2, 3])
-    expect(queue.maxOutstanding).toBe(1)
   })
 
-  it('waits longer and longer when nothing is ready, up to maxWaitMs', async () => {
+  it('fetches every maxWaitMs while no wake-up comes (liveness, rebalances)', async () => {
     const queue = new FakeQueue()
-    const loop = new FetchLoop({ consume: queue.consume, onMessages: () => {}, onError: () => {}, hasRoom: () => true },
-      { batchSize: 10, maxWaitMs: 40, saturatedPollMs: 1000 })
+    const loop = loopOn(queue, { maxWaitMs: 40, saturatedPollMs: 1_000 })
     loop.start()
-    await tick(400)
+    await tick(300)
     await loop.stop()
-    // 1+2+4+8+16+32 ms, then every 40 ms: about 15 polls in 400 ms rather than hundreds.
-    expect(queue.polls.length).toBeGreaterThan(6)
-    expect(queue.polls.length).toBeLessThan(25)
-    const gaps = queue.polls.slice(1).map((t, i) => t - queue.polls[i]!)
-    expect(Math.max(...gaps.slice(-3))).toBeGreaterThanOrEqual(30)
+    expect(queue.polls.length).toBeGreaterThanOrEqual(4)
+    expect(queue.polls.length).toBeLessThanOrEqual(9)
   })
 
-  it('polls only every saturatedPollMs while there is no room, and at once when woken', async () => {
+  it('fetches only every saturatedPollMs while there is no room, and at once when woken with room', async () => {
     const queue = new FakeQueue()
     let room = false
-    const loop = new FetchLoop({ consume: queue.consume, onMessages: () => {}, onError: () => {}, hasRoom: () => room },
-      { batchSize: 10, maxWaitMs: 5, saturatedPollMs: 200 })
+    const loop = loopOn(queue, { maxWaitMs: 5, saturatedPollMs: 200, hasRoom: () => room })
     loop.start()
     await tick(150)
-    expect(queue.polls.length).toBe(1)
+    expect(queue.polls).toHaveLength(1)
     room = true
     loop.wake()
     await tick(20)
@@ -76,36 +79,40 @@ describe('FetchLoop', () => {
     await loop.stop()
   })
 
-  it('stop() resolves only once the outstanding poll returned, and its messages are dropped', async () => {
+  it('calls afterFetch after every fetch, with or without messages', async () => {
     const queue = new FakeQueue()
-    queue.manual = true
-    queue.queued = [message(0)]
-    const received: number[] = []
-    const loop = new FetchLoop({ consume: queue.consume, onMessages: (m) => received.push(m.length), onError: () => {}, hasRoom: () => true },
-      { batchSize: 10, maxWaitMs: 5, saturatedPollMs: 200 })
+    queue.queued = 3
+    let after = 0
+    const loop = loopOn(queue, { maxWaitMs: 20, saturatedPollMs: 1_000 }, [], [], () => after++)
     loop.start()
-    await tick(5)
-    expect(queue.pending).toHaveLength(1)
-    let stopped = false
-    const stopping = loop.stop().then(() => { stopped = true })
-    await tick(5)
-    expect(stopped).toBe(false)
-    queue.pending.shift()!()
-    await stopping
-    expect(received).toEqual([])
+    await tick(70)
+    await loop.stop()
+    expect(after).toBe(queue.polls.length)
+    expect(after).toBeGreaterThan(1)
   })
 
-  it('reports errors and keeps polling', async () => {
-    let calls = 0
+  it('reports a failed fetch and keeps fetching', async () => {
+    const queue = new FakeQueue()
+    queue.failNext = true
     const errors: unknown[] = []
-    const loop = new FetchLoop({
-      consume: (_size, cb) => setImmediate(() => (++calls === 1 ? cb(new Error('broker down'), []) : cb(null, []))),
-      onMessages: () => {}, onError: (e) => errors.push(e), hasRoom: () => true,
-    }, { batchSize: 10, maxWaitMs: 5, saturatedPollMs: 200 })
+    const loop = loopOn(queue, { maxWaitMs: 5, saturatedPollMs: 200 }, [], errors)
     loop.start()
     await tick(50)
     await loop.stop()
     expect(errors).toHaveLength(1)
-    expect(calls).toBeGreaterThan(2)
+    expect(queue.polls.length).toBeGreaterThan(2)
+  })
+
+  it('fetches nothing after stop(), even with a wake-up pending', async () => {
+    const queue = new FakeQueue()
+    const loop = loopOn(queue, { maxWaitMs: 5, saturatedPollMs: 200 })
+    loop.start()
+    loop.wake()
+    await loop.stop()
+    const polls = queue.polls.length
+    loop.wake()
+    await tick(30)
+    expect(queue.polls.length).toBe(polls)
+    expect(loop.running).toBe(false)
   })
 })

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { PartitionState, PartitionTable } from '../../../src/consumer/partition-state.js'
-import type { NativeMessage } from '../../../src/native/binding.js'
+import type { RawMessage } from '../../../src/native/consumer.js'
 
-function message(offset: number, bytes = 10): NativeMessage {
-  return { topic: 't', partition: 0, offset, value: Buffer.alloc(bytes), key: Buffer.alloc(2), size: bytes }
+function message(offset: number, bytes = 10): RawMessage {
+  return { topic: 't', partition: 0, offset, value: Buffer.alloc(bytes), key: Buffer.alloc(2), size: bytes + 2, timestamp: -1, headers: [] }
 }
 
 describe('PartitionState', () => {

@@ -6,7 +6,7 @@ import { PartitionState } from '../../../src/consumer/partition-state.js'
 import { Runner } from '../../../src/consumer/runner.js'
 import type { AnyConsumerMessage, EachBatchPayload } from '../../../src/consumer/types.js'
 import type { KafkaError } from '../../../src/errors/index.js'
-import type { NativeMessage } from '../../../src/native/binding.js'
+import type { RawMessage } from '../../../src/native/consumer.js'
 import { serdes } from '../../../src/serde/index.js'
 
 const consumerOptions = resolveConsumerOptions({ brokers: 'localhost:9092', groupId: 'g' })
@@ -14,7 +14,7 @@ const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(reso
 
 function fill(state: PartitionState, from: number, count: number): void {
   for (let offset = from; offset < from + count; offset++) {
-    state.push({ topic: state.topic, partition: state.partition, offset, value: Buffer.from(`${state.partition}:${offset}`), size: 1 } as NativeMessage)
+    state.push({ topic: state.topic, partition: state.partition, offset, key: null, value: Buffer.from(`${state.partition}:${offset}`), size: 1, timestamp: -1, headers: [] })
   }
 }
 

@@ -108,6 +108,8 @@ describe('Consumer groups against a real broker', () => {
     // Every rebalance was orderly: revoked partitions were committed before they moved, so nothing was handled twice.
     expect(ledger.duplicates()).toEqual(new Map())
     expect(rebalances.some((e) => e.type === 'revoke')).toBe(true)
+    // Orderly hand-overs are revokes: nothing was lost.
+    expect(rebalances.filter((e) => e.type === 'lost')).toEqual([])
     expect(new Set([...ledger.handled.values()].flat().map((h) => h.member)).size).toBe(3)
     expect(await groupOffsets(groupId, topic, 6)).toEqual(ends)
   }, 180_000)
@@ -195,6 +197,7 @@ describe('Consumer groups against a real broker', () => {
         if (report.type === 'batch') for (const offset of report.offsets) ledger.add('victim', report.partition, offset)
         if (report.type === 'rebalance') victimEvents.push(`${report.event.type}:${report.event.partitions.map((p) => p.partition).join(',')}`)
         if (report.type === 'error') victimEvents.push(`error:${report.message}`)
+        if (report.type === 'hook') victimEvents.push(`${report.name}:${report.partitions.join(',')}`)
       })
       await waitFor(() => ledger.total >= 100, 'the victim under way', 60_000)
       const survivor = track(new Consumer({ brokers: brokers(), groupId, fromBeginning: true, sessionTimeoutMs: 6_000 }))
@@ -214,9 +217,12 @@ describe('Consumer groups against a real broker', () => {
       await survivor.stop()
       child.kill('SIGKILL')
 
-      // node-rdkafka does not expose librdkafka's "assignment lost" flag, so this may surface as a revoke; either
-      // way the stale member releases the partition and its commit is refused by the coordinator.
-      expect(afterWaking()[0]).toMatch(new RegExp(`^(lost|revoke):${victimPartition}$`))
+      // librdkafka's rd_kafka_assignment_lost() decides: the frozen member's partition was lost, not revoked, so
+      // onLost ran (and onRevoke did not) and the stale member committed nothing for it.
+      expect(afterWaking()[0]).toBe(`lost:${victimPartition}`)
+      const hooks = victimEvents.slice(eventsBeforeFreeze).filter((e) => e.startsWith('on'))
+      expect(hooks).toContain(`onLost:${victimPartition}`)
+      expect(hooks.filter((e) => e.startsWith('onRevoke'))).toEqual([])
       ledger.expectComplete(ends)
       ledger.expectOrderedPerMember()
       for (const [partition, offsets] of ledger.duplicates()) {
@@ -262,7 +268,12 @@ describe('Consumer groups against a real broker', () => {
     await produceRaw(topic, sequence(2, 20))
     const ledger = new Ledger()
     const slowDone = new Map<number, number>()
-    const first = track(new Consumer({ brokers: brokers(), groupId, fromBeginning: true, value: serdes.string() }))
+    const hooks: string[] = []
+    const first = track(new Consumer({
+      brokers: brokers(), groupId, fromBeginning: true, value: serdes.string(),
+      onRevoke: (partitions) => { hooks.push(`onRevoke:${partitions.map((p) => p.partition).join(',')}`) },
+      onLost: (partitions) => { hooks.push(`onLost:${partitions.map((p) => p.partition).join(',')}`) },
+    }))
     await first.connect()
     await first.subscribe({ topics: [topic] })
     let slowStarted = 0
@@ -297,6 +308,9 @@ describe('Consumer groups against a real broker', () => {
     expect(firstOfSecond.offset).toBe(6)
     expect(ledger.duplicates()).toEqual(new Map())
     ledger.expectComplete([20, 20])
+    // An orderly hand-over: the old owner's onRevoke ran for the moved partition, onLost never did.
+    expect(hooks[0]).toBe(`onRevoke:${partition}`)
+    expect(hooks.filter((h) => h.startsWith('onLost'))).toEqual([])
   }, 90_000)
 
   it("poison message with errorPolicy deadLetter: lands in the DLQ with error headers, the rest is handled", async () => {

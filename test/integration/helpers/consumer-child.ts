@@ -40,6 +40,7 @@ export type ChildReport =
   | { type: 'batch'; partition: number; offsets: number[] }
   | { type: 'rebalance'; event: { type: string; partitions: Array<{ topic: string; partition: number }> } }
   | { type: 'error'; message: string }
+  | { type: 'hook'; name: 'onRevoke' | 'onLost'; partitions: number[] }
 
 /** Starts a child consumer; `onReport` sees each report as it arrives. */
 export function startChildConsumer(
@@ -59,6 +60,8 @@ const send = (message) => new Promise((resolve, reject) => process.send(message,
 const consumer = new Consumer({
   brokers: options.brokers, groupId: options.groupId, fromBeginning: true,
   sessionTimeoutMs: options.sessionTimeoutMs, heartbeatIntervalMs: 500, autoCommitIntervalMs: 200,
+  onRevoke: (partitions) => send({ type: 'hook', name: 'onRevoke', partitions: partitions.map((p) => p.partition) }),
+  onLost: (partitions) => send({ type: 'hook', name: 'onLost', partitions: partitions.map((p) => p.partition) }),
 })
 consumer.on('rebalance', (event) => { send({ type: 'rebalance', event }).catch(() => {}) })
 consumer.on('error', (error) => { send({ type: 'error', message: error.message }).catch(() => {}) })

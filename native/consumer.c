@@ -507,6 +507,8 @@ static napi_value seek(napi_env env, napi_callback_info info) {
   if (!list) return NULL;
   rd_kafka_error_t *error = rd_kafka_seek_partitions(client->rk, list, 0);
   rd_kafka_resp_err_t code = error ? rd_kafka_error_code(error) : first_error(list);
+  /* Without a timeout every partition reports "in progress": the seek was started. */
+  if (code == RD_KAFKA_RESP_ERR__IN_PROGRESS) code = RD_KAFKA_RESP_ERR_NO_ERROR;
   if (error) rd_kafka_error_destroy(error);
   rd_kafka_topic_partition_list_destroy(list);
   check(env, code, "seek");

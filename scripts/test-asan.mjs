@@ -52,7 +52,8 @@ async function main() {
   }
 }
 
-const TESTS = ['test/unit/native', 'test/unit/producer/faults.test.ts', 'test/unit/testing', 'test/integration/producer.test.ts', 'test/integration/transaction-offsets.test.ts']
+const TESTS = ['test/unit/native', 'test/unit/producer/faults.test.ts', 'test/unit/testing', 'test/integration/producer.test.ts', 'test/integration/transaction-offsets.test.ts',
+  'test/integration/consumer.test.ts']
 
 main().catch((error) => {
   process.stderr.write(`test-asan: ${error instanceof Error ? error.message : String(error)}\n`)

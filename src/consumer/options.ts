@@ -89,8 +89,8 @@ export interface ConsumerOptions<K, V, TM extends TopicSerdeMap | undefined> ext
   /** Most messages taken from librdkafka per poll. @default 1000 */
   fetchBatchSize?: number
   /**
-   * When librdkafka has nothing ready, kafkit polls again after a delay growing from 1 ms to this, in ms: the
-   * worst added latency after a quiet period. Polls never block a libuv thread. @default 50
+   * librdkafka wakes kafkit when messages arrive; while none arrive, kafkit still fetches every this many ms, which
+   * serves rebalances and keeps the member alive. Fetches never wait inside librdkafka. @default 50
    */
   maxPollWaitMs?: number
   /** Interval of the `stats` event and `kafkit:consumer:stats` channel, ms; 0 turns statistics off. @default 0 */

@@ -6,7 +6,7 @@ import diagnostics from 'node:diagnostics_channel'
 import { createRequire } from 'node:module'
 import type * as NodeRdkafka from 'node-rdkafka'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Admin, AuthorizationError, ConfigError, KafkaError, Producer, type AdminOptions } from '../../src/index.js'
+import { Admin, AuthorizationError, ConfigError, Consumer, KafkaError, Producer, type AdminOptions } from '../../src/index.js'
 import { uniqueName, waitFor } from './helpers/kafka.js'
 import { type SecureCluster, startSecureCluster, SUPER_USER } from './helpers/secure-cluster.js'
 
@@ -199,7 +199,7 @@ describe('Admin: SCRAM users and ACLs on a secured broker', () => {
   })
 })
 
-describe('Producer: SASL/OAUTHBEARER with a token provider', () => {
+describe('Producer and Consumer: SASL/OAUTHBEARER with a token provider', () => {
   /** An unsecured JWT (alg "none"), which the broker's default OAUTHBEARER validator accepts. */
   function unsecuredJwt(subject: string, lifetimeMs: number): string {
     const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -243,6 +243,37 @@ describe('Producer: SASL/OAUTHBEARER with a token provider', () => {
     producer.on('error', (error) => errors.push(error))
     await expect(producer.connect()).rejects.toBeInstanceOf(KafkaError)
     expect([...errors.map((error) => error.message), ...warnings].join('\n')).toMatch(/identity provider down/)
+  })
+
+  it('a Consumer authenticates with the tokens tokenProvider returns and reads', async () => {
+    const topic = uniqueName('oauth-consume')
+    await admin.createTopics([{ topic, partitions: 1 }])
+    await produceAsAdmin(topic, 'read with a token')
+    const calls: string[] = []
+    const consumer = new Consumer({
+      brokers: cluster.bootstrap,
+      groupId: uniqueName('oauth-group'),
+      fromBeginning: true,
+      sasl: {
+        mechanism: 'oauthbearer',
+        tokenProvider: async ({ config }) => {
+          calls.push(config)
+          return { tokenValue: unsecuredJwt(SUPER_USER.username, 60_000), lifetimeMs: 60_000, principal: SUPER_USER.username }
+        },
+      },
+    })
+    await consumer.connect()
+    try {
+      await consumer.subscribe({ topics: [topic] })
+      const values: string[] = []
+      await consumer.run({ eachMessage: async ({ message }) => { values.push(message.value!.toString()) } })
+      await waitFor(() => values.length === 1, 'the record read with a token', 30_000)
+      expect(values).toEqual(['read with a token'])
+      expect(calls.length).toBeGreaterThanOrEqual(1)
+      await consumer.stop()
+    } finally {
+      await consumer.disconnect()
+    }
   })
 
   it('refuses a tokenProvider on roles that do not support it yet, and a non-function', () => {

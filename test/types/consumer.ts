@@ -101,4 +101,20 @@ export async function typeTests(): Promise<void> {
   await consumer.run({ eachMessage: async () => {}, errorPolicy: { deadLetter: { topic: 'orders-dlq' } }, retry: { retries: 3 } })
   // @ts-expect-error seek offsets are strings, 'earliest' or 'latest'
   await consumer.seek({ topic: 'orders', partition: 0, offset: 5 })
+
+  // Every header, repeated names kept, null for a header without a value.
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      assertType<Equal<typeof message.headerList, ReadonlyArray<readonly [name: string, value: Buffer | null]>>>()
+      assertType<Equal<typeof message.headers, Readonly<Record<string, Buffer>>>>()
+    },
+  })
+  // A logger and an OAUTHBEARER token provider.
+  new Consumer({ brokers: 'localhost:9092', groupId: 'g', logger: console })
+  new Consumer({
+    brokers: 'localhost:9092', groupId: 'g',
+    sasl: { mechanism: 'oauthbearer', tokenProvider: async () => ({ tokenValue: 't', lifetimeMs: 60_000, principal: 'svc' }) },
+  })
+  // @ts-expect-error a logger has debug, info, warn and error
+  new Consumer({ brokers: 'localhost:9092', groupId: 'g', logger: { log: () => {} } })
 }

@@ -20,6 +20,7 @@
         "native/worker.c",
         "native/producer.c",
         "native/consumer.c",
+        "native/admin.c",
         "native/transactions.c",
         "native/mock.c",
         "native/ops_topics.c",

@@ -85,6 +85,7 @@ static void call_js(napi_env env, napi_value callback, void *context, void *data
   uv_mutex_lock(&client->lock);
   client->wake_pending = false; /* anything pushed from now on posts a new wake-up */
   uv_mutex_unlock(&client->lock);
+  if (client->admin) kafkit_admin_settle_delivered(env, client);
   napi_value global;
   napi_get_global(env, &global);
   napi_call_function(env, global, callback, 0, NULL, NULL);
@@ -111,6 +112,8 @@ static void cleanup_hook(void *data) {
   if (client->rk) {
     /* No time to leave the group in order: the session timeout moves the partitions. */
     kafkit_consumer_close(client, false);
+    if (client->background) rd_kafka_queue_destroy(client->background);
+    client->background = NULL;
     for (uint32_t i = 0; i < client->topic_count; i++) rd_kafka_topic_destroy(client->topics[i]);
     client->topic_count = 0;
     if (client->consumer) rd_kafka_destroy_flags(client->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
@@ -127,6 +130,8 @@ static void destroy_execute(kafkit_job *job) {
   kafkit_native_client *client = job->client;
   /* A consumer leaves its group first (committing stored offsets); a rebalance raised now is answered natively. */
   kafkit_consumer_close(client, true);
+  if (client->background) rd_kafka_queue_destroy(client->background);
+  client->background = NULL;
   for (uint32_t i = 0; i < client->topic_count; i++) rd_kafka_topic_destroy(client->topics[i]);
   client->topic_count = 0;
   /* Joins librdkafka's threads; afterwards no librdkafka callback runs for this client. */
@@ -141,6 +146,8 @@ static void destroy_execute(kafkit_job *job) {
 static void destroy_complete(napi_env env, kafkit_job *job) {
   kafkit_native_client *client = job->client;
   client->destroyed = true;
+  /* librdkafka drops the results of requests still running when it terminates: they are rejected here. */
+  if (client->admin) kafkit_admin_reject_pending(env, client);
   napi_remove_env_cleanup_hook(env, cleanup_hook, client);
   kafkit_worker_stop(client); /* the worker is returning: this join does not wait */
   if (job->deferred) {
@@ -209,6 +216,8 @@ static rd_kafka_conf_t *build_conf(napi_env env, napi_value config) {
   napi_value refused = kafkit_array(env, 0);
   uint32_t refused_count = 0;
   char errstr[512];
+  char summary[1024] = "invalid configuration";
+  size_t summary_length = strlen(summary);
   for (uint32_t i = 0; i < count; i++) {
     napi_value key, value;
     if (napi_get_element(env, names, i, &key) != napi_ok || napi_get_property(env, config, key, &value) != napi_ok) {
@@ -228,13 +237,17 @@ static rd_kafka_conf_t *build_conf(napi_env env, napi_value config) {
       kafkit_set_string(env, item, "property", name);
       kafkit_set_string(env, item, "message", errstr);
       kafkit_push(env, refused, refused_count++, item);
+      /* The message names every refused property too (truncated when very long). */
+      int written = snprintf(summary + summary_length, sizeof(summary) - summary_length, "%s%s: %s",
+                             refused_count == 1 ? ": " : "; ", name, errstr);
+      if (written > 0) summary_length = strlen(summary);
     }
     free(name);
     free(text);
   }
   if (refused_count > 0) {
     rd_kafka_conf_destroy(conf);
-    napi_value error = kafkit_error_instance(env, RD_KAFKA_RESP_ERR__INVALID_ARG, "invalid configuration");
+    napi_value error = kafkit_error_instance(env, RD_KAFKA_RESP_ERR__INVALID_ARG, summary);
     kafkit_set(env, error, "properties", refused);
     napi_throw(env, error);
     return NULL;
@@ -243,7 +256,7 @@ static rd_kafka_conf_t *build_conf(napi_env env, napi_value config) {
 }
 
 /*
- * createClient(kind: 'producer' | 'consumer', config: Record<string, string>, onWake: () => void, options: { oauthbearer?: boolean })
+ * createClient(kind: 'producer' | 'consumer' | 'admin', config: Record<string, string>, onWake: () => void, options: { oauthbearer?: boolean })
  * Returns the handle (an External). librdkafka starts its threads here; nothing waits for brokers.
  */
 static napi_value create_client(napi_env env, napi_callback_info info) {
@@ -252,9 +265,10 @@ static napi_value create_client(napi_env env, napi_callback_info info) {
   char *kind = kafkit_string(env, argv[0], "client kind");
   if (!kind) return NULL;
   bool producer = strcmp(kind, "producer") == 0, consumer = strcmp(kind, "consumer") == 0;
+  bool admin = strcmp(kind, "admin") == 0;
   free(kind);
-  if (!producer && !consumer) {
-    kafkit_throw_type(env, "client kind (expected 'producer' or 'consumer')");
+  if (!producer && !consumer && !admin) {
+    kafkit_throw_type(env, "client kind (expected 'producer', 'consumer' or 'admin')");
     return NULL;
   }
   bool oauthbearer = false;
@@ -268,7 +282,19 @@ static napi_value create_client(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "out of memory");
     return NULL;
   }
-  client->type = producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER;
+  client->type = consumer ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER;
+  client->admin = admin;
+  if (admin) {
+    /*
+     * An admin handle with a group.id is a consumer handle: librdkafka (up to at least 2.12) dereferences the handle's
+     * own consumer group when an OffsetFetch answer asks for a coordinator refresh, and crashes on handles that have
+     * none (confluentinc/librdkafka#5040). The group is never joined.
+     */
+    size_t group_id_size = 0;
+    if (rd_kafka_conf_get(conf, "group.id", NULL, &group_id_size) == RD_KAFKA_CONF_OK && group_id_size > 1) {
+      client->type = RD_KAFKA_CONSUMER;
+    }
+  }
   uv_mutex_init(&client->lock);
   uv_cond_init(&client->work_ready);
   kafkit_events_configure(conf, client, oauthbearer, consumer);
@@ -306,6 +332,15 @@ static napi_value create_client(napi_env env, napi_callback_info info) {
     return NULL;
   }
   kafkit_events_start(client);
+  if (admin) {
+    client->background = rd_kafka_queue_get_background(client->rk);
+    rd_kafka_queue_t *group_queue = client->type == RD_KAFKA_CONSUMER ? rd_kafka_queue_get_consumer(client->rk) : NULL;
+    /* The unjoined group's own errors (coordinator lookups) go to the consumer queue, which nobody else reads. */
+    if (group_queue) {
+      rd_kafka_queue_forward(group_queue, client->background);
+      rd_kafka_queue_destroy(group_queue);
+    }
+  }
   if (consumer && !kafkit_consumer_start(client)) {
     rd_kafka_destroy_flags(client->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
     client->rk = NULL;
@@ -315,6 +350,8 @@ static napi_value create_client(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (!kafkit_worker_start(env, client)) {
+    if (client->background) rd_kafka_queue_destroy(client->background);
+    client->background = NULL;
     rd_kafka_destroy(client->rk);
     client->rk = NULL;
     client->handle_gone = true;

@@ -90,6 +90,12 @@ typedef struct kafkit_native_client {
   /* Consumers only (consumer.c). */
   kafkit_consumer *consumer;
 
+  /* Admins only (admin.c): the reply queue of every request, and the requests (guarded by `lock`). */
+  bool admin;
+  rd_kafka_queue_t *background;
+  struct kafkit_request *requests;       /* sent, result not arrived */
+  struct kafkit_request *requests_ready; /* result arrived, not settled yet */
+
   /* Main thread only. */
   uint32_t refs;      /* reasons to keep the process alive (sends in flight, jobs running) */
   bool destroying;    /* destroy requested: no new calls */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "kafkit_admin.h"
 
 bool kafkit_ring_push(kafkit_delivery_ring *ring, const kafkit_delivery *delivery) {
   if (ring->length == ring->capacity) {
@@ -118,7 +119,16 @@ static void offset_commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t code, rd_kafka_
 
 static void background_event_cb(rd_kafka_t *rk, rd_kafka_event_t *event, void *opaque) {
   kafkit_native_client *client = opaque;
-  switch (rd_kafka_event_type(event)) {
+  rd_kafka_event_type_t type = rd_kafka_event_type(event);
+  if (client->admin && type != RD_KAFKA_EVENT_ERROR && type != RD_KAFKA_EVENT_LOG && type != RD_KAFKA_EVENT_STATS) {
+    /* An admin request's result: its opaque is the request, which takes the event. */
+    kafkit_request *request = rd_kafka_event_opaque(event);
+    if (request) {
+      kafkit_admin_deliver(client, request, event);
+      return;
+    }
+  }
+  switch (type) {
     case RD_KAFKA_EVENT_DR:
       on_deliveries(client, event);
       break;

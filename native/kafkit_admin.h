@@ -1,10 +1,10 @@
 /*
  * kafkit's admin addon: librdkafka's Admin API exposed to JavaScript through N-API.
  *
- * Threading model: every admin request is sent with librdkafka's background queue as its reply queue. librdkafka
- * hands each result event to our background_event_cb on its own background thread; that callback only pushes the
- * event through a napi_threadsafe_function, and the result is converted to JavaScript values on the main thread.
- * Nothing here ever waits on the event loop thread, except `metadata`, which runs on the libuv thread pool.
+ * Threading model: an Admin is a client of kafkit's client core (client.h). Every admin request is sent with
+ * librdkafka's background queue as its reply queue; the core's background event callback moves the result event to
+ * the request and wakes JavaScript through the client's threadsafe function, where the result is converted to
+ * JavaScript values and the promise settles. Metadata and destroy run on the client's worker thread.
  */
 #ifndef KAFKIT_ADMIN_H
 #define KAFKIT_ADMIN_H
@@ -18,18 +18,10 @@
 
 #include <librdkafka/rdkafka.h>
 
-/* One librdkafka handle owned by one JavaScript Admin. */
-typedef struct kafkit_client {
-  rd_kafka_t *rk;
-  rd_kafka_queue_t *background; /* reply queue of every request */
-  napi_threadsafe_function tsfn;
-  uv_mutex_t lock;              /* guards `pending` against the background thread */
-  struct kafkit_request *pending;
-  size_t in_flight;             /* main thread only: requests not yet settled */
-  size_t thread_pool_jobs;      /* main thread only: metadata calls running on the libuv thread pool */
-  bool destroying;
-  bool destroyed;
-} kafkit_client;
+#include "client.h"
+
+/* An Admin's librdkafka handle is a client of kafkit's client core (client.h). */
+typedef kafkit_native_client kafkit_client;
 
 struct kafkit_request;
 
@@ -43,7 +35,7 @@ typedef struct kafkit_request {
   kafkit_client *client;
   kafkit_result_converter convert;
   struct kafkit_request *next;
-  bool delivered;
+  rd_kafka_event_t *event; /* the result, once librdkafka's background thread delivered it */
 } kafkit_request;
 
 /* ---- napi helpers (napi_util.c) ---- */
@@ -107,7 +99,7 @@ napi_value kafkit_partition_list_value(napi_env env, const rd_kafka_topic_partit
 /* Reads [{topic, partition, offset?, metadata?, leaderEpoch?}] (offset key configurable) into a new list. */
 rd_kafka_topic_partition_list_t *kafkit_partition_list_from(napi_env env, napi_value array, const char *offset_key);
 
-/* ---- requests (addon.c) ---- */
+/* ---- requests (admin.c) ---- */
 
 /* Unwraps the client from argument 0, throwing if it was destroyed. */
 kafkit_client *kafkit_client_from(napi_env env, napi_value handle);
@@ -125,7 +117,15 @@ kafkit_request *kafkit_request_begin(napi_env env, kafkit_client *client, napi_v
 /* Reads the common (handle, ..., options) arguments. */
 bool kafkit_args(napi_env env, napi_callback_info info, size_t expected, napi_value *argv);
 
-/* ---- operations (ops_*.c): each registers its functions on the exports object ---- */
+/* Background thread: a result event of a request arrived (takes the event). */
+void kafkit_admin_deliver(kafkit_client *client, kafkit_request *request, rd_kafka_event_t *event);
+/* Main thread: settles every request whose result arrived. */
+void kafkit_admin_settle_delivered(napi_env env, kafkit_client *client);
+/* Main thread, after rd_kafka_destroy(): rejects the requests whose result will never come. */
+void kafkit_admin_reject_pending(napi_env env, kafkit_client *client);
+
+/* ---- operations (admin.c, ops_*.c): each registers its functions on the exports object ---- */
+void kafkit_register_admin(napi_env env, napi_value exports);
 void kafkit_register_topics(napi_env env, napi_value exports);
 void kafkit_register_groups(napi_env env, napi_value exports);
 void kafkit_register_records(napi_env env, napi_value exports);

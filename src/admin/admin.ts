@@ -3,7 +3,7 @@
  * @module
  */
 import { ConnectionError, KafkaError } from '../errors/kafka-error.js'
-import { fromRdkafkaError } from '../errors/map.js'
+import { configErrorFrom, fromRdkafkaError } from '../errors/map.js'
 import { channels } from '../internal/diagnostics.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { loadAdminAddon, type RawAdminEventListener, type RawAdminHandle, type RawError } from '../native/admin-addon.js'
@@ -124,6 +124,8 @@ export class Admin {
       if (handle) await this.#context?.addon.destroyClient(handle).catch(() => undefined)
       this.#context = undefined
       if (error instanceof KafkaError && error.code === 'ERR_ADDON') throw error
+      // librdkafka refused properties when the handle was created: the addon names each one.
+      if (Array.isArray((error as { properties?: unknown } | undefined)?.properties)) throw configErrorFrom(error)
       const cause = error instanceof KafkaError ? error : fromRdkafkaError(error as RawError, { operation: 'Admin.connect' })
       throw new ConnectionError(`Admin.connect() failed: ${HOPELESS.has(cause.rdkafkaName ?? '') ? 'the brokers refused the client'
         : `no answer from the cluster within ${this.#options.connectTimeoutMs} ms`} (${cause.message})`,

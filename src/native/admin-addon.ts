@@ -307,6 +307,45 @@ let loaded: AdminAddon | undefined
  * missing or stale build.
  */
 export function loadAdminAddon(): AdminAddon {
-  loaded ??= loadAddon<AdminAddon>()
+  loaded ??= adminOnCore(loadAddon<CoreAddon>())
   return loaded
+}
+
+/** What the client core offers an Admin (see native/client.c and native/admin.c). */
+interface CoreAddon extends Omit<AdminAddon, 'createClient' | 'destroyClient' | 'inFlight' | 'metadata'> {
+  clientCreate(kind: 'admin', config: Readonly<Record<string, string>>, onWake: () => void, options: { oauthbearer: boolean }): RawAdminHandle
+  clientDestroy(handle: RawAdminHandle): Promise<void>
+  clientDrainEvents(handle: RawAdminHandle): Array<{ kind: string } & Record<string, unknown>>
+  clientMetadata(handle: RawAdminHandle, options: { timeoutMs: number; topic?: string }): Promise<RawMetadata>
+  adminInFlight(handle: RawAdminHandle): number
+}
+
+/**
+ * An Admin's handle is a client of kafkit's client core: results settle their promises natively when the core wakes
+ * the event loop; errors and logs are drained then and handed to the listener.
+ */
+function adminOnCore(core: CoreAddon): AdminAddon {
+  const drain = (handle: RawAdminHandle, onEvent: RawAdminEventListener): void => {
+    for (const event of core.clientDrainEvents(handle)) {
+      if (event.kind === 'error' || event.kind === 'log') onEvent(event.kind, event as never)
+    }
+  }
+  const listeners = new WeakMap<RawAdminHandle, RawAdminEventListener>()
+  return Object.assign(Object.create(core) as AdminAddon, {
+    createClient(config: Readonly<Record<string, string>>, onEvent: RawAdminEventListener): RawAdminHandle {
+      let handle: RawAdminHandle | undefined
+      handle = core.clientCreate('admin', config, () => {
+        if (handle) drain(handle, onEvent)
+      }, { oauthbearer: false })
+      listeners.set(handle, onEvent)
+      return handle
+    },
+    async destroyClient(handle: RawAdminHandle): Promise<void> {
+      await core.clientDestroy(handle)
+      const onEvent = listeners.get(handle)
+      if (onEvent) drain(handle, onEvent)
+    },
+    inFlight: (handle: RawAdminHandle) => core.adminInFlight(handle),
+    metadata: (handle: RawAdminHandle, options: { timeoutMs: number; topic?: string }) => core.clientMetadata(handle, options),
+  })
 }

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { rdkafka } from '../../../src/native/binding.js'
 import { loadAdminAddon, type RawAdminHandle } from '../../../src/native/admin-addon.js'
+import { Admin } from '../../../src/admin/index.js'
+import { ConfigError } from '../../../src/errors/kafka-error.js'
 
 const addon = loadAdminAddon()
 const nowhere = { 'bootstrap.servers': '127.0.0.1:1', 'reconnect.backoff.max.ms': '100' }
@@ -88,5 +90,13 @@ describe('admin addon', () => {
     } finally {
       await addon.destroyClient(handle)
     }
+  })
+
+  it('Admin.connect() surfaces a property librdkafka refused as a ConfigError naming it', async () => {
+    const admin = new Admin({ brokers: '127.0.0.1:1', rdkafka: { 'socket.timeout.ms': 5 } })
+    const error = await admin.connect().then(() => undefined, (e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(String((error as Error).message)).toContain('socket.timeout.ms')
+    expect(admin.state).toBe('closed')
   })
 })

@@ -50,4 +50,38 @@ describe('npm install kafkit', () => {
     expect(run.status, run.stderr).toBe(0)
     expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual({ offset: '0', value: 'hello from a fresh install' })
   }, 600_000)
+
+  it('works from CommonJS: require() of kafkit and kafkit/testing in the same install', () => {
+    // Runs after the test above, in the project it installed into; Node >= 20.19 and >= 22.12 require() ES modules.
+    const topic = uniqueName('install-cjs')
+    writeFileSync(join(project, 'app.cjs'), `
+      const { Admin, Consumer, Producer, serdes } = require('kafkit')
+      const { MockCluster } = require('kafkit/testing')
+      async function main() {
+        const brokers = process.env.KAFKA_BROKERS
+        const admin = new Admin({ brokers })
+        await admin.connect()
+        await admin.createTopics([{ topic: ${JSON.stringify(topic)}, partitions: 1 }])
+        const producer = new Producer({ brokers, value: serdes.string() })
+        await producer.connect()
+        await producer.send({ topic: ${JSON.stringify(topic)}, value: 'hello from CommonJS' })
+        await producer.disconnect()
+        const consumer = new Consumer({ brokers, groupId: 'install-cjs-' + Date.now(), fromBeginning: true, value: serdes.string() })
+        await consumer.connect()
+        await consumer.subscribe({ topics: [${JSON.stringify(topic)}] })
+        for await (const message of consumer) {
+          console.log(JSON.stringify({ value: message.value, mock: typeof MockCluster.start }))
+          break
+        }
+        await consumer.disconnect()
+        await admin.disconnect()
+      }
+      main().catch((error) => { console.error(error); process.exit(1) })
+    `)
+    const run = spawnSync(process.execPath, ['app.cjs'], {
+      cwd: project, encoding: 'utf8', env: { ...process.env, KAFKA_BROKERS: brokers() }, timeout: 60_000,
+    })
+    expect(run.status, run.stderr).toBe(0)
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual({ value: 'hello from CommonJS', mock: 'function' })
+  }, 120_000)
 })

@@ -465,6 +465,14 @@ static rd_kafka_topic_partition_list_t *partitions_from(napi_env env, napi_value
   return list;
 }
 
+/* Reads (handle, partitions, ...): the live consumer and a new list of the partitions; false after throwing. */
+static bool consumer_and_list(napi_env env, napi_callback_info info, size_t count, napi_value *argv,
+                              kafkit_native_client **client, rd_kafka_topic_partition_list_t **list) {
+  *client = consumer_args(env, info, count, argv);
+  *list = *client ? partitions_from(env, argv[1]) : NULL;
+  return *list != NULL;
+}
+
 /* Throws librdkafka's error for `code`, naming what failed. Returns false when it threw. */
 static bool check(napi_env env, rd_kafka_resp_err_t code, const char *what) {
   if (code == RD_KAFKA_RESP_ERR_NO_ERROR) return true;
@@ -485,12 +493,11 @@ static rd_kafka_resp_err_t first_error(const rd_kafka_topic_partition_list_t *li
 /* consumerPause(handle, partitions, pause): pauses or resumes fetching (does not block). */
 static napi_value pause_partitions(napi_env env, napi_callback_info info) {
   napi_value argv[3];
-  kafkit_native_client *client = consumer_args(env, info, 3, argv);
-  if (!client) return NULL;
+  kafkit_native_client *client;
+  rd_kafka_topic_partition_list_t *list;
+  if (!consumer_and_list(env, info, 3, argv, &client, &list)) return NULL;
   bool paused = false;
   napi_get_value_bool(env, argv[2], &paused);
-  rd_kafka_topic_partition_list_t *list = partitions_from(env, argv[1]);
-  if (!list) return NULL;
   rd_kafka_resp_err_t code = paused ? rd_kafka_pause_partitions(client->rk, list) : rd_kafka_resume_partitions(client->rk, list);
   if (!code) code = first_error(list);
   rd_kafka_topic_partition_list_destroy(list);
@@ -501,10 +508,9 @@ static napi_value pause_partitions(napi_env env, napi_callback_info info) {
 /* consumerSeek(handle, partitions with offsets): moves fetch positions, asynchronously (does not block). */
 static napi_value seek(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  kafkit_native_client *client = consumer_args(env, info, 2, argv);
-  if (!client) return NULL;
-  rd_kafka_topic_partition_list_t *list = partitions_from(env, argv[1]);
-  if (!list) return NULL;
+  kafkit_native_client *client;
+  rd_kafka_topic_partition_list_t *list;
+  if (!consumer_and_list(env, info, 2, argv, &client, &list)) return NULL;
   rd_kafka_error_t *error = rd_kafka_seek_partitions(client->rk, list, 0);
   rd_kafka_resp_err_t code = error ? rd_kafka_error_code(error) : first_error(list);
   /* Without a timeout every partition reports "in progress": the seek was started. */
@@ -518,10 +524,9 @@ static napi_value seek(napi_env env, napi_callback_info info) {
 /* consumerStoreOffsets(handle, partitions with offsets): stores offsets for the next commit. */
 static napi_value store_offsets(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  kafkit_native_client *client = consumer_args(env, info, 2, argv);
-  if (!client) return NULL;
-  rd_kafka_topic_partition_list_t *list = partitions_from(env, argv[1]);
-  if (!list) return NULL;
+  kafkit_native_client *client;
+  rd_kafka_topic_partition_list_t *list;
+  if (!consumer_and_list(env, info, 2, argv, &client, &list)) return NULL;
   rd_kafka_resp_err_t code = rd_kafka_offsets_store(client->rk, list);
   if (!code) code = first_error(list);
   rd_kafka_topic_partition_list_destroy(list);
@@ -547,10 +552,9 @@ static napi_value commit(napi_env env, napi_callback_info info) {
 /* consumerPosition(handle, partitions) -> partitions with the offset after the last message handed out. */
 static napi_value position(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  kafkit_native_client *client = consumer_args(env, info, 2, argv);
-  if (!client) return NULL;
-  rd_kafka_topic_partition_list_t *list = partitions_from(env, argv[1]);
-  if (!list) return NULL;
+  kafkit_native_client *client;
+  rd_kafka_topic_partition_list_t *list;
+  if (!consumer_and_list(env, info, 2, argv, &client, &list)) return NULL;
   rd_kafka_resp_err_t code = rd_kafka_position(client->rk, list);
   napi_value result = code ? NULL : partitions_value(env, list);
   rd_kafka_topic_partition_list_destroy(list);
@@ -698,25 +702,23 @@ static napi_value unsubscribe(napi_env env, napi_callback_info info) {
  */
 static napi_value assign(napi_env env, napi_callback_info info) {
   napi_value argv[4];
-  kafkit_native_client *client = consumer_args(env, info, 4, argv);
-  if (!client) return NULL;
+  kafkit_native_client *client;
+  rd_kafka_topic_partition_list_t *list;
+  if (!consumer_and_list(env, info, 4, argv, &client, &list)) return NULL;
   bool adding = false, incremental = false;
   napi_get_value_bool(env, argv[2], &adding);
   napi_get_value_bool(env, argv[3], &incremental);
-  rd_kafka_topic_partition_list_t *list = partitions_from(env, argv[1]);
-  if (!list) return NULL;
   return submit(env, client, adding ? OP_ASSIGN : OP_UNASSIGN, incremental, list, 0);
 }
 
 /* consumerCommitted(handle, partitions, timeoutMs) -> Promise<partitions with the group's committed offsets>. */
 static napi_value committed(napi_env env, napi_callback_info info) {
   napi_value argv[3];
-  kafkit_native_client *client = consumer_args(env, info, 3, argv);
-  if (!client) return NULL;
+  kafkit_native_client *client;
+  rd_kafka_topic_partition_list_t *list;
+  if (!consumer_and_list(env, info, 3, argv, &client, &list)) return NULL;
   int32_t timeout_ms = 0;
   napi_get_value_int32(env, argv[2], &timeout_ms);
-  rd_kafka_topic_partition_list_t *list = partitions_from(env, argv[1]);
-  if (!list) return NULL;
   return submit(env, client, OP_COMMITTED, false, list, timeout_ms);
 }
 

@@ -1,32 +1,17 @@
 /**
- * The one place that loads node-rdkafka. Everything above `src/native/` speaks kafkit's own types.
+ * What kafkit takes from node-rdkafka besides its librdkafka build: the configuration property types. node-rdkafka's
+ * JavaScript (and its own native binding) is never loaded by kafkit.
  * @module
  */
-import { createRequire } from 'node:module'
-import type * as NodeRdkafka from 'node-rdkafka'
+import { loadAddon } from './addon.js'
 
-const require = createRequire(import.meta.url)
-
-/** The node-rdkafka module, loaded once. */
-export const rdkafka: typeof NodeRdkafka = require('node-rdkafka') as typeof NodeRdkafka
-
+// librdkafka's configuration property types, as node-rdkafka's generated config.d.ts spells them.
 export type {
-  Assignment,
   ConsumerGlobalConfig,
   ConsumerTopicConfig,
-  DeliveryReport,
   GlobalConfig,
-  KafkaConsumer as NativeConsumer,
-  LibrdKafkaError,
-  Message as NativeMessage,
-  Metadata as NativeMetadata,
-  MessageHeader as NativeMessageHeader,
-  Producer as NativeProducer,
   ProducerGlobalConfig,
   ProducerTopicConfig,
-  TopicPartition as NativeTopicPartition,
-  TopicPartitionOffset as NativeTopicPartitionOffset,
-  IAdminClient as NativeAdminClient,
 } from 'node-rdkafka'
 
 /** The librdkafka build in this process. */
@@ -47,5 +32,6 @@ export interface LibrdkafkaInfo {
  * ```
  */
 export function librdkafkaInfo(): LibrdkafkaInfo {
-  return { version: rdkafka.librdkafkaVersion, features: Object.freeze([...rdkafka.features]) }
+  const addon = loadAddon<{ librdkafkaVersion(): string; librdkafkaFeatures(): string }>()
+  return { version: addon.librdkafkaVersion(), features: Object.freeze(addon.librdkafkaFeatures().split(',').filter(Boolean)) }
 }

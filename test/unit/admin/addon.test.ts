@@ -5,11 +5,12 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { rdkafka } from '../../../src/native/binding.js'
+import { createRequire } from 'node:module'
 import { loadAdminAddon, type RawAdminHandle } from '../../../src/native/admin-addon.js'
 import { Admin } from '../../../src/admin/index.js'
 import { ConfigError } from '../../../src/errors/kafka-error.js'
 
+const rdkafka = createRequire(import.meta.url)('node-rdkafka') as { librdkafkaVersion: string }
 const addon = loadAdminAddon()
 const nowhere = { 'bootstrap.servers': '127.0.0.1:1', 'reconnect.backoff.max.ms': '100' }
 

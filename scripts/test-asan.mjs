@@ -33,9 +33,9 @@ async function main() {
     const cluster = clusterDir ? await up({ nodes: 1, registry: true, dir: clusterDir }) : undefined
     const addresses = cluster ? { KAFKA_BROKERS: cluster.bootstrap, SCHEMA_REGISTRY_URL: cluster.registry?.url ?? '' } : {}
     // The build must really be instrumented: an uninstrumented addon would pass these tests and prove nothing.
-  const symbols = spawnSync('nm', ['-D', join(dir, 'build', 'Release', 'kafkit.node')], { encoding: 'utf8' }).stdout
-  if (!symbols.includes('__asan_')) throw new Error('the addon in .cache/asan was built without AddressSanitizer')
-  run('npx', ['vitest', 'run', ...TESTS], {
+    const symbols = spawnSync('nm', ['-D', join(dir, 'build', 'Release', 'kafkit.node')], { encoding: 'utf8' }).stdout
+    if (!symbols.includes('__asan_')) throw new Error('the addon in .cache/asan was built without AddressSanitizer')
+    run('npx', ['vitest', 'run', ...TESTS], {
       env: {
         ...process.env,
         ...addresses,

@@ -608,12 +608,13 @@ static napi_value group_metadata(napi_env env, napi_callback_info info) {
 
 /* ---- calls that wait for librdkafka's main thread or the coordinator: on the worker ---- */
 
-typedef enum { OP_SUBSCRIBE, OP_UNSUBSCRIBE, OP_ASSIGN, OP_UNASSIGN, OP_COMMITTED } membership_op;
+typedef enum { OP_SUBSCRIBE, OP_UNSUBSCRIBE, OP_ASSIGN, OP_UNASSIGN, OP_COMMITTED, OP_OFFSETS_FOR_TIMES, OP_WATERMARKS } membership_op;
 
 typedef struct {
   membership_op op;
   bool incremental;
   rd_kafka_topic_partition_list_t *partitions;
+  int64_t low, high; /* OP_WATERMARKS */
 } membership_data;
 
 static void membership_execute(kafkit_job *job) {
@@ -638,14 +639,29 @@ static void membership_execute(kafkit_job *job) {
     case OP_COMMITTED:
       code = rd_kafka_committed(rk, data->partitions, job->timeout_ms);
       break;
+    case OP_OFFSETS_FOR_TIMES:
+      /* In: timestamps as offsets. Out: the earliest offset whose timestamp is at or after it (-1: none yet). */
+      code = rd_kafka_offsets_for_times(rk, data->partitions, job->timeout_ms);
+      break;
+    case OP_WATERMARKS: {
+      const rd_kafka_topic_partition_t *tp = &data->partitions->elems[0];
+      code = rd_kafka_query_watermark_offsets(rk, tp->topic, tp->partition, &data->low, &data->high, job->timeout_ms);
+      break;
+    }
   }
   if (code && !job->error) job->error = rd_kafka_error_new(code, "%s", rd_kafka_err2str(code));
 }
 
 static void membership_complete(napi_env env, kafkit_job *job) {
   membership_data *data = job->data;
-  if (data->op == OP_COMMITTED && !job->error && job->deferred) {
+  if ((data->op == OP_COMMITTED || data->op == OP_OFFSETS_FOR_TIMES) && !job->error && job->deferred) {
     napi_resolve_deferred(env, job->deferred, partitions_value(env, data->partitions));
+    job->deferred = NULL;
+  } else if (data->op == OP_WATERMARKS && !job->error && job->deferred) {
+    napi_value result = kafkit_object(env);
+    kafkit_set_int(env, result, "low", data->low);
+    kafkit_set_int(env, result, "high", data->high);
+    napi_resolve_deferred(env, job->deferred, result);
     job->deferred = NULL;
   }
   kafkit_job_complete_error(env, job);
@@ -722,7 +738,36 @@ static napi_value committed(napi_env env, napi_callback_info info) {
   return submit(env, client, OP_COMMITTED, false, list, timeout_ms);
 }
 
+/* consumerOffsetsForTimes(handle, partitions with timestamps as `offset`, timeoutMs) -> Promise<partitions>. */
+static napi_value offsets_for_times(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  kafkit_native_client *client;
+  rd_kafka_topic_partition_list_t *list;
+  if (!consumer_and_list(env, info, 3, argv, &client, &list)) return NULL;
+  int32_t timeout_ms = 0;
+  napi_get_value_int32(env, argv[2], &timeout_ms);
+  return submit(env, client, OP_OFFSETS_FOR_TIMES, false, list, timeout_ms);
+}
+
+/* consumerQueryWatermarks(handle, [{ topic, partition }], timeoutMs) -> Promise<{ low, high }>, asked of the leader. */
+static napi_value query_watermarks(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  kafkit_native_client *client;
+  rd_kafka_topic_partition_list_t *list;
+  if (!consumer_and_list(env, info, 3, argv, &client, &list)) return NULL;
+  if (list->cnt != 1) {
+    rd_kafka_topic_partition_list_destroy(list);
+    kafkit_throw_type(env, "partitions (exactly one)");
+    return NULL;
+  }
+  int32_t timeout_ms = 0;
+  napi_get_value_int32(env, argv[2], &timeout_ms);
+  return submit(env, client, OP_WATERMARKS, false, list, timeout_ms);
+}
+
 void kafkit_register_consumer(napi_env env, napi_value exports) {
+  kafkit_export(env, exports, "consumerOffsetsForTimes", offsets_for_times);
+  kafkit_export(env, exports, "consumerQueryWatermarks", query_watermarks);
   kafkit_export(env, exports, "consumerConsume", consume);
   kafkit_export(env, exports, "consumerHeaderLengths", header_lengths);
   kafkit_export(env, exports, "consumerTopicNames", topic_names);

@@ -314,6 +314,54 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     }
   }
 
+  /**
+   * For each partition, the offset of its earliest record whose timestamp is at or after `timestamp` (ms since the
+   * epoch), asked of the brokers; `null` when no record is that recent yet. Pass the result to {@link Consumer.seek}
+   * to replay from a point in time.
+   *
+   * @example
+   * ```ts
+   * const [target] = await consumer.offsetsForTimes([{ topic: 'orders', partition: 0, timestamp: Date.now() - 3_600_000 }])
+   * if (target.offset !== null) await consumer.seek({ topic: 'orders', partition: 0, offset: target.offset })
+   * ```
+   */
+  async offsetsForTimes(query: ReadonlyArray<TopicPartition & { readonly timestamp: number }>): Promise<TopicPartitionOffset[]> {
+    this.#lifecycle.assertConnected('offsetsForTimes')
+    const seen = new Set<string>()
+    const list = query.map(({ topic, partition, timestamp }, index) => {
+      const key = `${topic}\u0000${partition}`
+      if (seen.has(key)) throw new ConfigError(`query[${index}]`, `${topic}[${partition}] is asked for twice: ask for each partition once per call`)
+      seen.add(key)
+      if (typeof topic !== 'string' || topic === '') throw new ConfigError(`query[${index}].topic`, 'expected a topic name')
+      if (!Number.isInteger(partition) || partition < 0) throw new ConfigError(`query[${index}].partition`, 'expected a partition number')
+      if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
+        throw new ConfigError(`query[${index}].timestamp`, `expected ms since the epoch, got ${JSON.stringify(timestamp)}`)
+      }
+      return { topic, partition, offset: timestamp }
+    })
+    if (list.length === 0) return []
+    try {
+      const result = await this.#native.offsetsForTimes(list, this.#options.requestTimeoutMs)
+      return result.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset === undefined || p.offset < 0 ? null : String(p.offset) }))
+    } catch (error) {
+      throw fromRdkafkaError(error as never, { operation: 'Consumer.offsetsForTimes' })
+    }
+  }
+
+  /**
+   * A partition's low and high watermarks (its first offset, and the offset the next record will get), asked of its
+   * leader; {@link Consumer.lag} uses the watermarks last seen while fetching instead, without a request.
+   */
+  async watermarks(topic: string, partition: number): Promise<{ low: string; high: string }> {
+    this.#lifecycle.assertConnected('watermarks')
+    try {
+      const { low, high } = await this.#native.queryWatermarks(topic, partition, this.#options.requestTimeoutMs)
+      return { low: String(low), high: String(high) }
+    } catch (error) {
+      throw fromRdkafkaError(error as never, { operation: 'Consumer.watermarks', topic, partition })
+    }
+  }
+
   /** How far behind the end of each assigned partition this consumer is (high watermark minus position). */
   lag(): PartitionLag[] {
     this.#lifecycle.assertConnected('lag')

@@ -89,6 +89,8 @@ interface ConsumerAddon {
   consumerUnsubscribe(handle: object): Promise<void>
   consumerAssign(handle: object, partitions: readonly RawTopicPartition[], assign: boolean, incremental: boolean): Promise<void>
   consumerCommitted(handle: object, partitions: readonly RawTopicPartition[], timeoutMs: number): Promise<RawTopicPartition[]>
+  consumerOffsetsForTimes(handle: object, partitions: readonly RawTopicPartition[], timeoutMs: number): Promise<RawTopicPartition[]>
+  consumerQueryWatermarks(handle: object, partitions: readonly RawTopicPartition[], timeoutMs: number): Promise<{ low: number; high: number }>
 }
 
 /** Int32 fields per message (see native/consumer.c). */
@@ -380,6 +382,19 @@ export class NativeConsumerAdapter {
   /** The group's committed offsets of the partitions, from the coordinator (on the worker). */
   committed(partitions: readonly RawTopicPartition[], timeoutMs: number): Promise<RawTopicPartition[]> {
     return this.#addon.consumerCommitted(this.#handle, partitions, timeoutMs)
+  }
+
+  /**
+   * For each partition, the earliest offset whose timestamp is at or after the one given as `offset` (ms since the
+   * epoch), or -1 when no record is that recent yet; asked of the partitions' leaders on the worker.
+   */
+  offsetsForTimes(partitions: ReadonlyArray<RawTopicPartition & { offset: number }>, timeoutMs: number): Promise<RawTopicPartition[]> {
+    return this.#addon.consumerOffsetsForTimes(this.#handle, partitions, timeoutMs)
+  }
+
+  /** A partition's low and high watermarks, asked of its leader (on the worker). */
+  queryWatermarks(topic: string, partition: number, timeoutMs: number): Promise<{ low: number; high: number }> {
+    return this.#addon.consumerQueryWatermarks(this.#handle, [{ topic, partition }], timeoutMs)
   }
 
   /** The fetch positions (offset after the last message handed to kafkit) of the partitions. */

@@ -393,5 +393,25 @@ describe('Consumer against a real broker', () => {
     expect(p99).toBeLessThan(50)
     expect(delay.percentile(99) / 1e6).toBeLessThan(100)
   })
-})
 
+  it('offsetsForTimes finds the first record at or after a time; watermarks are asked of the leader', async () => {
+    const topic = uniqueName('consumer-times')
+    await createTopic(topic, { partitions: 1 })
+    const base = Date.now() - 60_000
+    const producer = new Producer({ brokers: brokers() })
+    await producer.connect()
+    for (let i = 0; i < 10; i++) await producer.send({ topic, partition: 0, value: `v${i}`, timestamp: base + i * 1_000 })
+    await producer.disconnect()
+    const consumer = track(new Consumer({ brokers: brokers(), groupId: uniqueName('group') }))
+    await consumer.connect()
+    const at = async (timestamp: number): Promise<string | null> => (await consumer.offsetsForTimes([{ topic, partition: 0, timestamp }]))[0]!.offset
+    expect(await at(base + 4_500)).toBe('5')
+    expect(await at(base)).toBe('0')
+    expect(await at(Date.now() + 60_000)).toBeNull()
+    await expect(consumer.offsetsForTimes([{ topic, partition: 0, timestamp: base }, { topic, partition: 0, timestamp: base + 1 }]))
+      .rejects.toThrow(/twice/)
+    expect(await consumer.watermarks(topic, 0)).toEqual({ low: '0', high: '10' })
+    await expect(consumer.offsetsForTimes([{ topic, partition: 0, timestamp: -5 }])).rejects.toThrow(/timestamp/)
+    await consumer.disconnect()
+  })
+})

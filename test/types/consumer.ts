@@ -117,4 +117,11 @@ export async function typeTests(): Promise<void> {
   })
   // @ts-expect-error a logger has debug, info, warn and error
   new Consumer({ brokers: 'localhost:9092', groupId: 'g', logger: { log: () => {} } })
+  // Offsets by time and queried watermarks.
+  const byTime = await consumer.offsetsForTimes([{ topic: 'orders', partition: 0, timestamp: Date.now() - 60_000 }])
+  assertType<Equal<typeof byTime[number]['offset'], string | null>>()
+  const marks = await consumer.watermarks('orders', 0)
+  assertType<Equal<typeof marks, { low: string; high: string }>>()
+  // @ts-expect-error a timestamp is a number of ms
+  await consumer.offsetsForTimes([{ topic: 'orders', partition: 0, timestamp: '2026-01-01' }])
 }

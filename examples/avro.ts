@@ -1,14 +1,16 @@
 // Avro records through a Schema Registry, typed by code generated from examples/avro/order.avsc:
 //   npx kafkit avro-types examples/avro/order.avsc --out examples/avro/generated --no-index
 // Run: KAFKA_BROKERS=localhost:9092 SCHEMA_REGISTRY_URL=http://localhost:8080 npx tsx examples/avro.ts
+//   (or CONFLUENT_SCHEMA_REGISTRY_URL=http://localhost:8081 for a Confluent registry)
 import { randomUUID } from 'node:crypto'
 import { AvroErrorReason, AvroSerializationError, Consumer, Producer, SchemaRegistry, serdes } from 'kafkit'
 import { type Order, OrderStatus, orderSchema } from './avro/generated/order.js'
 
 const brokers = process.env.KAFKA_BROKERS ?? 'localhost:9092'
-// Apicurio serves the Confluent-compatible API under /apis/ccompat/v7; a Confluent registry's URL is used as is.
-const base = process.env.SCHEMA_REGISTRY_URL ?? 'http://localhost:8080'
-const registry = new SchemaRegistry({ url: base.includes('/apis/ccompat/') ? base : `${base}/apis/ccompat/v7` })
+// SCHEMA_REGISTRY_URL is an Apicurio registry's base URL, as `npm run cluster` prints it: its Confluent-compatible
+// API is under /apis/ccompat/v7. For a Confluent Schema Registry, set CONFLUENT_SCHEMA_REGISTRY_URL to its URL instead.
+const url = process.env.CONFLUENT_SCHEMA_REGISTRY_URL ?? `${process.env.SCHEMA_REGISTRY_URL ?? 'http://localhost:8080'}/apis/ccompat/v7`
+const registry = new SchemaRegistry({ url })
 const topic = `example-avro-orders-${Date.now()}`
 
 // Evolution is the registry's to police: under BACKWARD it refuses a new version whose readers could not read the

@@ -96,12 +96,17 @@ export class PartitionState {
     }
   }
 
-  /** Empties the buffer; returns the offset of the first dropped message, if any. */
+  /**
+   * Empties the buffer; returns the offset of the first dropped message, if any. An empty buffer is not over its
+   * bound, so back-pressure ends here too: it is otherwise lifted only after a handler task, and with nothing
+   * buffered no task would run (the caller re-syncs the native pause).
+   */
   clear(): number | undefined {
     const first = this.peek()?.offset
     this.#buffer = []
     this.#head = 0
     this.bytes = 0
+    this.backpressured = false
     return first
   }
 

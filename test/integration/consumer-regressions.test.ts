@@ -1,0 +1,97 @@
+/**
+ * Regression tests for consumer reliability faults, each against the real broker.
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import { Consumer } from '../../src/consumer/index.js'
+import { serdes } from '../../src/serde/index.js'
+import { brokers, createTopic, uniqueName, waitFor } from './helpers/kafka.js'
+import { groupOffsets, produceRaw, sequence } from './helpers/raw-produce.js'
+
+const open: Array<Consumer<any, any, any>> = []
+function track<C extends Consumer<any, any, any>>(consumer: C): C {
+  open.push(consumer)
+  return consumer
+}
+afterAll(async () => {
+  await Promise.all(open.map((consumer) => consumer.disconnect()))
+})
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function backpressuredConsumer(count: number): Promise<{ consumer: Consumer<Buffer, string>; topic: string; groupId: string }> {
+  const topic = uniqueName('consumer-bp')
+  const groupId = uniqueName('group')
+  await createTopic(topic)
+  await produceRaw(topic, sequence(1, count))
+  const consumer = track(new Consumer({
+    brokers: brokers(), groupId, fromBeginning: true, value: serdes.string(), maxBufferedMessagesPerPartition: 10, fetchBatchSize: 10,
+  }))
+  await consumer.connect()
+  await consumer.subscribe({ topics: [topic] })
+  return { consumer, topic, groupId }
+}
+
+describe('Consumer regressions', () => {
+  it('a partition paused by back-pressure resumes after stop() then run()', async () => {
+    const { consumer, topic, groupId } = await backpressuredConsumer(300)
+    const offsets: number[] = []
+    const eachMessage = async ({ message }: { message: { offset: string } }): Promise<void> => {
+      offsets.push(Number(message.offset))
+      await sleep(5)
+    }
+    await consumer.run({ eachMessage })
+    await waitFor(() => offsets.length >= 30, '30 messages')
+    await consumer.stop()
+    await consumer.run({ eachMessage })
+    await waitFor(() => offsets.length >= 300 && new Set(offsets).size === 300, 'all 300 messages after the second run()', 60_000)
+    await consumer.stop()
+    expect(await groupOffsets(groupId, topic, 1)).toEqual([300])
+  }, 120_000)
+
+  it('re-entering a for-await loop continues past a back-pressured partition', async () => {
+    const { consumer } = await backpressuredConsumer(100)
+    const seen = new Set<string>()
+    for await (const message of consumer) {
+      seen.add(message.offset)
+      // The loop body is the handler: while it waits, the partition's buffer fills and back-pressure pauses it.
+      await waitFor(() => (consumer.lag()[0]?.buffered ?? 0) >= 10, 'a full buffer')
+      break
+    }
+    // Read with a deadline: a pending next() would otherwise hang the test when nothing arrives.
+    const second = consumer.messages()
+    const deadline = Date.now() + 30_000
+    while (seen.size < 100 && Date.now() < deadline) {
+      const next = await Promise.race([second.next(), sleep(deadline - Date.now()).then(() => undefined)])
+      if (next === undefined || next.done) break
+      seen.add(next.value.offset)
+    }
+    await second.return!()
+    expect(seen.size).toBe(100)
+  }, 120_000)
+
+  it('seek() on a user-paused, back-pressured partition resumes when the user resumes', async () => {
+    const { consumer, topic } = await backpressuredConsumer(100)
+    const offsets: number[] = []
+    let release!: () => void
+    const blocked = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        offsets.push(Number(message.offset))
+        // The first message holds the partition until its buffer is full (back-pressured).
+        if (offsets.length === 1) await blocked
+      },
+    })
+    await waitFor(() => consumer.lag()[0]?.buffered === 10, 'a full buffer')
+    consumer.pause([{ topic }])
+    release()
+    // Position 1: the first message's task finished (the buffer, 9 messages, is still above half its bound).
+    await waitFor(() => consumer.position()[0]?.offset === '1', 'the first message handled')
+    expect(consumer.lag()[0]?.buffered).toBe(9)
+    await consumer.seek({ topic, partition: 0, offset: '50' })
+    consumer.resume([{ topic }])
+    await waitFor(() => offsets.includes(99), 'offset 99 after the seek and resume', 30_000)
+    expect(offsets.slice(1)).toEqual(Array.from({ length: 50 }, (_, i) => 50 + i))
+  }, 120_000)
+})

@@ -23,6 +23,8 @@ import { TransactionRunner, type Transaction } from './transaction.js'
 import type { AnyRecord, DeliveryReport, Headers, ProducerEvents, RawData, RdkafkaStats, RecordFor } from './types.js'
 
 const NO_PARTITION = -1
+/** librdkafka's `RD_KAFKA_RESP_ERR__PURGE_QUEUE`: what a record dropped before it was sent fails with. */
+const PURGE_QUEUE = -152
 /** Records per native produce call. */
 const BATCH_SIZE = 1024
 
@@ -101,6 +103,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       fail: (error) => this.#failFatally(error),
       fatalError: () => this.#fatal,
       handedOver: (timeoutMs) => this.#handedOver(timeoutMs, 'Producer.transaction() commit'),
+      discardWaiting: (operation) => this.#discardWaiting(operation),
     })
   }
 
@@ -239,6 +242,21 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
         })
       })
     }
+  }
+
+  /** Fails every record not handed to librdkafka yet, as librdkafka fails the records it purges. */
+  #discardWaiting(operation: string): void {
+    for (const record of this.#waiting) {
+      if (record.state === 'settled') continue
+      record.state = 'settled'
+      this.#fail(record.deferred, fromRdkafkaError(PURGE_QUEUE, {
+        operation, topic: record.topic, ...(record.partition === NO_PARTITION ? {} : { partition: record.partition }),
+      }))
+    }
+    while (this.#waiting.length > 0) this.#waiting.shift()
+    this.#wakeIdleWaiters()
+    this.#wakeCapacityWaiters()
+    if (this.#inFlight.size === 0) this.#native.setActive(false)
   }
 
   async #deliverAll(timeoutMs: number): Promise<void> {

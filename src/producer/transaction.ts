@@ -35,6 +35,11 @@ export class TransactionRunner {
       fatalError(): KafkaError | undefined
       /** Resolves once every record sent so far is in librdkafka's queue or has failed (serdes, back-pressure). */
       handedOver(timeoutMs: number): Promise<void>
+      /**
+       * Fails every record not handed to librdkafka yet (async serde still running, or waiting for room), so that
+       * none of an aborted transaction's records reaches librdkafka once the next transaction has begun.
+       */
+      discardWaiting(operation: string): void
     },
   ) {}
 
@@ -100,6 +105,9 @@ export class TransactionRunner {
       return result
     } catch (error) {
       closed = true
+      // Records still on their way to librdkafka belong to this transaction: produced later, they would land in the
+      // next one and be committed with it. librdkafka's abort purges only what it holds itself.
+      this.producer.discardWaiting('send (transaction aborted)')
       // The transaction's rejection reports its sends' failures: flush() must not report them again.
       for (const sent of sends) sent.markReported()
       if (!(error instanceof KafkaError && error.fatal)) await this.#abort()

@@ -135,11 +135,29 @@ export class TransactionRunner {
   }
 
   async #abort(): Promise<void> {
-    try {
-      await this.native.abortTransaction(this.options.transactionTimeoutMs)
-    } catch (error) {
-      const mapped = this.#classify(error, 'abortTransaction')
-      if (!mapped.fatal) throw mapped
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.native.abortTransaction(this.options.transactionTimeoutMs)
+        return
+      } catch (error) {
+        const mapped = this.#classify(error, 'abortTransaction')
+        // Fatal: the producer is already marked failed, and its fatal error is what the caller reports.
+        if (mapped.fatal) return
+        // librdkafka: an abort that failed with a retriable error (a timeout) is still in progress and must be called
+        // again to finish. _CONFLICT means a commit that gave up is still in progress: it will not go away.
+        if (mapped.retriable && mapped.rdkafkaName !== '_CONFLICT' && attempt < ABORT_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, ABORT_RETRY_MS))
+          continue
+        }
+        // Neither committed nor aborted: every later transaction would fail. Only a new producer (whose
+        // initTransactions aborts the pending transaction) can go on.
+        const unusable = new StateError(
+          `the transaction could be neither committed nor aborted (${mapped.message}); this producer is unusable: create a new Producer with the same transactionalId, whose connect() aborts the pending transaction`,
+          { cause: mapped, fatal: true },
+        )
+        this.producer.fail(unusable)
+        throw unusable
+      }
     }
   }
 
@@ -151,6 +169,9 @@ export class TransactionRunner {
 }
 
 const PURGED = new Set(['ERR_KAFKA_PURGE_QUEUE', 'ERR_KAFKA_PURGE_INFLIGHT'])
+/** Calls of abortTransaction before the producer is given up on (each may wait up to transactionTimeoutMs). */
+const ABORT_ATTEMPTS = 3
+const ABORT_RETRY_MS = 100
 const REPORTS_GRACE_MS = 1_000
 
 /**

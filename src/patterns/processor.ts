@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { Consumer } from '../consumer/consumer.js'
+import { notSkippable } from '../consumer/error-policy.js'
 import type { EachBatchPayload } from '../consumer/types.js'
 import { ConfigError, KafkaError, StateError } from '../errors/kafka-error.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
@@ -243,8 +244,13 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
     }
   }
 
-  /** A failure of the transaction machinery (not of the handler): a fatal one (fenced) ends the processor. */
+  /**
+   * A failure of the transaction machinery (commit, offsets, deliveries; not the handler's): retried, but never
+   * skipped or dead-lettered, since the next commit would then move past the input and lose its outputs. A fatal
+   * one (fenced, or a transaction that could be neither committed nor aborted) ends the processor at once.
+   */
   #failed(error: unknown): unknown {
+    notSkippable(error)
     if (error instanceof KafkaError && error.fatal && this.#fatal === undefined) {
       this.#fatal = error
       this.#report(error)

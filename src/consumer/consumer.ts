@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
-import { ConfigError, KafkaError, StateError, TimeoutError } from '../errors/kafka-error.js'
-import { fromRdkafkaError } from '../errors/map.js'
+import { AuthenticationError, ConfigError, KafkaError, StateError, TimeoutError } from '../errors/kafka-error.js'
+import { authenticationFailed, fromRdkafkaError } from '../errors/map.js'
 import { channels } from '../internal/diagnostics.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import type { LibrdKafkaError, NativeConsumer, NativeMessage } from '../native/binding.js'
@@ -81,6 +81,8 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   #deadLetter: DeadLetterQueue | undefined
   #storeTimer: NodeJS.Timeout | undefined
   #membershipLost = false
+  /** The last authentication failure librdkafka reported, for connect() to name as its reason. */
+  #authFailure: AuthenticationError | undefined
 
   /**
    * Validates the options (throwing {@link ConfigError} on any unknown or ill-typed one) and creates the native
@@ -156,11 +158,14 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   async connect(): Promise<void> {
     this.#lifecycle.assertIdle('connect')
     this.#lifecycle.set('connecting')
+    this.#authFailure = undefined
     try {
       await this.#native.connect(this.#options.connectTimeoutMs)
     } catch (error) {
       this.#lifecycle.set('closed')
       await this.#native.disconnect().catch(() => undefined)
+      // librdkafka reports refused credentials as a client error and the connect itself only as a timeout.
+      if (this.#authFailure) throw authenticationFailed('Consumer', this.#authFailure)
       throw fromRdkafkaError(error as never, { operation: 'Consumer.connect' })
     }
     this.#fetchLoop.start()
@@ -558,6 +563,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
 
   #onClientError(error: LibrdKafkaError | KafkaError): void {
     const mapped = fromRdkafkaError(error, { operation: 'Consumer' })
+    if (mapped instanceof AuthenticationError) this.#authFailure = mapped
     if (mapped.rdkafkaCode !== undefined && MEMBERSHIP_LOST_CODES.has(mapped.rdkafkaCode)) this.#membershipLost = true
     this.#report(mapped)
     if (mapped.fatal) this.#fail(mapped)

@@ -1,5 +1,6 @@
 import { RDKAFKA_ERROR_CODES, type RdkafkaErrorCode } from './codes.generated.js'
 import {
+  AuthenticationError,
   AuthorizationError,
   ConnectionError,
   KafkaError,
@@ -48,8 +49,10 @@ const UNKNOWN_CODE = -1
 const FATAL = new Set(['_FATAL', '_FENCED', 'PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'FENCED_INSTANCE_ID',
   'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'UNSUPPORTED_FOR_MESSAGE_FORMAT'])
 
-const CONNECTION = new Set(['_TRANSPORT', '_ALL_BROKERS_DOWN', '_RESOLVE', '_SSL', '_AUTHENTICATION',
-  'SASL_AUTHENTICATION_FAILED', 'NETWORK_EXCEPTION'])
+const CONNECTION = new Set(['_TRANSPORT', '_ALL_BROKERS_DOWN', '_RESOLVE', '_SSL', 'NETWORK_EXCEPTION'])
+
+/** The brokers refused the credentials: retrying with the same ones cannot help. */
+const AUTHENTICATION = new Set(['_AUTHENTICATION', 'SASL_AUTHENTICATION_FAILED', 'UNSUPPORTED_SASL_MECHANISM'])
 
 const TIMEOUT = new Set(['_TIMED_OUT', '_MSG_TIMED_OUT', 'REQUEST_TIMED_OUT', '_TIMED_OUT_QUEUE'])
 
@@ -120,7 +123,22 @@ export function fromRdkafkaError(
   }
   const code = kafkitCodeFor(name)
   if (name.endsWith('AUTHORIZATION_FAILED')) return new AuthorizationError(code, message, options)
+  if (AUTHENTICATION.has(name)) return new AuthenticationError(code, message, options)
   if (TIMEOUT.has(name)) return new TimeoutError(message, options, code)
   if (CONNECTION.has(name)) return new ConnectionError(message, options, code)
   return new KafkaError(code, message, options)
+}
+
+/**
+ * What a client's `connect()` rejects with when the brokers refused its credentials: the same code and flags, with
+ * a message that says which client and what to check.
+ * @param client - the client's role, e.g. `Producer`
+ * @param cause - the authentication failure librdkafka reported
+ */
+export function authenticationFailed(client: string, cause: AuthenticationError): AuthenticationError {
+  return new AuthenticationError(
+    cause.code,
+    `${client}.connect() failed: the brokers refused the client's credentials; check sasl (mechanism, username, password or token) (${cause.message})`,
+    { cause, ...(cause.rdkafkaName ? { rdkafkaName: cause.rdkafkaName } : {}), ...(cause.rdkafkaCode === undefined ? {} : { rdkafkaCode: cause.rdkafkaCode }) },
+  )
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events'
 import { channels } from '../internal/diagnostics.js'
 import { Lifecycle, type ClientState } from '../internal/lifecycle.js'
 import {
+  AuthenticationError,
   ConfigError,
   KafkaAggregateError,
   KafkaError,
@@ -9,7 +10,7 @@ import {
   StateError,
   TimeoutError,
 } from '../errors/kafka-error.js'
-import { fromRdkafkaError } from '../errors/map.js'
+import { authenticationFailed, fromRdkafkaError } from '../errors/map.js'
 import { LogRouter } from '../internal/log.js'
 import { OAuthRefresher } from '../internal/oauth.js'
 import { tokenProviderOf } from '../config/index.js'
@@ -77,6 +78,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   /** Failed sends, kept until the next flush() reports those whose promise nobody observed. */
   #failed: PendingDelivery[] = []
   #failedDropped = 0
+  /** The last authentication failure librdkafka reported, for connect() to name as its reason. */
+  #authFailure: AuthenticationError | undefined
 
   /**
    * Validates the options (throwing {@link ConfigError} on any unknown or ill-typed one) and creates the
@@ -150,6 +153,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   async connect(): Promise<void> {
     this.#lifecycle.assertIdle('connect')
     this.#lifecycle.set('connecting')
+    this.#authFailure = undefined
     try {
       await this.#native.metadata(this.#options.connectTimeoutMs)
       if (this.#options.transactional) await this.#transactions.init()
@@ -157,6 +161,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     } catch (error) {
       this.#lifecycle.set('closed')
       await this.#native.destroy().catch(() => undefined)
+      // librdkafka reports refused credentials as a client error and the connect itself only as a timeout.
+      if (this.#authFailure) throw authenticationFailed('Producer', this.#authFailure)
       throw fromRdkafkaError(error as never, { operation: 'Producer.connect' })
     }
   }
@@ -602,6 +608,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
 
   #onClientError(error: unknown): void {
     const mapped = fromRdkafkaError(error as never, { operation: 'Producer' })
+    if (mapped instanceof AuthenticationError) this.#authFailure = mapped
     if (mapped.fatal) this.#failFatally(mapped)
     if (channels.producerError.hasSubscribers) channels.producerError.publish({ error: mapped })
     if (this.listenerCount('error') > 0) this.emit('error', mapped)

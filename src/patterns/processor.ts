@@ -184,11 +184,12 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
           end = await this.#transact(messages, from, failure.index, signal, isStale).catch((error: unknown) => {
             throw this.#failed(error instanceof HandlerFailure ? error.error : error)
           })
-          resolveOffset(messages[end - 1]!.offset)
+          for (let index = from; index < end; index++) resolveOffset(messages[index]!.offset)
         }
         throw failure.error
       }
-      resolveOffset(messages[end - 1]!.offset)
+      // Each message of the committed transaction: resolving one does not resolve the earlier ones.
+      for (let index = from; index < end; index++) resolveOffset(messages[index]!.offset)
       from = end
     }
   }

@@ -32,6 +32,33 @@ async function backpressuredConsumer(count: number): Promise<{ consumer: Consume
 }
 
 describe('Consumer regressions', () => {
+  it('eachBatch: resolving a later message does not mark an earlier failed one processed', async () => {
+    const topic = uniqueName('consumer-batch-resolve')
+    const groupId = uniqueName('group')
+    await createTopic(topic)
+    await produceRaw(topic, sequence(1, 6))
+    const consumer = track(new Consumer({ brokers: brokers(), groupId, fromBeginning: true, value: serdes.string() }))
+    await consumer.connect()
+    await consumer.subscribe({ topics: [topic] })
+    await consumer.run({
+      retry: { retries: 0 },
+      eachBatch: async ({ batch, resolveOffset }) => {
+        // Messages handled concurrently; offset 2 fails while the later ones succeed and resolve.
+        const results = await Promise.allSettled(batch.messages.map(async (message) => {
+          if (message.offset === '2') throw new Error('offset 2 failed')
+          await sleep(Number(message.offset) * 5)
+          resolveOffset(message.offset)
+        }))
+        const failed = results.find((result) => result.status === 'rejected')
+        if (failed) throw (failed as PromiseRejectedResult).reason
+      },
+    })
+    const failure = await consumer.stopped().then(() => undefined, (error: unknown) => error)
+    expect((failure as Error).message).toContain('offset 2 failed')
+    // Offsets 0 and 1 are processed; 2 failed, so nothing from 2 on may be committed.
+    expect(await groupOffsets(groupId, topic, 1)).toEqual([2])
+  }, 120_000)
+
   it('a partition paused by back-pressure resumes after stop() then run()', async () => {
     const { consumer, topic, groupId } = await backpressuredConsumer(300)
     const offsets: number[] = []

@@ -83,6 +83,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   #membershipLost = false
   /** The last authentication failure librdkafka reported, for connect() to name as its reason. */
   #authFailure: AuthenticationError | undefined
+  #connecting: Promise<void> | undefined
 
   /**
    * Validates the options (throwing {@link ConfigError} on any unknown or ill-typed one) and creates the native
@@ -158,6 +159,11 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   async connect(): Promise<void> {
     this.#lifecycle.assertIdle('connect')
     this.#lifecycle.set('connecting')
+    this.#connecting = this.#connect()
+    return this.#connecting
+  }
+
+  async #connect(): Promise<void> {
     this.#authFailure = undefined
     try {
       await this.#native.connect(this.#options.connectTimeoutMs)
@@ -352,11 +358,17 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
 
   /**
    * Stops the run (if any), releases the partitions (committing processed offsets) and leaves the group.
+   * Called while `connect()` is still running, it waits for it to settle and then closes what it connected.
    * Never throws: problems on the way are reported through the `error` event.
    */
   async disconnect(): Promise<void> {
     const state = this.#lifecycle.state
     if (state === 'closed' || state === 'closing') return
+    if (state === 'connecting') {
+      // Let connect() settle first, so that it cannot mark a closed consumer connected (and leave it running).
+      await this.#connecting?.catch(() => undefined)
+      return this.disconnect()
+    }
     if (state !== 'connected') {
       this.#lifecycle.set('closed')
       return

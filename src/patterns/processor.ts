@@ -80,6 +80,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   readonly #consumer: Consumer<Buffer, Buffer, TopicSerdeMap>
   readonly #producer: Producer<Buffer, Buffer, TopicSerdeMap>
   #fatal: KafkaError | undefined
+  #starting: Promise<void> | undefined
 
   /** Validates the options (throwing `ConfigError`) and creates the clients. Nothing connects until {@link Processor.start}. */
   constructor(options: ProcessorOptions<I, O>) {
@@ -122,6 +123,11 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   async start(): Promise<void> {
     this.#lifecycle.assertIdle('start')
     this.#lifecycle.set('connecting')
+    this.#starting = this.#start()
+    return this.#starting
+  }
+
+  async #start(): Promise<void> {
     try {
       await this.#producer.connect()
       await this.#consumer.connect()
@@ -138,7 +144,8 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
       await this.#close()
       throw error
     }
-    this.#lifecycle.set('connected')
+    // stop() waits for start() to settle before closing anything.
+    if (this.#lifecycle.state === 'connecting') this.#lifecycle.set('connected')
   }
 
   /**
@@ -152,10 +159,18 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
 
   /**
    * Stops gracefully: the open transaction commits (or aborts, and its inputs are processed again later), then both
-   * clients disconnect. Uncommitted work is never committed by the consumer on its own.
+   * clients disconnect. Uncommitted work is never committed by the consumer on its own. Called while `start()` is
+   * still running, it waits for it to settle and then closes everything it connected.
    */
   async stop(): Promise<void> {
     if (this.#lifecycle.state === 'closed' || this.#lifecycle.state === 'closing') return
+    if (this.#lifecycle.state === 'connecting') {
+      // Let start() settle first: closing the clients under it would leave whichever it connects next running.
+      this.#lifecycle.set('closing')
+      await this.#starting?.catch(() => undefined)
+      // A start() that failed closed everything itself.
+      if ((this.#lifecycle.state as ClientState) === 'closed') return
+    }
     this.#lifecycle.set('closing')
     await this.#close()
   }

@@ -80,6 +80,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   #failedDropped = 0
   /** The last authentication failure librdkafka reported, for connect() to name as its reason. */
   #authFailure: AuthenticationError | undefined
+  #connecting: Promise<void> | undefined
 
   /**
    * Validates the options (throwing {@link ConfigError} on any unknown or ill-typed one) and creates the
@@ -153,6 +154,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   async connect(): Promise<void> {
     this.#lifecycle.assertIdle('connect')
     this.#lifecycle.set('connecting')
+    this.#connecting = this.#connect()
+    return this.#connecting
+  }
+
+  async #connect(): Promise<void> {
     this.#authFailure = undefined
     try {
       await this.#native.metadata(this.#options.connectTimeoutMs)
@@ -305,10 +311,16 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   /**
    * Delivers what is queued (up to `disconnectTimeoutMs`), then disconnects. Records that could not be delivered
    * in time are rejected with a {@link TimeoutError}; nothing whose `send()` resolved is lost. Like `flush()`, it
-   * rejects (after closing) with a {@link KafkaAggregateError} if sends nobody awaited failed.
+   * rejects (after closing) with a {@link KafkaAggregateError} if sends nobody awaited failed. Called while
+   * `connect()` is still running, it waits for it to settle and then closes what it connected.
    */
   async disconnect(): Promise<void> {
     if (this.#lifecycle.state === 'closed' || this.#lifecycle.state === 'closing') return
+    if (this.#lifecycle.state === 'connecting') {
+      // Let connect() settle first, so that it cannot mark a closed producer connected (and leave it running).
+      await this.#connecting?.catch(() => undefined)
+      return this.disconnect()
+    }
     if (this.#lifecycle.state !== 'connected') {
       this.#lifecycle.set('closed')
       return

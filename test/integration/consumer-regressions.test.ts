@@ -32,6 +32,15 @@ async function backpressuredConsumer(count: number): Promise<{ consumer: Consume
 }
 
 describe('Consumer regressions', () => {
+  it('disconnect() during connect() leaves the consumer closed, not connected', async () => {
+    const consumer = new Consumer({ brokers: brokers(), groupId: uniqueName('group') })
+    const connecting = consumer.connect()
+    await consumer.disconnect()
+    await connecting
+    expect(consumer.state).toBe('closed')
+    await expect(consumer.subscribe({ topics: ['any'] })).rejects.toThrow(/closed/)
+  })
+
   it('eachBatch: resolving a later message does not mark an earlier failed one processed', async () => {
     const topic = uniqueName('consumer-batch-resolve')
     const groupId = uniqueName('group')

@@ -32,6 +32,31 @@ async function committedOffset(groupId: string, topic: string): Promise<string |
 }
 
 describe('Processor regressions', () => {
+  it('stop() during start() leaves the processor and its clients closed', async () => {
+    const input = uniqueName('procreg-in')
+    const groupId = uniqueName('procreg-group')
+    await createTopic(input)
+    const processor = new Processor({
+      brokers: brokers(), groupId, transactionalId: uniqueName('procreg-tx'),
+      input: { [input]: { value: serdes.string() } },
+      output: { [uniqueName('procreg-out')]: { value: serdes.string() } },
+      handle: () => undefined,
+    })
+    const starting = processor.start()
+    await processor.stop()
+    await starting.catch(() => undefined)
+    expect(processor.state).toBe('closed')
+    // Its consumer is not left in the group either.
+    const admin = new Admin({ brokers: brokers() })
+    await admin.connect()
+    try {
+      const [group] = await admin.describeGroups([groupId])
+      expect(group?.members ?? []).toEqual([])
+    } finally {
+      await admin.disconnect()
+    }
+  }, 60_000)
+
   it("errorPolicy 'skip' skips handler failures only: a failing delivery of an output stops the processor instead of losing it", async () => {
     const input = uniqueName('procreg-in')
     const output = uniqueName('procreg-out')

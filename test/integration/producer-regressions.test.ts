@@ -15,6 +15,15 @@ afterAll(async () => {
 })
 
 describe('Producer regressions', () => {
+  it('disconnect() during connect() leaves the producer closed, not connected', async () => {
+    const producer = new Producer({ brokers: brokers() })
+    const connecting = producer.connect()
+    await producer.disconnect()
+    await connecting
+    expect(producer.state).toBe('closed')
+    await expect(producer.send({ topic: 'any', value: 'x' })).rejects.toThrow(/closed/)
+  })
+
   it("an aborted transaction's record whose async serde was still pending is not committed by the next transaction", async () => {
     const topic = uniqueName('producer-tx-abort-pending')
     await createTopic(topic)

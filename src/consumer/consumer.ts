@@ -3,6 +3,7 @@ import { AuthenticationError, ConfigError, KafkaError, StateError, TimeoutError 
 import { authenticationFailed, fromRdkafkaError } from '../errors/map.js'
 import { channels } from '../internal/diagnostics.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
+import { UnheardErrors } from '../internal/unheard.js'
 import type { LibrdKafkaError, NativeConsumer, NativeMessage } from '../native/binding.js'
 import { CONSUMER_GROUP_METADATA } from '../internal/symbols.js'
 import type { TopicSerdeMap } from '../serde/types.js'
@@ -84,6 +85,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   /** The last authentication failure librdkafka reported, for connect() to name as its reason. */
   #authFailure: AuthenticationError | undefined
   #connecting: Promise<void> | undefined
+  readonly #unheard = new UnheardErrors('kafkit Consumer')
 
   /**
    * Validates the options (throwing {@link ConfigError} on any unknown or ill-typed one) and creates the native
@@ -584,6 +586,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   #report(error: KafkaError): void {
     if (channels.consumerError.hasSubscribers) channels.consumerError.publish({ error })
     if (this.listenerCount('error') > 0) this.emit('error', error)
+    else this.#unheard.warn(error)
   }
 
   #onStats(json: string): void {

@@ -10,6 +10,7 @@ import { notSkippable } from '../consumer/error-policy.js'
 import type { EachBatchPayload } from '../consumer/types.js'
 import { ConfigError, KafkaError, StateError } from '../errors/kafka-error.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
+import { UnheardErrors } from '../internal/unheard.js'
 import { Producer } from '../producer/producer.js'
 import type { Transaction } from '../producer/transaction.js'
 import type { TopicSerdeMap } from '../serde/types.js'
@@ -81,6 +82,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   readonly #producer: Producer<Buffer, Buffer, TopicSerdeMap>
   #fatal: KafkaError | undefined
   #starting: Promise<void> | undefined
+  readonly #unheard = new UnheardErrors('kafkit Processor')
 
   /** Validates the options (throwing `ConfigError`) and creates the clients. Nothing connects until {@link Processor.start}. */
   constructor(options: ProcessorOptions<I, O>) {
@@ -283,7 +285,8 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   }
 
   #report(error: KafkaError): void {
+    if (patternChannels.processorError.hasSubscribers) patternChannels.processorError.publish({ groupId: this.#options.groupId, error })
     if (this.listenerCount('error') > 0) this.emit('error', error)
-    else if (patternChannels.processorError.hasSubscribers) patternChannels.processorError.publish({ groupId: this.#options.groupId, error })
+    else this.#unheard.warn(error)
   }
 }

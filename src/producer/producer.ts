@@ -12,6 +12,7 @@ import {
 } from '../errors/kafka-error.js'
 import { authenticationFailed, fromRdkafkaError } from '../errors/map.js'
 import { LogRouter } from '../internal/log.js'
+import { UnheardErrors } from '../internal/unheard.js'
 import { OAuthRefresher } from '../internal/oauth.js'
 import { tokenProviderOf } from '../config/index.js'
 import { NativeProducerClient, PERSISTENCE, type DeliveryBatch, type RawClientEvent, type RawHeader } from '../native/producer.js'
@@ -81,6 +82,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   /** The last authentication failure librdkafka reported, for connect() to name as its reason. */
   #authFailure: AuthenticationError | undefined
   #connecting: Promise<void> | undefined
+  readonly #unheard = new UnheardErrors('kafkit Producer')
 
   /**
    * Validates the options (throwing {@link ConfigError} on any unknown or ill-typed one) and creates the
@@ -624,6 +626,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     if (mapped.fatal) this.#failFatally(mapped)
     if (channels.producerError.hasSubscribers) channels.producerError.publish({ error: mapped })
     if (this.listenerCount('error') > 0) this.emit('error', mapped)
+    else this.#unheard.warn(mapped)
   }
 
   #failFatally(error: KafkaError): void {

@@ -32,6 +32,32 @@ async function backpressuredConsumer(count: number): Promise<{ consumer: Consume
 }
 
 describe('Consumer regressions', () => {
+  it("an error reported without an 'error' listener becomes a process warning, not silence", async () => {
+    const topic = uniqueName('consumer-unheard')
+    await createTopic(topic)
+    const warnings: Array<Error & { code?: string }> = []
+    const onWarning = (warning: Error & { code?: string }): void => {
+      if (warning.name === 'KafkitErrorWarning') warnings.push(warning)
+    }
+    process.on('warning', onWarning)
+    try {
+      const consumer = track(new Consumer({
+        brokers: brokers(), groupId: uniqueName('group'),
+        onAssign: () => {
+          throw new Error('onAssign failed')
+        },
+      }))
+      await consumer.connect()
+      await consumer.subscribe({ topics: [topic] })
+      await consumer.run({ eachMessage: () => undefined })
+      await waitFor(() => warnings.some((w) => w.code === 'ERR_HOOK'), 'a KafkitErrorWarning for the failed hook')
+      expect(warnings.find((w) => w.code === 'ERR_HOOK')!.message).toContain('onAssign hook failed')
+      await consumer.stop()
+    } finally {
+      process.off('warning', onWarning)
+    }
+  }, 60_000)
+
   it('disconnect() during connect() leaves the consumer closed, not connected', async () => {
     const consumer = new Consumer({ brokers: brokers(), groupId: uniqueName('group') })
     const connecting = consumer.connect()

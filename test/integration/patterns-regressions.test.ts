@@ -4,10 +4,11 @@
 import { describe, expect, it } from 'vitest'
 import { Admin } from '../../src/admin/index.js'
 import { KafkaError } from '../../src/errors/index.js'
-import { Processor } from '../../src/patterns/index.js'
+import { defineSaga, Processor, SagaMediator } from '../../src/patterns/index.js'
 import { Producer } from '../../src/producer/index.js'
 import { serdes } from '../../src/serde/index.js'
 import { brokers, createTopic, readAll, uniqueName, waitFor } from './helpers/kafka.js'
+import { produceRaw } from './helpers/raw-produce.js'
 
 async function seed(topic: string, values: string[]): Promise<void> {
   const producer = new Producer({ brokers: brokers(), value: serdes.string() })
@@ -98,4 +99,41 @@ describe('Processor regressions', () => {
     const records = await readAll(output, 1, { isolationLevel: 'read_committed', settleMs: 1000 })
     expect(records.map((r) => r.value!.toString())).toEqual(['a'])
   }, 120_000)
+})
+
+describe('SagaMediator regressions', () => {
+  it('starts despite a malformed record in the state topic (reported), and forgets finished sagas deleted by tombstones', async () => {
+    const replies = uniqueName('sagareg-replies')
+    const state = uniqueName('sagareg-state')
+    const commands = uniqueName('sagareg-commands')
+    await createTopic(replies)
+    await createTopic(state, { config: { 'cleanup.policy': 'compact' } })
+    await createTopic(commands)
+    const finished = { id: 'done-1', version: 3, status: 'completed', step: 1, state: {}, deadline: null }
+    const kept = { id: 'done-2', version: 3, status: 'completed', step: 1, state: {}, deadline: null }
+    await produceRaw(state, [
+      { key: 'broken', value: 'not json {' },
+      { key: 'done-1', value: JSON.stringify(finished) },
+      { key: 'done-2', value: JSON.stringify(kept) },
+      { key: 'done-1', value: null },
+    ])
+    const saga = defineSaga<Record<string, never>>({ name: 'reg', steps: [{ name: 'only', command: { topic: commands, build: () => ({}) } }] })
+    const mediator = new SagaMediator({
+      brokers: brokers(), saga, groupId: uniqueName('sagareg-group'), transactionalId: uniqueName('sagareg-tx'),
+      replyTopic: replies, stateTopic: state, rebuildTimeoutMs: 20_000,
+    })
+    const errors: KafkaError[] = []
+    mediator.onError((error) => errors.push(error))
+    try {
+      await Promise.race([
+        mediator.start(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('start() did not finish within 40 s')), 40_000)),
+      ])
+      expect(mediator.get('done-2')?.status).toBe('completed')
+      expect(mediator.get('done-1')).toBeUndefined()
+      expect(errors.some((error) => error.code === 'ERR_SERIALIZATION' && error.message.includes('"broken"'))).toBe(true)
+    } finally {
+      await mediator.stop()
+    }
+  }, 90_000)
 })

@@ -217,6 +217,21 @@ function checkKind(value: unknown, property: RdkafkaProperty, path: string): voi
 }
 
 /**
+ * The global-scope properties of a validated `rdkafka` block (security, sockets, client id...): what another role's
+ * client created on the same cluster must share, e.g. the dead-letter producer of a consumer or the Admin of a saga
+ * mediator. Role-specific properties (fetch, queueing, group) are left out: the other role would refuse them.
+ * @returns `undefined` when nothing global is set
+ */
+export function globalRdkafka(block: unknown): Record<string, unknown> | undefined {
+  if (typeof block !== 'object' || block === null) return undefined
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(block)) {
+    if (propertyIndex.get(key)?.some((property) => property.scope === 'global')) out[key] = value
+  }
+  return Object.keys(out).length === 0 ? undefined : out
+}
+
+/**
  * Validates the shared client options and returns the librdkafka configuration they stand for, `rdkafka`
  * applied last. Role options are validated by the role; pass their keys in `roleKeys` so that every other key is
  * rejected as unknown.

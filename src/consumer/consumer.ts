@@ -14,7 +14,7 @@ import { FetchLoop } from './fetch-loop.js'
 import { type IteratorOptions, MessageIterator } from './iterator.js'
 import { NativeConsumerAdapter, OFFSET_BEGINNING, OFFSET_END } from '../native/consumer.js'
 import { OffsetTracker } from './offset-tracker.js'
-import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions, resolveRunOptions, type RunOptions } from './options.js'
+import { type ConsumerOptions, type RebalanceHook, type ResolvedConsumerOptions, resolveConsumerOptions, resolveRunOptions, type RunOptions } from './options.js'
 import { type PartitionState, PartitionTable } from './partition-state.js'
 import { RebalanceHandler } from './rebalance.js'
 import { Runner } from './runner.js'
@@ -112,7 +112,12 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       partitions: this.#partitions,
       tracker: this.#tracker,
       revokeTimeoutMs: this.#options.revokeTimeoutMs,
-      hooks: this.#options,
+      // librdkafka waits for the rebalance callback: a hook that never settles would hold the whole group.
+      hooks: {
+        onAssign: boundedHook(this.#options.onAssign, 'onAssign', this.#options.revokeTimeoutMs),
+        onRevoke: boundedHook(this.#options.onRevoke, 'onRevoke', this.#options.revokeTimeoutMs),
+        onLost: boundedHook(this.#options.onLost, 'onLost', this.#options.revokeTimeoutMs),
+      },
       membershipLost: () => this.#membershipLost,
       assigned: (states) => this.#assigned(states),
       ready: (states) => {
@@ -226,6 +231,14 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
         this.#deadLetter?.close().catch((error: unknown) => this.#report(fromRdkafkaError(error as never, { operation: 'closing the dead-letter producer' })))
         this.#deadLetter = new DeadLetterQueue(policy.deadLetter, this.#options.connection)
       }
+      try {
+        await this.#deadLetter!.ready()
+      } catch (error) {
+        throw new KafkaError('ERR_DEAD_LETTER', `Consumer.run(): the dead-letter producer for topic ${policy.deadLetter.topic} could not connect: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+      }
+      // Awaited: the consumer may have been disconnected, or run() called again, meanwhile.
+      this.#lifecycle.assertConnected('run')
+      if (this.#run) throw new StateError('Consumer.run() called while running: await consumer.stop() first')
     }
     const errorPolicy = new ErrorPolicy(resolved, this.#deadLetter, (error) => this.#report(error))
     const runner = new Runner({
@@ -593,6 +606,22 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     const stats = JSON.parse(json) as ConsumerStats
     if (channels.consumerStats.hasSubscribers) channels.consumerStats.publish(stats)
     this.emit('stats', stats)
+  }
+}
+
+/** The hook, rejecting with a {@link TimeoutError} when it has not settled after `timeoutMs`. */
+function boundedHook(hook: RebalanceHook | undefined, name: string, timeoutMs: number): RebalanceHook | undefined {
+  if (hook === undefined) return undefined
+  return async (partitions) => {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError(`${name} did not finish within revokeTimeoutMs (${timeoutMs} ms); the rebalance went on without it`)), timeoutMs)
+    })
+    try {
+      await Promise.race([hook(partitions), timeout])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 }
 

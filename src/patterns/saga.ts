@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import diagnostics from 'node:diagnostics_channel'
 import { Admin } from '../admin/admin.js'
-import { type ClientOptions, expectInteger, expectObject, expectString } from '../config/index.js'
+import { type ClientOptions, expectInteger, expectObject, expectString, globalRdkafka } from '../config/index.js'
 import { Consumer } from '../consumer/consumer.js'
 import { type KafkaError, SerializationError, StateError, TimeoutError } from '../errors/kafka-error.js'
 import { UnheardErrors } from '../internal/unheard.js'
@@ -71,6 +71,7 @@ export class SagaMediator<S> {
   readonly #definition: SagaDefinition<S>
   readonly #options: Required<Pick<SagaMediatorOptions<S>, 'replyTopic' | 'stateTopic' | 'groupId' | 'timeoutCheckMs' | 'rebuildTimeoutMs'>>
   readonly #connection: Record<string, unknown>
+  readonly #adminConnection: Record<string, unknown>
   readonly #consumerTuning: Record<string, unknown>
   readonly #processor: Processor<TopicSerdeMap, TopicSerdeMap>
   readonly #producer: Producer<string, unknown>
@@ -122,6 +123,12 @@ export class SagaMediator<S> {
     })
     // The processor validated both tuning blocks: the mediator's other clients take them as they are.
     this.#consumerTuning = { ...(opts.consumer as object | undefined) }
+    // Security settings may only be given through the tuning blocks' rdkafka: the Admin needs them too.
+    const adminRdkafka = {
+      ...globalRdkafka((opts.producer as { rdkafka?: unknown } | undefined)?.rdkafka),
+      ...globalRdkafka((opts.consumer as { rdkafka?: unknown } | undefined)?.rdkafka),
+    }
+    this.#adminConnection = Object.keys(adminRdkafka).length === 0 ? this.#connection : { ...this.#connection, rdkafka: adminRdkafka }
     this.#producer = new Producer({
       ...(opts.producer as object | undefined),
       ...(this.#connection as { brokers: string }),
@@ -262,7 +269,7 @@ export class SagaMediator<S> {
    */
   async #rebuild(): Promise<void> {
     const topic = this.#options.stateTopic
-    const admin = new Admin(this.#connection as { brokers: string })
+    const admin = new Admin(this.#adminConnection as { brokers: string })
     await admin.connect()
     let partitions: number
     try {

@@ -551,7 +551,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
         // Only a fatal error purges a non-transactional producer's queue, and its event may come just after the
         // purged reports: hold them (still in flight) until the cause arrives.
         this.#purgedAwaitingCause.push({ seq: seq[index]!, failure })
-        this.#purgeTimer ??= setTimeout(() => this.#settlePurged(), FATAL_CAUSE_WAIT_MS)
+        // Unref'd: the held sends keep the client active anyway; the wait itself must not keep a process alive.
+        this.#purgeTimer ??= setTimeout(() => this.#settlePurged(), FATAL_CAUSE_WAIT_MS).unref()
         continue
       }
       this.#settleFailure(seq[index]!, failure)

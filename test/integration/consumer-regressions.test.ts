@@ -32,6 +32,25 @@ async function backpressuredConsumer(count: number): Promise<{ consumer: Consume
 }
 
 describe('Consumer regressions', () => {
+  it('a rebalance hook that never settles is given up after revokeTimeoutMs (reported), and messages flow', async () => {
+    const topic = uniqueName('consumer-hook-hang')
+    await createTopic(topic)
+    await produceRaw(topic, sequence(1, 10))
+    const errors: Error[] = []
+    const consumer = track(new Consumer({
+      brokers: brokers(), groupId: uniqueName('group'), fromBeginning: true, revokeTimeoutMs: 2_000,
+      onAssign: () => new Promise<void>(() => undefined),
+    }))
+    consumer.on('error', (error) => errors.push(error))
+    await consumer.connect()
+    await consumer.subscribe({ topics: [topic] })
+    let handled = 0
+    await consumer.run({ eachMessage: () => void handled++ })
+    await waitFor(() => handled === 10, 'the messages after the hook timed out', 20_000)
+    expect(errors.some((error) => (error as { code?: string }).code === 'ERR_HOOK' && error.message.includes('revokeTimeoutMs'))).toBe(true)
+    await consumer.stop()
+  }, 60_000)
+
   it("an error reported without an 'error' listener becomes a process warning, not silence", async () => {
     const topic = uniqueName('consumer-unheard')
     await createTopic(topic)

@@ -257,6 +257,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     this.#run = { runner, outcome, settle, failure: undefined, stopping: undefined }
     this.#outcome = outcome
     for (const state of this.#partitions.all()) {
+      if (state.pendingSeek !== undefined) void this.#retrySeek(state)
       this.#syncPause(state)
       runner.schedule(state)
     }
@@ -315,6 +316,10 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     state.clear()
     state.invalidate()
     await this.#seek(state, offset)
+    // The user's position replaces one a failed seek in stop() left pending.
+    state.pendingSeek = undefined
+    this.#syncPause(state)
+    this.#run?.runner.schedule(state)
   }
 
   /** The offset of the next message each assigned partition will hand to a handler (`null` when not known yet). */
@@ -444,7 +449,11 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       const firstUnhandled = state.clear()
       state.invalidate()
       if (firstUnhandled !== undefined && state.status === 'active') {
-        await this.#seek(state, firstUnhandled).catch((error: unknown) => this.#report(fromRdkafkaError(error as never, { operation: 'stop', topic: state.topic, partition: state.partition })))
+        await this.#seek(state, firstUnhandled).catch((error: unknown) => {
+          // The dropped messages must not be skipped: hold the partition until a seek back to them succeeds.
+          state.pendingSeek = firstUnhandled
+          this.#report(fromRdkafkaError(error as never, { operation: 'stop', topic: state.topic, partition: state.partition, offset: String(firstUnhandled) }))
+        })
       }
     }
     if (this.#run === run) this.#run = undefined
@@ -474,8 +483,9 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
         state = this.#partitions.get(raw.topic, raw.partition)
         if (state === undefined) continue
       }
-      // Stale: fetched for a partition being released, or before a seek took effect. Nothing was stored for it.
-      if (state.status !== 'active' || state.seeking || poll < state.acceptFromPoll) continue
+      // Stale: fetched for a partition being released, or before a seek took effect (or while one is pending).
+      // Nothing was stored for it.
+      if (state.status !== 'active' || state.seeking || state.pendingSeek !== undefined || poll < state.acceptFromPoll) continue
       state.push(raw)
     }
     if (state !== undefined) this.#buffered(state, runner, maxMessages, maxBytes)
@@ -524,7 +534,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
 
   /** Pauses or resumes the partition in librdkafka so that it fetches exactly when kafkit wants its messages. */
   #syncPause(state: PartitionState): void {
-    const wanted = !this.running || state.userPaused || state.backpressured || state.seeking || state.status !== 'active'
+    const wanted = !this.running || state.userPaused || state.backpressured || state.seeking || state.pendingSeek !== undefined || state.status !== 'active'
     if (wanted === state.nativePaused || this.#lifecycle.state === 'closed') return
     try {
       const partition = [{ topic: state.topic, partition: state.partition }]
@@ -550,6 +560,22 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       this.#syncPause(state)
       this.#fetchLoop.wake()
     }
+  }
+
+  /** Seeks back to the messages a failed seek in `stop()` left behind; the partition is handled again once it worked. */
+  async #retrySeek(state: PartitionState): Promise<void> {
+    const offset = state.pendingSeek
+    if (offset === undefined || state.seeking) return
+    try {
+      await this.#seek(state, offset)
+    } catch (error) {
+      this.#report(fromRdkafkaError(error as never, { operation: 'seek back to unhandled messages', topic: state.topic, partition: state.partition, offset: String(offset) }))
+      return
+    }
+    if (state.pendingSeek !== offset) return
+    state.pendingSeek = undefined
+    this.#syncPause(state)
+    this.#run?.runner.schedule(state)
   }
 
   #applyUserPauses(): void {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
-import { AuthenticationError, ConfigError, KafkaError, StateError, TimeoutError } from '../errors/kafka-error.js'
-import { authenticationFailed, fromRdkafkaError } from '../errors/map.js'
+import { AuthenticationError, ConfigError, ConnectionError, KafkaError, StateError, TimeoutError } from '../errors/kafka-error.js'
+import { authenticationFailed, authFailureReported, fromRdkafkaError } from '../errors/map.js'
 import { channels } from '../internal/diagnostics.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { UnheardErrors } from '../internal/unheard.js'
@@ -175,11 +175,14 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     try {
       await this.#native.connect(this.#options.connectTimeoutMs)
     } catch (error) {
+      const failure = fromRdkafkaError(error as never, { operation: 'Consumer.connect' })
+      // librdkafka reports refused credentials as a client error and the connect itself only as a transport failure
+      // or a timeout; the client error may arrive just after a fast failure.
+      if (failure instanceof ConnectionError) await authFailureReported(() => this.#authFailure !== undefined)
       this.#lifecycle.set('closed')
       await this.#native.disconnect().catch(() => undefined)
-      // librdkafka reports refused credentials as a client error and the connect itself only as a timeout.
       if (this.#authFailure) throw authenticationFailed('Consumer', this.#authFailure)
-      throw fromRdkafkaError(error as never, { operation: 'Consumer.connect' })
+      throw failure
     }
     this.#fetchLoop.start()
     // Offsets are also stored by each handler task; this bounds how stale they get under a long task.

@@ -142,3 +142,16 @@ export function authenticationFailed(client: string, cause: AuthenticationError)
     { cause, ...(cause.rdkafkaName ? { rdkafkaName: cause.rdkafkaName } : {}), ...(cause.rdkafkaCode === undefined ? {} : { rdkafkaCode: cause.rdkafkaCode }) },
   )
 }
+
+/** How long a failed connect waits for the client error that says the credentials were refused, ms. */
+const AUTH_EVENT_GRACE_MS = 500
+
+/**
+ * After a connect that failed as a connection error, waits briefly (up to 500 ms) until `reported()` holds: the
+ * client error librdkafka raises for refused credentials reaches JS on its own schedule, sometimes just after the
+ * connect failed.
+ */
+export async function authFailureReported(reported: () => boolean): Promise<void> {
+  const deadline = Date.now() + AUTH_EVENT_GRACE_MS
+  while (!reported() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+}

@@ -4,13 +4,14 @@ import { Lifecycle, type ClientState } from '../internal/lifecycle.js'
 import {
   AuthenticationError,
   ConfigError,
+  ConnectionError,
   KafkaAggregateError,
   KafkaError,
   SerializationError,
   StateError,
   TimeoutError,
 } from '../errors/kafka-error.js'
-import { authenticationFailed, fromRdkafkaError } from '../errors/map.js'
+import { authenticationFailed, authFailureReported, fromRdkafkaError } from '../errors/map.js'
 import { LogRouter } from '../internal/log.js'
 import { UnheardErrors } from '../internal/unheard.js'
 import { OAuthRefresher } from '../internal/oauth.js'
@@ -167,11 +168,14 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       if (this.#options.transactional) await this.#transactions.init()
       this.#lifecycle.set('connected')
     } catch (error) {
+      const failure = fromRdkafkaError(error as never, { operation: 'Producer.connect' })
+      // librdkafka reports refused credentials as a client error and the connect itself only as a transport failure
+      // or a timeout; the client error may arrive just after a fast failure.
+      if (failure instanceof ConnectionError) await authFailureReported(() => this.#authFailure !== undefined)
       this.#lifecycle.set('closed')
       await this.#native.destroy().catch(() => undefined)
-      // librdkafka reports refused credentials as a client error and the connect itself only as a timeout.
       if (this.#authFailure) throw authenticationFailed('Producer', this.#authFailure)
-      throw fromRdkafkaError(error as never, { operation: 'Producer.connect' })
+      throw failure
     }
   }
 

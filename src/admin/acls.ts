@@ -26,6 +26,7 @@ import type {
   ScramMechanism,
 } from './types.js'
 import { expectArray, expectInteger, expectObject, expectOneOf, expectString, rejectUnknownKeys } from './validate.js'
+import { expectSecret } from '../config/validate.js'
 
 const RESOURCE_TYPES: readonly AclResourceType[] = ['topic', 'group', 'cluster', 'transactional-id']
 const OPERATIONS = Object.keys(ACL_OPERATION).filter((o) => o !== 'unknown' && o !== 'any') as AclOperation[]
@@ -163,7 +164,7 @@ export async function alterUserScramCredentials(
     return {
       user,
       mechanism,
-      password: expectString(item.password, `${path}.password`),
+      password: expectSecret(item.password, `${path}.password`),
       iterations: item.iterations === undefined ? 8192 : expectInteger(item.iterations, `${path}.iterations`, 4096, 16_384),
     }
   })

@@ -2,8 +2,8 @@
  * The Admin client: Kafka's whole admin API over librdkafka, through kafkit's own addon.
  * @module
  */
-import { ConnectionError, KafkaError } from '../errors/kafka-error.js'
-import { configErrorFrom, fromRdkafkaError } from '../errors/map.js'
+import { AuthenticationError, ConnectionError, KafkaError } from '../errors/kafka-error.js'
+import { authenticationFailed, configErrorFrom, fromRdkafkaError } from '../errors/map.js'
 import { channels } from '../internal/diagnostics.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { loadAdminAddon, type RawAdminEventListener, type RawAdminHandle, type RawError } from '../native/admin-addon.js'
@@ -127,6 +127,7 @@ export class Admin {
       // librdkafka refused properties when the handle was created: the addon names each one.
       if (Array.isArray((error as { properties?: unknown } | undefined)?.properties)) throw configErrorFrom(error)
       const cause = error instanceof KafkaError ? error : fromRdkafkaError(error as RawError, { operation: 'Admin.connect' })
+      if (cause instanceof AuthenticationError) throw authenticationFailed('Admin', cause)
       throw new ConnectionError(`Admin.connect() failed: ${HOPELESS.has(cause.rdkafkaName ?? '') ? 'the brokers refused the client'
         : `no answer from the cluster within ${this.#options.connectTimeoutMs} ms`} (${cause.message})`,
       { cause, ...(cause.rdkafkaName ? { rdkafkaName: cause.rdkafkaName } : {}) })

@@ -13,9 +13,11 @@ import type {
 } from '../native/binding.js'
 import { RDKAFKA_PROPERTIES, type RdkafkaProperty } from './rdkafka-properties.generated.js'
 import {
+  describeKind,
   expectBoolean,
   expectObject,
   expectOneOf,
+  expectSecret,
   expectString,
   rejectUnknownKeys,
 } from './validate.js'
@@ -140,6 +142,8 @@ const RESERVED: Partial<Record<string, string>> = {
 }
 
 const propertyIndex = new Map<string, RdkafkaProperty[]>()
+/** librdkafka properties that hold secrets: a ConfigError about them never shows their value. */
+const SECRET_PROPERTY = /password|secret|\.pem$|^ssl_key$|token|jaas|oauthbearer\.config/
 for (const property of RDKAFKA_PROPERTIES) {
   const list = propertyIndex.get(property.name) ?? []
   list.push(property)
@@ -206,8 +210,25 @@ function checkKind(value: unknown, property: RdkafkaProperty, path: string): voi
   if (!ok) {
     const expected =
       property.kind === 'enum' ? `one of ${(property.values ?? []).map((v) => `'${v}'`).join(', ')}` : `a ${property.kind}`
-    throw new ConfigError(path, `expected ${expected}, got ${JSON.stringify(value) ?? typeof value}`)
+    // Secrets (passwords, keys, tokens) are described by kind only: errors end up in logs.
+    const got = SECRET_PROPERTY.test(property.name) ? `${describeKind(value)} (not shown: the property holds a secret)` : JSON.stringify(value) ?? typeof value
+    throw new ConfigError(path, `expected ${expected}, got ${got}`)
   }
+}
+
+/**
+ * The global-scope properties of a validated `rdkafka` block (security, sockets, client id...): what another role's
+ * client created on the same cluster must share, e.g. the dead-letter producer of a consumer or the Admin of a saga
+ * mediator. Role-specific properties (fetch, queueing, group) are left out: the other role would refuse them.
+ * @returns `undefined` when nothing global is set
+ */
+export function globalRdkafka(block: unknown): Record<string, unknown> | undefined {
+  if (typeof block !== 'object' || block === null) return undefined
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(block)) {
+    if (propertyIndex.get(key)?.some((property) => property.scope === 'global')) out[key] = value
+  }
+  return Object.keys(out).length === 0 ? undefined : out
 }
 
 /**
@@ -238,7 +259,7 @@ export function buildClientConfig(
       if (typeof pem !== 'string' && !Buffer.isBuffer(pem)) throw new ConfigError(`ssl.${key}`, 'expected a PEM string or Buffer')
       config[property] = pem.toString()
     }
-    if (sslOptions.passphrase !== undefined) config['ssl.key.password'] = expectString(sslOptions.passphrase, 'ssl.passphrase')
+    if (sslOptions.passphrase !== undefined) config['ssl.key.password'] = expectSecret(sslOptions.passphrase, 'ssl.passphrase')
     if (sslOptions.rejectUnauthorized !== undefined) {
       const verify = expectBoolean(sslOptions.rejectUnauthorized, 'ssl.rejectUnauthorized')
       config['enable.ssl.certificate.verification'] = verify
@@ -264,19 +285,19 @@ export function buildClientConfig(
       rejectUnknownKeys(sasl, ['mechanism', 'clientId', 'clientSecret', 'tokenEndpointUrl', 'scope', 'extensions'], 'sasl')
       config['sasl.oauthbearer.method'] = 'oidc'
       config['sasl.oauthbearer.client.id'] = expectString(sasl.clientId, 'sasl.clientId')
-      config['sasl.oauthbearer.client.secret'] = expectString(sasl.clientSecret, 'sasl.clientSecret')
+      config['sasl.oauthbearer.client.secret'] = expectSecret(sasl.clientSecret, 'sasl.clientSecret')
       config['sasl.oauthbearer.token.endpoint.url'] = expectString(sasl.tokenEndpointUrl, 'sasl.tokenEndpointUrl')
       if (sasl.scope !== undefined) config['sasl.oauthbearer.scope'] = expectString(sasl.scope, 'sasl.scope')
       if (sasl.extensions !== undefined) {
         const extensions = expectObject(sasl.extensions, 'sasl.extensions')
         config['sasl.oauthbearer.extensions'] = Object.entries(extensions)
-          .map(([key, value]) => `${key}=${expectString(value, `sasl.extensions.${key}`)}`)
+          .map(([key, value]) => `${key}=${expectSecret(value, `sasl.extensions.${key}`)}`)
           .join(',')
       }
     } else {
       rejectUnknownKeys(sasl, ['mechanism', 'username', 'password'], 'sasl')
       config['sasl.username'] = expectString(sasl.username, 'sasl.username')
-      config['sasl.password'] = expectString(sasl.password, 'sasl.password')
+      config['sasl.password'] = expectSecret(sasl.password, 'sasl.password')
     }
   } else if (useSsl) {
     config['security.protocol'] = 'ssl'

@@ -2,6 +2,7 @@ export {
   type AdminRdkafkaConfig,
   buildClientConfig,
   CLIENT_OPTION_KEYS,
+  globalRdkafka,
   type ClientOptions,
   type ClientRole,
   type ConsumerRdkafkaConfig,

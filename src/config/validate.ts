@@ -42,6 +42,26 @@ export function expectString(value: unknown, path: string): string {
   return value
 }
 
+/**
+ * Throws unless `value` is a non-empty string, like {@link expectString}, but for secrets (passwords, tokens,
+ * passphrases): the error says what kind of value it got, never the value, since errors end up in logs.
+ */
+export function expectSecret(value: unknown, path: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new ConfigError(path, `expected a non-empty string, got ${describeKind(value)} (not shown: the option holds a secret)`)
+  }
+  return value
+}
+
+/** What kind of value `value` is, without showing any of it. */
+export function describeKind(value: unknown): string {
+  if (value === null) return 'null'
+  if (value === '') return 'an empty string'
+  if (Array.isArray(value)) return 'an array'
+  if (Buffer.isBuffer(value)) return 'a Buffer'
+  return `a ${typeof value}`
+}
+
 /** Throws unless `value` is a boolean. */
 export function expectBoolean(value: unknown, path: string): boolean {
   if (typeof value !== 'boolean') throw new ConfigError(path, `expected true or false, got ${describe(value)}`)

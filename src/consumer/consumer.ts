@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events'
-import { ConfigError, KafkaError, StateError, TimeoutError } from '../errors/kafka-error.js'
-import { configErrorFrom, fromRdkafkaError } from '../errors/map.js'
+import { AuthenticationError, ConfigError, ConnectionError, KafkaError, StateError, TimeoutError } from '../errors/kafka-error.js'
+import { authenticationFailed, authFailureReported, configErrorFrom, fromRdkafkaError } from '../errors/map.js'
 import { channels } from '../internal/diagnostics.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { LogRouter } from '../internal/log.js'
 import { OAuthRefresher } from '../internal/oauth.js'
+import { UnheardErrors } from '../internal/unheard.js'
 import { tokenProviderOf } from '../config/index.js'
 import type { RawClientEvent } from '../native/producer.js'
 import { CONSUMER_GROUP_METADATA } from '../internal/symbols.js'
@@ -16,7 +17,7 @@ import { FetchLoop } from './fetch-loop.js'
 import { type IteratorOptions, MessageIterator } from './iterator.js'
 import { type FetchedBatch, NativeConsumerAdapter, OFFSET_BEGINNING, OFFSET_END, PARTITION_EOF } from '../native/consumer.js'
 import { OffsetTracker } from './offset-tracker.js'
-import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions, resolveRunOptions, type RunOptions } from './options.js'
+import { type ConsumerOptions, type RebalanceHook, type ResolvedConsumerOptions, resolveConsumerOptions, resolveRunOptions, type RunOptions } from './options.js'
 import { type PartitionState, PartitionTable } from './partition-state.js'
 import { RebalanceHandler } from './rebalance.js'
 import { Runner } from './runner.js'
@@ -81,6 +82,10 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   #storeTimer: NodeJS.Timeout | undefined
   readonly #log: LogRouter
   #oauth: OAuthRefresher | undefined
+  /** The last authentication failure librdkafka reported, for connect() to name as its reason. */
+  #authFailure: AuthenticationError | undefined
+  #connecting: Promise<void> | undefined
+  readonly #unheard = new UnheardErrors('kafkit Consumer')
 
   /**
    * Validates the options (throwing {@link ConfigError} on any unknown or ill-typed one) and creates the native
@@ -109,7 +114,12 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       partitions: this.#partitions,
       tracker: this.#tracker,
       revokeTimeoutMs: this.#options.revokeTimeoutMs,
-      hooks: this.#options,
+      // librdkafka waits for the rebalance to be answered: a hook that never settles would hold the whole group.
+      hooks: {
+        onAssign: boundedHook(this.#options.onAssign, 'onAssign', this.#options.revokeTimeoutMs),
+        onRevoke: boundedHook(this.#options.onRevoke, 'onRevoke', this.#options.revokeTimeoutMs),
+        onLost: boundedHook(this.#options.onLost, 'onLost', this.#options.revokeTimeoutMs),
+      },
       assigned: (states) => this.#assigned(states),
       ready: (states) => {
         for (const state of states) this.#run?.runner.schedule(state)
@@ -160,12 +170,23 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   async connect(): Promise<void> {
     this.#lifecycle.assertIdle('connect')
     this.#lifecycle.set('connecting')
+    this.#connecting = this.#connect()
+    return this.#connecting
+  }
+
+  async #connect(): Promise<void> {
+    this.#authFailure = undefined
     try {
       await this.#native.connect(this.#options.connectTimeoutMs)
     } catch (error) {
+      const failure = fromRdkafkaError(error as never, { operation: 'Consumer.connect' })
+      // librdkafka reports refused credentials as a client error and the connect itself only as a transport failure
+      // or a timeout; the client error may arrive just after a fast failure.
+      if (failure instanceof ConnectionError) await authFailureReported(() => this.#authFailure !== undefined)
       this.#lifecycle.set('closed')
       await this.#native.disconnect().catch(() => undefined)
-      throw fromRdkafkaError(error as never, { operation: 'Consumer.connect' })
+      if (this.#authFailure) throw authenticationFailed('Consumer', this.#authFailure)
+      throw failure
     }
     this.#fetchLoop.start()
     // Offsets are also stored by each handler task; this bounds how stale they get under a long task.
@@ -217,6 +238,14 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
         this.#deadLetter?.close().catch((error: unknown) => this.#report(fromRdkafkaError(error as never, { operation: 'closing the dead-letter producer' })))
         this.#deadLetter = new DeadLetterQueue(policy.deadLetter, this.#options.connection)
       }
+      try {
+        await this.#deadLetter!.ready()
+      } catch (error) {
+        throw new KafkaError('ERR_DEAD_LETTER', `Consumer.run(): the dead-letter producer for topic ${policy.deadLetter.topic} could not connect: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+      }
+      // Awaited: the consumer may have been disconnected, or run() called again, meanwhile.
+      this.#lifecycle.assertConnected('run')
+      if (this.#run) throw new StateError('Consumer.run() called while running: await consumer.stop() first')
     }
     const errorPolicy = new ErrorPolicy(resolved, this.#deadLetter, (error) => this.#report(error))
     const runner = new Runner({
@@ -235,6 +264,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     this.#run = { runner, outcome, settle, failure: undefined, stopping: undefined }
     this.#outcome = outcome
     for (const state of this.#partitions.all()) {
+      if (state.pendingSeek !== undefined) void this.#retrySeek(state)
       this.#syncPause(state)
       runner.schedule(state)
     }
@@ -293,6 +323,10 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     state.clear()
     state.invalidate()
     await this.#seek(state, offset)
+    // The user's position replaces one a failed seek in stop() left pending.
+    state.pendingSeek = undefined
+    this.#syncPause(state)
+    this.#run?.runner.schedule(state)
   }
 
   /** The offset of the next message each assigned partition will hand to a handler (`null` when not known yet). */
@@ -399,11 +433,17 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
 
   /**
    * Stops the run (if any), releases the partitions (committing processed offsets) and leaves the group.
+   * Called while `connect()` is still running, it waits for it to settle and then closes what it connected.
    * Never throws: problems on the way are reported through the `error` event.
    */
   async disconnect(): Promise<void> {
     const state = this.#lifecycle.state
     if (state === 'closed' || state === 'closing') return
+    if (state === 'connecting') {
+      // Let connect() settle first, so that it cannot mark a closed consumer connected (and leave it running).
+      await this.#connecting?.catch(() => undefined)
+      return this.disconnect()
+    }
     if (state !== 'connected') {
       this.#lifecycle.set('closed')
       return
@@ -464,7 +504,11 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       const firstUnhandled = state.clear()
       state.invalidate()
       if (firstUnhandled !== undefined && state.status === 'active') {
-        await this.#seek(state, firstUnhandled).catch((error: unknown) => this.#report(fromRdkafkaError(error as never, { operation: 'stop', topic: state.topic, partition: state.partition })))
+        await this.#seek(state, firstUnhandled).catch((error: unknown) => {
+          // The dropped messages must not be skipped: hold the partition until a seek back to them succeeds.
+          state.pendingSeek = firstUnhandled
+          this.#report(fromRdkafkaError(error as never, { operation: 'stop', topic: state.topic, partition: state.partition, offset: String(firstUnhandled) }))
+        })
       }
     }
     if (this.#run === run) this.#run = undefined
@@ -505,8 +549,9 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
         partition = messagePartition
         state = this.#partitions.get(topic, partition)
       }
-      // Stale: fetched for a partition being released, or before a seek took effect. Nothing was stored for it.
-      if (state === undefined || state.status !== 'active' || state.seeking || poll < state.acceptFromPoll) continue
+      // Stale: fetched for a partition being released, or before a seek took effect (or while one is pending).
+      // Nothing was stored for it.
+      if (state === undefined || state.status !== 'active' || state.seeking || state.pendingSeek !== undefined || poll < state.acceptFromPoll) continue
       state.push(batch.message(i))
     }
     if (state !== undefined) this.#buffered(state, runner, maxMessages, maxBytes)
@@ -555,7 +600,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
 
   /** Pauses or resumes the partition in librdkafka so that it fetches exactly when kafkit wants its messages. */
   #syncPause(state: PartitionState): void {
-    const wanted = !this.running || state.userPaused || state.backpressured || state.seeking || state.status !== 'active'
+    const wanted = !this.running || state.userPaused || state.backpressured || state.seeking || state.pendingSeek !== undefined || state.status !== 'active'
     if (wanted === state.nativePaused || this.#lifecycle.state === 'closed') return
     try {
       const partition = [{ topic: state.topic, partition: state.partition }]
@@ -581,6 +626,22 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       this.#syncPause(state)
       this.#fetchLoop.wake()
     }
+  }
+
+  /** Seeks back to the messages a failed seek in `stop()` left behind; the partition is handled again once it worked. */
+  async #retrySeek(state: PartitionState): Promise<void> {
+    const offset = state.pendingSeek
+    if (offset === undefined || state.seeking) return
+    try {
+      await this.#seek(state, offset)
+    } catch (error) {
+      this.#report(fromRdkafkaError(error as never, { operation: 'seek back to unhandled messages', topic: state.topic, partition: state.partition, offset: String(offset) }))
+      return
+    }
+    if (state.pendingSeek !== offset) return
+    state.pendingSeek = undefined
+    this.#syncPause(state)
+    this.#run?.runner.schedule(state)
   }
 
   #applyUserPauses(): void {
@@ -626,6 +687,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
 
   #onClientError(error: unknown): void {
     const mapped = fromRdkafkaError(error as never, { operation: 'Consumer' })
+    if (mapped instanceof AuthenticationError) this.#authFailure = mapped
     this.#report(mapped)
     if (mapped.fatal) this.#fail(mapped)
   }
@@ -633,12 +695,29 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   #report(error: KafkaError): void {
     if (channels.consumerError.hasSubscribers) channels.consumerError.publish({ error })
     if (this.listenerCount('error') > 0) this.emit('error', error)
+    else this.#unheard.warn(error)
   }
 
   #onStats(json: string): void {
     const stats = JSON.parse(json) as ConsumerStats
     if (channels.consumerStats.hasSubscribers) channels.consumerStats.publish(stats)
     this.emit('stats', stats)
+  }
+}
+
+/** The hook, rejecting with a {@link TimeoutError} when it has not settled after `timeoutMs`. */
+function boundedHook(hook: RebalanceHook | undefined, name: string, timeoutMs: number): RebalanceHook | undefined {
+  if (hook === undefined) return undefined
+  return async (partitions) => {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError(`${name} did not finish within revokeTimeoutMs (${timeoutMs} ms); the rebalance went on without it`)), timeoutMs)
+    })
+    try {
+      await Promise.race([hook(partitions), timeout])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 }
 

@@ -51,6 +51,14 @@ export class DeadLetterQueue {
     })
   }
 
+  /**
+   * Connects the producer kafkit creates now, so that a wrong address or credentials fail `run()` rather than the
+   * first poison message much later. Resolves at once for a given producer.
+   */
+  async ready(): Promise<void> {
+    await this.#producer()
+  }
+
   /** Disconnects the producer kafkit created, if any. */
   async close(): Promise<void> {
     const owned = this.#owned

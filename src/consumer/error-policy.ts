@@ -24,6 +24,23 @@ const OK: Verdict = Object.freeze({ kind: 'ok' })
 const SKIP: Verdict = Object.freeze({ kind: 'skip' })
 const STALE: Verdict = Object.freeze({ kind: 'stale' })
 
+const notSkippableErrors = new WeakSet<object>()
+
+/**
+ * Marks `error` as one the `skip` and dead-letter policies must not give up on: after the retries it stops the run
+ * instead. For failures that are not the message's fault (a Processor's transaction machinery): skipping would
+ * commit past the message and lose its effects silently. Not part of the public API.
+ * @internal
+ */
+export function notSkippable<E>(error: E): E {
+  if (typeof error === 'object' && error !== null) notSkippableErrors.add(error)
+  return error
+}
+
+function isNotSkippable(failure: KafkaError): boolean {
+  return notSkippableErrors.has(failure) || (typeof failure.cause === 'object' && failure.cause !== null && notSkippableErrors.has(failure.cause))
+}
+
 /** The circumstances of one failing message. */
 export interface FailureContext {
   /** The message whose handling failed (for batches: the first unresolved one). */
@@ -93,7 +110,7 @@ export class ErrorPolicy {
 
   async #giveUp(failure: KafkaError, context: FailureContext): Promise<Verdict> {
     const policy = this.#policy
-    if (policy === 'stop') return { kind: 'stop', error: failure }
+    if (policy === 'stop' || isNotSkippable(failure)) return { kind: 'stop', error: failure }
     if (policy === 'skip') {
       publishGiveUp('skip', failure)
       return SKIP

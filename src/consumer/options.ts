@@ -14,6 +14,7 @@ import {
   expectObject,
   expectOneOf,
   expectString,
+  globalRdkafka,
   rejectUnknownKeys,
 } from '../config/index.js'
 import { RDKAFKA_PROPERTIES } from '../config/rdkafka-properties.generated.js'
@@ -65,7 +66,8 @@ export interface ConsumerOptions<K, V, TM extends TopicSerdeMap | undefined> ext
   /**
    * How long a revoke waits for in-flight handlers of the revoked partitions before releasing them anyway, ms.
    * Must be below `rebalanceTimeoutMs`. A handler still running then has its signal aborted and its message is
-   * handled again by the next owner. @default 30000
+   * handled again by the next owner. Also bounds each rebalance hook (`onAssign`, `onRevoke`, `onLost`): a hook
+   * still running then is reported (`ERR_HOOK`) and the rebalance goes on without it. @default 30000
    */
   revokeTimeoutMs?: number
   /** Which records a consumer sees: only committed transactional ones, or all. @default 'read_committed' */
@@ -351,10 +353,15 @@ export function resolveConsumerOptions(options: unknown): ResolvedConsumerOption
   }
 }
 
-/** The shared connection options, to give a dead-letter producer the same brokers and credentials. */
+/**
+ * The shared connection options, to give a dead-letter producer the same brokers and credentials, including the
+ * security (and other global) settings given through `rdkafka`.
+ */
 function pickConnection(opts: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const key of ['brokers', 'clientId', 'ssl', 'sasl'] as const) if (opts[key] !== undefined) out[key] = opts[key]
+  const rdkafka = globalRdkafka(opts.rdkafka)
+  if (rdkafka !== undefined) out.rdkafka = rdkafka
   return out
 }
 

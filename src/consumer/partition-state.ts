@@ -32,6 +32,11 @@ export class PartitionState {
   seeking = false
   /** Messages from polls numbered below this are stale (fetched before the last seek took effect). */
   acceptFromPoll = 0
+  /**
+   * The offset of dropped, unhandled messages whose seek back failed (in `stop()`): the partition stays paused and
+   * nothing is handled until a seek there succeeds, or the fetch position would skip them.
+   */
+  pendingSeek: number | undefined
   /** Whether librdkafka currently has this partition paused (kept in step by the consumer). */
   nativePaused = false
   /** The running handler task, if any. */
@@ -96,18 +101,23 @@ export class PartitionState {
     }
   }
 
-  /** Empties the buffer; returns the offset of the first dropped message, if any. */
+  /**
+   * Empties the buffer; returns the offset of the first dropped message, if any. An empty buffer is not over its
+   * bound, so back-pressure ends here too: it is otherwise lifted only after a handler task, and with nothing
+   * buffered no task would run (the caller re-syncs the native pause).
+   */
   clear(): number | undefined {
     const first = this.peek()?.offset
     this.#buffer = []
     this.#head = 0
     this.bytes = 0
+    this.backpressured = false
     return first
   }
 
   /** Whether new work may start on this partition. */
   get dispatchable(): boolean {
-    return this.status === 'active' && !this.userPaused && !this.seeking && !this.held
+    return this.status === 'active' && !this.userPaused && !this.seeking && !this.held && this.pendingSeek === undefined
   }
 
   /** Marks everything buffered or in flight as moot. */
@@ -119,7 +129,7 @@ export class PartitionState {
 
   /** The offset of the next message a handler will see (for lag), or `undefined` when unknown. */
   get nextToHandle(): number | undefined {
-    return this.peek()?.offset ?? this.processedNext
+    return this.peek()?.offset ?? this.pendingSeek ?? this.processedNext
   }
 }
 

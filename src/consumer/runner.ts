@@ -165,10 +165,14 @@ export class Runner {
       state.processedNext = raw.offset + 1
       return 1
     }
+    // Messages are processed only as a contiguous run from the start of the batch: a handler that works on several
+    // messages at once may resolve a later one while an earlier one fails, and the committed offset must not pass it.
     let resolved = 0
+    const done = new Array<boolean>(messages.length).fill(false)
     const handler = this.#run.handler as Handler<EachBatchPayload<AnyConsumerMessage>>
-    const attempt = (): unknown => handler(this.#batchPayload(state, messages.slice(resolved), isStale, (count) => {
-      resolved = Math.max(resolved, count)
+    const attempt = (): unknown => handler(this.#batchPayload(state, messages.slice(resolved), isStale, (index) => {
+      done[index] = true
+      while (resolved < done.length && done[resolved]) resolved++
     }, resolved))
     let verdict: Verdict | undefined
     try {
@@ -197,11 +201,12 @@ export class Runner {
   }
 
   #batchPayload(
-    state: PartitionState, messages: AnyConsumerMessage[], isStale: () => boolean, onResolve: (count: number) => void, base: number,
+    state: PartitionState, messages: AnyConsumerMessage[], isStale: () => boolean, onResolve: (index: number) => void, base: number,
   ): EachBatchPayload<AnyConsumerMessage> {
     const first = messages[0]!.offset
     const last = messages[messages.length - 1]!.offset
     const highWatermark = this.#host.highWatermark(state)
+    let indexOf: Map<string, number> | undefined
     return {
       batch: {
         topic: state.topic,
@@ -212,8 +217,10 @@ export class Runner {
         lastOffset: () => last,
       },
       resolveOffset: (offset: string) => {
-        const index = messages.findIndex((m) => m.offset === offset)
-        if (index >= 0) onResolve(base + index + 1)
+        // Built on first use: handlers that resolve every message of a large batch stay linear.
+        indexOf ??= new Map(messages.map((m, index) => [m.offset, index]))
+        const index = indexOf.get(offset)
+        if (index !== undefined) onResolve(base + index)
       },
       heartbeat: () => Promise.resolve(),
       isRunning: () => this.#active,

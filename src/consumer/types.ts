@@ -115,8 +115,10 @@ export interface EachBatchPayload<M> {
   /** The batch. */
   readonly batch: Batch<M>
   /**
-   * Marks `offset` and every earlier message of the batch as processed. When the handler returns normally the
-   * whole batch counts as processed; when it throws, only resolved messages do, and the rest is retried.
+   * Marks the message at `offset` as processed. When the handler returns normally the whole batch counts as
+   * processed; when it throws, only the resolved messages from the start of the batch up to the first unresolved
+   * one do, and the rest is retried. Unlike KafkaJS, resolving a message does not resolve the earlier ones: a
+   * handler working on several messages at once cannot commit past one that failed. Resolve each message.
    */
   resolveOffset(offset: string): void
   /** Kept for KafkaJS familiarity: librdkafka heartbeats on its own thread, so this resolves at once. */

@@ -1,4 +1,5 @@
 export {
+  AuthenticationError,
   AuthorizationError,
   ConfigError,
   ConnectionError,

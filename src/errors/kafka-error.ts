@@ -156,6 +156,24 @@ export class SerializationError extends KafkaError {
   }
 }
 
+/**
+ * The brokers refused the client's credentials (SASL authentication failed, or the mechanism is not enabled).
+ * Not retriable: the same credentials fail the same way; fix the configuration (or rotate the secret) and create a
+ * new client.
+ */
+export class AuthenticationError extends KafkaError {
+  override name = 'AuthenticationError'
+  /**
+   * Creates an authentication error (never retriable).
+   * @param code - the specific code, e.g. `ERR_KAFKA_SASL_AUTHENTICATION_FAILED`
+   * @param message - who refused what, and what to check
+   * @param options - cause and librdkafka details
+   */
+  constructor(code: string, message: string, options: KafkaErrorOptions = {}) {
+    super(code, message, { ...options, retriable: false })
+  }
+}
+
 /** The broker refused the operation for lack of permission (ACLs, SASL). */
 export class AuthorizationError extends KafkaError {
   override name = 'AuthorizationError'

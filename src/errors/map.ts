@@ -1,5 +1,6 @@
 import { RDKAFKA_ERROR_CODES, type RdkafkaErrorCode } from './codes.generated.js'
 import {
+  AuthenticationError,
   AuthorizationError,
   ConfigError,
   ConnectionError,
@@ -49,8 +50,10 @@ const UNKNOWN_CODE = -1
 const FATAL = new Set(['_FATAL', '_FENCED', 'PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'FENCED_INSTANCE_ID',
   'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'UNSUPPORTED_FOR_MESSAGE_FORMAT'])
 
-const CONNECTION = new Set(['_TRANSPORT', '_ALL_BROKERS_DOWN', '_RESOLVE', '_SSL', '_AUTHENTICATION',
-  'SASL_AUTHENTICATION_FAILED', 'NETWORK_EXCEPTION'])
+const CONNECTION = new Set(['_TRANSPORT', '_ALL_BROKERS_DOWN', '_RESOLVE', '_SSL', 'NETWORK_EXCEPTION'])
+
+/** The brokers refused the credentials: retrying with the same ones cannot help. */
+const AUTHENTICATION = new Set(['_AUTHENTICATION', 'SASL_AUTHENTICATION_FAILED', 'UNSUPPORTED_SASL_MECHANISM'])
 
 const TIMEOUT = new Set(['_TIMED_OUT', '_MSG_TIMED_OUT', 'REQUEST_TIMED_OUT', '_TIMED_OUT_QUEUE'])
 
@@ -121,6 +124,7 @@ export function fromRdkafkaError(
   }
   const code = kafkitCodeFor(name)
   if (name.endsWith('AUTHORIZATION_FAILED')) return new AuthorizationError(code, message, options)
+  if (AUTHENTICATION.has(name)) return new AuthenticationError(code, message, options)
   if (TIMEOUT.has(name)) return new TimeoutError(message, options, code)
   if (CONNECTION.has(name)) return new ConnectionError(message, options, code)
   return new KafkaError(code, message, options)
@@ -134,4 +138,31 @@ export function configErrorFrom(error: unknown): ConfigError {
     return new ConfigError(`rdkafka['${refused[0]!.property}']`, message, { cause: error })
   }
   return new ConfigError('rdkafka', error instanceof Error ? error.message : String(error), { cause: error })
+}
+
+/**
+ * What a client's `connect()` rejects with when the brokers refused its credentials: the same code and flags, with
+ * a message that says which client and what to check.
+ * @param client - the client's role, e.g. `Producer`
+ * @param cause - the authentication failure librdkafka reported
+ */
+export function authenticationFailed(client: string, cause: AuthenticationError): AuthenticationError {
+  return new AuthenticationError(
+    cause.code,
+    `${client}.connect() failed: the brokers refused the client's credentials; check sasl (mechanism, username, password or token) (${cause.message})`,
+    { cause, ...(cause.rdkafkaName ? { rdkafkaName: cause.rdkafkaName } : {}), ...(cause.rdkafkaCode === undefined ? {} : { rdkafkaCode: cause.rdkafkaCode }) },
+  )
+}
+
+/** How long a failed connect waits for the client error that says the credentials were refused, ms. */
+const AUTH_EVENT_GRACE_MS = 500
+
+/**
+ * After a connect that failed as a connection error, waits briefly (up to 500 ms) until `reported()` holds: the
+ * client error librdkafka raises for refused credentials reaches JS on its own schedule, sometimes just after the
+ * connect failed.
+ */
+export async function authFailureReported(reported: () => boolean): Promise<void> {
+  const deadline = Date.now() + AUTH_EVENT_GRACE_MS
+  while (!reported() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
 }

@@ -6,9 +6,11 @@
  */
 import { EventEmitter } from 'node:events'
 import { Consumer } from '../consumer/consumer.js'
+import { notSkippable } from '../consumer/error-policy.js'
 import type { EachBatchPayload } from '../consumer/types.js'
 import { ConfigError, KafkaError, StateError } from '../errors/kafka-error.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
+import { UnheardErrors } from '../internal/unheard.js'
 import { Producer } from '../producer/producer.js'
 import type { Transaction } from '../producer/transaction.js'
 import type { TopicSerdeMap } from '../serde/types.js'
@@ -79,6 +81,8 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   readonly #consumer: Consumer<Buffer, Buffer, TopicSerdeMap>
   readonly #producer: Producer<Buffer, Buffer, TopicSerdeMap>
   #fatal: KafkaError | undefined
+  #starting: Promise<void> | undefined
+  readonly #unheard = new UnheardErrors('kafkit Processor')
 
   /** Validates the options (throwing `ConfigError`) and creates the clients. Nothing connects until {@link Processor.start}. */
   constructor(options: ProcessorOptions<I, O>) {
@@ -121,6 +125,11 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   async start(): Promise<void> {
     this.#lifecycle.assertIdle('start')
     this.#lifecycle.set('connecting')
+    this.#starting = this.#start()
+    return this.#starting
+  }
+
+  async #start(): Promise<void> {
     try {
       await this.#producer.connect()
       await this.#consumer.connect()
@@ -137,7 +146,8 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
       await this.#close()
       throw error
     }
-    this.#lifecycle.set('connected')
+    // stop() waits for start() to settle before closing anything.
+    if (this.#lifecycle.state === 'connecting') this.#lifecycle.set('connected')
   }
 
   /**
@@ -151,10 +161,18 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
 
   /**
    * Stops gracefully: the open transaction commits (or aborts, and its inputs are processed again later), then both
-   * clients disconnect. Uncommitted work is never committed by the consumer on its own.
+   * clients disconnect. Uncommitted work is never committed by the consumer on its own. Called while `start()` is
+   * still running, it waits for it to settle and then closes everything it connected.
    */
   async stop(): Promise<void> {
     if (this.#lifecycle.state === 'closed' || this.#lifecycle.state === 'closing') return
+    if (this.#lifecycle.state === 'connecting') {
+      // Let start() settle first: closing the clients under it would leave whichever it connects next running.
+      this.#lifecycle.set('closing')
+      await this.#starting?.catch(() => undefined)
+      // A start() that failed closed everything itself.
+      if ((this.#lifecycle.state as ClientState) === 'closed') return
+    }
     this.#lifecycle.set('closing')
     await this.#close()
   }
@@ -183,11 +201,12 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
           end = await this.#transact(messages, from, failure.index, signal, isStale).catch((error: unknown) => {
             throw this.#failed(error instanceof HandlerFailure ? error.error : error)
           })
-          resolveOffset(messages[end - 1]!.offset)
+          for (let index = from; index < end; index++) resolveOffset(messages[index]!.offset)
         }
         throw failure.error
       }
-      resolveOffset(messages[end - 1]!.offset)
+      // Each message of the committed transaction: resolving one does not resolve the earlier ones.
+      for (let index = from; index < end; index++) resolveOffset(messages[index]!.offset)
       from = end
     }
   }
@@ -243,8 +262,13 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
     }
   }
 
-  /** A failure of the transaction machinery (not of the handler): a fatal one (fenced) ends the processor. */
+  /**
+   * A failure of the transaction machinery (commit, offsets, deliveries; not the handler's): retried, but never
+   * skipped or dead-lettered, since the next commit would then move past the input and lose its outputs. A fatal
+   * one (fenced, or a transaction that could be neither committed nor aborted) ends the processor at once.
+   */
   #failed(error: unknown): unknown {
+    notSkippable(error)
     if (error instanceof KafkaError && error.fatal && this.#fatal === undefined) {
       this.#fatal = error
       this.#report(error)
@@ -261,7 +285,8 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   }
 
   #report(error: KafkaError): void {
+    if (patternChannels.processorError.hasSubscribers) patternChannels.processorError.publish({ groupId: this.#options.groupId, error })
     if (this.listenerCount('error') > 0) this.emit('error', error)
-    else if (patternChannels.processorError.hasSubscribers) patternChannels.processorError.publish({ groupId: this.#options.groupId, error })
+    else this.#unheard.warn(error)
   }
 }

@@ -7,9 +7,10 @@
 import { randomUUID } from 'node:crypto'
 import diagnostics from 'node:diagnostics_channel'
 import { Admin } from '../admin/admin.js'
-import { type ClientOptions, expectInteger, expectObject, expectString } from '../config/index.js'
+import { type ClientOptions, expectInteger, expectObject, expectString, globalRdkafka } from '../config/index.js'
 import { Consumer } from '../consumer/consumer.js'
-import { StateError } from '../errors/kafka-error.js'
+import { type KafkaError, SerializationError, StateError, TimeoutError } from '../errors/kafka-error.js'
+import { UnheardErrors } from '../internal/unheard.js'
 import { Producer } from '../producer/producer.js'
 import { serdes } from '../serde/index.js'
 import type { TopicSerdeMap } from '../serde/types.js'
@@ -34,6 +35,11 @@ export interface SagaMediatorOptions<S> extends Omit<ClientOptions, 'rdkafka'> {
   stateTopic: string
   /** How often step deadlines are checked, ms. @default 250 */
   timeoutCheckMs?: number
+  /**
+   * How long one reload of the state topic may take, ms (on start and on every assignment); a reload that takes
+   * longer stops the mediator with a `TimeoutError`. @default 60000
+   */
+  rebuildTimeoutMs?: number
   /** Consumer group session timeout, ms. @default 45000 */
   sessionTimeoutMs?: number
   /** Tuning of the mediator's consumers, as {@link ProcessorOptions.consumer}. */
@@ -43,7 +49,7 @@ export interface SagaMediatorOptions<S> extends Omit<ClientOptions, 'rdkafka'> {
 }
 
 /** Mediator defaults. */
-export const SAGA_MEDIATOR_DEFAULTS = Object.freeze({ timeoutCheckMs: 250, sessionTimeoutMs: 45_000 } as const)
+export const SAGA_MEDIATOR_DEFAULTS = Object.freeze({ timeoutCheckMs: 250, sessionTimeoutMs: 45_000, rebuildTimeoutMs: 60_000 } as const)
 
 // Written to each state partition on start; reading up to it (read_committed) means having read everything committed.
 const SENTINEL_KEY = '__kafkit_saga_sentinel__'
@@ -63,16 +69,21 @@ const SENTINEL_KEY = '__kafkit_saga_sentinel__'
  */
 export class SagaMediator<S> {
   readonly #definition: SagaDefinition<S>
-  readonly #options: Required<Pick<SagaMediatorOptions<S>, 'replyTopic' | 'stateTopic' | 'groupId' | 'timeoutCheckMs'>>
+  readonly #options: Required<Pick<SagaMediatorOptions<S>, 'replyTopic' | 'stateTopic' | 'groupId' | 'timeoutCheckMs' | 'rebuildTimeoutMs'>>
   readonly #connection: Record<string, unknown>
+  readonly #adminConnection: Record<string, unknown>
   readonly #consumerTuning: Record<string, unknown>
   readonly #processor: Processor<TopicSerdeMap, TopicSerdeMap>
   readonly #producer: Producer<string, unknown>
   /** Committed records only: transitions land here after their transaction committed. */
   readonly #sagas = new Map<string, SagaRecord<S>>()
   readonly #staged = new WeakMap<object, Map<string, SagaRecord<S>>>()
+  /** The running sagas that await a step with a deadline: what the deadline check walks (finished sagas are not). */
+  readonly #deadlines = new Map<string, SagaRecord<S>>()
   /** Timeouts already written for `id:step`, so each deadline produces one timeout message. */
   readonly #timeoutsSent = new Set<string>()
+  readonly #errorListeners: Array<(error: KafkaError) => void> = []
+  readonly #unheard = new UnheardErrors('kafkit SagaMediator')
   #timer: NodeJS.Timeout | undefined
   #started = false
   #failure: unknown
@@ -86,6 +97,7 @@ export class SagaMediator<S> {
       stateTopic: expectString(opts.stateTopic, 'stateTopic'),
       groupId: expectString(opts.groupId, 'groupId'),
       timeoutCheckMs: expectInteger(opts.timeoutCheckMs ?? SAGA_MEDIATOR_DEFAULTS.timeoutCheckMs, 'timeoutCheckMs', 1, 3_600_000),
+      rebuildTimeoutMs: expectInteger(opts.rebuildTimeoutMs ?? SAGA_MEDIATOR_DEFAULTS.rebuildTimeoutMs, 'rebuildTimeoutMs', 1, 3_600_000),
     }
     this.#connection = {}
     for (const key of ['brokers', 'clientId', 'ssl', 'sasl'] as const) if (opts[key] !== undefined) this.#connection[key] = opts[key]
@@ -111,12 +123,29 @@ export class SagaMediator<S> {
     })
     // The processor validated both tuning blocks: the mediator's other clients take them as they are.
     this.#consumerTuning = { ...(opts.consumer as object | undefined) }
+    // Security settings may only be given through the tuning blocks' rdkafka: the Admin needs them too.
+    const adminRdkafka = {
+      ...globalRdkafka((opts.producer as { rdkafka?: unknown } | undefined)?.rdkafka),
+      ...globalRdkafka((opts.consumer as { rdkafka?: unknown } | undefined)?.rdkafka),
+    }
+    this.#adminConnection = Object.keys(adminRdkafka).length === 0 ? this.#connection : { ...this.#connection, rdkafka: adminRdkafka }
     this.#producer = new Producer({
       ...(opts.producer as object | undefined),
       ...(this.#connection as { brokers: string }),
       key: serdes.string(),
       value: serdes.json<unknown>(),
     })
+    this.#processor.on('error', (error) => this.#report(error))
+    this.#producer.on('error', (error) => this.#report(error))
+  }
+
+  /**
+   * Listens to the mediator's errors: client errors of its clients and malformed saga records skipped while loading
+   * the state topic. Without a listener they become process warnings (see docs/errors.md).
+   */
+  onError(listener: (error: KafkaError) => void): this {
+    this.#errorListeners.push(listener)
+    return this
   }
 
   /** Starts consuming replies (loading the state topic on each assignment) and checking step deadlines; resolves once the state topic was read. */
@@ -128,7 +157,9 @@ export class SagaMediator<S> {
     // Assigned partitions were loaded before their first reply; this load makes get() complete for every saga,
     // also those of partitions another instance owns (or before the first assignment arrived).
     await this.#rebuild()
+    // Not unref'd on purpose: a started mediator is a service that runs until stop(), or until its processing ends.
     this.#timer = setInterval(() => this.#checkDeadlines(), this.#options.timeoutCheckMs)
+    this.#processor.stopped().catch(() => undefined).finally(() => clearInterval(this.#timer))
   }
 
   /** Stops the deadline checks and the processor (its open transaction finishes first). */
@@ -197,13 +228,32 @@ export class SagaMediator<S> {
   /** Keeps the newer of two copies of a record. */
   #remember(record: SagaRecord<S>): void {
     const known = this.#sagas.get(record.id)
-    if (known === undefined || known.version < record.version) this.#sagas.set(record.id, record)
+    if (known !== undefined && known.version >= record.version) return
+    this.#sagas.set(record.id, record)
+    if (record.status === 'running' && record.deadline !== null) this.#deadlines.set(record.id, record)
+    else this.#deadlines.delete(record.id)
+  }
+
+  /**
+   * A tombstone in the state topic: the user deleted a saga (to bound the state topic and this mediator's memory).
+   * Only a finished saga is forgotten; a running one keeps its record, which its next transition writes again.
+   */
+  #forget(id: string): void {
+    const known = this.#sagas.get(id)
+    if (known === undefined || known.status === 'running') return
+    this.#sagas.delete(id)
+    this.#deadlines.delete(id)
+  }
+
+  #report(error: KafkaError): void {
+    if (this.#errorListeners.length === 0) this.#unheard.warn(error)
+    for (const listener of this.#errorListeners) listener(error)
   }
 
   #checkDeadlines(): void {
     const now = Date.now()
-    for (const record of this.#sagas.values()) {
-      if (record.status !== 'running' || record.deadline === null || record.deadline > now) continue
+    for (const record of this.#deadlines.values()) {
+      if (record.deadline === null || record.deadline > now) continue
       const key = `${record.id}:${record.step}`
       if (this.#timeoutsSent.has(key)) continue
       this.#timeoutsSent.add(key)
@@ -219,7 +269,7 @@ export class SagaMediator<S> {
    */
   async #rebuild(): Promise<void> {
     const topic = this.#options.stateTopic
-    const admin = new Admin(this.#connection as { brokers: string })
+    const admin = new Admin(this.#adminConnection as { brokers: string })
     await admin.connect()
     let partitions: number
     try {
@@ -241,11 +291,17 @@ export class SagaMediator<S> {
       fromBeginning: true,
       commitOffsets: false,
     })
+    reader.on('error', (error) => this.#report(error))
     const pending = new Set(Array.from({ length: partitions }, (_, p) => p))
     let done!: () => void
-    const finished = new Promise<void>((resolve) => {
+    let failed!: (error: unknown) => void
+    const finished = new Promise<void>((resolve, reject) => {
       done = resolve
+      failed = reject
     })
+    const timer = setTimeout(() => failed(new TimeoutError(
+      `SagaMediator: reading state topic ${topic} took longer than rebuildTimeoutMs (${this.#options.rebuildTimeoutMs} ms); ${pending.size} partition(s) not read up to the sentinel`,
+    )), this.#options.rebuildTimeoutMs)
     await reader.connect()
     try {
       await reader.subscribe({ topics: [topic] })
@@ -256,15 +312,46 @@ export class SagaMediator<S> {
             if (pending.size === 0) done()
             return
           }
-          // Tombstones (a user deleting finished sagas) are not replayed: a record is only ever replaced by a newer one.
-          if (message.key === null || message.value === null) return
-          this.#remember(JSON.parse(message.value.toString('utf8')) as SagaRecord<S>)
+          if (message.key === null) return
+          if (message.value === null) {
+            this.#forget(message.key)
+            return
+          }
+          const record = parseRecord(message.value)
+          if (record === undefined) {
+            // One bad record must not keep the mediator from starting: the saga it stood for is unknown here.
+            this.#report(new SerializationError(
+              `SagaMediator: skipped a malformed saga record in state topic ${topic} (partition ${message.partition}, offset ${message.offset}, key ${JSON.stringify(message.key)}): not a JSON saga record`,
+              { topic, partition: message.partition, offset: message.offset, field: 'value' },
+            ))
+            return
+          }
+          this.#remember(record as SagaRecord<S>)
         },
       })
+      // A reader whose run ended (a fatal client error) will never reach the sentinel.
+      reader.stopped().then(() => failed(new StateError(`SagaMediator: the reader of state topic ${topic} stopped before reaching the sentinel`)), failed)
       await finished
     } finally {
+      clearTimeout(timer)
       await reader.stop().catch(() => undefined)
       await reader.disconnect()
     }
   }
+}
+
+/** A saga record read back from the state topic, or `undefined` when the bytes are not one. */
+function parseRecord(value: Buffer): SagaRecord<unknown> | undefined {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(value.toString('utf8'))
+  } catch {
+    return undefined
+  }
+  const record = parsed as Partial<SagaRecord<unknown>> | null
+  if (typeof record !== 'object' || record === null) return undefined
+  if (typeof record.id !== 'string' || typeof record.version !== 'number' || typeof record.step !== 'number') return undefined
+  if (record.status !== 'running' && record.status !== 'completed' && record.status !== 'compensated') return undefined
+  if (record.deadline !== null && typeof record.deadline !== 'number') return undefined
+  return record as SagaRecord<unknown>
 }

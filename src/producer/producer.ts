@@ -2,15 +2,18 @@ import { EventEmitter } from 'node:events'
 import { channels } from '../internal/diagnostics.js'
 import { Lifecycle, type ClientState } from '../internal/lifecycle.js'
 import {
+  AuthenticationError,
   ConfigError,
+  ConnectionError,
   KafkaAggregateError,
   KafkaError,
   SerializationError,
   StateError,
   TimeoutError,
 } from '../errors/kafka-error.js'
-import { configErrorFrom, fromRdkafkaError } from '../errors/map.js'
+import { authenticationFailed, authFailureReported, configErrorFrom, fromRdkafkaError } from '../errors/map.js'
 import { LogRouter } from '../internal/log.js'
+import { UnheardErrors } from '../internal/unheard.js'
 import { OAuthRefresher } from '../internal/oauth.js'
 import { tokenProviderOf } from '../config/index.js'
 import { NativeProducerClient, PERSISTENCE, type DeliveryBatch, type RawClientEvent, type RawHeader } from '../native/producer.js'
@@ -23,6 +26,8 @@ import { TransactionRunner, type Transaction } from './transaction.js'
 import type { AnyRecord, DeliveryReport, Headers, ProducerEvents, RawData, RdkafkaStats, RecordFor } from './types.js'
 
 const NO_PARTITION = -1
+/** librdkafka's `RD_KAFKA_RESP_ERR__PURGE_QUEUE`: what a record dropped before it was sent fails with. */
+const PURGE_QUEUE = -152
 /** Records per native produce call. */
 const BATCH_SIZE = 1024
 
@@ -75,6 +80,10 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   /** Failed sends, kept until the next flush() reports those whose promise nobody observed. */
   #failed: PendingDelivery[] = []
   #failedDropped = 0
+  /** The last authentication failure librdkafka reported, for connect() to name as its reason. */
+  #authFailure: AuthenticationError | undefined
+  #connecting: Promise<void> | undefined
+  readonly #unheard = new UnheardErrors('kafkit Producer')
 
   /**
    * Validates the options (throwing {@link ConfigError} on any unknown or ill-typed one) and creates the
@@ -101,6 +110,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       fail: (error) => this.#failFatally(error),
       fatalError: () => this.#fatal,
       handedOver: (timeoutMs) => this.#handedOver(timeoutMs, 'Producer.transaction() commit'),
+      discardWaiting: (operation) => this.#discardWaiting(operation),
     })
   }
 
@@ -147,14 +157,25 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   async connect(): Promise<void> {
     this.#lifecycle.assertIdle('connect')
     this.#lifecycle.set('connecting')
+    this.#connecting = this.#connect()
+    return this.#connecting
+  }
+
+  async #connect(): Promise<void> {
+    this.#authFailure = undefined
     try {
       await this.#native.metadata(this.#options.connectTimeoutMs)
       if (this.#options.transactional) await this.#transactions.init()
       this.#lifecycle.set('connected')
     } catch (error) {
+      const failure = fromRdkafkaError(error as never, { operation: 'Producer.connect' })
+      // librdkafka reports refused credentials as a client error and the connect itself only as a transport failure
+      // or a timeout; the client error may arrive just after a fast failure.
+      if (failure instanceof ConnectionError) await authFailureReported(() => this.#authFailure !== undefined)
       this.#lifecycle.set('closed')
       await this.#native.destroy().catch(() => undefined)
-      throw fromRdkafkaError(error as never, { operation: 'Producer.connect' })
+      if (this.#authFailure) throw authenticationFailed('Producer', this.#authFailure)
+      throw failure
     }
   }
 
@@ -241,6 +262,21 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     }
   }
 
+  /** Fails every record not handed to librdkafka yet, as librdkafka fails the records it purges. */
+  #discardWaiting(operation: string): void {
+    for (const record of this.#waiting) {
+      if (record.state === 'settled') continue
+      record.state = 'settled'
+      this.#fail(record.deferred, fromRdkafkaError(PURGE_QUEUE, {
+        operation, topic: record.topic, ...(record.partition === NO_PARTITION ? {} : { partition: record.partition }),
+      }))
+    }
+    while (this.#waiting.length > 0) this.#waiting.shift()
+    this.#wakeIdleWaiters()
+    this.#wakeCapacityWaiters()
+    if (this.#inFlight.size === 0) this.#native.setActive(false)
+  }
+
   async #deliverAll(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs
     await this.#handedOver(timeoutMs, 'Producer.flush()')
@@ -281,10 +317,16 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   /**
    * Delivers what is queued (up to `disconnectTimeoutMs`), then disconnects. Records that could not be delivered
    * in time are rejected with a {@link TimeoutError}; nothing whose `send()` resolved is lost. Like `flush()`, it
-   * rejects (after closing) with a {@link KafkaAggregateError} if sends nobody awaited failed.
+   * rejects (after closing) with a {@link KafkaAggregateError} if sends nobody awaited failed. Called while
+   * `connect()` is still running, it waits for it to settle and then closes what it connected.
    */
   async disconnect(): Promise<void> {
     if (this.#lifecycle.state === 'closed' || this.#lifecycle.state === 'closing') return
+    if (this.#lifecycle.state === 'connecting') {
+      // Let connect() settle first, so that it cannot mark a closed producer connected (and leave it running).
+      await this.#connecting?.catch(() => undefined)
+      return this.disconnect()
+    }
     if (this.#lifecycle.state !== 'connected') {
       this.#lifecycle.set('closed')
       return
@@ -513,7 +555,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
         // Only a fatal error purges a non-transactional producer's queue, and its event may come just after the
         // purged reports: hold them (still in flight) until the cause arrives.
         this.#purgedAwaitingCause.push({ seq: seq[index]!, failure })
-        this.#purgeTimer ??= setTimeout(() => this.#settlePurged(), FATAL_CAUSE_WAIT_MS)
+        // Unref'd: the held sends keep the client active anyway; the wait itself must not keep a process alive.
+        this.#purgeTimer ??= setTimeout(() => this.#settlePurged(), FATAL_CAUSE_WAIT_MS).unref()
         continue
       }
       this.#settleFailure(seq[index]!, failure)
@@ -584,9 +627,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
 
   #onClientError(error: unknown): void {
     const mapped = fromRdkafkaError(error as never, { operation: 'Producer' })
+    if (mapped instanceof AuthenticationError) this.#authFailure = mapped
     if (mapped.fatal) this.#failFatally(mapped)
     if (channels.producerError.hasSubscribers) channels.producerError.publish({ error: mapped })
     if (this.listenerCount('error') > 0) this.emit('error', mapped)
+    else this.#unheard.warn(mapped)
   }
 
   #failFatally(error: KafkaError): void {

@@ -35,6 +35,11 @@ export class TransactionRunner {
       fatalError(): KafkaError | undefined
       /** Resolves once every record sent so far is in librdkafka's queue or has failed (serdes, back-pressure). */
       handedOver(timeoutMs: number): Promise<void>
+      /**
+       * Fails every record not handed to librdkafka yet (async serde still running, or waiting for room), so that
+       * none of an aborted transaction's records reaches librdkafka once the next transaction has begun.
+       */
+      discardWaiting(operation: string): void
     },
   ) {}
 
@@ -100,6 +105,9 @@ export class TransactionRunner {
       return result
     } catch (error) {
       closed = true
+      // Records still on their way to librdkafka belong to this transaction: produced later, they would land in the
+      // next one and be committed with it. librdkafka's abort purges only what it holds itself.
+      this.producer.discardWaiting('send (transaction aborted)')
       // The transaction's rejection reports its sends' failures: flush() must not report them again.
       for (const sent of sends) sent.markReported()
       if (!(error instanceof KafkaError && error.fatal)) await this.#abort()
@@ -127,11 +135,29 @@ export class TransactionRunner {
   }
 
   async #abort(): Promise<void> {
-    try {
-      await this.native.abortTransaction(this.options.transactionTimeoutMs)
-    } catch (error) {
-      const mapped = this.#classify(error, 'abortTransaction')
-      if (!mapped.fatal) throw mapped
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.native.abortTransaction(this.options.transactionTimeoutMs)
+        return
+      } catch (error) {
+        const mapped = this.#classify(error, 'abortTransaction')
+        // Fatal: the producer is already marked failed, and its fatal error is what the caller reports.
+        if (mapped.fatal) return
+        // librdkafka: an abort that failed with a retriable error (a timeout) is still in progress and must be called
+        // again to finish. _CONFLICT means a commit that gave up is still in progress: it will not go away.
+        if (mapped.retriable && mapped.rdkafkaName !== '_CONFLICT' && attempt < ABORT_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, ABORT_RETRY_MS))
+          continue
+        }
+        // Neither committed nor aborted: every later transaction would fail. Only a new producer (whose
+        // initTransactions aborts the pending transaction) can go on.
+        const unusable = new StateError(
+          `the transaction could be neither committed nor aborted (${mapped.message}); this producer is unusable: create a new Producer with the same transactionalId, whose connect() aborts the pending transaction`,
+          { cause: mapped, fatal: true },
+        )
+        this.producer.fail(unusable)
+        throw unusable
+      }
     }
   }
 
@@ -143,6 +169,9 @@ export class TransactionRunner {
 }
 
 const PURGED = new Set(['ERR_KAFKA_PURGE_QUEUE', 'ERR_KAFKA_PURGE_INFLIGHT'])
+/** Calls of abortTransaction before the producer is given up on (each may wait up to transactionTimeoutMs). */
+const ABORT_ATTEMPTS = 3
+const ABORT_RETRY_MS = 100
 const REPORTS_GRACE_MS = 1_000
 
 /**

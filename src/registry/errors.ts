@@ -152,11 +152,28 @@ export function toSchemaRegistryError(error: unknown, context: RegistryCallConte
     reason,
     `Schema registry: ${context.operation}${about === '' ? '' : ` (${about})`} failed with ${answered}`,
     {
-      cause: error,
+      cause: redactedCause(error, detail),
       ...(status === undefined ? {} : { status }),
       ...(registryCode === undefined ? {} : { registryCode }),
       ...(context.subject === undefined ? {} : { subject: context.subject }),
       ...(context.schemaId === undefined ? {} : { schemaId: context.schemaId }),
     },
   )
+}
+
+/**
+ * The HTTP client's error without its request: axios errors carry the request config, whose headers hold the
+ * `Authorization` header (basic credentials or bearer token), and anything that serializes the cause chain (loggers,
+ * `util.inspect`) would print it. Only the message and the codes are kept.
+ */
+function redactedCause(error: unknown, detail: string): Error {
+  const like = (typeof error === 'object' && error !== null ? error : {}) as HttpErrorLike & { readonly name?: unknown }
+  const cause = new Error(detail)
+  if (typeof like.name === 'string') cause.name = like.name
+  const codes: Record<string, unknown> = {}
+  if (typeof like.code === 'string' || typeof like.code === 'number') codes.code = like.code
+  if (typeof like.status === 'number') codes.status = like.status
+  else if (typeof like.response?.status === 'number') codes.status = like.response.status
+  if (typeof like.errorCode === 'number') codes.errorCode = like.errorCode
+  return Object.assign(cause, codes)
 }

@@ -3,7 +3,7 @@
  * @module
  */
 import { ConfigError } from '../errors/kafka-error.js'
-import { expectInteger, expectObject, expectString, rejectUnknownKeys } from '../config/validate.js'
+import { expectInteger, expectObject, expectSecret, expectString, rejectUnknownKeys } from '../config/validate.js'
 
 /** HTTP basic authentication. */
 export interface SchemaRegistryBasicAuth {
@@ -100,10 +100,10 @@ function validateAuth(value: unknown): SchemaRegistryBasicAuth | SchemaRegistryB
   const auth = expectObject(value, 'auth')
   if ('token' in auth) {
     rejectUnknownKeys(auth, ['token'], 'auth')
-    return { token: expectString(auth.token, 'auth.token') }
+    return { token: expectSecret(auth.token, 'auth.token') }
   }
   rejectUnknownKeys(auth, ['username', 'password'], 'auth')
-  return { username: expectString(auth.username, 'auth.username'), password: expectString(auth.password, 'auth.password') }
+  return { username: expectString(auth.username, 'auth.username'), password: expectSecret(auth.password, 'auth.password') }
 }
 
 /** Validates options at construction; throws {@link ConfigError} naming the offending option. */

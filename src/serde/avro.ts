@@ -23,6 +23,7 @@ import {
   type UntypedAvroSchema,
 } from './avro-schema.js'
 import type { Serde, SerdeContext } from './types.js'
+import type { Type } from 'avsc'
 
 /** How the registry subject of a key or value is named (Confluent's subject name strategies). */
 export const AvroSubjectStrategy = {
@@ -111,6 +112,8 @@ interface Writer {
   readonly subject: string
   readonly schemaId: number | undefined
   readonly serializer: AvroSerializer
+  /** The writer schema as an avsc type, to say where a value does not match it (undefined when not parseable here). */
+  readonly type: Type | undefined
 }
 
 /**
@@ -167,7 +170,7 @@ class AvroSerde<T> implements Serde<T> {
     try {
       return await writer.serializer.serialize(context.topic, value)
     } catch (error) {
-      throw this.#serializeError(error, context, writer)
+      throw this.#serializeError(error, context, writer, value)
     }
   }
 
@@ -221,6 +224,7 @@ class AvroSerde<T> implements Serde<T> {
         subject,
         schemaId: latest.id,
         serializer: new confluent.AvroSerializer(client, serdeType, { ...conf, useLatestVersion: true, autoRegisterSchemas: false }),
+        type: typeOrUndefined(latest.schema),
       }
     }
     const definition = { subject, schema: (schema as ParsedAvroSchema).text, normalize: this.#normalize }
@@ -234,7 +238,7 @@ class AvroSerde<T> implements Serde<T> {
         throw toSchemaRegistryError(error, { operation: 'get schema by id', subject, schemaId: id, notFound: SchemaRegistryErrorReason.SCHEMA_NOT_FOUND })
       }
     })
-    return { subject, schemaId: id, serializer: new confluent.FixedSchemaSerializer(client, serdeType, conf, id, info) }
+    return { subject, schemaId: id, serializer: new confluent.FixedSchemaSerializer(client, serdeType, conf, id, info), type: (schema as ParsedAvroSchema).type }
   }
 
   async #registryCall<R>(context: SerdeContext, subject: string, call: () => Promise<R>): Promise<R> {
@@ -257,16 +261,19 @@ class AvroSerde<T> implements Serde<T> {
     }
   }
 
-  #serializeError(error: unknown, context: SerdeContext, writer: Writer): AvroSerializationError {
+  #serializeError(error: unknown, context: SerdeContext, writer: Writer, value: unknown): AvroSerializationError {
     const registryError = this.#asRegistryError(error, writer.subject, writer.schemaId)
     if (registryError) {
       return this.#error('serialize', AvroErrorReason.REGISTRY_ERROR, context, registryError.message,
         { cause: registryError, subject: writer.subject, schemaId: writer.schemaId, retriable: registryError.retriable })
     }
-    const detail = error instanceof Error ? error.message : String(error)
+    // The library's message quotes the offending value (a whole record when it is the record that does not fit):
+    // records carry personal data and errors end up in logs and dead-letter headers. Say where, not what; and keep
+    // the library's error out of the cause chain for the same reason.
+    const where = writer.type === undefined ? undefined : mismatchOf(writer.type, value)
     return this.#error('serialize', AvroErrorReason.INVALID_RECORD, context,
-      `the ${context.field} does not match the schema${writer.schemaId === undefined ? '' : ` with id ${writer.schemaId}`} (subject "${writer.subject}"): ${detail}`,
-      { cause: error, subject: writer.subject, schemaId: writer.schemaId })
+      `the ${context.field} does not match the schema${writer.schemaId === undefined ? '' : ` with id ${writer.schemaId}`} (subject "${writer.subject}"): ${where ?? `the serializer refused it (${error instanceof Error ? error.name : typeof error})`}`,
+      { subject: writer.subject, schemaId: writer.schemaId })
   }
 
   // -- reading ------------------------------------------------------------------------------------------------------
@@ -394,4 +401,24 @@ class AvroSerde<T> implements Serde<T> {
       ...(extra.retriable === undefined ? {} : { retriable: extra.retriable }),
     })
   }
+}
+
+function typeOrUndefined(schemaText: string): Type | undefined {
+  try {
+    return avroTypeOf(schemaText)
+  } catch {
+    return undefined
+  }
+}
+
+/** Where `value` first departs from `type`, naming the expected type and the kind of value found, never the value. */
+function mismatchOf(type: Type, value: unknown): string | undefined {
+  let found: string | undefined
+  type.isValid(value, {
+    errorHook: (path: string[], any: unknown, expected: Type) => {
+      const kind = any === null ? 'null' : Array.isArray(any) ? 'an array' : Buffer.isBuffer(any) ? 'a Buffer' : `a value of type ${typeof any}`
+      found ??= `at ${path.length === 0 ? 'the top level' : path.join('.')}, expected ${expected.name ?? expected.typeName}, got ${kind}`
+    },
+  })
+  return found
 }

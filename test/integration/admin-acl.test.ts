@@ -6,7 +6,7 @@ import diagnostics from 'node:diagnostics_channel'
 import { createRequire } from 'node:module'
 import type * as NodeRdkafka from 'node-rdkafka'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Admin, AuthorizationError, ConfigError, Consumer, KafkaError, Producer, type AdminOptions } from '../../src/index.js'
+import { Admin, AuthenticationError, AuthorizationError, ConfigError, Consumer, KafkaError, Producer, type AdminOptions } from '../../src/index.js'
 import { uniqueName, waitFor } from './helpers/kafka.js'
 import { type SecureCluster, startSecureCluster, SUPER_USER } from './helpers/secure-cluster.js'
 
@@ -74,9 +74,22 @@ describe('Admin: SCRAM users and ACLs on a secured broker', () => {
 
     const impostor = new Admin(as({ username: alice.username, password: 'wrong' }, { connectTimeoutMs: 3000 }))
     const error = await impostor.connect().then(() => undefined, (e: unknown) => e)
-    expect(error).toBeInstanceOf(KafkaError)
-    expect((error as KafkaError).code).toBe('ERR_CONNECTION')
-    expect(String((error as KafkaError).cause instanceof Error ? ((error as KafkaError).cause as Error).message : '')).toMatch(/auth/i)
+    expect(error).toBeInstanceOf(AuthenticationError)
+    expect((error as KafkaError).code).toBe('ERR_KAFKA_AUTHENTICATION')
+    expect((error as KafkaError).retriable).toBe(false)
+    expect((error as KafkaError).message).toMatch(/refused the client's credentials/)
+  })
+
+  it('a producer and a consumer with a wrong password fail to connect with a non-retriable AuthenticationError', async () => {
+    const sasl = { mechanism: 'scram-sha-256' as const, username: alice.username, password: 'wrong' }
+    const producer = new Producer({ brokers: cluster.bootstrap, sasl, connectTimeoutMs: 3000 })
+    const producerError = await producer.connect().then(() => undefined, (e: unknown) => e)
+    expect(producerError).toBeInstanceOf(AuthenticationError)
+    expect((producerError as KafkaError).retriable).toBe(false)
+    const consumer = new Consumer({ brokers: cluster.bootstrap, sasl, groupId: uniqueName('group'), connectTimeoutMs: 3000 })
+    const consumerError = await consumer.connect().then(() => undefined, (e: unknown) => e)
+    expect(consumerError).toBeInstanceOf(AuthenticationError)
+    expect((consumerError as KafkaError).code).toBe('ERR_KAFKA_AUTHENTICATION')
   })
 
   it('createAcls grants a real permission, deleteAcls takes it back: the producer is denied, allowed, denied', async () => {

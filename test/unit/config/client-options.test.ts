@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { configError } from '../../helpers/config-error.js'
 import { buildClientConfig } from '../../../src/config/index.js'
-import { Producer } from '../../../src/index.js'
+import { Producer, SchemaRegistry } from '../../../src/index.js'
 import { resolveProducerOptions, TRANSACTIONAL_RETRY_BACKOFF_MS } from '../../../src/producer/options.js'
 
 describe('client options', () => {
@@ -11,6 +11,24 @@ describe('client options', () => {
     expect(error.code).toBe('ERR_CONFIG')
     expect(error.message).toContain('`brokers`')
     expect(error.message).toContain('the number 42')
+  })
+
+  it('never shows the value of an ill-typed secret, only its kind', () => {
+    const secret = 987654321
+    const cases: Array<[() => unknown, string]> = [
+      [() => new Producer({ brokers: 'localhost:9092', sasl: { mechanism: 'plain', username: 'u', password: secret as never } }), 'sasl.password'],
+      [() => new Producer({ brokers: 'localhost:9092', ssl: { passphrase: secret as never } }), 'ssl.passphrase'],
+      [() => new Producer({ brokers: 'localhost:9092', sasl: { mechanism: 'oauthbearer', clientId: 'c', clientSecret: secret as never, tokenEndpointUrl: 'https://idp' } }), 'sasl.clientSecret'],
+      [() => new Producer({ brokers: 'localhost:9092', rdkafka: { 'sasl.password': { value: secret } as never } }), "rdkafka['sasl.password']"],
+      [() => new SchemaRegistry({ url: 'http://localhost:8081', auth: { username: 'u', password: secret as never } }), 'auth.password'],
+      [() => new SchemaRegistry({ url: 'http://localhost:8081', auth: { token: secret as never } }), 'auth.token'],
+    ]
+    for (const [create, path] of cases) {
+      const error = configError(create)
+      expect(error.path).toBe(path)
+      expect(error.message).not.toContain(String(secret))
+      expect(error.message).toContain('not shown')
+    }
   })
 
   it('rejects a malformed broker entry by index', () => {

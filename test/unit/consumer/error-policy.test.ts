@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { deadLetterHeaders, DEAD_LETTER_HEADERS, type DeadLetterQueue } from '../../../src/consumer/dead-letter.js'
-import { ErrorPolicy, sleep } from '../../../src/consumer/error-policy.js'
+import { ErrorPolicy, notSkippable, sleep } from '../../../src/consumer/error-policy.js'
 import { resolveConsumerOptions, resolveRunOptions } from '../../../src/consumer/options.js'
 import { KafkaError, SerializationError } from '../../../src/errors/index.js'
 import type { RawMessage } from '../../../src/native/consumer.js'
@@ -51,6 +51,20 @@ describe('ErrorPolicy', () => {
     expect(stop.kind).toBe('stop')
     expect(stop.kind === 'stop' && stop.error.message).toContain('still failing')
     expect(await policy({ retry: { retries: 0 }, errorPolicy: 'skip' }).policy.recover(new Error('x'), context(failing))).toEqual({ kind: 'skip' })
+  })
+
+  it('stops instead of skipping or dead-lettering a failure marked not skippable', async () => {
+    const machinery = notSkippable(new KafkaError('ERR_KAFKA_MSG_SIZE_TOO_LARGE', 'delivery failed'))
+    const fail = (): never => {
+      throw machinery
+    }
+    expect(await policy({ retry: { retries: 1, initialDelayMs: 1 }, errorPolicy: 'skip' }).policy.recover(machinery, context(fail)))
+      .toEqual({ kind: 'stop', error: machinery })
+    const sent: unknown[] = []
+    const deadLetter = { topic: 'dlq', send: async (message: unknown) => void sent.push(message) }
+    expect(await policy({ retry: { retries: 0 }, errorPolicy: { deadLetter: { topic: 'dlq' } } }, deadLetter).policy.recover(machinery, context(fail)))
+      .toEqual({ kind: 'stop', error: machinery })
+    expect(sent).toEqual([])
   })
 
   it('keeps serde errors as they are', async () => {

@@ -33,6 +33,14 @@ describe('PartitionState', () => {
     expect(state.at(999)!.offset).toBe(4999)
   })
 
+  it('clear() ends back-pressure: an empty buffer is below its bound and no task would lift it', () => {
+    const state = new PartitionState('t', 0)
+    state.push(message(0))
+    state.backpressured = true
+    state.clear()
+    expect(state.backpressured).toBe(false)
+  })
+
   it('clear() returns the first dropped offset; nextToHandle falls back to the processed position', () => {
     const state = new PartitionState('t', 0)
     state.processedNext = 7

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  AuthenticationError,
   AuthorizationError,
   ConnectionError,
   fromRdkafkaError,
@@ -26,6 +27,17 @@ describe('fromRdkafkaError', () => {
     expect(error.rdkafkaCode).toBe(10)
     const unknown = fromRdkafkaError(new Error('something librdkafka never says'))
     expect(unknown.code).toBe('ERR_KAFKA_UNKNOWN')
+  })
+
+  it('maps refused credentials to a non-retriable AuthenticationError, not a ConnectionError', () => {
+    for (const code of [-169, 58, 33]) {
+      const error = fromRdkafkaError(code)
+      expect(error).toBeInstanceOf(AuthenticationError)
+      expect(error).not.toBeInstanceOf(ConnectionError)
+      expect(error.retriable).toBe(false)
+    }
+    expect(fromRdkafkaError(-169).code).toBe('ERR_KAFKA_AUTHENTICATION')
+    expect(fromRdkafkaError({ code: 58, message: 'x', isRetriable: true }).retriable).toBe(false)
   })
 
   it('chooses the subclass from the code and honours native flags', () => {

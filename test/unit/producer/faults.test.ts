@@ -19,7 +19,7 @@ afterEach(async () => {
   await cluster.stop()
 }, 30_000)
 
-async function connected(options: { deliveryTimeoutMs?: number; transactionalId?: string } = {}): Promise<Producer<unknown, string>> {
+async function connected(options: { deliveryTimeoutMs?: number; transactionalId?: string; transactionTimeoutMs?: number } = {}): Promise<Producer<unknown, string>> {
   const producer = new Producer({ brokers: cluster.bootstrapServers, value: serdes.string(), ...options, rdkafka: { 'retry.backoff.ms': 10, 'reconnect.backoff.ms': 10, 'reconnect.backoff.max.ms': 200 } })
   producers.push(producer)
   await producer.connect()
@@ -68,6 +68,39 @@ describe('Producer faults (mock cluster)', () => {
     })
     expect(result).toBe('committed')
   })
+
+  it('retries an abort that timed out (its coordinator was down), and the producer runs the next transaction', async () => {
+    const producer = await connected({ transactionalId: `faults-abort-${process.pid}`, transactionTimeoutMs: 1000 })
+    const failed = await producer.transaction(async (tx) => {
+      await tx.send({ topic: 'faults', partition: 0, value: 'aborted' })
+      // The abort's EndTxn cannot reach the coordinator until the broker is back, after the first attempt timed out.
+      cluster.setBrokerUp(1, false)
+      setTimeout(() => cluster.setBrokerUp(1, true), 1500)
+      throw new Error('handler failed')
+    }).catch((error: unknown) => error)
+    expect((failed as Error).message).toBe('handler failed')
+    const result = await producer.transaction(async (tx) => {
+      await tx.send({ topic: 'faults', partition: 0, value: 'next' })
+      return 'committed'
+    })
+    expect(result).toBe('committed')
+  }, 30_000)
+
+  it('a commit that gave up (its outcome unknown, so it cannot be aborted) leaves the producer failed fatally, not half-usable', async () => {
+    const producer = await connected({ transactionalId: `faults-commit-${process.pid}`, transactionTimeoutMs: 1000 })
+    const failed = await producer.transaction(async (tx) => {
+      await tx.send({ topic: 'faults', partition: 0, value: 'maybe committed' })
+      // librdkafka retries these itself until the API timeout: each commit attempt times out, still in progress.
+      cluster.failRequests('endTxn', new Array(1000).fill('ERR_KAFKA_COORDINATOR_LOAD_IN_PROGRESS'))
+    }).catch((error: unknown) => error)
+    expect(failed).toBeInstanceOf(KafkaError)
+    expect((failed as KafkaError).fatal).toBe(true)
+    cluster.setBrokerUp(1, true)
+    const next = await producer.transaction(async () => undefined).catch((error: unknown) => error)
+    expect(next).toBeInstanceOf(KafkaError)
+    expect((next as KafkaError).fatal).toBe(true)
+    expect((next as KafkaError).message).toMatch(/create a new Producer/)
+  }, 60_000)
 
   it('refuses unknown APIs and error names, and control calls after stop()', async () => {
     expect(() => cluster.failRequests('nope' as never, ['ERR_KAFKA_NOT_COORDINATOR'])).toThrow(/unknown API/)

@@ -1,4 +1,5 @@
 import { once } from 'node:events'
+import { inspect } from 'node:util'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
@@ -99,6 +100,41 @@ describe('SchemaRegistry calls', () => {
       expect(error.retriable).toBe(true)
       expect(error.status).toBe(503)
       expect(server.requests).toHaveLength(3)
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe('SchemaRegistry errors and credentials', () => {
+  /** Everything a logger could print of an error: its inspection (cause chain included) and every own property. */
+  function printed(error: unknown): string {
+    const seen = new Set<unknown>()
+    const walk = (value: unknown): string => {
+      if (typeof value !== 'object' || value === null || seen.has(value)) return String(value)
+      seen.add(value)
+      return Object.getOwnPropertyNames(value).map((name) => `${name}=${walk((value as Record<string, unknown>)[name])}`).join(',')
+    }
+    return `${inspect(error, { depth: 50, showHidden: true })}\n${walk(error)}`
+  }
+
+  it('never carry the Authorization header (basic or bearer) in the error or its cause chain', async () => {
+    const basic = Buffer.from('key:s3cret-password').toString('base64')
+    const unreachable = 'http://127.0.0.1:9/apis/ccompat/v7'
+    const server = await fakeRegistry(503, { error_code: 50301, message: 'overloaded' })
+    try {
+      for (const url of [unreachable, server.url]) {
+        for (const auth of [{ username: 'key', password: 's3cret-password' }, { token: 'bearer-t0ken-value' }]) {
+          const registry = new SchemaRegistry({ url, auth, maxRetries: 0 })
+          const error = await registry.listSubjects().catch((e: unknown) => e)
+          expect(error).toBeInstanceOf(SchemaRegistryError)
+          const text = printed(error)
+          expect(text).not.toContain(basic)
+          expect(text).not.toContain('s3cret-password')
+          expect(text).not.toContain('bearer-t0ken-value')
+          expect((error as SchemaRegistryError).cause).toBeInstanceOf(Error)
+        }
+      }
     } finally {
       await server.close()
     }

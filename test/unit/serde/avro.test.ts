@@ -1,6 +1,7 @@
 // The Avro serde against @confluentinc/schemaregistry's in-memory client (url mock://...): subject naming, option
 // validation and error mapping. The real registry and broker are in test/integration/avro*.test.ts.
 import { randomUUID } from 'node:crypto'
+import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, SerializationError } from '../../../src/errors/index.js'
 import { SchemaRegistry } from '../../../src/registry/index.js'
@@ -92,6 +93,29 @@ describe('serdes.avro', () => {
     expect(error.reason).toBe(AvroErrorReason.INVALID_RECORD)
     expect(error.subject).toBe('users-value')
     expect(error.message).toMatch(/\bat\b/)
+  })
+
+  it('never quotes the value that does not match, nor keeps the library error that does, in the cause chain', async () => {
+    const orderSchema = {
+      type: 'record', name: 'Order', fields: [
+        { name: 'card', type: 'string' },
+        { name: 'billing', type: { type: 'record', name: 'Billing', fields: [{ name: 'zip', type: 'int' }] } },
+      ],
+    } as const
+    const serde = serdes.avro<unknown>({ registry: newRegistry(), schema: orderSchema })
+    const secrets = ['4111-1111-1111-1111', 'secret-zip-value', 'whole-record-secret']
+    for (const value of [
+      { card: '4111-1111-1111-1111', billing: { zip: 'secret-zip-value' } },
+      { card: '4111-1111-1111-1111', billing: 'whole-record-secret' },
+      ['4111-1111-1111-1111', 'whole-record-secret'],
+    ]) {
+      const error = await rejection(serde.serialize(value, produced('orders')))
+      expect(error.reason).toBe(AvroErrorReason.INVALID_RECORD)
+      const printed = `${error.message} ${inspect(error, { depth: 20 })}`
+      for (const secret of secrets) expect(printed).not.toContain(secret)
+    }
+    const nested = await rejection(serde.serialize({ card: 'x', billing: { zip: 'secret-zip-value' } }, produced('orders')))
+    expect(nested.message).toContain('at billing.zip, expected int, got a value of type string')
   })
 
   it('with autoRegister off, refuses a schema that is not registered', async () => {

@@ -84,6 +84,8 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   #oauth: OAuthRefresher | undefined
   /** The last authentication failure librdkafka reported, for connect() to name as its reason. */
   #authFailure: AuthenticationError | undefined
+  /** Subscribed, and librdkafka has not raised the group's first rebalance yet (a join is under way). */
+  #joining = false
   #connecting: Promise<void> | undefined
   readonly #unheard = new UnheardErrors('kafkit Consumer')
 
@@ -133,7 +135,10 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
         consume: (size) => this.#native.consume(size),
         onMessages: (batch, poll) => this.#onMessages(batch, poll),
         afterFetch: () => {
-          for (const event of this.#native.takeRebalances()) this.#rebalance.onRebalance(event)
+          for (const event of this.#native.takeRebalances()) {
+            this.#joining = false
+            this.#rebalance.onRebalance(event)
+          }
         },
         onError: (error) => this.#onClientError(error),
         hasRoom: () => this.#hasRoom(),
@@ -213,6 +218,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     for (const topic of added) this.#subscription.add(topic)
     try {
       await this.#native.subscribe([...this.#subscription])
+      if (this.#partitions.size === 0) this.#joining = true
     } catch (error) {
       for (const topic of added) this.#subscription.delete(topic)
       throw fromRdkafkaError(error as never, { operation: 'Consumer.subscribe' })
@@ -454,8 +460,12 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       // A dynamic member leaves through an unsubscribe, whose revoke the still-running fetch loop serves. A static
       // member must not leave (a restart within the session timeout should move nothing): close() revokes locally.
       if (this.#subscription.size > 0 && !this.#options.staticMember) {
-        await this.#native.unsubscribe()
         const deadline = Date.now() + this.#options.requestTimeoutMs
+        // Closing in the middle of the group's first join would leave the broker a member that never says goodbye
+        // (librdkafka terminates without a LeaveGroup there), holding its partitions for the session timeout: let
+        // the join finish, so that the unsubscribe below revokes and leaves in order.
+        while (this.#joining && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+        await this.#native.unsubscribe()
         // The fetch loop keeps serving the revoke librdkafka raises for the unsubscribe.
         while ((this.#partitions.size > 0 || this.#rebalance.busy) && Date.now() < deadline) {
           await new Promise((resolve) => setTimeout(resolve, 10))

@@ -2,6 +2,7 @@
  * Regression tests for consumer reliability faults, each against the real broker.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest'
+import { Admin } from '../../src/admin/index.js'
 import { Consumer } from '../../src/consumer/index.js'
 import { NativeConsumerAdapter } from '../../src/native/consumer.js'
 import { serdes } from '../../src/serde/index.js'
@@ -208,4 +209,28 @@ describe('Consumer regressions', () => {
     expect(offsets.slice(1)).toEqual(Array.from({ length: 50 }, (_, i) => 50 + i))
   }, 120_000)
 
+  it('disconnect() right after subscribe() leaves no member behind in the group (the first join finishes first)', async () => {
+    const topic = uniqueName('consumer-early-leave')
+    await createTopic(topic)
+    const admin = new Admin({ brokers: brokers() })
+    await admin.connect()
+    try {
+      // Without waiting for the join, librdkafka terminated while its SyncGroup was in flight and never sent a
+      // LeaveGroup: the broker kept the member (and its partitions) until the session timeout.
+      for (const delayMs of [0, 1, 2, 5]) {
+        const groupId = uniqueName('group')
+        const consumer = track(new Consumer({ brokers: brokers(), groupId }))
+        await consumer.connect()
+        await consumer.subscribe({ topics: [topic] })
+        await consumer.run({ eachMessage: async () => undefined })
+        await new Promise((resolve) => setTimeout(resolve, delayMs))
+        await consumer.disconnect()
+        await new Promise((resolve) => setTimeout(resolve, 1_000))
+        const [group] = await admin.describeGroups([groupId])
+        expect({ delayMs, members: group?.members.length ?? 0 }).toEqual({ delayMs, members: 0 })
+      }
+    } finally {
+      await admin.disconnect()
+    }
+  }, 60_000)
 })

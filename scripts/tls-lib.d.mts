@@ -7,6 +7,10 @@ export interface TlsFiles {
   caPem: string
   /** The broker's key, certificate and the CA's, for Kafka's `ssl.keystore.type=PEM`. */
   brokerKeystore: string
+  /** The broker's certificate alone (names 127.0.0.1 and localhost): also good for any other local TLS server. */
+  brokerCertPem: string
+  /** The broker's key, unencrypted PKCS#8. */
+  brokerKeyPem: string
   /** The client's certificate (CN=kafkit-client), for mutual TLS. */
   clientCertPem: string
   /** The client's key, unencrypted PKCS#8. */

@@ -22,9 +22,10 @@ const FAST_JVM = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-XX:-UsePerfDa
 
 /**
  * PEM files, all in `dir`. `brokerKeystore` holds the broker's key followed by its certificate and the CA's: Kafka
- * reads it as a PEM keystore (`ssl.keystore.type=PEM`), and `caPem` as its PEM truststore.
- * @typedef {{ dir: string, caPem: string, brokerKeystore: string, clientCertPem: string, clientKeyPem: string,
- *   otherCaPem: string, ms: number }} TlsFiles
+ * reads it as a PEM keystore (`ssl.keystore.type=PEM`), and `caPem` as its PEM truststore. The broker's certificate
+ * and key also serve any other local TLS server (the schema registry).
+ * @typedef {{ dir: string, caPem: string, brokerKeystore: string, brokerCertPem: string, brokerKeyPem: string,
+ *   clientCertPem: string, clientKeyPem: string, otherCaPem: string, ms: number }} TlsFiles
  */
 
 /**
@@ -87,12 +88,14 @@ export async function makeCertificates(dir, { validityDays = 7, hosts = { dns: [
   const [brokerKey, brokerCert, caCert] = await Promise.all(['broker-key.pem', 'broker.pem', 'ca.pem'].map((n) => readFile(file(n), 'utf8')))
   await writeFile(file('broker-keystore.pem'), `${brokerKey}${brokerCert}${caCert}`, { mode: 0o600 })
   // Nothing else needs the CA's key or the stores: leaving them would only invite reuse.
-  await Promise.all(['broker-key.pem', 'ca.p12', 'other-ca.p12', 'broker.p12', 'client.p12', 'broker.csr', 'client.csr']
+  await Promise.all(['ca.p12', 'other-ca.p12', 'broker.p12', 'client.p12', 'broker.csr', 'client.csr']
     .map((name) => rm(file(name))))
   return {
     dir,
     caPem: file('ca.pem'),
     brokerKeystore: file('broker-keystore.pem'),
+    brokerCertPem: file('broker.pem'),
+    brokerKeyPem: file('broker-key.pem'),
     clientCertPem: file('client.pem'),
     clientKeyPem: file('client-key.pem'),
     otherCaPem: file('other-ca.pem'),

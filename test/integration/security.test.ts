@@ -2,10 +2,18 @@
  * TLS and SASL end to end, through the public API only, against the secure cluster helper (one broker with a listener
  * per way in; certificates made with keytool at start): a Producer sends and a fresh Consumer group reads the record
  * back, and an Admin lists topics, over TLS, mutual TLS, SASL PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and OAUTHBEARER;
- * a wrong CA, a missing client certificate and a wrong password fail connect() early with a clear error.
+ * a wrong CA, a missing client certificate and a wrong password fail connect() with a clear error. The schema registry
+ * client and the Avro serde talk to an Apicurio registry that serves HTTPS only.
  */
+import { execFile } from 'node:child_process'
 import { createPrivateKey } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { request } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makeCertificates } from '../../scripts/tls-lib.mjs'
 import {
   Admin,
   type ClientOptions,
@@ -13,24 +21,42 @@ import {
   KafkaError,
   Producer,
   type SaslOptions,
+  SchemaRegistry,
+  SchemaRegistryError,
   type SslOptions,
 } from '../../src/index.js'
 import { uniqueName, waitFor } from './helpers/kafka.js'
 import { APP_USER, type SecureCluster, startSecureCluster, SUPER_USER } from './helpers/secure-cluster.js'
+import { startTlsRegistry, type TlsRegistry } from './helpers/tls-registry.js'
 
+const run = promisify(execFile)
+const root = join(import.meta.dirname, '..', '..')
+
+let certificatesDir: string
 let cluster: SecureCluster
+let registry: TlsRegistry
 let admin: Admin
 
 /** Where and how a client connects: the options every role shares. */
 type Connection = Pick<ClientOptions, 'brokers' | 'ssl' | 'sasl'>
 
 beforeAll(async () => {
-  cluster = await startSecureCluster(async (bootstrap) => {
-    const probe = new Admin({ brokers: bootstrap, sasl: { mechanism: 'scram-sha-256', ...SUPER_USER }, connectTimeoutMs: 2000 })
-    await probe.connect()
-    await probe.disconnect()
-  })
-  console.log(`[security] secure cluster ready in ${cluster.timings.totalMs} ms (certificates ${cluster.timings.certificatesMs} ms)`)
+  // One set of certificates for the broker and the registry, which then start side by side.
+  certificatesDir = await mkdtemp(join(tmpdir(), 'kafkit-security-'))
+  const tls = await makeCertificates(join(certificatesDir, 'tls'))
+  const [startedCluster, startedRegistry] = await Promise.allSettled([
+    startSecureCluster(async (bootstrap) => {
+      const probe = new Admin({ brokers: bootstrap, sasl: { mechanism: 'scram-sha-256', ...SUPER_USER }, connectTimeoutMs: 2000 })
+      await probe.connect()
+      await probe.disconnect()
+    }, { tls }),
+    startTlsRegistry(tls, join(certificatesDir, 'registry')),
+  ])
+  if (startedCluster.status === 'fulfilled') cluster = startedCluster.value
+  if (startedRegistry.status === 'fulfilled') registry = startedRegistry.value
+  for (const result of [startedCluster, startedRegistry]) if (result.status === 'rejected') throw result.reason
+  console.log(`[security] certificates made in ${tls.ms} ms; then secure cluster ready in ${cluster.timings.totalMs} ms, `
+    + `HTTPS registry in ${registry.startMs} ms (side by side)`)
   admin = new Admin({ brokers: cluster.bootstrap, sasl: { mechanism: 'scram-sha-256', ...SUPER_USER } })
   await admin.connect()
   // The app user's SCRAM credentials, through kafkit's own SCRAM API (its PLAIN password is in the broker's config).
@@ -42,7 +68,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await admin?.disconnect()
-  await cluster?.stop()
+  await Promise.all([cluster?.stop(), registry?.stop()])
+  if (certificatesDir) await rm(certificatesDir, { recursive: true, force: true })
 })
 
 /** Sends one record with a Producer on `connection`, reads it back with a Consumer in a fresh group. */
@@ -236,6 +263,58 @@ describe('SASL', () => {
     }
   })
 })
+
+describe('Schema registry over HTTPS', () => {
+  it('SchemaRegistry and the Avro serde work with a registry that serves HTTPS, the CA trusted through NODE_EXTRA_CA_CERTS', async () => {
+    const topic = uniqueName('security-avro')
+    await admin.createTopics([{ topic, partitions: 1 }])
+    // kafkit's SchemaRegistry takes no CA of its own: its HTTP client trusts what Node trusts, and Node reads
+    // NODE_EXTRA_CA_CERTS only at start, hence a child process.
+    const { stdout } = await run(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'test', 'integration', 'helpers', 'registry-tls-child.ts')], {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_EXTRA_CA_CERTS: cluster.tls.files.caPem,
+        REGISTRY_URL: registry.url,
+        KAFKA_TLS_BROKERS: cluster.listeners.ssl,
+        KAFKA_TLS_CA: cluster.tls.files.caPem,
+        TOPIC: topic,
+      },
+      timeout: 60_000,
+    })
+    const seen = JSON.parse(stdout.trim().split('\n').at(-1)!) as { registeredId: number; latestId: number; read: unknown[] }
+    expect(seen.read).toEqual([{ id: 'p-1', cents: 4200 }])
+    expect(seen.latestId).toBe(seen.registeredId)
+    // Second means: the registry itself, asked over HTTPS with the CA, lists the subject the child registered.
+    const subjects = JSON.parse(await httpsGet(`${registry.url}/subjects`, cluster.tls.ca)) as string[]
+    expect(subjects).toContain(`${topic}-value`)
+  })
+
+  it("without the CA, the registry client refuses the registry's certificate with a SchemaRegistryError saying so", async () => {
+    const untrusting = new SchemaRegistry({ url: registry.url, maxRetries: 0 })
+    try {
+      const error = await untrusting.listSubjects().then(() => undefined, (e: unknown) => e)
+      expect(error).toBeInstanceOf(SchemaRegistryError)
+      expect(messages(error)).toMatch(/certificate/i)
+    } finally {
+      await untrusting.close()
+    }
+  })
+})
+
+/** GET over HTTPS trusting only `ca`: the body, or a rejection unless the status is 200. */
+function httpsGet(url: string, ca: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ca }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => { body += chunk })
+      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: HTTP ${res.statusCode} ${body}`))))
+    })
+    req.once('error', reject)
+    req.end()
+  })
+}
 
 /** An unsecured JWT (alg "none"), which the broker's default OAUTHBEARER validator accepts. */
 function unsecuredJwt(subject: string, lifetimeMs: number): string {

@@ -179,15 +179,19 @@ function tail(file: string, lines = 30): string {
 
 /**
  * Starts the cluster and waits until `ready(bootstrap)` resolves (the caller's own check, e.g. an authenticated
- * DescribeCluster), retrying it until `timeoutMs`.
+ * DescribeCluster), retrying it until `timeoutMs`. Certificates are made in the cluster's dir unless `tls` brings
+ * some (made with scripts/tls-lib.mjs, e.g. to share them with another server); those stay where they are.
  */
-export async function startSecureCluster(ready: (bootstrap: string) => Promise<void>, timeoutMs = 120_000): Promise<SecureCluster> {
+export async function startSecureCluster(
+  ready: (bootstrap: string) => Promise<void>,
+  { timeoutMs = 120_000, tls: givenTls }: { timeoutMs?: number; tls?: TlsFiles } = {},
+): Promise<SecureCluster> {
   const started = Date.now()
   const libs = await ensureKafka()
   const dir = await mkdtemp(join(tmpdir(), 'kafkit-secure-cluster-'))
   let tls: TlsFiles
   try {
-    tls = await makeCertificates(join(dir, 'tls'))
+    tls = givenTls ?? await makeCertificates(join(dir, 'tls'))
   } catch (error) {
     await rm(dir, { recursive: true, force: true })
     throw new Error(`making the secure cluster's certificates failed: ${String(error)}`)

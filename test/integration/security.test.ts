@@ -190,6 +190,20 @@ describe('TLS', () => {
     }
   })
 
+  it('rejectUnauthorized: false connects without the CA; ssl: true (the system store) does not trust the test CA', async () => {
+    const unchecked = new Admin({ brokers: cluster.listeners.ssl, ssl: { rejectUnauthorized: false }, connectTimeoutMs: 10_000 })
+    await unchecked.connect()
+    try {
+      expect((await unchecked.describeCluster()).brokers).toHaveLength(1)
+    } finally {
+      await unchecked.disconnect()
+    }
+    const systemStore = new Admin({ brokers: cluster.listeners.ssl, ssl: true, connectTimeoutMs: 10_000 })
+    const error = await systemStore.connect().then(() => undefined, (e: unknown) => e)
+    expect(error).toBeInstanceOf(KafkaError)
+    expect(messages(error)).toMatch(/certificate verify failed/)
+  })
+
   it('a client that trusts another CA fails connect() (the Admin at once, naming the certificate)', async () => {
     const results = await connectWithWrongCa()
     for (const [role, result] of Object.entries(results)) {

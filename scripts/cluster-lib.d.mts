@@ -7,6 +7,8 @@ export interface NodeState {
   pid: number | null
   port: number
   controllerPort: number
+  /** The SSL listener's port, when `up` was given `tls`; else null. */
+  sslPort: number | null
   /** Kafka's `log.dirs` (partition data). */
   dataDir: string
   /** Where the JVM's own logs go (server.log, stdout.log). */
@@ -22,6 +24,20 @@ export interface RegistryState {
   logFile: string
 }
 
+/** The SSL listeners of a cluster started with `tls`, and the PEM files clients need. */
+export interface TlsState {
+  /** `127.0.0.1:s1,127.0.0.1:s2,...`: every node's SSL listener. */
+  bootstrap: string
+  /** The CA that signed the brokers' certificate (it names 127.0.0.1 and localhost). */
+  caPem: string
+  /** A client certificate signed by the CA, for mutual TLS (offered certificates are checked, none is required). */
+  clientCertPem: string
+  /** Its key, unencrypted PKCS#8. */
+  clientKeyPem: string
+  /** How long keytool took. */
+  certificatesMs: number
+}
+
 export interface ClusterState {
   dir: string
   /** `127.0.0.1:p1,127.0.0.1:p2,...`; '' when only a registry was started. */
@@ -29,6 +45,8 @@ export interface ClusterState {
   clusterId: string | null
   nodes: NodeState[]
   registry: RegistryState | null
+  /** null unless started with `tls`. */
+  tls: TlsState | null
   kafkaVersion: string
   apicurioVersion: string | null
   startedAt: string
@@ -45,7 +63,7 @@ export const KAFKA_VERSION: string
 export const APICURIO_VERSION: string
 export const DEFAULT_DIR: string
 
-export function up(opts?: { nodes?: number; registry?: boolean; dir?: string; timeoutMs?: number }): Promise<ClusterState>
+export function up(opts?: { nodes?: number; registry?: boolean; tls?: boolean; dir?: string; timeoutMs?: number }): Promise<ClusterState>
 export function down(opts?: { dir?: string }): Promise<ClusterState | null>
 export function status(opts?: { dir?: string }): Promise<ClusterStatus | null>
 export function stopNode(id: number, opts?: { dir?: string; kill?: boolean }): Promise<ClusterState>

@@ -12,6 +12,7 @@ import { connect, createServer } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { brokerSslProperties, makeCertificates } from './tls-lib.mjs'
 
 const execFileAsync = promisify(execFile)
 const require = createRequire(import.meta.url)
@@ -31,13 +32,16 @@ const STOP_TIMEOUT_MS = 20_000
 const POLL_MS = 200
 
 // In NodeState, `dataDir` is Kafka's `log.dirs` (the partitions); `logDir` holds the JVM's own logs (server.log,
-// stdout.log). `pid` is null after stopNode. Types for TypeScript callers are in cluster-lib.d.mts.
+// stdout.log). `pid` is null after stopNode; `sslPort` is null unless `up` was given `tls`. Types for TypeScript
+// callers are in cluster-lib.d.mts.
 /**
- * @typedef {{ id: number, pid: number | null, port: number, controllerPort: number,
+ * @typedef {{ id: number, pid: number | null, port: number, controllerPort: number, sslPort: number | null,
  *   dataDir: string, logDir: string, logFile: string }} NodeState
  * @typedef {{ url: string, port: number, pid: number | null, logFile: string }} RegistryState
+ * @typedef {{ bootstrap: string, caPem: string, clientCertPem: string, clientKeyPem: string,
+ *   certificatesMs: number }} TlsState
  * @typedef {{ dir: string, bootstrap: string, clusterId: string | null, nodes: NodeState[],
- *   registry: RegistryState | null, kafkaVersion: string, apicurioVersion: string | null,
+ *   registry: RegistryState | null, tls: TlsState | null, kafkaVersion: string, apicurioVersion: string | null,
  *   startedAt: string, timings: { totalMs: number, kafkaMs: number | null, registryMs: number | null } }} ClusterState
  */
 
@@ -273,20 +277,27 @@ function clusterUuid() {
   }
 }
 
-/** @param {NodeState} node @param {NodeState[]} all */
-function serverProperties(node, all) {
+/**
+ * @param {NodeState} node @param {NodeState[]} all
+ * @param {import('./tls-lib.mjs').TlsFiles | null} tls certificates for an SSL listener on `node.sslPort`
+ */
+function serverProperties(node, all, tls) {
   const n = all.length
   const rf = Math.min(3, n)
   const minIsr = n >= 3 ? 2 : 1
+  const ssl = tls && node.sslPort ? `,SSL://127.0.0.1:${node.sslPort}` : ''
   return [
     'process.roles=broker,controller',
     `node.id=${node.id}`,
     `controller.quorum.voters=${all.map((x) => `${x.id}@127.0.0.1:${x.controllerPort}`).join(',')}`,
-    `listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${node.port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${node.port}${ssl},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${node.port}${ssl}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${ssl ? ',SSL:SSL' : ''}`,
+    // TLS for clients only (brokers talk plaintext among themselves). A client certificate signed by the CA is
+    // checked when offered (mutual TLS) and not required; there is no authorizer, so it grants nothing more.
+    ...(ssl && tls ? brokerSslProperties(tls, { clientAuth: 'requested' }) : []),
     `log.dirs=${node.dataDir}`,
     'auto.create.topics.enable=true',
     'num.partitions=1',
@@ -442,11 +453,13 @@ async function waitForRegistry(url, deadline, signal) {
 
 /**
  * Starts a cluster in `dir` and waits until it serves. `nodes: 0` starts only the registry (for an external Kafka).
+ * `tls` adds an SSL listener to every node, with certificates made by keytool in `<dir>/tls` (a few seconds more):
+ * `state.tls` has its bootstrap and the PEM files for clients.
  * On failure everything started is stopped again, logs stay in `dir`, and the error carries their tails.
- * @param {{ nodes?: number, registry?: boolean, dir?: string, timeoutMs?: number }} [opts]
+ * @param {{ nodes?: number, registry?: boolean, tls?: boolean, dir?: string, timeoutMs?: number }} [opts]
  * @returns {Promise<ClusterState>}
  */
-export async function up({ nodes = 1, registry = true, dir, timeoutMs = READY_TIMEOUT_MS } = {}) {
+export async function up({ nodes = 1, registry = true, tls = false, dir, timeoutMs = READY_TIMEOUT_MS } = {}) {
   const t0 = Date.now()
   dir = stateDir(dir)
   if (!Number.isInteger(nodes) || nodes < 0) throw new Error(`nodes must be an integer >= 0, got ${nodes}`)
@@ -462,12 +475,14 @@ export async function up({ nodes = 1, registry = true, dir, timeoutMs = READY_TI
     nodes > 0 ? ensureKafka() : null,
     registry ? ensureApicurio() : null,
   ])
-  const ports = await freePorts(nodes * 2 + (registry ? 1 : 0))
+  const withTls = tls && nodes > 0
+  const ports = await freePorts(nodes * (withTls ? 3 : 2) + (registry ? 1 : 0))
   /** @type {NodeState[]} */
   const nodeStates = Array.from({ length: nodes }, (_, i) => {
     const home = join(dir, `node-${i + 1}`)
     return {
       id: i + 1, pid: null, port: ports[2 * i] ?? 0, controllerPort: ports[2 * i + 1] ?? 0,
+      sslPort: withTls ? ports[2 * nodes + i] ?? 0 : null,
       dataDir: join(home, 'data'), logDir: join(home, 'logs'), logFile: join(home, 'logs', 'server.log'),
     }
   })
@@ -478,6 +493,7 @@ export async function up({ nodes = 1, registry = true, dir, timeoutMs = READY_TI
     clusterId: nodes > 0 ? clusterUuid() : null,
     nodes: nodeStates,
     registry: null,
+    tls: null,
     kafkaVersion: KAFKA_VERSION,
     apicurioVersion: registry ? APICURIO_VERSION : null,
     startedAt: new Date().toISOString(),
@@ -499,11 +515,18 @@ export async function up({ nodes = 1, registry = true, dir, timeoutMs = READY_TI
   const startKafka = async () => {
     if (!libs || !state.clusterId) return
     const t = Date.now()
+    const files = withTls ? await makeCertificates(join(dir, 'tls')) : null
+    if (files) {
+      state.tls = {
+        bootstrap: nodeStates.map((n) => `127.0.0.1:${n.sslPort}`).join(','),
+        caPem: files.caPem, clientCertPem: files.clientCertPem, clientKeyPem: files.clientKeyPem, certificatesMs: files.ms,
+      }
+    }
     await writeFile(join(dir, 'log4j2.properties'), LOG4J2)
     await Promise.all(nodeStates.map(async (node) => {
       await mkdir(node.dataDir, { recursive: true })
       await mkdir(node.logDir, { recursive: true })
-      await writeFile(join(dir, `node-${node.id}`, 'server.properties'), serverProperties(node, nodeStates))
+      await writeFile(join(dir, `node-${node.id}`, 'server.properties'), serverProperties(node, nodeStates, files))
       await formatNode(dir, libs, node, /** @type {string} */ (state.clusterId), abort.signal)
     }))
     const exits = nodeStates.map((node) => {
@@ -581,7 +604,7 @@ async function wipe(dir) {
     return
   }
   await Promise.all(entries
-    .filter((e) => /^node-\d+$/.test(e) || ['registry', 'state.json', 'state.json.tmp', 'log4j2.properties'].includes(e))
+    .filter((e) => /^node-\d+$/.test(e) || ['registry', 'tls', 'state.json', 'state.json.tmp', 'log4j2.properties'].includes(e))
     .map((e) => rm(join(dir, e), { recursive: true, force: true })))
 }
 

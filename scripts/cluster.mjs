@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Local real Kafka cluster (KRaft) + Apicurio schema registry for tests and benchmarks. See scripts/cluster-lib.mjs.
 // Usage:
-//   node scripts/cluster.mjs up [--nodes N] [--no-registry] [--dir D]   start, wait until ready, print addresses
+//   node scripts/cluster.mjs up [--nodes N] [--no-registry] [--tls] [--dir D]
+//                                                   start, wait until ready, print addresses; --tls adds an SSL
+//                                                   listener per node (certificates made by keytool in <dir>/tls)
 //   node scripts/cluster.mjs down [--dir D]                             stop what `up` started, delete the data
 //   node scripts/cluster.mjs status [--dir D]                           state and whether each process is alive
 //   node scripts/cluster.mjs stop-node <id> [--kill] [--dir D]          SIGTERM (or SIGKILL) one node
@@ -15,6 +17,7 @@ const { values, positionals } = parseArgs({
   options: {
     nodes: { type: 'string', default: '1' },
     'no-registry': { type: 'boolean', default: false },
+    tls: { type: 'boolean', default: false },
     dir: { type: 'string' },
     kill: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -37,14 +40,19 @@ function nodeId(s) {
 async function main() {
   switch (values.help ? 'help' : command) {
     case 'up': {
-      const state = await up({ nodes: Number(values.nodes), registry: !values['no-registry'], dir })
+      const state = await up({ nodes: Number(values.nodes), registry: !values['no-registry'], tls: values.tls, dir })
       if (values.json) return console.log(JSON.stringify(state, null, 2))
       const t = state.timings
       if (state.nodes.length > 0) {
         console.log(`KAFKA_BROKERS=${state.bootstrap}`)
       }
+      if (state.tls) {
+        console.log(`KAFKA_TLS_BROKERS=${state.tls.bootstrap}`)
+        console.log(`KAFKA_TLS_CA=${state.tls.caPem}`)
+      }
       if (state.registry) console.log(`SCHEMA_REGISTRY_URL=${state.registry.url}`)
       console.log(`KAFKIT_CLUSTER_DIR=${state.dir}`)
+      if (state.tls) console.log(`# mutual TLS: ssl: { ca, cert: ${state.tls.clientCertPem}, key: ${state.tls.clientKeyPem} }`)
       const parts = []
       if (state.nodes.length > 0) {
         parts.push(`Kafka ${state.kafkaVersion}, ${state.nodes.length} node(s) ready in ${secs(t.kafkaMs ?? 0)}`)
@@ -70,7 +78,7 @@ async function main() {
       console.log(`dir:       ${s.dir}`)
       console.log(`bootstrap: ${s.bootstrap || '(no Kafka)'}  (Kafka ${s.kafkaVersion}, started ${s.startedAt})`)
       for (const n of s.nodes) {
-        console.log(`node ${n.id}:    port ${n.port}, controller ${n.controllerPort}, pid ${n.pid ?? '-'} `
+        console.log(`node ${n.id}:    port ${n.port}${n.sslPort ? `, ssl ${n.sslPort}` : ''}, controller ${n.controllerPort}, pid ${n.pid ?? '-'} `
           + `${n.alive ? 'alive' : 'DOWN'}, log ${n.logFile}`)
       }
       if (s.registry) {
@@ -97,13 +105,14 @@ async function main() {
       const state = await readState(dir)
       if (!state) throw new Error('no cluster')
       console.log(`export KAFKA_BROKERS=${state.bootstrap}`)
+      if (state.tls) console.log(`export KAFKA_TLS_BROKERS=${state.tls.bootstrap}\nexport KAFKA_TLS_CA=${state.tls.caPem}`)
       if (state.registry) console.log(`export SCHEMA_REGISTRY_URL=${state.registry.url}`)
       console.log(`export KAFKIT_CLUSTER_DIR=${state.dir}`)
       return
     }
     default:
       console.log('usage: node scripts/cluster.mjs up|down|status|env|stop-node <id>|start-node <id> '
-        + '[--nodes N] [--no-registry] [--kill] [--dir D] [--json]')
+        + '[--nodes N] [--no-registry] [--tls] [--kill] [--dir D] [--json]')
       if (!values.help) process.exitCode = 2
   }
 }

@@ -39,9 +39,11 @@ async function produce(
 }
 
 /** Reads `count` messages as member of `group`, commits them, and returns their values in order. */
-async function consume(bootstrap: string, topic: string, group: string, count: number): Promise<string[]> {
+async function consume(
+  bootstrap: string, topic: string, group: string, count: number, conf: NodeRdkafka.ConsumerGlobalConfig = {},
+): Promise<string[]> {
   const consumer = new rdkafka.KafkaConsumer(
-    { 'bootstrap.servers': bootstrap, 'group.id': group, 'enable.auto.commit': false },
+    { 'bootstrap.servers': bootstrap, 'group.id': group, 'enable.auto.commit': false, ...conf },
     { 'auto.offset.reset': 'earliest' },
   )
   await new Promise<void>((resolve, reject) =>
@@ -128,6 +130,29 @@ describe('shared single-node cluster', () => {
 
     const versions = (await (await fetch(`${api}/subjects/${subject}/versions`)).json()) as number[]
     expect(versions).toEqual([1])
+  })
+})
+
+describe('cluster with --tls', () => {
+  it('serves clients over TLS and mutual TLS on its SSL listener, and plaintext as before', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kafkit-cluster-tls-'))
+    try {
+      const cluster = await up({ nodes: 1, registry: false, tls: true, dir })
+      expect(cluster.tls?.bootstrap).toMatch(/^127\.0\.0\.1:\d+$/)
+      const tls = cluster.tls!
+      // The brokers' certificate names 127.0.0.1, so librdkafka's default host name check passes.
+      const serverAuth = { 'security.protocol': 'ssl', 'ssl.ca.location': tls.caPem } as const
+      const mutual = { ...serverAuth, 'ssl.certificate.location': tls.clientCertPem, 'ssl.key.location': tls.clientKeyPem } as const
+      const topic = unique('cluster-tls')
+      await produce(cluster.bootstrap, topic, ['plaintext'], { 'enable.idempotence': true })
+      await produce(tls.bootstrap, topic, ['tls'], { ...serverAuth, 'enable.idempotence': true })
+      await produce(tls.bootstrap, topic, ['mutual tls'], { ...mutual, 'enable.idempotence': true })
+      expect(await consume(tls.bootstrap, topic, unique('cluster-tls-group'), 3, mutual)).toEqual(['plaintext', 'tls', 'mutual tls'])
+      expect(await status({ dir })).toMatchObject({ nodes: [{ alive: true, sslPort: expect.any(Number) }] })
+    } finally {
+      await down({ dir })
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
 

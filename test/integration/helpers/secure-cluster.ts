@@ -1,8 +1,10 @@
 /**
- * A single-node Kafka (KRaft) with an authorizer and a SASL listener (SCRAM-SHA-256/512, and OAUTHBEARER with unsecured
- * JWTs), for ACL and authentication tests. The jars, free ports and
- * liveness checks come from scripts/cluster-lib.mjs; this helper only writes a secured server.properties, formats
- * the node with a SCRAM super user, and owns the one JVM it starts (stopped by pid, never by name).
+ * A single-node Kafka (KRaft) with an authorizer and one listener per way of connecting securely, for ACL,
+ * authentication and TLS tests: SASL_PLAINTEXT and SASL_SSL (PLAIN, SCRAM-SHA-256/512, and OAUTHBEARER with unsecured
+ * JWTs), SSL (server authentication) and SSL with `ssl.client.auth=required` (mutual TLS). Certificates are made
+ * with keytool at start (scripts/tls-lib.mjs) in the cluster's dir. The jars, free ports and liveness checks come from
+ * scripts/cluster-lib.mjs; this helper only writes a secured server.properties, formats the node with a SCRAM super
+ * user, and owns the one JVM it starts (stopped by pid, never by name).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -12,18 +14,60 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { ensureKafka, freePorts, isAlive } from '../../../scripts/cluster-lib.mjs'
+import { brokerSslProperties, makeCertificates, type TlsFiles } from '../../../scripts/tls-lib.mjs'
 
 const execFileAsync = promisify(execFile)
 
-/** The SCRAM super user every secure cluster is formatted with. */
+/** The super user every secure cluster is formatted with: SCRAM-SHA-256 and SCRAM-SHA-512 credentials, and PLAIN. */
 export const SUPER_USER = Object.freeze({ username: 'admin', password: 'admin-secret' })
+
+/**
+ * A second super user, for clients under test: its PLAIN password is in the broker's configuration; it has no SCRAM
+ * credentials until a test creates them (Admin.alterUserScramCredentials).
+ */
+export const APP_USER = Object.freeze({ username: 'app', password: 'app-secret' })
+
+/** The principal the mutual-TLS listener gives a client presenting {@link SecureCluster.tls}'s certificate. */
+export const CLIENT_CERT_PRINCIPAL = 'User:kafkit-client'
+
+/** `127.0.0.1:port` of each listener. */
+export interface SecureListeners {
+  /** SASL over plaintext: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER. */
+  readonly saslPlaintext: string
+  /** SASL over TLS: the same mechanisms. */
+  readonly saslSsl: string
+  /** TLS, the broker authenticated by its certificate, the client anonymous. */
+  readonly ssl: string
+  /** Mutual TLS: the client must present a certificate signed by the CA (`ssl.client.auth=required`). */
+  readonly mtls: string
+}
+
+/** Client-side TLS material, PEM text. The broker's certificate names 127.0.0.1 and localhost. */
+export interface SecureClusterTls {
+  /** The CA that signed the broker's and the client's certificates. */
+  readonly ca: string
+  /** The client certificate, CN=kafkit-client. */
+  readonly clientCert: string
+  /** Its unencrypted PKCS#8 key. */
+  readonly clientKey: string
+  /** A CA that signed nothing the cluster uses. */
+  readonly otherCa: string
+  /** The PEM files themselves. */
+  readonly files: TlsFiles
+}
 
 /** A running secure cluster. */
 export interface SecureCluster {
-  /** `127.0.0.1:port` of the SASL_PLAINTEXT (SCRAM-SHA-256) listener. */
+  /** `127.0.0.1:port` of the SASL_PLAINTEXT listener (the same as `listeners.saslPlaintext`). */
   readonly bootstrap: string
-  /** State dir (data, logs). */
+  /** Every listener. */
+  readonly listeners: SecureListeners
+  /** What clients need for TLS. */
+  readonly tls: SecureClusterTls
+  /** State dir (data, logs, certificates). */
   readonly dir: string
+  /** How long the start took: making certificates, and everything until `ready` passed. */
+  readonly timings: { readonly certificatesMs: number; readonly totalMs: number }
   /** Stops the JVM and deletes the dir. */
   stop(): Promise<void>
 }
@@ -38,27 +82,53 @@ rootLogger.level = INFO
 rootLogger.appenderRef.file.ref = file
 `
 
-function serverProperties(dir: string, port: number, controllerPort: number): string {
-  const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${SUPER_USER.username}" password="${SUPER_USER.password}";`
+interface Ports { saslPlaintext: number; saslSsl: number; ssl: number; mtls: number; controller: number }
+
+const MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512', 'PLAIN', 'OAUTHBEARER'] as const
+
+/** Each enabled mechanism needs its own login module entry on each SASL listener. */
+function saslListenerProperties(listener: string): string[] {
+  const scram = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${SUPER_USER.username}" password="${SUPER_USER.password}";`
+  const plainUsers = [SUPER_USER, APP_USER].map((user) => `user_${user.username}="${user.password}"`).join(' ')
+  return MECHANISMS.map((mechanism) => {
+    const key = `listener.name.${listener}.${mechanism.toLowerCase()}.sasl.jaas.config`
+    switch (mechanism) {
+      case 'PLAIN':
+        return `${key}=org.apache.kafka.common.security.plain.PlainLoginModule required username="${SUPER_USER.username}" password="${SUPER_USER.password}" ${plainUsers};`
+      case 'OAUTHBEARER':
+        // Kafka's default validator for unsecured JWTs (alg "none"): the principal is the token's sub.
+        return `${key}=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;`
+      default:
+        return `${key}=${scram}`
+    }
+  })
+}
+
+function serverProperties(dir: string, ports: Ports, tls: TlsFiles): string {
+  const listeners = `SASL_PLAINTEXT://127.0.0.1:${ports.saslPlaintext},SASL_SSL://127.0.0.1:${ports.saslSsl},`
+    + `SSL://127.0.0.1:${ports.ssl},MTLS://127.0.0.1:${ports.mtls}`
   return [
     'process.roles=broker,controller',
     'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=SASL_PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=SASL_PLAINTEXT://127.0.0.1:${port}`,
+    `controller.quorum.voters=1@127.0.0.1:${ports.controller}`,
+    `listeners=${listeners},CONTROLLER://127.0.0.1:${ports.controller}`,
+    `advertised.listeners=${listeners}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL,MTLS:SSL',
     'inter.broker.listener.name=SASL_PLAINTEXT',
-    'sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER',
+    `sasl.enabled.mechanisms=${MECHANISMS.join(',')}`,
     'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256',
-    // Each enabled mechanism needs its own login module entry on the listener.
-    `listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=${jaas}`,
-    `listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=${jaas}`,
-    // OAUTHBEARER with Kafka's default validator for unsecured JWTs (alg "none"): the principal is the token's sub.
-    'listener.name.sasl_plaintext.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;',
+    ...saslListenerProperties('sasl_plaintext'),
+    ...saslListenerProperties('sasl_ssl'),
+    // One keystore and truststore (PEM) for every TLS listener; only MTLS insists on a client certificate.
+    ...brokerSslProperties(tls),
+    ...brokerSslProperties(tls, { listener: 'mtls', clientAuth: 'required' }),
+    // CN=kafkit-client,O=... becomes User:kafkit-client.
+    'ssl.principal.mapping.rules=RULE:^CN=([^,]*),.*$/$1/,DEFAULT',
     'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-    // The controller listener is plaintext, so the node talks to itself as ANONYMOUS.
-    `super.users=User:${SUPER_USER.username};User:ANONYMOUS`,
+    // The controller listener is plaintext, so the node talks to itself as ANONYMOUS, which is also who a TLS client
+    // without a certificate is.
+    `super.users=${[`User:${SUPER_USER.username}`, `User:${APP_USER.username}`, CLIENT_CERT_PRINCIPAL, 'User:ANONYMOUS'].join(';')}`,
     'allow.everyone.if.no.acl.found=false',
     `log.dirs=${join(dir, 'data')}`,
     'num.partitions=1',
@@ -109,21 +179,36 @@ function tail(file: string, lines = 30): string {
 
 /**
  * Starts the cluster and waits until `ready(bootstrap)` resolves (the caller's own check, e.g. an authenticated
- * DescribeCluster), retrying it until `timeoutMs`.
+ * DescribeCluster), retrying it until `timeoutMs`. Certificates are made in the cluster's dir unless `tls` brings
+ * some (made with scripts/tls-lib.mjs, e.g. to share them with another server); those stay where they are.
  */
-export async function startSecureCluster(ready: (bootstrap: string) => Promise<void>, timeoutMs = 120_000): Promise<SecureCluster> {
+export async function startSecureCluster(
+  ready: (bootstrap: string) => Promise<void>,
+  { timeoutMs = 120_000, tls: givenTls }: { timeoutMs?: number; tls?: TlsFiles } = {},
+): Promise<SecureCluster> {
+  const started = Date.now()
   const libs = await ensureKafka()
   const dir = await mkdtemp(join(tmpdir(), 'kafkit-secure-cluster-'))
-  const [port, controllerPort] = await freePorts(2) as [number, number]
+  let tls: TlsFiles
+  try {
+    tls = givenTls ?? await makeCertificates(join(dir, 'tls'))
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true })
+    throw new Error(`making the secure cluster's certificates failed: ${String(error)}`)
+  }
+  const [saslPlaintext, saslSsl, ssl, mtls, controller] = await freePorts(5) as [number, number, number, number, number]
+  const ports: Ports = { saslPlaintext, saslSsl, ssl, mtls, controller }
   await mkdir(join(dir, 'data'), { recursive: true })
   await mkdir(join(dir, 'logs'), { recursive: true })
-  await writeFile(join(dir, 'server.properties'), serverProperties(dir, port, controllerPort))
+  await writeFile(join(dir, 'server.properties'), serverProperties(dir, ports, tls))
   await writeFile(join(dir, 'log4j2.properties'), LOG4J2)
   const java = process.env.KAFKIT_JAVA ?? 'java'
   await execFileAsync(java, [...jvmArgs(dir, libs), 'kafka.tools.StorageTool', 'format',
     '-t', clusterId(), '-c', join(dir, 'server.properties'),
     '--add-scram', `SCRAM-SHA-256=[name=${SUPER_USER.username},password=${SUPER_USER.password}]`,
-  ], { maxBuffer: 16 << 20 }).catch((error: Error & { stderr?: string }) => {
+    '--add-scram', `SCRAM-SHA-512=[name=${SUPER_USER.username},password=${SUPER_USER.password}]`,
+  ], { maxBuffer: 16 << 20 }).catch(async (error: Error & { stderr?: string }) => {
+    await rm(dir, { recursive: true, force: true })
     throw new Error(`formatting the secure node failed: ${error.message}\n${error.stderr ?? ''}`)
   })
 
@@ -152,7 +237,10 @@ export async function startSecureCluster(ready: (bootstrap: string) => Promise<v
     await rm(dir, { recursive: true, force: true })
   }
 
-  const bootstrap = `127.0.0.1:${port}`
+  const at = (port: number): string => `127.0.0.1:${port}`
+  const listeners: SecureListeners = { saslPlaintext: at(saslPlaintext), saslSsl: at(saslSsl), ssl: at(ssl), mtls: at(mtls) }
+  const bootstrap = listeners.saslPlaintext
+  const [ca, clientCert, clientKey, otherCa] = [tls.caPem, tls.clientCertPem, tls.clientKeyPem, tls.otherCaPem].map((file) => readFileSync(file, 'utf8')) as [string, string, string, string]
   const deadline = Date.now() + timeoutMs
   let last: unknown
   for (;;) {
@@ -163,7 +251,14 @@ export async function startSecureCluster(ready: (bootstrap: string) => Promise<v
     }
     try {
       await ready(bootstrap)
-      return { bootstrap, dir, stop }
+      return {
+        bootstrap,
+        listeners,
+        tls: { ca, clientCert, clientKey, otherCa, files: tls },
+        dir,
+        timings: { certificatesMs: tls.ms, totalMs: Date.now() - started },
+        stop,
+      }
     } catch (error) {
       last = error
     }

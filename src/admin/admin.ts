@@ -3,7 +3,7 @@
  * @module
  */
 import { AuthenticationError, ConnectionError, KafkaError } from '../errors/kafka-error.js'
-import { authenticationFailed, configErrorFrom, fromRdkafkaError } from '../errors/map.js'
+import { authenticationFailed, configErrorFrom, fromRdkafkaError, isHopeless } from '../errors/map.js'
 import { channels } from '../internal/diagnostics.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { loadAdminAddon, type RawAdminEventListener, type RawAdminHandle, type RawError } from '../native/admin-addon.js'
@@ -128,7 +128,7 @@ export class Admin {
       if (Array.isArray((error as { properties?: unknown } | undefined)?.properties)) throw configErrorFrom(error)
       const cause = error instanceof KafkaError ? error : fromRdkafkaError(error as RawError, { operation: 'Admin.connect' })
       if (cause instanceof AuthenticationError) throw authenticationFailed('Admin', cause)
-      throw new ConnectionError(`Admin.connect() failed: ${HOPELESS.has(cause.rdkafkaName ?? '') ? 'the brokers refused the client'
+      throw new ConnectionError(`Admin.connect() failed: ${isHopeless(cause) ? 'the brokers refused the client'
         : `no answer from the cluster within ${this.#options.connectTimeoutMs} ms`} (${cause.message})`,
       { cause, ...(cause.rdkafkaName ? { rdkafkaName: cause.rdkafkaName } : {}) })
     } finally {
@@ -143,7 +143,7 @@ export class Admin {
       return
     }
     const error = fromRdkafkaError(payload as RawError, { operation: 'Admin' })
-    if (this.#failConnect && HOPELESS.has(error.rdkafkaName ?? '')) this.#failConnect(error)
+    if (this.#failConnect && isHopeless(error)) this.#failConnect(error)
     if (channels.adminError.hasSubscribers) channels.adminError.publish({ error })
   }
 
@@ -343,6 +343,3 @@ function run<T>(call: () => Promise<T>): Promise<T> {
     return Promise.reject(error)
   }
 }
-
-/** Client-level errors that retrying cannot cure: connect() fails on them at once. */
-const HOPELESS = new Set(['_AUTHENTICATION', 'SASL_AUTHENTICATION_FAILED', '_SSL', '_FATAL', 'UNSUPPORTED_SASL_MECHANISM'])

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { AuthenticationError, ConfigError, ConnectionError, KafkaError, StateError, TimeoutError } from '../errors/kafka-error.js'
-import { authenticationFailed, authFailureReported, configErrorFrom, fromRdkafkaError } from '../errors/map.js'
+import { authenticationFailed, authFailureReported, configErrorFrom, fromRdkafkaError, hopelessConnect } from '../errors/map.js'
+import { ConnectGuard } from '../internal/connect-guard.js'
 import { channels } from '../internal/diagnostics.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { LogRouter } from '../internal/log.js'
@@ -84,6 +85,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   #oauth: OAuthRefresher | undefined
   /** The last authentication failure librdkafka reported, for connect() to name as its reason. */
   #authFailure: AuthenticationError | undefined
+  readonly #guard = new ConnectGuard()
   /** Subscribed, and librdkafka has not raised the group's first rebalance yet (a join is under way). */
   #joining = false
   #connecting: Promise<void> | undefined
@@ -182,16 +184,18 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   async #connect(): Promise<void> {
     this.#authFailure = undefined
     try {
-      await this.#native.connect(this.#options.connectTimeoutMs)
+      await this.#guard.run(this.#native.connect(this.#options.connectTimeoutMs))
     } catch (error) {
-      const failure = fromRdkafkaError(error as never, { operation: 'Consumer.connect' })
+      const failure = error instanceof KafkaError ? error : fromRdkafkaError(error as never, { operation: 'Consumer.connect' })
       // librdkafka reports refused credentials as a client error and the connect itself only as a transport failure
       // or a timeout; the client error may arrive just after a fast failure.
       if (failure instanceof ConnectionError) await authFailureReported(() => this.#authFailure !== undefined)
       this.#lifecycle.set('closed')
-      await this.#native.disconnect().catch(() => undefined)
+      // Destroyed in the background: the handle's worker runs jobs in order, so the destroy waits for a metadata
+      // request still running, which a hopeless error made pointless.
+      void this.#native.disconnect().catch(() => undefined)
       if (this.#authFailure) throw authenticationFailed('Consumer', this.#authFailure)
-      throw failure
+      throw hopelessConnect('Consumer', failure)
     }
     this.#fetchLoop.start()
     // Offsets are also stored by each handler task; this bounds how stale they get under a long task.
@@ -698,6 +702,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   #onClientError(error: unknown): void {
     const mapped = fromRdkafkaError(error as never, { operation: 'Consumer' })
     if (mapped instanceof AuthenticationError) this.#authFailure = mapped
+    this.#guard.report(mapped)
     this.#report(mapped)
     if (mapped.fatal) this.#fail(mapped)
   }

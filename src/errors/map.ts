@@ -166,3 +166,28 @@ export async function authFailureReported(reported: () => boolean): Promise<void
   const deadline = Date.now() + AUTH_EVENT_GRACE_MS
   while (!reported() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
 }
+
+/** Client-level errors that retrying cannot cure: a client's connect() fails on them at once. */
+const HOPELESS = new Set(['_AUTHENTICATION', 'SASL_AUTHENTICATION_FAILED', '_SSL', '_FATAL', 'UNSUPPORTED_SASL_MECHANISM'])
+
+/** Whether a client error means connecting cannot succeed (refused credentials, a refused TLS certificate, fatal). */
+export function isHopeless(error: KafkaError): boolean {
+  return error instanceof AuthenticationError || HOPELESS.has(error.rdkafkaName ?? '')
+}
+
+/**
+ * What a client's `connect()` rejects with for a hopeless client error: refused credentials as an
+ * {@link AuthenticationError}, a failed TLS handshake as a non-retriable {@link ConnectionError} saying what to check.
+ * @param client - the client's role, e.g. `Producer`
+ * @param cause - the error librdkafka reported
+ */
+export function hopelessConnect(client: string, cause: KafkaError): KafkaError {
+  if (cause instanceof AuthenticationError) return authenticationFailed(client, cause)
+  if (cause.rdkafkaName === '_SSL') {
+    return new ConnectionError(
+      `${client}.connect() failed: the TLS handshake with the brokers failed; check ssl (ca, and cert/key for mutual TLS) (${cause.message})`,
+      { cause, retriable: false, rdkafkaName: cause.rdkafkaName, ...(cause.rdkafkaCode === undefined ? {} : { rdkafkaCode: cause.rdkafkaCode }) },
+    )
+  }
+  return cause
+}

@@ -11,7 +11,8 @@ import {
   StateError,
   TimeoutError,
 } from '../errors/kafka-error.js'
-import { authenticationFailed, authFailureReported, configErrorFrom, fromRdkafkaError } from '../errors/map.js'
+import { authenticationFailed, authFailureReported, configErrorFrom, fromRdkafkaError, hopelessConnect } from '../errors/map.js'
+import { ConnectGuard } from '../internal/connect-guard.js'
 import { LogRouter } from '../internal/log.js'
 import { UnheardErrors } from '../internal/unheard.js'
 import { OAuthRefresher } from '../internal/oauth.js'
@@ -82,6 +83,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   #failedDropped = 0
   /** The last authentication failure librdkafka reported, for connect() to name as its reason. */
   #authFailure: AuthenticationError | undefined
+  readonly #guard = new ConnectGuard()
   #connecting: Promise<void> | undefined
   readonly #unheard = new UnheardErrors('kafkit Producer')
 
@@ -164,18 +166,20 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   async #connect(): Promise<void> {
     this.#authFailure = undefined
     try {
-      await this.#native.metadata(this.#options.connectTimeoutMs)
-      if (this.#options.transactional) await this.#transactions.init()
+      await this.#guard.run(this.#native.metadata(this.#options.connectTimeoutMs))
+      if (this.#options.transactional) await this.#guard.run(this.#transactions.init())
       this.#lifecycle.set('connected')
     } catch (error) {
-      const failure = fromRdkafkaError(error as never, { operation: 'Producer.connect' })
+      const failure = error instanceof KafkaError ? error : fromRdkafkaError(error as never, { operation: 'Producer.connect' })
       // librdkafka reports refused credentials as a client error and the connect itself only as a transport failure
       // or a timeout; the client error may arrive just after a fast failure.
       if (failure instanceof ConnectionError) await authFailureReported(() => this.#authFailure !== undefined)
       this.#lifecycle.set('closed')
-      await this.#native.destroy().catch(() => undefined)
+      // Destroyed in the background: the handle's worker runs jobs in order, so the destroy waits for a metadata
+      // request still running, which a hopeless error made pointless.
+      void this.#native.destroy().catch(() => undefined)
       if (this.#authFailure) throw authenticationFailed('Producer', this.#authFailure)
-      throw failure
+      throw hopelessConnect('Producer', failure)
     }
   }
 
@@ -628,6 +632,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   #onClientError(error: unknown): void {
     const mapped = fromRdkafkaError(error as never, { operation: 'Producer' })
     if (mapped instanceof AuthenticationError) this.#authFailure = mapped
+    this.#guard.report(mapped)
     if (mapped.fatal) this.#failFatally(mapped)
     if (channels.producerError.hasSubscribers) channels.producerError.publish({ error: mapped })
     if (this.listenerCount('error') > 0) this.emit('error', mapped)

@@ -124,7 +124,7 @@ async function connectEach(connection: Connection, connectTimeoutMs: number): Pr
   return { producer, consumer, admin: adminClient }
 }
 
-// Each refused connection is tried once and shared by the test of what works today and the test of the known gap.
+// Each refused connection is tried once and shared by the two tests of it.
 const WRONG_CA_TIMEOUT_MS = 8000
 const WRONG_PASSWORD_TIMEOUT_MS = 9000
 let wrongCa: Promise<Refusals> | undefined
@@ -214,11 +214,9 @@ describe('TLS', () => {
     expect(messages(results.admin.error)).toMatch(/certificate verify failed/)
   })
 
-  // depends on Producer.connect()/Consumer.connect() failing on librdkafka's _SSL error the way Admin.connect() does
-  // (src/producer, src/consumer): today they wait the whole connectTimeoutMs for metadata and reject with
-  // ERR_KAFKA_TRANSPORT "Broker transport failure", which does not say the certificate was refused. `it.fails` keeps
-  // this known gap visible without failing the suite; it turns red when the gap closes: then make it a plain `it`.
-  it.fails('[known gap] Producer and Consumer fail connect() with a wrong CA at once, naming the certificate', async () => {
+  // Producer and Consumer end connect() on librdkafka's _SSL error, as Admin does, instead of waiting out
+  // connectTimeoutMs and reporting a transport failure that does not say the certificate was refused.
+  it('Producer and Consumer fail connect() with a wrong CA at once, naming the certificate', async () => {
     const results = await connectWithWrongCa()
     for (const role of ['producer', 'consumer'] as const) {
       expect(results[role].ms, explain(role, results[role])).toBeLessThan(WRONG_CA_TIMEOUT_MS / 3)
@@ -270,12 +268,8 @@ describe('SASL', () => {
     expect(messages(results.admin.error)).toMatch(/authentication/i)
   })
 
-  // depends on the non-retriable AuthenticationError being made on another branch, and on Producer.connect() and
-  // Consumer.connect() failing on librdkafka's _AUTHENTICATION error (src/producer, src/consumer): today all three
-  // reject with a retriable ConnectionError, and Producer and Consumer only after connectTimeoutMs, with
-  // ERR_KAFKA_TRANSPORT "Broker transport failure". `it.fails` keeps this known gap visible without failing the suite;
-  // it turns red when the gap closes: then make it a plain `it`.
-  it.fails('[known gap] a wrong password fails connect() of every role fast, with a non-retriable authentication error', async () => {
+  // Every role ends connect() on librdkafka's authentication error instead of waiting out connectTimeoutMs.
+  it('a wrong password fails connect() of every role fast, with a non-retriable authentication error', async () => {
     const results = await connectWithWrongPassword()
     for (const [role, result] of Object.entries(results)) {
       expect(result.ms, explain(role, result)).toBeLessThan(WRONG_PASSWORD_TIMEOUT_MS / 3)

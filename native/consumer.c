@@ -727,42 +727,33 @@ static napi_value assign(napi_env env, napi_callback_info info) {
   return submit(env, client, adding ? OP_ASSIGN : OP_UNASSIGN, incremental, list, 0);
 }
 
-/* consumerCommitted(handle, partitions, timeoutMs) -> Promise<partitions with the group's committed offsets>. */
-static napi_value committed(napi_env env, napi_callback_info info) {
+/* (handle, partitions, timeoutMs): a worker job of `op` on the partitions. */
+static napi_value submit_with_timeout(napi_env env, napi_callback_info info, membership_op op) {
   napi_value argv[3];
   kafkit_native_client *client;
   rd_kafka_topic_partition_list_t *list;
   if (!consumer_and_list(env, info, 3, argv, &client, &list)) return NULL;
-  int32_t timeout_ms = 0;
-  napi_get_value_int32(env, argv[2], &timeout_ms);
-  return submit(env, client, OP_COMMITTED, false, list, timeout_ms);
-}
-
-/* consumerOffsetsForTimes(handle, partitions with timestamps as `offset`, timeoutMs) -> Promise<partitions>. */
-static napi_value offsets_for_times(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  kafkit_native_client *client;
-  rd_kafka_topic_partition_list_t *list;
-  if (!consumer_and_list(env, info, 3, argv, &client, &list)) return NULL;
-  int32_t timeout_ms = 0;
-  napi_get_value_int32(env, argv[2], &timeout_ms);
-  return submit(env, client, OP_OFFSETS_FOR_TIMES, false, list, timeout_ms);
-}
-
-/* consumerQueryWatermarks(handle, [{ topic, partition }], timeoutMs) -> Promise<{ low, high }>, asked of the leader. */
-static napi_value query_watermarks(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  kafkit_native_client *client;
-  rd_kafka_topic_partition_list_t *list;
-  if (!consumer_and_list(env, info, 3, argv, &client, &list)) return NULL;
-  if (list->cnt != 1) {
+  if (op == OP_WATERMARKS && list->cnt != 1) {
     rd_kafka_topic_partition_list_destroy(list);
     kafkit_throw_type(env, "partitions (exactly one)");
     return NULL;
   }
   int32_t timeout_ms = 0;
   napi_get_value_int32(env, argv[2], &timeout_ms);
-  return submit(env, client, OP_WATERMARKS, false, list, timeout_ms);
+  return submit(env, client, op, false, list, timeout_ms);
+}
+
+/* consumerCommitted(handle, partitions, timeoutMs) -> Promise<partitions with the group's committed offsets>. */
+static napi_value committed(napi_env env, napi_callback_info info) { return submit_with_timeout(env, info, OP_COMMITTED); }
+
+/* consumerOffsetsForTimes(handle, partitions with timestamps as `offset`, timeoutMs) -> Promise<partitions>. */
+static napi_value offsets_for_times(napi_env env, napi_callback_info info) {
+  return submit_with_timeout(env, info, OP_OFFSETS_FOR_TIMES);
+}
+
+/* consumerQueryWatermarks(handle, [{ topic, partition }], timeoutMs) -> Promise<{ low, high }>, asked of the leader. */
+static napi_value query_watermarks(napi_env env, napi_callback_info info) {
+  return submit_with_timeout(env, info, OP_WATERMARKS);
 }
 
 void kafkit_register_consumer(napi_env env, napi_value exports) {

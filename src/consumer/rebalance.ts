@@ -80,6 +80,14 @@ export class RebalanceHandler {
       for (const state of states) table.remove(state)
       throw error
     }
+    try {
+      // librdkafka keeps an application pause on its partition object across unassign and assign: a partition this
+      // member paused while giving it up (see #revoke) and now gets back would never be fetched again. Start from
+      // unpaused; `assigned` below applies kafkit's own pauses.
+      native.resume(partitions)
+    } catch (error) {
+      this.#host.report(fromRdkafkaError(error as never, { operation: 'rebalance (resume)' }))
+    }
     // Held until the hook returns, so that a seek in onAssign comes before any handling.
     const hold = this.#host.hooks.onAssign !== undefined
     for (const state of states) state.held = hold

@@ -233,4 +233,29 @@ describe('Consumer regressions', () => {
       await admin.disconnect()
     }
   }, 60_000)
+
+  it('a partition revoked from a member and later assigned back to it is fetched again', async () => {
+    // Found by the fault-injection run: the revoke paused the partition in librdkafka, which keeps that pause across
+    // unassign and assign, so the partition came back paused and was never fetched.
+    const topic = uniqueName('consumer-hand-back')
+    const groupId = uniqueName('group')
+    await createTopic(topic, { partitions: 2 })
+    await produceRaw(topic, sequence(2, 10))
+    const handled = [0, 0]
+    const a = track(new Consumer({ brokers: brokers(), groupId, fromBeginning: true }))
+    await a.connect()
+    await a.subscribe({ topics: [topic] })
+    await a.run({ eachMessage: async ({ message }) => { handled[message.partition]!++ } })
+    await waitFor(() => handled[0]! + handled[1]! >= 20, 'the first 20 records')
+    const b = track(new Consumer({ brokers: brokers(), groupId, fromBeginning: true }))
+    await b.connect()
+    await b.subscribe({ topics: [topic] })
+    await b.run({ eachMessage: async () => undefined })
+    await waitFor(() => b.assignment().length === 1, 'the second member taking a partition', 60_000)
+    await b.disconnect()
+    await waitFor(() => a.assignment().length === 2, 'both partitions back with the first member', 60_000)
+    await produceRaw(topic, sequence(2, 10))
+    await waitFor(() => handled[0]! + handled[1]! >= 40, 'the next 20 records, from both partitions', 30_000)
+    expect(handled).toEqual([20, 20])
+  }, 120_000)
 })

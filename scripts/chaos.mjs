@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm run chaos -- [--duration S] [--broker-kills N] [--broker-stops N] [--consumer-kills N] [--processor-kills N]
 //                  [--rate MSGS_PER_S] [--min-gap S] [--json FILE] [--kafkit PATH] [--keep]
+//                  [--restart-stalled]
 // Fault injection on a fresh 3-node cluster of its own (never an external one: it kills brokers). Prints a
 // markdown table; exits 1 when an invariant broke (lost > 0, exactly-once duplicates > 0, ...) or the run did
 // not converge, 2 when it could not run. docs/chaos.md explains every figure.
@@ -22,12 +23,13 @@ const { values } = parseArgs({
     json: { type: 'string' },
     kafkit: { type: 'string' },
     keep: { type: 'boolean' },
+    'restart-stalled': { type: 'boolean' },
     help: { type: 'boolean' },
   },
 })
 if (values.help) {
   process.stdout.write(`usage: npm run chaos -- [--duration S] [--broker-kills N] [--broker-stops N] [--consumer-kills N]
-                       [--processor-kills N] [--rate MSGS_PER_S] [--min-gap S] [--json FILE] [--kafkit PATH] [--keep]
+                       [--processor-kills N] [--rate MSGS_PER_S] [--min-gap S] [--json FILE] [--kafkit PATH] [--keep] [--restart-stalled]
 defaults: ${JSON.stringify({ durationS: CHAOS_DEFAULTS.durationS, brokerKills: CHAOS_DEFAULTS.brokerKills, brokerStops: CHAOS_DEFAULTS.brokerStops,
     consumerKills: CHAOS_DEFAULTS.consumerKills, processorKills: CHAOS_DEFAULTS.processorKills, rate: CHAOS_DEFAULTS.rate })}
 `)
@@ -58,6 +60,7 @@ const minGap = count(values['min-gap'], 'min-gap')
 if (minGap !== undefined) overrides.minGapMs = minGap * 1000
 if (values.kafkit) overrides.kafkit = resolve(values.kafkit)
 if (values.keep) overrides.keepDir = true
+if (values['restart-stalled']) overrides.restartStalled = true
 
 let result
 try {
@@ -72,5 +75,8 @@ if (result.unplannedExits.length > 0) {
   process.stdout.write(`\nUnplanned exits:\n${result.unplannedExits.map((x) => `  ${x.at} s ${x.name} (code ${x.code}, signal ${x.signal}): ${x.reason}`).join('\n')}\n`)
 }
 if (result.dir) process.stdout.write(`\nLogs kept in ${result.dir} (events.log, broker-N-server.log)\n`)
+if (result.livenessRestarts.length > 0) {
+  process.stdout.write(`\nLiveness probe restarts:\n${result.livenessRestarts.map((x) => `  ${x.at} s ${x.name} (${x.group}): partitions ${x.partitions.join(',')} stalled ${x.stalledS} s`).join('\n')}\n`)
+}
 if (result.notes.length > 0) process.stdout.write(`\nNotes:\n${result.notes.map((x) => `  ${x}`).join('\n')}\n`)
 process.exit(result.failures.length === 0 ? 0 : 1)

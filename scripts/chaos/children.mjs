@@ -10,7 +10,7 @@ const HERE = dirname(fileURLToPath(import.meta.url))
 /**
  * @typedef {{ role: 'producer' | 'consumer' | 'processor', slot: number, generation: number, name: string,
  *   child: import('node:child_process').ChildProcess, ready: boolean, exited: boolean, planned: boolean,
- *   exit: Promise<void>, fatal: string | undefined, stderr: string[] }} ChildHandle
+ *   exit: Promise<void>, fatal: string | undefined, stderr: string[], startedAt: number }} ChildHandle
  */
 
 export class Children {
@@ -44,7 +44,7 @@ export class Children {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     })
     /** @type {ChildHandle} */
-    const handle = { role, slot, generation, name, child, ready: false, exited: false, planned: false, exit: Promise.resolve(), fatal: undefined, stderr: [] }
+    const handle = { role, slot, generation, name, child, ready: false, exited: false, planned: false, exit: Promise.resolve(), fatal: undefined, stderr: [], startedAt: Date.now() }
     handle.exit = new Promise((resolve) => child.once('exit', (code, signal) => {
       handle.exited = true
       if (!handle.planned) this.hooks.onUnplannedExit(handle, code, signal)

@@ -115,14 +115,26 @@ export class OffsetReader {
     }))
   }
 
-  /** High watermarks of `topic`. @param {string} topic @param {number} partitions @returns {Promise<number[]>} */
+  /**
+   * High watermarks of `topic`. This client never subscribes, so the topic may be missing from its metadata cache
+   * (librdkafka then answers "Unknown partition"): on failure, ask for the topic's metadata and try once more.
+   * @param {string} topic @param {number} partitions @returns {Promise<number[]>}
+   */
   async highWatermarks(topic, partitions) {
-    const out = []
-    for (let partition = 0; partition < partitions; partition++) {
-      out.push(await new Promise((resolve, reject) => this.consumer.queryWatermarkOffsets(topic, partition, 10_000,
-        (err, offsets) => (err ? reject(err) : resolve(offsets.highOffset)))))
+    const query = async () => {
+      const out = []
+      for (let partition = 0; partition < partitions; partition++) {
+        out.push(await new Promise((resolve, reject) => this.consumer.queryWatermarkOffsets(topic, partition, 10_000,
+          (err, offsets) => (err ? reject(err) : resolve(offsets.highOffset)))))
+      }
+      return out
     }
-    return out
+    try {
+      return await query()
+    } catch {
+      await new Promise((resolve, reject) => this.consumer.getMetadata({ topic, timeout: 10_000 }, (err) => (err ? reject(err) : resolve(undefined))))
+      return await query()
+    }
   }
 
   async close() {

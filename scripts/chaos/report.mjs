@@ -33,6 +33,7 @@ export function renderTable(r) {
     ['faults: consumer SIGKILL+replace', n(f.consumerKills)],
     ['faults: Processor SIGKILL+replace', n(f.processorKills)],
     ['unplanned child exits (replaced)', n(r.unplannedExits.length)],
+    ['stalled members replaced by the liveness probe', r.options.restartStalled ? n(r.livenessRestarts.length) : 'probe off'],
     ['time: setup / faults / catch-up / verify', `${s(r.phaseMs.setup)} / ${s(r.phaseMs.faults)} / ${s(r.phaseMs.converge)} / ${s(r.phaseMs.verify)}`],
     ['result', r.failures.length === 0 ? 'PASS' : `FAIL: ${r.failures.join('; ')}`],
   ]

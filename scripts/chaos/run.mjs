@@ -40,6 +40,13 @@ export const CHAOS_DEFAULTS = Object.freeze({
   autoCommitIntervalMs: 1_000,
   /** Least time between the end of one fault's recovery and the next fault (a group settles after a kill). */
   minGapMs: 15_000,
+  /**
+   * A liveness probe, off by default: a group member owning a partition whose committed offset has not moved for
+   * `stallMs` while records wait is SIGKILLed and replaced, as a supervisor would. Every such restart is counted in
+   * the table; without the probe a stalled member makes the run fail to converge.
+   */
+  restartStalled: false,
+  stallMs: 45_000,
   /** How long the end phase waits for consumers and Processors to reach the end of the input. */
   convergeTimeoutMs: 300_000,
   /** The kafkit module the children import. */
@@ -91,11 +98,26 @@ export async function runChaos(overrides = {}) {
   /** @type {string[]} */
   const notes = []
   const errorsSeen = new Map()
+  /** child name -> partitions it reported as assigned (from its rebalance events) */
+  const assignments = new Map()
+  /** @type {Array<{ at: number, name: string, group: string, partitions: number[], stalledS: number }>} */
+  const livenessRestarts = []
+  /** while a broker fault and its recovery run, stalls are the fault's, not a member's */
+  let brokerFaultUntil = 0
 
   /** @param {import('./children.mjs').ChildHandle} handle @param {any} message */
   function onReport(handle, message) {
     if (!['acks', 'handled', 'rss'].includes(message?.type) && !(message?.type === 'transaction' && message.outcome === 'commit')) event(handle.name, message)
     switch (message?.type) {
+      case 'rebalance': {
+        const held = assignments.get(handle.name) ?? new Set()
+        assignments.set(handle.name, held)
+        for (const p of message.partitions) {
+          if (message.kind === 'assign') held.add(p)
+          else held.delete(p)
+        }
+        break
+      }
       case 'acks':
         for (const id of message.acked) acked.push(id)
         for (const f of message.failed) failedSends.push(f)
@@ -149,6 +171,9 @@ export async function runChaos(overrides = {}) {
     return children.start(role, slot, { ...common, input: INPUT, output: OUTPUT, groupId: EOS_GROUP, transactionalId: `chaos-eos-slot-${slot}` })
   }
 
+  /** @type {Record<'consumer' | 'processor', Array<{ offset: number, since: number } | undefined>>} */
+  const progress = { consumer: [], processor: [] }
+  let probing = false
   /** @type {OffsetReader | undefined} */ let aloOffsets
   /** @type {OffsetReader | undefined} */ let eosOffsets
   /** @type {NodeJS.Timeout | undefined} */ let poller
@@ -195,7 +220,14 @@ export async function runChaos(overrides = {}) {
     for (let slot = 0; slot < opts.processors; slot++) startChild('processor', slot)
     // The committed offsets the ledger checks re-deliveries against, applied a second late (see ledger.mjs).
     poller = setInterval(() => {
-      aloOffsets?.committed(INPUT, PARTITIONS).then((offsets) => setTimeout(() => ledger.observeCommitted(offsets), 1_000), () => {})
+      aloOffsets?.committed(INPUT, PARTITIONS).then((offsets) => {
+        setTimeout(() => ledger.observeCommitted(offsets), 1_000)
+        if (opts.restartStalled) probe('consumer', offsets).catch((err) => say(`liveness probe: ${err.message}`))
+      }, () => {})
+      if (opts.restartStalled) {
+        eosOffsets?.committed(INPUT, PARTITIONS).then((offsets) => probe('processor', offsets), () => {})
+          .catch((err) => say(`liveness probe: ${err.message}`))
+      }
     }, 1_000)
     await waitFor('every client under way (acks, handled messages, committed transactions)',
       () => acked.length > 0 && ledger.handled > 0 && tx.commits > 0 && [...children.current.values()].every((h) => h.ready), 180_000)
@@ -216,6 +248,7 @@ export async function runChaos(overrides = {}) {
       await waitHealthy(kind)
       const at = Math.round((Date.now() - t0) / 1000)
       const started = Date.now()
+      if (kind === 'broker-kill' || kind === 'broker-stop') brokerFaultUntil = Number.MAX_SAFE_INTEGER
       if (kind === 'broker-kill') {
         const node = (counters.broker++ % 3) + 1
         say(`fault ${index + 1}/${plan.length}: SIGKILL broker ${node}`)
@@ -258,6 +291,7 @@ export async function runChaos(overrides = {}) {
       }
       event('runner', faults[faults.length - 1])
       lastRecovered = Date.now()
+      if (kind === 'broker-kill' || kind === 'broker-stop') brokerFaultUntil = lastRecovered
     }
     if (Date.now() < faultStart + opts.durationS * 1000) await delay(faultStart + opts.durationS * 1000 - Date.now())
     phaseMs.faults = Date.now() - faultStart
@@ -367,6 +401,7 @@ export async function runChaos(overrides = {}) {
     /** the run's directory (events.log, broker logs), when kept */
     dir: kept ? dir : null,
     unplannedExits,
+    livenessRestarts,
     clientErrors: Object.fromEntries([...errorsSeen].sort((a, b) => b[1] - a[1]).slice(0, 30)),
     notes,
     failures,
@@ -387,6 +422,40 @@ export async function runChaos(overrides = {}) {
   return result
 
   // ---- helpers that need the run's state
+
+  /**
+   * The liveness probe (opts.restartStalled): per group and partition, when the committed offset last moved; a
+   * partition behind its high watermark whose offset has not moved for stallMs gets its owner replaced.
+   * @param {'consumer' | 'processor'} role @param {number[]} committed
+   */
+  async function probe(role, committed) {
+    const now = Date.now()
+    const seen = progress[role]
+    let stalled = /** @type {number[]} */ ([])
+    committed.forEach((offset, p) => {
+      const last = seen[p]
+      if (!last || last.offset !== offset) seen[p] = { offset, since: now }
+      else if (now - last.since > opts.stallMs && now > brokerFaultUntil + opts.stallMs) stalled.push(p)
+    })
+    if (stalled.length === 0 || probing || ending || !bootstrap) return
+    probing = true
+    try {
+      const hw = await /** @type {OffsetReader} */ (aloOffsets).highWatermarks(INPUT, PARTITIONS)
+      stalled = stalled.filter((p) => /** @type {number} */ (committed[p]) < /** @type {number} */ (hw[p]))
+      const owner = children.ofRole(role).find((h) => h.ready && !h.exited && now - h.startedAt > opts.stallMs
+        && stalled.some((p) => assignments.get(h.name)?.has(p)))
+      if (!owner) return
+      const partitions = stalled.filter((p) => assignments.get(owner.name)?.has(p))
+      const stalledS = Math.round((now - Math.min(...partitions.map((p) => seen[p]?.since ?? now))) / 1000)
+      say(`liveness probe: ${owner.name} holds partitions ${partitions.join(',')} whose committed offsets have not moved for ${stalledS} s; replacing it`)
+      livenessRestarts.push({ at: Math.round((now - t0) / 1000), name: owner.name, group: role === 'consumer' ? ALO_GROUP : EOS_GROUP, partitions, stalledS })
+      await children.kill(owner)
+      startChild(role, owner.slot)
+      for (const p of partitions) seen[p] = { offset: -2, since: Date.now() }
+    } finally {
+      probing = false
+    }
+  }
 
   /**
    * Before each fault: every child running and ready, the cluster fully replicated (at most one broker ever

@@ -1,0 +1,4 @@
+import type { ChaosResult } from './run.mjs'
+
+export function renderTable(result: ChaosResult): string
+export function renderTimeline(result: ChaosResult): string

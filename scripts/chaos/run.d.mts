@@ -1,0 +1,91 @@
+// Types for run.mjs and report.mjs, so the TypeScript test can import them without allowJs. Keep in step with
+// the JSDoc there.
+
+export interface ChaosOptions {
+  durationS: number
+  brokerKills: number
+  brokerStops: number
+  consumerKills: number
+  processorKills: number
+  rate: number
+  producers: number
+  consumers: number
+  processors: number
+  brokerDownMs: number
+  brokerStopMs: number
+  sessionTimeoutMs: number
+  autoCommitIntervalMs: number
+  minGapMs: number
+  restartStalled: boolean
+  stallMs: number
+  convergeTimeoutMs: number
+  kafkit: string
+  keepDir: boolean
+}
+
+export interface ChaosFault {
+  kind: 'broker-kill' | 'broker-stop' | 'consumer-kill' | 'processor-kill'
+  target: string
+  at: number
+  downMs?: number
+  recoveredMs?: number
+  isrMs?: number | null
+  uncommitted?: number
+}
+
+export interface ChaosResult {
+  options: ChaosOptions
+  startedAt: string
+  totalMs: number
+  phaseMs: { setup: number; faults: number; converge: number; verify: number }
+  converged: boolean
+  messages: {
+    sent: number
+    acknowledged: number
+    failedSends: number
+    failedPossiblyPersisted: number
+    inInput: number
+    unacknowledgedInInput: number
+    lost: number
+    lostSample: number[]
+    inputDuplicateIds: number
+  }
+  atLeastOnce: {
+    handled: number
+    distinct: number
+    missing: number
+    missingSample: string[]
+    duplicates: number
+    redeliveries: number
+    uncommittedAtHandOver: number
+    uncommittedAtKills: number
+    belowCommitted: Array<{ member: string; partition: number; start: number; committed: number }>
+    finalCommittedAtEnd: boolean
+  }
+  exactlyOnce: {
+    transactionsCommitted: number
+    transactionsAborted: number
+    outputs: number
+    duplicates: number
+    missing: number
+    mismatched: number
+    abortedOutputsSkipped: number
+    sample: string[]
+  }
+  peakRss: { producer: number; consumer: number; processor: number; runner: number }
+  faults: { brokerKills: number; brokerStops: number; consumerKills: number; processorKills: number; timeline: ChaosFault[] }
+  dir: string | null
+  unplannedExits: Array<{ name: string; code: number | null; signal: string | null; reason: string; at: number }>
+  livenessRestarts: Array<{ at: number; name: string; group: string; partitions: number[]; stalledS: number }>
+  clientErrors: Record<string, number>
+  notes: string[]
+  /** Every invariant that broke; empty when the run passed. */
+  failures: string[]
+}
+
+export const INPUT: string
+export const OUTPUT: string
+export const PARTITIONS: number
+export const CHAOS_DEFAULTS: Readonly<ChaosOptions>
+export function runChaos(overrides?: Partial<ChaosOptions> & { log?: (line: string) => void }): Promise<ChaosResult>
+export function planFaults(opts: Pick<ChaosOptions, 'brokerKills' | 'brokerStops' | 'consumerKills' | 'processorKills'>): string[]

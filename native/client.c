@@ -466,7 +466,26 @@ static napi_value set_active(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* clientFatalError(handle): librdkafka's fatal error of the handle ({ code, message, rdkafkaName, isFatal }), or null. */
+static napi_value fatal_error(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!kafkit_args(env, info, 1, argv)) return NULL;
+  kafkit_native_client *client = kafkit_native_any(env, argv[0]);
+  if (!client) return NULL;
+  char message[512] = "";
+  rd_kafka_resp_err_t code = client->rk && !client->destroying ? rd_kafka_fatal_error(client->rk, message, sizeof(message))
+                                                               : RD_KAFKA_RESP_ERR_NO_ERROR;
+  if (code == RD_KAFKA_RESP_ERR_NO_ERROR) return kafkit_null(env);
+  napi_value value = kafkit_object(env);
+  kafkit_set_int(env, value, "code", code);
+  kafkit_set_string(env, value, "rdkafkaName", rd_kafka_err2name(code));
+  kafkit_set_string(env, value, "message", message);
+  kafkit_set_bool(env, value, "isFatal", true);
+  return value;
+}
+
 void kafkit_register_client(napi_env env, napi_value exports) {
+  kafkit_export(env, exports, "clientFatalError", fatal_error);
   kafkit_export(env, exports, "clientCreate", create_client);
   kafkit_export(env, exports, "clientDestroy", destroy_client);
   kafkit_export(env, exports, "clientDrainEvents", drain_events);

@@ -50,6 +50,7 @@ interface ProducerAddon {
   clientDestroy(handle: object): Promise<void>
   clientDrainEvents(handle: object): RawClientEvent[]
   clientSetActive(handle: object, active: boolean): void
+  clientFatalError(handle: object): { code: number; rdkafkaName: string; message: string; isFatal: true } | null
   clientMetadata(handle: object, options: { timeoutMs: number; topic?: string }): Promise<RawMetadata>
   clientSetOAuthToken(handle: object, token: RawOAuthToken | { failure: string }): void
   producerTopic(handle: object, name: string): number
@@ -254,6 +255,11 @@ export class NativeProducerClient {
       this.#callbacks.deliveries(reports)
       if (reports.count < DRAIN_SIZE) break
     }
+  }
+
+  /** librdkafka's fatal error of this handle, when it has one (a cheap local read). */
+  fatalError(): { code: number; rdkafkaName: string; message: string; isFatal: true } | undefined {
+    return this.#addon.clientFatalError(this.#handle) ?? undefined
   }
 
   /** Whether the client keeps the process alive (while sends are in flight). */

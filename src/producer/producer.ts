@@ -556,6 +556,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       })
       if (status[index] === PERSISTENCE.possiblyPersisted) failure.possiblyPersisted = true
       if (PURGED_BY_FATAL.has(failure.rdkafkaName ?? '') && !this.#fatal && !this.#options.transactional) {
+        // librdkafka records the fatal error before it purges: ask for it rather than wait for its event.
+        const fatal = this.#native.fatalError()
+        if (fatal) this.#failFatally(fromRdkafkaError(fatal, { operation: 'Producer' }))
+      }
+      if (PURGED_BY_FATAL.has(failure.rdkafkaName ?? '') && !this.#fatal && !this.#options.transactional) {
         // Only a fatal error purges a non-transactional producer's queue, and its event may come just after the
         // purged reports: hold them (still in flight) until the cause arrives.
         this.#purgedAwaitingCause.push({ seq: seq[index]!, failure })
@@ -653,8 +658,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
 
 /** Delivery failures that only say the record was dropped because the producer failed fatally. */
 const PURGED_BY_FATAL = new Set(['_PURGE_QUEUE', '_PURGE_INFLIGHT', '_FATAL'])
-/** How long purged records wait for the fatal error event that explains them, ms. */
-const FATAL_CAUSE_WAIT_MS = 1_000
+/**
+ * How long purged records wait for the fatal error event that explains them, ms. It normally comes within
+ * milliseconds and then settles them at once; the bound only matters on a starved machine.
+ */
+const FATAL_CAUSE_WAIT_MS = 5_000
 
 function encode(
   data: unknown, serde: Serde<unknown> | undefined, topic: string, field: 'key' | 'value', headers: Headers | undefined,

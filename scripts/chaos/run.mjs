@@ -424,8 +424,9 @@ export async function runChaos(overrides = {}) {
   // ---- helpers that need the run's state
 
   /**
-   * startNode, retried: a failure to spawn the JVM (seen once as `spawn ELOOP` on a busy shared machine) is the
-   * environment's, not kafkit's, and must not throw away a long run. Each retry is noted.
+   * startNode, retried: a failure to spawn the JVM is the environment's, not kafkit's, and must not throw away a
+   * long run. (Seen once as `spawn ELOOP`: `npm run` puts node_modules/.bin first on PATH, and a node_modules
+   * symlink pointing at itself made the lookup of `java` fail until it was repaired.) Each retry is noted.
    * @param {number} node
    */
   async function restartBroker(node) {

@@ -254,7 +254,7 @@ export async function runChaos(overrides = {}) {
         say(`fault ${index + 1}/${plan.length}: SIGKILL broker ${node}`)
         await stopNode(node, { dir, kill: true })
         await delay(opts.brokerDownMs)
-        await startNode(node, { dir, timeoutMs: 180_000 })
+        await restartBroker(node)
         const restartedMs = Date.now() - started
         const isrMs = await timeToFullIsr(bootstrap)
         faults.push({ kind, target: `broker ${node}`, at, downMs: restartedMs, recoveredMs: Date.now() - started, isrMs })
@@ -422,6 +422,27 @@ export async function runChaos(overrides = {}) {
   return result
 
   // ---- helpers that need the run's state
+
+  /**
+   * startNode, retried: a failure to spawn the JVM is the environment's, not kafkit's, and must not throw away a
+   * long run. (Seen once as `spawn ELOOP`: `npm run` puts node_modules/.bin first on PATH, and a node_modules
+   * symlink pointing at itself made the lookup of `java` fail until it was repaired.) Each retry is noted.
+   * @param {number} node
+   */
+  async function restartBroker(node) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await startNode(node, { dir, timeoutMs: 180_000 })
+        return
+      } catch (err) {
+        const message = /** @type {Error} */ (err).message.split('\n')[0]
+        if (attempt >= 4) throw err
+        notes.push(`restarting broker ${node} failed (attempt ${attempt}: ${message}); retried`)
+        say(`restarting broker ${node} failed (${message}); retrying in 5 s`)
+        await delay(5_000)
+      }
+    }
+  }
 
   /**
    * The liveness probe (opts.restartStalled): per group and partition, when the committed offset last moved; a

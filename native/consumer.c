@@ -393,8 +393,7 @@ static napi_value topic_names(napi_env env, napi_callback_info info) {
   return names;
 }
 
-/* Partitions as plain objects: { topic, partition, offset (number), code }. */
-static napi_value partitions_value(napi_env env, const rd_kafka_topic_partition_list_t *list) {
+napi_value kafkit_consumer_partitions_value(napi_env env, const rd_kafka_topic_partition_list_t *list) {
   size_t count = list ? (size_t)list->cnt : 0;
   napi_value array = kafkit_array(env, count);
   for (size_t i = 0; i < count; i++) {
@@ -407,10 +406,6 @@ static napi_value partitions_value(napi_env env, const rd_kafka_topic_partition_
     kafkit_push(env, array, (uint32_t)i, item);
   }
   return array;
-}
-
-napi_value kafkit_consumer_partitions_value(napi_env env, const rd_kafka_topic_partition_list_t *list) {
-  return partitions_value(env, list);
 }
 
 /* consumerTakeRebalances(handle) -> [{ code, lost, cooperative, partitions }], oldest first. */
@@ -427,7 +422,7 @@ static napi_value take_rebalances(napi_env env, napi_callback_info info) {
     kafkit_set_int(env, item, "code", event->code);
     kafkit_set_bool(env, item, "lost", event->lost);
     kafkit_set_bool(env, item, "cooperative", event->cooperative);
-    kafkit_set(env, item, "partitions", partitions_value(env, event->partitions));
+    kafkit_set(env, item, "partitions", kafkit_consumer_partitions_value(env, event->partitions));
     kafkit_push(env, result, index++, item);
     rd_kafka_topic_partition_list_destroy(event->partitions);
     free(event);
@@ -556,7 +551,7 @@ static napi_value position(napi_env env, napi_callback_info info) {
   rd_kafka_topic_partition_list_t *list;
   if (!consumer_and_list(env, info, 2, argv, &client, &list)) return NULL;
   rd_kafka_resp_err_t code = rd_kafka_position(client->rk, list);
-  napi_value result = code ? NULL : partitions_value(env, list);
+  napi_value result = code ? NULL : kafkit_consumer_partitions_value(env, list);
   rd_kafka_topic_partition_list_destroy(list);
   if (!check(env, code, "position")) return NULL;
   return result;
@@ -655,7 +650,7 @@ static void membership_execute(kafkit_job *job) {
 static void membership_complete(napi_env env, kafkit_job *job) {
   membership_data *data = job->data;
   if ((data->op == OP_COMMITTED || data->op == OP_OFFSETS_FOR_TIMES) && !job->error && job->deferred) {
-    napi_resolve_deferred(env, job->deferred, partitions_value(env, data->partitions));
+    napi_resolve_deferred(env, job->deferred, kafkit_consumer_partitions_value(env, data->partitions));
     job->deferred = NULL;
   } else if (data->op == OP_WATERMARKS && !job->error && job->deferred) {
     napi_value result = kafkit_object(env);

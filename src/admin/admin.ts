@@ -4,6 +4,7 @@
  */
 import { AuthenticationError, ConnectionError, KafkaError } from '../errors/kafka-error.js'
 import { authenticationFailed, configErrorFrom, fromRdkafkaError, isHopeless } from '../errors/map.js'
+import { ConnectGuard } from '../internal/connect-guard.js'
 import { channels } from '../internal/diagnostics.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { loadAdminAddon, type RawAdminEventListener, type RawAdminHandle, type RawError } from '../native/admin-addon.js'
@@ -78,7 +79,7 @@ export class Admin {
   #connecting: Promise<void> | undefined
   #closing: Promise<void> | undefined
   /** Set while connecting: fails connect() at once on errors that waiting cannot cure (bad credentials). */
-  #failConnect: ((error: KafkaError) => void) | undefined
+  readonly #guard = new ConnectGuard()
 
   /**
    * Validates the options; throws {@link ConfigError} for a wrong one. Nothing connects until {@link connect}.
@@ -110,14 +111,11 @@ export class Admin {
 
   async #connect(): Promise<void> {
     let handle: RawAdminHandle | undefined
-    const hopeless = new Promise<never>((_, reject) => {
-      this.#failConnect = reject
-    })
     try {
       const addon = loadAdminAddon()
       handle = addon.createClient(this.#options.rdkafkaConfig, (kind, payload) => this.#onNativeEvent(kind, payload))
       this.#context = new AdminContext(addon, handle, this.#options)
-      await Promise.race([topics.describeCluster(this.#context, { timeoutMs: this.#options.connectTimeoutMs }), hopeless])
+      await this.#guard.run(topics.describeCluster(this.#context, { timeoutMs: this.#options.connectTimeoutMs }))
       this.#lifecycle.set('connected')
     } catch (error) {
       this.#lifecycle.set('closed')
@@ -131,8 +129,6 @@ export class Admin {
       throw new ConnectionError(`Admin.connect() failed: ${isHopeless(cause) ? 'the brokers refused the client'
         : `no answer from the cluster within ${this.#options.connectTimeoutMs} ms`} (${cause.message})`,
       { cause, ...(cause.rdkafkaName ? { rdkafkaName: cause.rdkafkaName } : {}) })
-    } finally {
-      this.#failConnect = undefined
     }
   }
 
@@ -143,7 +139,7 @@ export class Admin {
       return
     }
     const error = fromRdkafkaError(payload as RawError, { operation: 'Admin' })
-    if (this.#failConnect && isHopeless(error)) this.#failConnect(error)
+    this.#guard.report(error)
     if (channels.adminError.hasSubscribers) channels.adminError.publish({ error })
   }
 

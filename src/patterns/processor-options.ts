@@ -79,8 +79,9 @@ export interface ProcessorOptions<I extends TopicSerdeMap, O extends TopicSerdeM
   /** Handles one input message. Throwing aborts the transaction; the message is retried per `retry`, then `errorPolicy`. */
   handle: ProcessorHandler<I, O>
   /**
-   * Most input messages per transaction. Each transaction costs a few round trips to the coordinators whatever its
-   * size: measured on one local broker, 52k msgs/s through a processor at 500 and 86k at 2000. @default 2000
+   * Most input messages of one partition per transaction. Each transaction costs a few round trips to the
+   * coordinators whatever its size: measured on one local broker with one partition per transaction, 38k msgs/s
+   * through a processor at 500 and 99k at 2000. @default 2000
    */
   maxBatchSize?: number
   /**
@@ -88,6 +89,13 @@ export interface ProcessorOptions<I extends TopicSerdeMap, O extends TopicSerdeM
    * before outputs become visible. @default 100
    */
   maxBatchMs?: number
+  /**
+   * Most partitions whose messages share one transaction. Partitions handled at about the same time commit
+   * together (their outputs and every one's next input offset), so the round trips of a commit are paid once per
+   * wave of partitions. A failing handler or a revoked partition aborts the whole transaction: the other partitions'
+   * messages then run again in the next one. `1` gives each partition transactions of its own. @default 32
+   */
+  partitionsPerTransaction?: number
   /** Where a group without committed offsets starts: the oldest record (`true`) or new records only. @default false */
   fromBeginning?: boolean
   /** The broker-side transaction timeout, ms (`transaction.timeout.ms`). @default 60000 */
@@ -126,6 +134,7 @@ export interface ProcessorOptions<I extends TopicSerdeMap, O extends TopicSerdeM
 export const PROCESSOR_DEFAULTS = Object.freeze({
   maxBatchSize: 2000,
   maxBatchMs: 100,
+  partitionsPerTransaction: 32,
   fromBeginning: false,
   transactionTimeoutMs: 60_000,
   sessionTimeoutMs: 45_000,
@@ -144,6 +153,7 @@ export interface ResolvedProcessorOptions {
   readonly handle: ProcessorHandler<TopicSerdeMap, TopicSerdeMap>
   readonly maxBatchSize: number
   readonly maxBatchMs: number
+  readonly partitionsPerTransaction: number
   readonly fromBeginning: boolean
   readonly transactionTimeoutMs: number
   readonly sessionTimeoutMs: number
@@ -210,6 +220,7 @@ export function resolveProcessorOptions(options: unknown): ResolvedProcessorOpti
     handle: expectFunction(opts.handle, 'handle') as ProcessorHandler<TopicSerdeMap, TopicSerdeMap>,
     maxBatchSize: expectInteger(pick('maxBatchSize'), 'maxBatchSize', 1, 100_000),
     maxBatchMs: expectInteger(pick('maxBatchMs'), 'maxBatchMs', 0, 3_600_000),
+    partitionsPerTransaction: expectInteger(pick('partitionsPerTransaction'), 'partitionsPerTransaction', 1, 10_000),
     fromBeginning: expectBoolean(pick('fromBeginning'), 'fromBeginning'),
     transactionTimeoutMs: expectInteger(pick('transactionTimeoutMs'), 'transactionTimeoutMs', 1_000, 3_600_000),
     sessionTimeoutMs: expectInteger(pick('sessionTimeoutMs'), 'sessionTimeoutMs', 1, 3_600_000),

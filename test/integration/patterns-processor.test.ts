@@ -38,10 +38,12 @@ function expected(count: number): number[] {
   return Array.from({ length: count }, (_, n) => n * 10)
 }
 
-function recordTransactions(): { events: Array<{ outcome: string; messages: number; groupId: string }>; dispose: () => void } {
-  const events: Array<{ outcome: string; messages: number; groupId: string }> = []
+interface TransactionEvent { outcome: string; messages: number; groupId: string; transaction: number; partition: number }
+
+function recordTransactions(): { events: TransactionEvent[]; dispose: () => void } {
+  const events: TransactionEvent[] = []
   const listener = (message: unknown): void => {
-    events.push(message as { outcome: string; messages: number; groupId: string })
+    events.push(message as TransactionEvent)
   }
   diagnostics.subscribe('kafkit:processor:transaction', listener)
   return { events, dispose: () => diagnostics.unsubscribe('kafkit:processor:transaction', listener) }
@@ -125,6 +127,61 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
     const committed = await readAll(output, 40, { isolationLevel: 'read_committed', settleMs: 1500 })
     expect(outputValues(committed)).toEqual(expected(40))
     expect((await committedOffsets(groupId, input)).get(0)).toBe('40')
+  })
+
+  it('shares a transaction across partitions; a failure in one aborts it and the others run their messages again', async () => {
+    const input = uniqueName('proc-share-in')
+    const output = uniqueName('proc-share-out')
+    const groupId = uniqueName('proc-share-group')
+    await createTopic(input, { partitions: 4 })
+    await createTopic(output, { partitions: 2 })
+    await seed(input, 400, 4)
+    const tx = recordTransactions()
+    const handledPerPartition = new Map<number, number>()
+    let failed = false
+    const processor = new Processor({
+      brokers: brokers(), groupId, transactionalId: uniqueName('proc-share-tx'), fromBeginning: true, maxBatchSize: 20, maxBatchMs: 60_000,
+      retry: { retries: 2, initialDelayMs: 10 },
+      input: { [input]: { value: serdes.int32() } },
+      output: { [output]: { value: serdes.int32() } },
+      handle: (message, ctx) => {
+        handledPerPartition.set(message.partition, (handledPerPartition.get(message.partition) ?? 0) + 1)
+        ctx.send({ topic: output, value: message.value! * 10 })
+        // Value 250 is in partition 2 (seeded n % 4), its 63rd message: by then every partition is flowing. It fails
+        // once, after its own output and its partition's earlier ones in the transaction were sent.
+        if (message.value === 250 && !failed) {
+          failed = true
+          throw new Error('transient failure')
+        }
+      },
+    })
+    try {
+      await processor.start()
+      await waitFor(() => tx.events.filter((e) => e.groupId === groupId && e.outcome === 'commit').reduce((n, e) => n + e.messages, 0) >= 400, '400 inputs committed', 60_000)
+    } finally {
+      await processor.stop()
+      tx.dispose()
+    }
+    const mine = tx.events.filter((e) => e.groupId === groupId)
+    // The partitions whose messages (one at least) a transaction carried.
+    const partitionsOf = (transaction: number, outcome: string): Set<number> =>
+      new Set(mine.filter((e) => e.transaction === transaction && e.outcome === outcome && e.messages > 0).map((e) => e.partition))
+    // The failure in partition 2 aborted the transaction for the partitions sharing it too.
+    const aborted = mine.find((e) => e.outcome === 'abort')!
+    expect(aborted).toBeDefined()
+    const sharing = partitionsOf(aborted.transaction, 'abort')
+    expect(sharing.has(2)).toBe(true)
+    expect(sharing.size).toBeGreaterThan(1)
+    // Their messages ran again in a later transaction.
+    for (const partition of sharing) if (partition !== 2) expect(handledPerPartition.get(partition)).toBeGreaterThan(100)
+    expect(mine.filter((e) => e.outcome === 'commit').reduce((n, e) => n + e.messages, 0)).toBe(400)
+    // Several partitions committed together at least once.
+    expect(Math.max(...mine.filter((e) => e.outcome === 'commit').map((e) => partitionsOf(e.transaction, 'commit').size))).toBeGreaterThan(1)
+    // Each output is visible exactly once: the aborted attempt's outputs, sent before the failure, stay hidden.
+    const committed = await readAll(output, 400, { isolationLevel: 'read_committed', settleMs: 1500 })
+    expect(outputValues(committed)).toEqual(expected(400))
+    const offsets = await committedOffsets(groupId, input)
+    expect([0, 1, 2, 3].map((p) => offsets.get(p))).toEqual(['100', '100', '100', '100'])
   })
 
   it('keeps exactly-once across a rebalance to a second instance', async () => {

@@ -14,6 +14,7 @@ describe('resolveProcessorOptions', () => {
     const resolved = resolveProcessorOptions(base)
     expect(resolved.maxBatchSize).toBe(PROCESSOR_DEFAULTS.maxBatchSize)
     expect(resolved.maxBatchMs).toBe(PROCESSOR_DEFAULTS.maxBatchMs)
+    expect(resolved.partitionsPerTransaction).toBe(32)
     expect(resolved.errorPolicy).toBe('stop')
     expect(resolved.connection).toEqual({ brokers: 'localhost:9092' })
   })
@@ -26,6 +27,8 @@ describe('resolveProcessorOptions', () => {
     [{ handle: 'x' }, 'handle'],
     [{ maxBatchSize: 0 }, 'maxBatchSize'],
     [{ maxBatchMs: -1 }, 'maxBatchMs'],
+    [{ partitionsPerTransaction: 0 }, 'partitionsPerTransaction'],
+    [{ partitionsPerTransaction: 1.5 }, 'partitionsPerTransaction'],
     [{ errorPolicy: 'retry' }, 'errorPolicy'],
     [{ rdkafka: {} }, 'rdkafka'],
     [{ consumer: { groupId: 'other' } }, 'consumer.groupId'],

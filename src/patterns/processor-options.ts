@@ -36,13 +36,13 @@ export interface ProcessorContext<O extends TopicSerdeMap> {
 
 /** The consumer options a processor passes through (the group, offsets and isolation level are its own). */
 export const PROCESSOR_CONSUMER_KEYS = [
-  'rdkafka', 'groupInstanceId', 'rebalanceTimeoutMs', 'maxBufferedMessagesPerPartition', 'maxBufferedBytesPerPartition',
+  'rdkafka', 'logger', 'groupInstanceId', 'rebalanceTimeoutMs', 'maxBufferedMessagesPerPartition', 'maxBufferedBytesPerPartition',
   'fetchBatchSize', 'maxPollWaitMs', 'statsIntervalMs', 'connectTimeoutMs', 'requestTimeoutMs',
 ] as const satisfies ReadonlyArray<keyof ConsumerOptions<unknown, unknown, undefined>>
 
 /** The producer options a processor passes through (idempotence, acks and the transaction are its own). */
 export const PROCESSOR_PRODUCER_KEYS = [
-  'rdkafka', 'compression', 'lingerMs', 'maxQueuedMessages', 'maxQueuedKBytes', 'maxBlockMs',
+  'rdkafka', 'logger', 'compression', 'lingerMs', 'maxQueuedMessages', 'maxQueuedKBytes', 'maxBlockMs',
   'statsIntervalMs', 'connectTimeoutMs', 'disconnectTimeoutMs',
 ] as const satisfies ReadonlyArray<keyof ProducerOptions<unknown, unknown, {}>>
 

@@ -49,6 +49,13 @@ describe('Processor tuning blocks', () => {
     expect(configError(() => new Processor({ ...base, producer: { rdkafka: { 'linger.mss': 5 } as never } })).path).toBe("producer.rdkafka['linger.mss']")
     expect(configError(() => new Processor({ ...base, consumer: { maxBufferedMessagesPerPartition: 0 } })).path).toBe('consumer.maxBufferedMessagesPerPartition')
   })
+
+  it('takes a logger for each client', () => {
+    const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined }
+    expect(() => new Processor({ ...base, consumer: { logger }, producer: { logger } })).not.toThrow()
+    expect(configError(() => new Processor({ ...base, producer: { logger: { debug: 1 } as never } })).path).toMatch(/^producer\.logger/)
+    expect(configError(() => new Processor({ ...base, consumer: { logger: 'console' as never } })).path).toMatch(/^consumer\.logger/)
+  })
 })
 
 describe('saga tuning blocks', () => {

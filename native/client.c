@@ -466,6 +466,23 @@ static napi_value set_active(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * clientAddBrokers(handle, list): hands librdkafka the bootstrap brokers. Clients are created without them, so that
+ * nothing connects before connect(); returns how many brokers librdkafka accepted (0: none parsed).
+ */
+static napi_value add_brokers(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
+  if (!client) return NULL;
+  char *list = kafkit_string(env, argv[1], "broker list");
+  if (!list) return NULL;
+  int added = rd_kafka_brokers_add(client->rk, list);
+  free(list);
+  napi_value result;
+  napi_create_int32(env, added, &result);
+  return result;
+}
+
 /* clientFatalError(handle): librdkafka's fatal error of the handle ({ code, message, rdkafkaName, isFatal }), or null. */
 static napi_value fatal_error(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -485,6 +502,7 @@ static napi_value fatal_error(napi_env env, napi_callback_info info) {
 }
 
 void kafkit_register_client(napi_env env, napi_value exports) {
+  kafkit_export(env, exports, "clientAddBrokers", add_brokers);
   kafkit_export(env, exports, "clientFatalError", fatal_error);
   kafkit_export(env, exports, "clientCreate", create_client);
   kafkit_export(env, exports, "clientDestroy", destroy_client);

@@ -8,6 +8,7 @@
  * @module
  */
 import { loadAddon } from './addon.js'
+import { Bootstrap, toStrings } from './client-config.js'
 import type { RawMetadata } from './admin-addon.js'
 import type { RawClientEvent, RawHeader, RawOAuthToken } from './producer.js'
 
@@ -70,6 +71,7 @@ type ConsumerEvent = RawClientEvent | { readonly kind: 'commit'; readonly code: 
 
 interface ConsumerAddon {
   clientCreate(kind: 'consumer', config: Record<string, string>, onWake: () => void, options: { oauthbearer: boolean }): object
+  clientAddBrokers(handle: object, brokers: string): number
   clientDestroy(handle: object): Promise<void>
   clientDrainEvents(handle: object): ConsumerEvent[]
   clientMetadata(handle: object, options: { timeoutMs: number; topic?: string }): Promise<RawMetadata>
@@ -246,18 +248,12 @@ export interface NativeConsumerCallbacks {
   event(event: RawClientEvent): void
 }
 
-/** librdkafka takes every property as a string. */
-function toStrings(config: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [key, value] of Object.entries(config)) if (value !== undefined) out[key] = String(value)
-  return out
-}
-
 /** A librdkafka consumer handle in kafkit's addon. */
 export class NativeConsumerAdapter {
   readonly #addon: ConsumerAddon
   readonly #handle: object
   readonly #callbacks: NativeConsumerCallbacks
+  readonly #bootstrap: Bootstrap
   #meta = new Int32Array(0)
   #numbers = new Float64Array(0)
   readonly #state = new Int32Array(4)
@@ -276,7 +272,9 @@ export class NativeConsumerAdapter {
     options: { oauthbearer: boolean } = { oauthbearer: false }) {
     this.#addon = loadAddon<ConsumerAddon>()
     this.#callbacks = callbacks
-    this.#handle = this.#addon.clientCreate('consumer', toStrings({ ...topicConfig, ...globalConfig }), this.#onWake, options)
+    const strings = toStrings({ ...topicConfig, ...globalConfig })
+    this.#bootstrap = new Bootstrap(strings)
+    this.#handle = this.#addon.clientCreate('consumer', strings, this.#onWake, options)
   }
 
   #onWake = (): void => {
@@ -302,8 +300,9 @@ export class NativeConsumerAdapter {
     return this.#addon.consumerGroupMetadata(this.#handle)
   }
 
-  /** Proves the brokers answer (fetches cluster metadata on the worker). */
+  /** Hands librdkafka the bootstrap brokers, then proves they answer (fetches cluster metadata on the worker). */
   async connect(timeoutMs: number): Promise<void> {
+    this.#bootstrap.start(this.#addon, this.#handle)
     await this.#addon.clientMetadata(this.#handle, { timeoutMs })
   }
 

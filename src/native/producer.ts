@@ -6,6 +6,7 @@
  * @module
  */
 import { loadAddon } from './addon.js'
+import { Bootstrap, toStrings } from './client-config.js'
 import type { RawMetadata } from './admin-addon.js'
 
 /** librdkafka's `RD_KAFKA_RESP_ERR__QUEUE_FULL`. */
@@ -47,6 +48,7 @@ export type RawHeader = readonly [name: string, value: Buffer | null]
 
 interface ProducerAddon {
   clientCreate(kind: 'producer', config: Record<string, string>, onWake: () => void, options: { oauthbearer: boolean }): object
+  clientAddBrokers(handle: object, brokers: string): number
   clientDestroy(handle: object): Promise<void>
   clientDrainEvents(handle: object): RawClientEvent[]
   clientSetActive(handle: object, active: boolean): void
@@ -76,13 +78,6 @@ const DRAIN_SIZE = 4096
 /** The addon's functions for producers (loads the addon on first use). */
 function addon(): ProducerAddon {
   return loadAddon<ProducerAddon>()
-}
-
-/** librdkafka takes every property as a string. */
-function toStrings(config: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [key, value] of Object.entries(config)) if (value !== undefined) out[key] = String(value)
-  return out
 }
 
 /**
@@ -195,18 +190,27 @@ export class NativeProducerClient {
     status: new Int32Array(DRAIN_SIZE),
   }
   #active = false
+  readonly #bootstrap: Bootstrap
 
   /**
-   * Creates the handle (librdkafka starts its threads; nothing connects yet). Throws the addon's error when a
-   * property is refused: its `properties` lists each refused property with librdkafka's reason.
+   * Creates the handle (librdkafka starts its threads; nothing connects before {@link connect}). Throws the addon's
+   * error when a property is refused: its `properties` lists each refused property with librdkafka's reason.
    */
   constructor(config: Record<string, unknown>, callbacks: NativeProducerCallbacks, options: { oauthbearer: boolean }) {
     this.#addon = addon()
     this.#callbacks = callbacks
-    this.#handle = this.#addon.clientCreate('producer', toStrings(config), () => this.drain(), options)
+    const strings = toStrings(config)
+    this.#bootstrap = new Bootstrap(strings)
+    this.#handle = this.#addon.clientCreate('producer', strings, () => this.drain(), options)
   }
 
-  /** Fetches cluster metadata on the worker (how `connect()` proves the brokers answer). */
+  /** Hands librdkafka the bootstrap brokers, then proves they answer (fetches cluster metadata on the worker). */
+  async connect(timeoutMs: number): Promise<void> {
+    this.#bootstrap.start(this.#addon, this.#handle)
+    await this.metadata(timeoutMs)
+  }
+
+  /** Fetches cluster metadata on the worker. */
   metadata(timeoutMs: number, topic?: string): Promise<RawMetadata> {
     return this.#addon.clientMetadata(this.#handle, topic === undefined ? { timeoutMs } : { timeoutMs, topic })
   }

@@ -166,7 +166,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   async #connect(): Promise<void> {
     this.#authFailure = undefined
     try {
-      await this.#guard.run(this.#native.metadata(this.#options.connectTimeoutMs))
+      await this.#guard.run(this.#native.connect(this.#options.connectTimeoutMs))
       if (this.#options.transactional) await this.#guard.run(this.#transactions.init())
       this.#lifecycle.set('connected')
     } catch (error) {

@@ -27,6 +27,9 @@ export interface KafkaErrorOptions {
   offset?: string
 }
 
+/** Marks kafkit's errors, shared through `Symbol.for` by every copy of kafkit loaded in one process. */
+const BRAND = Symbol.for('kafkit.error')
+
 /**
  * Base class of every kafkit error.
  *
@@ -35,6 +38,17 @@ export interface KafkaErrorOptions {
  * discard the client (`fatal`).
  */
 export class KafkaError extends Error {
+  /**
+   * `error instanceof KafkaError` holds for every error kafkit throws, {@link KafkaAggregateError} included, and for
+   * errors of another copy of kafkit in the same process (two installs of different versions): it checks a brand
+   * shared through `Symbol.for`, as undici does. Subclasses (`instanceof ConfigError`, ...) keep the usual
+   * prototype check; across copies, compare `code`.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== KafkaError) return Function.prototype[Symbol.hasInstance].call(this, value)
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true
+  }
+
   override name = 'KafkaError'
   /** Stable, machine-readable error code. */
   readonly code: string
@@ -190,14 +204,34 @@ export class AuthorizationError extends KafkaError {
 
 /**
  * Several items of one batch call failed. `errors` holds one entry per failed item, in input order,
- * each naming its item; items not listed succeeded.
+ * each naming its item; items not listed succeeded. It extends `AggregateError` and is also a
+ * {@link KafkaError} (`instanceof KafkaError` holds, and it carries the same fields): `retriable` when every
+ * failure is, `fatal`, `abortable` and `possiblyPersisted` when any is.
  */
 export class KafkaAggregateError extends AggregateError {
   override name = 'KafkaAggregateError'
-  /** Always `'ERR_AGGREGATE'`. */
+  /** Always `ERR_AGGREGATE`. */
   readonly code = 'ERR_AGGREGATE'
-  /** One entry per failed item: its index in the input and its error. */
+  /** Each failed item's index in the call's input and its error. */
   readonly failures: ReadonlyArray<{ readonly index: number; readonly error: KafkaError }>
+  /** Whether retrying may succeed: true when every failure is retriable. */
+  readonly retriable: boolean
+  /** Whether a failure left its client unusable. */
+  readonly fatal: boolean
+  /** Whether a failure requires aborting the current transaction. */
+  readonly abortable: boolean
+  /** Whether a failed record may have been written nonetheless. */
+  readonly possiblyPersisted: boolean
+  /** Not set on an aggregate: see each failure. */
+  readonly rdkafkaCode: number | undefined = undefined
+  /** Not set on an aggregate: see each failure. */
+  readonly rdkafkaName: string | undefined = undefined
+  /** Not set on an aggregate: see each failure. */
+  readonly topic: string | undefined = undefined
+  /** Not set on an aggregate: see each failure. */
+  readonly partition: number | undefined = undefined
+  /** Not set on an aggregate: see each failure. */
+  readonly offset: string | undefined = undefined
 
   /**
    * Creates an error listing several failures (code `ERR_AGGREGATE`).
@@ -210,5 +244,11 @@ export class KafkaAggregateError extends AggregateError {
       message,
     )
     this.failures = failures
+    this.retriable = failures.length > 0 && failures.every((f) => f.error.retriable)
+    this.fatal = failures.some((f) => f.error.fatal)
+    this.abortable = failures.some((f) => f.error.abortable)
+    this.possiblyPersisted = failures.some((f) => f.error.possiblyPersisted)
   }
 }
+
+for (const type of [KafkaError, KafkaAggregateError]) Object.defineProperty(type.prototype, BRAND, { value: true })

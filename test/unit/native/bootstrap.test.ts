@@ -1,12 +1,12 @@
 import { once } from 'node:events'
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Consumer } from '../../../src/consumer/index.js'
 import { Producer } from '../../../src/producer/index.js'
 import { Processor } from '../../../src/patterns/index.js'
 
 /** A TCP listener standing in for a broker: it only counts the connections librdkafka opens. */
-async function listener(): Promise<{ server: Server; brokers: string; accepted: () => number }> {
+async function listener(): Promise<{ close: () => void; brokers: string; accepted: () => number }> {
   let accepted = 0
   const sockets: Socket[] = []
   const server = createServer((socket) => {
@@ -16,22 +16,22 @@ async function listener(): Promise<{ server: Server; brokers: string; accepted: 
   })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
-  server.on('close', () => sockets.forEach((s) => s.destroy()))
-  return { server, brokers: `127.0.0.1:${(server.address() as AddressInfo).port}`, accepted: () => accepted }
+  const close = (): void => {
+    for (const socket of sockets) socket.destroy()
+    server.close()
+  }
+  return { close, brokers: `127.0.0.1:${(server.address() as AddressInfo).port}`, accepted: () => accepted }
 }
 
-const servers: Server[] = []
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.close()
-    server.closeAllConnections?.()
-  }
+const listeners: Array<() => void> = []
+afterEach(() => {
+  for (const close of listeners.splice(0)) close()
 })
 
 describe('clients connect only in connect()', () => {
   it('a constructed Producer, Consumer and Processor open no connection; connect() does', async () => {
     const broker = await listener()
-    servers.push(broker.server)
+    listeners.push(broker.close)
     const producer = new Producer({ brokers: broker.brokers })
     const consumer = new Consumer({ brokers: broker.brokers, groupId: 'g' })
     const processor = new Processor({ brokers: broker.brokers, groupId: 'g', transactionalId: 't', input: { a: {} }, output: { b: {} }, handle: () => undefined })

@@ -7,7 +7,7 @@ import { authenticationFailed, configErrorFrom, fromRdkafkaError, isHopeless } f
 import { ConnectGuard } from '../internal/connect-guard.js'
 import { channels } from '../internal/diagnostics.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
-import { loadAdminAddon, type RawAdminEventListener, type RawAdminHandle, type RawError } from '../native/admin-addon.js'
+import { loadAdminAddon, type RawAdminEventListener, type RawAdminHandle } from '../native/admin-addon.js'
 import * as acls from './acls.js'
 import * as configs from './configs.js'
 import * as groups from './groups.js'
@@ -124,7 +124,7 @@ export class Admin {
       if (error instanceof KafkaError && error.code === 'ERR_ADDON') throw error
       // librdkafka refused properties when the handle was created: the addon names each one.
       if (Array.isArray((error as { properties?: unknown } | undefined)?.properties)) throw configErrorFrom(error)
-      const cause = error instanceof KafkaError ? error : fromRdkafkaError(error as RawError, { operation: 'Admin.connect' })
+      const cause = error instanceof KafkaError ? error : fromRdkafkaError(error, { operation: 'Admin.connect' })
       if (cause instanceof AuthenticationError) throw authenticationFailed('Admin', cause)
       throw new ConnectionError(`Admin.connect() failed: ${isHopeless(cause) ? 'the brokers refused the client'
         : `no answer from the cluster within ${this.#options.connectTimeoutMs} ms`} (${cause.message})`,
@@ -138,7 +138,7 @@ export class Admin {
       if (channels.adminLog.hasSubscribers) channels.adminLog.publish(payload)
       return
     }
-    const error = fromRdkafkaError(payload as RawError, { operation: 'Admin' })
+    const error = fromRdkafkaError(payload, { operation: 'Admin' })
     this.#guard.report(error)
     if (channels.adminError.hasSubscribers) channels.adminError.publish({ error })
   }

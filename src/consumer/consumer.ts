@@ -186,7 +186,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     try {
       await this.#guard.run(this.#native.connect(this.#options.connectTimeoutMs))
     } catch (error) {
-      const failure = error instanceof KafkaError ? error : fromRdkafkaError(error as never, { operation: 'Consumer.connect' })
+      const failure = error instanceof KafkaError ? error : fromRdkafkaError(error, { operation: 'Consumer.connect' })
       // librdkafka reports refused credentials as a client error and the connect itself only as a transport failure
       // or a timeout; the client error may arrive just after a fast failure.
       if (failure instanceof ConnectionError) await authFailureReported(() => this.#authFailure !== undefined)
@@ -225,7 +225,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       if (this.#partitions.size === 0) this.#joining = true
     } catch (error) {
       for (const topic of added) this.#subscription.delete(topic)
-      throw fromRdkafkaError(error as never, { operation: 'Consumer.subscribe' })
+      throw fromRdkafkaError(error, { operation: 'Consumer.subscribe' })
     }
     this.#fetchLoop.wake()
   }
@@ -245,7 +245,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       const reusable = this.#deadLetter?.topic === policy.deadLetter.topic && policy.deadLetter.producer === undefined
       if (!reusable) {
         // A producer kafkit created for an earlier run's dead letters is not needed any more.
-        this.#deadLetter?.close().catch((error: unknown) => this.#report(fromRdkafkaError(error as never, { operation: 'closing the dead-letter producer' })))
+        this.#deadLetter?.close().catch((error: unknown) => this.#report(fromRdkafkaError(error, { operation: 'closing the dead-letter producer' })))
         this.#deadLetter = new DeadLetterQueue(policy.deadLetter, this.#options.connection)
       }
       try {
@@ -354,7 +354,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       const result = await this.#native.committed(list, this.#options.requestTimeoutMs)
       return result.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset === undefined || p.offset < 0 ? null : String(p.offset) }))
     } catch (error) {
-      throw fromRdkafkaError(error as never, { operation: 'Consumer.committed' })
+      throw fromRdkafkaError(error, { operation: 'Consumer.committed' })
     }
   }
 
@@ -388,7 +388,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       const result = await this.#native.offsetsForTimes(list, this.#options.requestTimeoutMs)
       return result.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset === undefined || p.offset < 0 ? null : String(p.offset) }))
     } catch (error) {
-      throw fromRdkafkaError(error as never, { operation: 'Consumer.offsetsForTimes' })
+      throw fromRdkafkaError(error, { operation: 'Consumer.offsetsForTimes' })
     }
   }
 
@@ -402,7 +402,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       const { low, high } = await this.#native.queryWatermarks(topic, partition, this.#options.requestTimeoutMs)
       return { low: String(low), high: String(high) }
     } catch (error) {
-      throw fromRdkafkaError(error as never, { operation: 'Consumer.watermarks', topic, partition })
+      throw fromRdkafkaError(error, { operation: 'Consumer.watermarks', topic, partition })
     }
   }
 
@@ -476,11 +476,11 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
         }
       }
     } catch (error) {
-      this.#report(fromRdkafkaError(error as never, { operation: 'Consumer.disconnect' }))
+      this.#report(fromRdkafkaError(error, { operation: 'Consumer.disconnect' }))
     }
     await this.#fetchLoop.stop()
     clearInterval(this.#storeTimer)
-    await this.#deadLetter?.close().catch((error: unknown) => this.#report(fromRdkafkaError(error as never, { operation: 'closing the dead-letter producer' })))
+    await this.#deadLetter?.close().catch((error: unknown) => this.#report(fromRdkafkaError(error, { operation: 'closing the dead-letter producer' })))
     await this.#native.disconnect()
     this.#tracker.abandon(new StateError('Consumer disconnected before the commit was confirmed'))
     this.#lifecycle.set('closed')
@@ -521,7 +521,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
         await this.#seek(state, firstUnhandled).catch((error: unknown) => {
           // The dropped messages must not be skipped: hold the partition until a seek back to them succeeds.
           state.pendingSeek = firstUnhandled
-          this.#report(fromRdkafkaError(error as never, { operation: 'stop', topic: state.topic, partition: state.partition, offset: String(firstUnhandled) }))
+          this.#report(fromRdkafkaError(error, { operation: 'stop', topic: state.topic, partition: state.partition, offset: String(firstUnhandled) }))
         })
       }
     }
@@ -622,7 +622,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       else this.#native.resume(partition)
       state.nativePaused = wanted
     } catch (error) {
-      this.#report(fromRdkafkaError(error as never, { operation: wanted ? 'pause' : 'resume', topic: state.topic, partition: state.partition }))
+      this.#report(fromRdkafkaError(error, { operation: wanted ? 'pause' : 'resume', topic: state.topic, partition: state.partition }))
     }
   }
 
@@ -633,7 +633,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     try {
       this.#native.seek({ topic: state.topic, partition: state.partition, offset })
     } catch (error) {
-      throw fromRdkafkaError(error as never, { operation: 'seek', topic: state.topic, partition: state.partition, offset: String(offset) })
+      throw fromRdkafkaError(error, { operation: 'seek', topic: state.topic, partition: state.partition, offset: String(offset) })
     } finally {
       state.seeking = false
       state.acceptFromPoll = this.#fetchLoop.nextPoll
@@ -649,7 +649,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     try {
       await this.#seek(state, offset)
     } catch (error) {
-      this.#report(fromRdkafkaError(error as never, { operation: 'seek back to unhandled messages', topic: state.topic, partition: state.partition, offset: String(offset) }))
+      this.#report(fromRdkafkaError(error, { operation: 'seek back to unhandled messages', topic: state.topic, partition: state.partition, offset: String(offset) }))
       return
     }
     if (state.pendingSeek !== offset) return
@@ -700,7 +700,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   }
 
   #onClientError(error: unknown): void {
-    const mapped = fromRdkafkaError(error as never, { operation: 'Consumer' })
+    const mapped = fromRdkafkaError(error, { operation: 'Consumer' })
     if (mapped instanceof AuthenticationError) this.#authFailure = mapped
     this.#guard.report(mapped)
     this.#report(mapped)

@@ -61,7 +61,7 @@ export class OffsetTracker {
     try {
       this.#native.offsetsStore(offsets)
     } catch (error) {
-      return fromRdkafkaError(error as never, { operation: 'storing processed offsets' })
+      return fromRdkafkaError(error, { operation: 'storing processed offsets' })
     }
     for (const state of stored) state.storedNext = state.processedNext
     return undefined
@@ -107,7 +107,7 @@ export class OffsetTracker {
     try {
       this.#native.commit(request)
     } catch (error) {
-      this.#settle((waiter) => waiter.offsets === offsets, fromRdkafkaError(error as never, { operation: 'commit' }))
+      this.#settle((waiter) => waiter.offsets === offsets, fromRdkafkaError(error, { operation: 'commit' }))
     }
     return done
   }

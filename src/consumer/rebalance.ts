@@ -60,7 +60,7 @@ export class RebalanceHandler {
       .then(() => event.code === ASSIGN_PARTITIONS
         ? this.#assign(partitions, event.cooperative)
         : event.code === REVOKE_PARTITIONS ? this.#revoke(partitions, event) : this.#unexpected(event, partitions))
-      .catch((failure: unknown) => this.#host.report(fromRdkafkaError(failure as never, { operation: 'rebalance' })))
+      .catch((failure: unknown) => this.#host.report(fromRdkafkaError(failure, { operation: 'rebalance' })))
       .finally(() => {
         this.#pending--
       })
@@ -86,7 +86,7 @@ export class RebalanceHandler {
       // unpaused; `assigned` below applies kafkit's own pauses.
       native.resume(partitions)
     } catch (error) {
-      this.#host.report(fromRdkafkaError(error as never, { operation: 'rebalance (resume)' }))
+      this.#host.report(fromRdkafkaError(error, { operation: 'rebalance (resume)' }))
     }
     // Held until the hook returns, so that a seek in onAssign comes before any handling.
     const hold = this.#host.hooks.onAssign !== undefined
@@ -140,7 +140,7 @@ export class RebalanceHandler {
       await native.unassign(partitions, event.cooperative)
     } catch (error) {
       // The partitions leave kafkit's side regardless; librdkafka's own state is reported.
-      this.#host.report(fromRdkafkaError(error as never, { operation: 'rebalance (unassign)' }))
+      this.#host.report(fromRdkafkaError(error, { operation: 'rebalance (unassign)' }))
     }
     for (const state of states) {
       state.clear()

@@ -84,24 +84,22 @@ export function kafkitCodeFor(rdkafkaName: string): string {
  * matching {@link KafkaError} subclass. The numeric code decides; when node-rdkafka lost it, the text is looked up
  * whole in librdkafka's own table (as node-rdkafka reports it), never parsed.
  *
- * @param error - the native error, or a bare librdkafka error code
+ * @param error - the native error, or a bare librdkafka error code (anything else maps to an `UNKNOWN` error)
  * @param context - what kafkit was doing (prefixed to the message) and the topic/partition/offset concerned
  */
 export function fromRdkafkaError(
-  error: NativeErrorLike | number | null | undefined,
+  error: unknown,
   context: { operation?: string } & Pick<KafkaErrorOptions, 'topic' | 'partition' | 'offset'> = {},
 ): KafkaError {
   if (error instanceof KafkaError) return error
-  let numeric = typeof error === 'number' ? error : typeof error?.code === 'number' ? error.code : undefined
-  if ((numeric === undefined || numeric === UNKNOWN_CODE) && typeof error === 'object' && error !== null && typeof error.message === 'string') {
-    numeric = byDescription.get(error.message)?.code ?? byNodeRdkafkaText.get(error.message)?.code ?? numeric
+  const native: NativeErrorLike = typeof error === 'object' && error !== null ? error : {}
+  let numeric = typeof error === 'number' ? error : typeof native.code === 'number' ? native.code : undefined
+  if ((numeric === undefined || numeric === UNKNOWN_CODE) && typeof native.message === 'string') {
+    numeric = byDescription.get(native.message)?.code ?? byNodeRdkafkaText.get(native.message)?.code ?? numeric
   }
   const entry = numeric === undefined ? undefined : byCode.get(numeric)
   const name = entry?.name ?? (numeric === undefined ? 'UNKNOWN' : `CODE_${numeric}`)
-  const nativeMessage =
-    typeof error === 'object' && error !== null && typeof error.message === 'string' && error.message !== ''
-      ? error.message
-      : (entry?.description ?? 'unknown librdkafka error')
+  const nativeMessage = typeof native.message === 'string' && native.message !== '' ? native.message : (entry?.description ?? 'unknown librdkafka error')
   const where = [
     context.topic === undefined ? undefined : `topic ${context.topic}`,
     context.partition === undefined ? undefined : `partition ${context.partition}`,
@@ -110,13 +108,12 @@ export function fromRdkafkaError(
     .filter(Boolean)
     .join(', ')
   const message = `${context.operation ? `${context.operation} failed` : 'Kafka error'}${where ? ` (${where})` : ''}: ${nativeMessage} [${name}]`
-  const flags = typeof error === 'object' && error !== null ? error : {}
   const options: KafkaErrorOptions = {
     cause: error,
     rdkafkaName: name,
-    retriable: flags.isRetriable === true || RETRIABLE.has(name),
-    fatal: flags.isFatal === true || FATAL.has(name),
-    abortable: flags.isTxnRequiresAbort === true,
+    retriable: native.isRetriable === true || RETRIABLE.has(name),
+    fatal: native.isFatal === true || FATAL.has(name),
+    abortable: native.isTxnRequiresAbort === true,
     ...(numeric === undefined ? {} : { rdkafkaCode: numeric }),
     ...(context.topic === undefined ? {} : { topic: context.topic }),
     ...(context.partition === undefined ? {} : { partition: context.partition }),

@@ -170,7 +170,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       if (this.#options.transactional) await this.#guard.run(this.#transactions.init())
       this.#lifecycle.set('connected')
     } catch (error) {
-      const failure = error instanceof KafkaError ? error : fromRdkafkaError(error as never, { operation: 'Producer.connect' })
+      const failure = error instanceof KafkaError ? error : fromRdkafkaError(error, { operation: 'Producer.connect' })
       // librdkafka reports refused credentials as a client error and the connect itself only as a transport failure
       // or a timeout; the client error may arrive just after a fast failure.
       if (failure instanceof ConnectionError) await authFailureReported(() => this.#authFailure !== undefined)
@@ -287,7 +287,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     try {
       await this.#native.flush(Math.max(0, deadline - Date.now()))
     } catch (error) {
-      throw fromRdkafkaError(error as never, { operation: `Producer.flush() (${this.#inFlight.size} records unacknowledged)` })
+      throw fromRdkafkaError(error, { operation: `Producer.flush() (${this.#inFlight.size} records unacknowledged)` })
     }
     // librdkafka's flush returns once its reports are stored; hand them over now rather than at the next wake-up.
     this.#native.drain()
@@ -635,7 +635,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   }
 
   #onClientError(error: unknown): void {
-    const mapped = fromRdkafkaError(error as never, { operation: 'Producer' })
+    const mapped = fromRdkafkaError(error, { operation: 'Producer' })
     if (mapped instanceof AuthenticationError) this.#authFailure = mapped
     this.#guard.report(mapped)
     if (mapped.fatal) this.#failFatally(mapped)

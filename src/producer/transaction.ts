@@ -53,7 +53,7 @@ export class TransactionRunner {
     try {
       await this.native.initTransactions(this.options.transactionTimeoutMs)
     } catch (error) {
-      throw fromRdkafkaError(error as never, { operation: 'Producer.connect() initTransactions' })
+      throw fromRdkafkaError(error, { operation: 'Producer.connect() initTransactions' })
     }
   }
 
@@ -162,7 +162,7 @@ export class TransactionRunner {
   }
 
   #classify(error: unknown, operation: string): KafkaError {
-    const mapped = fromRdkafkaError(error as never, { operation: `transaction ${operation}` })
+    const mapped = fromRdkafkaError(error, { operation: `transaction ${operation}` })
     if (mapped.fatal) this.producer.fail(mapped)
     return mapped
   }

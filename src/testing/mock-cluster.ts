@@ -61,7 +61,7 @@ export class MockCluster {
     try {
       return new MockCluster(startNativeMockCluster(count))
     } catch (error) {
-      throw fromRdkafkaError(error as never, { operation: 'MockCluster.start' })
+      throw fromRdkafkaError(error, { operation: 'MockCluster.start' })
     }
   }
 
@@ -103,7 +103,7 @@ export class MockCluster {
     try {
       native.setBrokerUp(brokerId, up)
     } catch (error) {
-      throw fromRdkafkaError(error as never, { operation: `MockCluster.setBrokerUp(${brokerId})` })
+      throw fromRdkafkaError(error, { operation: `MockCluster.setBrokerUp(${brokerId})` })
     }
   }
 
@@ -113,7 +113,7 @@ export class MockCluster {
     try {
       native.createTopic(topic, partitions, 1)
     } catch (error) {
-      throw fromRdkafkaError(error as never, { operation: `MockCluster.createTopic(${topic})` })
+      throw fromRdkafkaError(error, { operation: `MockCluster.createTopic(${topic})` })
     }
   }
 

@@ -4,9 +4,11 @@
  */
 import { AuthenticationError, ConnectionError, KafkaError } from '../errors/kafka-error.js'
 import { authenticationFailed, configErrorFrom, fromRdkafkaError, isHopeless } from '../errors/map.js'
+import { type OAuthBearerTokenProvider, tokenProviderOf } from '../config/index.js'
 import { ConnectGuard } from '../internal/connect-guard.js'
 import { channels } from '../internal/diagnostics.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
+import { OAuthRefresher } from '../internal/oauth.js'
 import { loadAdminAddon, type RawAdminEventListener, type RawAdminHandle } from '../native/admin-addon.js'
 import * as acls from './acls.js'
 import * as configs from './configs.js'
@@ -80,6 +82,8 @@ export class Admin {
   #closing: Promise<void> | undefined
   /** Set while connecting: fails connect() at once on errors that waiting cannot cure (bad credentials). */
   readonly #guard = new ConnectGuard()
+  readonly #tokenProvider: OAuthBearerTokenProvider | undefined
+  #oauth: OAuthRefresher | undefined
 
   /**
    * Validates the options; throws {@link ConfigError} for a wrong one. Nothing connects until {@link connect}.
@@ -87,6 +91,7 @@ export class Admin {
    */
   constructor(options: AdminOptions) {
     this.#options = resolveAdminOptions(options)
+    this.#tokenProvider = tokenProviderOf(options)
   }
 
   /** The lifecycle state. */
@@ -113,7 +118,11 @@ export class Admin {
     let handle: RawAdminHandle | undefined
     try {
       const addon = loadAdminAddon()
-      handle = addon.createClient(this.#options.rdkafkaConfig, (kind, payload) => this.#onNativeEvent(kind, payload))
+      handle = addon.createClient(this.#options.rdkafkaConfig, (kind, payload) => this.#onNativeEvent(kind, payload), {
+        oauthbearer: this.#tokenProvider !== undefined,
+      })
+      const created = handle
+      if (this.#tokenProvider) this.#oauth = new OAuthRefresher(this.#tokenProvider, (token) => addon.setOAuthToken(created, token))
       this.#context = new AdminContext(addon, handle, this.#options)
       await this.#guard.run(topics.describeCluster(this.#context, { timeoutMs: this.#options.connectTimeoutMs }))
       this.#lifecycle.set('connected')
@@ -134,6 +143,10 @@ export class Admin {
 
   /** librdkafka's client-level errors and logs, published on `kafkit:admin:error` and `kafkit:admin:log`. */
   #onNativeEvent: RawAdminEventListener = (kind, payload) => {
+    if (kind === 'oauthbearer-refresh') {
+      this.#oauth?.refresh((payload as { config: string }).config)
+      return
+    }
     if (kind === 'log') {
       if (channels.adminLog.hasSubscribers) channels.adminLog.publish(payload)
       return

@@ -90,7 +90,7 @@ export type OAuthBearerTokenProvider = (context: { config: string }) => OAuthBea
 
 /**
  * SASL/OAUTHBEARER with tokens from your own code (AWS MSK IAM, Azure Event Hubs, any identity provider): kafkit calls
- * `tokenProvider` whenever librdkafka needs a token. Supported by the Producer and the Consumer.
+ * `tokenProvider` whenever librdkafka needs a token. Supported by the Producer, the Consumer and the Admin.
  */
 export interface SaslOauthbearerProviderOptions {
   /** The SASL mechanism. */
@@ -277,9 +277,6 @@ export function buildClientConfig(
       rejectUnknownKeys(sasl, ['mechanism', 'tokenProvider'], 'sasl')
       if (typeof sasl.tokenProvider !== 'function') {
         throw new ConfigError('sasl.tokenProvider', 'expected a function returning { tokenValue, lifetimeMs, principal, extensions? }')
-      }
-      if (role === 'admin') {
-        throw new ConfigError('sasl.tokenProvider', `not supported by the ${role} yet (the Producer and Consumer support it); use OIDC (clientId, clientSecret, tokenEndpointUrl) meanwhile`)
       }
     } else if (mechanism === 'oauthbearer') {
       rejectUnknownKeys(sasl, ['mechanism', 'clientId', 'clientSecret', 'tokenEndpointUrl', 'scope', 'extensions'], 'sasl')

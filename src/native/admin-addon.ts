@@ -8,6 +8,7 @@
  * @module
  */
 import { loadAddon } from './addon.js'
+import type { RawOAuthToken } from './producer.js'
 
 /** An error as the addon reports it, per item or as a rejection's properties. */
 export interface RawError {
@@ -167,16 +168,19 @@ export type RawAdminHandle = { readonly __kafkitAdminHandle: unique symbol }
 
 /** Client-level events: librdkafka errors and logs, delivered on the main thread. */
 export type RawAdminEventListener = (
-  kind: 'error' | 'log',
-  payload: RawError & { isFatal?: boolean } | { level: number; facility: string; message: string },
+  kind: 'error' | 'log' | 'oauthbearer-refresh',
+  payload: RawError & { isFatal?: boolean } | { level: number; facility: string; message: string } | { config: string },
 ) => void
 
 /** The addon's exports. Every request returns a promise settled on the main thread. */
 export interface AdminAddon {
   librdkafkaVersion(): string
-  createClient(config: Readonly<Record<string, string>>, onEvent: RawAdminEventListener): RawAdminHandle
+  /** Creates a handle; `oauthbearer`: tokens come from {@link AdminAddon.setOAuthToken}, asked for by events. */
+  createClient(config: Readonly<Record<string, string>>, onEvent: RawAdminEventListener, options?: { oauthbearer: boolean }): RawAdminHandle
   destroyClient(handle: RawAdminHandle): Promise<void>
   inFlight(handle: RawAdminHandle): number
+  /** Answers an OAUTHBEARER refresh request. */
+  setOAuthToken(handle: RawAdminHandle, token: RawOAuthToken | { failure: string }): void
   metadata(handle: RawAdminHandle, options: { timeoutMs: number; topic?: string }): Promise<RawMetadata>
   createTopics(
     handle: RawAdminHandle,
@@ -312,7 +316,8 @@ export function loadAdminAddon(): AdminAddon {
 }
 
 /** What the client core offers an Admin (see native/client.c and native/admin.c). */
-interface CoreAddon extends Omit<AdminAddon, 'createClient' | 'destroyClient' | 'inFlight' | 'metadata'> {
+interface CoreAddon extends Omit<AdminAddon, 'createClient' | 'destroyClient' | 'inFlight' | 'metadata' | 'setOAuthToken'> {
+  clientSetOAuthToken(handle: RawAdminHandle, token: RawOAuthToken | { failure: string }): void
   clientCreate(kind: 'admin', config: Readonly<Record<string, string>>, onWake: () => void, options: { oauthbearer: boolean }): RawAdminHandle
   clientDestroy(handle: RawAdminHandle): Promise<void>
   clientDrainEvents(handle: RawAdminHandle): Array<{ kind: string } & Record<string, unknown>>
@@ -327,16 +332,16 @@ interface CoreAddon extends Omit<AdminAddon, 'createClient' | 'destroyClient' | 
 function adminOnCore(core: CoreAddon): AdminAddon {
   const drain = (handle: RawAdminHandle, onEvent: RawAdminEventListener): void => {
     for (const event of core.clientDrainEvents(handle)) {
-      if (event.kind === 'error' || event.kind === 'log') onEvent(event.kind, event as never)
+      if (event.kind === 'error' || event.kind === 'log' || event.kind === 'oauthbearer-refresh') onEvent(event.kind, event as never)
     }
   }
   const listeners = new WeakMap<RawAdminHandle, RawAdminEventListener>()
   return Object.assign(Object.create(core) as AdminAddon, {
-    createClient(config: Readonly<Record<string, string>>, onEvent: RawAdminEventListener): RawAdminHandle {
+    createClient(config: Readonly<Record<string, string>>, onEvent: RawAdminEventListener, options = { oauthbearer: false }): RawAdminHandle {
       let handle: RawAdminHandle | undefined
       handle = core.clientCreate('admin', config, () => {
         if (handle) drain(handle, onEvent)
-      }, { oauthbearer: false })
+      }, options)
       listeners.set(handle, onEvent)
       return handle
     },
@@ -346,6 +351,7 @@ function adminOnCore(core: CoreAddon): AdminAddon {
       if (onEvent) drain(handle, onEvent)
     },
     inFlight: (handle: RawAdminHandle) => core.adminInFlight(handle),
+    setOAuthToken: (handle: RawAdminHandle, token: RawOAuthToken | { failure: string }) => core.clientSetOAuthToken(handle, token),
     metadata: (handle: RawAdminHandle, options: { timeoutMs: number; topic?: string }) => core.clientMetadata(handle, options),
   })
 }

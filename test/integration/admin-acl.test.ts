@@ -296,8 +296,8 @@ describe('Producer and Consumer: SASL/OAUTHBEARER with a token provider', () => 
     }
   })
 
-  it('refuses a tokenProvider on roles that do not support it yet, and a non-function', () => {
-    expect(() => new Admin({ brokers: cluster.bootstrap, sasl: { mechanism: 'oauthbearer', tokenProvider: () => ({ tokenValue: 'x', lifetimeMs: 1, principal: 'p' }) } } as never))
+  it('refuses a tokenProvider that is not a function, for every role', () => {
+    expect(() => new Admin({ brokers: cluster.bootstrap, sasl: { mechanism: 'oauthbearer', tokenProvider: 42 as never } }))
       .toThrow(ConfigError)
     expect(() => new Producer({ brokers: cluster.bootstrap, sasl: { mechanism: 'oauthbearer', tokenProvider: 'token' as never } }))
       .toThrow(/sasl.tokenProvider/)

@@ -258,6 +258,36 @@ describe('SASL', () => {
     expect(calls).toBeGreaterThanOrEqual(2) // at least one token for each client
   })
 
+  it('oauthbearer with a tokenProvider: an Admin connects with its token and lists topics; a provider that throws fails connect()', async () => {
+    const principals: string[] = []
+    const oauthAdmin = new Admin({
+      brokers: cluster.listeners.saslPlaintext,
+      sasl: {
+        mechanism: 'oauthbearer',
+        tokenProvider: async () => {
+          principals.push(SUPER_USER.username)
+          return { tokenValue: unsecuredJwt(SUPER_USER.username, 60_000), lifetimeMs: 60_000, principal: SUPER_USER.username }
+        },
+      },
+      connectTimeoutMs: 15_000,
+    })
+    await oauthAdmin.connect()
+    try {
+      expect(principals.length).toBeGreaterThanOrEqual(1)
+      const topic = uniqueName('security-oauth-admin')
+      await admin.createTopics([{ topic, partitions: 1 }])
+      expect(await oauthAdmin.listTopics()).toContain(topic)
+    } finally {
+      await oauthAdmin.disconnect()
+    }
+    const refused = new Admin({
+      brokers: cluster.listeners.saslPlaintext,
+      sasl: { mechanism: 'oauthbearer', tokenProvider: () => { throw new Error('identity provider down') } },
+      connectTimeoutMs: 3_000,
+    })
+    await expect(refused.connect()).rejects.toThrow(/Admin\.connect\(\) failed/)
+  })
+
   it('a wrong password fails connect() of Producer, Consumer and Admin (the Admin at once, naming authentication)', async () => {
     const results = await connectWithWrongPassword()
     for (const [role, result] of Object.entries(results)) {

@@ -36,10 +36,15 @@ export class BenchAdmin {
     return new BenchAdmin(admin, probe, config)
   }
 
-  /** Creates a topic and waits until its partitions all have a leader in the metadata. */
-  async createTopic(topic: string, partitions: number, replicationFactor = 1): Promise<void> {
+  /**
+   * Creates a topic and waits until its partitions all have a leader in the metadata. `minInsyncReplicas`, when
+   * given, is set on the topic.
+   */
+  async createTopic(topic: string, partitions: number, replicationFactor = 1, minInsyncReplicas?: number): Promise<void> {
+    const request: NodeRdkafka.NewTopic = { topic, num_partitions: partitions, replication_factor: replicationFactor }
+    if (minInsyncReplicas !== undefined) request.config = { 'min.insync.replicas': String(minInsyncReplicas) }
     await new Promise<void>((resolve, reject) => {
-      this.admin.createTopic({ topic, num_partitions: partitions, replication_factor: replicationFactor }, 30_000, (error) => {
+      this.admin.createTopic(request, 30_000, (error) => {
         if (error && error.code !== TOPIC_ALREADY_EXISTS) reject(error)
         else resolve()
       })

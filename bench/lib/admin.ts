@@ -66,8 +66,25 @@ export class BenchAdmin {
     await new Promise<void>((resolve) => this.admin.deleteTopic(topic, 30_000, () => resolve()))
   }
 
-  /** The number of messages in a topic: the sum of its partitions' high watermarks (topics start at 0). */
-  async countMessages(topic: string, partitions: number): Promise<number> {
+  /**
+   * The number of messages in a topic: the sum of its partitions' high watermarks (topics start at 0). With several
+   * brokers the client's metadata can lag a new topic for a moment, and librdkafka then answers "Unknown partition"
+   * at once: the metadata is refreshed and the question asked again, until `timeoutMs`.
+   */
+  async countMessages(topic: string, partitions: number, timeoutMs = 30_000): Promise<number> {
+    const until = Date.now() + timeoutMs
+    for (;;) {
+      try {
+        return await this.sumHighWatermarks(topic, partitions)
+      } catch (error) {
+        if (Date.now() > until) throw error
+        await new Promise<void>((resolve) => this.probe.getMetadata({ topic, timeout: 5000 }, () => resolve()))
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+    }
+  }
+
+  private async sumHighWatermarks(topic: string, partitions: number): Promise<number> {
     const highs = await Promise.all(
       Array.from({ length: partitions }, (_, partition) =>
         new Promise<number>((resolve, reject) => {

@@ -116,8 +116,14 @@ export function renderLineChart(chart: LineChart): string {
   parts.push(`<text x="${LEFT + PLOT_WIDTH / 2}" y="${bottom + 36}" text-anchor="middle" fill="#555">${escapeXml(chart.xLabel)}</text>`)
   parts.push(`<text x="14" y="${TOP + PLOT_HEIGHT / 2}" text-anchor="middle" fill="#555" transform="rotate(-90 14 ${TOP + PLOT_HEIGHT / 2})">${escapeXml(`${chart.yLabel}${log ? ', log scale' : ''}`)}</text>`)
   let other = 0
-  chart.series.forEach((series, seriesIndex) => {
-    const color = series.highlight ? HIGHLIGHT[0]! : series.limit ? LIMIT_COLOR : COLORS[other++ % COLORS.length]!
+  const styled = chart.series.map((series, seriesIndex) => ({
+    series,
+    seriesIndex,
+    color: series.highlight ? HIGHLIGHT[0]! : series.limit ? LIMIT_COLOR : COLORS[other++ % COLORS.length]!,
+  }))
+  // kafkit's line is drawn last, on top, so its markers stay visible where lines meet; the legend keeps table order.
+  const drawOrder = [...styled.filter((entry) => !entry.series.highlight), ...styled.filter((entry) => entry.series.highlight)]
+  for (const { series, seriesIndex, color } of drawOrder) {
     const strokeWidth = series.highlight ? 3 : 2
     const dash = series.limit ? ' stroke-dasharray="6 4"' : ''
     // A failed point breaks the line rather than joining its neighbours across it.
@@ -143,7 +149,7 @@ export function renderLineChart(chart: LineChart): string {
     const ly = bottom + 56 + seriesIndex * LEGEND_ROW
     parts.push(`<line x1="${LEFT}" y1="${ly - 4}" x2="${LEFT + 22}" y2="${ly - 4}" stroke="${color}" stroke-width="${strokeWidth}"${dash}/>`)
     parts.push(`<text x="${LEFT + 28}" y="${ly}"${series.highlight ? ' font-weight="bold"' : ''}>${escapeXml(series.label)}</text>`)
-  })
+  }
   parts.push('</svg>')
   return `${parts.join('\n')}\n`
 }

@@ -58,23 +58,25 @@ export function chooseScale(values: readonly number[]): 'linear' | 'log' {
 }
 
 /**
- * The y axis: its bounds and ticks. Log: whole decades around the values, ticks at 1, 2 and 5 times each power of
- * ten over up to two decades, at the powers only beyond. Linear: 0 to a nice maximum in quarters.
+ * The y axis: its bounds and ticks. Log: whole decades around the values, with ticks at the powers of ten; where
+ * that spans at most three decades, ticks at 1, 2 and 5 times each power and the bounds tightened to the nearest
+ * of those around the values. Linear: 0 to a nice maximum in quarters.
  */
 export function yAxis(values: readonly number[], scale: 'linear' | 'log'): { min: number; max: number; ticks: number[] } {
   const finite = values.filter((value) => Number.isFinite(value))
   const positive = finite.filter((value) => value > 0)
   if (scale === 'log' && positive.length > 0) {
-    const min = 10 ** Math.floor(Math.log10(Math.min(...positive)))
-    let max = 10 ** Math.ceil(Math.log10(Math.max(...positive)) - 1e-9)
-    if (max <= min) max = min * 10
-    const decades = Math.round(Math.log10(max / min))
-    const steps = decades <= 2 ? [1, 2, 5] : [1]
-    const ticks: number[] = []
-    for (let power = min; power <= max * 1.0001; power *= 10) {
-      for (const step of steps) if (power * step <= max * 1.0001) ticks.push(power * step)
-    }
-    return { min, max, ticks }
+    const low = Math.min(...positive)
+    const high = Math.max(...positive)
+    const floor = 10 ** Math.floor(Math.log10(low))
+    let ceiling = 10 ** Math.ceil(Math.log10(high) - 1e-9)
+    if (ceiling <= floor) ceiling = floor * 10
+    const steps = Math.round(Math.log10(ceiling / floor)) <= 3 ? [1, 2, 5] : [1]
+    const candidates: number[] = []
+    for (let power = floor; power <= ceiling * 1.0001; power *= 10) for (const step of steps) candidates.push(power * step)
+    const min = candidates.filter((tick) => tick <= low * 1.0001).at(-1) ?? floor
+    const max = candidates.find((tick) => tick >= high * 0.9999 && tick > min) ?? ceiling
+    return { min, max, ticks: candidates.filter((tick) => tick >= min * 0.9999 && tick <= max * 1.0001) }
   }
   const max = niceMax(Math.max(0, ...finite))
   return { min: 0, max, ticks: [0, 1, 2, 3, 4].map((tick) => (max * tick) / 4) }

@@ -72,8 +72,8 @@ export function sweepChart(sweep: SweepResult, subtitle: string): LineChart {
   return {
     title: sweep.title,
     subtitle,
-    xLabel: `${SWEEP_AXIS_TITLES[sweep.axis]} (whisker: min-max of rounds; hollow: timed out)`,
-    yLabel: metric === 'mbPerSec' ? 'MB/s of values, median (higher is better)' : 'messages per second, median (higher is better)',
+    xLabel: `${SWEEP_AXIS_TITLES[sweep.axis]} (higher is better; whisker: min-max of rounds; hollow: timed out)`,
+    yLabel: metric === 'mbPerSec' ? 'MB/s of values, median' : 'msgs/s, median',
     categories: sweep.points.map((point) => point.label),
     series,
     format: metric === 'mbPerSec' ? (value) => (value < 10 ? formatNumber(value, value < 1 ? 2 : 1) : formatNumber(value, 0)) : formatCount,

@@ -105,10 +105,11 @@ describe('line charts', () => {
     expect(chooseScale([1_000, 10_000])).toBe('log')
     expect(chooseScale([5, Number.NaN, 0])).toBe('linear')
   })
-  it('put log ticks on whole decades, with 2 and 5 over a short span', () => {
-    expect(yAxis([3_000, 40_000], 'log')).toEqual({ min: 1_000, max: 100_000, ticks: [1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000] })
-    expect(yAxis([3, 40_000], 'log').ticks).toEqual([1, 10, 100, 1_000, 10_000, 100_000])
-    expect(yAxis([10_000, 10_000], 'log')).toMatchObject({ min: 10_000, max: 100_000 })
+  it('put log ticks at 1, 2 and 5 times the powers of ten around the values, at the powers only over a long span', () => {
+    expect(yAxis([3_000, 40_000], 'log')).toEqual({ min: 2_000, max: 50_000, ticks: [2_000, 5_000, 10_000, 20_000, 50_000] })
+    expect(yAxis([100_000, 2_000_000], 'log')).toEqual({ min: 100_000, max: 2_000_000, ticks: [100_000, 200_000, 500_000, 1_000_000, 2_000_000] })
+    expect(yAxis([3, 40_000], 'log')).toEqual({ min: 1, max: 100_000, ticks: [1, 10, 100, 1_000, 10_000, 100_000] })
+    expect(yAxis([10_000, 10_000], 'log')).toMatchObject({ min: 10_000, max: 20_000 })
     expect(yAxis([0, 420_000], 'linear')).toEqual({ min: 0, max: 500_000, ticks: [0, 125_000, 250_000, 375_000, 500_000] })
   })
   it('draw a line per series, break it at a missing point and escape labels', () => {

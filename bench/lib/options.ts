@@ -156,7 +156,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   -X key=value            librdkafka security property for every client (security.protocol, sasl.*, ssl.*)
   --node22 PATH           node >= 22 binary for @platformatic/kafka (or KAFKIT_BENCH_NODE22)
   --profile               write V8 CPU profiles of kafkit's runs
-  --update-docs           rewrite BENCHMARKS.md's results section
+  --update-docs           rewrite BENCHMARKS.md's section of this run (results, sweeps or three brokers)
   --out DIR               results directory (${BENCH_DEFAULTS.resultsDir})
 
 Sweeps and several brokers (only when asked; they replace the scenarios unless --scenarios is given):

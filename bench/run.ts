@@ -10,17 +10,19 @@ import { join, relative, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { BenchAdmin, setProducerQuota } from './lib/admin.js'
 import { runNodeClient } from './lib/child.js'
-import { ensureCluster, type BenchCluster } from './lib/cluster.js'
+import { ensureCluster, topicReplication, type BenchCluster } from './lib/cluster.js'
 import { updateBenchmarksDoc } from './lib/docs.js'
 import { findRdkafkaPerformance, runLimit, type LimitPaths } from './lib/limits.js'
 import { machineInfo, type MachineInfo } from './lib/machine.js'
 import { parseOptions, USAGE, type BenchOptions } from './lib/options.js'
+import { resultsSubdir, writeCharts } from './lib/output.js'
 import { ROOT, RUNNERS } from './lib/paths.js'
-import { planRows, SCENARIO_TITLES } from './lib/plan.js'
+import { planRows, SCENARIO_TITLES, sweepRows } from './lib/plan.js'
 import { ProgressBar } from './lib/progress.js'
 import type { ClientId, NodeClientId, RunnerReport, RunSpec, ScenarioId } from './lib/protocol.js'
-import { runLatency, summarizeScenario, type RowResult, type RunRecord, type ScenarioResult } from './lib/results.js'
-import { scenarioChart, renderChart } from './lib/svg.js'
+import { runLatency, summarizeScenario, type RowPlan, type RowResult, type RunRecord, type ScenarioResult } from './lib/results.js'
+import { SWEEP_AXIS_TITLES, SWEEP_SCENARIOS, sweepClients, sweepPoints, type SweepAxis, type SweepResult, type SweepScenarioId } from './lib/sweep.js'
+import { sweepColumns, sweepTitle } from './lib/sweep-report.js'
 import { evaluateTargets, type TargetCheck } from './lib/targets.js'
 import { formatCount, scenarioColumns, textTable } from './lib/table.js'
 
@@ -36,6 +38,8 @@ export interface BenchResults {
   readonly scenarios: ScenarioResult[]
   /** The issue's targets checked on this run. */
   targets?: TargetCheck[]
+  /** Scenarios 1 and 3 along each `--sweep` axis (absent when none was asked for). */
+  sweeps?: SweepResult[]
 }
 
 const THROTTLED_CLIENT_ID = 'kafkit-bench-throttled'
@@ -52,14 +56,20 @@ function freshName(kind: string): string {
 
 class Bench {
   private readonly limits: LimitPaths
-  private readonly topics = new Set<string>()
 
+  /** `topics` is shared with the bench this one was derived from ({@link Bench.at}), so one cleanup finds all. */
   constructor(
     private readonly options: BenchOptions,
     private readonly cluster: BenchCluster,
     private readonly admin: BenchAdmin,
+    private readonly topics = new Set<string>(),
   ) {
     this.limits = { rdkafkaPerformance: findRdkafkaPerformance(ROOT), kafkaLibs: cluster.kafkaLibs, java: process.env.KAFKIT_JAVA ?? 'java' }
+  }
+
+  /** The same bench with some settings changed: a sweep point. */
+  at(overrides: Partial<BenchOptions>): Bench {
+    return new Bench({ ...this.options, ...overrides }, this.cluster, this.admin, this.topics)
   }
 
   /** Why a client cannot run a scenario here, or undefined. */
@@ -98,7 +108,8 @@ class Bench {
 
   private async newTopic(kind: string): Promise<string> {
     const topic = freshName(kind)
-    await this.admin.createTopic(topic, this.options.partitions)
+    const replication = topicReplication(this.options.nodes)
+    await this.admin.createTopic(topic, this.options.partitions, replication.replicationFactor, replication.minInsyncReplicas)
     this.topics.add(topic)
     return topic
   }
@@ -266,9 +277,10 @@ class Bench {
     await this.dropTopic(topic)
   }
 
-  async scenario(id: ScenarioId): Promise<ScenarioResult> {
+  /** Runs a scenario with the rows of its table for the chosen clients, or with the `plans` given. */
+  async scenario(id: ScenarioId, plans?: readonly RowPlan[]): Promise<ScenarioResult> {
     const o = this.options
-    const rows: RowResult[] = planRows(id, o.clients, this.unavailable).map((plan) => ({ ...plan, runs: [] }))
+    const rows: RowResult[] = (plans ?? planRows(id, o.clients, this.unavailable)).map((plan) => ({ ...plan, runs: [] }))
     const startedAt = Date.now()
     const result: ScenarioResult = { id, title: SCENARIO_TITLES[id], description: describeScenario(id, o), rows }
     log(`\n== ${result.title}: ${result.description}`)
@@ -308,10 +320,73 @@ class Bench {
   }
 }
 
+/**
+ * Runs scenarios 1 and 3 at every point of each `--sweep` axis; within a point the clients take turns round by
+ * round, as in the scenarios.
+ */
+async function runSweeps(bench: Bench, o: BenchOptions): Promise<SweepResult[]> {
+  const sweeps: SweepResult[] = []
+  const base = { messages: o.messages, messageSize: o.messageSize, partitions: o.partitions, compression: o.producer.compression, byteCap: o.sweepBytes }
+  for (const axis of o.sweep) {
+    const startedAt = Date.now()
+    const points = sweepPoints(axis, base)
+    const ofAxis: SweepResult[] = SWEEP_SCENARIOS.map((scenario) => ({
+      axis,
+      scenario,
+      title: sweepTitle(axis, scenario),
+      description: describeSweep(axis, scenario, o),
+      points: [],
+    }))
+    for (const settings of points) {
+      log(`\n== sweep ${SWEEP_AXIS_TITLES[axis]}: ${settings.label} (${formatCount(settings.messages)} messages per run)`)
+      const point = bench.at({
+        messages: settings.messages,
+        messageSize: settings.messageSize,
+        partitions: settings.partitions,
+        producer: { ...o.producer, compression: settings.compression },
+      })
+      for (const sweep of ofAxis) {
+        const loadAverage: { start: number; end?: number } = { start: os.loadavg()[0] ?? Number.NaN }
+        const result = await point.scenario(sweep.scenario, sweepRows(sweep.scenario, sweepClients(sweep.scenario, o.sweepClients), point.unavailable))
+        loadAverage.end = os.loadavg()[0] ?? Number.NaN
+        sweep.points.push({ ...settings, loadAverage, result })
+      }
+    }
+    const seconds = Math.round((Date.now() - startedAt) / 1000)
+    for (const sweep of ofAxis) {
+      sweep.durationSeconds = seconds
+      log(`\n${sweep.title} (${sweep.description})\n${textTable(sweepColumns(sweep))}`)
+    }
+    sweeps.push(...ofAxis)
+  }
+  return sweeps
+}
+
+function describeProducer(o: BenchOptions): string {
+  return `${o.producer.idempotent ? 'idempotent, ' : ''}acks=${o.producer.acks === -1 ? 'all' : o.producer.acks}, ${o.producer.compression === 'none' ? 'no compression' : o.producer.compression}, linger.ms=${o.producer.lingerMs}`
+}
+
+/** Replication, when the cluster has several brokers; empty on one. */
+function describeReplication(o: BenchOptions): string {
+  const replication = topicReplication(o.nodes)
+  if (o.nodes <= 1) return ''
+  return `, ${o.nodes} brokers, replication factor ${replication.replicationFactor}${replication.minInsyncReplicas === undefined ? '' : `, min.insync.replicas=${replication.minInsyncReplicas}`}`
+}
+
+/** One line saying what stays fixed along a sweep. */
+export function describeSweep(axis: SweepAxis, scenario: SweepScenarioId, o: BenchOptions): string {
+  const codec = o.producer.compression === 'none' ? 'no compression' : o.producer.compression
+  const fixed = axis === 'size' ? `${o.partitions} partitions, ${codec}` : axis === 'partitions' ? `${o.messageSize}-byte values, ${codec}` : `${o.messageSize}-byte values, ${o.partitions} partitions`
+  const producer = `${o.producer.idempotent ? 'idempotent, ' : ''}acks=${o.producer.acks === -1 ? 'all' : o.producer.acks}, linger.ms=${o.producer.lingerMs}`
+  return scenario === 'produce'
+    ? `${fixed}${describeReplication(o)}; ${producer}; send without awaiting each, then flush`
+    : `${fixed}${describeReplication(o)}; topic pre-produced by raw node-rdkafka (${producer}); fresh group from the earliest offset; first message to last`
+}
+
 /** One line saying what a scenario does with this run's parameters. */
 export function describeScenario(id: ScenarioId, o: BenchOptions): string {
-  const producer = `${o.producer.idempotent ? 'idempotent, ' : ''}acks=${o.producer.acks === -1 ? 'all' : o.producer.acks}, ${o.producer.compression === 'none' ? 'no compression' : o.producer.compression}, linger.ms=${o.producer.lingerMs}`
-  const size = `${o.messageSize}-byte values, ${o.partitions} partitions`
+  const producer = describeProducer(o)
+  const size = `${o.messageSize}-byte values, ${o.partitions} partitions${describeReplication(o)}`
   switch (id) {
     case 'produce':
       return `${formatCount(o.messages)} x ${size}, ${producer}; send without awaiting each, then flush`
@@ -350,6 +425,7 @@ async function main(): Promise<void> {
   const cluster = await ensureCluster({
     brokers: options.brokers,
     registryUrl: options.registryUrl,
+    nodes: options.nodes,
     needRegistry: options.scenarios.includes('avro'),
     log,
   })
@@ -382,6 +458,7 @@ async function main(): Promise<void> {
     }
     await bench.warmUp()
     for (const id of options.scenarios) results.scenarios.push(await bench.scenario(id))
+    if (options.sweep.length > 0) results.sweeps = await runSweeps(bench, options)
     results.targets = evaluateTargets(results.scenarios)
     if (results.targets.length > 0) {
       log('\ntargets:')
@@ -403,17 +480,14 @@ async function main(): Promise<void> {
 }
 
 async function save(results: BenchResults, options: BenchOptions): Promise<void> {
-  const dir = resolve(ROOT, options.resultsDir, options.mode)
+  const dir = resolve(ROOT, options.resultsDir, options.mode, resultsSubdir(options))
   const charts = join(dir, 'charts')
   await mkdir(charts, { recursive: true })
   const stamp = results.startedAt.replaceAll(':', '').replace(/\.\d+Z$/, 'Z')
   const json = `${JSON.stringify(results, null, 2)}\n`
   await writeFile(join(dir, `results-${stamp}.json`), json)
   await writeFile(join(dir, 'latest.json'), json)
-  const subtitle = `${results.mode} run ${results.startedAt.slice(0, 10)}, ${results.machine.cores} cores shared by broker and client, Kafka ${results.machine.kafka}`
-  for (const scenario of results.scenarios) {
-    await writeFile(join(charts, `${scenario.id}.svg`), renderChart(scenarioChart(scenario, subtitle)))
-  }
+  await writeCharts(results, charts)
   log(`\nresults: ${relative(ROOT, join(dir, 'latest.json'))}, charts: ${relative(ROOT, charts)}/`)
   if (options.updateDocs) {
     const doc = join(ROOT, 'BENCHMARKS.md')

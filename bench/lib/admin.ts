@@ -36,10 +36,15 @@ export class BenchAdmin {
     return new BenchAdmin(admin, probe, config)
   }
 
-  /** Creates a topic and waits until its partitions all have a leader in the metadata. */
-  async createTopic(topic: string, partitions: number, replicationFactor = 1): Promise<void> {
+  /**
+   * Creates a topic and waits until its partitions all have a leader in the metadata. `minInsyncReplicas`, when
+   * given, is set on the topic.
+   */
+  async createTopic(topic: string, partitions: number, replicationFactor = 1, minInsyncReplicas?: number): Promise<void> {
+    const request: NodeRdkafka.NewTopic = { topic, num_partitions: partitions, replication_factor: replicationFactor }
+    if (minInsyncReplicas !== undefined) request.config = { 'min.insync.replicas': String(minInsyncReplicas) }
     await new Promise<void>((resolve, reject) => {
-      this.admin.createTopic({ topic, num_partitions: partitions, replication_factor: replicationFactor }, 30_000, (error) => {
+      this.admin.createTopic(request, 30_000, (error) => {
         if (error && error.code !== TOPIC_ALREADY_EXISTS) reject(error)
         else resolve()
       })
@@ -61,8 +66,25 @@ export class BenchAdmin {
     await new Promise<void>((resolve) => this.admin.deleteTopic(topic, 30_000, () => resolve()))
   }
 
-  /** The number of messages in a topic: the sum of its partitions' high watermarks (topics start at 0). */
-  async countMessages(topic: string, partitions: number): Promise<number> {
+  /**
+   * The number of messages in a topic: the sum of its partitions' high watermarks (topics start at 0). With several
+   * brokers the client's metadata can lag a new topic for a moment, and librdkafka then answers "Unknown partition"
+   * at once: the metadata is refreshed and the question asked again, until `timeoutMs`.
+   */
+  async countMessages(topic: string, partitions: number, timeoutMs = 30_000): Promise<number> {
+    const until = Date.now() + timeoutMs
+    for (;;) {
+      try {
+        return await this.sumHighWatermarks(topic, partitions)
+      } catch (error) {
+        if (Date.now() > until) throw error
+        await new Promise<void>((resolve) => this.probe.getMetadata({ topic, timeout: 5000 }, () => resolve()))
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+    }
+  }
+
+  private async sumHighWatermarks(topic: string, partitions: number): Promise<number> {
     const highs = await Promise.all(
       Array.from({ length: partitions }, (_, partition) =>
         new Promise<number>((resolve, reject) => {

@@ -1,7 +1,7 @@
 /**
- * The cluster the benchmark runs against: `--brokers` / `KAFKA_BROKERS` if given, otherwise a local single-node
- * Kafka (and Schema Registry when the Avro scenario runs) started with the project's cluster script in a
- * private directory, and stopped at the end.
+ * The cluster the benchmark runs against: `--brokers` / `KAFKA_BROKERS` if given, otherwise a local Kafka of
+ * `--nodes` nodes (one by default; and a Schema Registry when the Avro scenario runs) started with the project's
+ * cluster script in a private directory, and stopped at the end.
  * @module
  */
 import { existsSync } from 'node:fs'
@@ -35,10 +35,28 @@ async function loadClusterLib(): Promise<ClusterLib> {
   return (await import(pathToFileURL(join(ROOT, 'scripts', 'cluster-lib.mjs')).href)) as ClusterLib
 }
 
+/** How the benchmark's topics are replicated on a cluster of `nodes` brokers. */
+export interface TopicReplication {
+  readonly replicationFactor: number
+  /** `min.insync.replicas` set on each topic; undefined leaves the broker's default (one broker). */
+  readonly minInsyncReplicas?: number | undefined
+}
+
+/**
+ * Replication of the benchmark's topics: factor min(3, nodes), and from 3 nodes `min.insync.replicas=2` (with
+ * `acks=all`, an acknowledgement then means two copies), as the cluster script sets for its internal topics.
+ */
+export function topicReplication(nodes: number): TopicReplication {
+  if (nodes <= 1) return { replicationFactor: 1 }
+  return { replicationFactor: Math.min(3, nodes), minInsyncReplicas: nodes >= 3 ? 2 : 1 }
+}
+
 /** Uses the given cluster or starts one. `log` receives one-line status messages. */
 export async function ensureCluster(options: {
   brokers?: string | undefined
   registryUrl?: string | undefined
+  /** Nodes of the local cluster. @default 1 */
+  nodes?: number | undefined
   needRegistry: boolean
   log: (line: string) => void
 }): Promise<BenchCluster> {
@@ -52,9 +70,10 @@ export async function ensureCluster(options: {
     return { brokers: options.brokers, registryUrl: options.registryUrl, kafkaVersion: 'external', kafkaLibs: libs, stop: async () => {} }
   }
   const dir = await mkdtemp(join(tmpdir(), 'kafkit-bench-cluster-'))
-  options.log(`starting a local Kafka ${lib.KAFKA_VERSION}${options.needRegistry ? ' + Schema Registry' : ''} in ${dir} ...`)
+  const nodes = options.nodes ?? 1
+  options.log(`starting a local Kafka ${lib.KAFKA_VERSION}${nodes > 1 ? ` (${nodes} nodes)` : ''}${options.needRegistry ? ' + Schema Registry' : ''} in ${dir} ...`)
   const startedAt = Date.now()
-  const state = await lib.up({ nodes: 1, registry: options.needRegistry, dir })
+  const state = await lib.up({ nodes, registry: options.needRegistry, dir })
   options.log(`cluster up in ${((Date.now() - startedAt) / 1000).toFixed(1)}s: ${state.bootstrap}${state.registry ? `, registry ${state.registry.url}` : ''}`)
   const libs = join(ROOT, '.cache', 'kafka', state.kafkaVersion, 'libs')
   let stopped = false

@@ -11,6 +11,7 @@ import {
   type ProducerSettings,
   type ScenarioId,
 } from './protocol.js'
+import { defaultSweepBytes, parseSweepList, SWEEP_AXES, type SweepAxis } from './sweep.js'
 
 /** Everything a benchmark run is configured with. */
 export interface BenchOptions {
@@ -59,6 +60,17 @@ export interface BenchOptions {
   readonly updateDocs: boolean
   /** Where results (JSON, charts) are written. */
   readonly resultsDir: string
+  /** Axes to sweep scenarios 1 and 3 along (`--sweep`); empty for no sweep. */
+  readonly sweep: readonly SweepAxis[]
+  /** The most value bytes one sweep point moves; `--messages` x 100 bytes unless `--sweep-bytes` says otherwise. */
+  readonly sweepBytes: number
+  /** The clients `--clients` named, for the sweeps; undefined means each sweep's default four. */
+  readonly sweepClients?: readonly ClientId[] | undefined
+  /**
+   * Brokers in the cluster: the local cluster is started with this many nodes, and topics get replication factor
+   * min(3, nodes) and, from 3 nodes, `min.insync.replicas=2`.
+   */
+  readonly nodes: number
 }
 
 /** Mode presets: quick must finish in under 5 minutes on a 2-core machine, full in about 15. */
@@ -102,6 +114,13 @@ export const BENCH_DEFAULTS = Object.freeze({
   batchSize: 100,
   rate: 5000,
   resultsDir: 'bench/results',
+  nodes: 1,
+})
+
+/** The scenarios and clients a multi-broker run (`--nodes 3`) has when `--scenarios` / `--clients` are not given. */
+export const MULTI_BROKER_DEFAULTS = Object.freeze({
+  scenarios: Object.freeze(['produce', 'consume'] as const satisfies readonly ScenarioId[]),
+  clients: Object.freeze(['kafkit', 'rdkafka', 'c'] as const satisfies readonly ClientId[]),
 })
 
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const
@@ -137,8 +156,17 @@ export const USAGE = `Usage: npm run bench -- [options]
   -X key=value            librdkafka security property for every client (security.protocol, sasl.*, ssl.*)
   --node22 PATH           node >= 22 binary for @platformatic/kafka (or KAFKIT_BENCH_NODE22)
   --profile               write V8 CPU profiles of kafkit's runs
-  --update-docs           rewrite BENCHMARKS.md's results section
+  --update-docs           rewrite BENCHMARKS.md's section of this run (results, sweeps or three brokers)
   --out DIR               results directory (${BENCH_DEFAULTS.resultsDir})
+
+Sweeps and several brokers (only when asked; they replace the scenarios unless --scenarios is given):
+  --sweep LIST            ${SWEEP_AXES.join(',')} or all: scenarios 1 and 3 at each value (sizes 10 B-100 KB;
+                          1, 6, 32, 128 partitions; none, lz4, zstd) with kafkit, raw node-rdkafka, the fastest
+                          other Node client and the C tool (or the --clients given)
+  --sweep-bytes BYTES     the most value bytes a sweep run moves (--messages x 100); at least 20000 messages
+  --nodes N               brokers: start the local cluster with N nodes; topics get replication min(3, N) and,
+                          from 3 nodes, min.insync.replicas=2 (default scenarios produce,consume, clients
+                          kafkit,rdkafka,c); with --brokers, how many brokers that cluster has
 `
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[], what: string): T[] | undefined {
@@ -195,6 +223,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
       profile: { type: 'boolean' },
       'update-docs': { type: 'boolean' },
       out: { type: 'string' },
+      sweep: { type: 'string' },
+      'sweep-bytes': { type: 'string' },
+      nodes: { type: 'string' },
     },
   })
   if (values.help) return 'help'
@@ -213,14 +244,22 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     if (at < 1 || !SECURITY_KEY.test(key)) throw new Error(`-X ${pair}: expected a security property key=value (security.protocol, sasl.*, ssl.*)`)
     security[key] = pair.slice(at + 1)
   }
+  const sweep = values.sweep === undefined ? [] : parseSweepList(values.sweep)
+  const nodes = positive(values.nodes, 'nodes', BENCH_DEFAULTS.nodes)
+  if (!Number.isInteger(nodes)) throw new Error(`--nodes: expected a whole number, got '${values.nodes}'`)
+  const clients = list(values.clients, ALL_CLIENTS, 'clients')
+  const messages = positive(values.messages, 'messages', preset.messages)
+  // Sweeps and multi-broker runs are runs of their own: the eight scenarios run with them only when asked.
+  const defaultScenarios: readonly ScenarioId[] = sweep.length > 0 ? [] : nodes > 1 ? MULTI_BROKER_DEFAULTS.scenarios : SCENARIO_IDS
+  const defaultClients: readonly ClientId[] = nodes > 1 ? MULTI_BROKER_DEFAULTS.clients : ALL_CLIENTS
   const idempotent = !values['no-idempotence']
   if (idempotent && acks !== -1) throw new Error('an idempotent producer needs --acks all (or pass --no-idempotence)')
   return {
     mode,
-    scenarios: list(values.scenarios, SCENARIO_IDS, 'scenarios') ?? [...SCENARIO_IDS],
-    clients: list(values.clients, ALL_CLIENTS, 'clients') ?? [...ALL_CLIENTS],
+    scenarios: list(values.scenarios, SCENARIO_IDS, 'scenarios') ?? [...defaultScenarios],
+    clients: clients ?? [...defaultClients],
     rounds: positive(values.rounds, 'rounds', preset.rounds),
-    messages: positive(values.messages, 'messages', preset.messages),
+    messages,
     awaitedMessages: positive(values['awaited-messages'], 'awaited-messages', preset.awaitedMessages),
     avroMessages: positive(values['avro-messages'], 'avro-messages', preset.avroMessages),
     pipelineMessages: positive(values['pipeline-messages'], 'pipeline-messages', preset.pipelineMessages),
@@ -246,5 +285,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     profile: values.profile ?? false,
     updateDocs: values['update-docs'] ?? false,
     resultsDir: values.out ?? BENCH_DEFAULTS.resultsDir,
+    sweep,
+    sweepBytes: positive(values['sweep-bytes'], 'sweep-bytes', defaultSweepBytes(messages)),
+    sweepClients: clients,
+    nodes,
   }
 }

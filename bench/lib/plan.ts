@@ -119,3 +119,24 @@ export function planRows(
       unavailable: unavailable(client, scenario),
     }))
 }
+
+/** Which of a client's rows a sweep runs, where it is not the client's first: raw node-rdkafka's best consumer. */
+const SWEEP_VARIANTS: Readonly<Partial<Record<ScenarioId, Partial<Record<ClientId, string>>>>> = Object.freeze({
+  consume: { rdkafka: 'consume-tuned' },
+})
+
+/**
+ * The rows of a sweep point: one row per chosen client (its first API in the scenario's table, or the one
+ * {@link SWEEP_VARIANTS} names), in table order, so every chart line is one client.
+ */
+export function sweepRows(
+  scenario: ScenarioId,
+  clients: readonly ClientId[],
+  unavailable: (client: ClientId, scenario: ScenarioId) => string | undefined,
+): RowPlan[] {
+  const rows = planRows(scenario, clients, unavailable)
+  return rows.filter((row, index) => {
+    const wanted = SWEEP_VARIANTS[scenario]?.[row.client]
+    return wanted === undefined ? rows.findIndex((other) => other.client === row.client) === index : row.variant === wanted
+  })
+}

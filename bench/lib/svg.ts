@@ -32,14 +32,18 @@ export interface Chart {
   readonly scale?: 'linear' | 'log'
 }
 
-const COLORS = ['#4e79a7', '#f28e2b', '#76b7b2', '#59a14f']
-const HIGHLIGHT = ['#e15759', '#ff9d9a', '#b07aa1', '#edc948']
-const CHAR_WIDTH = 6.8
+/** Bar and line colours, in series order. */
+export const COLORS = ['#4e79a7', '#f28e2b', '#76b7b2', '#59a14f']
+/** kafkit's colours. */
+export const HIGHLIGHT = ['#e15759', '#ff9d9a', '#b07aa1', '#edc948']
+/** Average width of a character at the charts' 12 px font, for sizing label columns. */
+export const CHAR_WIDTH = 6.8
 const PLOT_WIDTH = 520
 const BAR_HEIGHT = 16
 const GAP = 10
 
-function escapeXml(text: string): string {
+/** Escapes text for an SVG text node or attribute. */
+export function escapeXml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;')
 }
 

@@ -46,10 +46,16 @@ function firstLine(text: string): string {
   return !line.includes('memory') && text.includes('FatalProcessOutOfMemory') ? `${line}: JavaScript heap out of memory` : line
 }
 
-type Columns = { header: string[]; rows: string[][] }
+/** A table: its header, its rows, and which columns hold text (left-aligned) besides the first and last. */
+export type Columns = { header: string[]; rows: string[][]; text?: readonly number[] }
+
+/** Whether a column is numeric (right-aligned): all but the first, the last and those marked as text. */
+function isNumeric(columns: Columns, index: number): boolean {
+  return index > 0 && index < columns.header.length - 1 && !(columns.text ?? []).includes(index)
+}
 
 /** Rounds and their range, e.g. `3: 150k-170k`. */
-function roundSpread(row: RowResult): string {
+export function roundSpread(row: RowResult): string {
   const s = row.summary
   return s ? `${s.msgsPerSec.count}: ${formatCount(s.msgsPerSec.min)}-${formatCount(s.msgsPerSec.max)}` : '-'
 }
@@ -101,7 +107,7 @@ export function scenarioColumns(scenario: ScenarioResult): Columns {
 /** An aligned text table (numbers right-aligned). */
 export function textTable(columns: Columns): string {
   const widths = columns.header.map((title, index) => Math.max(title.length, ...columns.rows.map((row) => (row[index] ?? '').length)))
-  const numeric = columns.header.map((_, index) => index > 0 && index < columns.header.length - 1)
+  const numeric = columns.header.map((_, index) => isNumeric(columns, index))
   const line = (cells: string[]): string =>
     cells.map((cell, index) => (numeric[index] ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!))).join('  ').trimEnd()
   return [line(columns.header), widths.map((width) => '-'.repeat(width)).join('  '), ...columns.rows.map(line)].join('\n')
@@ -109,7 +115,7 @@ export function textTable(columns: Columns): string {
 
 /** A Markdown table (numbers right-aligned). */
 export function markdownTable(columns: Columns): string {
-  const align = columns.header.map((_, index) => (index > 0 && index < columns.header.length - 1 ? '---:' : '---'))
+  const align = columns.header.map((_, index) => (isNumeric(columns, index) ? '---:' : '---'))
   const escape = (cell: string): string => cell.replaceAll('|', '\\|')
   return [columns.header, align, ...columns.rows].map((cells) => `| ${cells.map(escape).join(' | ')} |`).join('\n')
 }

@@ -29,5 +29,8 @@ export type { ClientState } from './internal/lifecycle.js'
 // Errors
 export * from './errors/index.js'
 
+// Metrics
+export { statsSnapshot, type BrokerSnapshot, type GroupSnapshot, type PartitionSnapshot, type StatsSnapshot } from './metrics/snapshot.js'
+
 // Runtime
 export { librdkafkaInfo, type LibrdkafkaInfo } from './native/binding.js'

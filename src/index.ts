@@ -26,6 +26,10 @@ export type {
 export type { Logger, LogFields } from './internal/log.js'
 export type { ClientState } from './internal/lifecycle.js'
 
+// Diagnostics channels and tracing channels (node:diagnostics_channel); OpenTelemetry spans are in kafkit/otel
+export { channels as diagnosticsChannels } from './internal/diagnostics.js'
+export * from './tracing/index.js'
+
 // Errors
 export * from './errors/index.js'
 

@@ -6,6 +6,8 @@
 import { ConfigError, KafkaAggregateError, KafkaError, TimeoutError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
 import { channels } from '../internal/diagnostics.js'
+import { tracingChannels } from '../tracing/channels.js'
+import type { AdminCallContext } from '../tracing/types.js'
 import type { AdminAddon, RawAdminHandle, RawError, RawRequestOptions } from '../native/admin-addon.js'
 import type { RequestOptions } from './types.js'
 
@@ -92,7 +94,14 @@ export class AdminContext {
     attempt: (state: Attempt) => Promise<T>,
     extra: Omit<RawRequestOptions, 'timeoutMs'> = {},
   ): Promise<T> {
-    const promise = this.#run(operation, options, policy, attempt, extra)
+    const channel = tracingChannels.adminCall
+    let promise: Promise<T>
+    if (channel.hasSubscribers) {
+      const context: AdminCallContext = { operation }
+      promise = channel.tracePromise(() => this.#run(operation, options, policy, attempt, extra, context), context)
+    } else {
+      promise = this.#run(operation, options, policy, attempt, extra, undefined)
+    }
     this.#inFlight.add(promise)
     const forget = (): void => {
       this.#inFlight.delete(promise)
@@ -107,6 +116,7 @@ export class AdminContext {
     policy: RetryPolicy,
     attempt: (state: Attempt) => Promise<T>,
     extra: Omit<RawRequestOptions, 'timeoutMs'>,
+    traced: { attempts?: number } | undefined,
   ): Promise<T> {
     const timeoutMs = options?.timeoutMs ?? this.settings.requestTimeoutMs
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
@@ -118,6 +128,7 @@ export class AdminContext {
     let attempts = 0
     for (;;) {
       attempts++
+      if (traced !== undefined) traced.attempts = attempts
       try {
         const result = await attempt({ raw: { ...extra, timeoutMs: Math.max(1, deadline - Date.now()) }, deadline })
         publish(operation, started, attempts)

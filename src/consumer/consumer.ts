@@ -74,6 +74,8 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   readonly #rebalance: RebalanceHandler
   readonly #fetchLoop: FetchLoop
   readonly #decoder: MessageDecoder
+  /** Who this consumer is, for the tracing channels. */
+  readonly #identity: { readonly groupId: string; readonly clientId: string | undefined }
   readonly #subscription = new Set<string>()
   readonly #pauses = new UserPauses()
   #run: RunState | undefined
@@ -99,6 +101,8 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     super()
     this.#options = resolveConsumerOptions(options)
     this.#decoder = new MessageDecoder(this.#options.key, this.#options.value, this.#options.topics)
+    const clientId = this.#options.globalConfig['client.id']
+    this.#identity = { groupId: String(this.#options.globalConfig['group.id']), clientId: typeof clientId === 'string' ? clientId : undefined }
     this.#log = new LogRouter(this.#options.logger, `consumer ${String(this.#options.globalConfig['group.id'] ?? '')}`.trim())
     const tokenProvider = tokenProviderOf(options)
     try {
@@ -266,6 +270,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
         const high = this.#native.cachedWatermarks(state.topic, state.partition)?.high
         return high === undefined ? null : String(high)
       },
+      identity: this.#identity,
     }, resolved, errorPolicy)
     let settle!: (error?: KafkaError) => void
     const outcome = new Promise<void>((resolve, reject) => {

@@ -6,6 +6,9 @@
  */
 import PQueue from 'p-queue'
 import { channels } from '../internal/diagnostics.js'
+import { tracingChannels } from '../tracing/channels.js'
+import { traceSettled, tracedMessage } from '../tracing/trace.js'
+import type { ConsumerBatchContext, ConsumerMessageContext, HandlingOutcome } from '../tracing/types.js'
 import type { KafkaError } from '../errors/kafka-error.js'
 import type { RawMessage } from '../native/consumer.js'
 import type { MessageDecoder } from './decoder.js'
@@ -23,6 +26,23 @@ export interface RunnerHost {
   fail(error: KafkaError): void
   /** The partition's high watermark as last seen, for batches. */
   highWatermark(state: PartitionState): string | null
+  /** Who is consuming, for the tracing channels' contexts. */
+  readonly identity?: { readonly groupId: string; readonly clientId: string | undefined }
+}
+
+/** What a traced handling records: set by the handling itself, read by the tracing channel's subscribers. */
+type Outcome = { outcome?: HandlingOutcome; error?: unknown }
+
+/** The outcome of a message whose handling failed, given where the error policy left it. */
+function failedOutcome(record: Outcome | undefined, verdict: Verdict, failure: unknown): void {
+  if (record === undefined) return
+  if (verdict.kind === 'ok') {
+    record.outcome = 'processed'
+    return
+  }
+  record.outcome = verdict.kind === 'skip' ? 'skipped' : 'unprocessed'
+  // A stale verdict is no failure of the message: the work became moot (revoke, seek, a for-await loop left).
+  if (verdict.kind !== 'stale') record.error = verdict.kind === 'stop' ? verdict.error : failure
 }
 
 type Handler<P> = (payload: P) => void | Promise<void>
@@ -108,8 +128,18 @@ export class Runner {
     }
   }
 
+  /** Handles the oldest buffered message, traced while someone subscribes to `kafkit:consumer:process`. */
+  #handleMessage(state: PartitionState, generation: number, signal: AbortSignal): Promise<number> {
+    const channel = tracingChannels.consumerProcess
+    if (!channel.hasSubscribers) return this.#processMessage(state, generation, signal, undefined)
+    const context: ConsumerMessageContext = {
+      ...tracedMessage(state.peek()!), groupId: this.#host.identity?.groupId ?? '', clientId: this.#host.identity?.clientId,
+    }
+    return traceSettled(channel, context, () => this.#processMessage(state, generation, signal, context))
+  }
+
   /** Handles the oldest buffered message; returns how many messages were consumed from the buffer (0 or 1). */
-  async #handleMessage(state: PartitionState, generation: number, signal: AbortSignal): Promise<number> {
+  async #processMessage(state: PartitionState, generation: number, signal: AbortSignal, record: Outcome | undefined): Promise<number> {
     const raw = state.peek()!
     const handler = this.#run.handler as Handler<EachMessagePayload<AnyConsumerMessage>>
     const attempt = (): unknown => {
@@ -121,12 +151,17 @@ export class Runner {
     try {
       const out = attempt()
       if (isPromise(out)) await out
+      if (record !== undefined) record.outcome = 'processed'
     } catch (error) {
       verdict = await this.#policy.recover(error, {
         raw, attempt, signal, isStale: () => !this.#active || state.generation !== generation || state.status !== 'active',
       })
+      failedOutcome(record, verdict, error)
     }
-    if (state.generation !== generation) return 0
+    if (state.generation !== generation) {
+      if (record !== undefined) record.outcome = 'unprocessed'
+      return 0
+    }
     if (verdict !== undefined && !this.#settleVerdict(verdict)) return 0
     state.drop(1)
     state.processedNext = raw.offset + 1
@@ -165,6 +200,20 @@ export class Runner {
       state.processedNext = raw.offset + 1
       return 1
     }
+    const channel = tracingChannels.consumerProcessBatch
+    if (!channel.hasSubscribers) return this.#processBatch(state, generation, signal, messages, raws, isStale, undefined)
+    const context: ConsumerBatchContext = {
+      groupId: this.#host.identity?.groupId ?? '', clientId: this.#host.identity?.clientId,
+      topic: state.topic, partition: state.partition, messages: raws.map(tracedMessage),
+    }
+    return traceSettled(channel, context, () => this.#processBatch(state, generation, signal, messages, raws, isStale, context))
+  }
+
+  /** Runs the batch handler on decoded messages; returns how many messages were consumed from the buffer. */
+  async #processBatch(
+    state: PartitionState, generation: number, signal: AbortSignal, messages: AnyConsumerMessage[], raws: RawMessage[],
+    isStale: () => boolean, record: (Outcome & { processed?: number }) | undefined,
+  ): Promise<number> {
     // Messages are processed only as a contiguous run from the start of the batch: a handler that works on several
     // messages at once may resolve a later one while an earlier one fails, and the committed offset must not pass it.
     let resolved = 0
@@ -178,6 +227,7 @@ export class Runner {
     try {
       const out = attempt()
       if (isPromise(out)) await out
+      if (record !== undefined) record.outcome = 'processed'
     } catch (error) {
       verdict = await this.#policy.recover(error, {
         // Blamed on the first message the handler did not resolve.
@@ -186,12 +236,20 @@ export class Runner {
         },
         attempt, signal, isStale: () => !this.#active || isStale(),
       })
+      failedOutcome(record, verdict, error)
     }
-    if (state.generation !== generation) return 0
+    if (state.generation !== generation) {
+      if (record !== undefined) {
+        record.outcome = 'unprocessed'
+        record.processed = 0
+      }
+      return 0
+    }
     // Messages the handler resolved are processed whatever happened to the rest.
     let consumed = verdict === undefined || verdict.kind === 'ok' ? messages.length : resolved
     if (verdict !== undefined && verdict.kind === 'skip') consumed = Math.min(messages.length, resolved + 1)
     if (verdict !== undefined) this.#settleVerdict(verdict)
+    if (record !== undefined) record.processed = consumed
     if (consumed > 0) {
       const last = raws[consumed - 1]!
       state.drop(consumed)

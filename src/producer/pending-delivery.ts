@@ -72,11 +72,19 @@ export class PendingDelivery implements Promise<DeliveryReport> {
 
   /**
    * Calls `listener` once when the delivery settles (at once if it has), without creating a promise: how
-   * `sendBatch()` waits for many records. One listener per delivery; a second replaces the first.
+   * `sendBatch()` waits for many records. Several listeners run in the order they were added (tracing adds one to a
+   * traced send, which its caller may observe the same way).
    */
   onSettled(listener: () => void): void {
-    if (this.#state !== PENDING) listener()
-    else this.#listener = listener
+    if (this.#state !== PENDING) {
+      listener()
+      return
+    }
+    const previous = this.#listener
+    this.#listener = previous === undefined ? listener : () => {
+      previous()
+      listener()
+    }
   }
 
   #notify(listener: () => void): void {

@@ -24,7 +24,9 @@ import { PendingDelivery } from './pending-delivery.js'
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options.js'
 import { SendQueue, type WaitingRecord } from './send-queue.js'
 import { TransactionRunner, type Transaction } from './transaction.js'
-import type { AnyRecord, DeliveryReport, Headers, ProducerEvents, RawData, RdkafkaStats, RecordFor } from './types.js'
+import { ProducerTracing, withExtraHeaders } from './tracing.js'
+import { tracingChannels } from '../tracing/channels.js'
+import type { AnyRecord, DeliveryReport, Headers, ProducerEvents, ProducerRecord, RawData, RdkafkaStats, RecordFor } from './types.js'
 
 const NO_PARTITION = -1
 /** librdkafka's `RD_KAFKA_RESP_ERR__PURGE_QUEUE`: what a record dropped before it was sent fails with. */
@@ -86,6 +88,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   readonly #guard = new ConnectGuard()
   #connecting: Promise<void> | undefined
   readonly #unheard = new UnheardErrors('kafkit Producer')
+  readonly #tracing: ProducerTracing
 
   /**
    * Validates the options (throwing {@link ConfigError} on any unknown or ill-typed one) and creates the
@@ -107,6 +110,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       // librdkafka validates property values at creation (e.g. acks: 'most'); the addon names each refused one.
       throw configErrorFrom(error)
     }
+    const clientId = this.#options.rdkafkaConfig['client.id']
+    const transactionalId = this.#options.rdkafkaConfig['transactional.id']
+    this.#tracing = new ProducerTracing(
+      typeof clientId === 'string' ? clientId : undefined, typeof transactionalId === 'string' ? transactionalId : undefined,
+    )
     if (tokenProvider) this.#oauth = new OAuthRefresher(tokenProvider, (token) => this.#native.setOAuthToken(token))
     this.#transactions = new TransactionRunner(this.#native, this.#options, {
       fail: (error) => this.#failFatally(error),
@@ -197,8 +205,17 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     if (this.#options.transactional && !this.#transactions.open) {
       return Promise.reject(new StateError('Producer.send() on a transactional producer must run inside producer.transaction(async (tx) => tx.send(...))'))
     }
-    return this.#enqueue(record as AnyRecord<K, V, T>)
+    return this.#send(record as AnyRecord<K, V, T>)
   }
+
+  /** One record into the queue, traced while someone subscribes to `kafkit:producer:send`. */
+  #send(record: AnyRecord<K, V, T>): PendingDelivery {
+    if (!tracingChannels.producerSend.hasSubscribers) return this.#enqueue(record)
+    return this.#tracing.send(record as ProducerRecord<unknown, unknown>, this.#enqueueTraced)
+  }
+
+  #enqueueTraced = (record: ProducerRecord<unknown, unknown>, extra: readonly RawHeader[] | undefined): PendingDelivery =>
+    this.#enqueue(record as AnyRecord<K, V, T>, extra)
 
   /**
    * Sends several records (any topics) in order and resolves with their reports in the same order. If some fail,
@@ -211,7 +228,12 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     if (this.#options.transactional && !this.#transactions.open) {
       throw new StateError('Producer.sendBatch() on a transactional producer must run inside producer.transaction()')
     }
-    const deliveries = records.map((record) => this.#enqueue(record))
+    if (!tracingChannels.producerSend.hasSubscribers) return this.#sendBatch(records, undefined)
+    return this.#tracing.sendBatch(records as ReadonlyArray<ProducerRecord<unknown, unknown>>, (extra) => this.#sendBatch(records, extra))
+  }
+
+  async #sendBatch(records: ReadonlyArray<AnyRecord<K, V, T>>, extra: readonly RawHeader[] | undefined): Promise<DeliveryReport[]> {
+    const deliveries = records.map((record) => this.#enqueue(record, extra))
     // One promise for the batch, not one per record (which costs more than producing the record).
     await new Promise<void>((resolve) => {
       let pending = deliveries.length
@@ -315,7 +337,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     if (!this.#options.transactional) {
       throw new StateError('Producer.transaction() needs a transactional producer: pass transactionalId to new Producer({...})')
     }
-    return this.#transactions.run(fn, (record) => this.#enqueue(record as AnyRecord<K, V, T>))
+    const run = (): Promise<R> => this.#transactions.run(fn, (record) => this.#send(record as AnyRecord<K, V, T>))
+    return tracingChannels.producerTransaction.hasSubscribers ? this.#tracing.transaction(run) : run()
   }
 
   /**
@@ -404,7 +427,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       : { key: this.#options.key, value: this.#options.value }
   }
 
-  #enqueue(record: AnyRecord<K, V, T>): PendingDelivery {
+  /** Validates and serializes a record into the wait line; `extra` headers (from tracing subscribers) are added. */
+  #enqueue(record: AnyRecord<K, V, T>, extra?: readonly RawHeader[]): PendingDelivery {
     const topic = record?.topic
     const deferred = new PendingDelivery(typeof topic === 'string' ? topic : '')
     if (typeof topic !== 'string' || topic === '') {
@@ -426,6 +450,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     let headers: RawHeader[] | undefined
     try {
       headers = record.headers === undefined ? undefined : encodeHeaders(record.headers)
+      if (extra !== undefined) headers = withExtraHeaders(headers, extra)
       const serdes = this.#serdesFor(topic)
       key = encode(record.key, serdes.key, topic, 'key', record.headers)
       value = encode(record.value, serdes.value, topic, 'value', record.headers)

@@ -84,4 +84,29 @@ describe('npm install kafkit', () => {
     expect(run.status, run.stderr).toBe(0)
     expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual({ value: 'hello from CommonJS', mock: 'function' })
   }, 120_000)
+
+  it('kafkit/otel needs the optional peer @opentelemetry/api, which the install above did not bring', () => {
+    // Runs after the tests above, in the project they installed into.
+    writeFileSync(join(project, 'otel.cjs'), `
+      require('kafkit')
+      let missing = 'loaded'
+      try { require('kafkit/otel') } catch (error) { missing = error.code + ' ' + (String(error.message).includes('@opentelemetry/api')) }
+      console.log(missing)
+    `)
+    const without = spawnSync(process.execPath, ['otel.cjs'], { cwd: project, encoding: 'utf8', timeout: 60_000 })
+    expect(without.status, without.stderr).toBe(0)
+    expect(without.stdout.trim()).toMatch(/^ERR_MODULE_NOT_FOUND true$|^MODULE_NOT_FOUND true$/)
+
+    const peer = spawnSync('npm', ['install', '--no-audit', '--no-fund', '@opentelemetry/api@1.9.1'], { cwd: project, encoding: 'utf8' })
+    expect(peer.status, peer.stderr).toBe(0)
+    writeFileSync(join(project, 'otel.mjs'), `
+      import { instrumentKafkit } from 'kafkit/otel'
+      const { instrumentKafkit: required } = (await import('node:module')).createRequire(import.meta.url)('kafkit/otel')
+      instrumentKafkit().disable()
+      console.log(typeof instrumentKafkit, required === instrumentKafkit)
+    `)
+    const withPeer = spawnSync(process.execPath, ['otel.mjs'], { cwd: project, encoding: 'utf8', timeout: 60_000 })
+    expect(withPeer.status, withPeer.stderr).toBe(0)
+    expect(withPeer.stdout.trim()).toBe('function true')
+  }, 120_000)
 })

@@ -57,6 +57,16 @@ describe('PendingDelivery', () => {
     expect(failed.report).toBeUndefined()
   })
 
+  it('runs every onSettled listener, in the order they were added (a traced send has one already)', () => {
+    const delivery = new PendingDelivery('t')
+    const calls: string[] = []
+    delivery.onSettled(() => calls.push('tracing'))
+    delivery.onSettled(() => calls.push('caller'))
+    delivery.deliveredAt(0, 1, 1700000000000)
+    delivery.onSettled(() => calls.push('late'))
+    expect(calls).toEqual(['tracing', 'caller', 'late'])
+  })
+
   it('works with Promise combinators and await', async () => {
     const deliveries = [new PendingDelivery('t'), new PendingDelivery('t')]
     const all = Promise.all(deliveries)

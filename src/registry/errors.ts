@@ -127,6 +127,31 @@ export interface RegistryCallContext {
   readonly schemaId?: number | undefined
   /** The reason of a bare 404 for this call. @default SUBJECT_NOT_FOUND */
   readonly notFound?: SchemaRegistryErrorReason
+  /** The registry URLs the call went to, named in the message (they never hold credentials: see `options.ts`). */
+  readonly urls?: readonly string[] | undefined
+}
+
+/** Network error codes of Node and axios, in words. */
+const NETWORK_FAILURES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ECONNABORTED: 'timed out',
+  ETIMEDOUT: 'timed out',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'connection closed',
+}
+
+/** A URL as shown in messages: without query or fragment, which might carry tokens. */
+function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '')
+  } catch {
+    return url
+  }
 }
 
 /**
@@ -145,12 +170,14 @@ export function toSchemaRegistryError(error: unknown, context: RegistryCallConte
     context.subject === undefined ? undefined : `subject "${context.subject}"`,
     context.schemaId === undefined ? undefined : `schema id ${context.schemaId}`,
   ].filter(Boolean).join(', ')
+  const failure = typeof like.code === 'string' ? NETWORK_FAILURES[like.code] : undefined
   const answered = status === undefined
-    ? `no answer (${typeof like.code === 'string' ? `${like.code}: ` : ''}${detail})`
+    ? `no answer${failure === undefined ? '' : `: ${failure}`} (${typeof like.code === 'string' ? `${like.code}: ` : ''}${detail})`
     : `HTTP ${status}${registryCode === undefined ? '' : ` error_code ${registryCode}`}: ${detail}`
+  const at = context.urls === undefined || context.urls.length === 0 ? '' : ` at ${context.urls.map(shownUrl).join(', ')}`
   return new SchemaRegistryError(
     reason,
-    `Schema registry: ${context.operation}${about === '' ? '' : ` (${about})`} failed with ${answered}`,
+    `Schema registry${at}: ${context.operation}${about === '' ? '' : ` (${about})`} failed with ${answered}`,
     {
       cause: redactedCause(error, detail),
       ...(status === undefined ? {} : { status }),

@@ -362,7 +362,7 @@ export class SchemaRegistry {
     try {
       return await run(this.client)
     } catch (error) {
-      throw toSchemaRegistryError(error, context)
+      throw toSchemaRegistryError(error, { ...context, urls: this.urls })
     }
   }
 }

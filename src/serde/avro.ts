@@ -235,7 +235,7 @@ class AvroSerde<T> implements Serde<T> {
       try {
         return await client.getBySubjectAndId(subject, id)
       } catch (error) {
-        throw toSchemaRegistryError(error, { operation: 'get schema by id', subject, schemaId: id, notFound: SchemaRegistryErrorReason.SCHEMA_NOT_FOUND })
+        throw toSchemaRegistryError(error, { operation: 'get schema by id', subject, schemaId: id, notFound: SchemaRegistryErrorReason.SCHEMA_NOT_FOUND, urls: this.#registry.urls })
       }
     })
     return { subject, schemaId: id, serializer: new confluent.FixedSchemaSerializer(client, serdeType, conf, id, info), type: (schema as ParsedAvroSchema).type }
@@ -379,6 +379,7 @@ class AvroSerde<T> implements Serde<T> {
       subject,
       schemaId,
       notFound: SchemaRegistryErrorReason.SCHEMA_NOT_FOUND,
+      urls: this.#registry.urls,
     })
   }
 

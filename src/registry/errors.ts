@@ -26,6 +26,11 @@ export const SchemaRegistryErrorReason = {
   UNAUTHORIZED: 'UNAUTHORIZED',
   /** The registry could not be reached or answered 408, 429 or 5xx after the configured retries. Retriable. */
   UNAVAILABLE: 'UNAVAILABLE',
+  /**
+   * The TLS handshake failed: the registry's certificate is not trusted (missing or wrong `tls.ca`, host name
+   * mismatch, expired) or the registry refused the client's certificate. Not retriable: the settings must change.
+   */
+  TLS_FAILED: 'TLS_FAILED',
   /** The registry does not implement the endpoint (e.g. Apicurio's `/mode`). */
   UNSUPPORTED: 'UNSUPPORTED',
   /** Any other failure. */
@@ -94,6 +99,17 @@ interface HttpErrorLike {
 }
 
 const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
+
+/** Node's certificate verification codes (`X509_V_ERR_*` without the prefix). OpenSSL alerts start with ERR_SSL_. */
+const TLS_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE', 'ERR_TLS_CERT_ALTNAME_INVALID',
+])
+
+function isTlsFailure(code: unknown): boolean {
+  return typeof code === 'string' && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_'))
+}
 
 /** Maps a status and `error_code` to a reason. Unknown codes fall back on the HTTP status class. */
 function reasonFor(status: number | undefined, registryCode: number | undefined, notFound: SchemaRegistryErrorReason): SchemaRegistryErrorReason {
@@ -164,13 +180,17 @@ export function toSchemaRegistryError(error: unknown, context: RegistryCallConte
   const status = typeof like.status === 'number' ? like.status
     : typeof like.response?.status === 'number' ? like.response.status : undefined
   const registryCode = typeof like.errorCode === 'number' && like.errorCode >= 0 ? like.errorCode : undefined
-  const reason = reasonFor(status, registryCode, context.notFound ?? SchemaRegistryErrorReason.SUBJECT_NOT_FOUND)
+  const reason = status === undefined && isTlsFailure(like.code)
+    ? SchemaRegistryErrorReason.TLS_FAILED
+    : reasonFor(status, registryCode, context.notFound ?? SchemaRegistryErrorReason.SUBJECT_NOT_FOUND)
   const detail = typeof like.message === 'string' && like.message !== '' ? like.message : String(error)
   const about = [
     context.subject === undefined ? undefined : `subject "${context.subject}"`,
     context.schemaId === undefined ? undefined : `schema id ${context.schemaId}`,
   ].filter(Boolean).join(', ')
-  const failure = typeof like.code === 'string' ? NETWORK_FAILURES[like.code] : undefined
+  const failure = typeof like.code === 'string'
+    ? NETWORK_FAILURES[like.code] ?? (isTlsFailure(like.code) ? 'TLS handshake failed' : undefined)
+    : undefined
   const answered = status === undefined
     ? `no answer${failure === undefined ? '' : `: ${failure}`} (${typeof like.code === 'string' ? `${like.code}: ` : ''}${detail})`
     : `HTTP ${status}${registryCode === undefined ? '' : ` error_code ${registryCode}`}: ${detail}`

@@ -4,6 +4,7 @@
  * every failure into a {@link SchemaRegistryError} with a literal reason.
  * @module
  */
+import { Agent } from 'node:https'
 import { StateError } from '../errors/kafka-error.js'
 import type { AvroSchemaInput, TypedAvroSchema } from '../serde/avro-schema.js'
 import { type ConfluentClient, confluentClientModule, type ConfluentSchemaInfo } from './confluent.js'
@@ -12,6 +13,7 @@ import {
   type ResolvedSchemaRegistryOptions,
   resolveSchemaRegistryOptions,
   type SchemaRegistryOptions,
+  type SchemaRegistryTlsOptions,
 } from './options.js'
 
 /** Compatibility levels a registry enforces between versions of a subject. */
@@ -118,6 +120,18 @@ function toStored(info: ConfluentSchemaInfo): StoredSchema {
     schemaType: schemaTypeOf(info.schemaType),
     references: (info.references ?? []).map((ref) => ({ name: ref.name, subject: ref.subject, version: ref.version })),
   }
+}
+
+/** An HTTPS agent with the registry's TLS settings; keep-alive as axios' default agent has none. */
+function tlsAgent(tls: SchemaRegistryTlsOptions): Agent {
+  return new Agent({
+    keepAlive: true,
+    ...(tls.ca === undefined ? {} : { ca: typeof tls.ca === 'string' || Buffer.isBuffer(tls.ca) ? tls.ca : [...tls.ca] }),
+    ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+    ...(tls.key === undefined ? {} : { key: tls.key }),
+    ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
+    rejectUnauthorized: tls.rejectUnauthorized ?? true,
+  })
 }
 
 /**
@@ -348,7 +362,11 @@ export class SchemaRegistry {
       maxRetries: options.maxRetries,
       retriesWaitMs: options.retryBackoffMs,
       retriesMaxWaitMs: options.retryBackoffMaxMs,
-      createAxiosDefaults: { timeout: options.requestTimeoutMs, headers },
+      createAxiosDefaults: {
+        timeout: options.requestTimeoutMs,
+        headers,
+        ...(options.tls === undefined ? {} : { httpsAgent: tlsAgent(options.tls) }),
+      },
       ...(auth !== undefined && 'username' in auth
         ? { basicAuthCredentials: { credentialsSource: 'USER_INFO' as const, userInfo: `${auth.username}:${auth.password}` } }
         : {}),

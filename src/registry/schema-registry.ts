@@ -7,7 +7,7 @@
 import { Agent } from 'node:https'
 import { StateError } from '../errors/kafka-error.js'
 import type { AvroSchemaInput, TypedAvroSchema } from '../serde/avro-schema.js'
-import { type ConfluentClient, confluentClientModule, type ConfluentSchemaInfo } from './confluent.js'
+import { type ConfluentClient, type ConfluentModule, type ConfluentSchemaInfo, loadConfluent } from './confluent.js'
 import { type RegistryCallContext, SchemaRegistryErrorReason, toSchemaRegistryError } from './errors.js'
 import {
   type ResolvedSchemaRegistryOptions,
@@ -164,11 +164,15 @@ export class SchemaRegistry {
 
   /**
    * The underlying `@confluentinc/schemaregistry` client, for what this class does not wrap (data contract rules,
-   * associations, DEK registry...). Errors it throws are not mapped.
+   * associations, DEK registry...). Errors it throws are not mapped. Loads the package on first use: rejects with
+   * code `ERR_MISSING_DEPENDENCY` when it is not installed, `StateError` after {@link SchemaRegistry.close}.
    */
-  get client(): ConfluentClient {
-    if (this.#closed) throw new StateError('SchemaRegistry.client was read after close(): create a new SchemaRegistry')
-    return (this.#client ??= this.#createClient())
+  async getClient(): Promise<ConfluentClient> {
+    if (this.#closed) throw new StateError('SchemaRegistry.getClient() was called after close(): create a new SchemaRegistry')
+    if (this.#client) return this.#client
+    const confluent = await loadConfluent()
+    if (this.#closed) throw new StateError('SchemaRegistry.getClient() was called after close(): create a new SchemaRegistry')
+    return (this.#client ??= this.#createClient(confluent.SchemaRegistryClient))
   }
 
   /** Whether {@link SchemaRegistry.close} was called. */
@@ -347,14 +351,13 @@ export class SchemaRegistry {
     await client?.close()
   }
 
-  #createClient(): ConfluentClient {
+  #createClient(SchemaRegistryClient: ConfluentModule['SchemaRegistryClient']): ConfluentClient {
     const options = this.#options
     const auth = options.auth
     const headers: Record<string, string> = { ...options.headers }
     // The library's bearer support targets Confluent Cloud (it insists on a logical cluster): a static token is just
     // a header.
     if (auth !== undefined && 'token' in auth) headers.Authorization = `Bearer ${auth.token}`
-    const { SchemaRegistryClient } = confluentClientModule()
     return SchemaRegistryClient.newClient({
       baseURLs: [...options.urls],
       cacheCapacity: options.cacheCapacity,
@@ -377,8 +380,9 @@ export class SchemaRegistry {
     if (this.#closed) {
       throw new StateError(`SchemaRegistry: cannot ${context.operation} after close(): create a new SchemaRegistry`)
     }
+    const client = await this.getClient()
     try {
-      return await run(this.client)
+      return await run(client)
     } catch (error) {
       throw toSchemaRegistryError(error, { ...context, urls: this.urls })
     }

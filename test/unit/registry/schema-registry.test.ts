@@ -76,7 +76,7 @@ describe('SchemaRegistry calls', () => {
     const registry = new SchemaRegistry({ url: 'mock://closed' })
     await registry.close()
     await expect(registry.listSubjects()).rejects.toThrow(StateError)
-    expect(() => registry.client).toThrow(/after close/)
+    await expect(registry.getClient()).rejects.toThrow(/after close/)
   })
 
   it('send basic and bearer credentials and extra headers, and compact schema text', async () => {

@@ -45,8 +45,8 @@ export interface SchemaReference {
 
 /** A schema to register or look up. */
 export interface SchemaDefinition {
-  /** The schema: JSON text, or (Avro, JSON Schema) its parsed JSON. Objects are sent as compact JSON. */
-  schema: AvroSchemaInput | TypedAvroSchema<unknown>
+  /** The schema: its text, or (Avro, JSON Schema) its parsed JSON. Objects are sent as compact JSON. */
+  schema: AvroSchemaInput | TypedAvroSchema<unknown> | Readonly<Record<string, unknown>>
   /** Its format. @default 'AVRO' */
   schemaType?: SchemaType
   /** References to schemas under other subjects. @default none */
@@ -94,7 +94,7 @@ function schemaTypeOf(value: string | undefined): SchemaType {
  * that compare schemas by exact text (Apicurio, unless `normalize` is set) then give it one id. Protobuf text is
  * sent as is.
  */
-export function schemaText(schema: AvroSchemaInput | TypedAvroSchema<unknown>, schemaType: SchemaType = 'AVRO'): string {
+export function schemaText(schema: SchemaDefinition['schema'], schemaType: SchemaType = 'AVRO'): string {
   if (typeof schema !== 'string') return JSON.stringify(schema)
   if (schemaType === 'PROTOBUF') return schema
   try {

@@ -63,6 +63,7 @@ describe('npm install kafkit', () => {
       console.log(JSON.stringify({
         registry: await failed(registry.listSubjects()),
         avro: await failed(serdes.avro({ registry, schema: { type: 'string' } }).serialize('x', { topic: 't', field: 'value' })),
+        jsonSchema: await failed(serdes.jsonSchema({ registry, schema: { type: 'string' } }).serialize('x', { topic: 't', field: 'value' })),
       }))
     `)
     const run = spawnSync(process.execPath, ['registry.mjs'], { cwd: project, encoding: 'utf8', timeout: 60_000 })

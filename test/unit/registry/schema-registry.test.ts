@@ -170,3 +170,25 @@ describe('toSchemaRegistryError', () => {
     expect(reasonOf(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', isAxiosError: true }))).toBe('UNAVAILABLE')
   })
 })
+
+describe('toSchemaRegistryError without an answer', () => {
+  it('names the registry URL without query or fragment, and says what happened: retriable UNAVAILABLE', () => {
+    const error = toSchemaRegistryError(
+      { isAxiosError: true, code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.0.0.1:8081' },
+      { operation: 'list subjects', urls: ['http://10.0.0.1:8081/apis/ccompat/v7?token=abc#frag'] },
+    )
+    expect(error.reason).toBe(SchemaRegistryErrorReason.UNAVAILABLE)
+    expect(error.retriable).toBe(true)
+    expect(error.message).toMatch(/^Schema registry at http:\/\/10\.0\.0\.1:8081\/apis\/ccompat\/v7: list subjects failed with no answer: connection refused/)
+    expect(error.message).not.toContain('token=abc')
+    expect(toSchemaRegistryError({ isAxiosError: true, code: 'ECONNABORTED', message: 'timeout of 300ms exceeded' }, { operation: 'x' }).message)
+      .toMatch(/no answer: timed out/)
+  })
+
+  it('a certificate the client does not trust, or an alert from the server: TLS_FAILED, not retriable', () => {
+    for (const code of ['SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED']) {
+      const error = toSchemaRegistryError({ isAxiosError: true, code, message: 'handshake' }, { operation: 'x' })
+      expect([code, error.reason, error.retriable, error.code]).toEqual([code, SchemaRegistryErrorReason.TLS_FAILED, false, 'ERR_SCHEMA_REGISTRY_TLS_FAILED'])
+    }
+  })
+})

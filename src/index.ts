@@ -9,13 +9,19 @@ export * from './admin/index.js'
 export * from './patterns/index.js'
 
 // Serialization
-export { serdes, type KeyOf, type Serde, type SerdeContext, type SerdeType, type TopicSerdeMap, type TopicSerdes, type ValueOf } from './serde/index.js'
+export { serdes, type JsonSerdeOptions, type JsonValidator, type KeyOf, type Serde, type SerdeContext, type SerdeType, type TopicSerdeMap, type TopicSerdes, type ValueOf } from './serde/index.js'
 
-// Avro and the Schema Registry
+// Schema Registry serdes: Avro, Protobuf, JSON Schema
 export * from './registry/index.js'
 export { AVRO_SERDE_DEFAULTS, AvroSubjectStrategy, type AvroSerdeOptions, type SubjectNameContext, type SubjectNameFunction } from './serde/avro.js'
 export { AvroErrorReason, AvroSerializationError, type AvroSerializationErrorOptions } from './serde/avro-errors.js'
 export type { AvroSchemaInput, AvroSchemaObject, TypedAvroSchema, UntypedAvroSchema } from './serde/avro-schema.js'
+export { REGISTRY_SERDE_DEFAULTS, type RegistrySerdeOptions } from './serde/registry-serde.js'
+export { type ProtobufMessage, type ProtobufMessageSchema, type ProtobufSerdeOptions } from './serde/protobuf.js'
+export { JSON_SCHEMA_SERDE_DEFAULTS, type JsonSchemaObject, type JsonSchemaSerdeOptions, type TypedJsonSchema } from './serde/json-schema.js'
+export {
+  SchemaSerdeErrorReason, type SchemaSerdeFormat, SchemaSerializationError, type SchemaSerializationErrorOptions,
+} from './serde/registry-serde-errors.js'
 export { AvroCodegenError, type AvroCodegenOptions, type AvroSourceFile, generateAvroTypes, type GeneratedFile } from './serde/avro-codegen.js'
 
 // Configuration

@@ -7,6 +7,7 @@ import { KafkaError, SerializationError } from '../errors/kafka-error.js'
 import type { RawMessage } from '../native/consumer.js'
 import type { RawHeader } from '../native/producer.js'
 import type { Serde, SerdeContext } from '../serde/types.js'
+import { notSkippable } from './error-policy.js'
 import type { AnyConsumerMessage } from './types.js'
 
 const NO_HEADERS: Readonly<Record<string, Buffer>> = Object.freeze({})
@@ -81,7 +82,9 @@ function run(
 }
 
 function failure(error: unknown, raw: RawMessage, offset: string, field: 'key' | 'value'): KafkaError {
-  if (error instanceof SerializationError) return error
+  // A retriable serde failure (the schema registry unreachable) is not the record's fault: after the retries the run
+  // stops rather than skipping or dead-lettering a record that would decode once the registry is back.
+  if (error instanceof SerializationError) return error.retriable ? notSkippable(error) : error
   const reason = error instanceof Error ? error.message : String(error)
   return new SerializationError(
     `Cannot deserialize the ${field} of topic ${raw.topic} partition ${raw.partition} offset ${offset}: ${reason}`,

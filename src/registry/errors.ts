@@ -26,6 +26,11 @@ export const SchemaRegistryErrorReason = {
   UNAUTHORIZED: 'UNAUTHORIZED',
   /** The registry could not be reached or answered 408, 429 or 5xx after the configured retries. Retriable. */
   UNAVAILABLE: 'UNAVAILABLE',
+  /**
+   * The TLS handshake failed: the registry's certificate is not trusted (missing or wrong `tls.ca`, host name
+   * mismatch, expired) or the registry refused the client's certificate. Not retriable: the settings must change.
+   */
+  TLS_FAILED: 'TLS_FAILED',
   /** The registry does not implement the endpoint (e.g. Apicurio's `/mode`). */
   UNSUPPORTED: 'UNSUPPORTED',
   /** Any other failure. */
@@ -95,6 +100,17 @@ interface HttpErrorLike {
 
 const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
 
+/** Node's certificate verification codes (`X509_V_ERR_*` without the prefix). OpenSSL alerts start with ERR_SSL_. */
+const TLS_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE', 'ERR_TLS_CERT_ALTNAME_INVALID',
+])
+
+function isTlsFailure(code: unknown): boolean {
+  return typeof code === 'string' && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_'))
+}
+
 /** Maps a status and `error_code` to a reason. Unknown codes fall back on the HTTP status class. */
 function reasonFor(status: number | undefined, registryCode: number | undefined, notFound: SchemaRegistryErrorReason): SchemaRegistryErrorReason {
   switch (registryCode) {
@@ -127,6 +143,31 @@ export interface RegistryCallContext {
   readonly schemaId?: number | undefined
   /** The reason of a bare 404 for this call. @default SUBJECT_NOT_FOUND */
   readonly notFound?: SchemaRegistryErrorReason
+  /** The registry URLs the call went to, named in the message (they never hold credentials: see `options.ts`). */
+  readonly urls?: readonly string[] | undefined
+}
+
+/** Network error codes of Node and axios, in words. */
+const NETWORK_FAILURES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ECONNABORTED: 'timed out',
+  ETIMEDOUT: 'timed out',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'connection closed',
+}
+
+/** A URL as shown in messages: without query or fragment, which might carry tokens. */
+function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '')
+  } catch {
+    return url
+  }
 }
 
 /**
@@ -139,18 +180,24 @@ export function toSchemaRegistryError(error: unknown, context: RegistryCallConte
   const status = typeof like.status === 'number' ? like.status
     : typeof like.response?.status === 'number' ? like.response.status : undefined
   const registryCode = typeof like.errorCode === 'number' && like.errorCode >= 0 ? like.errorCode : undefined
-  const reason = reasonFor(status, registryCode, context.notFound ?? SchemaRegistryErrorReason.SUBJECT_NOT_FOUND)
+  const reason = status === undefined && isTlsFailure(like.code)
+    ? SchemaRegistryErrorReason.TLS_FAILED
+    : reasonFor(status, registryCode, context.notFound ?? SchemaRegistryErrorReason.SUBJECT_NOT_FOUND)
   const detail = typeof like.message === 'string' && like.message !== '' ? like.message : String(error)
   const about = [
     context.subject === undefined ? undefined : `subject "${context.subject}"`,
     context.schemaId === undefined ? undefined : `schema id ${context.schemaId}`,
   ].filter(Boolean).join(', ')
+  const failure = typeof like.code === 'string'
+    ? NETWORK_FAILURES[like.code] ?? (isTlsFailure(like.code) ? 'TLS handshake failed' : undefined)
+    : undefined
   const answered = status === undefined
-    ? `no answer (${typeof like.code === 'string' ? `${like.code}: ` : ''}${detail})`
+    ? `no answer${failure === undefined ? '' : `: ${failure}`} (${typeof like.code === 'string' ? `${like.code}: ` : ''}${detail})`
     : `HTTP ${status}${registryCode === undefined ? '' : ` error_code ${registryCode}`}: ${detail}`
+  const at = context.urls === undefined || context.urls.length === 0 ? '' : ` at ${context.urls.map(shownUrl).join(', ')}`
   return new SchemaRegistryError(
     reason,
-    `Schema registry: ${context.operation}${about === '' ? '' : ` (${about})`} failed with ${answered}`,
+    `Schema registry${at}: ${context.operation}${about === '' ? '' : ` (${about})`} failed with ${answered}`,
     {
       cause: redactedCause(error, detail),
       ...(status === undefined ? {} : { status }),

@@ -18,4 +18,5 @@ export {
   type SchemaRegistryBasicAuth,
   type SchemaRegistryBearerAuth,
   type SchemaRegistryOptions,
+  type SchemaRegistryTlsOptions,
 } from './options.js'

@@ -3,7 +3,7 @@
  * @module
  */
 import { ConfigError } from '../errors/kafka-error.js'
-import { expectInteger, expectObject, expectSecret, expectString, rejectUnknownKeys } from '../config/validate.js'
+import { expectBoolean, expectInteger, expectObject, expectSecret, expectString, rejectUnknownKeys } from '../config/validate.js'
 
 /** HTTP basic authentication. */
 export interface SchemaRegistryBasicAuth {
@@ -19,6 +19,23 @@ export interface SchemaRegistryBearerAuth {
   token: string
 }
 
+/**
+ * TLS settings of the HTTPS connections to the registry. Without them the HTTP client trusts what Node trusts (its
+ * bundled CAs and `NODE_EXTRA_CA_CERTS`).
+ */
+export interface SchemaRegistryTlsOptions {
+  /** CA certificate(s) that sign the registry's certificate, PEM. Replaces Node's CA list. @default Node's CAs */
+  ca?: string | Buffer | ReadonlyArray<string | Buffer>
+  /** Client certificate for mutual TLS, PEM (with `key`). @default none */
+  cert?: string | Buffer
+  /** Client private key for mutual TLS, PEM (with `cert`). @default none */
+  key?: string | Buffer
+  /** Passphrase of an encrypted `key`. @default none */
+  passphrase?: string
+  /** Verify the registry's certificate and host name. Turn off only in tests. @default true */
+  rejectUnauthorized?: boolean
+}
+
 /** Options of {@link SchemaRegistry}. */
 export interface SchemaRegistryOptions {
   /**
@@ -31,6 +48,8 @@ export interface SchemaRegistryOptions {
   auth?: SchemaRegistryBasicAuth | SchemaRegistryBearerAuth
   /** Extra HTTP headers sent with every request. @default none */
   headers?: Readonly<Record<string, string>>
+  /** CA, client certificate (mutual TLS) and verification of `https` URLs. @default Node's defaults */
+  tls?: SchemaRegistryTlsOptions
   /** Time allowed for one HTTP request, in milliseconds. @default 10000 */
   requestTimeoutMs?: number
   /** Retries of a request that failed on the network or with 408, 429 or 5xx. @default 2 */
@@ -60,7 +79,7 @@ export const SCHEMA_REGISTRY_DEFAULTS = Object.freeze({
 } as const)
 
 const OPTION_KEYS = [
-  'url', 'auth', 'headers', 'requestTimeoutMs', 'maxRetries', 'retryBackoffMs', 'retryBackoffMaxMs', 'cacheCapacity',
+  'url', 'auth', 'headers', 'tls', 'requestTimeoutMs', 'maxRetries', 'retryBackoffMs', 'retryBackoffMaxMs', 'cacheCapacity',
   'cacheTtlMs',
 ] as const
 
@@ -69,6 +88,7 @@ export interface ResolvedSchemaRegistryOptions {
   readonly urls: readonly string[]
   readonly auth: SchemaRegistryBasicAuth | SchemaRegistryBearerAuth | undefined
   readonly headers: Readonly<Record<string, string>>
+  readonly tls: Readonly<SchemaRegistryTlsOptions> | undefined
   readonly requestTimeoutMs: number
   readonly maxRetries: number
   readonly retryBackoffMs: number
@@ -106,6 +126,34 @@ function validateAuth(value: unknown): SchemaRegistryBasicAuth | SchemaRegistryB
   return { username: expectString(auth.username, 'auth.username'), password: expectSecret(auth.password, 'auth.password') }
 }
 
+function expectPem(value: unknown, path: string): string | Buffer {
+  if (typeof value === 'string' || Buffer.isBuffer(value)) return value
+  throw new ConfigError(path, 'expected a PEM string or Buffer')
+}
+
+function validateTls(value: unknown, urls: readonly string[]): Readonly<SchemaRegistryTlsOptions> {
+  const tls = expectObject(value, 'tls')
+  rejectUnknownKeys(tls, ['ca', 'cert', 'key', 'passphrase', 'rejectUnauthorized'], 'tls')
+  if (!urls.some((url) => url.startsWith('https:'))) {
+    throw new ConfigError('tls', 'applies to https URLs, and `url` has none')
+  }
+  const resolved: SchemaRegistryTlsOptions = {}
+  if (tls.ca !== undefined) {
+    resolved.ca = Array.isArray(tls.ca)
+      ? tls.ca.map((pem, index) => expectPem(pem, `tls.ca[${index}]`))
+      : expectPem(tls.ca, 'tls.ca')
+  }
+  if (tls.cert !== undefined) resolved.cert = expectPem(tls.cert, 'tls.cert')
+  // A key is a secret: its value is never echoed (expectPem names only the kind).
+  if (tls.key !== undefined) resolved.key = expectPem(tls.key, 'tls.key')
+  if ((resolved.cert === undefined) !== (resolved.key === undefined)) {
+    throw new ConfigError(resolved.cert === undefined ? 'tls.cert' : 'tls.key', 'mutual TLS needs both `cert` and `key`')
+  }
+  if (tls.passphrase !== undefined) resolved.passphrase = expectSecret(tls.passphrase, 'tls.passphrase')
+  if (tls.rejectUnauthorized !== undefined) resolved.rejectUnauthorized = expectBoolean(tls.rejectUnauthorized, 'tls.rejectUnauthorized')
+  return Object.freeze(resolved)
+}
+
 /** Validates options at construction; throws {@link ConfigError} naming the offending option. */
 export function resolveSchemaRegistryOptions(options: unknown): ResolvedSchemaRegistryOptions {
   const object = expectObject(options, 'options')
@@ -127,6 +175,7 @@ export function resolveSchemaRegistryOptions(options: unknown): ResolvedSchemaRe
     urls,
     auth: object.auth === undefined ? undefined : validateAuth(object.auth),
     headers,
+    tls: object.tls === undefined ? undefined : validateTls(object.tls, urls),
     requestTimeoutMs: integer('requestTimeoutMs', 1),
     maxRetries: integer('maxRetries', 0),
     retryBackoffMs: integer('retryBackoffMs', 0),

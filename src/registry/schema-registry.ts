@@ -4,14 +4,16 @@
  * every failure into a {@link SchemaRegistryError} with a literal reason.
  * @module
  */
+import { Agent } from 'node:https'
 import { StateError } from '../errors/kafka-error.js'
 import type { AvroSchemaInput, TypedAvroSchema } from '../serde/avro-schema.js'
-import { type ConfluentClient, confluentClientModule, type ConfluentSchemaInfo } from './confluent.js'
+import { type ConfluentClient, type ConfluentModule, type ConfluentSchemaInfo, loadConfluent } from './confluent.js'
 import { type RegistryCallContext, SchemaRegistryErrorReason, toSchemaRegistryError } from './errors.js'
 import {
   type ResolvedSchemaRegistryOptions,
   resolveSchemaRegistryOptions,
   type SchemaRegistryOptions,
+  type SchemaRegistryTlsOptions,
 } from './options.js'
 
 /** Compatibility levels a registry enforces between versions of a subject. */
@@ -43,8 +45,8 @@ export interface SchemaReference {
 
 /** A schema to register or look up. */
 export interface SchemaDefinition {
-  /** The schema: JSON text, or (Avro, JSON Schema) its parsed JSON. Objects are sent as compact JSON. */
-  schema: AvroSchemaInput | TypedAvroSchema<unknown>
+  /** The schema: its text, or (Avro, JSON Schema) its parsed JSON. Objects are sent as compact JSON. */
+  schema: AvroSchemaInput | TypedAvroSchema<unknown> | Readonly<Record<string, unknown>>
   /** Its format. @default 'AVRO' */
   schemaType?: SchemaType
   /** References to schemas under other subjects. @default none */
@@ -92,7 +94,7 @@ function schemaTypeOf(value: string | undefined): SchemaType {
  * that compare schemas by exact text (Apicurio, unless `normalize` is set) then give it one id. Protobuf text is
  * sent as is.
  */
-export function schemaText(schema: AvroSchemaInput | TypedAvroSchema<unknown>, schemaType: SchemaType = 'AVRO'): string {
+export function schemaText(schema: SchemaDefinition['schema'], schemaType: SchemaType = 'AVRO'): string {
   if (typeof schema !== 'string') return JSON.stringify(schema)
   if (schemaType === 'PROTOBUF') return schema
   try {
@@ -118,6 +120,18 @@ function toStored(info: ConfluentSchemaInfo): StoredSchema {
     schemaType: schemaTypeOf(info.schemaType),
     references: (info.references ?? []).map((ref) => ({ name: ref.name, subject: ref.subject, version: ref.version })),
   }
+}
+
+/** An HTTPS agent with the registry's TLS settings; keep-alive as axios' default agent has none. */
+function tlsAgent(tls: SchemaRegistryTlsOptions): Agent {
+  return new Agent({
+    keepAlive: true,
+    ...(tls.ca === undefined ? {} : { ca: typeof tls.ca === 'string' || Buffer.isBuffer(tls.ca) ? tls.ca : [...tls.ca] }),
+    ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+    ...(tls.key === undefined ? {} : { key: tls.key }),
+    ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
+    rejectUnauthorized: tls.rejectUnauthorized ?? true,
+  })
 }
 
 /**
@@ -150,11 +164,15 @@ export class SchemaRegistry {
 
   /**
    * The underlying `@confluentinc/schemaregistry` client, for what this class does not wrap (data contract rules,
-   * associations, DEK registry...). Errors it throws are not mapped.
+   * associations, DEK registry...). Errors it throws are not mapped. Loads the package on first use: rejects with
+   * code `ERR_MISSING_DEPENDENCY` when it is not installed, `StateError` after {@link SchemaRegistry.close}.
    */
-  get client(): ConfluentClient {
-    if (this.#closed) throw new StateError('SchemaRegistry.client was read after close(): create a new SchemaRegistry')
-    return (this.#client ??= this.#createClient())
+  async getClient(): Promise<ConfluentClient> {
+    if (this.#closed) throw new StateError('SchemaRegistry.getClient() was called after close(): create a new SchemaRegistry')
+    if (this.#client) return this.#client
+    const confluent = await loadConfluent()
+    if (this.#closed) throw new StateError('SchemaRegistry.getClient() was called after close(): create a new SchemaRegistry')
+    return (this.#client ??= this.#createClient(confluent.SchemaRegistryClient))
   }
 
   /** Whether {@link SchemaRegistry.close} was called. */
@@ -333,14 +351,13 @@ export class SchemaRegistry {
     await client?.close()
   }
 
-  #createClient(): ConfluentClient {
+  #createClient(SchemaRegistryClient: ConfluentModule['SchemaRegistryClient']): ConfluentClient {
     const options = this.#options
     const auth = options.auth
     const headers: Record<string, string> = { ...options.headers }
     // The library's bearer support targets Confluent Cloud (it insists on a logical cluster): a static token is just
     // a header.
     if (auth !== undefined && 'token' in auth) headers.Authorization = `Bearer ${auth.token}`
-    const { SchemaRegistryClient } = confluentClientModule()
     return SchemaRegistryClient.newClient({
       baseURLs: [...options.urls],
       cacheCapacity: options.cacheCapacity,
@@ -348,7 +365,11 @@ export class SchemaRegistry {
       maxRetries: options.maxRetries,
       retriesWaitMs: options.retryBackoffMs,
       retriesMaxWaitMs: options.retryBackoffMaxMs,
-      createAxiosDefaults: { timeout: options.requestTimeoutMs, headers },
+      createAxiosDefaults: {
+        timeout: options.requestTimeoutMs,
+        headers,
+        ...(options.tls === undefined ? {} : { httpsAgent: tlsAgent(options.tls) }),
+      },
       ...(auth !== undefined && 'username' in auth
         ? { basicAuthCredentials: { credentialsSource: 'USER_INFO' as const, userInfo: `${auth.username}:${auth.password}` } }
         : {}),
@@ -359,10 +380,11 @@ export class SchemaRegistry {
     if (this.#closed) {
       throw new StateError(`SchemaRegistry: cannot ${context.operation} after close(): create a new SchemaRegistry`)
     }
+    const client = await this.getClient()
     try {
-      return await run(this.client)
+      return await run(client)
     } catch (error) {
-      throw toSchemaRegistryError(error, context)
+      throw toSchemaRegistryError(error, { ...context, urls: this.urls })
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The two hooks kafkit sets into `@confluentinc/schemaregistry`'s Avro serde, as subclasses built on first use
- * (the library is loaded lazily, see `src/registry/confluent.ts`). Everything else (wire format, schema id
+ * (the library is an optional peer dependency loaded on first use, see `src/registry/confluent.ts`). Everything else (wire format, schema id
  * lookup, validation, encoding, reader/writer resolution, data contract rules) is the library's own code.
  * @module
  */
@@ -9,15 +9,16 @@ import type {
   AvroDeserializerConfig,
   AvroSerializer,
   AvroSerializerConfig,
-} from '@confluentinc/schemaregistry/dist/serde/avro.js'
-import type { Migration, SchemaId, SerdeType } from '@confluentinc/schemaregistry/dist/serde/serde.js'
+  Migration,
+  SchemaId,
+  SerdeType,
+} from '@confluentinc/schemaregistry'
 import type { Type } from 'avsc'
 import {
   type ConfluentClient,
-  confluentAvroModule,
   type ConfluentSchemaInfo,
   type ConfluentSchemaMetadata,
-  confluentSerdeModule,
+  loadConfluent,
 } from '../registry/confluent.js'
 
 /** The library pieces the Avro serde uses, plus kafkit's two subclasses. */
@@ -46,7 +47,7 @@ export interface ConfluentAvro {
   readonly SerializationError: new (message?: string) => Error
 }
 
-let loaded: ConfluentAvro | undefined
+let loaded: Promise<ConfluentAvro> | undefined
 
 type TypeAndReferences = [Type, Map<string, string>]
 // The library types headers with a type of @confluentinc/kafka-javascript, which is not installed.
@@ -74,11 +75,17 @@ function withTypeCache<Base extends WithToType>(base: Base) {
   }
 }
 
-/** Loads the library and builds the subclasses, once. */
-export function confluentAvro(): ConfluentAvro {
-  if (loaded) return loaded
-  const { AvroSerializer: LibrarySerializer, AvroDeserializer: LibraryDeserializer } = confluentAvroModule()
-  const serde = confluentSerdeModule()
+/** Loads the library and builds the subclasses, once (a failed load is tried again by the next call). */
+export function confluentAvro(): Promise<ConfluentAvro> {
+  loaded ??= loadConfluent().then(buildConfluentAvro, (error: unknown) => {
+    loaded = undefined
+    throw error
+  })
+  return loaded
+}
+
+function buildConfluentAvro(serde: Awaited<ReturnType<typeof loadConfluent>>): ConfluentAvro {
+  const { AvroSerializer: LibrarySerializer, AvroDeserializer: LibraryDeserializer } = serde
   const AvroSerializer = withTypeCache(LibrarySerializer)
 
   /**
@@ -134,7 +141,7 @@ export function confluentAvro(): ConfluentAvro {
     }
   }
 
-  loaded = {
+  return {
     serdeType: { key: serde.SerdeType.KEY, value: serde.SerdeType.VALUE },
     AvroSerializer,
     AvroDeserializer,
@@ -142,5 +149,4 @@ export function confluentAvro(): ConfluentAvro {
     LocalReaderDeserializer,
     SerializationError: serde.SerializationError,
   }
-  return loaded
 }

@@ -5,8 +5,7 @@
  * schemas, logical types mapped to JavaScript types (see `avro-logical-types.ts`) and typed errors.
  * @module
  */
-import type { AvroDeserializer, AvroSerializer } from '@confluentinc/schemaregistry/dist/serde/avro.js'
-import type { SubjectNameStrategyFunc } from '@confluentinc/schemaregistry/dist/serde/serde.js'
+import type { AvroDeserializer, AvroSerializer, SubjectNameStrategyFunc } from '@confluentinc/schemaregistry'
 import { ConfigError } from '../errors/kafka-error.js'
 import { expectBoolean, expectObject, expectOneOf, rejectUnknownKeys } from '../config/validate.js'
 import type { ConfluentSchemaInfo } from '../registry/confluent.js'
@@ -140,7 +139,7 @@ class AvroSerde<T> implements Serde<T> {
   readonly #normalize: boolean
   readonly #useLatestVersion: boolean
   readonly #writers = new Map<string, Promise<Writer>>()
-  readonly #readers = new Map<'key' | 'value', AvroDeserializer>()
+  readonly #readers = new Map<'key' | 'value', Promise<AvroDeserializer>>()
   readonly #recordNames = new Map<string, string | undefined>()
 
   constructor(options: AvroSerdeOptions<T>) {
@@ -183,7 +182,7 @@ class AvroSerde<T> implements Serde<T> {
       throw this.#error('deserialize', AvroErrorReason.NOT_WIRE_FORMAT, context,
         `${data.length < 5 ? `${data.length} bytes is too short for` : `magic byte ${data[0]} is not`} Confluent's wire format (magic byte 0, 4-byte schema id, Avro data): it was not written by a Schema Registry serializer`)
     }
-    const deserializer = this.#readerFor(field)
+    const deserializer = await this.#readerFor(field)
     try {
       return (await deserializer.deserialize(context.topic, data, context.headers as never)) as T
     } catch (error) {
@@ -213,8 +212,8 @@ class AvroSerde<T> implements Serde<T> {
         'this Avro serde has no schema to write with: pass `schema` (or `useLatestVersion: true`) to serdes.avro()')
     }
     const subject = this.#subjectName(topic, field, schema?.name)
-    const confluent = confluentAvro()
-    const client = this.#registry.client
+    const confluent = await this.#registryCall(context, subject, confluentAvro)
+    const client = await this.#registryCall(context, subject, () => this.#registry.getClient())
     const conf = { ...AVRO_TYPE_OPTIONS, normalizeSchemas: this.#normalize, subjectNameStrategy: () => subject }
     const serdeType = confluent.serdeType[field]
     if (this.#useLatestVersion) {
@@ -235,7 +234,7 @@ class AvroSerde<T> implements Serde<T> {
       try {
         return await client.getBySubjectAndId(subject, id)
       } catch (error) {
-        throw toSchemaRegistryError(error, { operation: 'get schema by id', subject, schemaId: id, notFound: SchemaRegistryErrorReason.SCHEMA_NOT_FOUND })
+        throw toSchemaRegistryError(error, { operation: 'get schema by id', subject, schemaId: id, notFound: SchemaRegistryErrorReason.SCHEMA_NOT_FOUND, urls: this.#registry.urls })
       }
     })
     return { subject, schemaId: id, serializer: new confluent.FixedSchemaSerializer(client, serdeType, conf, id, info), type: (schema as ParsedAvroSchema).type }
@@ -278,19 +277,25 @@ class AvroSerde<T> implements Serde<T> {
 
   // -- reading ------------------------------------------------------------------------------------------------------
 
-  #readerFor(field: 'key' | 'value'): AvroDeserializer {
+  #readerFor(field: 'key' | 'value'): Promise<AvroDeserializer> {
     let deserializer = this.#readers.get(field)
     if (!deserializer) {
-      const confluent = confluentAvro()
-      const client = this.#registry.client
-      const conf = { ...AVRO_TYPE_OPTIONS, useLatestVersion: this.#useLatestVersion, subjectNameStrategy: this.#strategyFunction(field) }
-      const serdeType = confluent.serdeType[field]
-      deserializer = this.#reader === undefined
-        ? new confluent.AvroDeserializer(client, serdeType, conf)
-        : new confluent.LocalReaderDeserializer(client, serdeType, conf, { schema: this.#reader.text, schemaType: 'AVRO' })
+      deserializer = this.#createReader(field)
       this.#readers.set(field, deserializer)
+      // A failed load (the peer dependency missing) is tried again by the next record.
+      deserializer.catch(() => this.#readers.delete(field))
     }
     return deserializer
+  }
+
+  async #createReader(field: 'key' | 'value'): Promise<AvroDeserializer> {
+    const confluent = await confluentAvro()
+    const client = await this.#registry.getClient()
+    const conf = { ...AVRO_TYPE_OPTIONS, useLatestVersion: this.#useLatestVersion, subjectNameStrategy: this.#strategyFunction(field) }
+    const serdeType = confluent.serdeType[field]
+    return this.#reader === undefined
+      ? new confluent.AvroDeserializer(client, serdeType, conf)
+      : new confluent.LocalReaderDeserializer(client, serdeType, conf, { schema: this.#reader.text, schemaType: 'AVRO' })
   }
 
   async #deserializeError(error: unknown, data: Buffer, context: SerdeContext, deserializer: AvroDeserializer, idInHeader: boolean): Promise<AvroSerializationError> {
@@ -379,6 +384,7 @@ class AvroSerde<T> implements Serde<T> {
       subject,
       schemaId,
       notFound: SchemaRegistryErrorReason.SCHEMA_NOT_FOUND,
+      urls: this.#registry.urls,
     })
   }
 

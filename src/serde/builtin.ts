@@ -2,6 +2,9 @@
  * Built-in serdes: string, JSON, raw bytes and big-endian integers.
  * @module
  */
+import { expectObject, rejectUnknownKeys } from '../config/validate.js'
+import { ConfigError, SerializationError } from '../errors/kafka-error.js'
+import { LazyJsonSchemaValidator } from './json-validator.js'
 import type { Serde, SerdeContext } from './types.js'
 
 function fail(context: SerdeContext, what: string): never {
@@ -18,19 +21,102 @@ export function string(): Serde<string> {
 }
 
 /**
- * JSON documents, UTF-8 encoded. The type parameter is trusted on the way in: validate parsed values yourself
- * (or use Avro) when producers are not under your control.
+ * Checks a JSON value: `true` when it is acceptable; `false`, a reason or a list of reasons when it is not. A type
+ * guard (`(value: unknown) => value is Order`) makes `serdes.json({ validate })` a `Serde<Order>`. It may throw: the
+ * error becomes the serde's.
+ */
+export type JsonValidator<T = unknown> =
+  | ((value: unknown) => value is T)
+  | ((value: unknown) => boolean | string | readonly string[])
+
+/**
+ * Options of `serdes.json()`.
  *
  * @typeParam T - the document type
  */
-export function json<T>(): Serde<T> {
+export interface JsonSerdeOptions<T> {
+  /**
+   * Checks every value written and read: a function ({@link JsonValidator}), or a JSON Schema object (draft-07, or
+   * 2020-12 when its `$schema` says so) compiled with Ajv, which is then loaded on first use from the optional peer
+   * dependency `ajv`. A value that fails is rejected with a `SerializationError` saying where, never quoting it.
+   * @default none (the type parameter is trusted)
+   */
+  validate?: JsonValidator<T> | Readonly<Record<string, unknown>>
+}
+
+/** What a validator said, as a reason or undefined. */
+function verdict(result: boolean | string | readonly string[]): string | undefined {
+  if (result === true) return undefined
+  if (result === false) return 'rejected by the validator'
+  if (typeof result === 'string') return result
+  return result.length === 0 ? undefined : result.join('; ')
+}
+
+function invalid(context: SerdeContext, direction: 'write' | 'read', reason: string): never {
+  throw new SerializationError(`JSON: the ${context.field} ${direction === 'write' ? 'to write' : 'read'} is not valid (topic ${context.topic}): ${reason}`, {
+    field: context.field,
+    topic: context.topic,
+    ...(context.partition === undefined ? {} : { partition: context.partition }),
+    ...(context.offset === undefined ? {} : { offset: context.offset }),
+  })
+}
+
+/**
+ * JSON documents, UTF-8 encoded. Without `validate` the type parameter is trusted on the way in; with it, every
+ * value written and read is checked (use it when producers are not under your control, or use a registry serde:
+ * `serdes.jsonSchema`, `serdes.avro`).
+ *
+ * @typeParam T - the document type
+ * @example
+ * ```ts
+ * serdes.json<Order>({ validate: (value) => typeof (value as Order)?.id === 'string' || 'id must be a string' })
+ * serdes.json<Order>({ validate: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } })
+ * ```
+ */
+export function json<T>(options: JsonSerdeOptions<T> = {}): Serde<T> {
+  const settings = expectObject(options, 'options')
+  rejectUnknownKeys(settings, ['validate'], 'options')
+  const validate = settings.validate
+  const encodeText = (value: T, context: SerdeContext): Buffer => {
+    const text = JSON.stringify(value)
+    if (text === undefined) fail(context, `cannot encode ${typeof value} as JSON`)
+    return Buffer.from(text, 'utf8')
+  }
+  if (validate === undefined) {
+    return { serialize: encodeText, deserialize: (data) => JSON.parse(data.toString('utf8')) as T }
+  }
+  if (typeof validate === 'function') {
+    const check = validate as (value: unknown) => boolean | string | readonly string[]
+    return {
+      serialize: (value, context) => {
+        const reason = verdict(check(value))
+        return reason === undefined ? encodeText(value, context) : invalid(context, 'write', reason)
+      },
+      deserialize: (data, context) => {
+        const value: unknown = JSON.parse(data.toString('utf8'))
+        const reason = verdict(check(value))
+        return reason === undefined ? (value as T) : invalid(context, 'read', reason)
+      },
+    }
+  }
+  if (typeof validate !== 'object' || validate === null || Array.isArray(validate)) {
+    throw new ConfigError('validate', 'expected a function or a JSON Schema object')
+  }
+  const schemaValidator = new LazyJsonSchemaValidator(validate as Readonly<Record<string, unknown>>)
   return {
     serialize: (value, context) => {
-      const text = JSON.stringify(value)
-      if (text === undefined) fail(context, `cannot encode ${typeof value} as JSON`)
-      return Buffer.from(text, 'utf8')
+      const reason = schemaValidator.check(value)
+      if (reason instanceof Promise) {
+        return reason.then((later) => (later === undefined ? encodeText(value, context) : invalid(context, 'write', later)))
+      }
+      return reason === undefined ? encodeText(value, context) : invalid(context, 'write', reason)
     },
-    deserialize: (data) => JSON.parse(data.toString('utf8')) as T,
+    deserialize: (data, context) => {
+      const value: unknown = JSON.parse(data.toString('utf8'))
+      const reason = schemaValidator.check(value)
+      if (reason instanceof Promise) return reason.then((later) => (later === undefined ? (value as T) : invalid(context, 'read', later)))
+      return reason === undefined ? (value as T) : invalid(context, 'read', reason)
+    },
   }
 }
 

@@ -4,7 +4,7 @@
  * must build in the same install, whichever order npm runs the install scripts in.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -50,6 +50,30 @@ describe('npm install kafkit', () => {
     expect(run.status, run.stderr).toBe(0)
     expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual({ offset: '0', value: 'hello from a fresh install' })
   }, 600_000)
+
+  it('installs no schema registry library (an optional peer); using a registry says which package to install', () => {
+    // Runs in the project the first test installed into, with npm's defaults: optional peers are not installed.
+    expect(existsSync(join(project, 'node_modules', '@confluentinc', 'schemaregistry'))).toBe(false)
+    expect(existsSync(join(project, 'node_modules', '@aws-sdk'))).toBe(false)
+    expect(existsSync(join(project, 'node_modules', '@azure'))).toBe(false)
+    writeFileSync(join(project, 'registry.mjs'), `
+      import { SchemaRegistry, serdes } from 'kafkit'
+      const registry = new SchemaRegistry({ url: 'http://127.0.0.1:9/apis/ccompat/v7' })
+      const failed = (promise) => promise.then(() => undefined, (error) => ({ code: error.code, message: error.message }))
+      console.log(JSON.stringify({
+        registry: await failed(registry.listSubjects()),
+        avro: await failed(serdes.avro({ registry, schema: { type: 'string' } }).serialize('x', { topic: 't', field: 'value' })),
+        jsonSchema: await failed(serdes.jsonSchema({ registry, schema: { type: 'string' } }).serialize('x', { topic: 't', field: 'value' })),
+      }))
+    `)
+    const run = spawnSync(process.execPath, ['registry.mjs'], { cwd: project, encoding: 'utf8', timeout: 60_000 })
+    expect(run.status, run.stderr).toBe(0)
+    const seen = JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, { code: string; message: string }>
+    for (const failure of Object.values(seen)) {
+      expect(failure.code).toBe('ERR_MISSING_DEPENDENCY')
+      expect(failure.message).toContain('npm install @confluentinc/schemaregistry@')
+    }
+  }, 120_000)
 
   it('works from CommonJS: require() of kafkit and kafkit/testing in the same install', () => {
     // Runs after the test above, in the project it installed into; Node >= 20.19 and >= 22.12 require() ES modules.

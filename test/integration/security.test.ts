@@ -3,17 +3,23 @@
  * per way in; certificates made with keytool at start): a Producer sends and a fresh Consumer group reads the record
  * back, and an Admin lists topics, over TLS, mutual TLS, SASL PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and OAUTHBEARER;
  * a wrong CA, a missing client certificate and a wrong password fail connect() with a clear error. The schema registry
- * client and the Avro serde talk to an Apicurio registry that serves HTTPS only.
+ * client and the Avro serde talk to an Apicurio registry that serves HTTPS only, trusting its CA through `tls.ca` or
+ * NODE_EXTRA_CA_CERTS, and, for mutual TLS, to the test run's registry behind an HTTPS endpoint that demands a client
+ * certificate.
  */
 import { execFile } from 'node:child_process'
 import { createPrivateKey } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { request } from 'node:https'
+import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
+import { createServer as createHttpsServer, request } from 'node:https'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeCertificates } from '../../scripts/tls-lib.mjs'
+import { makeCertificates, type TlsFiles } from '../../scripts/tls-lib.mjs'
 import {
   Admin,
   type ClientOptions,
@@ -23,8 +29,11 @@ import {
   type SaslOptions,
   SchemaRegistry,
   SchemaRegistryError,
+  SchemaRegistryErrorReason,
+  serdes,
   type SslOptions,
 } from '../../src/index.js'
+import { registryUrl } from './helpers/avro.js'
 import { uniqueName, waitFor } from './helpers/kafka.js'
 import { APP_USER, type SecureCluster, startSecureCluster, SUPER_USER } from './helpers/secure-cluster.js'
 import { startTlsRegistry, type TlsRegistry } from './helpers/tls-registry.js'
@@ -35,6 +44,7 @@ const root = join(import.meta.dirname, '..', '..')
 let certificatesDir: string
 let cluster: SecureCluster
 let registry: TlsRegistry
+let mtlsRegistry: MutualTlsProxy
 let admin: Admin
 
 /** Where and how a client connects: the options every role shares. */
@@ -44,17 +54,19 @@ beforeAll(async () => {
   // One set of certificates for the broker and the registry, which then start side by side.
   certificatesDir = await mkdtemp(join(tmpdir(), 'kafkit-security-'))
   const tls = await makeCertificates(join(certificatesDir, 'tls'))
-  const [startedCluster, startedRegistry] = await Promise.allSettled([
+  const [startedCluster, startedRegistry, startedMtlsRegistry] = await Promise.allSettled([
     startSecureCluster(async (bootstrap) => {
       const probe = new Admin({ brokers: bootstrap, sasl: { mechanism: 'scram-sha-256', ...SUPER_USER }, connectTimeoutMs: 2000 })
       await probe.connect()
       await probe.disconnect()
     }, { tls }),
     startTlsRegistry(tls, join(certificatesDir, 'registry')),
+    startMutualTlsProxy(tls),
   ])
   if (startedCluster.status === 'fulfilled') cluster = startedCluster.value
   if (startedRegistry.status === 'fulfilled') registry = startedRegistry.value
-  for (const result of [startedCluster, startedRegistry]) if (result.status === 'rejected') throw result.reason
+  if (startedMtlsRegistry.status === 'fulfilled') mtlsRegistry = startedMtlsRegistry.value
+  for (const result of [startedCluster, startedRegistry, startedMtlsRegistry]) if (result.status === 'rejected') throw result.reason
   console.log(`[security] certificates made in ${tls.ms} ms; then secure cluster ready in ${cluster.timings.totalMs} ms, `
     + `HTTPS registry in ${registry.startMs} ms (side by side)`)
   admin = new Admin({ brokers: cluster.bootstrap, sasl: { mechanism: 'scram-sha-256', ...SUPER_USER } })
@@ -73,7 +85,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await admin?.disconnect()
-  await Promise.all([cluster?.stop(), registry?.stop()])
+  await Promise.all([cluster?.stop(), registry?.stop(), mtlsRegistry?.stop()])
   if (certificatesDir) await rm(certificatesDir, { recursive: true, force: true })
 })
 
@@ -313,8 +325,8 @@ describe('Schema registry over HTTPS', () => {
   it('SchemaRegistry and the Avro serde work with a registry that serves HTTPS, the CA trusted through NODE_EXTRA_CA_CERTS', async () => {
     const topic = uniqueName('security-avro')
     await admin.createTopics([{ topic, partitions: 1 }])
-    // kafkit's SchemaRegistry takes no CA of its own: its HTTP client trusts what Node trusts, and Node reads
-    // NODE_EXTRA_CA_CERTS only at start, hence a child process.
+    // Without `tls`, kafkit's SchemaRegistry trusts what Node trusts, and Node reads NODE_EXTRA_CA_CERTS only at
+    // start, hence a child process. (The `tls.ca` option is tested in-process below.)
     const { stdout } = await run(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'test', 'integration', 'helpers', 'registry-tls-child.ts')], {
       cwd: root,
       env: {
@@ -341,11 +353,121 @@ describe('Schema registry over HTTPS', () => {
       const error = await untrusting.listSubjects().then(() => undefined, (e: unknown) => e)
       expect(error).toBeInstanceOf(SchemaRegistryError)
       expect(messages(error)).toMatch(/certificate/i)
+      expect((error as SchemaRegistryError).reason).toBe(SchemaRegistryErrorReason.TLS_FAILED)
+      expect((error as SchemaRegistryError).retriable).toBe(false)
     } finally {
       await untrusting.close()
     }
   })
+
+  it('with `tls.ca`, the registry client verifies the certificate in-process: registers, reads back, and an Avro record round-trips over Kafka TLS', async () => {
+    const topic = uniqueName('security-avro-ca')
+    await admin.createTopics([{ topic, partitions: 1 }])
+    const trusting = new SchemaRegistry({ url: registry.url, maxRetries: 0, tls: { ca: cluster.tls.ca } })
+    const ssl = { ca: cluster.tls.ca }
+    const schema = { type: 'record', name: 'Refund', namespace: 'kafkit.test.tls', fields: [{ name: 'id', type: 'string' }] } as const
+    const producer = new Producer({ brokers: cluster.listeners.ssl, ssl, value: serdes.avro<{ id: string }>({ registry: trusting, schema }) })
+    const consumer = new Consumer({ brokers: cluster.listeners.ssl, ssl, groupId: uniqueName('security-avro-ca'), fromBeginning: true, value: serdes.avro<{ id: string }>({ registry: trusting }) })
+    try {
+      await producer.connect()
+      await producer.send({ topic, value: { id: 'r-1' } })
+      const latest = await trusting.getLatest({ subject: `${topic}-value` })
+      expect(JSON.parse(latest.schema)).toEqual(schema)
+      await consumer.connect()
+      await consumer.subscribe({ topics: [topic] })
+      const read: Array<{ id: string }> = []
+      await consumer.run({ eachMessage: async ({ message }) => { read.push(message.value!) } })
+      await waitFor(() => read.length >= 1, 'the Avro record over TLS')
+      expect(read).toEqual([{ id: 'r-1' }])
+    } finally {
+      await consumer.disconnect()
+      await producer.disconnect()
+      await trusting.close()
+    }
+  })
+
+  it('with a `tls.ca` that did not sign the certificate, the registry client refuses it: TLS_FAILED, not retriable', async () => {
+    const wrongCa = new SchemaRegistry({ url: registry.url, maxRetries: 2, retryBackoffMs: 10, tls: { ca: cluster.tls.otherCa } })
+    try {
+      const error = await wrongCa.listSubjects().then(() => undefined, (e: unknown) => e)
+      expect(error).toBeInstanceOf(SchemaRegistryError)
+      expect((error as SchemaRegistryError).reason).toBe(SchemaRegistryErrorReason.TLS_FAILED)
+      expect((error as SchemaRegistryError).code).toBe('ERR_SCHEMA_REGISTRY_TLS_FAILED')
+      expect((error as SchemaRegistryError).retriable).toBe(false)
+      expect((error as SchemaRegistryError).message).toContain(registry.url)
+      expect(messages(error)).toMatch(/certificate/i)
+    } finally {
+      await wrongCa.close()
+    }
+  })
+
+  it('mutual TLS: with `tls.cert` and `tls.key` a registry endpoint that requires a client certificate accepts the client; without them it refuses it', async () => {
+    const subject = uniqueName('security-mtls-value')
+    const withCertificate = new SchemaRegistry({
+      url: mtlsRegistry.url, maxRetries: 0, tls: { ca: cluster.tls.ca, cert: cluster.tls.clientCert, key: cluster.tls.clientKey },
+    })
+    const withoutCertificate = new SchemaRegistry({ url: mtlsRegistry.url, maxRetries: 0, tls: { ca: cluster.tls.ca } })
+    try {
+      const { id } = await withCertificate.register({ subject, schema: { type: 'string' } })
+      expect((await withCertificate.getLatest({ subject })).id).toBe(id)
+      const error = await withoutCertificate.listSubjects().then(() => undefined, (e: unknown) => e)
+      expect(error).toBeInstanceOf(SchemaRegistryError)
+      expect((error as SchemaRegistryError).message).toContain(mtlsRegistry.url)
+      expect((error as SchemaRegistryError).reason).toBe(SchemaRegistryErrorReason.TLS_FAILED)
+    } finally {
+      await withCertificate.close()
+      await withoutCertificate.close()
+    }
+  })
+
+  it('`tls.rejectUnauthorized: false` accepts the certificate unverified (tests only)', async () => {
+    const unverified = new SchemaRegistry({ url: registry.url, maxRetries: 0, tls: { rejectUnauthorized: false } })
+    try {
+      expect(Array.isArray(await unverified.listSubjects())).toBe(true)
+    } finally {
+      await unverified.close()
+    }
+  })
 })
+
+/** An HTTPS endpoint requiring client certificates, in front of the test run's registry. */
+interface MutualTlsProxy {
+  /** `https://127.0.0.1:port/apis/ccompat/v7`. */
+  readonly url: string
+  stop(): Promise<void>
+}
+
+/**
+ * Mutual TLS in front of the plain registry of the test run, terminated by a Node HTTPS server that demands a client
+ * certificate signed by the test CA, as a TLS-terminating proxy does in many deployments. Apicurio 2.6 cannot do it
+ * itself: `quarkus.http.ssl.client-auth` is fixed to NONE when it is built (its log says so when set at run time).
+ */
+async function startMutualTlsProxy(tls: TlsFiles): Promise<MutualTlsProxy> {
+  const upstream = new URL(registryUrl())
+  const server = createHttpsServer({
+    key: readFileSync(tls.brokerKeyPem), cert: readFileSync(tls.brokerCertPem), ca: readFileSync(tls.caPem),
+    requestCert: true, rejectUnauthorized: true,
+  }, (incoming, outgoing) => {
+    const forwarded = httpRequest({
+      host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: upstream.host },
+    }, (answer) => {
+      outgoing.writeHead(answer.statusCode ?? 502, answer.headers)
+      answer.pipe(outgoing)
+    })
+    forwarded.once('error', (error) => outgoing.writeHead(502).end(String(error)))
+    incoming.pipe(forwarded)
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `https://127.0.0.1:${port}/apis/ccompat/v7`,
+    stop: () => new Promise((resolve) => {
+      server.closeAllConnections()
+      server.close(() => resolve())
+    }),
+  }
+}
 
 /** GET over HTTPS trusting only `ca`: the body, or a rejection unless the status is 200. */
 function httpsGet(url: string, ca: string): Promise<string> {

@@ -39,6 +39,13 @@ describe('SchemaRegistry options', () => {
     invalid({ url: 'http://a:1', auth: { username: 'u' } }, /`auth.password`/)
     invalid({ url: 'http://a:1', maxRetries: -1 }, /`maxRetries`/)
     invalid({ url: 'http://a:1', requestTimeoutMS: 5 }, /requestTimeoutMs/)
+    invalid({ url: 'http://a:1', tls: { ca: 'pem' } }, /`tls`.*https/)
+    invalid({ url: 'https://a:1', tls: { ca: 5 } }, /`tls.ca`.*PEM/)
+    invalid({ url: 'https://a:1', tls: { ca: ['pem', 5] } }, /`tls.ca\[1\]`/)
+    invalid({ url: 'https://a:1', tls: { cert: 'pem' } }, /`tls.key`.*both/)
+    invalid({ url: 'https://a:1', tls: { key: 'pem' } }, /`tls.cert`.*both/)
+    invalid({ url: 'https://a:1', tls: { rejectUnauthorised: false } }, /rejectUnauthorized/)
+    expect(() => new SchemaRegistry({ url: 'https://a:1', tls: { ca: 'pem', cert: 'pem', key: 'pem', passphrase: 'p', rejectUnauthorized: false } })).not.toThrow()
     expect(new SchemaRegistry({ url: 'http://host:8080/apis/ccompat/v7/' }).urls).toEqual(['http://host:8080/apis/ccompat/v7'])
   })
 })
@@ -69,7 +76,7 @@ describe('SchemaRegistry calls', () => {
     const registry = new SchemaRegistry({ url: 'mock://closed' })
     await registry.close()
     await expect(registry.listSubjects()).rejects.toThrow(StateError)
-    expect(() => registry.client).toThrow(/after close/)
+    await expect(registry.getClient()).rejects.toThrow(/after close/)
   })
 
   it('send basic and bearer credentials and extra headers, and compact schema text', async () => {
@@ -161,5 +168,27 @@ describe('toSchemaRegistryError', () => {
     expect(reasonOf(rest(404, 0))).toBe('UNSUPPORTED')
     expect(reasonOf(rest(404, 40400), SchemaRegistryErrorReason.SCHEMA_NOT_FOUND)).toBe('SCHEMA_NOT_FOUND')
     expect(reasonOf(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', isAxiosError: true }))).toBe('UNAVAILABLE')
+  })
+})
+
+describe('toSchemaRegistryError without an answer', () => {
+  it('names the registry URL without query or fragment, and says what happened: retriable UNAVAILABLE', () => {
+    const error = toSchemaRegistryError(
+      { isAxiosError: true, code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.0.0.1:8081' },
+      { operation: 'list subjects', urls: ['http://10.0.0.1:8081/apis/ccompat/v7?token=abc#frag'] },
+    )
+    expect(error.reason).toBe(SchemaRegistryErrorReason.UNAVAILABLE)
+    expect(error.retriable).toBe(true)
+    expect(error.message).toMatch(/^Schema registry at http:\/\/10\.0\.0\.1:8081\/apis\/ccompat\/v7: list subjects failed with no answer: connection refused/)
+    expect(error.message).not.toContain('token=abc')
+    expect(toSchemaRegistryError({ isAxiosError: true, code: 'ECONNABORTED', message: 'timeout of 300ms exceeded' }, { operation: 'x' }).message)
+      .toMatch(/no answer: timed out/)
+  })
+
+  it('a certificate the client does not trust, or an alert from the server: TLS_FAILED, not retriable', () => {
+    for (const code of ['SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED']) {
+      const error = toSchemaRegistryError({ isAxiosError: true, code, message: 'handshake' }, { operation: 'x' })
+      expect([code, error.reason, error.retriable, error.code]).toEqual([code, SchemaRegistryErrorReason.TLS_FAILED, false, 'ERR_SCHEMA_REGISTRY_TLS_FAILED'])
+    }
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { serdes } from '../../../src/index.js'
+import { ConfigError, SerializationError, serdes } from '../../../src/index.js'
 
 const context = { topic: 't', field: 'value' as const }
 
@@ -17,5 +17,45 @@ describe('built-in serdes', () => {
     expect(() => serdes.int64().deserialize(Buffer.alloc(3), context)).toThrow(/8 bytes/)
     expect(() => serdes.string().serialize(5 as never, context)).toThrow(/expected a string/)
     expect(() => serdes.json().serialize(undefined, context)).toThrow(/JSON/)
+  })
+})
+
+describe('serdes.json with a validator', () => {
+  interface Order { id: string; cents: number }
+  const isOrder = (value: unknown): value is Order =>
+    typeof value === 'object' && value !== null && typeof (value as Order).id === 'string' && Number.isInteger((value as Order).cents)
+
+  it('a type guard checks values written and read, and types the serde', () => {
+    const serde = serdes.json({ validate: isOrder })
+    const bytes = serde.serialize({ id: 'o-1', cents: 5 }, context) as Buffer
+    const order: Order = serde.deserialize(bytes, context) as Order
+    expect(order).toEqual({ id: 'o-1', cents: 5 })
+    expect(() => serde.serialize({ id: 'o-2' } as never, context)).toThrow(SerializationError)
+    expect(() => serde.deserialize(Buffer.from('{"id":7,"cents":1}'), { ...context, partition: 0, offset: '9' })).toThrow(/read is not valid \(topic t\)/)
+  })
+
+  it('a function may say why, and its reasons never quote the value', () => {
+    const serde = serdes.json<Order>({ validate: (value) => (isOrder(value) ? true : ['id must be a string', 'cents must be an integer']) })
+    expect(() => serde.serialize({ id: 'secret', cents: 0.5 }, context)).toThrow(/id must be a string; cents must be an integer/)
+    expect(() => serde.serialize({ id: 'secret', cents: 0.5 }, context)).not.toThrow(/secret/)
+  })
+
+  it('a JSON Schema is compiled with Ajv on first use; errors say where, never the value', async () => {
+    const serde = serdes.json<Order>({
+      validate: { type: 'object', properties: { id: { type: 'string' }, cents: { type: 'integer' } }, required: ['id', 'cents'] },
+    })
+    const bytes = await serde.serialize({ id: 'o-1', cents: 5 }, context)
+    expect(await serde.deserialize(bytes, context)).toEqual({ id: 'o-1', cents: 5 })
+    const error = await Promise.resolve().then(() => serde.serialize({ id: 'secret-value', cents: 1.5 }, context)).then(() => undefined, (e: unknown) => e)
+    expect(error).toBeInstanceOf(SerializationError)
+    expect((error as Error).message).toMatch(/at \/cents: must be integer/)
+    expect((error as Error).message).not.toContain('secret-value')
+    // Compiled by now: later checks are synchronous.
+    expect(() => serde.deserialize(Buffer.from('{"id":"o-2"}'), context)).toThrow(/must have required property 'cents'/)
+  })
+
+  it('rejects a validator that is neither a function nor a schema', () => {
+    expect(() => serdes.json({ validate: 5 as never })).toThrow(ConfigError)
+    expect(() => serdes.json({ validat: isOrder } as never)).toThrow(/validate/)
   })
 })

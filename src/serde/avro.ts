@@ -11,6 +11,7 @@ import { expectBoolean, expectObject, expectOneOf, rejectUnknownKeys } from '../
 import type { ConfluentSchemaInfo } from '../registry/confluent.js'
 import { SchemaRegistryError, SchemaRegistryErrorReason, toSchemaRegistryError } from '../registry/errors.js'
 import { SchemaRegistry } from '../registry/schema-registry.js'
+import { registryFailure } from './registry-failure.js'
 import { confluentAvro } from './avro-confluent.js'
 import { AvroErrorReason, AvroSerializationError } from './avro-errors.js'
 import { AVRO_TYPE_OPTIONS } from './avro-logical-types.js'
@@ -245,18 +246,8 @@ class AvroSerde<T> implements Serde<T> {
       return await call()
     } catch (error) {
       if (!(error instanceof SchemaRegistryError)) throw error
-      const reason = error.reason === SchemaRegistryErrorReason.INCOMPATIBLE_SCHEMA ? AvroErrorReason.INCOMPATIBLE_SCHEMA
-        : error.reason === SchemaRegistryErrorReason.SUBJECT_NOT_FOUND || error.reason === SchemaRegistryErrorReason.SCHEMA_NOT_FOUND
-          || error.reason === SchemaRegistryErrorReason.VERSION_NOT_FOUND ? AvroErrorReason.SCHEMA_NOT_REGISTERED
-          : AvroErrorReason.REGISTRY_ERROR
-      const hint = reason === AvroErrorReason.INCOMPATIBLE_SCHEMA
-        ? `the registry refused the schema under subject "${subject}" as incompatible with the versions already there (check the subject's compatibility level)`
-        : reason === AvroErrorReason.SCHEMA_NOT_REGISTERED
-          ? this.#useLatestVersion
-            ? `subject "${subject}" has no registered version to write with (useLatestVersion)`
-            : `the schema is not registered under subject "${subject}" and autoRegister is off`
-          : `the schema registry failed for subject "${subject}"`
-      throw this.#error('serialize', reason, context, `${hint}: ${error.message}`, { cause: error, subject, retriable: error.retriable })
+      const { reason, hint } = registryFailure(error, subject, this.#useLatestVersion)
+      throw this.#error('serialize', AvroErrorReason[reason], context, `${hint}: ${error.message}`, { cause: error, subject, retriable: error.retriable })
     }
   }
 

@@ -11,6 +11,7 @@ import { ConfigError, KafkaError } from '../errors/kafka-error.js'
 import { type ConfluentClient, type ConfluentModule, loadConfluent } from '../registry/confluent.js'
 import { SchemaRegistryError, SchemaRegistryErrorReason, toSchemaRegistryError } from '../registry/errors.js'
 import { type SchemaReference, SchemaRegistry } from '../registry/schema-registry.js'
+import { registryFailure } from './registry-failure.js'
 import { AvroSubjectStrategy, type SubjectNameFunction } from './avro.js'
 import { SchemaSerdeErrorReason, type SchemaSerdeFormat, SchemaSerializationError } from './registry-serde-errors.js'
 import type { Serde, SerdeContext } from './types.js'
@@ -246,19 +247,9 @@ export class RegistrySerde<T> implements Serde<T> {
       return await call()
     } catch (error) {
       if (!(error instanceof SchemaRegistryError)) throw error
-      const reason = error.reason === SchemaRegistryErrorReason.INCOMPATIBLE_SCHEMA ? SchemaSerdeErrorReason.INCOMPATIBLE_SCHEMA
-        : error.reason === SchemaRegistryErrorReason.SUBJECT_NOT_FOUND || error.reason === SchemaRegistryErrorReason.SCHEMA_NOT_FOUND
-          || error.reason === SchemaRegistryErrorReason.VERSION_NOT_FOUND ? SchemaSerdeErrorReason.SCHEMA_NOT_REGISTERED
-          : SchemaSerdeErrorReason.REGISTRY_ERROR
-      const hint = reason === SchemaSerdeErrorReason.INCOMPATIBLE_SCHEMA
-        ? `the registry refused the schema under subject "${subject}" as incompatible with the versions already there (check the subject's compatibility level)`
-        : reason === SchemaSerdeErrorReason.SCHEMA_NOT_REGISTERED
-          ? this.#useLatestVersion
-            ? `subject "${subject}" has no registered version to write with (useLatestVersion)`
-            : `the schema is not registered under subject "${subject}" and autoRegister is off`
-          : `the schema registry failed for subject "${subject}"`
+      const { reason, hint } = registryFailure(error, subject, this.#useLatestVersion)
       const advice = this.#format.registryHint?.(error)
-      throw this.#error('serialize', reason, context, `${hint}: ${error.message}${advice === undefined ? '' : ` (${advice})`}`, { cause: error, subject, retriable: error.retriable })
+      throw this.#error('serialize', SchemaSerdeErrorReason[reason], context, `${hint}: ${error.message}${advice === undefined ? '' : ` (${advice})`}`, { cause: error, subject, retriable: error.retriable })
     }
   }
 

@@ -210,8 +210,8 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
 }
 
 /**
- * Consume-transform-produce. `processor`: kafkit's exactly-once `Processor` with its defaults (partitions share
- * transactions, up to 2000 inputs of each), counted as its transactions commit (the `kafkit:processor:transaction`
+ * Consume-transform-produce. `processor`: kafkit's exactly-once `Processor` with its defaults (a transaction per
+ * partition, up to 2000 inputs each), counted as its transactions commit (the `kafkit:processor:transaction`
  * diagnostics channel).
  * `at-least-once`: a Consumer whose eachBatch handler awaits `sendBatch()` of the outputs, so input offsets are
  * stored only after their outputs were acknowledged.

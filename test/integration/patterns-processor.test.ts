@@ -140,7 +140,7 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
     const handledPerPartition = new Map<number, number>()
     let failed = false
     const processor = new Processor({
-      brokers: brokers(), groupId, transactionalId: uniqueName('proc-share-tx'), fromBeginning: true, maxBatchSize: 20, maxBatchMs: 60_000,
+      brokers: brokers(), groupId, transactionalId: uniqueName('proc-share-tx'), fromBeginning: true, maxBatchSize: 20, maxBatchMs: 60_000, partitionsPerTransaction: 32,
       retry: { retries: 2, initialDelayMs: 10 },
       input: { [input]: { value: serdes.int32() } },
       output: { [output]: { value: serdes.int32() } },

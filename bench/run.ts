@@ -136,7 +136,7 @@ class Bench {
         const execArgv = this.options.profile && row.client === 'kafkit'
           ? ['--cpu-prof', `--cpu-prof-dir=${resolve(ROOT, this.options.resultsDir, 'profiles')}`, `--cpu-prof-name=${spec.scenario}-${spec.variant}-r${round}.cpuprofile`]
           : []
-        report = await runNodeClient(row.client as NodeClientId, spec, {
+        report = await runNodeClient(row.client, spec, {
           nodePath: row.client === 'platformatic' ? this.options.node22 : undefined,
           execArgv,
           onProgress: (done) => bar.update(done),

@@ -108,7 +108,7 @@ export class BenchAdmin {
         'enable.partition.eof': true,
         'enable.auto.commit': false,
         'fetch.queue.backoff.ms': 10,
-      } as NodeRdkafka.ConsumerGlobalConfig,
+      },
       {},
     )
     await new Promise<void>((resolve, reject) => consumer.connect({}, (error) => (error ? reject(error) : resolve())))

@@ -31,6 +31,7 @@ interface PlatformaticModule {
   Consumer: new (options: Record<string, unknown>) => PlatformaticConsumer
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- widening the specifier keeps TypeScript from typing the module by its own declarations, which PlatformaticModule only partly mirrors
 const platformatic = (await import('@platformatic/kafka' as string)) as PlatformaticModule
 
 function base(spec: RunSpec): Record<string, unknown> {

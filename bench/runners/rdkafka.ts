@@ -31,7 +31,7 @@ const CONSUME_BATCH = 1000
 type Delivered = (error: NodeRdkafka.LibrdKafkaError | null, report: NodeRdkafka.DeliveryReport) => void
 
 async function connectProducer(spec: RunSpec, extra: Record<string, unknown> = {}): Promise<NodeRdkafka.Producer> {
-  const producer = new Kafka.Producer({ ...rdkafkaProducerProperties(spec), dr_cb: true, ...extra } as NodeRdkafka.ProducerGlobalConfig)
+  const producer = new Kafka.Producer({ ...rdkafkaProducerProperties(spec), dr_cb: true, ...extra })
   await new Promise<void>((resolve, reject) => {
     producer.connect({}, (error) => (error ? reject(error) : resolve()))
   })
@@ -142,7 +142,7 @@ async function produceAwaited(spec: RunSpec, context: RunContext): Promise<Outco
 
 async function connectConsumer(spec: RunSpec, extra: Record<string, unknown> = {}): Promise<NodeRdkafka.KafkaConsumer> {
   const { 'auto.offset.reset': reset, ...global } = rdkafkaConsumerProperties(spec)
-  const consumer = new Kafka.KafkaConsumer({ ...global, ...extra } as NodeRdkafka.ConsumerGlobalConfig, { 'auto.offset.reset': reset as 'earliest' })
+  const consumer = new Kafka.KafkaConsumer({ ...global, ...extra }, { 'auto.offset.reset': reset as 'earliest' })
   await new Promise<void>((resolve, reject) => {
     consumer.connect({}, (error) => (error ? reject(error) : resolve()))
   })

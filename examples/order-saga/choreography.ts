@@ -29,7 +29,7 @@ payment
     const order = event.value as OrderEvent
     ctx.emit(declined(order.orderId) ? 'PaymentDeclined' : 'PaymentCharged', { topic: t.payments, key: event.key, value: order })
   })
-  .on('OutOfStock', (event, ctx) => ctx.emit('PaymentRefunded', { topic: t.payments, key: event.key, value: event.value as OrderEvent }))
+  .on('OutOfStock', (event, ctx) => ctx.emit('PaymentRefunded', { topic: t.payments, key: event.key, value: event.value }))
 
 // Inventory: reserves stock for charged orders.
 const inventory = new EventRouter({ ...common('inventory'), input: { [t.payments]: json }, output: { [t.inventory]: json } })
@@ -41,9 +41,9 @@ inventory.on('PaymentCharged', (event, ctx) => {
 // Order: turns the outcome into the order's final event.
 const order = new EventRouter({ ...common('order'), input: { [t.payments]: json, [t.inventory]: json }, output: { [t.orders]: json } })
 order
-  .on('StockReserved', (event, ctx) => ctx.emit('OrderConfirmed', { topic: t.orders, key: event.key, value: event.value as OrderEvent }))
-  .on('PaymentDeclined', (event, ctx) => ctx.emit('OrderCancelled', { topic: t.orders, key: event.key, value: event.value as OrderEvent }))
-  .on('PaymentRefunded', (event, ctx) => ctx.emit('OrderCancelled', { topic: t.orders, key: event.key, value: event.value as OrderEvent }))
+  .on('StockReserved', (event, ctx) => ctx.emit('OrderConfirmed', { topic: t.orders, key: event.key, value: event.value }))
+  .on('PaymentDeclined', (event, ctx) => ctx.emit('OrderCancelled', { topic: t.orders, key: event.key, value: event.value }))
+  .on('PaymentRefunded', (event, ctx) => ctx.emit('OrderCancelled', { topic: t.orders, key: event.key, value: event.value }))
 
 await Promise.all([payment.start(), inventory.start(), order.start()])
 

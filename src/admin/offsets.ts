@@ -49,8 +49,8 @@ function expectTopicPartition(value: unknown, path: string, keys: readonly strin
 function specFor(target: unknown, path: string): bigint {
   if (target === 'earliest' || target === 'latest' || target === 'max-timestamp') return OFFSET_SPEC[target]
   if (typeof target === 'object' && target !== null && 'timestamp' in target) {
-    rejectUnknownKeys(target as Record<string, unknown>, ['timestamp'], path)
-    return BigInt(expectTimestamp((target as { timestamp: unknown }).timestamp, `${path}.timestamp`))
+    rejectUnknownKeys(target, ['timestamp'], path)
+    return BigInt(expectTimestamp((target).timestamp, `${path}.timestamp`))
   }
   throw new ConfigError(path, `expected 'earliest', 'latest', 'max-timestamp' or { timestamp }, got ${JSON.stringify(target)}`)
 }

@@ -45,7 +45,7 @@ export class DeadLetterQueue {
     const producer = await this.#producer()
     await producer.send({
       topic: this.topic,
-      key: (raw.key ?? null) as Buffer | null,
+      key: (raw.key ?? null),
       value: raw.value ?? null,
       headers: deadLetterHeaders(raw, error),
     })
@@ -78,7 +78,7 @@ export class DeadLetterQueue {
         throw error
       }
       this.#owned = producer
-      return producer as unknown as DeadLetterProducer
+      return producer
     })()
     return this.#connecting
   }

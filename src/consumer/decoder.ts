@@ -3,7 +3,7 @@
  * synchronous: no promise is created per message unless a serde returns one.
  * @module
  */
-import { KafkaError, SerializationError } from '../errors/kafka-error.js'
+import { type KafkaError, SerializationError } from '../errors/kafka-error.js'
 import type { RawMessage } from '../native/consumer.js'
 import type { RawHeader } from '../native/producer.js'
 import type { Serde, SerdeContext } from '../serde/types.js'

@@ -92,7 +92,7 @@ export class MessageIterator<M> implements AsyncIterableIterator<M> {
             this.#offered = { message, settle }
           }
         }),
-    } as RunOptions<M>)
+    })
     this.#consumer.stopped().then(
       () => this.#end(undefined),
       (error: unknown) => this.#end(error),

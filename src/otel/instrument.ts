@@ -83,7 +83,7 @@ export function instrumentKafkit(options: KafkitInstrumentationOptions = {}): Ka
         asyncEnd(context)
         endSpan(context)
       },
-      error: (context: C) => failSpan(context as { error?: unknown }),
+      error: (context: C) => failSpan(context),
     }
     channel.subscribe(handlers)
     undo.push(() => channel.unsubscribe(handlers))

@@ -229,7 +229,7 @@ export function resolveProcessorOptions(options: unknown): ResolvedProcessorOpti
     sessionTimeoutMs: expectInteger(pick('sessionTimeoutMs'), 'sessionTimeoutMs', 1, 3_600_000),
     heartbeatIntervalMs: expectInteger(pick('heartbeatIntervalMs'), 'heartbeatIntervalMs', 1, 3_600_000),
     revokeTimeoutMs: expectInteger(pick('revokeTimeoutMs'), 'revokeTimeoutMs', 0, 86_400_000),
-    retry: opts.retry === undefined ? undefined : (expectObject(opts.retry, 'retry') as RetryOptions),
+    retry: opts.retry === undefined ? undefined : (expectObject(opts.retry, 'retry')),
     errorPolicy: expectOneOf(pick('errorPolicy'), ['stop', 'skip'], 'errorPolicy'),
     onAssign: opts.onAssign === undefined ? undefined : (expectFunction(opts.onAssign, 'onAssign') as ResolvedProcessorOptions['onAssign']),
     consumer: tuning(opts.consumer, PROCESSOR_CONSUMER_KEYS, 'consumer'),

@@ -154,7 +154,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
       await this.#consumer.connect()
       await this.#consumer.subscribe({ topics: Object.keys(this.#options.input) })
       await this.#consumer.run({
-        eachBatch: (payload) => this.#onBatch(payload as EachBatchPayload<AnyInput>),
+        eachBatch: (payload) => this.#onBatch(payload),
         maxBatchSize: this.#options.maxBatchSize,
         // Partitions handled at once share the open transaction (one transactional producer runs one at a time).
         partitionsConsumedConcurrently: this.#options.partitionsPerTransaction,

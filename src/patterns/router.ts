@@ -184,7 +184,7 @@ export class EventRouter<I extends TopicSerdeMap, O extends TopicSerdeMap, F ext
     const serdes = this.#input[message.topic] ?? {}
     const context = (field: 'key' | 'value'): SerdeContext => ({ topic: message.topic, field, headers: message.headers })
     const encode = async (serde: (typeof serdes)['key'], value: unknown, field: 'key' | 'value'): Promise<Buffer | null> =>
-      value === null ? null : serde === undefined ? (value as Buffer) : await serde.serialize(value, context(field))
+      value === null ? null : serde === undefined ? (value as Buffer) : serde.serialize(value, context(field))
     const headers: Record<string, Headers[string]> = { ...(message.headers as Headers) }
     headers[DEAD_LETTER_HEADERS.errorMessage] = error.message
     headers[DEAD_LETTER_HEADERS.errorCode] = error.code

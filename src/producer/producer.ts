@@ -205,13 +205,13 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     if (this.#options.transactional && !this.#transactions.open) {
       return Promise.reject(new StateError('Producer.send() on a transactional producer must run inside producer.transaction(async (tx) => tx.send(...))'))
     }
-    return this.#send(record as AnyRecord<K, V, T>)
+    return this.#send(record)
   }
 
   /** One record into the queue, traced while someone subscribes to `kafkit:producer:send`. */
   #send(record: AnyRecord<K, V, T>): PendingDelivery {
     if (!tracingChannels.producerSend.hasSubscribers) return this.#enqueue(record)
-    return this.#tracing.send(record as ProducerRecord<unknown, unknown>, this.#enqueueTraced)
+    return this.#tracing.send(record, this.#enqueueTraced)
   }
 
   #enqueueTraced = (record: ProducerRecord<unknown, unknown>, extra: readonly RawHeader[] | undefined): PendingDelivery =>

@@ -185,7 +185,7 @@ class AvroSerde<T> implements Serde<T> {
     }
     const deserializer = await this.#readerFor(field)
     try {
-      return (await deserializer.deserialize(context.topic, data, context.headers as never)) as T
+      return (await deserializer.deserialize(context.topic, data, context.headers)) as T
     } catch (error) {
       throw await this.#deserializeError(error, data, context, deserializer, idInHeader)
     }

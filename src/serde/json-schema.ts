@@ -96,7 +96,7 @@ function jsonSchemaFormat<T>(schema: JsonSchemaObject | undefined, validateOnRea
       if (validate === undefined || validate(value)) return undefined
       return describeValidationErrors(validate.errors)
     },
-  } as SchemaFormat<T>
+  }
 }
 
 /**

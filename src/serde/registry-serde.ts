@@ -184,7 +184,7 @@ export class RegistrySerde<T> implements Serde<T> {
     const deserializer = await this.#readerFor(field, context)
     let value: unknown
     try {
-      value = await deserializer.deserialize(context.topic, data, context.headers as never)
+      value = await deserializer.deserialize(context.topic, data, context.headers)
     } catch (error) {
       throw await this.#deserializeError(error, context, schemaId)
     }

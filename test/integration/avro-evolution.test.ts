@@ -99,8 +99,8 @@ describe('Avro schema evolution with the registry\'s compatibility rules', () =>
       producer.send({ topic, value: { id: 3, name: 'Linus', email: null, tier: 'FREE', age: 30 } }),
       producer.send({ topic: `${topic}-other`, value: { id: 4, name: 'Barbara' } }),
     ])
-    expect(otherSend!.status).toBe('fulfilled')
-    expect(v3Send!.status).toBe('rejected')
+    expect(otherSend.status).toBe('fulfilled')
+    expect(v3Send.status).toBe('rejected')
     const error = (v3Send as PromiseRejectedResult).reason as AvroSerializationError
     expect(error).toBeInstanceOf(AvroSerializationError)
     expect(error.reason).toBe(AvroErrorReason.INCOMPATIBLE_SCHEMA)

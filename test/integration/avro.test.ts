@@ -2,7 +2,7 @@
 // types generated from test/fixtures/avro/schemas (test/fixtures/avro/generated).
 import { afterAll, describe, expect, it } from 'vitest'
 import { Consumer, DEAD_LETTER_HEADERS } from '../../src/consumer/index.js'
-import { KafkaError, SerializationError } from '../../src/errors/index.js'
+import { type KafkaError, SerializationError } from '../../src/errors/index.js'
 import { Producer } from '../../src/producer/index.js'
 import { serdes } from '../../src/serde/index.js'
 import { AvroErrorReason, AvroSerializationError } from '../../src/serde/avro-errors.js'

@@ -137,7 +137,7 @@ describe('Consumer regressions', () => {
           resolveOffset(message.offset)
         }))
         const failed = results.find((result) => result.status === 'rejected')
-        if (failed) throw (failed as PromiseRejectedResult).reason
+        if (failed) throw (failed).reason
       },
     })
     const failure = await consumer.stopped().then(() => undefined, (error: unknown) => error)

@@ -58,7 +58,7 @@ describe('order saga under SIGKILL', () => {
     const amount = (id: number): number => id * 3
     const begin = (from: number, to: number): Promise<unknown> => producer.sendBatch(Array.from({ length: to - from + 1 }, (_, n) => {
       const id = from + n
-      return { topic: topics.replies, key: `order-${id}`, value: { kind: 'start', sagaId: `order-${id}`, state: { orderId: id, amount: amount(id) } } as SagaMessage }
+      return { topic: topics.replies, key: `order-${id}`, value: { kind: 'start', sagaId: `order-${id}`, state: { orderId: id, amount: amount(id) } } }
     }))
     // A third of the orders first; the rest arrive while the mediator and payments are dead and after the restart.
     await begin(1, 350)

@@ -73,10 +73,10 @@ describe('OffsetTracker', () => {
     const native = new FakeNative()
     const tracker = new OffsetTracker(native)
     const failing = tracker.commit([state(0, 5)], 1000)
-    tracker.onCommitResult(Object.assign(new Error('Broker: Specified group generation id is not valid'), { code: 22 }) as never, [{ topic: 't', partition: 0, offset: 5 }])
+    tracker.onCommitResult(Object.assign(new Error('Broker: Specified group generation id is not valid'), { code: 22 }), [{ topic: 't', partition: 0, offset: 5 }])
     await expect(failing).rejects.toMatchObject({ code: 'ERR_KAFKA_ILLEGAL_GENERATION' })
     const noop = tracker.commit([state(1, 3)], 1000)
-    tracker.onCommitResult(Object.assign(new Error('Local: No offset stored'), { code: NO_OFFSET }) as never, [{ topic: 't', partition: 1, offset: 3 }])
+    tracker.onCommitResult(Object.assign(new Error('Local: No offset stored'), { code: NO_OFFSET }), [{ topic: 't', partition: 1, offset: 3 }])
     await expect(noop).resolves.toBeUndefined()
   })
 

@@ -38,7 +38,7 @@ describe('NativeProducerClient (kafkit addon)', () => {
   })
 
   it('surfaces a refused property as a ConfigError naming it through the Producer', () => {
-    expect(() => new Producer({ brokers: '127.0.0.1:1', rdkafka: { 'queue.buffering.backpressure.threshold': 0 as never, 'socket.timeout.ms': 5 } }))
+    expect(() => new Producer({ brokers: '127.0.0.1:1', rdkafka: { 'queue.buffering.backpressure.threshold': 0, 'socket.timeout.ms': 5 } }))
       .toThrow(ConfigError)
   })
 })

@@ -82,8 +82,8 @@ export const wrong: Serde<Address> = avro({ registry, schema: orderSchema })
   it('makes schema constants that stand alone: a type used from another file is inlined', () => {
     const type = avro.Type.forSchema(orderSchema as avro.Schema, { ...AVRO_TYPE_OPTIONS })
     expect(type.name).toBe('com.acme.orders.Order')
-    const customer = (type as avro.types.RecordType).field('customer')!.type as avro.types.RecordType
-    expect(customer.field('address')!.type.name).toBe('com.acme.common.Address')
+    const customer = (type as avro.types.RecordType).field('customer').type as avro.types.RecordType
+    expect(customer.field('address').type.name).toBe('com.acme.common.Address')
   })
 
   it('types unions as avsc decodes them: unwrapped when unambiguous, wrapped by branch name otherwise', () => {

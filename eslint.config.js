@@ -77,7 +77,6 @@ export default defineConfig(
       '@typescript-eslint/no-unnecessary-type-assertion': 'error',
       '@typescript-eslint/no-unnecessary-boolean-literal-compare': 'error',
       '@typescript-eslint/prefer-nullish-coalescing': 'off',
-      '@typescript-eslint/prefer-optional-chain': 'error',
       // Only Error objects are thrown or used as rejection reasons (stack traces, `instanceof` checks).
       // A caught value (`unknown`) passed on unchanged is a rethrow, which both rules allow.
       '@typescript-eslint/only-throw-error': 'error',
@@ -85,6 +84,9 @@ export default defineConfig(
       // `async` without `await` is used on purpose: a synchronous throw becomes a rejection, and implementations of
       // promise-returning interfaces (mocks, handlers) stay promise-returning. Unawaited promises are caught above.
       '@typescript-eslint/require-await': 'off',
+      // `any` is written only as the type arguments of "any instantiation" of a generic client (`Transaction<any, any,
+      // any>`), where variance rules out `unknown`. Using an `any` value is still caught by the no-unsafe-* rules.
+      '@typescript-eslint/no-explicit-any': 'off',
       // Unused code: `_`-prefixed names are deliberately unused (callback parameters, rest siblings).
       '@typescript-eslint/no-unused-vars': [
         'error',

@@ -135,6 +135,7 @@ export async function deleteGroups(context: AdminContext, input: readonly string
  */
 export async function assertGroupEmpty(context: AdminContext, groupId: string, operation: string, attempt: Attempt): Promise<void> {
   const [description] = await describeRaw(context, [groupId], { ...attempt, raw: timeoutOnly(attempt.raw) })
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- the request runner turns a thrown RawError into a KafkaError (request.ts)
   if (description?.error) throw description.error
   if (description && description.members.length > 0) {
     throw nonEmptyGroup(groupId, operation, `${description.members.length} active member(s), state ${groupStateName(description.state)}`)

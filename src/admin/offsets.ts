@@ -288,6 +288,7 @@ export async function alterGroupOffsets(context: AdminContext, groupIdInput: str
       topic: item.topic,
       partition: item.partition,
       offset: toOffset(item.offset, `${path}.offset`),
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- typed `string`; what JavaScript callers pass is coerced, as before
       ...(item.metadata === undefined ? {} : { metadata: String(item.metadata) }),
     }
   })

@@ -52,6 +52,7 @@ export function resolveAdminOptions(options: unknown): ResolvedAdminOptions {
     if (typeof value === 'function' || typeof value === 'object') {
       throw new ConfigError(`rdkafka['${key}']`, 'the admin client accepts only string, number and boolean properties')
     }
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects and functions were rejected above (TypeScript does not narrow `unknown` by that check)
     rdkafkaConfig[key] = String(value)
   }
   return {

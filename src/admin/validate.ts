@@ -5,7 +5,6 @@
  */
 import { expectInteger, expectObject, expectOneOf, expectString, rejectUnknownKeys } from '../config/validate.js'
 import { ConfigError } from '../errors/kafka-error.js'
-import type { OffsetInput } from './types.js'
 
 export { expectInteger, expectObject, expectOneOf, expectString, rejectUnknownKeys }
 
@@ -46,7 +45,7 @@ export function expectCount(value: unknown, path: string, what: string, topic?: 
 }
 
 /** Parses an offset (`string`, safe integer `number` or `bigint`), at least `min`. */
-export function toOffset(value: OffsetInput | unknown, path: string, min = 0n): bigint {
+export function toOffset(value: unknown, path: string, min = 0n): bigint {
   let offset: bigint | undefined
   if (typeof value === 'bigint') offset = value
   else if (typeof value === 'number' && Number.isSafeInteger(value)) offset = BigInt(value)

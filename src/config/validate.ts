@@ -5,7 +5,8 @@
  */
 import { ConfigError } from '../errors/kafka-error.js'
 
-function describe(value: unknown): string {
+/** A short description of `value` for an error message: its kind, and strings and numbers themselves. */
+export function describeValue(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
@@ -16,7 +17,7 @@ function describe(value: unknown): string {
 /** Throws unless `value` is a plain object; returns it typed as a record. */
 export function expectObject(value: unknown, path: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(path, `expected an object, got ${describe(value)}`)
+    throw new ConfigError(path, `expected an object, got ${describeValue(value)}`)
   }
   return value as Record<string, unknown>
 }
@@ -37,7 +38,7 @@ export function rejectUnknownKeys(object: Record<string, unknown>, known: readon
 /** Throws unless `value` is a non-empty string. */
 export function expectString(value: unknown, path: string): string {
   if (typeof value !== 'string' || value === '') {
-    throw new ConfigError(path, `expected a non-empty string, got ${describe(value)}`)
+    throw new ConfigError(path, `expected a non-empty string, got ${describeValue(value)}`)
   }
   return value
 }
@@ -64,14 +65,14 @@ export function describeKind(value: unknown): string {
 
 /** Throws unless `value` is a boolean. */
 export function expectBoolean(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') throw new ConfigError(path, `expected true or false, got ${describe(value)}`)
+  if (typeof value !== 'boolean') throw new ConfigError(path, `expected true or false, got ${describeValue(value)}`)
   return value
 }
 
 /** Throws unless `value` is an integer within `[min, max]`. */
 export function expectInteger(value: unknown, path: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(path, `expected an integer from ${min} to ${max}, got ${describe(value)}`)
+    throw new ConfigError(path, `expected an integer from ${min} to ${max}, got ${describeValue(value)}`)
   }
   return value
 }
@@ -79,14 +80,14 @@ export function expectInteger(value: unknown, path: string, min = 0, max = Numbe
 /** Throws unless `value` is one of `allowed`. */
 export function expectOneOf<const T extends string>(value: unknown, allowed: readonly T[], path: string): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(path, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`)
+    throw new ConfigError(path, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describeValue(value)}`)
   }
   return value as T
 }
 
 /** Throws unless `value` is a function. */
 export function expectFunction(value: unknown, path: string): (...args: never[]) => unknown {
-  if (typeof value !== 'function') throw new ConfigError(path, `expected a function, got ${describe(value)}`)
+  if (typeof value !== 'function') throw new ConfigError(path, `expected a function, got ${describeValue(value)}`)
   return value as (...args: never[]) => unknown
 }
 

@@ -103,7 +103,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     this.#decoder = new MessageDecoder(this.#options.key, this.#options.value, this.#options.topics)
     const clientId = this.#options.globalConfig['client.id']
     this.#identity = { groupId: String(this.#options.globalConfig['group.id']), clientId: typeof clientId === 'string' ? clientId : undefined }
-    this.#log = new LogRouter(this.#options.logger, `consumer ${String(this.#options.globalConfig['group.id'] ?? '')}`.trim())
+    this.#log = new LogRouter(this.#options.logger, `consumer ${this.#identity.groupId}`.trim())
     const tokenProvider = tokenProviderOf(options)
     try {
       this.#native = new NativeConsumerAdapter(this.#options.globalConfig, this.#options.topicConfig, {
@@ -328,6 +328,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
    * Moves an assigned partition to `offset` (a decimal string, `'earliest'` or `'latest'`), also while running.
    * Buffered messages are dropped and an in-flight handler's result no longer moves the committed offset.
    */
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the special offsets are named for editors and the API docs
   async seek(target: { topic: string; partition: number; offset: string | 'earliest' | 'latest' }): Promise<void> {
     this.#lifecycle.assertConnected('seek')
     const state = this.#partitions.get(target?.topic, target?.partition)

@@ -46,6 +46,7 @@ export class MessageIterator<M> implements AsyncIterableIterator<M> {
   async next(): Promise<IteratorResult<M>> {
     this.#current?.done()
     this.#current = undefined
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows the handler's failure, recorded as caught
     if (this.#failure !== undefined) throw this.#failure
     if (this.#finished) return { done: true, value: undefined }
     await (this.#started ??= this.#start())

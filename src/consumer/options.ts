@@ -6,6 +6,7 @@ import { type Logger, resolveLogger } from '../internal/log.js'
 import { expectSerde, type ResolvedTopicSerdes, resolveTopicSerdes } from '../serde/validate.js'
 import {
   buildClientConfig,
+  describeValue,
   type ClientOptions,
   type ConsumerRdkafkaConfig,
   expectBoolean,
@@ -384,7 +385,7 @@ export function resolveRunOptions(options: unknown, consumer: ResolvedConsumerOp
     multiplier: retryInput.multiplier ?? RETRY_DEFAULTS.multiplier,
   }
   if (typeof retry.multiplier !== 'number' || !(retry.multiplier >= 1)) {
-    throw new ConfigError('run.retry.multiplier', `expected a number >= 1, got ${String(retry.multiplier)}`)
+    throw new ConfigError('run.retry.multiplier', `expected a number >= 1, got ${describeValue(retry.multiplier)}`)
   }
   return {
     mode,

@@ -111,6 +111,12 @@ function offset(object: Json, key: string): number | null {
   return typeof value === 'number' && value >= 0 ? value : null
 }
 
+/** librdkafka's statistics give names and states as strings; anything else (or nothing) reads as `''`. */
+function text(object: Json, key: string): string {
+  const value = object[key]
+  return typeof value === 'string' ? value : ''
+}
+
 function object(value: unknown): Json | undefined {
   return typeof value === 'object' && value !== null ? (value as Json) : undefined
 }
@@ -125,9 +131,9 @@ function broker(value: Json): BrokerSnapshot {
   const rtt = object(value.rtt)
   const throttle = object(value.throttle)
   return {
-    name: String(value.name ?? ''),
+    name: text(value, 'name'),
     nodeId: typeof value.nodeid === 'number' ? value.nodeid : -1,
-    state: String(value.state ?? ''),
+    state: text(value, 'state'),
     outboundRequests: num(value, 'outbuf_cnt'),
     outboundMessages: num(value, 'outbuf_msg_cnt'),
     waitingResponses: num(value, 'waitresp_cnt'),
@@ -191,8 +197,8 @@ export function statsSnapshot(stats: Readonly<Record<string, unknown>>): StatsSn
   partitions.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
   const cgrp = object(stats.cgrp)
   return {
-    client: String(stats.name ?? ''),
-    type: String(stats.type ?? ''),
+    client: text(stats, 'name'),
+    type: text(stats, 'type'),
     ageMs: num(stats, 'age') / 1000,
     queuedMessages: num(stats, 'msg_cnt'),
     queuedBytes: num(stats, 'msg_size'),
@@ -205,8 +211,8 @@ export function statsSnapshot(stats: Readonly<Record<string, unknown>>): StatsSn
     brokers,
     partitions,
     group: cgrp === undefined ? null : {
-      state: String(cgrp.state ?? ''),
-      joinState: String(cgrp.join_state ?? ''),
+      state: text(cgrp, 'state'),
+      joinState: text(cgrp, 'join_state'),
       rebalances: num(cgrp, 'rebalance_cnt'),
       assignedPartitions: num(cgrp, 'assignment_size'),
     },

@@ -338,7 +338,9 @@ function adminOnCore(core: CoreAddon): AdminAddon {
   const listeners = new WeakMap<RawAdminHandle, RawAdminEventListener>()
   return Object.assign(Object.create(core) as AdminAddon, {
     createClient(config: Readonly<Record<string, string>>, onEvent: RawAdminEventListener, options = { oauthbearer: false }): RawAdminHandle {
+      // Declared before the call: the event callback may run during clientCreate and must see `undefined` there.
       let handle: RawAdminHandle | undefined
+      // eslint-disable-next-line prefer-const -- a `const` would be in its temporal dead zone while clientCreate runs
       handle = core.clientCreate('admin', config, () => {
         if (handle) drain(handle, onEvent)
       }, options)

@@ -17,6 +17,7 @@ interface BrokersAddon {
 /** librdkafka takes every property as a string; `undefined` values are left out. */
 export function toStrings(config: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {}
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- librdkafka property values, checked by validateRdkafka
   for (const [key, value] of Object.entries(config)) if (value !== undefined) out[key] = String(value)
   return out
 }

@@ -44,12 +44,14 @@ export const PROCESSOR_CONSUMER_KEYS = [
 export const PROCESSOR_PRODUCER_KEYS = [
   'rdkafka', 'logger', 'compression', 'lingerMs', 'maxQueuedMessages', 'maxQueuedKBytes', 'maxBlockMs',
   'statsIntervalMs', 'connectTimeoutMs', 'disconnectTimeoutMs',
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is the empty TopicSerdeMap (no topic has its own serdes), not "any object"
 ] as const satisfies ReadonlyArray<keyof ProducerOptions<unknown, unknown, {}>>
 
 /** Settings of the processor's consumer it does not set itself. */
 export type ProcessorConsumerOptions = Pick<ConsumerOptions<unknown, unknown, undefined>, (typeof PROCESSOR_CONSUMER_KEYS)[number]>
 
 /** Settings of the processor's transactional producer it does not set itself. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is the empty TopicSerdeMap (no topic has its own serdes), not "any object"
 export type ProcessorProducerOptions = Pick<ProducerOptions<unknown, unknown, {}>, (typeof PROCESSOR_PRODUCER_KEYS)[number]>
 
 /** Handles one input message; resolve once every output was passed to `ctx.send()`. */

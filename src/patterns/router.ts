@@ -158,9 +158,9 @@ export class EventRouter<I extends TopicSerdeMap, O extends TopicSerdeMap, F ext
       return
     }
     const routerCtx: RouterContext<TopicSerdeMap> = {
-      send: ctx.send,
+      send: (record) => ctx.send(record),
       signal: ctx.signal,
-      onCommit: ctx.onCommit,
+      onCommit: (callback) => ctx.onCommit(callback),
       emit: (eventType, record) => ctx.send({ ...record, headers: { ...record.headers, [this.#emitHeader]: eventType } }),
     }
     for (const handler of handlers) await handler(message, routerCtx)

@@ -85,7 +85,7 @@ export interface SagaTransition<S> {
 export function defineSaga<S>(definition: SagaDefinition<S>): SagaDefinition<S> {
   if (typeof definition?.name !== 'string' || definition.name === '') throw new ConfigError('saga.name', 'expected a non-empty string')
   if (!Array.isArray(definition.steps) || definition.steps.length === 0) throw new ConfigError('saga.steps', 'expected at least one step')
-  definition.steps.forEach((step, index) => {
+  definition.steps.forEach((step: SagaDefinition<S>['steps'][number], index) => {
     if (typeof step.command?.topic !== 'string' || typeof step.command.build !== 'function') {
       throw new ConfigError(`saga.steps[${index}].command`, 'expected { topic, build(state) }')
     }

@@ -6,6 +6,7 @@ import type { ClientOptions } from '../config/index.js'
 import { serdes } from '../serde/index.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { Processor } from './processor.js'
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- ProcessorOptions is the target of {@link} in TSDoc below
 import type { ProcessorConsumerOptions, ProcessorContext, ProcessorOptions, ProcessorProducerOptions } from './processor-options.js'
 import type { SagaCommand, SagaMessage } from './saga-machine.js'
 
@@ -41,8 +42,10 @@ export interface SagaParticipantOptions<O extends TopicSerdeMap> extends Omit<Cl
  * Creates a participant: a {@link Processor} whose step outputs, reply and command offset commit in one
  * transaction, so a crash never charges twice nor loses a reply. Start it with `start()`.
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is the empty TopicSerdeMap (no topic has its own serdes), not "any object"
 export function sagaParticipant<O extends TopicSerdeMap = {}>(options: SagaParticipantOptions<O>): Processor<TopicSerdeMap, TopicSerdeMap> {
-  const { commandTopic, replyTopic, output, handle, ...rest } = options
+  // `rest` keeps the caller's `handle`; the Processor's own `handle` below replaces it and calls it as a method.
+  const { commandTopic, replyTopic, output, ...rest } = options
   return new Processor<TopicSerdeMap, TopicSerdeMap>({
     ...rest,
     fromBeginning: true,
@@ -51,7 +54,7 @@ export function sagaParticipant<O extends TopicSerdeMap = {}>(options: SagaParti
     handle: async (message, ctx) => {
       const command = message.value as unknown as SagaCommand | null
       if (command === null) return
-      const result = await handle(command, ctx as unknown as ProcessorContext<O>)
+      const result = await options.handle(command, ctx as unknown as ProcessorContext<O>)
       if (command.kind !== 'command') return
       const reply: SagaMessage = result === undefined || result.ok
         ? { kind: 'reply', sagaId: command.sagaId, step: command.step, ok: true, ...(result?.ok && result.data !== undefined ? { data: result.data } : {}) }

@@ -15,6 +15,7 @@ import { Producer } from '../producer/producer.js'
 import { serdes } from '../serde/index.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { Processor } from './processor.js'
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- ProcessorOptions is the target of {@link} in TSDoc below
 import type { ProcessorConsumerOptions, ProcessorContext, ProcessorInput, ProcessorOptions, ProcessorProducerOptions } from './processor-options.js'
 import { defineSaga, type SagaDefinition, type SagaMessage, type SagaRecord, transition } from './saga-machine.js'
 
@@ -172,6 +173,7 @@ export class SagaMediator<S> {
   /** Settles when the mediator's processing ends; rejects with the error that stopped it. */
   async stopped(): Promise<void> {
     await this.#processor.stopped()
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows the error that stopped the processing, recorded as caught
     if (this.#failure !== undefined) throw this.#failure
   }
 

@@ -74,8 +74,10 @@ export class Round {
     this.outcome = host.transaction(async (tx) => {
       began = tx
       await closed
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- internal marker, unwrapped by the processor (instanceof Doom) before anything leaves it
       if (this.#doom !== undefined) throw this.#doom
       for (const share of this.#shares) {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- internal marker, unwrapped by the processor (instanceof Doom) before anything leaves it
         if (share.stale()) throw new Doom(share.owner, host.staleError(share))
       }
       if (this.#shares.length > 0) await host.sendOffsets(tx, this.#shares)

@@ -17,7 +17,8 @@ const DELIVERED_RAW = 3
  */
 export class PendingDelivery implements Promise<DeliveryReport> {
   #state: typeof PENDING | typeof DELIVERED | typeof FAILED | typeof DELIVERED_RAW = PENDING
-  #value: DeliveryReport | unknown = undefined
+  /** The DeliveryReport once delivered, the failure once failed. */
+  #value: unknown = undefined
   /** Where the record went, kept as numbers until someone asks for the report. */
   #partition = -1
   #offset = -1

@@ -53,6 +53,7 @@ const BATCH_SIZE = 1024
  * await producer.disconnect()
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is the empty TopicSerdeMap (no topic has its own serdes), not "any object"
 export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> extends EventEmitter<ProducerEvents> {
   readonly #options: ResolvedProducerOptions
   readonly #lifecycle = new Lifecycle('Producer')
@@ -99,7 +100,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     this.#options = resolveProducerOptions(options)
     this.#queueLimit = Number(this.#options.rdkafkaConfig['queue.buffering.max.messages'])
     this.#inFlight = new InFlightSends(this.#queueLimit)
-    this.#log = new LogRouter(this.#options.logger, `producer ${String(this.#options.rdkafkaConfig['client.id'] ?? '')}`.trim())
+    const logName = this.#options.rdkafkaConfig['client.id']
+    this.#log = new LogRouter(this.#options.logger, `producer ${typeof logName === 'string' ? logName : ''}`.trim())
     const tokenProvider = tokenProviderOf(options)
     try {
       this.#native = new NativeProducerClient(this.#options.rdkafkaConfig, {

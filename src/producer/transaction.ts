@@ -16,6 +16,7 @@ export interface TransactionOffsets {
 }
 
 /** The handle `producer.transaction(fn)` passes to `fn`. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is the empty TopicSerdeMap (no topic has its own serdes), not "any object"
 export interface Transaction<K = RawData, V = RawData, T extends TopicSerdeMap = {}> {
   /** Sends a record as part of the transaction. */
   send<Topic extends string>(record: RecordFor<K, V, T, Topic>): Promise<DeliveryReport>
@@ -71,6 +72,7 @@ export class TransactionRunner {
     const tx: Transaction<any, any, any> = {
       send: (record) => {
         if (closed) return Promise.reject(new StateError('tx.send() called after the transaction ended'))
+        // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is the empty TopicSerdeMap (no topic has its own serdes), not "any object"
         const sent = send(record as AnyRecord<unknown, unknown, {}>)
         sends.push(sent)
         return sent

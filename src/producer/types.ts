@@ -1,3 +1,4 @@
+import type { KafkaError } from '../errors/kafka-error.js'
 import type { KeyOf, TopicSerdeMap, ValueOf } from '../serde/types.js'
 
 /** One header value: text (sent as UTF-8), bytes (sent as they are, binary included), or null for no value. */
@@ -75,5 +76,5 @@ export interface ProducerEvents {
   /** librdkafka statistics every `statsIntervalMs`. */
   stats: [stats: RdkafkaStats]
   /** A client-level error (connection trouble, fatal errors). Sends report their own errors. */
-  error: [error: import('../errors/kafka-error.js').KafkaError]
+  error: [error: KafkaError]
 }

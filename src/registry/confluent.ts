@@ -5,6 +5,7 @@
  * `SchemaRegistry` call or registry serde loads it once (its index pulls in those SDKs: about a second).
  * @module
  */
+import type * as Confluent from '@confluentinc/schemaregistry'
 import { KafkaError } from '../errors/kafka-error.js'
 
 /** The package kafkit's registry features need. */
@@ -13,7 +14,7 @@ export const CONFLUENT_PACKAGE = '@confluentinc/schemaregistry'
 export const CONFLUENT_PACKAGE_RANGE = '^1.10.1'
 
 /** `@confluentinc/schemaregistry`'s public exports. */
-export type ConfluentModule = typeof import('@confluentinc/schemaregistry')
+export type ConfluentModule = typeof Confluent
 
 export type {
   Client as ConfluentClient,

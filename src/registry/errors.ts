@@ -121,6 +121,7 @@ function reasonFor(status: number | undefined, registryCode: number | undefined,
     case 42201: return SchemaRegistryErrorReason.INVALID_SCHEMA
     case 42202:
     case 42203: return SchemaRegistryErrorReason.INVALID_REQUEST
+    default: break // other codes, or none: the HTTP status decides below
   }
   if (status === undefined) return SchemaRegistryErrorReason.UNAVAILABLE
   if (status === 401 || status === 403) return SchemaRegistryErrorReason.UNAUTHORIZED

@@ -348,6 +348,7 @@ export class SchemaRegistry {
     this.#closed = true
     const client = this.#client
     this.#client = undefined
+    // eslint-disable-next-line @typescript-eslint/await-thenable -- the Client interface says void, SchemaRegistryClient's close() returns a promise
     await client?.close()
   }
 

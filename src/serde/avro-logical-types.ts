@@ -128,7 +128,7 @@ class DecimalType extends avro.types.LogicalType {
       throw new Error(`decimal: invalid precision ${String(precision)}`)
     }
     if (typeof scale !== 'number' || !Number.isInteger(scale) || scale < 0 || scale > precision) {
-      throw new Error(`decimal: invalid scale ${String(scale)}`)
+      throw new Error(`decimal: invalid scale ${JSON.stringify(scale)}`)
     }
     const underlying = this.underlyingType as Type & { size?: number }
     if (underlying.typeName !== 'bytes' && underlying.typeName !== 'fixed') {

@@ -161,7 +161,7 @@ class AvroSerde<T> implements Serde<T> {
       throw new ConfigError('readerSchema', 'cannot be combined with useLatestVersion, which reads into the latest registered version')
     }
     if (this.#useLatestVersion && this.#schema === undefined && strategy !== AvroSubjectStrategy.TOPIC_NAME) {
-      throw new ConfigError('schema', `subjectStrategy '${String(strategy)}' names subjects after the record: give the schema whose latest version to use`)
+      throw new ConfigError('schema', `subjectStrategy ${typeof this.#strategy === 'function' ? '(a function)' : `'${this.#strategy}'`} names subjects after the record: give the schema whose latest version to use`)
     }
   }
 

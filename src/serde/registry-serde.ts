@@ -67,6 +67,7 @@ export interface WriterDefinition {
 }
 
 /** How one schema format plugs into {@link RegistrySerde}. */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- T names the value type a format serves (RegistrySerde<T> takes a SchemaFormat<T>); structural typing ignores it
 export interface SchemaFormat<T> {
   /** The registry's schema type. */
   readonly format: SchemaSerdeFormat

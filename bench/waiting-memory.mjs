@@ -7,9 +7,9 @@ const topic = `mem-${Date.now()}`; await admin.createTopics([{ topic, partitions
 const p = new kafkit.Producer({ brokers, maxQueuedMessages: 1000 }); await p.connect()
 const value = Buffer.alloc(100, 'x')
 const N = 1_000_000
-global.gc(); const before = process.memoryUsage()
+globalThis.gc(); const before = process.memoryUsage()
 for (let i = 0; i < N; i++) p.send({ topic, value })
-global.gc(); const after = process.memoryUsage()
+globalThis.gc(); const after = process.memoryUsage()
 const waiting = p.waitingRecords
 const perSend = (k) => ((after[k] - before[k]) / waiting).toFixed(1)
 console.log(JSON.stringify({ waiting, heapUsedPerSend: perSend('heapUsed'), externalPerSend: perSend('external'), arrayBuffersPerSend: perSend('arrayBuffers'), rssPerSend: perSend('rss') }))

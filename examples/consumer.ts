@@ -65,7 +65,7 @@ await auditor.connect()
 await auditor.subscribe({ topics: [deadLetters] })
 for await (const letter of auditor) {
   if (letter.value?.toString() === 'created') continue
-  console.log(`dead letter from ${letter.headers['kafkit-original-topic']}@${letter.headers['kafkit-original-offset']}: ${letter.headers['kafkit-error-message']}`)
+  console.log(`dead letter from ${letter.headers['kafkit-original-topic']?.toString()}@${letter.headers['kafkit-original-offset']?.toString()}: ${letter.headers['kafkit-error-message']?.toString()}`)
   break // leaving the loop stops the consumer
 }
 await auditor.disconnect()

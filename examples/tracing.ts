@@ -1,7 +1,7 @@
 // Tracing: kafkit's TracingChannels (node:diagnostics_channel), and OpenTelemetry spans through kafkit/otel whose
 // trace context travels from producer to consumer in the records' headers (W3C traceparent).
 // Run: KAFKA_BROKERS=localhost:9092 npx tsx examples/tracing.ts
-import { context, trace } from '@opentelemetry/api'
+import { context } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { W3CTraceContextPropagator } from '@opentelemetry/core'
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base'
@@ -70,7 +70,7 @@ const parentId = (span: ReadableSpan): string | undefined =>
   (span as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId ?? (span as { parentSpanId?: string }).parentSpanId
 const print = (span: ReadableSpan, depth: number): void => {
   const partition = span.attributes['messaging.kafka.destination.partition']
-  console.log(`${'  '.repeat(depth)}${span.name}${partition === undefined ? '' : ` (partition ${String(partition)})`}`)
+  console.log(`${'  '.repeat(depth)}${span.name}${partition === undefined ? '' : ` (partition ${JSON.stringify(partition)})`}`)
   for (const child of spans.filter((candidate) => parentId(candidate) === span.spanContext().spanId)) print(child, depth + 1)
 }
 const root = spans.find((span) => span.name === 'POST /checkout')

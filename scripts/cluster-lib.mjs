@@ -107,6 +107,7 @@ async function mvn(args) {
     await execFileAsync('mvn', ['-q', '-B', '-f', POM, ...args], { maxBuffer: 64 << 20 })
   } catch (err) {
     const e = /** @type {{ stdout?: string, stderr?: string, message: string }} */ (err)
+    // eslint-disable-next-line preserve-caught-error -- the message carries the output's tail; as a cause, the whole captured output would be printed
     throw new Error(`mvn ${args[0]} failed: ${e.message}\n${tail(`${e.stdout ?? ''}${e.stderr ?? ''}`, 30)}`)
   }
 }
@@ -115,7 +116,7 @@ async function mvn(args) {
 async function publish(tmp, target) {
   try {
     await rename(tmp, target)
-  } catch (err) {
+  } catch {
     // Another process won the race (target exists and is not empty): its copy is as good as ours.
     if (existsSync(join(target, '.complete'))) return
     // Renames are atomic, so a target without the marker is debris from something else: replace it.
@@ -359,6 +360,7 @@ async function formatNode(dir, libs, node, clusterId, signal) {
       '-t', clusterId, '-c', props], { maxBuffer: 16 << 20, signal })
   } catch (err) {
     const e = /** @type {{ stdout?: string, stderr?: string, message: string }} */ (err)
+    // eslint-disable-next-line preserve-caught-error -- the message carries the output's tail; as a cause, the whole captured output would be printed
     throw new Error(`formatting node ${node.id} failed: ${e.message}\n${tail(`${e.stdout ?? ''}${e.stderr ?? ''}`, 30)}\n`
       + await logTails([node.logFile]))
   }
@@ -579,7 +581,7 @@ export async function up({ nodes = 1, registry = true, tls = false, dir, timeout
     watches.forEach((w) => w.cancel())
     await stopAll(state)
     await rm(join(dir, 'state.json'), { force: true })
-    throw new Error(`cluster in ${dir} failed to start: ${/** @type {Error} */ (err).message}`)
+    throw new Error(`cluster in ${dir} failed to start: ${/** @type {Error} */ (err).message}`, { cause: err })
   }
   watches.forEach((w) => w.cancel())
   state.timings.totalMs = Date.now() - t0
@@ -685,7 +687,7 @@ export async function startNode(id, { dir, timeoutMs = READY_TIMEOUT_MS } = {}) 
   } catch (err) {
     abort.abort(err)
     const msg = /** @type {Error} */ (err).message
-    throw new Error(msg.includes('\n') ? msg : `${msg}\n${await logTails([node.logFile])}`)
+    throw new Error(msg.includes('\n') ? msg : `${msg}\n${await logTails([node.logFile])}`, { cause: err })
   } finally {
     watch.cancel()
   }

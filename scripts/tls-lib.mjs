@@ -49,6 +49,7 @@ export async function makeCertificates(dir, { validityDays = 7, hosts = { dns: [
       await execFileAsync(command, args, { env })
     } catch (err) {
       const e = /** @type {{ stdout?: string, stderr?: string, message: string }} */ (err)
+      // eslint-disable-next-line preserve-caught-error -- the message carries the output; as a cause, the whole captured output would be printed
       throw new Error(`${what} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`)
     }
   }

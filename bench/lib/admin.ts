@@ -78,7 +78,9 @@ export class BenchAdmin {
         return await this.sumHighWatermarks(topic, partitions)
       } catch (error) {
         if (Date.now() > until) throw error
-        await new Promise<void>((resolve) => this.probe.getMetadata({ topic, timeout: 5000 }, () => resolve()))
+        await new Promise<void>((resolve) => {
+          this.probe.getMetadata({ topic, timeout: 5000 }, () => resolve())
+        })
         await new Promise((resolve) => setTimeout(resolve, 200))
       }
     }

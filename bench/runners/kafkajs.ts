@@ -6,6 +6,7 @@
  * does not need bench/node_modules.
  * @module
  */
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { RunSpec } from '../lib/protocol.js'
 import { stampValue } from '../lib/payload.js'
@@ -64,7 +65,7 @@ function kafkajsSecurity(security: Readonly<Record<string, string>>): Record<str
   const protocol = (security['security.protocol'] ?? 'plaintext').toLowerCase()
   const options: Record<string, unknown> = {}
   if (protocol === 'ssl' || protocol === 'sasl_ssl') {
-    options.ssl = security['ssl.ca.location'] ? { ca: [require('node:fs').readFileSync(security['ssl.ca.location'])] } : true
+    options.ssl = security['ssl.ca.location'] ? { ca: [readFileSync(security['ssl.ca.location'])] } : true
   }
   if (protocol.startsWith('sasl')) {
     options.sasl = {

@@ -8,6 +8,7 @@
 import diagnostics from 'node:diagnostics_channel'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import type * as Kafkit from '../../dist/index.js'
 import type { Consumer as KafkitConsumer, Producer as KafkitProducer } from '../../dist/index.js'
 import { BENCH_ORDER_SCHEMA, benchOrders, type BenchOrder } from '../lib/avro.js'
 import { ROOT } from '../lib/paths.js'
@@ -19,7 +20,7 @@ import { outputTopic, transform } from './pipeline.js'
 import { awaited, batched, saturate } from './saturate.js'
 import { runRunner, waitFor, type Outcome, type RunContext } from './runner.js'
 
-const kafkit = (await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)) as typeof import('../../dist/index.js')
+const kafkit = (await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)) as typeof Kafkit
 
 function connection(spec: RunSpec): { brokers: string; clientId: string; rdkafka?: Record<string, string> } {
   // Security goes through the librdkafka passthrough so every librdkafka client gets the very same properties.

@@ -205,7 +205,9 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
   const sent = await paced(
     spec.messages,
     spec.rate,
-    (at) => producer.produce(spec.topic, null, stampValue(context.pool[0]!, at)),
+    (at) => {
+      producer.produce(spec.topic, null, stampValue(context.pool[0]!, at))
+    },
     context.expired,
   )
   await waitFor(() => recorder.samples.length >= sent || context.expired(), spec.deadlineMs, 'the last message').catch(() => {})

@@ -22,7 +22,7 @@ export interface RunContext {
   /** Reports progress; cheap to call for every message (throttled here). */
   progress(done: number): void
   /** True once the deadline has passed: stop and report what was done. */
-  expired(): boolean
+  expired(this: void): boolean
   /** Resolves when the deadline passes. */
   readonly deadline: Promise<void>
   /** The message values, shared by all clients. */

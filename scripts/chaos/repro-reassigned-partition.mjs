@@ -21,7 +21,7 @@ async function waitFor(what, condition, timeoutMs = 60_000) {
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'kafkit-repro-'))
-let stuck = false
+let stuck
 try {
   const { bootstrap } = await up({ nodes: 1, registry: false, dir })
   const admin = new Admin({ brokers: bootstrap })

@@ -204,7 +204,7 @@ export async function runChaos(overrides = {}) {
   let phaseMs = { setup: 0, faults: 0, converge: 0, verify: 0 }
   /** @type {Record<string, any>} */
   let verification = {}
-  let kept = false
+  let kept
   try {
     // ---- setup
     say(`starting a 3-node cluster in ${dir}`)

@@ -110,7 +110,7 @@ export interface Batch<M> {
   lastOffset(): string
 }
 
-/** What `eachBatch` receives. */
+/** What `eachBatch` receives. Its functions do not use `this`: destructure them freely. */
 export interface EachBatchPayload<M> {
   /** The batch. */
   readonly batch: Batch<M>
@@ -120,13 +120,13 @@ export interface EachBatchPayload<M> {
    * one do, and the rest is retried. Unlike KafkaJS, resolving a message does not resolve the earlier ones: a
    * handler working on several messages at once cannot commit past one that failed. Resolve each message.
    */
-  resolveOffset(offset: string): void
+  resolveOffset(this: void, offset: string): void
   /** Kept for KafkaJS familiarity: librdkafka heartbeats on its own thread, so this resolves at once. */
-  heartbeat(): Promise<void>
+  heartbeat(this: void): Promise<void>
   /** Whether the consumer is still running (false once `stop()` began). */
-  isRunning(): boolean
+  isRunning(this: void): boolean
   /** Whether this batch's partition was revoked or seeked since the batch was built: its results are moot. */
-  isStale(): boolean
+  isStale(this: void): boolean
   /** Aborted when kafkit stopped waiting for this handler (a revoke or `stop()` timed out). */
   readonly signal: AbortSignal
 }

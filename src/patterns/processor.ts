@@ -206,10 +206,9 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
     }
   }
 
-  async #onBatch(payload: EachBatchPayload<AnyInput>): Promise<void> {
-    const { batch, signal } = payload
+  async #onBatch({ batch, resolveOffset, signal, isStale }: EachBatchPayload<AnyInput>): Promise<void> {
     const messages = batch.messages
-    const stale = (): boolean => signal.aborted || payload.isStale()
+    const stale = (): boolean => signal.aborted || isStale()
     let from = 0
     let limit = messages.length
     // A handler failure: reported once the messages before it are committed, so that the retry (or skip) concerns
@@ -232,7 +231,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
         throw this.#failed(cause instanceof HandlerFailure ? cause.error : cause)
       }
       // Each message of the committed transaction: resolving one does not resolve the earlier ones.
-      for (let index = from; index < end; index++) payload.resolveOffset(messages[index]!.offset)
+      for (let index = from; index < end; index++) resolveOffset(messages[index]!.offset)
       from = end
     }
     if (failure !== undefined) throw failure.error

@@ -52,7 +52,7 @@ describe('kafkit admin CLI', () => {
 
     expect((await cli('topics', 'list')).out.split('\n')).toContain(topic)
     const described = await cli('topics', 'describe', topic, '--json')
-    expect(JSON.parse(described.out)[0].partitions).toHaveLength(3)
+    expect((JSON.parse(described.out) as Array<{ partitions: unknown[] }>)[0]!.partitions).toHaveLength(3)
     expect((await cli('topics', 'describe', topic)).out).toMatch(new RegExp(`^${topic}\\s+2\\s+\\d`, 'm'))
 
     const again = await cli('topics', 'create', topic)
@@ -89,7 +89,7 @@ describe('kafkit admin CLI', () => {
 
   it('cluster describe and configs describe/set', async () => {
     const cluster = await cli('cluster', 'describe', '--json')
-    expect(JSON.parse(cluster.out).brokers.length).toBeGreaterThan(0)
+    expect((JSON.parse(cluster.out) as { brokers: unknown[] }).brokers.length).toBeGreaterThan(0)
     const topic = uniqueName('cli-config')
     await admin.createTopics([{ topic, partitions: 1 }])
     expect((await cli('configs', 'set', 'topic', topic, 'segment.ms=3600000')).code).toBe(0)

@@ -70,8 +70,9 @@ async function metadata(bootstrap: string, topic: string): Promise<NodeRdkafka.M
   await new Promise<void>((resolve, reject) =>
     producer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())))
   try {
-    return await new Promise<NodeRdkafka.Metadata>((resolve, reject) =>
-      producer.getMetadata({ topic, timeout: 10_000 }, (err, data) => (err ? reject(err) : resolve(data))))
+    return await new Promise<NodeRdkafka.Metadata>((resolve, reject) => {
+      producer.getMetadata({ topic, timeout: 10_000 }, (err, data) => (err ? reject(err) : resolve(data)))
+    })
   } finally {
     await new Promise<void>((resolve) => producer.disconnect(() => resolve()))
   }
@@ -88,7 +89,7 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, tim
     } catch (err) {
       last = err
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? String(last) : JSON.stringify(last)}` : ''}`, { cause: last })
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
 }
@@ -148,6 +149,7 @@ describe('cluster with --tls', () => {
       await produce(tls.bootstrap, topic, ['tls'], { ...serverAuth, 'enable.idempotence': true })
       await produce(tls.bootstrap, topic, ['mutual tls'], { ...mutual, 'enable.idempotence': true })
       expect(await consume(tls.bootstrap, topic, unique('cluster-tls-group'), 3, mutual)).toEqual(['plaintext', 'tls', 'mutual tls'])
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types asymmetric matchers (expect.any) as any
       expect(await status({ dir })).toMatchObject({ nodes: [{ alive: true, sslPort: expect.any(Number) }] })
     } finally {
       await down({ dir })

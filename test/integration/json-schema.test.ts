@@ -75,7 +75,7 @@ describe('JSON Schema through the schema registry and the broker', () => {
     expect(latest.schemaType).toBe('JSON')
     expect(JSON.parse(latest.schema)).toEqual(paymentV1)
     const raw = await readAll(topic, payments.length)
-    expect(raw.map((record) => [record.value![0], record.value!.readInt32BE(1), JSON.parse(record.value!.subarray(5).toString())]))
+    expect(raw.map((record) => [record.value![0], record.value!.readInt32BE(1), JSON.parse(record.value!.subarray(5).toString()) as unknown]))
       .toEqual(payments.map((payment) => [0, latest.id, payment]))
 
     const consumer = await newConsumer(topic, serdes.jsonSchema<Payment>({ registry }))

@@ -30,7 +30,7 @@ describe('order saga under SIGKILL', () => {
       replies: uniqueName('kill-replies'), state: uniqueName('kill-state'), payments: uniqueName('kill-payments'),
       inventory: uniqueName('kill-inventory'), ledger: uniqueName('kill-ledger'), stock: uniqueName('kill-stock'),
     }
-    for (const topic of Object.values(topics)) {
+    for (const topic of Object.values(topics) as string[]) {
       await createTopic(topic, { partitions: 3, ...(topic === topics.state ? { config: { 'cleanup.policy': 'compact' } } : {}) })
     }
     const role = (name: SagaChildOptions['role']): SagaChildOptions => ({

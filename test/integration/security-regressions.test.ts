@@ -3,7 +3,7 @@
  * against a broker with a SASL/SCRAM listener.
  */
 import diagnostics from 'node:diagnostics_channel'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, it } from 'vitest'
 import { Admin, Consumer, defineSaga, Producer, SagaMediator, serdes } from '../../src/index.js'
 import { uniqueName, waitFor } from './helpers/kafka.js'
 import { type SecureCluster, startSecureCluster, SUPER_USER } from './helpers/secure-cluster.js'

@@ -1,5 +1,6 @@
 // Type-level tests of the Consumer API: checked by `tsc -p tsconfig.json --noEmit`.
 // Every `@ts-expect-error` line must fail to compile; if it ever compiles, tsc reports the unused directive.
+/* eslint-disable @typescript-eslint/no-unused-vars -- values here exist only to have their types checked */
 import { Consumer, type ConsumerMessage, type EachBatchPayload } from '../../src/consumer/index.js'
 import { serdes } from '../../src/serde/index.js'
 

@@ -56,9 +56,9 @@ export async function getMetadata(topic: string, bootstrap = brokers()): Promise
   const producer = new rdkafka.Producer({ 'bootstrap.servers': bootstrap })
   await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())))
   try {
-    return await new Promise((resolve, reject) =>
-      producer.getMetadata({ topic, timeout: 10_000 }, (error, metadata) => (error ? reject(error) : resolve(metadata))),
-    )
+    return await new Promise((resolve, reject) => {
+      producer.getMetadata({ topic, timeout: 10_000 }, (error, metadata) => (error ? reject(error) : resolve(metadata)))
+    })
   } finally {
     await new Promise<void>((resolve) => producer.disconnect(() => resolve()))
   }

@@ -28,7 +28,7 @@ export async function produceRaw(topic: string, records: Iterable<RawRecord>, bo
   })
   await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())))
   let sent = 0
-  let failed: unknown
+  let failed: NodeRdkafka.LibrdKafkaError | undefined
   producer.on('delivery-report', (error) => {
     if (error) failed ??= error
   })
@@ -82,9 +82,9 @@ export async function endOffsets(topic: string, partitions: number, bootstrap = 
   await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())))
   try {
     return await Promise.all(Array.from({ length: partitions }, (_, partition) =>
-      new Promise<number>((resolve, reject) =>
-        producer.queryWatermarkOffsets(topic, partition, 10_000, (error, offsets) => (error ? reject(error) : resolve(offsets.highOffset))),
-      ),
+      new Promise<number>((resolve, reject) => {
+        producer.queryWatermarkOffsets(topic, partition, 10_000, (error, offsets) => (error ? reject(error) : resolve(offsets.highOffset)))
+      }),
     ))
   } finally {
     await new Promise<void>((resolve) => producer.disconnect(() => resolve()))

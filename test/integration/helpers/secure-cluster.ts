@@ -194,7 +194,7 @@ export async function startSecureCluster(
     tls = givenTls ?? await makeCertificates(join(dir, 'tls'))
   } catch (error) {
     await rm(dir, { recursive: true, force: true })
-    throw new Error(`making the secure cluster's certificates failed: ${String(error)}`)
+    throw new Error(`making the secure cluster's certificates failed: ${String(error)}`, { cause: error })
   }
   const [saslPlaintext, saslSsl, ssl, mtls, controller] = await freePorts(5) as [number, number, number, number, number]
   const ports: Ports = { saslPlaintext, saslSsl, ssl, mtls, controller }

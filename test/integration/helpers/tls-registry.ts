@@ -81,7 +81,7 @@ export async function startTlsRegistry(tls: TlsFiles, dir: string, timeoutMs = 1
   const url = `https://127.0.0.1:${port}/apis/ccompat/v7`
   const ca = readFileSync(tls.caPem, 'utf8')
   const deadline = Date.now() + timeoutMs
-  let last = 'no answer yet'
+  let last: string
   for (;;) {
     if (exited) {
       const log = tail(logFile)

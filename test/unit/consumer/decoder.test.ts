@@ -46,7 +46,7 @@ describe('MessageDecoder', () => {
     const decoder = new MessageDecoder(undefined, serdes.json(), undefined)
     let error: unknown
     try {
-      decoder.decode(raw({ value: Buffer.from('nope') }))
+      await decoder.decode(raw({ value: Buffer.from('nope') }))
     } catch (e) {
       error = e
     }

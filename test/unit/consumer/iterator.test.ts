@@ -9,7 +9,7 @@ class FakeConsumer {
   stops = 0
   #active = false
   #outcome: Promise<void> = Promise.resolve()
-  #settle: (error?: unknown) => void = () => {}
+  #settle: (error?: Error) => void = () => {}
 
   constructor(readonly messages: number[], readonly failAt?: number) {}
 

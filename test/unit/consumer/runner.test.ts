@@ -6,7 +6,6 @@ import { PartitionState } from '../../../src/consumer/partition-state.js'
 import { Runner } from '../../../src/consumer/runner.js'
 import type { AnyConsumerMessage, EachBatchPayload } from '../../../src/consumer/types.js'
 import type { KafkaError } from '../../../src/errors/index.js'
-import type { RawMessage } from '../../../src/native/consumer.js'
 import { serdes } from '../../../src/serde/index.js'
 
 const consumerOptions = resolveConsumerOptions({ brokers: 'localhost:9092', groupId: 'g' })
@@ -22,7 +21,6 @@ function setup(run: Record<string, unknown>) {
   const failures: KafkaError[] = []
   const afterTasks: PartitionState[] = []
   const resolved = resolveRunOptions(run, consumerOptions)
-  let runner!: Runner
   const host = {
     decoder: new MessageDecoder(undefined, serdes.string(), undefined),
     afterTask: (state: PartitionState) => {
@@ -36,7 +34,7 @@ function setup(run: Record<string, unknown>) {
     },
     highWatermark: () => '100',
   }
-  runner = new Runner(host, resolved, new ErrorPolicy(resolved, undefined, () => {}))
+  const runner = new Runner(host, resolved, new ErrorPolicy(resolved, undefined, () => {}))
   return { runner, failures, afterTasks }
 }
 

@@ -55,7 +55,7 @@ describe('serdes.avro', () => {
   it('registers once per subject however many records are in flight', async () => {
     const registry = newRegistry()
     const serde = serdes.avro<User>({ registry, schema: userSchema })
-    await Promise.all(Array.from({ length: 20 }, (_, i) => serde.serialize({ id: i, at: new Date(i) }, produced('t'))))
+    await Promise.all(Array.from({ length: 20 }, async (_, i) => serde.serialize({ id: i, at: new Date(i) }, produced('t'))))
     expect(await registry.listVersions({ subject: 't-value' })).toEqual([1])
   })
 

@@ -16,7 +16,7 @@ const paymentSchema = {
   required: ['id', 'cents'],
 } as const
 
-async function failure(promise: Promise<unknown> | unknown): Promise<SchemaSerializationError> {
+async function failure(promise: unknown): Promise<SchemaSerializationError> {
   const error = await Promise.resolve().then(() => promise).then(() => undefined, (e: unknown) => e)
   expect(error).toBeInstanceOf(SchemaSerializationError)
   return error as SchemaSerializationError

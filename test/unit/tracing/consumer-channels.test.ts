@@ -22,7 +22,6 @@ function fill(state: PartitionState, from: number, count: number, headers: Array
 function setup(run: Record<string, unknown>) {
   const failures: KafkaError[] = []
   const resolved = resolveRunOptions(run, consumerOptions)
-  let runner!: Runner
   const host = {
     decoder: new MessageDecoder(undefined, serdes.string(), undefined),
     afterTask: (state: PartitionState) => runner.schedule(state),
@@ -33,7 +32,7 @@ function setup(run: Record<string, unknown>) {
     highWatermark: () => '100',
     identity: { groupId: 'billing', clientId: 'billing-1' },
   }
-  runner = new Runner(host, resolved, new ErrorPolicy(resolved, undefined, () => {}))
+  const runner = new Runner(host, resolved, new ErrorPolicy(resolved, undefined, () => {}))
   return { runner, failures }
 }
 

@@ -39,7 +39,7 @@ describe('@opentelemetry/api is an optional peer', () => {
   })
 
   it('is declared as an optional peer dependency and exported as the kafkit/otel subpath', () => {
-    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<'peerDependencies' | 'peerDependenciesMeta' | 'dependencies' | 'exports', Record<string, unknown>>
     expect(manifest.peerDependencies['@opentelemetry/api']).toBeDefined()
     expect(manifest.peerDependenciesMeta['@opentelemetry/api']).toEqual({ optional: true })
     expect(manifest.dependencies['@opentelemetry/api']).toBeUndefined()

@@ -47,6 +47,7 @@ export default defineConfig(
       '**/*.generated.ts',
       'examples/protobuf/gen/**',
       'examples/avro/generated/**',
+    'test/fixtures/avro/generated/**',
   ]),
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },

@@ -40,19 +40,21 @@ export const PROCESSOR_CONSUMER_KEYS = [
   'fetchBatchSize', 'maxPollWaitMs', 'statsIntervalMs', 'connectTimeoutMs', 'requestTimeoutMs',
 ] as const satisfies ReadonlyArray<keyof ConsumerOptions<unknown, unknown, undefined>>
 
+/** The empty TopicSerdeMap: the producer options picked below do not depend on serdes. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is the empty map here, not "any object"
+type NoSerdes = {}
+
 /** The producer options a processor passes through (idempotence, acks and the transaction are its own). */
 export const PROCESSOR_PRODUCER_KEYS = [
   'rdkafka', 'logger', 'compression', 'lingerMs', 'maxQueuedMessages', 'maxQueuedKBytes', 'maxBlockMs',
   'statsIntervalMs', 'connectTimeoutMs', 'disconnectTimeoutMs',
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is the empty TopicSerdeMap (no topic has its own serdes), not "any object"
-] as const satisfies ReadonlyArray<keyof ProducerOptions<unknown, unknown, {}>>
+] as const satisfies ReadonlyArray<keyof ProducerOptions<unknown, unknown, NoSerdes>>
 
 /** Settings of the processor's consumer it does not set itself. */
 export type ProcessorConsumerOptions = Pick<ConsumerOptions<unknown, unknown, undefined>, (typeof PROCESSOR_CONSUMER_KEYS)[number]>
 
 /** Settings of the processor's transactional producer it does not set itself. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is the empty TopicSerdeMap (no topic has its own serdes), not "any object"
-export type ProcessorProducerOptions = Pick<ProducerOptions<unknown, unknown, {}>, (typeof PROCESSOR_PRODUCER_KEYS)[number]>
+export type ProcessorProducerOptions = Pick<ProducerOptions<unknown, unknown, NoSerdes>, (typeof PROCESSOR_PRODUCER_KEYS)[number]>
 
 /** Handles one input message; resolve once every output was passed to `ctx.send()`. */
 export type ProcessorHandler<I extends TopicSerdeMap, O extends TopicSerdeMap> = (

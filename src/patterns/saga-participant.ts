@@ -6,8 +6,9 @@ import type { ClientOptions } from '../config/index.js'
 import { serdes } from '../serde/index.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { Processor } from './processor.js'
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- ProcessorOptions is the target of {@link} in TSDoc below
-import type { ProcessorConsumerOptions, ProcessorContext, ProcessorOptions, ProcessorProducerOptions } from './processor-options.js'
+import type { ProcessorConsumerOptions, ProcessorContext, ProcessorProducerOptions } from './processor-options.js'
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the target of {@link} in TSDoc below
+import type { ProcessorOptions } from './processor-options.js'
 import type { SagaCommand, SagaMessage } from './saga-machine.js'
 
 /** What a participant's step returns: success (with data the mediator folds into the saga state) or failure. */

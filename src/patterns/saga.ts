@@ -15,8 +15,9 @@ import { Producer } from '../producer/producer.js'
 import { serdes } from '../serde/index.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { Processor } from './processor.js'
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- ProcessorOptions is the target of {@link} in TSDoc below
-import type { ProcessorConsumerOptions, ProcessorContext, ProcessorInput, ProcessorOptions, ProcessorProducerOptions } from './processor-options.js'
+import type { ProcessorConsumerOptions, ProcessorContext, ProcessorInput, ProcessorProducerOptions } from './processor-options.js'
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the target of {@link} in TSDoc below
+import type { ProcessorOptions } from './processor-options.js'
 import { defineSaga, type SagaDefinition, type SagaMessage, type SagaRecord, transition } from './saga-machine.js'
 
 /** Published on every saga transition: `{ saga, id, status, step, reason? }`. */

@@ -67,10 +67,27 @@ export async function adminTypeTests(): Promise<void> {
   await admin.createAcls([{ resourceType: 'topic', resourceName: 'orders', principal: 'User:alice', operation: 'write', permission: 'allow' }])
   const acls: AclDescription[] = await admin.describeAcls({ principal: 'User:alice', patternType: 'match' })
   void acls
-  // @ts-expect-error 'publish' is not an ACL operation
-  await admin.createAcls([{ resourceType: 'topic', resourceName: 'orders', principal: 'User:alice', operation: 'publish', permission: 'allow' }])
-  // @ts-expect-error 'match' only filters, it cannot be bound
-  await admin.createAcls([{ resourceType: 'topic', resourceName: 'orders', patternType: 'match', principal: 'User:alice', operation: 'read', permission: 'allow' }])
+  await admin.createAcls([
+    {
+      resourceType: 'topic',
+      resourceName: 'orders',
+      principal: 'User:alice',
+      // @ts-expect-error 'publish' is not an ACL operation
+      operation: 'publish',
+      permission: 'allow',
+    },
+  ])
+  await admin.createAcls([
+    {
+      resourceType: 'topic',
+      resourceName: 'orders',
+      // @ts-expect-error 'match' only filters, it cannot be bound
+      patternType: 'match',
+      principal: 'User:alice',
+      operation: 'read',
+      permission: 'allow',
+    },
+  ])
   await admin.alterUserScramCredentials([{ user: 'alice', mechanism: 'scram-sha-256', password: 'secret' }, { user: 'bob', mechanism: 'scram-sha-512', delete: true }])
   // @ts-expect-error an upsert needs a password
   await admin.alterUserScramCredentials([{ user: 'alice', mechanism: 'scram-sha-256' }])

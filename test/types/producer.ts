@@ -66,8 +66,11 @@ export async function typeTests(): Promise<void> {
     logger: console,
     sasl: { mechanism: 'oauthbearer', tokenProvider: async () => ({ tokenValue: 'jwt', lifetimeMs: 60_000, principal: 'svc' }) },
   })
-  // @ts-expect-error a token needs its principal
-  new Producer({ brokers: 'localhost:9092', sasl: { mechanism: 'oauthbearer', tokenProvider: () => ({ tokenValue: 'jwt', lifetimeMs: 1 }) } })
+  new Producer({
+    brokers: 'localhost:9092',
+    // @ts-expect-error a token needs its principal
+    sasl: { mechanism: 'oauthbearer', tokenProvider: () => ({ tokenValue: 'jwt', lifetimeMs: 1 }) },
+  })
   // @ts-expect-error a logger needs debug, info, warn and error
   new Producer({ brokers: 'localhost:9092', logger: { error: () => undefined } })
 }

@@ -223,6 +223,9 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
    * Sends several records (any topics) in order and resolves with their reports in the same order. If some fail,
    * rejects with a {@link KafkaAggregateError} whose `failures` name each failed record's index; the others were
    * delivered.
+   *
+   * The batch does not wait `lingerMs`: once its records are in librdkafka's queue, librdkafka is made to send what
+   * it holds at once (records of `send()` queued meanwhile go along).
    */
   async sendBatch(records: ReadonlyArray<AnyRecord<K, V, T>>): Promise<DeliveryReport[]> {
     if (!Array.isArray(records)) throw new ConfigError('records', 'sendBatch() takes an array of records')

@@ -22,8 +22,9 @@ export default defineConfig({
         'src/tracing/types.ts',
       ],
       reporter: ['text-summary', 'json-summary'],
-      // A floor a little under what the suite reaches (measured on the full run; see README.md, "Tests").
-      thresholds: { lines: 0, statements: 0, functions: 0, branches: 0 },
+      // A floor a little under what the full run reached (91.4% lines, 88.7% statements, 89.4% functions, 79.1%
+      // branches on 2026-11-30): a drop fails `npm test`. Raise it when the suite covers more.
+      thresholds: { lines: 90, statements: 87, functions: 88, branches: 77 },
     },
   },
 })

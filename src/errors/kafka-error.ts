@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { KafkaErrorCode } from './codes.js'
 
 /** Options accepted by every kafkit error constructor. */
 export interface KafkaErrorOptions {
@@ -50,8 +51,8 @@ export class KafkaError extends Error {
   }
 
   override name = 'KafkaError'
-  /** Stable, machine-readable error code. */
-  readonly code: string
+  /** Stable, machine-readable error code: one of {@link KafkaErrorCode}, documented in docs/errors.md. */
+  readonly code: KafkaErrorCode
   /** Whether retrying the same operation may succeed. */
   readonly retriable: boolean
   /** Whether the client that raised it can no longer be used and must be recreated. */
@@ -80,7 +81,7 @@ export class KafkaError extends Error {
    * @param message - what went wrong and what to do about it
    * @param options - cause, flags and librdkafka details
    */
-  constructor(code: string, message: string, options: KafkaErrorOptions = {}) {
+  constructor(code: KafkaErrorCode, message: string, options: KafkaErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     this.retriable = options.retriable ?? false
@@ -134,7 +135,7 @@ export class ConnectionError extends KafkaError {
    * @param options - cause and librdkafka details
    * @param code - the specific code @default 'ERR_CONNECTION'
    */
-  constructor(message: string, options: KafkaErrorOptions = {}, code = 'ERR_CONNECTION') {
+  constructor(message: string, options: KafkaErrorOptions = {}, code: KafkaErrorCode = 'ERR_CONNECTION') {
     super(code, message, { retriable: true, ...options })
   }
 }
@@ -148,7 +149,7 @@ export class TimeoutError extends KafkaError {
    * @param options - cause and librdkafka details
    * @param code - the specific code @default 'ERR_TIMEOUT'
    */
-  constructor(message: string, options: KafkaErrorOptions = {}, code = 'ERR_TIMEOUT') {
+  constructor(message: string, options: KafkaErrorOptions = {}, code: KafkaErrorCode = 'ERR_TIMEOUT') {
     super(code, message, { retriable: true, ...options })
   }
 }
@@ -183,7 +184,7 @@ export class AuthenticationError extends KafkaError {
    * @param message - who refused what, and what to check
    * @param options - cause and librdkafka details
    */
-  constructor(code: string, message: string, options: KafkaErrorOptions = {}) {
+  constructor(code: KafkaErrorCode, message: string, options: KafkaErrorOptions = {}) {
     super(code, message, { ...options, retriable: false })
   }
 }
@@ -197,7 +198,7 @@ export class AuthorizationError extends KafkaError {
    * @param message - what was denied
    * @param options - cause and librdkafka details
    */
-  constructor(code: string, message: string, options: KafkaErrorOptions = {}) {
+  constructor(code: KafkaErrorCode, message: string, options: KafkaErrorOptions = {}) {
     super(code, message, options)
   }
 }
@@ -211,7 +212,7 @@ export class AuthorizationError extends KafkaError {
 export class KafkaAggregateError extends AggregateError {
   override name = 'KafkaAggregateError'
   /** Always `ERR_AGGREGATE`. */
-  readonly code = 'ERR_AGGREGATE'
+  readonly code: 'ERR_AGGREGATE' = 'ERR_AGGREGATE'
   /** Each failed item's index in the call's input and its error. */
   readonly failures: ReadonlyArray<{ readonly index: number; readonly error: KafkaError }>
   /** Whether retrying may succeed: true when every failure is retriable. */

@@ -9,9 +9,6 @@ import { loadAddon } from './addon.js'
 import { Bootstrap, toStrings } from './client-config.js'
 import type { RawMetadata } from './admin-addon.js'
 
-/** librdkafka's `RD_KAFKA_RESP_ERR__QUEUE_FULL`. */
-export const QUEUE_FULL = -184
-
 /** librdkafka's `rd_kafka_msg_status_t`: whether a failed record may still have been written. */
 export const PERSISTENCE = Object.freeze({ notPersisted: 0, possiblyPersisted: 1, persisted: 2 } as const)
 

@@ -11,6 +11,7 @@ import {
   StateError,
   TimeoutError,
 } from '../errors/kafka-error.js'
+import { RESP_ERR } from '../errors/codes.generated.js'
 import { authenticationFailed, authFailureReported, configErrorFrom, fromRdkafkaError, hopelessConnect } from '../errors/map.js'
 import { ConnectGuard } from '../internal/connect-guard.js'
 import { LogRouter } from '../internal/log.js'
@@ -567,7 +568,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     const publish = channels.producerDelivery.hasSubscribers
     for (let index = 0; index < batch.count; index++) {
       const code = error[index]!
-      if (code === 0) {
+      if (code === RESP_ERR.NO_ERROR) {
         const deferred = this.#inFlight.take(seq[index]!)
         if (deferred === undefined) continue
         deferred.deliveredAt(partition[index]!, offset[index]!, timestamp[index]!)

@@ -33,7 +33,7 @@ export type { Logger, LogFields } from './internal/log.js'
 export type { ClientState } from './internal/lifecycle.js'
 
 // Diagnostics channels and tracing channels (node:diagnostics_channel); OpenTelemetry spans are in kafkit/otel
-export { channels as diagnosticsChannels } from './internal/diagnostics.js'
+export * from './diagnostics/index.js'
 export * from './tracing/index.js'
 
 // Errors

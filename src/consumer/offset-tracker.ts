@@ -6,7 +6,7 @@
  * are unassigned in a rebalance. Nothing here blocks the event loop on a broker round trip.
  * @module
  */
-import { channels } from '../internal/diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { type KafkaError, TimeoutError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
 import { RESP_ERR } from '../errors/codes.generated.js'

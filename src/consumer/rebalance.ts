@@ -8,7 +8,7 @@
  * Events are handled one after the other, in the order librdkafka raised them.
  * @module
  */
-import { channels } from '../internal/diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { KafkaError, TimeoutError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
 import { RESP_ERR } from '../errors/codes.generated.js'

@@ -14,7 +14,7 @@ import { UnheardErrors } from '../internal/unheard.js'
 import { Producer } from '../producer/producer.js'
 import type { Transaction } from '../producer/transaction.js'
 import type { TopicSerdeMap } from '../serde/types.js'
-import { patternChannels } from './diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import {
   PROCESSOR_CONSUMER_KEYS,
   PROCESSOR_PRODUCER_KEYS,
@@ -328,13 +328,13 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   }
 
   #publish(transaction: number, first: AnyInput, messages: number, outcome: 'commit' | 'abort', error?: unknown): void {
-    if (!patternChannels.processorTransaction.hasSubscribers) return
+    if (!channels.processorTransaction.hasSubscribers) return
     const payload = { groupId: this.#options.groupId, transaction, topic: first.topic, partition: first.partition, messages, outcome, error: error instanceof HandlerFailure ? error.error : error }
-    patternChannels.processorTransaction.publish(payload)
+    channels.processorTransaction.publish(payload)
   }
 
   #report(error: KafkaError): void {
-    if (patternChannels.processorError.hasSubscribers) patternChannels.processorError.publish({ groupId: this.#options.groupId, error })
+    if (channels.processorError.hasSubscribers) channels.processorError.publish({ groupId: this.#options.groupId, error })
     if (this.listenerCount('error') > 0) this.emit('error', error)
     else this.#unheard.warn(error)
   }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { channels } from '../internal/diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { Lifecycle, type ClientState } from '../internal/lifecycle.js'
 import {
   AuthenticationError,
@@ -572,7 +572,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
         const deferred = this.#inFlight.take(seq[index]!)
         if (deferred === undefined) continue
         deferred.deliveredAt(partition[index]!, offset[index]!, timestamp[index]!)
-        if (publish) channels.producerDelivery.publish(deferred.report)
+        if (publish) channels.producerDelivery.publish(deferred.report!)
         continue
       }
       const deferred = this.#inFlight.get(seq[index]!)

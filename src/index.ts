@@ -27,7 +27,8 @@ export { AvroCodegenError, type AvroCodegenOptions, type AvroSourceFile, generat
 // Configuration
 export type {
   ClientOptions, ConsumerRdkafkaConfig, ProducerRdkafkaConfig, AdminRdkafkaConfig, SaslOptions, SslOptions,
-  OAuthBearerToken, OAuthBearerTokenProvider,
+  OAuthBearerToken, OAuthBearerTokenProvider, RdkafkaConsumerGlobalConfig, RdkafkaConsumerTopicConfig, RdkafkaGlobalConfig,
+  RdkafkaProducerGlobalConfig, RdkafkaProducerTopicConfig, RdkafkaTopicConfig,
 } from './config/index.js'
 export type { Logger, LogFields } from './internal/log.js'
 export type { ClientState } from './internal/lifecycle.js'

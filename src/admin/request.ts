@@ -170,7 +170,7 @@ function toKafkaError(
       cause: raw,
       retriable: true,
       rdkafkaCode: raw.code,
-      rdkafkaName: raw.rdkafkaName,
+      ...(error.rdkafkaName === undefined ? {} : { rdkafkaName: error.rdkafkaName }),
     }, error.code)
   }
   return error

@@ -5,6 +5,7 @@
  * @module
  */
 import type { KafkaErrorCode } from './codes.js'
+import type { RdkafkaErrorName } from './codes.generated.js'
 
 /** Options accepted by every kafkit error constructor. */
 export interface KafkaErrorOptions {
@@ -19,7 +20,7 @@ export interface KafkaErrorOptions {
   /** librdkafka's numeric error code (`rd_kafka_resp_err_t`), when the error came from librdkafka. */
   rdkafkaCode?: number
   /** librdkafka's symbolic error name without the `RD_KAFKA_RESP_ERR_` prefix, e.g. `MSG_SIZE_TOO_LARGE`. */
-  rdkafkaName?: string
+  rdkafkaName?: RdkafkaErrorName
   /** The topic concerned, when there is one. */
   topic?: string
   /** The partition concerned, when there is one. */
@@ -62,7 +63,7 @@ export class KafkaError extends Error {
   /** librdkafka's numeric error code, when the error came from librdkafka. */
   readonly rdkafkaCode: number | undefined
   /** librdkafka's symbolic error name (without prefix), when the error came from librdkafka. */
-  readonly rdkafkaName: string | undefined
+  readonly rdkafkaName: RdkafkaErrorName | undefined
   /** The topic concerned, when there is one. */
   readonly topic: string | undefined
   /** The partition concerned, when there is one. */
@@ -226,7 +227,7 @@ export class KafkaAggregateError extends AggregateError {
   /** Not set on an aggregate: see each failure. */
   readonly rdkafkaCode: number | undefined = undefined
   /** Not set on an aggregate: see each failure. */
-  readonly rdkafkaName: string | undefined = undefined
+  readonly rdkafkaName: RdkafkaErrorName | undefined = undefined
   /** Not set on an aggregate: see each failure. */
   readonly topic: string | undefined = undefined
   /** Not set on an aggregate: see each failure. */

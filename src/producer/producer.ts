@@ -30,8 +30,6 @@ import { tracingChannels } from '../tracing/channels.js'
 import type { AnyRecord, DeliveryReport, Headers, ProducerEvents, ProducerRecord, RawData, RdkafkaStats, RecordFor } from './types.js'
 
 const NO_PARTITION = -1
-/** librdkafka's `RD_KAFKA_RESP_ERR__PURGE_QUEUE`: what a record dropped before it was sent fails with. */
-const PURGE_QUEUE = -152
 /** Records per native produce call. */
 const BATCH_SIZE = 1024
 
@@ -301,7 +299,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     for (const record of this.#waiting) {
       if (record.state === 'settled') continue
       record.state = 'settled'
-      this.#fail(record.deferred, fromRdkafkaError(PURGE_QUEUE, {
+      this.#fail(record.deferred, fromRdkafkaError(RESP_ERR._PURGE_QUEUE, {
         operation, topic: record.topic, ...(record.partition === NO_PARTITION ? {} : { partition: record.partition }),
       }))
     }

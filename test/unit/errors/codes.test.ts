@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import {
   KAFKIT_ERROR_CODES,
@@ -9,6 +10,14 @@ import {
   SCHEMA_REGISTRY_REASONS,
 } from '../../../src/errors/index.js'
 import { SchemaRegistryErrorReason } from '../../../src/registry/errors.js'
+
+const src = new URL('../../../src/', import.meta.url).pathname
+
+/** Every file under `dir`, recursively. */
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)])
+}
 
 const docs = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8')
 const allCodes: readonly string[] = [...KAFKIT_ERROR_CODES, ...RDKAFKA_ERROR_CODES.map((entry) => kafkitCodeFor(entry.name))]
@@ -38,5 +47,14 @@ describe('error codes', () => {
 
   it('has no duplicate codes', () => {
     expect(new Set(allCodes).size).toBe(allCodes.length)
+  })
+
+  it('names librdkafka local errors by RESP_ERR, never by number, outside the generated table', () => {
+    const magic = files(src)
+      .filter((file) => !file.endsWith('.generated.ts'))
+      .flatMap((file) => readFileSync(file, 'utf8').split('\n').map((line, index) => [file, index + 1, line] as const))
+      .filter(([, , line]) => /(^|[^\w.])-1[4-9]\d\b/.test(line))
+      .map(([file, line]) => `${file.slice(src.length)}:${line}`)
+    expect(magic).toEqual([])
   })
 })

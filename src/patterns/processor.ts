@@ -12,7 +12,7 @@ import { ConfigError, KafkaError, StateError } from '../errors/kafka-error.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { UnheardErrors } from '../internal/unheard.js'
 import { Producer } from '../producer/producer.js'
-import { TRANSACTION_STUCK } from '../producer/stuck-call.js'
+import { TransactionStuckError } from '../producer/stuck-call.js'
 import type { Transaction } from '../producer/transaction.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { patternChannels } from './diagnostics.js'
@@ -391,10 +391,14 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   }
 }
 
-/** The `ERR_TRANSACTION_STUCK` error behind `error` (itself, or the cause of a stuck producer's refusal). */
-function stuckCause(error: unknown): KafkaError | undefined {
+/**
+ * The stuck call behind `error` (itself, or the cause of a stuck producer's refusal) when the transaction cannot
+ * have committed: stuck before the commit (`sendOffsetsToTransaction`) or in the abort. A commit that got stuck may
+ * still complete: its inputs must not run again in a new transaction, so that one stops the processor.
+ */
+function stuckCause(error: unknown): TransactionStuckError | undefined {
   for (let current = error, depth = 0; current instanceof KafkaError && depth < 3; current = current.cause, depth++) {
-    if (current.code === TRANSACTION_STUCK) return current
+    if (current instanceof TransactionStuckError) return current.operation === 'commitTransaction' ? undefined : current
   }
   return undefined
 }

@@ -13,6 +13,18 @@ import { KafkaError } from '../errors/kafka-error.js'
 /** Code of the error raised when a transactional call of librdkafka outlives its own timeout by the grace period. */
 export const TRANSACTION_STUCK = 'ERR_TRANSACTION_STUCK'
 
+/** A transactional call of librdkafka that outlived its own timeout by {@link STUCK_GRACE_MS}. Always fatal. */
+export class TransactionStuckError extends KafkaError {
+  override name = 'TransactionStuckError'
+  /**
+   * @param operation - the librdkafka call (`sendOffsetsToTransaction`, `commitTransaction`, `abortTransaction`)
+   * @param message - what happened and what to do
+   */
+  constructor(readonly operation: string, message: string) {
+    super(TRANSACTION_STUCK, message, { fatal: true })
+  }
+}
+
 /** How long kafkit waits beyond a call's own timeout before giving up on it, ms. */
 export const STUCK_GRACE_MS = 5_000
 
@@ -29,10 +41,9 @@ export async function boundTransactionCall<T>(call: Promise<T>, operation: strin
   let timer: NodeJS.Timeout | undefined
   const stuck = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = new KafkaError(
-        TRANSACTION_STUCK,
+      const error = new TransactionStuckError(
+        operation,
         `transaction ${operation} did not return within ${limitMs} ms (its timeout of ${timeoutMs} ms, transactionTimeoutMs, plus ${STUCK_GRACE_MS} ms): librdkafka is still waiting, typically for a coordinator that is down or left the cluster (librdkafka issue #5456); this producer is unusable: create a new Producer with the same transactionalId, whose connect() fences this one and aborts its transaction`,
-        { fatal: true },
       )
       onStuck(error)
       reject(error)

@@ -133,7 +133,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
     const { connection, transactionalId, output } = this.#options
     const producer = withPath('producer', () => new Producer({
       ...(this.#options.producer as object),
-      ...(connection as Pick<ProcessorOptions<unknown & TopicSerdeMap, TopicSerdeMap>, 'brokers'>),
+      ...(connection as Pick<ProcessorOptions<I, O>, 'brokers'>),
       transactionalId,
       topics: output,
       transactionTimeoutMs: this.#options.transactionTimeoutMs,

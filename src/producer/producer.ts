@@ -23,6 +23,7 @@ import { InFlightSends } from './in-flight.js'
 import { PendingDelivery } from './pending-delivery.js'
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options.js'
 import { SendQueue, type WaitingRecord } from './send-queue.js'
+import { TRANSACTION_STUCK } from './stuck-call.js'
 import { TransactionRunner, type Transaction } from './transaction.js'
 import { ProducerTracing, withExtraHeaders } from './tracing.js'
 import { tracingChannels } from '../tracing/channels.js'
@@ -370,9 +371,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       return
     }
     this.#lifecycle.set('closing')
-    let flushError: unknown
+    // A transactional call stuck in librdkafka holds the client's worker: a flush or destroy would queue behind it.
+    const stuck = this.#fatal?.code === TRANSACTION_STUCK
+    let flushError: unknown = stuck ? this.#fatal : undefined
     try {
-      await this.#deliverAll(this.#options.disconnectTimeoutMs)
+      if (!stuck) await this.#deliverAll(this.#options.disconnectTimeoutMs)
     } catch (error) {
       flushError = error
     }
@@ -392,7 +395,10 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     for (const deferred of this.#inFlight.values()) this.#fail(deferred, undelivered)
     this.#inFlight.clear()
     if (undeliveredCount > 0) this.#native.purge(true)
-    await this.#native.destroy()
+    const destroyed = this.#native.destroy()
+    // Destroyed once the stuck call returns; until then the client's thread waits in librdkafka.
+    if (stuck) destroyed.catch(() => undefined)
+    else await destroyed
     this.#lifecycle.set('closed')
     this.#reportUnobservedFailures('Producer.disconnect()')
   }

@@ -37,6 +37,7 @@ export const KAFKIT_ERROR_CODES = [
   'ERR_ADMIN',
   'ERR_MISSING_DEPENDENCY',
   'ERR_AVRO_CODEGEN',
+  'ERR_TRANSACTION_STUCK',
   ...SCHEMA_REGISTRY_REASONS.map((reason) => `ERR_SCHEMA_REGISTRY_${reason}` as const),
 ] as const
 

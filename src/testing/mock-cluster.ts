@@ -114,7 +114,7 @@ export class MockCluster {
   setCoordinator(keyType: 'group' | 'transaction', key: string, brokerId: number): void {
     const native = this.#live('setCoordinator')
     if (keyType !== 'group' && keyType !== 'transaction') {
-      throw new StateError(`MockCluster.setCoordinator(): keyType must be 'group' or 'transaction', got ${JSON.stringify(keyType)}`)
+      throw new ConfigError('keyType', `MockCluster.setCoordinator() takes 'group' or 'transaction', got ${JSON.stringify(keyType)}`)
     }
     try {
       native.setCoordinator(keyType, key, brokerId)

@@ -360,6 +360,7 @@ const testingCases: FailureCase[] = [
   { name: 'MockCluster.start() with zero brokers', code: 'ERR_CONFIG', run: () => MockCluster.start({ brokers: 0 }) },
   { name: 'MockCluster.failRequests() of an unknown API', code: 'ERR_CONFIG', run: () => mock.failRequests('nope' as never, ['ERR_KAFKA_REQUEST_TIMED_OUT']) },
   { name: 'MockCluster.failRequests() with an unknown error', code: 'ERR_CONFIG', run: () => mock.failRequests('produce', ['ERR_NOPE' as never]) },
+  { name: 'MockCluster.setCoordinator() of an unknown key type', code: 'ERR_CONFIG', run: () => mock.setCoordinator('broker' as never, 'k', 1) },
   {
     name: 'MockCluster.bootstrapServers after stop()',
     code: 'ERR_STATE',

@@ -4,11 +4,48 @@
  */
 #include <stdlib.h>
 
-#include "client.h"
 #include "kafkit_admin.h"
 
-rd_kafka_AdminOptions_t *kafkit_admin_options(napi_env env, kafkit_client *client, rd_kafka_admin_op_t op,
-                                              napi_value options) {
+/* Applies a list of int32 enum values (group states or types) to the options; NULL or librdkafka's error. */
+typedef rd_kafka_error_t *(*match_setter)(rd_kafka_AdminOptions_t *options, const int32_t *values, size_t count);
+
+#define NO_MEMORY_FOR_MATCHES(what) rd_kafka_error_new(RD_KAFKA_RESP_ERR__FAIL, "kafkit: out of memory while reading " what)
+
+static rd_kafka_error_t *match_states(rd_kafka_AdminOptions_t *options, const int32_t *values, size_t count) {
+  rd_kafka_consumer_group_state_t *typed = calloc(count ? count : 1, sizeof(*typed));
+  if (!typed) return NO_MEMORY_FOR_MATCHES("the group states to match");
+  for (size_t i = 0; i < count; i++) typed[i] = (rd_kafka_consumer_group_state_t)values[i];
+  rd_kafka_error_t *error = rd_kafka_AdminOptions_set_match_consumer_group_states(options, typed, count);
+  free(typed);
+  return error;
+}
+
+static rd_kafka_error_t *match_types(rd_kafka_AdminOptions_t *options, const int32_t *values, size_t count) {
+  rd_kafka_consumer_group_type_t *typed = calloc(count ? count : 1, sizeof(*typed));
+  if (!typed) return NO_MEMORY_FOR_MATCHES("the group types to match");
+  for (size_t i = 0; i < count; i++) typed[i] = (rd_kafka_consumer_group_type_t)values[i];
+  rd_kafka_error_t *error = rd_kafka_AdminOptions_set_match_consumer_group_types(options, typed, count);
+  free(typed);
+  return error;
+}
+
+/* Applies the optional `key: number[]` of the JavaScript options through `set`; false after throwing. */
+static bool set_matches(napi_env env, rd_kafka_AdminOptions_t *admin_options, napi_value options, const char *key,
+                        match_setter set, rd_kafka_error_t **error) {
+  napi_value list;
+  int32_t *values;
+  uint32_t count;
+  if (!kafkit_get(env, options, key, &list)) return false;
+  if (!list) return true;
+  if (!kafkit_int32_array(env, list, key, &values, &count)) return false;
+  *error = set(admin_options, values, count);
+  free(values);
+  return true;
+}
+
+/* Creates the AdminOptions for `op` from the JavaScript options object (timeouts, validateOnly, ...). */
+static rd_kafka_AdminOptions_t *admin_options_from(napi_env env, kafkit_client *client, rd_kafka_admin_op_t op,
+                                                   napi_value options) {
   char errstr[512];
   int32_t timeout_ms = 30000, operation_timeout_ms = -1, broker = -1, isolation = -1;
   bool validate_only = false, require_stable = false, authorized_operations = false;
@@ -38,39 +75,13 @@ rd_kafka_AdminOptions_t *kafkit_admin_options(napi_env env, kafkit_client *clien
   if (!err && !error && isolation >= 0) {
     error = rd_kafka_AdminOptions_set_isolation_level(admin_options, (rd_kafka_IsolationLevel_t)isolation);
   }
-  napi_value list;
-  if (!err && !error && kafkit_get(env, options, "states", &list) && list) {
-    int32_t *states;
-    uint32_t count;
-    if (!kafkit_int32_array(env, list, "states", &states, &count)) {
-      rd_kafka_AdminOptions_destroy(admin_options);
-      return NULL;
-    }
-    rd_kafka_consumer_group_state_t *typed = calloc(count ? count : 1, sizeof(*typed));
-    for (uint32_t i = 0; i < count; i++) typed[i] = (rd_kafka_consumer_group_state_t)states[i];
-    error = rd_kafka_AdminOptions_set_match_consumer_group_states(admin_options, typed, count);
-    free(typed);
-    free(states);
-  }
-  if (!err && !error && kafkit_get(env, options, "types", &list) && list) {
-    int32_t *types;
-    uint32_t count;
-    if (!kafkit_int32_array(env, list, "types", &types, &count)) {
-      rd_kafka_AdminOptions_destroy(admin_options);
-      return NULL;
-    }
-    rd_kafka_consumer_group_type_t *typed = calloc(count ? count : 1, sizeof(*typed));
-    for (uint32_t i = 0; i < count; i++) typed[i] = (rd_kafka_consumer_group_type_t)types[i];
-    error = rd_kafka_AdminOptions_set_match_consumer_group_types(admin_options, typed, count);
-    free(typed);
-    free(types);
-  }
-  bool pending = false;
-  napi_is_exception_pending(env, &pending);
+  bool matched = !err && !error && set_matches(env, admin_options, options, "states", match_states, &error);
+  if (matched && !error) set_matches(env, admin_options, options, "types", match_types, &error);
+  bool pending = kafkit_exception_pending(env);
   if (err || error || pending) {
     if (!pending) {
-      napi_throw(env, error ? kafkit_error_instance(env, rd_kafka_error_code(error), rd_kafka_error_string(error))
-                            : kafkit_error_instance(env, err, errstr));
+      if (error) kafkit_throw_code(env, rd_kafka_error_code(error), rd_kafka_error_string(error));
+      else kafkit_throw_code(env, err, errstr);
     }
     if (error) rd_kafka_error_destroy(error);
     rd_kafka_AdminOptions_destroy(admin_options);
@@ -79,14 +90,15 @@ rd_kafka_AdminOptions_t *kafkit_admin_options(napi_env env, kafkit_client *clien
   return admin_options;
 }
 
-kafkit_request *kafkit_request_begin(napi_env env, kafkit_client *client, napi_value handle,
+/*
+ * Starts tracking a request: creates its promise, registers it as the options' opaque and returns it (NULL after
+ * throwing). After this the caller must call the librdkafka function, which takes ownership of the reply.
+ */
+static kafkit_request *request_begin(napi_env env, kafkit_client *client, napi_value handle,
                                      rd_kafka_AdminOptions_t *options, kafkit_result_converter convert,
                                      napi_value *promise) {
-  kafkit_request *request = calloc(1, sizeof(*request));
-  if (!request) {
-    napi_throw_error(env, NULL, "out of memory");
-    return NULL;
-  }
+  kafkit_request *request = kafkit_calloc(env, 1, sizeof(*request), "starting an admin request");
+  if (!request) return NULL;
   if (napi_create_promise(env, &request->deferred, promise) != napi_ok ||
       napi_create_reference(env, handle, 1, &request->handle_ref) != napi_ok) {
     kafkit_throw_last(env);
@@ -102,6 +114,19 @@ kafkit_request *kafkit_request_begin(napi_env env, kafkit_client *client, napi_v
   kafkit_client_ref(env, client); /* a request in flight keeps the process alive */
   rd_kafka_AdminOptions_set_opaque(options, request);
   return request;
+}
+
+napi_value kafkit_admin_submit(napi_env env, kafkit_client *client, napi_value handle, rd_kafka_admin_op_t op,
+                               napi_value options, kafkit_result_converter convert, kafkit_admin_send send,
+                               const void *args) {
+  rd_kafka_AdminOptions_t *admin_options = admin_options_from(env, client, op, options);
+  if (!admin_options) return NULL;
+  napi_value promise = NULL;
+  if (request_begin(env, client, handle, admin_options, convert, &promise)) {
+    send(client->rk, args, admin_options, client->background);
+  }
+  rd_kafka_AdminOptions_destroy(admin_options);
+  return promise;
 }
 
 void kafkit_admin_deliver(kafkit_client *client, kafkit_request *request, rd_kafka_event_t *event) {
@@ -132,20 +157,16 @@ static void settle_with_result(napi_env env, kafkit_request *request) {
   rd_kafka_event_t *event = request->event;
   rd_kafka_resp_err_t code = rd_kafka_event_error(event);
   if (code != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    settle(env, request, false, kafkit_error_instance(env, code, rd_kafka_event_error_string(event)));
+    napi_value error = kafkit_error_instance(env, code, rd_kafka_event_error_string(event));
+    settle(env, request, false, error ? error : kafkit_caught(env));
     return;
   }
   napi_value value = request->convert(env, event, request);
-  bool pending = false;
-  napi_is_exception_pending(env, &pending);
-  if (pending || !value) {
-    napi_value exception = NULL;
-    if (pending) napi_get_and_clear_last_exception(env, &exception);
-    else exception = kafkit_error_instance(env, RD_KAFKA_RESP_ERR__FAIL, "kafkit: cannot convert the result");
-    settle(env, request, false, exception);
-  } else {
-    settle(env, request, true, value);
+  napi_value exception = kafkit_caught(env);
+  if (!exception && !value) {
+    exception = kafkit_error_instance(env, RD_KAFKA_RESP_ERR__FAIL, "kafkit: cannot convert the result");
   }
+  settle(env, request, !exception, exception ? exception : value);
 }
 
 void kafkit_admin_settle_delivered(napi_env env, kafkit_client *client) {
@@ -171,13 +192,14 @@ void kafkit_admin_reject_pending(napi_env env, kafkit_client *client) {
   uv_mutex_unlock(&client->lock);
   while (pending) {
     kafkit_request *next = pending->next;
-    settle(env, pending, false, kafkit_error_instance(env, RD_KAFKA_RESP_ERR__DESTROY, "the admin client was disconnected"));
+    napi_value error = kafkit_error_instance(env, RD_KAFKA_RESP_ERR__DESTROY, "the admin client was disconnected");
+    settle(env, pending, false, error ? error : kafkit_caught(env));
     pending = next;
   }
 }
 
-kafkit_client *kafkit_client_from(napi_env env, napi_value handle) {
-  kafkit_client *client = kafkit_native_from(env, handle);
+kafkit_client *kafkit_admin_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv) {
+  kafkit_client *client = kafkit_native_args(env, info, count, argv);
   if (client && !client->admin) {
     kafkit_throw_type(env, "client handle (expected an admin client)");
     return NULL;
@@ -186,18 +208,14 @@ kafkit_client *kafkit_client_from(napi_env env, napi_value handle) {
 }
 
 /* adminInFlight(handle): requests whose promise has not settled yet. */
-static napi_value in_flight(napi_env env, napi_callback_info info) {
-  napi_value argv[1], result;
-  if (!kafkit_args(env, info, 1, argv)) return NULL;
-  kafkit_client *client = kafkit_native_any(env, argv[0]);
+napi_value kafkit_js_adminInFlight(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  kafkit_client *client = kafkit_native_any_args(env, info, 1, argv);
   if (!client) return NULL;
   uint32_t count = 0;
   uv_mutex_lock(&client->lock);
   for (kafkit_request *request = client->requests; request; request = request->next) count++;
   for (kafkit_request *request = client->requests_ready; request; request = request->next) count++;
   uv_mutex_unlock(&client->lock);
-  napi_create_uint32(env, count, &result);
-  return result;
+  return kafkit_int(env, count);
 }
-
-void kafkit_register_admin(napi_env env, napi_value exports) { kafkit_export(env, exports, "adminInFlight", in_flight); }

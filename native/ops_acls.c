@@ -43,7 +43,7 @@ static rd_kafka_AclBinding_t *read_binding(napi_env env, napi_value item, bool f
                                                (rd_kafka_ResourcePatternType_t)pattern_type, principal, host,
                                                (rd_kafka_AclOperation_t)operation,
                                                (rd_kafka_AclPermissionType_t)permission, errstr, sizeof(errstr));
-    if (!binding) napi_throw(env, kafkit_error_instance(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr));
+    if (!binding) kafkit_throw_code(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
   }
   free(name);
   free(principal);
@@ -53,8 +53,8 @@ static rd_kafka_AclBinding_t *read_binding(napi_env env, napi_value item, bool f
 
 static rd_kafka_AclBinding_t **read_bindings(napi_env env, napi_value array, bool filter, uint32_t *count) {
   if (!kafkit_array_length(env, array, "acls", count)) return NULL;
-  rd_kafka_AclBinding_t **bindings = calloc(*count ? *count : 1, sizeof(*bindings));
-  for (uint32_t i = 0; i < *count; i++) {
+  rd_kafka_AclBinding_t **bindings = kafkit_calloc(env, *count, sizeof(*bindings), "reading ACL bindings");
+  for (uint32_t i = 0; bindings && i < *count; i++) {
     napi_value item;
     if (!kafkit_array_get(env, array, i, &item) || !(bindings[i] = read_binding(env, item, filter))) {
       rd_kafka_AclBinding_destroy_array(bindings, i);
@@ -66,7 +66,6 @@ static rd_kafka_AclBinding_t **read_bindings(napi_env env, napi_value array, boo
 }
 
 static napi_value convert_create_acls(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
   size_t count = 0;
   const rd_kafka_acl_result_t **results = rd_kafka_CreateAcls_result_acls(rd_kafka_event_CreateAcls_result(event), &count);
   napi_value array = kafkit_array(env, count);
@@ -76,53 +75,13 @@ static napi_value convert_create_acls(napi_env env, rd_kafka_event_t *event, kaf
   return array;
 }
 
-/* createAcls(handle, [binding], options) → [error | null], in input order */
-static napi_value create_acls(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  uint32_t count;
-  rd_kafka_AclBinding_t **bindings = client ? read_bindings(env, argv[1], false, &count) : NULL;
-  if (!bindings) return NULL;
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options = kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_CREATEACLS, argv[2]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_create_acls, &promise);
-    rd_kafka_CreateAcls(client->rk, bindings, count, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_AclBinding_destroy_array(bindings, count);
-  free(bindings);
-  return promise;
-}
-
 static napi_value convert_describe_acls(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
   size_t count = 0;
   const rd_kafka_AclBinding_t **acls = rd_kafka_DescribeAcls_result_acls(rd_kafka_event_DescribeAcls_result(event), &count);
   return binding_array(env, acls, count);
 }
 
-/* describeAcls(handle, filter, options) → [binding] */
-static napi_value describe_acls(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  rd_kafka_AclBindingFilter_t *filter = client ? read_binding(env, argv[1], true) : NULL;
-  if (!filter) return NULL;
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options = kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DESCRIBEACLS, argv[2]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_describe_acls, &promise);
-    rd_kafka_DescribeAcls(client->rk, filter, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_AclBinding_destroy(filter);
-  return promise;
-}
-
 static napi_value convert_delete_acls(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
   size_t count = 0;
   const rd_kafka_DeleteAcls_result_response_t **responses =
       rd_kafka_DeleteAcls_result_responses(rd_kafka_event_DeleteAcls_result(event), &count);
@@ -139,28 +98,48 @@ static napi_value convert_delete_acls(napi_env env, rd_kafka_event_t *event, kaf
   return array;
 }
 
-/* deleteAcls(handle, [filter], options) → [{error, deleted: [binding]}], in input order */
-static napi_value delete_acls(napi_env env, napi_callback_info info) {
+KAFKIT_ADMIN_SEND_ITEMS(create_acls, rd_kafka_CreateAcls)
+
+KAFKIT_ADMIN_SEND_ITEMS(delete_acls, rd_kafka_DeleteAcls)
+
+/* (handle, [binding or filter], options) for createAcls and deleteAcls. */
+static napi_value acls_call(napi_env env, napi_callback_info info, rd_kafka_admin_op_t op, bool filters,
+                            kafkit_result_converter convert, kafkit_admin_send send) {
   napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
+  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
   uint32_t count;
-  rd_kafka_AclBindingFilter_t **filters = client ? read_bindings(env, argv[1], true, &count) : NULL;
-  if (!filters) return NULL;
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options = kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DELETEACLS, argv[2]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_delete_acls, &promise);
-    rd_kafka_DeleteAcls(client->rk, filters, count, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_AclBinding_destroy_array(filters, count);
-  free(filters);
+  rd_kafka_AclBinding_t **bindings = client ? read_bindings(env, argv[1], filters, &count) : NULL;
+  if (!bindings) return NULL;
+  kafkit_admin_items items = {bindings, count};
+  napi_value promise = kafkit_admin_submit(env, client, argv[0], op, argv[2], convert, send, &items);
+  rd_kafka_AclBinding_destroy_array(bindings, count);
+  free(bindings);
   return promise;
 }
 
-void kafkit_register_acls(napi_env env, napi_value exports) {
-  kafkit_export(env, exports, "createAcls", create_acls);
-  kafkit_export(env, exports, "describeAcls", describe_acls);
-  kafkit_export(env, exports, "deleteAcls", delete_acls);
+/* createAcls(handle, [binding], options) → [error | null], in input order */
+napi_value kafkit_js_createAcls(napi_env env, napi_callback_info info) {
+  return acls_call(env, info, RD_KAFKA_ADMIN_OP_CREATEACLS, false, convert_create_acls, send_create_acls);
+}
+
+/* deleteAcls(handle, [filter], options) → [{error, deleted: [binding]}], in input order */
+napi_value kafkit_js_deleteAcls(napi_env env, napi_callback_info info) {
+  return acls_call(env, info, RD_KAFKA_ADMIN_OP_DELETEACLS, true, convert_delete_acls, send_delete_acls);
+}
+
+static void send_describe_acls(rd_kafka_t *rk, const void *args, rd_kafka_AdminOptions_t *options,
+                               rd_kafka_queue_t *queue) {
+  rd_kafka_DescribeAcls(rk, (rd_kafka_AclBindingFilter_t *)args, options, queue);
+}
+
+/* describeAcls(handle, filter, options) → [binding] */
+napi_value kafkit_js_describeAcls(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
+  rd_kafka_AclBindingFilter_t *filter = client ? read_binding(env, argv[1], true) : NULL;
+  if (!filter) return NULL;
+  napi_value promise = kafkit_admin_submit(env, client, argv[0], RD_KAFKA_ADMIN_OP_DESCRIBEACLS, argv[2],
+                                           convert_describe_acls, send_describe_acls, filter);
+  rd_kafka_AclBinding_destroy(filter);
+  return promise;
 }

@@ -47,20 +47,15 @@ static napi_value resource_results(napi_env env, const rd_kafka_ConfigResource_t
   return array;
 }
 
-static napi_value convert_describe_configs(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
+/* [{type, name, error, entries?}]: DescribeConfigs answers the entries, IncrementalAlterConfigs does not. */
+static napi_value convert_resources(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
   size_t count = 0;
+  bool describe = rd_kafka_event_type(event) == RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT;
   const rd_kafka_ConfigResource_t **resources =
-      rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(event), &count);
-  return resource_results(env, resources, count, true);
-}
-
-static napi_value convert_alter_configs(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_ConfigResource_t **resources = rd_kafka_IncrementalAlterConfigs_result_resources(
-      rd_kafka_event_IncrementalAlterConfigs_result(event), &count);
-  return resource_results(env, resources, count, false);
+      describe ? rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(event), &count)
+               : rd_kafka_IncrementalAlterConfigs_result_resources(rd_kafka_event_IncrementalAlterConfigs_result(event),
+                                                                   &count);
+  return resource_results(env, resources, count, describe);
 }
 
 /*
@@ -69,8 +64,8 @@ static napi_value convert_alter_configs(napi_env env, rd_kafka_event_t *event, k
  */
 static rd_kafka_ConfigResource_t **read_resources(napi_env env, napi_value array, bool with_ops, uint32_t *count) {
   if (!kafkit_array_length(env, array, "resources", count)) return NULL;
-  rd_kafka_ConfigResource_t **resources = calloc(*count ? *count : 1, sizeof(*resources));
-  bool ok = true;
+  rd_kafka_ConfigResource_t **resources = kafkit_calloc(env, *count, sizeof(*resources), "reading config resources");
+  bool ok = resources != NULL;
   uint32_t built = 0;
   for (uint32_t i = 0; ok && i < *count; i++) {
     napi_value item, ops;
@@ -99,7 +94,7 @@ static rd_kafka_ConfigResource_t **read_resources(napi_env env, napi_value array
           rd_kafka_error_t *error = rd_kafka_ConfigResource_add_incremental_config(
               resources[i], key, (rd_kafka_AlterConfigOpType_t)op_type, value);
           if (error) {
-            napi_throw(env, kafkit_error_instance(env, rd_kafka_error_code(error), rd_kafka_error_string(error)));
+            kafkit_throw_code(env, rd_kafka_error_code(error), rd_kafka_error_string(error));
             rd_kafka_error_destroy(error);
             ok = false;
           }
@@ -109,56 +104,39 @@ static rd_kafka_ConfigResource_t **read_resources(napi_env env, napi_value array
       }
     }
   }
-  if (!ok) {
+  if (!ok && resources) {
     rd_kafka_ConfigResource_destroy_array(resources, built);
     free(resources);
     return NULL;
   }
-  return resources;
+  return ok ? resources : NULL;
+}
+
+KAFKIT_ADMIN_SEND_ITEMS(describe_configs, rd_kafka_DescribeConfigs)
+
+KAFKIT_ADMIN_SEND_ITEMS(alter_configs, rd_kafka_IncrementalAlterConfigs)
+
+/* (handle, resources, options) for both calls; `with_ops` reads each resource's alterations. */
+static napi_value configs_call(napi_env env, napi_callback_info info, rd_kafka_admin_op_t op, bool with_ops,
+                               kafkit_admin_send send) {
+  napi_value argv[3];
+  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
+  uint32_t count;
+  rd_kafka_ConfigResource_t **resources = client ? read_resources(env, argv[1], with_ops, &count) : NULL;
+  if (!resources) return NULL;
+  kafkit_admin_items items = {resources, count};
+  napi_value promise = kafkit_admin_submit(env, client, argv[0], op, argv[2], convert_resources, send, &items);
+  rd_kafka_ConfigResource_destroy_array(resources, count);
+  free(resources);
+  return promise;
 }
 
 /* describeConfigs(handle, [{type, name}], options) */
-static napi_value describe_configs(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  uint32_t count;
-  rd_kafka_ConfigResource_t **resources = client ? read_resources(env, argv[1], false, &count) : NULL;
-  if (!resources) return NULL;
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options = kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, argv[2]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_describe_configs, &promise);
-    rd_kafka_DescribeConfigs(client->rk, resources, count, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_ConfigResource_destroy_array(resources, count);
-  free(resources);
-  return promise;
+napi_value kafkit_js_describeConfigs(napi_env env, napi_callback_info info) {
+  return configs_call(env, info, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, false, send_describe_configs);
 }
 
 /* incrementalAlterConfigs(handle, [{type, name, ops: [{name, op, value}]}], options{validateOnly?}) */
-static napi_value incremental_alter_configs(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  uint32_t count;
-  rd_kafka_ConfigResource_t **resources = client ? read_resources(env, argv[1], true, &count) : NULL;
-  if (!resources) return NULL;
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options =
-      kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS, argv[2]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_alter_configs, &promise);
-    rd_kafka_IncrementalAlterConfigs(client->rk, resources, count, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_ConfigResource_destroy_array(resources, count);
-  free(resources);
-  return promise;
-}
-
-void kafkit_register_configs(napi_env env, napi_value exports) {
-  kafkit_export(env, exports, "describeConfigs", describe_configs);
-  kafkit_export(env, exports, "incrementalAlterConfigs", incremental_alter_configs);
+napi_value kafkit_js_incrementalAlterConfigs(napi_env env, napi_callback_info info) {
+  return configs_call(env, info, RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS, true, send_alter_configs);
 }

@@ -8,7 +8,6 @@
 #include "kafkit_admin.h"
 
 static napi_value convert_list_groups(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
   const rd_kafka_ListConsumerGroups_result_t *result = rd_kafka_event_ListConsumerGroups_result(event);
   size_t valid_count = 0, error_count = 0;
   const rd_kafka_ConsumerGroupListing_t **valid = rd_kafka_ListConsumerGroups_result_valid(result, &valid_count);
@@ -32,21 +31,18 @@ static napi_value convert_list_groups(napi_env env, rd_kafka_event_t *event, kaf
   return object;
 }
 
+static void send_list_groups(rd_kafka_t *rk, const void *args, rd_kafka_AdminOptions_t *options,
+                             rd_kafka_queue_t *queue) {
+  rd_kafka_ListConsumerGroups(rk, options, queue);
+}
+
 /* listGroups(handle, options{states?, types?}) */
-static napi_value list_groups(napi_env env, napi_callback_info info) {
+napi_value kafkit_js_listGroups(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  if (!kafkit_args(env, info, 2, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
+  kafkit_client *client = kafkit_admin_args(env, info, 2, argv);
   if (!client) return NULL;
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options =
-      kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, argv[1]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_list_groups, &promise);
-    rd_kafka_ListConsumerGroups(client->rk, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  return promise;
+  return kafkit_admin_submit(env, client, argv[0], RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, argv[1],
+                             convert_list_groups, send_list_groups, NULL);
 }
 
 static napi_value assignment_value(napi_env env, const rd_kafka_MemberAssignment_t *assignment) {
@@ -64,7 +60,6 @@ static napi_value assignment_value(napi_env env, const rd_kafka_MemberAssignment
 }
 
 static napi_value convert_describe_groups(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
   size_t count = 0;
   const rd_kafka_ConsumerGroupDescription_t **groups =
       rd_kafka_DescribeConsumerGroups_result_groups(rd_kafka_event_DescribeConsumerGroups_result(event), &count);
@@ -103,28 +98,43 @@ static napi_value convert_describe_groups(napi_env env, rd_kafka_event_t *event,
   return array;
 }
 
+KAFKIT_ADMIN_SEND_ITEMS(describe_groups, rd_kafka_DescribeConsumerGroups)
+
 /* describeGroups(handle, [groupId], options{includeAuthorizedOperations?}) */
-static napi_value describe_groups(napi_env env, napi_callback_info info) {
+napi_value kafkit_js_describeGroups(napi_env env, napi_callback_info info) {
   napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
+  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
   char **names;
   uint32_t count;
   if (!client || !kafkit_string_array(env, argv[1], "groups", &names, &count)) return NULL;
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options =
-      kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, argv[2]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_describe_groups, &promise);
-    rd_kafka_DescribeConsumerGroups(client->rk, (const char **)names, count, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
+  kafkit_admin_items items = {names, count};
+  napi_value promise = kafkit_admin_submit(env, client, argv[0], RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, argv[2],
+                                           convert_describe_groups, send_describe_groups, &items);
   kafkit_free_strings(names, count);
   return promise;
 }
 
-/* [{groupId, error, partitions}] */
-static napi_value group_results(napi_env env, const rd_kafka_group_result_t **results, size_t count) {
+/* [{groupId, error, partitions}]: the answer of DeleteGroups and of the three group offset calls. */
+static napi_value convert_group_results(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
+  size_t count = 0;
+  const rd_kafka_group_result_t **results = NULL;
+  switch (rd_kafka_event_type(event)) {
+    case RD_KAFKA_EVENT_DELETEGROUPS_RESULT:
+      results = rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(event), &count);
+      break;
+    case RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT:
+      results = rd_kafka_ListConsumerGroupOffsets_result_groups(rd_kafka_event_ListConsumerGroupOffsets_result(event),
+                                                                &count);
+      break;
+    case RD_KAFKA_EVENT_ALTERCONSUMERGROUPOFFSETS_RESULT:
+      results = rd_kafka_AlterConsumerGroupOffsets_result_groups(
+          rd_kafka_event_AlterConsumerGroupOffsets_result(event), &count);
+      break;
+    default:
+      results = rd_kafka_DeleteConsumerGroupOffsets_result_groups(
+          rd_kafka_event_DeleteConsumerGroupOffsets_result(event), &count);
+      break;
+  }
   napi_value array = kafkit_array(env, count);
   for (size_t i = 0; i < count; i++) {
     napi_value item = kafkit_object(env);
@@ -136,152 +146,86 @@ static napi_value group_results(napi_env env, const rd_kafka_group_result_t **re
   return array;
 }
 
-static napi_value convert_delete_groups(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_group_result_t **results =
-      rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(event), &count);
-  return group_results(env, results, count);
-}
+KAFKIT_ADMIN_SEND_ITEMS(delete_groups, rd_kafka_DeleteGroups)
 
 /* deleteGroups(handle, [groupId], options) */
-static napi_value delete_groups(napi_env env, napi_callback_info info) {
+napi_value kafkit_js_deleteGroups(napi_env env, napi_callback_info info) {
   napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
+  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
   char **names;
   uint32_t count;
   if (!client || !kafkit_string_array(env, argv[1], "groups", &names, &count)) return NULL;
-  rd_kafka_DeleteGroup_t **groups = calloc(count ? count : 1, sizeof(*groups));
-  for (uint32_t i = 0; i < count; i++) groups[i] = rd_kafka_DeleteGroup_new(names[i]);
+  rd_kafka_DeleteGroup_t **groups = kafkit_calloc(env, count, sizeof(*groups), "reading the groups to delete");
+  for (uint32_t i = 0; groups && i < count; i++) groups[i] = rd_kafka_DeleteGroup_new(names[i]);
   kafkit_free_strings(names, count);
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options = kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DELETEGROUPS, argv[2]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_delete_groups, &promise);
-    rd_kafka_DeleteGroups(client->rk, groups, count, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
+  if (!groups) return NULL;
+  kafkit_admin_items items = {groups, count};
+  napi_value promise = kafkit_admin_submit(env, client, argv[0], RD_KAFKA_ADMIN_OP_DELETEGROUPS, argv[2],
+                                           convert_group_results, send_delete_groups, &items);
   rd_kafka_DeleteGroup_destroy_array(groups, count);
   free(groups);
   return promise;
 }
 
-static napi_value convert_list_group_offsets(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_group_result_t **results =
-      rd_kafka_ListConsumerGroupOffsets_result_groups(rd_kafka_event_ListConsumerGroupOffsets_result(event), &count);
-  return group_results(env, results, count);
-}
+/* A group offset call's request: one group and its partitions (NULL: every partition, for listing). */
+typedef struct {
+  const char *group;
+  const rd_kafka_topic_partition_list_t *partitions;
+} group_offsets;
 
-static napi_value convert_alter_group_offsets(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_group_result_t **results = rd_kafka_AlterConsumerGroupOffsets_result_groups(
-      rd_kafka_event_AlterConsumerGroupOffsets_result(event), &count);
-  return group_results(env, results, count);
-}
+/* Defines `send_<name>`: builds librdkafka's one-group request of `type` from a group_offsets and sends it. */
+#define SEND_GROUP_OFFSETS(name, type)                                                                                 \
+  static void send_##name(rd_kafka_t *rk, const void *args, rd_kafka_AdminOptions_t *options,                         \
+                          rd_kafka_queue_t *queue) {                                                                   \
+    const group_offsets *in = args;                                                                                    \
+    rd_kafka_##type##_t *request = rd_kafka_##type##_new(in->group, in->partitions);                                   \
+    rd_kafka_##type(rk, &request, 1, options, queue);                                                                  \
+    rd_kafka_##type##_destroy(request);                                                                                \
+  }
 
-static napi_value convert_delete_group_offsets(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_group_result_t **results = rd_kafka_DeleteConsumerGroupOffsets_result_groups(
-      rd_kafka_event_DeleteConsumerGroupOffsets_result(event), &count);
-  return group_results(env, results, count);
-}
+SEND_GROUP_OFFSETS(list_group_offsets, ListConsumerGroupOffsets)
+SEND_GROUP_OFFSETS(alter_group_offsets, AlterConsumerGroupOffsets)
+SEND_GROUP_OFFSETS(delete_group_offsets, DeleteConsumerGroupOffsets)
 
-/* Reads (handle, groupId, partitions|null, options) shared by the three offset calls. */
-static bool group_offsets_args(napi_env env, napi_callback_info info, napi_value *argv, kafkit_client **client,
-                               char **group, rd_kafka_topic_partition_list_t **partitions, const char *offset_key,
-                               bool partitions_required) {
-  if (!kafkit_args(env, info, 4, argv)) return false;
-  *client = kafkit_client_from(env, argv[0]);
-  if (!*client || !(*group = kafkit_string(env, argv[1], "groupId"))) return false;
+/*
+ * (handle, groupId, partitions | null, options), shared by the three offset calls: `offset_key` names the offsets
+ * to read (NULL: none); without `partitions_required`, null means every partition.
+ */
+static napi_value group_offsets_call(napi_env env, napi_callback_info info, rd_kafka_admin_op_t op,
+                                     const char *offset_key, bool partitions_required, kafkit_admin_send send) {
+  napi_value argv[4];
+  kafkit_client *client = kafkit_admin_args(env, info, 4, argv);
+  char *group = client ? kafkit_string(env, argv[1], "groupId") : NULL;
+  if (!group) return NULL;
   napi_valuetype type;
   napi_typeof(env, argv[2], &type);
-  *partitions = NULL;
-  if (type == napi_null || type == napi_undefined) {
-    if (!partitions_required) return true;
-    kafkit_throw_type(env, "partitions");
-  } else if ((*partitions = kafkit_partition_list_from(env, argv[2], offset_key))) {
-    return true;
+  bool absent = type == napi_null || type == napi_undefined;
+  if (absent && partitions_required) kafkit_throw_type(env, "partitions");
+  rd_kafka_topic_partition_list_t *partitions = absent ? NULL : kafkit_partition_list_from(env, argv[2], offset_key);
+  napi_value promise = NULL;
+  if (absent ? !partitions_required : partitions != NULL) {
+    group_offsets args = {group, partitions};
+    promise = kafkit_admin_submit(env, client, argv[0], op, argv[3], convert_group_results, send, &args);
   }
-  free(*group);
-  return false;
+  free(group);
+  if (partitions) rd_kafka_topic_partition_list_destroy(partitions);
+  return promise;
 }
 
 /* listGroupOffsets(handle, groupId, [{topic, partition}] | null, options{requireStable?}) */
-static napi_value list_group_offsets(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  kafkit_client *client;
-  char *group;
-  rd_kafka_topic_partition_list_t *partitions;
-  if (!group_offsets_args(env, info, argv, &client, &group, &partitions, NULL, false)) return NULL;
-  rd_kafka_ListConsumerGroupOffsets_t *request = rd_kafka_ListConsumerGroupOffsets_new(group, partitions);
-  free(group);
-  if (partitions) rd_kafka_topic_partition_list_destroy(partitions);
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options =
-      kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, argv[3]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_list_group_offsets, &promise);
-    rd_kafka_ListConsumerGroupOffsets(client->rk, &request, 1, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_ListConsumerGroupOffsets_destroy(request);
-  return promise;
+napi_value kafkit_js_listGroupOffsets(napi_env env, napi_callback_info info) {
+  return group_offsets_call(env, info, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, NULL, false,
+                            send_list_group_offsets);
 }
 
 /* alterGroupOffsets(handle, groupId, [{topic, partition, offset: bigint, metadata?, leaderEpoch?}], options) */
-static napi_value alter_group_offsets(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  kafkit_client *client;
-  char *group;
-  rd_kafka_topic_partition_list_t *partitions;
-  if (!group_offsets_args(env, info, argv, &client, &group, &partitions, "offset", true)) return NULL;
-  rd_kafka_AlterConsumerGroupOffsets_t *request = rd_kafka_AlterConsumerGroupOffsets_new(group, partitions);
-  free(group);
-  rd_kafka_topic_partition_list_destroy(partitions);
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options =
-      kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, argv[3]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_alter_group_offsets, &promise);
-    rd_kafka_AlterConsumerGroupOffsets(client->rk, &request, 1, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_AlterConsumerGroupOffsets_destroy(request);
-  return promise;
+napi_value kafkit_js_alterGroupOffsets(napi_env env, napi_callback_info info) {
+  return group_offsets_call(env, info, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, "offset", true,
+                            send_alter_group_offsets);
 }
 
 /* deleteGroupOffsets(handle, groupId, [{topic, partition}], options) */
-static napi_value delete_group_offsets(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  kafkit_client *client;
-  char *group;
-  rd_kafka_topic_partition_list_t *partitions;
-  if (!group_offsets_args(env, info, argv, &client, &group, &partitions, NULL, true)) return NULL;
-  rd_kafka_DeleteConsumerGroupOffsets_t *request = rd_kafka_DeleteConsumerGroupOffsets_new(group, partitions);
-  free(group);
-  rd_kafka_topic_partition_list_destroy(partitions);
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options =
-      kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, argv[3]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_delete_group_offsets, &promise);
-    rd_kafka_DeleteConsumerGroupOffsets(client->rk, &request, 1, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_DeleteConsumerGroupOffsets_destroy(request);
-  return promise;
-}
-
-void kafkit_register_groups(napi_env env, napi_value exports) {
-  kafkit_export(env, exports, "listGroups", list_groups);
-  kafkit_export(env, exports, "describeGroups", describe_groups);
-  kafkit_export(env, exports, "deleteGroups", delete_groups);
-  kafkit_export(env, exports, "listGroupOffsets", list_group_offsets);
-  kafkit_export(env, exports, "alterGroupOffsets", alter_group_offsets);
-  kafkit_export(env, exports, "deleteGroupOffsets", delete_group_offsets);
+napi_value kafkit_js_deleteGroupOffsets(napi_env env, napi_callback_info info) {
+  return group_offsets_call(env, info, RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, NULL, true,
+                            send_delete_group_offsets);
 }

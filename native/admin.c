@@ -116,16 +116,69 @@ static kafkit_request *request_begin(napi_env env, kafkit_client *client, napi_v
   return request;
 }
 
-napi_value kafkit_admin_submit(napi_env env, kafkit_client *client, napi_value handle, rd_kafka_admin_op_t op,
-                               napi_value options, kafkit_result_converter convert, kafkit_admin_send send,
-                               const void *args) {
-  rd_kafka_AdminOptions_t *admin_options = admin_options_from(env, client, op, options);
-  if (!admin_options) return NULL;
-  napi_value promise = NULL;
-  if (request_begin(env, client, handle, admin_options, convert, &promise)) {
-    send(client->rk, args, admin_options, client->background);
+static void release(kafkit_admin_items *in) {
+  if (!in->items || !in->destroy) return;
+  if (in->single) {
+    in->destroy(in->items);
+    return;
   }
-  rd_kafka_AdminOptions_destroy(admin_options);
+  void **objects = in->items;
+  for (size_t i = 0; i < in->count; i++) in->destroy(objects[i]);
+  free(objects);
+}
+
+kafkit_admin_items kafkit_admin_single(void *object, void (*destroy)(void *object)) {
+  return (kafkit_admin_items){.items = object, .count = 1, .single = true, .destroy = destroy};
+}
+
+void *kafkit_admin_read_string(napi_env env, napi_value item, const char *what) { return kafkit_string(env, item, what); }
+
+bool kafkit_admin_read_array(napi_env env, napi_value array, const char *what,
+                             void *(*read_one)(napi_env env, napi_value item, const char *what),
+                             void (*destroy)(void *object), kafkit_admin_items *in) {
+  uint32_t count;
+  if (!kafkit_array_length(env, array, what, &count)) return false;
+  void **objects = kafkit_calloc(env, count, sizeof(void *), "reading the input of an admin request");
+  if (!objects) return false;
+  *in = (kafkit_admin_items){.items = objects, .count = 0, .destroy = destroy};
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value item;
+    if (!kafkit_array_get(env, array, i, &item) || !(objects[i] = read_one(env, item, what))) {
+      release(in);
+      *in = (kafkit_admin_items){0};
+      return false;
+    }
+    in->count++;
+  }
+  return true;
+}
+
+/* Reads `count` arguments, the first being a live admin client's handle, which it returns (NULL after throwing). */
+static kafkit_client *kafkit_admin_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv) {
+  kafkit_client *client = kafkit_native_args(env, info, count, argv);
+  if (client && !client->admin) {
+    kafkit_throw_type(env, "client handle (expected an admin client)");
+    return NULL;
+  }
+  return client;
+}
+
+napi_value kafkit_admin_run(napi_env env, napi_callback_info info, const kafkit_admin_call *call) {
+  napi_value argv[4];
+  kafkit_client *client = kafkit_admin_args(env, info, call->argc, argv);
+  kafkit_admin_items in = {0};
+  if (!client) return NULL;
+  if (call->read && !call->read(env, argv + 1, &in)) {
+    release(&in); /* what was read before the failure */
+    return NULL;
+  }
+  rd_kafka_AdminOptions_t *admin_options = admin_options_from(env, client, call->op, argv[call->argc - 1]);
+  napi_value promise = NULL;
+  if (admin_options && request_begin(env, client, argv[0], admin_options, call->convert, &promise)) {
+    call->send(client->rk, &in, admin_options, client->background);
+  }
+  if (admin_options) rd_kafka_AdminOptions_destroy(admin_options);
+  release(&in);
   return promise;
 }
 
@@ -198,14 +251,6 @@ void kafkit_admin_reject_pending(napi_env env, kafkit_client *client) {
   }
 }
 
-kafkit_client *kafkit_admin_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv) {
-  kafkit_client *client = kafkit_native_args(env, info, count, argv);
-  if (client && !client->admin) {
-    kafkit_throw_type(env, "client handle (expected an admin client)");
-    return NULL;
-  }
-  return client;
-}
 
 /* adminInFlight(handle): requests whose promise has not settled yet. */
 napi_value kafkit_js_adminInFlight(napi_env env, napi_callback_info info) {

@@ -31,37 +31,59 @@ typedef struct kafkit_request {
   rd_kafka_event_t *event; /* the result, once librdkafka's background thread delivered it */
 } kafkit_request;
 
-/* The objects of a request that takes an array of them (rd_kafka_CreateTopics(rk, items, count, ...)). */
+/* What a request is built from, read from its JavaScript arguments. */
 typedef struct {
-  void *items;
+  void *items;                  /* an array of `count` objects, or one object when `single` */
   size_t count;
+  bool single;
+  void (*destroy)(void *object); /* frees one object (NULL: nothing to free) */
 } kafkit_admin_items;
 
-/* Calls librdkafka's request function with what the request was built from (`args`), its options and reply queue. */
-typedef void (*kafkit_admin_send)(rd_kafka_t *rk, const void *args, rd_kafka_AdminOptions_t *options,
+/* Calls librdkafka's request function with what the request was built from, its options and reply queue. */
+typedef void (*kafkit_admin_send)(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,
                                   rd_kafka_queue_t *reply_queue);
 
-/* Defines `send_<name>`, a kafkit_admin_send calling `function(rk, items, count, options, queue)` with the
- * kafkit_admin_items it is given: the one shape of every request built from an array. */
+/* One admin function: (handle, ...input, options) -> Promise of the converted result. */
+typedef struct {
+  rd_kafka_admin_op_t op;
+  size_t argc; /* with the handle and the options */
+  /* Reads the input arguments (argv[1 .. argc-2]) into `in`; false after throwing (what `in` holds is freed).
+   * NULL when there are none. */
+  bool (*read)(napi_env env, const napi_value *input, kafkit_admin_items *in);
+  kafkit_result_converter convert;
+  kafkit_admin_send send;
+} kafkit_admin_call;
+
+/* Defines `kafkit_js_<name>`, the exported function running the kafkit_admin_call made of the other arguments. */
+#define KAFKIT_ADMIN_FUNCTION(name, ...)                                                                               \
+  static const kafkit_admin_call name##_call = {__VA_ARGS__};                                                          \
+  napi_value kafkit_js_##name(napi_env env, napi_callback_info info) { return kafkit_admin_run(env, info, &name##_call); }
+
+/* Defines `send_<name>`, a kafkit_admin_send calling `function(rk, items, count, options, queue)`: the one shape of
+ * every request built from an array. */
 #define KAFKIT_ADMIN_SEND_ITEMS(name, function)                                                                        \
-  static void send_##name(rd_kafka_t *rk, const void *args, rd_kafka_AdminOptions_t *options,                         \
+  static void send_##name(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,             \
                           rd_kafka_queue_t *queue) {                                                                   \
-    const kafkit_admin_items *in = args;                                                                               \
     function(rk, in->items, in->count, options, queue);                                                                \
   }
 
 /* ---- requests (admin.c) ---- */
 
-/* Reads `count` arguments, the first being a live admin client's handle, which it returns (NULL after throwing). */
-kafkit_client *kafkit_admin_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv);
 /*
- * Sends one admin request and returns its promise (NULL after throwing): reads the AdminOptions for `op` from the
- * JavaScript `options`, tracks the request (the client stays alive and referenced until it settles), and has `send`
- * call librdkafka. The caller keeps and frees `args`.
+ * Runs one admin function: reads its arguments and the AdminOptions for `call->op`, tracks the request (the client
+ * stays alive and referenced until it settles), has `call->send` call librdkafka, frees the input and returns the
+ * request's promise (NULL after throwing).
  */
-napi_value kafkit_admin_submit(napi_env env, kafkit_client *client, napi_value handle, rd_kafka_admin_op_t op,
-                               napi_value options, kafkit_result_converter convert, kafkit_admin_send send,
-                               const void *args);
+napi_value kafkit_admin_run(napi_env env, napi_callback_info info, const kafkit_admin_call *call);
+/* Reads the JavaScript array `what` into `in` (an array of objects), each element through `read_one` (NULL after
+ * throwing); `destroy` frees one. False after throwing, `in` left empty. */
+bool kafkit_admin_read_array(napi_env env, napi_value array, const char *what,
+                             void *(*read_one)(napi_env env, napi_value item, const char *what),
+                             void (*destroy)(void *object), kafkit_admin_items *in);
+/* A kafkit_admin_items holding one object. */
+kafkit_admin_items kafkit_admin_single(void *object, void (*destroy)(void *object));
+/* read_one for arrays of strings (a malloc'ed copy each; destroy with free). */
+void *kafkit_admin_read_string(napi_env env, napi_value item, const char *what);
 
 /* Background thread: a result event of a request arrived (takes the event). */
 void kafkit_admin_deliver(kafkit_client *client, kafkit_request *request, rd_kafka_event_t *event);

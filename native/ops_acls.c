@@ -51,18 +51,21 @@ static rd_kafka_AclBinding_t *read_binding(napi_env env, napi_value item, bool f
   return binding;
 }
 
-static rd_kafka_AclBinding_t **read_bindings(napi_env env, napi_value array, bool filter, uint32_t *count) {
-  if (!kafkit_array_length(env, array, "acls", count)) return NULL;
-  rd_kafka_AclBinding_t **bindings = kafkit_calloc(env, *count, sizeof(*bindings), "reading ACL bindings");
-  for (uint32_t i = 0; bindings && i < *count; i++) {
-    napi_value item;
-    if (!kafkit_array_get(env, array, i, &item) || !(bindings[i] = read_binding(env, item, filter))) {
-      rd_kafka_AclBinding_destroy_array(bindings, i);
-      free(bindings);
-      return NULL;
-    }
-  }
-  return bindings;
+static void *read_acl(napi_env env, napi_value item, const char *what) { return read_binding(env, item, false); }
+static void *read_filter(napi_env env, napi_value item, const char *what) { return read_binding(env, item, true); }
+static void destroy_binding(void *binding) { rd_kafka_AclBinding_destroy(binding); }
+
+static bool read_acls(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  return kafkit_admin_read_array(env, input[0], "acls", read_acl, destroy_binding, in);
+}
+
+static bool read_filters(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  return kafkit_admin_read_array(env, input[0], "acls", read_filter, destroy_binding, in);
+}
+
+static bool read_one_filter(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  *in = kafkit_admin_single(read_binding(env, input[0], true), destroy_binding);
+  return in->items != NULL;
 }
 
 static napi_value convert_create_acls(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
@@ -99,47 +102,17 @@ static napi_value convert_delete_acls(napi_env env, rd_kafka_event_t *event, kaf
 }
 
 KAFKIT_ADMIN_SEND_ITEMS(create_acls, rd_kafka_CreateAcls)
-
 KAFKIT_ADMIN_SEND_ITEMS(delete_acls, rd_kafka_DeleteAcls)
 
-/* (handle, [binding or filter], options) for createAcls and deleteAcls. */
-static napi_value acls_call(napi_env env, napi_callback_info info, rd_kafka_admin_op_t op, bool filters,
-                            kafkit_result_converter convert, kafkit_admin_send send) {
-  napi_value argv[3];
-  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
-  uint32_t count;
-  rd_kafka_AclBinding_t **bindings = client ? read_bindings(env, argv[1], filters, &count) : NULL;
-  if (!bindings) return NULL;
-  kafkit_admin_items items = {bindings, count};
-  napi_value promise = kafkit_admin_submit(env, client, argv[0], op, argv[2], convert, send, &items);
-  rd_kafka_AclBinding_destroy_array(bindings, count);
-  free(bindings);
-  return promise;
+static void send_describe_acls(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,
+                               rd_kafka_queue_t *queue) {
+  rd_kafka_DescribeAcls(rk, in->items, options, queue);
 }
 
 /* createAcls(handle, [binding], options) → [error | null], in input order */
-napi_value kafkit_js_createAcls(napi_env env, napi_callback_info info) {
-  return acls_call(env, info, RD_KAFKA_ADMIN_OP_CREATEACLS, false, convert_create_acls, send_create_acls);
-}
-
-/* deleteAcls(handle, [filter], options) → [{error, deleted: [binding]}], in input order */
-napi_value kafkit_js_deleteAcls(napi_env env, napi_callback_info info) {
-  return acls_call(env, info, RD_KAFKA_ADMIN_OP_DELETEACLS, true, convert_delete_acls, send_delete_acls);
-}
-
-static void send_describe_acls(rd_kafka_t *rk, const void *args, rd_kafka_AdminOptions_t *options,
-                               rd_kafka_queue_t *queue) {
-  rd_kafka_DescribeAcls(rk, (rd_kafka_AclBindingFilter_t *)args, options, queue);
-}
-
+KAFKIT_ADMIN_FUNCTION(createAcls, RD_KAFKA_ADMIN_OP_CREATEACLS, 3, read_acls, convert_create_acls, send_create_acls)
 /* describeAcls(handle, filter, options) → [binding] */
-napi_value kafkit_js_describeAcls(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
-  rd_kafka_AclBindingFilter_t *filter = client ? read_binding(env, argv[1], true) : NULL;
-  if (!filter) return NULL;
-  napi_value promise = kafkit_admin_submit(env, client, argv[0], RD_KAFKA_ADMIN_OP_DESCRIBEACLS, argv[2],
-                                           convert_describe_acls, send_describe_acls, filter);
-  rd_kafka_AclBinding_destroy(filter);
-  return promise;
-}
+KAFKIT_ADMIN_FUNCTION(describeAcls, RD_KAFKA_ADMIN_OP_DESCRIBEACLS, 3, read_one_filter, convert_describe_acls,
+                      send_describe_acls)
+/* deleteAcls(handle, [filter], options) → [{error, deleted: [binding]}], in input order */
+KAFKIT_ADMIN_FUNCTION(deleteAcls, RD_KAFKA_ADMIN_OP_DELETEACLS, 3, read_filters, convert_delete_acls, send_delete_acls)

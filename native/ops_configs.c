@@ -58,85 +58,64 @@ static napi_value convert_resources(napi_env env, rd_kafka_event_t *event, kafki
   return resource_results(env, resources, count, describe);
 }
 
-/*
- * Reads [{type, name, ops?: [{name, op, value}]}] into ConfigResources. With `with_ops`, each op is added as an
- * incremental alteration.
- */
-static rd_kafka_ConfigResource_t **read_resources(napi_env env, napi_value array, bool with_ops, uint32_t *count) {
-  if (!kafkit_array_length(env, array, "resources", count)) return NULL;
-  rd_kafka_ConfigResource_t **resources = kafkit_calloc(env, *count, sizeof(*resources), "reading config resources");
-  bool ok = resources != NULL;
-  uint32_t built = 0;
-  for (uint32_t i = 0; ok && i < *count; i++) {
-    napi_value item, ops;
-    int32_t type = 0;
-    ok = kafkit_array_get(env, array, i, &item) && kafkit_get_int32(env, item, "type", 0, &type);
-    char *name = ok ? kafkit_get_string(env, item, "name", &ok) : NULL;
-    if (ok && !name) {
-      kafkit_throw_type(env, "resources[].name");
+/* Adds the resource's `ops: [{name, op, value}]` as incremental alterations; false after throwing. */
+static bool add_ops(napi_env env, napi_value item, rd_kafka_ConfigResource_t *resource) {
+  napi_value ops;
+  uint32_t op_count = 0;
+  bool ok = kafkit_get(env, item, "ops", &ops) && (!ops || kafkit_array_length(env, ops, "ops", &op_count));
+  for (uint32_t o = 0; ok && o < op_count; o++) {
+    napi_value op;
+    int32_t op_type = 0;
+    ok = kafkit_array_get(env, ops, o, &op) && kafkit_get_int32(env, op, "op", 0, &op_type);
+    char *key = ok ? kafkit_get_string(env, op, "name", &ok) : NULL;
+    char *value = ok ? kafkit_get_string(env, op, "value", &ok) : NULL;
+    rd_kafka_error_t *error =
+        ok ? rd_kafka_ConfigResource_add_incremental_config(resource, key, (rd_kafka_AlterConfigOpType_t)op_type, value)
+           : NULL;
+    if (error) {
+      kafkit_throw_code(env, rd_kafka_error_code(error), rd_kafka_error_string(error));
+      rd_kafka_error_destroy(error);
       ok = false;
     }
-    if (ok) {
-      resources[i] = rd_kafka_ConfigResource_new((rd_kafka_ResourceType_t)type, name);
-      built++;
-    }
-    free(name);
-    if (ok && with_ops && (ok = kafkit_get(env, item, "ops", &ops)) && ops) {
-      uint32_t op_count;
-      ok = kafkit_array_length(env, ops, "ops", &op_count);
-      for (uint32_t o = 0; ok && o < op_count; o++) {
-        napi_value op;
-        int32_t op_type = 0;
-        ok = kafkit_array_get(env, ops, o, &op) && kafkit_get_int32(env, op, "op", 0, &op_type);
-        char *key = ok ? kafkit_get_string(env, op, "name", &ok) : NULL;
-        char *value = ok ? kafkit_get_string(env, op, "value", &ok) : NULL;
-        if (ok) {
-          rd_kafka_error_t *error = rd_kafka_ConfigResource_add_incremental_config(
-              resources[i], key, (rd_kafka_AlterConfigOpType_t)op_type, value);
-          if (error) {
-            kafkit_throw_code(env, rd_kafka_error_code(error), rd_kafka_error_string(error));
-            rd_kafka_error_destroy(error);
-            ok = false;
-          }
-        }
-        free(key);
-        free(value);
-      }
-    }
+    free(key);
+    free(value);
   }
-  if (!ok && resources) {
-    rd_kafka_ConfigResource_destroy_array(resources, built);
-    free(resources);
+  return ok;
+}
+
+/* One resource {type, name, ops?}; with `with_ops`, its ops are added as incremental alterations. */
+static rd_kafka_ConfigResource_t *read_resource(napi_env env, napi_value item, bool with_ops) {
+  int32_t type = 0;
+  bool ok = kafkit_get_int32(env, item, "type", 0, &type);
+  char *name = ok ? kafkit_get_string(env, item, "name", &ok) : NULL;
+  if (ok && !name) kafkit_throw_type(env, "resources[].name");
+  rd_kafka_ConfigResource_t *resource = ok && name ? rd_kafka_ConfigResource_new((rd_kafka_ResourceType_t)type, name) : NULL;
+  free(name);
+  if (resource && with_ops && !add_ops(env, item, resource)) {
+    rd_kafka_ConfigResource_destroy(resource);
     return NULL;
   }
-  return ok ? resources : NULL;
+  return resource;
+}
+
+static void *read_described(napi_env env, napi_value item, const char *what) { return read_resource(env, item, false); }
+static void *read_altered(napi_env env, napi_value item, const char *what) { return read_resource(env, item, true); }
+static void destroy_resource(void *resource) { rd_kafka_ConfigResource_destroy(resource); }
+
+static bool read_described_resources(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  return kafkit_admin_read_array(env, input[0], "resources", read_described, destroy_resource, in);
+}
+
+static bool read_altered_resources(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  return kafkit_admin_read_array(env, input[0], "resources", read_altered, destroy_resource, in);
 }
 
 KAFKIT_ADMIN_SEND_ITEMS(describe_configs, rd_kafka_DescribeConfigs)
-
 KAFKIT_ADMIN_SEND_ITEMS(alter_configs, rd_kafka_IncrementalAlterConfigs)
 
-/* (handle, resources, options) for both calls; `with_ops` reads each resource's alterations. */
-static napi_value configs_call(napi_env env, napi_callback_info info, rd_kafka_admin_op_t op, bool with_ops,
-                               kafkit_admin_send send) {
-  napi_value argv[3];
-  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
-  uint32_t count;
-  rd_kafka_ConfigResource_t **resources = client ? read_resources(env, argv[1], with_ops, &count) : NULL;
-  if (!resources) return NULL;
-  kafkit_admin_items items = {resources, count};
-  napi_value promise = kafkit_admin_submit(env, client, argv[0], op, argv[2], convert_resources, send, &items);
-  rd_kafka_ConfigResource_destroy_array(resources, count);
-  free(resources);
-  return promise;
-}
-
 /* describeConfigs(handle, [{type, name}], options) */
-napi_value kafkit_js_describeConfigs(napi_env env, napi_callback_info info) {
-  return configs_call(env, info, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, false, send_describe_configs);
-}
-
+KAFKIT_ADMIN_FUNCTION(describeConfigs, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, 3, read_described_resources,
+                      convert_resources, send_describe_configs)
 /* incrementalAlterConfigs(handle, [{type, name, ops: [{name, op, value}]}], options{validateOnly?}) */
-napi_value kafkit_js_incrementalAlterConfigs(napi_env env, napi_callback_info info) {
-  return configs_call(env, info, RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS, true, send_alter_configs);
-}
+KAFKIT_ADMIN_FUNCTION(incrementalAlterConfigs, RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS, 3, read_altered_resources,
+                      convert_resources, send_alter_configs)

@@ -31,19 +31,13 @@ static napi_value convert_list_groups(napi_env env, rd_kafka_event_t *event, kaf
   return object;
 }
 
-static void send_list_groups(rd_kafka_t *rk, const void *args, rd_kafka_AdminOptions_t *options,
+static void send_list_groups(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,
                              rd_kafka_queue_t *queue) {
   rd_kafka_ListConsumerGroups(rk, options, queue);
 }
 
 /* listGroups(handle, options{states?, types?}) */
-napi_value kafkit_js_listGroups(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  kafkit_client *client = kafkit_admin_args(env, info, 2, argv);
-  if (!client) return NULL;
-  return kafkit_admin_submit(env, client, argv[0], RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, argv[1],
-                             convert_list_groups, send_list_groups, NULL);
-}
+KAFKIT_ADMIN_FUNCTION(listGroups, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, 2, NULL, convert_list_groups, send_list_groups)
 
 static napi_value assignment_value(napi_env env, const rd_kafka_MemberAssignment_t *assignment) {
   if (!assignment) return kafkit_null(env);
@@ -98,21 +92,15 @@ static napi_value convert_describe_groups(napi_env env, rd_kafka_event_t *event,
   return array;
 }
 
+static bool read_group_names(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  return kafkit_admin_read_array(env, input[0], "groups", kafkit_admin_read_string, free, in);
+}
+
 KAFKIT_ADMIN_SEND_ITEMS(describe_groups, rd_kafka_DescribeConsumerGroups)
 
 /* describeGroups(handle, [groupId], options{includeAuthorizedOperations?}) */
-napi_value kafkit_js_describeGroups(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
-  char **names;
-  uint32_t count;
-  if (!client || !kafkit_string_array(env, argv[1], "groups", &names, &count)) return NULL;
-  kafkit_admin_items items = {names, count};
-  napi_value promise = kafkit_admin_submit(env, client, argv[0], RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, argv[2],
-                                           convert_describe_groups, send_describe_groups, &items);
-  kafkit_free_strings(names, count);
-  return promise;
-}
+KAFKIT_ADMIN_FUNCTION(describeGroups, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, 3, read_group_names,
+                      convert_describe_groups, send_describe_groups)
 
 /* [{groupId, error, partitions}]: the answer of DeleteGroups and of the three group offset calls. */
 static napi_value convert_group_results(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
@@ -146,39 +134,75 @@ static napi_value convert_group_results(napi_env env, rd_kafka_event_t *event, k
   return array;
 }
 
+static void *read_delete_group(napi_env env, napi_value item, const char *what) {
+  char *name = kafkit_string(env, item, what);
+  rd_kafka_DeleteGroup_t *group = name ? rd_kafka_DeleteGroup_new(name) : NULL;
+  free(name);
+  return group;
+}
+
+static void destroy_delete_group(void *group) { rd_kafka_DeleteGroup_destroy(group); }
+
+static bool read_delete_groups(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  return kafkit_admin_read_array(env, input[0], "groups", read_delete_group, destroy_delete_group, in);
+}
+
 KAFKIT_ADMIN_SEND_ITEMS(delete_groups, rd_kafka_DeleteGroups)
 
 /* deleteGroups(handle, [groupId], options) */
-napi_value kafkit_js_deleteGroups(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
-  char **names;
-  uint32_t count;
-  if (!client || !kafkit_string_array(env, argv[1], "groups", &names, &count)) return NULL;
-  rd_kafka_DeleteGroup_t **groups = kafkit_calloc(env, count, sizeof(*groups), "reading the groups to delete");
-  for (uint32_t i = 0; groups && i < count; i++) groups[i] = rd_kafka_DeleteGroup_new(names[i]);
-  kafkit_free_strings(names, count);
-  if (!groups) return NULL;
-  kafkit_admin_items items = {groups, count};
-  napi_value promise = kafkit_admin_submit(env, client, argv[0], RD_KAFKA_ADMIN_OP_DELETEGROUPS, argv[2],
-                                           convert_group_results, send_delete_groups, &items);
-  rd_kafka_DeleteGroup_destroy_array(groups, count);
-  free(groups);
-  return promise;
-}
+KAFKIT_ADMIN_FUNCTION(deleteGroups, RD_KAFKA_ADMIN_OP_DELETEGROUPS, 3, read_delete_groups, convert_group_results,
+                      send_delete_groups)
 
 /* A group offset call's request: one group and its partitions (NULL: every partition, for listing). */
 typedef struct {
-  const char *group;
-  const rd_kafka_topic_partition_list_t *partitions;
+  char *group;
+  rd_kafka_topic_partition_list_t *partitions;
 } group_offsets;
+
+static void destroy_group_offsets(void *object) {
+  group_offsets *request = object;
+  free(request->group);
+  if (request->partitions) rd_kafka_topic_partition_list_destroy(request->partitions);
+  free(request);
+}
+
+/*
+ * Reads (groupId, partitions | null), shared by the three offset calls: `offset_key` names the offsets to read
+ * (NULL: none); unless `partitions_required`, null means every partition.
+ */
+static bool read_group_offsets(napi_env env, const napi_value *input, kafkit_admin_items *in, const char *offset_key,
+                               bool partitions_required) {
+  group_offsets *request = kafkit_calloc(env, 1, sizeof(*request), "reading a group offset request");
+  if (!request) return false;
+  *in = kafkit_admin_single(request, destroy_group_offsets);
+  if (!(request->group = kafkit_string(env, input[0], "groupId"))) return false;
+  napi_valuetype type;
+  napi_typeof(env, input[1], &type);
+  if (type != napi_null && type != napi_undefined) {
+    return (request->partitions = kafkit_partition_list_from(env, input[1], offset_key)) != NULL;
+  }
+  if (partitions_required) kafkit_throw_type(env, "partitions");
+  return !partitions_required;
+}
+
+static bool read_list_offsets(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  return read_group_offsets(env, input, in, NULL, false);
+}
+
+static bool read_alter_offsets(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  return read_group_offsets(env, input, in, "offset", true);
+}
+
+static bool read_delete_offsets(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  return read_group_offsets(env, input, in, NULL, true);
+}
 
 /* Defines `send_<name>`: builds librdkafka's one-group request of `type` from a group_offsets and sends it. */
 #define SEND_GROUP_OFFSETS(name, type)                                                                                 \
-  static void send_##name(rd_kafka_t *rk, const void *args, rd_kafka_AdminOptions_t *options,                         \
+  static void send_##name(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,             \
                           rd_kafka_queue_t *queue) {                                                                   \
-    const group_offsets *in = args;                                                                                    \
-    rd_kafka_##type##_t *request = rd_kafka_##type##_new(in->group, in->partitions);                                   \
+    const group_offsets *offsets = in->items;                                                                          \
+    rd_kafka_##type##_t *request = rd_kafka_##type##_new(offsets->group, offsets->partitions);                         \
     rd_kafka_##type(rk, &request, 1, options, queue);                                                                  \
     rd_kafka_##type##_destroy(request);                                                                                \
   }
@@ -187,45 +211,12 @@ SEND_GROUP_OFFSETS(list_group_offsets, ListConsumerGroupOffsets)
 SEND_GROUP_OFFSETS(alter_group_offsets, AlterConsumerGroupOffsets)
 SEND_GROUP_OFFSETS(delete_group_offsets, DeleteConsumerGroupOffsets)
 
-/*
- * (handle, groupId, partitions | null, options), shared by the three offset calls: `offset_key` names the offsets
- * to read (NULL: none); without `partitions_required`, null means every partition.
- */
-static napi_value group_offsets_call(napi_env env, napi_callback_info info, rd_kafka_admin_op_t op,
-                                     const char *offset_key, bool partitions_required, kafkit_admin_send send) {
-  napi_value argv[4];
-  kafkit_client *client = kafkit_admin_args(env, info, 4, argv);
-  char *group = client ? kafkit_string(env, argv[1], "groupId") : NULL;
-  if (!group) return NULL;
-  napi_valuetype type;
-  napi_typeof(env, argv[2], &type);
-  bool absent = type == napi_null || type == napi_undefined;
-  if (absent && partitions_required) kafkit_throw_type(env, "partitions");
-  rd_kafka_topic_partition_list_t *partitions = absent ? NULL : kafkit_partition_list_from(env, argv[2], offset_key);
-  napi_value promise = NULL;
-  if (absent ? !partitions_required : partitions != NULL) {
-    group_offsets args = {group, partitions};
-    promise = kafkit_admin_submit(env, client, argv[0], op, argv[3], convert_group_results, send, &args);
-  }
-  free(group);
-  if (partitions) rd_kafka_topic_partition_list_destroy(partitions);
-  return promise;
-}
-
 /* listGroupOffsets(handle, groupId, [{topic, partition}] | null, options{requireStable?}) */
-napi_value kafkit_js_listGroupOffsets(napi_env env, napi_callback_info info) {
-  return group_offsets_call(env, info, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, NULL, false,
-                            send_list_group_offsets);
-}
-
+KAFKIT_ADMIN_FUNCTION(listGroupOffsets, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, 4, read_list_offsets,
+                      convert_group_results, send_list_group_offsets)
 /* alterGroupOffsets(handle, groupId, [{topic, partition, offset: bigint, metadata?, leaderEpoch?}], options) */
-napi_value kafkit_js_alterGroupOffsets(napi_env env, napi_callback_info info) {
-  return group_offsets_call(env, info, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, "offset", true,
-                            send_alter_group_offsets);
-}
-
+KAFKIT_ADMIN_FUNCTION(alterGroupOffsets, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, 4, read_alter_offsets,
+                      convert_group_results, send_alter_group_offsets)
 /* deleteGroupOffsets(handle, groupId, [{topic, partition}], options) */
-napi_value kafkit_js_deleteGroupOffsets(napi_env env, napi_callback_info info) {
-  return group_offsets_call(env, info, RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, NULL, true,
-                            send_delete_group_offsets);
-}
+KAFKIT_ADMIN_FUNCTION(deleteGroupOffsets, RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, 4, read_delete_offsets,
+                      convert_group_results, send_delete_group_offsets)

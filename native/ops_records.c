@@ -20,44 +20,42 @@ static napi_value convert_list_offsets(napi_env env, rd_kafka_event_t *event, ka
   return array;
 }
 
-static void send_list_offsets(rd_kafka_t *rk, const void *args, rd_kafka_AdminOptions_t *options,
+static void destroy_list(void *list) { rd_kafka_topic_partition_list_destroy(list); }
+static void destroy_records(void *records) { rd_kafka_DeleteRecords_destroy(records); }
+
+static bool read_specs(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  rd_kafka_topic_partition_list_t *partitions = kafkit_partition_list_from(env, input[0], "spec");
+  *in = kafkit_admin_single(partitions, destroy_list);
+  return partitions != NULL;
+}
+
+static void send_list_offsets(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,
                               rd_kafka_queue_t *queue) {
-  rd_kafka_ListOffsets(rk, (rd_kafka_topic_partition_list_t *)args, options, queue);
+  rd_kafka_ListOffsets(rk, in->items, options, queue);
 }
 
 /* listOffsets(handle, [{topic, partition, spec: bigint}], options{isolationLevel?}); spec: -1 latest, -2 earliest,
  * -3 max timestamp, else a timestamp in ms. */
-napi_value kafkit_js_listOffsets(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
-  rd_kafka_topic_partition_list_t *partitions = client ? kafkit_partition_list_from(env, argv[1], "spec") : NULL;
-  if (!partitions) return NULL;
-  napi_value promise = kafkit_admin_submit(env, client, argv[0], RD_KAFKA_ADMIN_OP_LISTOFFSETS, argv[2],
-                                           convert_list_offsets, send_list_offsets, partitions);
-  rd_kafka_topic_partition_list_destroy(partitions);
-  return promise;
-}
+KAFKIT_ADMIN_FUNCTION(listOffsets, RD_KAFKA_ADMIN_OP_LISTOFFSETS, 3, read_specs, convert_list_offsets, send_list_offsets)
 
 static napi_value convert_delete_records(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
   return kafkit_partition_list_value(env, rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(event)));
 }
 
-static void send_delete_records(rd_kafka_t *rk, const void *args, rd_kafka_AdminOptions_t *options,
+static bool read_records(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  rd_kafka_topic_partition_list_t *partitions = kafkit_partition_list_from(env, input[0], "offset");
+  if (!partitions) return false;
+  *in = kafkit_admin_single(rd_kafka_DeleteRecords_new(partitions), destroy_records);
+  rd_kafka_topic_partition_list_destroy(partitions);
+  return true;
+}
+
+static void send_delete_records(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,
                                 rd_kafka_queue_t *queue) {
-  rd_kafka_DeleteRecords_t *records = (rd_kafka_DeleteRecords_t *)args;
+  rd_kafka_DeleteRecords_t *records = in->items;
   rd_kafka_DeleteRecords(rk, &records, 1, options, queue);
 }
 
 /* deleteRecords(handle, [{topic, partition, offset: bigint}], options); offset -1 means the high watermark. */
-napi_value kafkit_js_deleteRecords(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
-  rd_kafka_topic_partition_list_t *partitions = client ? kafkit_partition_list_from(env, argv[1], "offset") : NULL;
-  if (!partitions) return NULL;
-  rd_kafka_DeleteRecords_t *records = rd_kafka_DeleteRecords_new(partitions);
-  rd_kafka_topic_partition_list_destroy(partitions);
-  napi_value promise = kafkit_admin_submit(env, client, argv[0], RD_KAFKA_ADMIN_OP_DELETERECORDS, argv[2],
-                                           convert_delete_records, send_delete_records, records);
-  rd_kafka_DeleteRecords_destroy(records);
-  return promise;
-}
+KAFKIT_ADMIN_FUNCTION(deleteRecords, RD_KAFKA_ADMIN_OP_DELETERECORDS, 3, read_records, convert_delete_records,
+                      send_delete_records)

@@ -91,17 +91,29 @@ static bool apply_config(napi_env env, napi_value item, rd_kafka_NewTopic_t *top
   return ok;
 }
 
-/* One element of createTopics' or createPartitions' array: NULL after throwing. */
-typedef void *(*read_item)(napi_env env, napi_value item, const char *name);
+/* The topic name of element `item` of the array `what`; NULL after throwing. */
+static char *topic_name(napi_env env, napi_value item, const char *what) {
+  bool ok = true;
+  char *name = kafkit_get_string(env, item, "topic", &ok);
+  if (ok && !name) {
+    char message[64];
+    snprintf(message, sizeof(message), "%s[].topic", what);
+    kafkit_throw_type(env, message);
+  }
+  return name;
+}
 
-static void *read_new_topic(napi_env env, napi_value item, const char *name) {
+static void *read_new_topic(napi_env env, napi_value item, const char *what) {
+  char *name = topic_name(env, item, what);
   int32_t partitions = -1, replication = -1;
-  if (!kafkit_get_int32(env, item, "partitions", -1, &partitions) ||
+  if (!name || !kafkit_get_int32(env, item, "partitions", -1, &partitions) ||
       !kafkit_get_int32(env, item, "replicationFactor", -1, &replication)) {
+    free(name);
     return NULL;
   }
   char errstr[512];
   rd_kafka_NewTopic_t *topic = rd_kafka_NewTopic_new(name, partitions, replication, errstr, sizeof(errstr));
+  free(name);
   if (!topic) kafkit_throw_code(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
   if (topic && (!apply_assignment(env, item, topic, assign_new_topic) || !apply_config(env, item, topic))) {
     rd_kafka_NewTopic_destroy(topic);
@@ -110,12 +122,17 @@ static void *read_new_topic(napi_env env, napi_value item, const char *name) {
   return topic;
 }
 
-static void *read_new_partitions(napi_env env, napi_value item, const char *name) {
+static void *read_new_partitions(napi_env env, napi_value item, const char *what) {
+  char *name = topic_name(env, item, what);
   int32_t total = 0;
-  if (!kafkit_get_int32(env, item, "count", 0, &total)) return NULL;
+  if (!name || !kafkit_get_int32(env, item, "count", 0, &total)) {
+    free(name);
+    return NULL;
+  }
   char errstr[512];
   rd_kafka_NewPartitions_t *parts = rd_kafka_NewPartitions_new(name, (size_t)(total < 0 ? 0 : total), errstr,
                                                               sizeof(errstr));
+  free(name);
   if (!parts) kafkit_throw_code(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
   if (parts && !apply_assignment(env, item, parts, assign_new_partitions)) {
     rd_kafka_NewPartitions_destroy(parts);
@@ -124,95 +141,42 @@ static void *read_new_partitions(napi_env env, napi_value item, const char *name
   return parts;
 }
 
-/*
- * Reads the array `what` of [{topic, ...}] through `read` into `out->items` (a new array of `out->count` objects).
- * False after throwing, with everything read so far destroyed through `destroy`.
- */
-static bool read_topic_items(napi_env env, napi_value array, const char *what, read_item read,
-                             void (*destroy)(void *), kafkit_admin_items *out) {
-  uint32_t count;
-  if (!kafkit_array_length(env, array, what, &count)) return false;
-  void **items = kafkit_calloc(env, count, sizeof(void *), "reading the topics of an admin request");
-  if (!items) return false;
-  for (uint32_t i = 0; i < count; i++) {
-    napi_value item;
-    bool ok = kafkit_array_get(env, array, i, &item);
-    char *name = ok ? kafkit_get_string(env, item, "topic", &ok) : NULL;
-    if (ok && !name) {
-      char message[64];
-      snprintf(message, sizeof(message), "%s[].topic", what);
-      kafkit_throw_type(env, message);
-    }
-    items[i] = ok && name ? read(env, item, name) : NULL;
-    free(name);
-    if (!items[i]) {
-      for (uint32_t j = 0; j < i; j++) destroy(items[j]);
-      free(items);
-      return false;
-    }
-  }
-  out->items = items;
-  out->count = count;
-  return true;
+static void *read_delete_topic(napi_env env, napi_value item, const char *what) {
+  char *name = kafkit_string(env, item, what);
+  rd_kafka_DeleteTopic_t *topic = name ? rd_kafka_DeleteTopic_new(name) : NULL;
+  free(name);
+  return topic;
 }
 
 static void destroy_new_topic(void *topic) { rd_kafka_NewTopic_destroy(topic); }
 static void destroy_new_partitions(void *parts) { rd_kafka_NewPartitions_destroy(parts); }
+static void destroy_delete_topic(void *topic) { rd_kafka_DeleteTopic_destroy(topic); }
+
+static bool read_new_topics(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  return kafkit_admin_read_array(env, input[0], "topics", read_new_topic, destroy_new_topic, in);
+}
+
+static bool read_partitions(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  return kafkit_admin_read_array(env, input[0], "partitions", read_new_partitions, destroy_new_partitions, in);
+}
+
+static bool read_delete_topics(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  return kafkit_admin_read_array(env, input[0], "topics", read_delete_topic, destroy_delete_topic, in);
+}
 
 KAFKIT_ADMIN_SEND_ITEMS(create_topics, rd_kafka_CreateTopics)
-
-/* createTopics(handle, [{topic, partitions, replicationFactor, replicaAssignment?, config?: [{name, value}]}], options) */
-napi_value kafkit_js_createTopics(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
-  kafkit_admin_items topics;
-  if (!client || !read_topic_items(env, argv[1], "topics", read_new_topic, destroy_new_topic, &topics)) {
-    return NULL;
-  }
-  napi_value promise = kafkit_admin_submit(env, client, argv[0], RD_KAFKA_ADMIN_OP_CREATETOPICS, argv[2],
-                                           convert_topic_results, send_create_topics, &topics);
-  rd_kafka_NewTopic_destroy_array(topics.items, topics.count);
-  free(topics.items);
-  return promise;
-}
-
 KAFKIT_ADMIN_SEND_ITEMS(create_partitions, rd_kafka_CreatePartitions)
-
-/* createPartitions(handle, [{topic, count, replicaAssignment?}], options) */
-napi_value kafkit_js_createPartitions(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
-  kafkit_admin_items parts;
-  if (!client || !read_topic_items(env, argv[1], "partitions", read_new_partitions, destroy_new_partitions, &parts)) {
-    return NULL;
-  }
-  napi_value promise = kafkit_admin_submit(env, client, argv[0], RD_KAFKA_ADMIN_OP_CREATEPARTITIONS, argv[2],
-                                           convert_topic_results, send_create_partitions, &parts);
-  rd_kafka_NewPartitions_destroy_array(parts.items, parts.count);
-  free(parts.items);
-  return promise;
-}
-
 KAFKIT_ADMIN_SEND_ITEMS(delete_topics, rd_kafka_DeleteTopics)
 
+/* createTopics(handle, [{topic, partitions, replicationFactor, replicaAssignment?, config?: [{name, value}]}], options) */
+KAFKIT_ADMIN_FUNCTION(createTopics, RD_KAFKA_ADMIN_OP_CREATETOPICS, 3, read_new_topics, convert_topic_results,
+                      send_create_topics)
+/* createPartitions(handle, [{topic, count, replicaAssignment?}], options) */
+KAFKIT_ADMIN_FUNCTION(createPartitions, RD_KAFKA_ADMIN_OP_CREATEPARTITIONS, 3, read_partitions, convert_topic_results,
+                      send_create_partitions)
 /* deleteTopics(handle, [name], options) */
-napi_value kafkit_js_deleteTopics(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
-  char **names;
-  uint32_t count;
-  if (!client || !kafkit_string_array(env, argv[1], "topics", &names, &count)) return NULL;
-  rd_kafka_DeleteTopic_t **topics = kafkit_calloc(env, count, sizeof(*topics), "reading the topics to delete");
-  for (uint32_t i = 0; topics && i < count; i++) topics[i] = rd_kafka_DeleteTopic_new(names[i]);
-  kafkit_free_strings(names, count);
-  if (!topics) return NULL;
-  kafkit_admin_items items = {topics, count};
-  napi_value promise = kafkit_admin_submit(env, client, argv[0], RD_KAFKA_ADMIN_OP_DELETETOPICS, argv[2],
-                                           convert_topic_results, send_delete_topics, &items);
-  rd_kafka_DeleteTopic_destroy_array(topics, count);
-  free(topics);
-  return promise;
-}
+KAFKIT_ADMIN_FUNCTION(deleteTopics, RD_KAFKA_ADMIN_OP_DELETETOPICS, 3, read_delete_topics, convert_topic_results,
+                      send_delete_topics)
 
 static napi_value partition_info_value(napi_env env, const rd_kafka_TopicPartitionInfo_t *info) {
   napi_value partition = kafkit_object(env);
@@ -256,25 +220,25 @@ static napi_value convert_describe_topics(napi_env env, rd_kafka_event_t *event,
   return array;
 }
 
-static void send_describe_topics(rd_kafka_t *rk, const void *args, rd_kafka_AdminOptions_t *options,
+static void destroy_collection(void *collection) { rd_kafka_TopicCollection_destroy(collection); }
+
+static bool read_topic_collection(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  char **names;
+  uint32_t count;
+  if (!kafkit_string_array(env, input[0], "topics", &names, &count)) return false;
+  *in = kafkit_admin_single(rd_kafka_TopicCollection_of_topic_names((const char **)names, count), destroy_collection);
+  kafkit_free_strings(names, count);
+  return true;
+}
+
+static void send_describe_topics(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,
                                  rd_kafka_queue_t *queue) {
-  rd_kafka_DescribeTopics(rk, args, options, queue);
+  rd_kafka_DescribeTopics(rk, in->items, options, queue);
 }
 
 /* describeTopics(handle, [name], options) */
-napi_value kafkit_js_describeTopics(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  kafkit_client *client = kafkit_admin_args(env, info, 3, argv);
-  char **names;
-  uint32_t count;
-  if (!client || !kafkit_string_array(env, argv[1], "topics", &names, &count)) return NULL;
-  rd_kafka_TopicCollection_t *collection = rd_kafka_TopicCollection_of_topic_names((const char **)names, count);
-  kafkit_free_strings(names, count);
-  napi_value promise = kafkit_admin_submit(env, client, argv[0], RD_KAFKA_ADMIN_OP_DESCRIBETOPICS, argv[2],
-                                           convert_describe_topics, send_describe_topics, collection);
-  rd_kafka_TopicCollection_destroy(collection);
-  return promise;
-}
+KAFKIT_ADMIN_FUNCTION(describeTopics, RD_KAFKA_ADMIN_OP_DESCRIBETOPICS, 3, read_topic_collection,
+                      convert_describe_topics, send_describe_topics)
 
 static napi_value convert_describe_cluster(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
   const rd_kafka_DescribeCluster_result_t *result = rd_kafka_event_DescribeCluster_result(event);
@@ -290,16 +254,11 @@ static napi_value convert_describe_cluster(napi_env env, rd_kafka_event_t *event
   return object;
 }
 
-static void send_describe_cluster(rd_kafka_t *rk, const void *args, rd_kafka_AdminOptions_t *options,
+static void send_describe_cluster(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,
                                   rd_kafka_queue_t *queue) {
   rd_kafka_DescribeCluster(rk, options, queue);
 }
 
 /* describeCluster(handle, options) */
-napi_value kafkit_js_describeCluster(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  kafkit_client *client = kafkit_admin_args(env, info, 2, argv);
-  if (!client) return NULL;
-  return kafkit_admin_submit(env, client, argv[0], RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER, argv[1],
-                             convert_describe_cluster, send_describe_cluster, NULL);
-}
+KAFKIT_ADMIN_FUNCTION(describeCluster, RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER, 2, NULL, convert_describe_cluster,
+                      send_describe_cluster)

@@ -133,9 +133,11 @@ kafkit_admin_items kafkit_admin_single(void *object, void (*destroy)(void *objec
 
 void *kafkit_admin_read_string(napi_env env, napi_value item, const char *what) { return kafkit_string(env, item, what); }
 
-bool kafkit_admin_read_array(napi_env env, napi_value array, const char *what,
-                             void *(*read_one)(napi_env env, napi_value item, const char *what),
-                             void (*destroy)(void *object), kafkit_admin_items *in) {
+/* Reads the JavaScript array `what` into `in` (an array of objects), each element through `read_one`; false after
+ * throwing, `in` left empty. */
+static bool read_array(napi_env env, napi_value array, const char *what,
+                       void *(*read_one)(napi_env env, napi_value item, const char *what), void (*destroy)(void *object),
+                       kafkit_admin_items *in) {
   uint32_t count;
   if (!kafkit_array_length(env, array, what, &count)) return false;
   void **objects = kafkit_calloc(env, count, sizeof(void *), "reading the input of an admin request");
@@ -168,7 +170,9 @@ napi_value kafkit_admin_run(napi_env env, napi_callback_info info, const kafkit_
   kafkit_client *client = kafkit_admin_args(env, info, call->argc, argv);
   kafkit_admin_items in = {0};
   if (!client) return NULL;
-  if (call->read && !call->read(env, argv + 1, &in)) {
+  bool read = call->read_one ? read_array(env, argv[1], call->array, call->read_one, call->destroy, &in)
+                             : !call->read || call->read(env, argv + 1, &in);
+  if (!read) {
     release(&in); /* what was read before the failure */
     return NULL;
   }

@@ -183,6 +183,9 @@ void kafkit_job_complete_error(napi_env env, kafkit_job *job);
 void kafkit_job_settle(napi_env env, kafkit_job *job, napi_value value);
 /* (handle, timeoutMs) -> Promise<void>: `execute` on the worker with the timeout, completed by the standard way. */
 napi_value kafkit_worker_call(napi_env env, napi_callback_info info, void (*execute)(kafkit_job *));
+/* Defines `kafkit_js_<name>`, an exported kafkit_worker_call of `execute`. */
+#define KAFKIT_WORKER_FUNCTION(name, execute)                                                                          \
+  napi_value kafkit_js_##name(napi_env env, napi_callback_info info) { return kafkit_worker_call(env, info, execute); }
 
 /* ---- consumer.c ---- */
 

@@ -67,6 +67,44 @@ static size_t header_count(rd_kafka_message_t *message) {
   return rd_kafka_header_cnt(headers);
 }
 
+/* Calls `visit` with each header of a message that has headers. */
+typedef void (*header_visitor)(void *context, const char *name, const void *value, size_t size);
+
+static void each_header(rd_kafka_message_t *message, header_visitor visit, void *context) {
+  rd_kafka_headers_t *list = NULL;
+  rd_kafka_message_headers(message, &list);
+  const char *name;
+  const void *value;
+  size_t size;
+  for (size_t h = 0; rd_kafka_header_get_all(list, h, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; h++) {
+    visit(context, name, value, size);
+  }
+}
+
+/* First pass: the bytes a header takes in the payload Buffer. */
+static void count_header_bytes(void *context, const char *name, const void *value, size_t size) {
+  *(size_t *)context += strlen(name) + (value ? size : 0);
+}
+
+/* Second pass: where a header's bytes and lengths go. */
+typedef struct {
+  char *data;
+  size_t *at;
+  int32_t *lengths;
+  size_t *pair;
+} header_copy;
+
+static void copy_header(void *context, const char *name, const void *value, size_t size) {
+  header_copy *to = context;
+  size_t name_length = strlen(name);
+  memcpy(to->data + *to->at, name, name_length);
+  *to->at += name_length;
+  to->lengths[*to->pair * 2] = (int32_t)name_length;
+  to->lengths[*to->pair * 2 + 1] = value ? (int32_t)size : -1;
+  if (value) memcpy(to->data + *to->at, value, size), *to->at += size;
+  (*to->pair)++;
+}
+
 /*
  * The batch could not be handed to JavaScript (out of memory): seek every partition back to its first message in
  * the batch, so that nothing is skipped, then drop the messages.
@@ -147,16 +185,7 @@ napi_value kafkit_js_consumerConsume(napi_env env, napi_callback_info info) {
     m[M_HEADERS] = (int32_t)headers;
     m[M_HEADER_START] = (int32_t)pairs;
     pairs += headers;
-    if (headers > 0) {
-      rd_kafka_headers_t *list = NULL;
-      rd_kafka_message_headers(message, &list);
-      const char *name;
-      const void *value;
-      size_t size;
-      for (size_t h = 0; rd_kafka_header_get_all(list, h, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; h++) {
-        bytes += strlen(name) + (value ? size : 0);
-      }
-    }
+    if (headers > 0) each_header(message, count_header_bytes, &bytes);
   }
   char *data = NULL;
   napi_value buffer = NULL;
@@ -186,22 +215,7 @@ napi_value kafkit_js_consumerConsume(napi_env env, napi_callback_info info) {
     m[M_TS_TYPE] = (int32_t)timestamp_type;
     if (message->key) memcpy(data + at, message->key, message->key_len), at += message->key_len;
     if (message->payload) memcpy(data + at, message->payload, message->len), at += message->len;
-    if (m[M_HEADERS] > 0) {
-      rd_kafka_headers_t *list = NULL;
-      rd_kafka_message_headers(message, &list);
-      const char *name;
-      const void *value;
-      size_t size;
-      for (size_t h = 0; rd_kafka_header_get_all(list, h, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; h++) {
-        size_t name_length = strlen(name);
-        memcpy(data + at, name, name_length);
-        at += name_length;
-        consumer->header_lengths[pair * 2] = (int32_t)name_length;
-        consumer->header_lengths[pair * 2 + 1] = value ? (int32_t)size : -1;
-        if (value) memcpy(data + at, value, size), at += size;
-        pair++;
-      }
-    }
+    if (m[M_HEADERS] > 0) each_header(message, copy_header, &(header_copy){data, &at, consumer->header_lengths, &pair});
     rd_kafka_message_destroy(message);
   }
   consumer->header_pairs = pairs;

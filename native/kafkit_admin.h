@@ -50,11 +50,17 @@ typedef struct {
   /* Reads the input arguments (argv[1 .. argc-2]) into `in`; false after throwing (what `in` holds is freed).
    * NULL when there are none. */
   bool (*read)(napi_env env, const napi_value *input, kafkit_admin_items *in);
+  /* Or, when the input is one array (argument 1): its name, the reader of one element (NULL after throwing) and
+   * what frees one. */
+  const char *array;
+  void *(*read_one)(napi_env env, napi_value item, const char *what);
+  void (*destroy)(void *object);
   kafkit_result_converter convert;
   kafkit_admin_send send;
 } kafkit_admin_call;
 
-/* Defines `kafkit_js_<name>`, the exported function running the kafkit_admin_call made of the other arguments. */
+/* Defines `kafkit_js_<name>`, the exported function running the kafkit_admin_call made of the other arguments
+ * (designated initializers). */
 #define KAFKIT_ADMIN_FUNCTION(name, ...)                                                                               \
   static const kafkit_admin_call name##_call = {__VA_ARGS__};                                                          \
   napi_value kafkit_js_##name(napi_env env, napi_callback_info info) { return kafkit_admin_run(env, info, &name##_call); }
@@ -75,15 +81,18 @@ typedef struct {
  * request's promise (NULL after throwing).
  */
 napi_value kafkit_admin_run(napi_env env, napi_callback_info info, const kafkit_admin_call *call);
-/* Reads the JavaScript array `what` into `in` (an array of objects), each element through `read_one` (NULL after
- * throwing); `destroy` frees one. False after throwing, `in` left empty. */
-bool kafkit_admin_read_array(napi_env env, napi_value array, const char *what,
-                             void *(*read_one)(napi_env env, napi_value item, const char *what),
-                             void (*destroy)(void *object), kafkit_admin_items *in);
 /* A kafkit_admin_items holding one object. */
 kafkit_admin_items kafkit_admin_single(void *object, void (*destroy)(void *object));
 /* read_one for arrays of strings (a malloc'ed copy each; destroy with free). */
 void *kafkit_admin_read_string(napi_env env, napi_value item, const char *what);
+/* Defines `read_<name>`, a read_one making a librdkafka object from a string element with `constructor(name)`. */
+#define KAFKIT_ADMIN_READ_NAMED(name, constructor)                                                                     \
+  static void *read_##name(napi_env env, napi_value item, const char *what) {                                          \
+    char *text = kafkit_string(env, item, what);                                                                       \
+    void *object = text ? constructor(text) : NULL;                                                                    \
+    free(text);                                                                                                        \
+    return object;                                                                                                     \
+  }
 
 /* Background thread: a result event of a request arrived (takes the event). */
 void kafkit_admin_deliver(kafkit_client *client, kafkit_request *request, rd_kafka_event_t *event);

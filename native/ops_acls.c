@@ -55,14 +55,6 @@ static void *read_acl(napi_env env, napi_value item, const char *what) { return 
 static void *read_filter(napi_env env, napi_value item, const char *what) { return read_binding(env, item, true); }
 static void destroy_binding(void *binding) { rd_kafka_AclBinding_destroy(binding); }
 
-static bool read_acls(napi_env env, const napi_value *input, kafkit_admin_items *in) {
-  return kafkit_admin_read_array(env, input[0], "acls", read_acl, destroy_binding, in);
-}
-
-static bool read_filters(napi_env env, const napi_value *input, kafkit_admin_items *in) {
-  return kafkit_admin_read_array(env, input[0], "acls", read_filter, destroy_binding, in);
-}
-
 static bool read_one_filter(napi_env env, const napi_value *input, kafkit_admin_items *in) {
   *in = kafkit_admin_single(read_binding(env, input[0], true), destroy_binding);
   return in->items != NULL;
@@ -110,9 +102,12 @@ static void send_describe_acls(rd_kafka_t *rk, const kafkit_admin_items *in, rd_
 }
 
 /* createAcls(handle, [binding], options) → [error | null], in input order */
-KAFKIT_ADMIN_FUNCTION(createAcls, RD_KAFKA_ADMIN_OP_CREATEACLS, 3, read_acls, convert_create_acls, send_create_acls)
+KAFKIT_ADMIN_FUNCTION(createAcls, .op = RD_KAFKA_ADMIN_OP_CREATEACLS, .argc = 3, .array = "acls", .read_one = read_acl,
+                      .destroy = destroy_binding, .convert = convert_create_acls, .send = send_create_acls)
 /* describeAcls(handle, filter, options) → [binding] */
-KAFKIT_ADMIN_FUNCTION(describeAcls, RD_KAFKA_ADMIN_OP_DESCRIBEACLS, 3, read_one_filter, convert_describe_acls,
-                      send_describe_acls)
+KAFKIT_ADMIN_FUNCTION(describeAcls, .op = RD_KAFKA_ADMIN_OP_DESCRIBEACLS, .argc = 3, .read = read_one_filter,
+                      .convert = convert_describe_acls, .send = send_describe_acls)
 /* deleteAcls(handle, [filter], options) → [{error, deleted: [binding]}], in input order */
-KAFKIT_ADMIN_FUNCTION(deleteAcls, RD_KAFKA_ADMIN_OP_DELETEACLS, 3, read_filters, convert_delete_acls, send_delete_acls)
+KAFKIT_ADMIN_FUNCTION(deleteAcls, .op = RD_KAFKA_ADMIN_OP_DELETEACLS, .argc = 3, .array = "acls",
+                      .read_one = read_filter, .destroy = destroy_binding, .convert = convert_delete_acls,
+                      .send = send_delete_acls)

@@ -102,20 +102,14 @@ static void *read_described(napi_env env, napi_value item, const char *what) { r
 static void *read_altered(napi_env env, napi_value item, const char *what) { return read_resource(env, item, true); }
 static void destroy_resource(void *resource) { rd_kafka_ConfigResource_destroy(resource); }
 
-static bool read_described_resources(napi_env env, const napi_value *input, kafkit_admin_items *in) {
-  return kafkit_admin_read_array(env, input[0], "resources", read_described, destroy_resource, in);
-}
-
-static bool read_altered_resources(napi_env env, const napi_value *input, kafkit_admin_items *in) {
-  return kafkit_admin_read_array(env, input[0], "resources", read_altered, destroy_resource, in);
-}
-
 KAFKIT_ADMIN_SEND_ITEMS(describe_configs, rd_kafka_DescribeConfigs)
 KAFKIT_ADMIN_SEND_ITEMS(alter_configs, rd_kafka_IncrementalAlterConfigs)
 
 /* describeConfigs(handle, [{type, name}], options) */
-KAFKIT_ADMIN_FUNCTION(describeConfigs, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, 3, read_described_resources,
-                      convert_resources, send_describe_configs)
+KAFKIT_ADMIN_FUNCTION(describeConfigs, .op = RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, .argc = 3, .array = "resources",
+                      .read_one = read_described, .destroy = destroy_resource, .convert = convert_resources,
+                      .send = send_describe_configs)
 /* incrementalAlterConfigs(handle, [{type, name, ops: [{name, op, value}]}], options{validateOnly?}) */
-KAFKIT_ADMIN_FUNCTION(incrementalAlterConfigs, RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS, 3, read_altered_resources,
-                      convert_resources, send_alter_configs)
+KAFKIT_ADMIN_FUNCTION(incrementalAlterConfigs, .op = RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS, .argc = 3,
+                      .array = "resources", .read_one = read_altered, .destroy = destroy_resource,
+                      .convert = convert_resources, .send = send_alter_configs)

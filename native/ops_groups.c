@@ -37,7 +37,8 @@ static void send_list_groups(rd_kafka_t *rk, const kafkit_admin_items *in, rd_ka
 }
 
 /* listGroups(handle, options{states?, types?}) */
-KAFKIT_ADMIN_FUNCTION(listGroups, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, 2, NULL, convert_list_groups, send_list_groups)
+KAFKIT_ADMIN_FUNCTION(listGroups, .op = RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, .argc = 2, .convert = convert_list_groups,
+                      .send = send_list_groups)
 
 static napi_value assignment_value(napi_env env, const rd_kafka_MemberAssignment_t *assignment) {
   if (!assignment) return kafkit_null(env);
@@ -92,15 +93,12 @@ static napi_value convert_describe_groups(napi_env env, rd_kafka_event_t *event,
   return array;
 }
 
-static bool read_group_names(napi_env env, const napi_value *input, kafkit_admin_items *in) {
-  return kafkit_admin_read_array(env, input[0], "groups", kafkit_admin_read_string, free, in);
-}
-
 KAFKIT_ADMIN_SEND_ITEMS(describe_groups, rd_kafka_DescribeConsumerGroups)
 
 /* describeGroups(handle, [groupId], options{includeAuthorizedOperations?}) */
-KAFKIT_ADMIN_FUNCTION(describeGroups, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, 3, read_group_names,
-                      convert_describe_groups, send_describe_groups)
+KAFKIT_ADMIN_FUNCTION(describeGroups, .op = RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, .argc = 3, .array = "groups",
+                      .read_one = kafkit_admin_read_string, .destroy = free, .convert = convert_describe_groups,
+                      .send = send_describe_groups)
 
 /* [{groupId, error, partitions}]: the answer of DeleteGroups and of the three group offset calls. */
 static napi_value convert_group_results(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
@@ -134,24 +132,15 @@ static napi_value convert_group_results(napi_env env, rd_kafka_event_t *event, k
   return array;
 }
 
-static void *read_delete_group(napi_env env, napi_value item, const char *what) {
-  char *name = kafkit_string(env, item, what);
-  rd_kafka_DeleteGroup_t *group = name ? rd_kafka_DeleteGroup_new(name) : NULL;
-  free(name);
-  return group;
-}
-
 static void destroy_delete_group(void *group) { rd_kafka_DeleteGroup_destroy(group); }
-
-static bool read_delete_groups(napi_env env, const napi_value *input, kafkit_admin_items *in) {
-  return kafkit_admin_read_array(env, input[0], "groups", read_delete_group, destroy_delete_group, in);
-}
+KAFKIT_ADMIN_READ_NAMED(delete_group, rd_kafka_DeleteGroup_new)
 
 KAFKIT_ADMIN_SEND_ITEMS(delete_groups, rd_kafka_DeleteGroups)
 
 /* deleteGroups(handle, [groupId], options) */
-KAFKIT_ADMIN_FUNCTION(deleteGroups, RD_KAFKA_ADMIN_OP_DELETEGROUPS, 3, read_delete_groups, convert_group_results,
-                      send_delete_groups)
+KAFKIT_ADMIN_FUNCTION(deleteGroups, .op = RD_KAFKA_ADMIN_OP_DELETEGROUPS, .argc = 3, .array = "groups",
+                      .read_one = read_delete_group, .destroy = destroy_delete_group, .convert = convert_group_results,
+                      .send = send_delete_groups)
 
 /* A group offset call's request: one group and its partitions (NULL: every partition, for listing). */
 typedef struct {
@@ -212,11 +201,11 @@ SEND_GROUP_OFFSETS(alter_group_offsets, AlterConsumerGroupOffsets)
 SEND_GROUP_OFFSETS(delete_group_offsets, DeleteConsumerGroupOffsets)
 
 /* listGroupOffsets(handle, groupId, [{topic, partition}] | null, options{requireStable?}) */
-KAFKIT_ADMIN_FUNCTION(listGroupOffsets, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, 4, read_list_offsets,
-                      convert_group_results, send_list_group_offsets)
+KAFKIT_ADMIN_FUNCTION(listGroupOffsets, .op = RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, .argc = 4, .read = read_list_offsets,
+                      .convert = convert_group_results, .send = send_list_group_offsets)
 /* alterGroupOffsets(handle, groupId, [{topic, partition, offset: bigint, metadata?, leaderEpoch?}], options) */
-KAFKIT_ADMIN_FUNCTION(alterGroupOffsets, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, 4, read_alter_offsets,
-                      convert_group_results, send_alter_group_offsets)
+KAFKIT_ADMIN_FUNCTION(alterGroupOffsets, .op = RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, .argc = 4, .read = read_alter_offsets,
+                      .convert = convert_group_results, .send = send_alter_group_offsets)
 /* deleteGroupOffsets(handle, groupId, [{topic, partition}], options) */
-KAFKIT_ADMIN_FUNCTION(deleteGroupOffsets, RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, 4, read_delete_offsets,
-                      convert_group_results, send_delete_group_offsets)
+KAFKIT_ADMIN_FUNCTION(deleteGroupOffsets, .op = RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, .argc = 4, .read = read_delete_offsets,
+                      .convert = convert_group_results, .send = send_delete_group_offsets)

@@ -36,7 +36,8 @@ static void send_list_offsets(rd_kafka_t *rk, const kafkit_admin_items *in, rd_k
 
 /* listOffsets(handle, [{topic, partition, spec: bigint}], options{isolationLevel?}); spec: -1 latest, -2 earliest,
  * -3 max timestamp, else a timestamp in ms. */
-KAFKIT_ADMIN_FUNCTION(listOffsets, RD_KAFKA_ADMIN_OP_LISTOFFSETS, 3, read_specs, convert_list_offsets, send_list_offsets)
+KAFKIT_ADMIN_FUNCTION(listOffsets, .op = RD_KAFKA_ADMIN_OP_LISTOFFSETS, .argc = 3, .read = read_specs,
+                      .convert = convert_list_offsets, .send = send_list_offsets)
 
 static napi_value convert_delete_records(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
   return kafkit_partition_list_value(env, rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(event)));
@@ -57,5 +58,5 @@ static void send_delete_records(rd_kafka_t *rk, const kafkit_admin_items *in, rd
 }
 
 /* deleteRecords(handle, [{topic, partition, offset: bigint}], options); offset -1 means the high watermark. */
-KAFKIT_ADMIN_FUNCTION(deleteRecords, RD_KAFKA_ADMIN_OP_DELETERECORDS, 3, read_records, convert_delete_records,
-                      send_delete_records)
+KAFKIT_ADMIN_FUNCTION(deleteRecords, .op = RD_KAFKA_ADMIN_OP_DELETERECORDS, .argc = 3, .read = read_records,
+                      .convert = convert_delete_records, .send = send_delete_records)

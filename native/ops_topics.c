@@ -141,42 +141,27 @@ static void *read_new_partitions(napi_env env, napi_value item, const char *what
   return parts;
 }
 
-static void *read_delete_topic(napi_env env, napi_value item, const char *what) {
-  char *name = kafkit_string(env, item, what);
-  rd_kafka_DeleteTopic_t *topic = name ? rd_kafka_DeleteTopic_new(name) : NULL;
-  free(name);
-  return topic;
-}
-
 static void destroy_new_topic(void *topic) { rd_kafka_NewTopic_destroy(topic); }
 static void destroy_new_partitions(void *parts) { rd_kafka_NewPartitions_destroy(parts); }
 static void destroy_delete_topic(void *topic) { rd_kafka_DeleteTopic_destroy(topic); }
-
-static bool read_new_topics(napi_env env, const napi_value *input, kafkit_admin_items *in) {
-  return kafkit_admin_read_array(env, input[0], "topics", read_new_topic, destroy_new_topic, in);
-}
-
-static bool read_partitions(napi_env env, const napi_value *input, kafkit_admin_items *in) {
-  return kafkit_admin_read_array(env, input[0], "partitions", read_new_partitions, destroy_new_partitions, in);
-}
-
-static bool read_delete_topics(napi_env env, const napi_value *input, kafkit_admin_items *in) {
-  return kafkit_admin_read_array(env, input[0], "topics", read_delete_topic, destroy_delete_topic, in);
-}
+KAFKIT_ADMIN_READ_NAMED(delete_topic, rd_kafka_DeleteTopic_new)
 
 KAFKIT_ADMIN_SEND_ITEMS(create_topics, rd_kafka_CreateTopics)
 KAFKIT_ADMIN_SEND_ITEMS(create_partitions, rd_kafka_CreatePartitions)
 KAFKIT_ADMIN_SEND_ITEMS(delete_topics, rd_kafka_DeleteTopics)
 
 /* createTopics(handle, [{topic, partitions, replicationFactor, replicaAssignment?, config?: [{name, value}]}], options) */
-KAFKIT_ADMIN_FUNCTION(createTopics, RD_KAFKA_ADMIN_OP_CREATETOPICS, 3, read_new_topics, convert_topic_results,
-                      send_create_topics)
+KAFKIT_ADMIN_FUNCTION(createTopics, .op = RD_KAFKA_ADMIN_OP_CREATETOPICS, .argc = 3, .array = "topics",
+                      .read_one = read_new_topic, .destroy = destroy_new_topic, .convert = convert_topic_results,
+                      .send = send_create_topics)
 /* createPartitions(handle, [{topic, count, replicaAssignment?}], options) */
-KAFKIT_ADMIN_FUNCTION(createPartitions, RD_KAFKA_ADMIN_OP_CREATEPARTITIONS, 3, read_partitions, convert_topic_results,
-                      send_create_partitions)
+KAFKIT_ADMIN_FUNCTION(createPartitions, .op = RD_KAFKA_ADMIN_OP_CREATEPARTITIONS, .argc = 3, .array = "partitions",
+                      .read_one = read_new_partitions, .destroy = destroy_new_partitions,
+                      .convert = convert_topic_results, .send = send_create_partitions)
 /* deleteTopics(handle, [name], options) */
-KAFKIT_ADMIN_FUNCTION(deleteTopics, RD_KAFKA_ADMIN_OP_DELETETOPICS, 3, read_delete_topics, convert_topic_results,
-                      send_delete_topics)
+KAFKIT_ADMIN_FUNCTION(deleteTopics, .op = RD_KAFKA_ADMIN_OP_DELETETOPICS, .argc = 3, .array = "topics",
+                      .read_one = read_delete_topic, .destroy = destroy_delete_topic, .convert = convert_topic_results,
+                      .send = send_delete_topics)
 
 static napi_value partition_info_value(napi_env env, const rd_kafka_TopicPartitionInfo_t *info) {
   napi_value partition = kafkit_object(env);
@@ -237,8 +222,8 @@ static void send_describe_topics(rd_kafka_t *rk, const kafkit_admin_items *in, r
 }
 
 /* describeTopics(handle, [name], options) */
-KAFKIT_ADMIN_FUNCTION(describeTopics, RD_KAFKA_ADMIN_OP_DESCRIBETOPICS, 3, read_topic_collection,
-                      convert_describe_topics, send_describe_topics)
+KAFKIT_ADMIN_FUNCTION(describeTopics, .op = RD_KAFKA_ADMIN_OP_DESCRIBETOPICS, .argc = 3, .read = read_topic_collection,
+                      .convert = convert_describe_topics, .send = send_describe_topics)
 
 static napi_value convert_describe_cluster(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
   const rd_kafka_DescribeCluster_result_t *result = rd_kafka_event_DescribeCluster_result(event);
@@ -260,5 +245,5 @@ static void send_describe_cluster(rd_kafka_t *rk, const kafkit_admin_items *in, 
 }
 
 /* describeCluster(handle, options) */
-KAFKIT_ADMIN_FUNCTION(describeCluster, RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER, 2, NULL, convert_describe_cluster,
-                      send_describe_cluster)
+KAFKIT_ADMIN_FUNCTION(describeCluster, .op = RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER, .argc = 2,
+                      .convert = convert_describe_cluster, .send = send_describe_cluster)

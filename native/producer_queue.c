@@ -89,6 +89,4 @@ static void flush_execute(kafkit_job *job) {
 }
 
 /* producerFlush(handle, timeoutMs) -> Promise<void>: waits on the worker until every record got its report. */
-napi_value kafkit_js_producerFlush(napi_env env, napi_callback_info info) {
-  return kafkit_worker_call(env, info, flush_execute);
-}
+KAFKIT_WORKER_FUNCTION(producerFlush, flush_execute)

@@ -21,17 +21,9 @@ static void abort_execute(kafkit_job *job) {
 }
 
 /* transactionInit(handle, timeoutMs), transactionCommit(handle, timeoutMs), transactionAbort(handle, timeoutMs) */
-napi_value kafkit_js_transactionInit(napi_env env, napi_callback_info info) {
-  return kafkit_worker_call(env, info, init_execute);
-}
-
-napi_value kafkit_js_transactionCommit(napi_env env, napi_callback_info info) {
-  return kafkit_worker_call(env, info, commit_execute);
-}
-
-napi_value kafkit_js_transactionAbort(napi_env env, napi_callback_info info) {
-  return kafkit_worker_call(env, info, abort_execute);
-}
+KAFKIT_WORKER_FUNCTION(transactionInit, init_execute)
+KAFKIT_WORKER_FUNCTION(transactionCommit, commit_execute)
+KAFKIT_WORKER_FUNCTION(transactionAbort, abort_execute)
 
 /* transactionBegin(handle): throws librdkafka's error (with its flags) when the transaction cannot begin. */
 napi_value kafkit_js_transactionBegin(napi_env env, napi_callback_info info) {

@@ -127,6 +127,24 @@ static void release(kafkit_admin_items *in) {
   free(objects);
 }
 
+bool kafkit_admin_apply_entries(napi_env env, napi_value item, const char *key, bool with_op, void *target,
+                                kafkit_admin_entry_apply apply) {
+  napi_value entries;
+  uint32_t count = 0;
+  bool ok = kafkit_get(env, item, key, &entries) && (!entries || kafkit_array_length(env, entries, key, &count));
+  for (uint32_t i = 0; ok && i < count; i++) {
+    napi_value entry;
+    int32_t op = 0;
+    ok = kafkit_array_get(env, entries, i, &entry) && (!with_op || kafkit_get_int32(env, entry, "op", 0, &op));
+    char *name = ok ? kafkit_get_string(env, entry, "name", &ok) : NULL;
+    char *value = ok ? kafkit_get_string(env, entry, "value", &ok) : NULL;
+    if (ok) ok = kafkit_check_code_error(env, apply(target, name, value, op));
+    free(name);
+    free(value);
+  }
+  return ok;
+}
+
 kafkit_admin_items kafkit_admin_single(void *object, void (*destroy)(void *object)) {
   return (kafkit_admin_items){.items = object, .count = 1, .single = true, .destroy = destroy};
 }

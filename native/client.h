@@ -1,9 +1,10 @@
 /*
- * kafkit's client core: one librdkafka handle owned by one JavaScript client (producer today; consumer and admin
- * share it as they move over).
+ * kafkit's client core: one librdkafka handle owned by one JavaScript client (producer, consumer or admin). Its
+ * lifecycle is in client.c, its configuration in client_conf.c, the way into JavaScript in client_dispatch.c and its
+ * non-blocking calls in client_calls.c.
  *
  * Threads and who touches what:
- * - librdkafka's background thread runs `client_event_cb` (client_events.c) for every event of the handle's main
+ * - librdkafka's background thread runs `background_event_cb` (client_events.c) for every event of the handle's main
  *   queue (which is forwarded to the background queue): delivery reports, errors, logs, statistics, OAUTHBEARER
  *   token refreshes. It copies what it needs into the client's rings under `lock` and wakes JavaScript through the
  *   threadsafe function, at most once until JavaScript has drained. It never calls JavaScript.

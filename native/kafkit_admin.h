@@ -73,6 +73,23 @@ typedef struct {
     function(rk, in->items, in->count, options, queue);                                                                \
   }
 
+/* Defines `convert_<name>`, a kafkit_result_converter answering the array of `value(item)` for the items that
+ * `accessor(event_result(event), &count)` reads from the result event. */
+#define KAFKIT_ADMIN_CONVERT_ARRAY(name, accessor, event_result, value)                                                \
+  static napi_value convert_##name(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {                 \
+    size_t count = 0;                                                                                                  \
+    const void *const *items = (const void *const *)accessor(event_result(event), &count);                             \
+    return kafkit_array_of(env, items, count, value);                                                                  \
+  }
+
+/* Defines `send_<name>`, a kafkit_admin_send calling `function(rk, object, options, queue)` for a request built
+ * from one object. */
+#define KAFKIT_ADMIN_SEND_ONE(name, function)                                                                          \
+  static void send_##name(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,             \
+                          rd_kafka_queue_t *queue) {                                                                   \
+    function(rk, in->items, options, queue);                                                                           \
+  }
+
 /* ---- requests (admin.c) ---- */
 
 /*
@@ -81,6 +98,12 @@ typedef struct {
  * request's promise (NULL after throwing).
  */
 napi_value kafkit_admin_run(napi_env env, napi_callback_info info, const kafkit_admin_call *call);
+/* Applies one {name, value, op} entry to `target`: librdkafka's error, or NULL. */
+typedef rd_kafka_error_t *(*kafkit_admin_entry_apply)(void *target, const char *name, const char *value, int32_t op);
+/* Applies each {name, value, op?} element of the optional array property `key` of `item` (`op` read only when
+ * `with_op`); false after throwing (librdkafka's error included). */
+bool kafkit_admin_apply_entries(napi_env env, napi_value item, const char *key, bool with_op, void *target,
+                                kafkit_admin_entry_apply apply);
 /* A kafkit_admin_items holding one object. */
 kafkit_admin_items kafkit_admin_single(void *object, void (*destroy)(void *object));
 /* read_one for arrays of strings (a malloc'ed copy each; destroy with free). */

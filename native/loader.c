@@ -1,5 +1,5 @@
 /*
- * Loads librdkafka at run time.
+ * Loads librdkafka at run time, and tells its version and built-in features.
  *
  * The addon is built against librdkafka's headers only (node-rdkafka ships them with its sources, so they are there
  * whenever npm runs kafkit's install step, even before node-rdkafka's own build has produced the library). The

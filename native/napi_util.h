@@ -84,9 +84,17 @@ napi_value kafkit_error_from(napi_env env, const rd_kafka_error_t *error);
 napi_value kafkit_caught(napi_env env);
 /* Throws kafkit_error_from(error) and destroys `error`; true (nothing thrown) when `error` is NULL. */
 bool kafkit_check_error(napi_env env, rd_kafka_error_t *error);
+/* Throws kafkit_error_instance(code and string of `error`) and destroys `error`; true when `error` is NULL. */
+bool kafkit_check_code_error(napi_env env, rd_kafka_error_t *error);
 /* Throws kafkit_error_instance(code, message). */
 void kafkit_throw_code(napi_env env, rd_kafka_resp_err_t code, const char *message);
 
+/* The array of `value(item)` for each of `count` items (a librdkafka result's array of pointers). */
+napi_value kafkit_array_of(napi_env env, const void *const *items, size_t count,
+                           napi_value (*value)(napi_env env, const void *item));
+#define KAFKIT_ARRAY_OF(env, items, count, value) kafkit_array_of(env, (const void *const *)(items), count, value)
+/* [kafkit_error_object_value(error)] */
+napi_value kafkit_error_array(napi_env env, const rd_kafka_error_t **errors, size_t count);
 /* {id, host, port, rack} or null. */
 napi_value kafkit_node_value(napi_env env, const rd_kafka_Node_t *node);
 napi_value kafkit_node_array(napi_env env, const rd_kafka_Node_t **nodes, size_t count);
@@ -97,6 +105,8 @@ napi_value kafkit_acl_operations_value(napi_env env, const rd_kafka_AclOperation
 
 /* Sets `leaderEpoch` on `item`: the partition's leader epoch, or null when unknown. */
 void kafkit_set_leader_epoch(napi_env env, napi_value item, const rd_kafka_topic_partition_t *tp);
+/* [{topic, partition}] */
+napi_value kafkit_topic_partitions_value(napi_env env, const rd_kafka_topic_partition_list_t *list);
 /* [{topic, partition, offset (bigint), metadata, leaderEpoch, error}], the admin form. */
 napi_value kafkit_partition_list_value(napi_env env, const rd_kafka_topic_partition_list_t *list);
 /* [{topic, partition, offset (number), code}], the consumer form. */

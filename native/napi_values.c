@@ -124,6 +124,13 @@ bool kafkit_check_error(napi_env env, rd_kafka_error_t *error) {
   return false;
 }
 
+bool kafkit_check_code_error(napi_env env, rd_kafka_error_t *error) {
+  if (!error) return true;
+  kafkit_throw_code(env, rd_kafka_error_code(error), rd_kafka_error_string(error));
+  rd_kafka_error_destroy(error);
+  return false;
+}
+
 void kafkit_throw_code(napi_env env, rd_kafka_resp_err_t code, const char *message) {
   napi_value error = kafkit_error_instance(env, code, message);
   if (error) napi_throw(env, error); /* else kafkit_error_instance threw already */
@@ -139,10 +146,23 @@ napi_value kafkit_node_value(napi_env env, const rd_kafka_Node_t *node) {
   return object;
 }
 
-napi_value kafkit_node_array(napi_env env, const rd_kafka_Node_t **nodes, size_t count) {
+napi_value kafkit_array_of(napi_env env, const void *const *items, size_t count,
+                           napi_value (*value)(napi_env env, const void *item)) {
   napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) kafkit_push(env, array, (uint32_t)i, kafkit_node_value(env, nodes[i]));
+  for (size_t i = 0; i < count; i++) kafkit_push(env, array, (uint32_t)i, value(env, items[i]));
   return array;
+}
+
+static napi_value node_item(napi_env env, const void *node) { return kafkit_node_value(env, node); }
+
+napi_value kafkit_node_array(napi_env env, const rd_kafka_Node_t **nodes, size_t count) {
+  return KAFKIT_ARRAY_OF(env, nodes, count, node_item);
+}
+
+static napi_value error_item(napi_env env, const void *error) { return kafkit_error_object_value(env, error); }
+
+napi_value kafkit_error_array(napi_env env, const rd_kafka_error_t **errors, size_t count) {
+  return KAFKIT_ARRAY_OF(env, errors, count, error_item);
 }
 
 napi_value kafkit_acl_operations_value(napi_env env, const rd_kafka_AclOperation_t *operations, size_t count) {

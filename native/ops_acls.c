@@ -3,7 +3,7 @@
 
 #include "kafkit_admin.h"
 
-static napi_value binding_value(napi_env env, const rd_kafka_AclBinding_t *acl) {
+static napi_value binding_value(napi_env env, const void *acl) {
   napi_value item = kafkit_object(env);
   kafkit_set_int(env, item, "resourceType", rd_kafka_AclBinding_restype(acl));
   kafkit_set_string(env, item, "name", rd_kafka_AclBinding_name(acl));
@@ -16,9 +16,7 @@ static napi_value binding_value(napi_env env, const rd_kafka_AclBinding_t *acl) 
 }
 
 static napi_value binding_array(napi_env env, const rd_kafka_AclBinding_t **acls, size_t count) {
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) kafkit_push(env, array, (uint32_t)i, binding_value(env, acls[i]));
-  return array;
+  return KAFKIT_ARRAY_OF(env, acls, count, binding_value);
 }
 
 /* Reads {resourceType, name?, patternType, principal?, host?, operation, permission} as a binding or a filter
@@ -60,15 +58,12 @@ static bool read_one_filter(napi_env env, const napi_value *input, kafkit_admin_
   return in->items != NULL;
 }
 
-static napi_value convert_create_acls(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  size_t count = 0;
-  const rd_kafka_acl_result_t **results = rd_kafka_CreateAcls_result_acls(rd_kafka_event_CreateAcls_result(event), &count);
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    kafkit_push(env, array, (uint32_t)i, kafkit_error_object_value(env, rd_kafka_acl_result_error(results[i])));
-  }
-  return array;
+static napi_value acl_result_value(napi_env env, const void *result) {
+  return kafkit_error_object_value(env, rd_kafka_acl_result_error(result));
 }
+
+KAFKIT_ADMIN_CONVERT_ARRAY(create_acls, rd_kafka_CreateAcls_result_acls,
+                           rd_kafka_event_CreateAcls_result, acl_result_value)
 
 static napi_value convert_describe_acls(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
   size_t count = 0;
@@ -76,30 +71,22 @@ static napi_value convert_describe_acls(napi_env env, rd_kafka_event_t *event, k
   return binding_array(env, acls, count);
 }
 
-static napi_value convert_delete_acls(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  size_t count = 0;
-  const rd_kafka_DeleteAcls_result_response_t **responses =
-      rd_kafka_DeleteAcls_result_responses(rd_kafka_event_DeleteAcls_result(event), &count);
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    size_t matching_count = 0;
-    const rd_kafka_AclBinding_t **matching =
-        rd_kafka_DeleteAcls_result_response_matching_acls(responses[i], &matching_count);
-    napi_value item = kafkit_object(env);
-    kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_DeleteAcls_result_response_error(responses[i])));
-    kafkit_set(env, item, "deleted", binding_array(env, matching, matching_count));
-    kafkit_push(env, array, (uint32_t)i, item);
-  }
-  return array;
+static napi_value delete_response_value(napi_env env, const void *response) {
+  size_t matching_count = 0;
+  const rd_kafka_AclBinding_t **matching = rd_kafka_DeleteAcls_result_response_matching_acls(response, &matching_count);
+  napi_value item = kafkit_object(env);
+  kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_DeleteAcls_result_response_error(response)));
+  kafkit_set(env, item, "deleted", binding_array(env, matching, matching_count));
+  return item;
 }
+
+KAFKIT_ADMIN_CONVERT_ARRAY(delete_acls, rd_kafka_DeleteAcls_result_responses,
+                           rd_kafka_event_DeleteAcls_result, delete_response_value)
 
 KAFKIT_ADMIN_SEND_ITEMS(create_acls, rd_kafka_CreateAcls)
 KAFKIT_ADMIN_SEND_ITEMS(delete_acls, rd_kafka_DeleteAcls)
 
-static void send_describe_acls(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,
-                               rd_kafka_queue_t *queue) {
-  rd_kafka_DescribeAcls(rk, in->items, options, queue);
-}
+KAFKIT_ADMIN_SEND_ONE(describe_acls, rd_kafka_DescribeAcls)
 
 /* createAcls(handle, [binding], options) → [error | null], in input order */
 KAFKIT_ADMIN_FUNCTION(createAcls, .op = RD_KAFKA_ADMIN_OP_CREATEACLS, .argc = 3, .array = "acls", .read_one = read_acl,

@@ -3,6 +3,8 @@
 
 #include "kafkit_admin.h"
 
+static napi_value synonym_value(napi_env env, const void *entry);
+
 static napi_value entry_value(napi_env env, const rd_kafka_ConfigEntry_t *entry, bool with_synonyms) {
   napi_value item = kafkit_object(env);
   kafkit_set_string(env, item, "name", rd_kafka_ConfigEntry_name(entry));
@@ -14,38 +16,32 @@ static napi_value entry_value(napi_env env, const rd_kafka_ConfigEntry_t *entry,
   if (with_synonyms) {
     size_t count = 0;
     const rd_kafka_ConfigEntry_t **synonyms = rd_kafka_ConfigEntry_synonyms(entry, &count);
-    napi_value array = kafkit_array(env, count);
-    for (size_t i = 0; i < count; i++) kafkit_push(env, array, (uint32_t)i, entry_value(env, synonyms[i], false));
-    kafkit_set(env, item, "synonyms", array);
+    kafkit_set(env, item, "synonyms", KAFKIT_ARRAY_OF(env, synonyms, count, synonym_value));
   }
   return item;
 }
 
-/* [{type, name, error, entries}] */
-static napi_value resource_results(napi_env env, const rd_kafka_ConfigResource_t **resources, size_t count,
-                                   bool with_entries) {
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    const rd_kafka_ConfigResource_t *resource = resources[i];
-    napi_value item = kafkit_object(env);
-    kafkit_set_int(env, item, "type", rd_kafka_ConfigResource_type(resource));
-    kafkit_set_string(env, item, "name", rd_kafka_ConfigResource_name(resource));
-    kafkit_set(env, item, "error",
-               kafkit_error_value(env, rd_kafka_ConfigResource_error(resource),
-                                  rd_kafka_ConfigResource_error_string(resource)));
-    if (with_entries) {
-      size_t entry_count = 0;
-      const rd_kafka_ConfigEntry_t **entries = rd_kafka_ConfigResource_configs(resource, &entry_count);
-      napi_value js_entries = kafkit_array(env, entry_count);
-      for (size_t e = 0; e < entry_count; e++) {
-        kafkit_push(env, js_entries, (uint32_t)e, entry_value(env, entries[e], true));
-      }
-      kafkit_set(env, item, "entries", js_entries);
-    }
-    kafkit_push(env, array, (uint32_t)i, item);
+static napi_value synonym_value(napi_env env, const void *entry) { return entry_value(env, entry, false); }
+static napi_value described_entry_value(napi_env env, const void *entry) { return entry_value(env, entry, true); }
+
+/* {type, name, error}, and its entries when `with_entries`. */
+static napi_value resource_value(napi_env env, const rd_kafka_ConfigResource_t *resource, bool with_entries) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_int(env, item, "type", rd_kafka_ConfigResource_type(resource));
+  kafkit_set_string(env, item, "name", rd_kafka_ConfigResource_name(resource));
+  kafkit_set(env, item, "error",
+             kafkit_error_value(env, rd_kafka_ConfigResource_error(resource),
+                                rd_kafka_ConfigResource_error_string(resource)));
+  if (with_entries) {
+    size_t entry_count = 0;
+    const rd_kafka_ConfigEntry_t **entries = rd_kafka_ConfigResource_configs(resource, &entry_count);
+    kafkit_set(env, item, "entries", KAFKIT_ARRAY_OF(env, entries, entry_count, described_entry_value));
   }
-  return array;
+  return item;
 }
+
+static napi_value described_value(napi_env env, const void *resource) { return resource_value(env, resource, true); }
+static napi_value altered_value(napi_env env, const void *resource) { return resource_value(env, resource, false); }
 
 /* [{type, name, error, entries?}]: DescribeConfigs answers the entries, IncrementalAlterConfigs does not. */
 static napi_value convert_resources(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
@@ -55,32 +51,11 @@ static napi_value convert_resources(napi_env env, rd_kafka_event_t *event, kafki
       describe ? rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(event), &count)
                : rd_kafka_IncrementalAlterConfigs_result_resources(rd_kafka_event_IncrementalAlterConfigs_result(event),
                                                                    &count);
-  return resource_results(env, resources, count, describe);
+  return KAFKIT_ARRAY_OF(env, resources, count, describe ? described_value : altered_value);
 }
 
-/* Adds the resource's `ops: [{name, op, value}]` as incremental alterations; false after throwing. */
-static bool add_ops(napi_env env, napi_value item, rd_kafka_ConfigResource_t *resource) {
-  napi_value ops;
-  uint32_t op_count = 0;
-  bool ok = kafkit_get(env, item, "ops", &ops) && (!ops || kafkit_array_length(env, ops, "ops", &op_count));
-  for (uint32_t o = 0; ok && o < op_count; o++) {
-    napi_value op;
-    int32_t op_type = 0;
-    ok = kafkit_array_get(env, ops, o, &op) && kafkit_get_int32(env, op, "op", 0, &op_type);
-    char *key = ok ? kafkit_get_string(env, op, "name", &ok) : NULL;
-    char *value = ok ? kafkit_get_string(env, op, "value", &ok) : NULL;
-    rd_kafka_error_t *error =
-        ok ? rd_kafka_ConfigResource_add_incremental_config(resource, key, (rd_kafka_AlterConfigOpType_t)op_type, value)
-           : NULL;
-    if (error) {
-      kafkit_throw_code(env, rd_kafka_error_code(error), rd_kafka_error_string(error));
-      rd_kafka_error_destroy(error);
-      ok = false;
-    }
-    free(key);
-    free(value);
-  }
-  return ok;
+static rd_kafka_error_t *add_op(void *resource, const char *name, const char *value, int32_t op) {
+  return rd_kafka_ConfigResource_add_incremental_config(resource, name, (rd_kafka_AlterConfigOpType_t)op, value);
 }
 
 /* One resource {type, name, ops?}; with `with_ops`, its ops are added as incremental alterations. */
@@ -91,7 +66,7 @@ static rd_kafka_ConfigResource_t *read_resource(napi_env env, napi_value item, b
   if (ok && !name) kafkit_throw_type(env, "resources[].name");
   rd_kafka_ConfigResource_t *resource = ok && name ? rd_kafka_ConfigResource_new((rd_kafka_ResourceType_t)type, name) : NULL;
   free(name);
-  if (resource && with_ops && !add_ops(env, item, resource)) {
+  if (resource && with_ops && !kafkit_admin_apply_entries(env, item, "ops", true, resource, add_op)) {
     rd_kafka_ConfigResource_destroy(resource);
     return NULL;
   }

@@ -7,27 +7,23 @@
 
 #include "kafkit_admin.h"
 
+static napi_value listing_value(napi_env env, const void *listing) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "groupId", rd_kafka_ConsumerGroupListing_group_id(listing));
+  kafkit_set_bool(env, item, "isSimple", rd_kafka_ConsumerGroupListing_is_simple_consumer_group(listing));
+  kafkit_set_int(env, item, "state", rd_kafka_ConsumerGroupListing_state(listing));
+  kafkit_set_int(env, item, "type", rd_kafka_ConsumerGroupListing_type(listing));
+  return item;
+}
+
 static napi_value convert_list_groups(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
   const rd_kafka_ListConsumerGroups_result_t *result = rd_kafka_event_ListConsumerGroups_result(event);
   size_t valid_count = 0, error_count = 0;
   const rd_kafka_ConsumerGroupListing_t **valid = rd_kafka_ListConsumerGroups_result_valid(result, &valid_count);
   const rd_kafka_error_t **errors = rd_kafka_ListConsumerGroups_result_errors(result, &error_count);
   napi_value object = kafkit_object(env);
-  napi_value groups = kafkit_array(env, valid_count);
-  for (size_t i = 0; i < valid_count; i++) {
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "groupId", rd_kafka_ConsumerGroupListing_group_id(valid[i]));
-    kafkit_set_bool(env, item, "isSimple", rd_kafka_ConsumerGroupListing_is_simple_consumer_group(valid[i]));
-    kafkit_set_int(env, item, "state", rd_kafka_ConsumerGroupListing_state(valid[i]));
-    kafkit_set_int(env, item, "type", rd_kafka_ConsumerGroupListing_type(valid[i]));
-    kafkit_push(env, groups, (uint32_t)i, item);
-  }
-  napi_value js_errors = kafkit_array(env, error_count);
-  for (size_t i = 0; i < error_count; i++) {
-    kafkit_push(env, js_errors, (uint32_t)i, kafkit_error_object_value(env, errors[i]));
-  }
-  kafkit_set(env, object, "groups", groups);
-  kafkit_set(env, object, "errors", js_errors);
+  kafkit_set(env, object, "groups", KAFKIT_ARRAY_OF(env, valid, valid_count, listing_value));
+  kafkit_set(env, object, "errors", kafkit_error_array(env, errors, error_count));
   return object;
 }
 
@@ -41,57 +37,46 @@ KAFKIT_ADMIN_FUNCTION(listGroups, .op = RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, .a
                       .send = send_list_groups)
 
 static napi_value assignment_value(napi_env env, const rd_kafka_MemberAssignment_t *assignment) {
-  if (!assignment) return kafkit_null(env);
-  const rd_kafka_topic_partition_list_t *list = rd_kafka_MemberAssignment_partitions(assignment);
-  size_t count = list ? (size_t)list->cnt : 0;
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "topic", list->elems[i].topic);
-    kafkit_set_int(env, item, "partition", list->elems[i].partition);
-    kafkit_push(env, array, (uint32_t)i, item);
-  }
-  return array;
+  return assignment ? kafkit_topic_partitions_value(env, rd_kafka_MemberAssignment_partitions(assignment))
+                    : kafkit_null(env);
 }
 
-static napi_value convert_describe_groups(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  size_t count = 0;
-  const rd_kafka_ConsumerGroupDescription_t **groups =
-      rd_kafka_DescribeConsumerGroups_result_groups(rd_kafka_event_DescribeConsumerGroups_result(event), &count);
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    const rd_kafka_ConsumerGroupDescription_t *group = groups[i];
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "groupId", rd_kafka_ConsumerGroupDescription_group_id(group));
-    kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_ConsumerGroupDescription_error(group)));
-    kafkit_set_bool(env, item, "isSimple", rd_kafka_ConsumerGroupDescription_is_simple_consumer_group(group));
-    kafkit_set_string(env, item, "partitionAssignor", rd_kafka_ConsumerGroupDescription_partition_assignor(group));
-    kafkit_set_int(env, item, "state", rd_kafka_ConsumerGroupDescription_state(group));
-    kafkit_set_int(env, item, "type", rd_kafka_ConsumerGroupDescription_type(group));
-    kafkit_set(env, item, "coordinator", kafkit_node_value(env, rd_kafka_ConsumerGroupDescription_coordinator(group)));
-    size_t member_count = rd_kafka_ConsumerGroupDescription_member_count(group);
-    napi_value members = kafkit_array(env, member_count);
-    for (size_t m = 0; m < member_count; m++) {
-      const rd_kafka_MemberDescription_t *member = rd_kafka_ConsumerGroupDescription_member(group, m);
-      napi_value js_member = kafkit_object(env);
-      kafkit_set_string(env, js_member, "memberId", rd_kafka_MemberDescription_consumer_id(member));
-      kafkit_set_string(env, js_member, "clientId", rd_kafka_MemberDescription_client_id(member));
-      kafkit_set_string(env, js_member, "groupInstanceId", rd_kafka_MemberDescription_group_instance_id(member));
-      kafkit_set_string(env, js_member, "host", rd_kafka_MemberDescription_host(member));
-      kafkit_set(env, js_member, "assignment", assignment_value(env, rd_kafka_MemberDescription_assignment(member)));
-      kafkit_set(env, js_member, "targetAssignment",
-                 assignment_value(env, rd_kafka_MemberDescription_target_assignment(member)));
-      kafkit_push(env, members, (uint32_t)m, js_member);
-    }
-    kafkit_set(env, item, "members", members);
-    size_t operation_count = 0;
-    const rd_kafka_AclOperation_t *operations =
-        rd_kafka_ConsumerGroupDescription_authorized_operations(group, &operation_count);
-    kafkit_set(env, item, "authorizedOperations", kafkit_acl_operations_value(env, operations, operation_count));
-    kafkit_push(env, array, (uint32_t)i, item);
-  }
-  return array;
+static napi_value member_value(napi_env env, const rd_kafka_MemberDescription_t *member) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "memberId", rd_kafka_MemberDescription_consumer_id(member));
+  kafkit_set_string(env, item, "clientId", rd_kafka_MemberDescription_client_id(member));
+  kafkit_set_string(env, item, "groupInstanceId", rd_kafka_MemberDescription_group_instance_id(member));
+  kafkit_set_string(env, item, "host", rd_kafka_MemberDescription_host(member));
+  kafkit_set(env, item, "assignment", assignment_value(env, rd_kafka_MemberDescription_assignment(member)));
+  kafkit_set(env, item, "targetAssignment", assignment_value(env, rd_kafka_MemberDescription_target_assignment(member)));
+  return item;
 }
+
+static napi_value group_description_value(napi_env env, const void *description) {
+  const rd_kafka_ConsumerGroupDescription_t *group = description;
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "groupId", rd_kafka_ConsumerGroupDescription_group_id(group));
+  kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_ConsumerGroupDescription_error(group)));
+  kafkit_set_bool(env, item, "isSimple", rd_kafka_ConsumerGroupDescription_is_simple_consumer_group(group));
+  kafkit_set_string(env, item, "partitionAssignor", rd_kafka_ConsumerGroupDescription_partition_assignor(group));
+  kafkit_set_int(env, item, "state", rd_kafka_ConsumerGroupDescription_state(group));
+  kafkit_set_int(env, item, "type", rd_kafka_ConsumerGroupDescription_type(group));
+  kafkit_set(env, item, "coordinator", kafkit_node_value(env, rd_kafka_ConsumerGroupDescription_coordinator(group)));
+  size_t member_count = rd_kafka_ConsumerGroupDescription_member_count(group);
+  napi_value members = kafkit_array(env, member_count);
+  for (size_t m = 0; m < member_count; m++) {
+    kafkit_push(env, members, (uint32_t)m, member_value(env, rd_kafka_ConsumerGroupDescription_member(group, m)));
+  }
+  kafkit_set(env, item, "members", members);
+  size_t operation_count = 0;
+  const rd_kafka_AclOperation_t *operations =
+      rd_kafka_ConsumerGroupDescription_authorized_operations(group, &operation_count);
+  kafkit_set(env, item, "authorizedOperations", kafkit_acl_operations_value(env, operations, operation_count));
+  return item;
+}
+
+KAFKIT_ADMIN_CONVERT_ARRAY(describe_groups, rd_kafka_DescribeConsumerGroups_result_groups,
+                           rd_kafka_event_DescribeConsumerGroups_result, group_description_value)
 
 KAFKIT_ADMIN_SEND_ITEMS(describe_groups, rd_kafka_DescribeConsumerGroups)
 
@@ -99,6 +84,14 @@ KAFKIT_ADMIN_SEND_ITEMS(describe_groups, rd_kafka_DescribeConsumerGroups)
 KAFKIT_ADMIN_FUNCTION(describeGroups, .op = RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, .argc = 3, .array = "groups",
                       .read_one = kafkit_admin_read_string, .destroy = free, .convert = convert_describe_groups,
                       .send = send_describe_groups)
+
+static napi_value group_result_value(napi_env env, const void *result) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "groupId", rd_kafka_group_result_name(result));
+  kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_group_result_error(result)));
+  kafkit_set(env, item, "partitions", kafkit_partition_list_value(env, rd_kafka_group_result_partitions(result)));
+  return item;
+}
 
 /* [{groupId, error, partitions}]: the answer of DeleteGroups and of the three group offset calls. */
 static napi_value convert_group_results(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
@@ -121,15 +114,7 @@ static napi_value convert_group_results(napi_env env, rd_kafka_event_t *event, k
           rd_kafka_event_DeleteConsumerGroupOffsets_result(event), &count);
       break;
   }
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "groupId", rd_kafka_group_result_name(results[i]));
-    kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_group_result_error(results[i])));
-    kafkit_set(env, item, "partitions", kafkit_partition_list_value(env, rd_kafka_group_result_partitions(results[i])));
-    kafkit_push(env, array, (uint32_t)i, item);
-  }
-  return array;
+  return KAFKIT_ARRAY_OF(env, results, count, group_result_value);
 }
 
 static void destroy_delete_group(void *group) { rd_kafka_DeleteGroup_destroy(group); }

@@ -1,24 +1,20 @@
 /* Partition offsets and records: ListOffsets, DeleteRecords. */
 #include "kafkit_admin.h"
 
-static napi_value convert_list_offsets(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  size_t count = 0;
-  const rd_kafka_ListOffsetsResultInfo_t **infos =
-      rd_kafka_ListOffsets_result_infos(rd_kafka_event_ListOffsets_result(event), &count);
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    const rd_kafka_topic_partition_t *tp = rd_kafka_ListOffsetsResultInfo_topic_partition(infos[i]);
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "topic", tp->topic);
-    kafkit_set_int(env, item, "partition", tp->partition);
-    kafkit_set_bigint(env, item, "offset", tp->offset);
-    kafkit_set_int(env, item, "timestamp", rd_kafka_ListOffsetsResultInfo_timestamp(infos[i]));
-    kafkit_set_leader_epoch(env, item, tp);
-    kafkit_set(env, item, "error", kafkit_error_value(env, tp->err, NULL));
-    kafkit_push(env, array, (uint32_t)i, item);
-  }
-  return array;
+static napi_value offsets_info_value(napi_env env, const void *info) {
+  const rd_kafka_topic_partition_t *tp = rd_kafka_ListOffsetsResultInfo_topic_partition(info);
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "topic", tp->topic);
+  kafkit_set_int(env, item, "partition", tp->partition);
+  kafkit_set_bigint(env, item, "offset", tp->offset);
+  kafkit_set_int(env, item, "timestamp", rd_kafka_ListOffsetsResultInfo_timestamp(info));
+  kafkit_set_leader_epoch(env, item, tp);
+  kafkit_set(env, item, "error", kafkit_error_value(env, tp->err, NULL));
+  return item;
 }
+
+KAFKIT_ADMIN_CONVERT_ARRAY(list_offsets, rd_kafka_ListOffsets_result_infos,
+                           rd_kafka_event_ListOffsets_result, offsets_info_value)
 
 static void destroy_list(void *list) { rd_kafka_topic_partition_list_destroy(list); }
 static void destroy_records(void *records) { rd_kafka_DeleteRecords_destroy(records); }
@@ -29,10 +25,7 @@ static bool read_specs(napi_env env, const napi_value *input, kafkit_admin_items
   return partitions != NULL;
 }
 
-static void send_list_offsets(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,
-                              rd_kafka_queue_t *queue) {
-  rd_kafka_ListOffsets(rk, in->items, options, queue);
-}
+KAFKIT_ADMIN_SEND_ONE(list_offsets, rd_kafka_ListOffsets)
 
 /* listOffsets(handle, [{topic, partition, spec: bigint}], options{isolationLevel?}); spec: -1 latest, -2 earliest,
  * -3 max timestamp, else a timestamp in ms. */

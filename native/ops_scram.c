@@ -4,31 +4,30 @@
 
 #include "kafkit_admin.h"
 
-static napi_value convert_describe_scram(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  size_t count = 0;
-  const rd_kafka_UserScramCredentialsDescription_t **descriptions = rd_kafka_DescribeUserScramCredentials_result_descriptions(
-      rd_kafka_event_DescribeUserScramCredentials_result(event), &count);
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    const rd_kafka_UserScramCredentialsDescription_t *description = descriptions[i];
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "user", rd_kafka_UserScramCredentialsDescription_user(description));
-    kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_UserScramCredentialsDescription_error(description)));
-    size_t credential_count = rd_kafka_UserScramCredentialsDescription_scramcredentialinfo_count(description);
-    napi_value credentials = kafkit_array(env, credential_count);
-    for (size_t c = 0; c < credential_count; c++) {
-      const rd_kafka_ScramCredentialInfo_t *credential =
-          rd_kafka_UserScramCredentialsDescription_scramcredentialinfo(description, c);
-      napi_value js_credential = kafkit_object(env);
-      kafkit_set_int(env, js_credential, "mechanism", rd_kafka_ScramCredentialInfo_mechanism(credential));
-      kafkit_set_int(env, js_credential, "iterations", rd_kafka_ScramCredentialInfo_iterations(credential));
-      kafkit_push(env, credentials, (uint32_t)c, js_credential);
-    }
-    kafkit_set(env, item, "credentials", credentials);
-    kafkit_push(env, array, (uint32_t)i, item);
-  }
-  return array;
+static napi_value credential_value(napi_env env, const rd_kafka_ScramCredentialInfo_t *credential) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_int(env, item, "mechanism", rd_kafka_ScramCredentialInfo_mechanism(credential));
+  kafkit_set_int(env, item, "iterations", rd_kafka_ScramCredentialInfo_iterations(credential));
+  return item;
 }
+
+static napi_value description_value(napi_env env, const void *description) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "user", rd_kafka_UserScramCredentialsDescription_user(description));
+  kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_UserScramCredentialsDescription_error(description)));
+  size_t count = rd_kafka_UserScramCredentialsDescription_scramcredentialinfo_count(description);
+  napi_value credentials = kafkit_array(env, count);
+  for (size_t c = 0; c < count; c++) {
+    const rd_kafka_ScramCredentialInfo_t *credential =
+        rd_kafka_UserScramCredentialsDescription_scramcredentialinfo(description, c);
+    kafkit_push(env, credentials, (uint32_t)c, credential_value(env, credential));
+  }
+  kafkit_set(env, item, "credentials", credentials);
+  return item;
+}
+
+KAFKIT_ADMIN_CONVERT_ARRAY(describe_scram, rd_kafka_DescribeUserScramCredentials_result_descriptions,
+                           rd_kafka_event_DescribeUserScramCredentials_result, description_value)
 
 KAFKIT_ADMIN_SEND_ITEMS(describe_scram, rd_kafka_DescribeUserScramCredentials)
 
@@ -37,20 +36,16 @@ KAFKIT_ADMIN_FUNCTION(describeUserScramCredentials, .op = RD_KAFKA_ADMIN_OP_DESC
                       .array = "users", .read_one = kafkit_admin_read_string, .destroy = free,
                       .convert = convert_describe_scram, .send = send_describe_scram)
 
-static napi_value convert_alter_scram(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  size_t count = 0;
-  const rd_kafka_AlterUserScramCredentials_result_response_t **responses =
-      rd_kafka_AlterUserScramCredentials_result_responses(rd_kafka_event_AlterUserScramCredentials_result(event), &count);
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "user", rd_kafka_AlterUserScramCredentials_result_response_user(responses[i]));
-    kafkit_set(env, item, "error",
-               kafkit_error_object_value(env, rd_kafka_AlterUserScramCredentials_result_response_error(responses[i])));
-    kafkit_push(env, array, (uint32_t)i, item);
-  }
-  return array;
+static napi_value response_value(napi_env env, const void *response) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "user", rd_kafka_AlterUserScramCredentials_result_response_user(response));
+  kafkit_set(env, item, "error",
+             kafkit_error_object_value(env, rd_kafka_AlterUserScramCredentials_result_response_error(response)));
+  return item;
 }
+
+KAFKIT_ADMIN_CONVERT_ARRAY(alter_scram, rd_kafka_AlterUserScramCredentials_result_responses,
+                           rd_kafka_event_AlterUserScramCredentials_result, response_value)
 
 /* One alteration {user, mechanism, iterations?, password?, salt?}: an upsertion, or a deletion without password. */
 static void *read_alteration(napi_env env, napi_value item, const char *what) {

@@ -4,6 +4,14 @@
 
 #include "kafkit_admin.h"
 
+static napi_value topic_result_value(napi_env env, const void *result) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "topic", rd_kafka_topic_result_name(result));
+  kafkit_set(env, item, "error",
+             kafkit_error_value(env, rd_kafka_topic_result_error(result), rd_kafka_topic_result_error_string(result)));
+  return item;
+}
+
 /* [{topic, error}] in the broker's answer order; JavaScript matches them back by name. For the three topic calls. */
 static napi_value convert_topic_results(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
   size_t count = 0;
@@ -19,16 +27,7 @@ static napi_value convert_topic_results(napi_env env, rd_kafka_event_t *event, k
       results = rd_kafka_CreatePartitions_result_topics(rd_kafka_event_CreatePartitions_result(event), &count);
       break;
   }
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "topic", rd_kafka_topic_result_name(results[i]));
-    kafkit_set(env, item, "error",
-               kafkit_error_value(env, rd_kafka_topic_result_error(results[i]),
-                                  rd_kafka_topic_result_error_string(results[i])));
-    kafkit_push(env, array, (uint32_t)i, item);
-  }
-  return array;
+  return KAFKIT_ARRAY_OF(env, results, count, topic_result_value);
 }
 
 /* Applies `replicaAssignment: number[][]` through `assign(object, index, brokers, count, errstr)`. */
@@ -70,25 +69,10 @@ static rd_kafka_resp_err_t assign_new_partitions(void *target, int32_t index, in
   return rd_kafka_NewPartitions_set_replica_assignment(target, index, brokers, count, errstr, errstr_size);
 }
 
-/* Sets the topic's `config: [{name, value}]`; false after throwing. */
-static bool apply_config(napi_env env, napi_value item, rd_kafka_NewTopic_t *topic) {
-  napi_value config;
-  uint32_t entries = 0;
-  bool ok = kafkit_get(env, item, "config", &config) && (!config || kafkit_array_length(env, config, "config", &entries));
-  for (uint32_t e = 0; ok && e < entries; e++) {
-    napi_value entry;
-    ok = kafkit_array_get(env, config, e, &entry);
-    char *key = ok ? kafkit_get_string(env, entry, "name", &ok) : NULL;
-    char *value = ok ? kafkit_get_string(env, entry, "value", &ok) : NULL;
-    rd_kafka_resp_err_t err = ok && key && value ? rd_kafka_NewTopic_set_config(topic, key, value) : 0;
-    if (err) {
-      kafkit_throw_code(env, err, NULL);
-      ok = false;
-    }
-    free(key);
-    free(value);
-  }
-  return ok;
+/* Sets one `config: [{name, value}]` entry of a new topic (entries without both are skipped). */
+static rd_kafka_error_t *set_config(void *topic, const char *name, const char *value, int32_t op) {
+  rd_kafka_resp_err_t err = name && value ? rd_kafka_NewTopic_set_config(topic, name, value) : RD_KAFKA_RESP_ERR_NO_ERROR;
+  return err ? rd_kafka_error_new(err, "%s", rd_kafka_err2str(err)) : NULL;
 }
 
 /* The topic name of element `item` of the array `what`; NULL after throwing. */
@@ -115,7 +99,7 @@ static void *read_new_topic(napi_env env, napi_value item, const char *what) {
   rd_kafka_NewTopic_t *topic = rd_kafka_NewTopic_new(name, partitions, replication, errstr, sizeof(errstr));
   free(name);
   if (!topic) kafkit_throw_code(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
-  if (topic && (!apply_assignment(env, item, topic, assign_new_topic) || !apply_config(env, item, topic))) {
+  if (topic && (!apply_assignment(env, item, topic, assign_new_topic) || !kafkit_admin_apply_entries(env, item, "config", false, topic, set_config))) {
     rd_kafka_NewTopic_destroy(topic);
     return NULL;
   }
@@ -163,7 +147,7 @@ KAFKIT_ADMIN_FUNCTION(deleteTopics, .op = RD_KAFKA_ADMIN_OP_DELETETOPICS, .argc 
                       .read_one = read_delete_topic, .destroy = destroy_delete_topic, .convert = convert_topic_results,
                       .send = send_delete_topics)
 
-static napi_value partition_info_value(napi_env env, const rd_kafka_TopicPartitionInfo_t *info) {
+static napi_value partition_info_value(napi_env env, const void *info) {
   napi_value partition = kafkit_object(env);
   size_t replica_count = 0, isr_count = 0;
   const rd_kafka_Node_t **replicas = rd_kafka_TopicPartitionInfo_replicas(info, &replica_count);
@@ -175,7 +159,7 @@ static napi_value partition_info_value(napi_env env, const rd_kafka_TopicPartiti
   return partition;
 }
 
-static napi_value topic_description_value(napi_env env, const rd_kafka_TopicDescription_t *description) {
+static napi_value topic_description_value(napi_env env, const void *description) {
   napi_value item = kafkit_object(env);
   kafkit_set_string(env, item, "topic", rd_kafka_TopicDescription_name(description));
   const rd_kafka_Uuid_t *id = rd_kafka_TopicDescription_topic_id(description);
@@ -184,11 +168,7 @@ static napi_value topic_description_value(napi_env env, const rd_kafka_TopicDesc
   kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_TopicDescription_error(description)));
   size_t partition_count = 0;
   const rd_kafka_TopicPartitionInfo_t **partitions = rd_kafka_TopicDescription_partitions(description, &partition_count);
-  napi_value js_partitions = kafkit_array(env, partition_count);
-  for (size_t p = 0; p < partition_count; p++) {
-    kafkit_push(env, js_partitions, (uint32_t)p, partition_info_value(env, partitions[p]));
-  }
-  kafkit_set(env, item, "partitions", js_partitions);
+  kafkit_set(env, item, "partitions", KAFKIT_ARRAY_OF(env, partitions, partition_count, partition_info_value));
   size_t operation_count = 0;
   const rd_kafka_AclOperation_t *operations =
       rd_kafka_TopicDescription_authorized_operations(description, &operation_count);
@@ -196,14 +176,8 @@ static napi_value topic_description_value(napi_env env, const rd_kafka_TopicDesc
   return item;
 }
 
-static napi_value convert_describe_topics(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  size_t count = 0;
-  const rd_kafka_TopicDescription_t **topics =
-      rd_kafka_DescribeTopics_result_topics(rd_kafka_event_DescribeTopics_result(event), &count);
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) kafkit_push(env, array, (uint32_t)i, topic_description_value(env, topics[i]));
-  return array;
-}
+KAFKIT_ADMIN_CONVERT_ARRAY(describe_topics, rd_kafka_DescribeTopics_result_topics,
+                           rd_kafka_event_DescribeTopics_result, topic_description_value)
 
 static void destroy_collection(void *collection) { rd_kafka_TopicCollection_destroy(collection); }
 
@@ -216,10 +190,7 @@ static bool read_topic_collection(napi_env env, const napi_value *input, kafkit_
   return true;
 }
 
-static void send_describe_topics(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,
-                                 rd_kafka_queue_t *queue) {
-  rd_kafka_DescribeTopics(rk, in->items, options, queue);
-}
+KAFKIT_ADMIN_SEND_ONE(describe_topics, rd_kafka_DescribeTopics)
 
 /* describeTopics(handle, [name], options) */
 KAFKIT_ADMIN_FUNCTION(describeTopics, .op = RD_KAFKA_ADMIN_OP_DESCRIBETOPICS, .argc = 3, .read = read_topic_collection,

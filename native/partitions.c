@@ -45,6 +45,12 @@ static void consumer_fields(napi_env env, napi_value item, const rd_kafka_topic_
   kafkit_set_int(env, item, "code", tp->err);
 }
 
+static void no_fields(napi_env env, napi_value item, const rd_kafka_topic_partition_t *tp) {}
+
+napi_value kafkit_topic_partitions_value(napi_env env, const rd_kafka_topic_partition_list_t *list) {
+  return partition_array(env, list, no_fields);
+}
+
 napi_value kafkit_partition_list_value(napi_env env, const rd_kafka_topic_partition_list_t *list) {
   return partition_array(env, list, admin_fields);
 }

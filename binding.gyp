@@ -26,6 +26,7 @@
         "native/metadata.c",
         "native/producer.c",
         "native/producer_queue.c",
+        "native/send_now.c",
         "native/consumer.c",
         "native/consumer_fetch.c",
         "native/consumer_calls.c",

@@ -14,9 +14,9 @@
   /* client.c, client_dispatch.c, client_calls.c, metadata.c */                                                        \
   X(clientCreate) X(clientDestroy) X(clientDrainEvents) X(clientSetActive)                                             \
   X(clientAddBrokers) X(clientFatalError) X(clientSetOAuthToken) X(clientMetadata)                                     \
-  /* producer.c, producer_queue.c */                                                                                   \
+  /* producer.c, producer_queue.c, send_now.c */                                                                       \
   X(producerTopic) X(producerProduce) X(producerDrainDeliveries) X(producerPurge) X(producerQueueLength)               \
-  X(producerFlush)                                                                                                     \
+  X(producerFlush) X(producerSendNow)                                                                                  \
   /* consumer.c, consumer_fetch.c, consumer_calls.c, consumer_jobs.c */                                                \
   X(consumerTakeRebalances) X(consumerConsume) X(consumerHeaderLengths) X(consumerTopicNames)                          \
   X(consumerPause) X(consumerSeek) X(consumerStoreOffsets) X(consumerCommit) X(consumerPosition)                      \

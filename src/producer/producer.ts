@@ -66,6 +66,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   #oauth: OAuthRefresher | undefined
   /** librdkafka's queue refused a record: nothing more is produced until a delivery report frees room. */
   #full = false
+  /** A sendBatch() handed records over: once they are in librdkafka's queue, they leave without waiting linger.ms. */
+  #sendNowWanted = false
   #drainScheduled = false
   /** The records of the batch being handed over (reused). */
   readonly #batchRecords: WaitingRecord[] = []
@@ -221,6 +223,9 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
    * Sends several records (any topics) in order and resolves with their reports in the same order. If some fail,
    * rejects with a {@link KafkaAggregateError} whose `failures` name each failed record's index; the others were
    * delivered.
+   *
+   * The batch does not wait `lingerMs`: once its records are in librdkafka's queue, librdkafka is made to send what
+   * it holds at once (records of `send()` queued meanwhile go along).
    */
   async sendBatch(records: ReadonlyArray<AnyRecord<K, V, T>>): Promise<DeliveryReport[]> {
     if (!Array.isArray(records)) throw new ConfigError('records', 'sendBatch() takes an array of records')
@@ -233,6 +238,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   }
 
   async #sendBatch(records: ReadonlyArray<AnyRecord<K, V, T>>, extra: readonly RawHeader[] | undefined): Promise<DeliveryReport[]> {
+    // The caller waits for the whole batch, which is already as large as it will get: lingering only delays it.
+    this.#sendNowWanted = true
     const deliveries = records.map((record) => this.#enqueue(record, extra))
     // One promise for the batch, not one per record (which costs more than producing the record).
     await new Promise<void>((resolve) => {
@@ -543,6 +550,10 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       }
     }
     records.length = 0
+    if (this.#sendNowWanted && this.#waiting.length === 0) {
+      this.#sendNowWanted = false
+      native.sendNow()
+    }
     if (this.#waiting.length > 0) this.#startExpiryTimer()
     else this.#wakeIdleWaiters()
     if (this.#capacityWaiters.length > 0) this.#wakeCapacityWaiters()

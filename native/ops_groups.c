@@ -94,28 +94,14 @@ static napi_value group_result_value(napi_env env, const void *result) {
 }
 
 /* [{groupId, error, partitions}]: the answer of DeleteGroups and of the three group offset calls. */
-static napi_value convert_group_results(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  size_t count = 0;
-  const rd_kafka_group_result_t **results = NULL;
-  switch (rd_kafka_event_type(event)) {
-    case RD_KAFKA_EVENT_DELETEGROUPS_RESULT:
-      results = rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(event), &count);
-      break;
-    case RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT:
-      results = rd_kafka_ListConsumerGroupOffsets_result_groups(rd_kafka_event_ListConsumerGroupOffsets_result(event),
-                                                                &count);
-      break;
-    case RD_KAFKA_EVENT_ALTERCONSUMERGROUPOFFSETS_RESULT:
-      results = rd_kafka_AlterConsumerGroupOffsets_result_groups(
-          rd_kafka_event_AlterConsumerGroupOffsets_result(event), &count);
-      break;
-    default:
-      results = rd_kafka_DeleteConsumerGroupOffsets_result_groups(
-          rd_kafka_event_DeleteConsumerGroupOffsets_result(event), &count);
-      break;
-  }
-  return KAFKIT_ARRAY_OF(env, results, count, group_result_value);
-}
+KAFKIT_ADMIN_CONVERT_ARRAY(delete_groups, rd_kafka_DeleteGroups_result_groups, rd_kafka_event_DeleteGroups_result,
+                           group_result_value)
+KAFKIT_ADMIN_CONVERT_ARRAY(list_group_offsets, rd_kafka_ListConsumerGroupOffsets_result_groups,
+                           rd_kafka_event_ListConsumerGroupOffsets_result, group_result_value)
+KAFKIT_ADMIN_CONVERT_ARRAY(alter_group_offsets, rd_kafka_AlterConsumerGroupOffsets_result_groups,
+                           rd_kafka_event_AlterConsumerGroupOffsets_result, group_result_value)
+KAFKIT_ADMIN_CONVERT_ARRAY(delete_group_offsets, rd_kafka_DeleteConsumerGroupOffsets_result_groups,
+                           rd_kafka_event_DeleteConsumerGroupOffsets_result, group_result_value)
 
 static void destroy_delete_group(void *group) { rd_kafka_DeleteGroup_destroy(group); }
 KAFKIT_ADMIN_READ_NAMED(delete_group, rd_kafka_DeleteGroup_new)
@@ -124,7 +110,7 @@ KAFKIT_ADMIN_SEND_ITEMS(delete_groups, rd_kafka_DeleteGroups)
 
 /* deleteGroups(handle, [groupId], options) */
 KAFKIT_ADMIN_FUNCTION(deleteGroups, .op = RD_KAFKA_ADMIN_OP_DELETEGROUPS, .argc = 3, .array = "groups",
-                      .read_one = read_delete_group, .destroy = destroy_delete_group, .convert = convert_group_results,
+                      .read_one = read_delete_group, .destroy = destroy_delete_group, .convert = convert_delete_groups,
                       .send = send_delete_groups)
 
 /* A group offset call's request: one group and its partitions (NULL: every partition, for listing). */
@@ -187,10 +173,10 @@ SEND_GROUP_OFFSETS(delete_group_offsets, DeleteConsumerGroupOffsets)
 
 /* listGroupOffsets(handle, groupId, [{topic, partition}] | null, options{requireStable?}) */
 KAFKIT_ADMIN_FUNCTION(listGroupOffsets, .op = RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, .argc = 4, .read = read_list_offsets,
-                      .convert = convert_group_results, .send = send_list_group_offsets)
+                      .convert = convert_list_group_offsets, .send = send_list_group_offsets)
 /* alterGroupOffsets(handle, groupId, [{topic, partition, offset: bigint, metadata?, leaderEpoch?}], options) */
 KAFKIT_ADMIN_FUNCTION(alterGroupOffsets, .op = RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, .argc = 4, .read = read_alter_offsets,
-                      .convert = convert_group_results, .send = send_alter_group_offsets)
+                      .convert = convert_alter_group_offsets, .send = send_alter_group_offsets)
 /* deleteGroupOffsets(handle, groupId, [{topic, partition}], options) */
 KAFKIT_ADMIN_FUNCTION(deleteGroupOffsets, .op = RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, .argc = 4, .read = read_delete_offsets,
-                      .convert = convert_group_results, .send = send_delete_group_offsets)
+                      .convert = convert_delete_group_offsets, .send = send_delete_group_offsets)

@@ -12,23 +12,13 @@ static napi_value topic_result_value(napi_env env, const void *result) {
   return item;
 }
 
-/* [{topic, error}] in the broker's answer order; JavaScript matches them back by name. For the three topic calls. */
-static napi_value convert_topic_results(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  size_t count = 0;
-  const rd_kafka_topic_result_t **results = NULL;
-  switch (rd_kafka_event_type(event)) {
-    case RD_KAFKA_EVENT_CREATETOPICS_RESULT:
-      results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count);
-      break;
-    case RD_KAFKA_EVENT_DELETETOPICS_RESULT:
-      results = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(event), &count);
-      break;
-    default:
-      results = rd_kafka_CreatePartitions_result_topics(rd_kafka_event_CreatePartitions_result(event), &count);
-      break;
-  }
-  return KAFKIT_ARRAY_OF(env, results, count, topic_result_value);
-}
+/* [{topic, error}] in the broker's answer order; JavaScript matches them back by name. */
+KAFKIT_ADMIN_CONVERT_ARRAY(create_topics, rd_kafka_CreateTopics_result_topics, rd_kafka_event_CreateTopics_result,
+                           topic_result_value)
+KAFKIT_ADMIN_CONVERT_ARRAY(delete_topics, rd_kafka_DeleteTopics_result_topics, rd_kafka_event_DeleteTopics_result,
+                           topic_result_value)
+KAFKIT_ADMIN_CONVERT_ARRAY(create_partitions, rd_kafka_CreatePartitions_result_topics,
+                           rd_kafka_event_CreatePartitions_result, topic_result_value)
 
 /* Applies `replicaAssignment: number[][]` through `assign(object, index, brokers, count, errstr)`. */
 typedef rd_kafka_resp_err_t (*assign_fn)(void *target, int32_t index, int32_t *brokers, size_t count, char *errstr,
@@ -136,15 +126,15 @@ KAFKIT_ADMIN_SEND_ITEMS(delete_topics, rd_kafka_DeleteTopics)
 
 /* createTopics(handle, [{topic, partitions, replicationFactor, replicaAssignment?, config?: [{name, value}]}], options) */
 KAFKIT_ADMIN_FUNCTION(createTopics, .op = RD_KAFKA_ADMIN_OP_CREATETOPICS, .argc = 3, .array = "topics",
-                      .read_one = read_new_topic, .destroy = destroy_new_topic, .convert = convert_topic_results,
+                      .read_one = read_new_topic, .destroy = destroy_new_topic, .convert = convert_create_topics,
                       .send = send_create_topics)
 /* createPartitions(handle, [{topic, count, replicaAssignment?}], options) */
 KAFKIT_ADMIN_FUNCTION(createPartitions, .op = RD_KAFKA_ADMIN_OP_CREATEPARTITIONS, .argc = 3, .array = "partitions",
                       .read_one = read_new_partitions, .destroy = destroy_new_partitions,
-                      .convert = convert_topic_results, .send = send_create_partitions)
+                      .convert = convert_create_partitions, .send = send_create_partitions)
 /* deleteTopics(handle, [name], options) */
 KAFKIT_ADMIN_FUNCTION(deleteTopics, .op = RD_KAFKA_ADMIN_OP_DELETETOPICS, .argc = 3, .array = "topics",
-                      .read_one = read_delete_topic, .destroy = destroy_delete_topic, .convert = convert_topic_results,
+                      .read_one = read_delete_topic, .destroy = destroy_delete_topic, .convert = convert_delete_topics,
                       .send = send_delete_topics)
 
 static napi_value partition_info_value(napi_env env, const void *info) {

@@ -117,7 +117,7 @@ static rd_kafka_resp_err_t produce_one(kafkit_native_client *client, const produ
       rd_kafka_header_add(headers, name, lengths[0], header_value, lengths[1] >= 0 ? lengths[1] : 0);
     }
   }
-  rd_kafka_vu_t vus[7];
+  rd_kafka_vu_t vus[8];
   size_t n = 0;
   vus[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_RKT, .u.rkt = client->topics[record[0]]};
   vus[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_PARTITION, .u.i32 = record[1]};
@@ -126,22 +126,12 @@ static rd_kafka_resp_err_t produce_one(kafkit_native_client *client, const produ
   vus[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_OPAQUE, .u.ptr = (void *)(uintptr_t)seq};
   vus[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_MSGFLAGS, .u.i = RD_KAFKA_MSG_F_COPY};
   if (record[5]) vus[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_TIMESTAMP, .u.i64 = (int64_t)in->timestamps[index]};
-  if (headers) {
-    /* produceva takes ownership of the headers only on success. */
-    rd_kafka_vu_t with_headers[8];
-    memcpy(with_headers, vus, n * sizeof(*vus));
-    with_headers[n] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_HEADERS, .u.headers = headers};
-    rd_kafka_error_t *error = rd_kafka_produceva(client->rk, with_headers, n + 1);
-    if (!error) return RD_KAFKA_RESP_ERR_NO_ERROR;
-    rd_kafka_resp_err_t err = rd_kafka_error_code(error);
-    rd_kafka_error_destroy(error);
-    rd_kafka_headers_destroy(headers);
-    return err;
-  }
+  if (headers) vus[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_HEADERS, .u.headers = headers};
   rd_kafka_error_t *error = rd_kafka_produceva(client->rk, vus, n);
   if (!error) return RD_KAFKA_RESP_ERR_NO_ERROR;
   rd_kafka_resp_err_t err = rd_kafka_error_code(error);
   rd_kafka_error_destroy(error);
+  if (headers) rd_kafka_headers_destroy(headers); /* produceva takes ownership of the headers only on success */
   return err;
 }
 

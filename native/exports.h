@@ -25,7 +25,7 @@
   /* transactions.c */                                                                                                 \
   X(transactionInit) X(transactionBegin) X(transactionCommit) X(transactionAbort) X(transactionSendOffsets)           \
   /* mock.c */                                                                                                         \
-  X(mockStart) X(mockStop) X(mockPushRequestErrors) X(mockSetBrokerUp) X(mockCreateTopic)                             \
+  X(mockStart) X(mockStop) X(mockPushRequestErrors) X(mockSetBrokerUp) X(mockSetCoordinator) X(mockCreateTopic)        \
   /* admin.c, ops_*.c */                                                                                               \
   X(adminInFlight)                                                                                                     \
   X(createTopics) X(deleteTopics) X(createPartitions) X(describeTopics) X(describeCluster)                             \

@@ -171,6 +171,23 @@ napi_value kafkit_js_mockSetBrokerUp(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* mockSetCoordinator(handle, keyType "group" | "transaction", key, brokerId): moves a group's or transactional id's
+ * coordinator to another broker. */
+napi_value kafkit_js_mockSetCoordinator(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  kafkit_mock *mock = mock_args(env, info, 4, argv);
+  if (!mock) return NULL;
+  int32_t broker = -1;
+  napi_get_value_int32(env, argv[3], &broker);
+  char *type = kafkit_string(env, argv[1], "key type");
+  char *key = type ? kafkit_string(env, argv[2], "key") : NULL;
+  rd_kafka_resp_err_t err = key ? rd_kafka_mock_coordinator_set(mock->cluster, type, key, broker) : 0;
+  free(type);
+  free(key);
+  if (err) kafkit_throw_code(env, err, NULL);
+  return NULL;
+}
+
 /* mockCreateTopic(handle, topic, partitions, replicationFactor) */
 napi_value kafkit_js_mockCreateTopic(napi_env env, napi_callback_info info) {
   napi_value argv[4];

@@ -78,7 +78,10 @@ export async function runChaos(overrides = {}) {
     if (role === 'consumer') {
       return children.start(role, slot, { ...common, topic: INPUT, groupId: ALO_GROUP, autoCommitIntervalMs: opts.autoCommitIntervalMs })
     }
-    return children.start(role, slot, { ...common, input: INPUT, output: OUTPUT, groupId: EOS_GROUP, transactionalId: `chaos-eos-slot-${slot}` })
+    return children.start(role, slot, {
+      ...common, input: INPUT, output: OUTPUT, groupId: EOS_GROUP, transactionalId: `chaos-eos-slot-${slot}`,
+      partitionsPerTransaction: opts.partitionsPerTransaction,
+    })
   }
 
   /** @type {Record<'consumer' | 'processor', Array<{ offset: number, since: number } | undefined>>} */

@@ -23,6 +23,7 @@ import { InFlightSends } from './in-flight.js'
 import { PendingDelivery } from './pending-delivery.js'
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options.js'
 import { SendQueue, type WaitingRecord } from './send-queue.js'
+import { TRANSACTION_STUCK } from './stuck-call.js'
 import { TransactionRunner, type Transaction } from './transaction.js'
 import { ProducerTracing, withExtraHeaders } from './tracing.js'
 import { tracingChannels } from '../tracing/channels.js'
@@ -68,6 +69,9 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   #full = false
   /** A sendBatch() handed records over: once they are in librdkafka's queue, they leave without waiting linger.ms. */
   #sendNowWanted = false
+  /** sendBatch() calls not settled yet: send-now rounds follow each other until none is left. */
+  #batchesUnsettled = 0
+  #sendNowRunning = false
   #drainScheduled = false
   /** The records of the batch being handed over (reused). */
   readonly #batchRecords: WaitingRecord[] = []
@@ -241,6 +245,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     // The caller waits for the whole batch, which is already as large as it will get: lingering only delays it.
     this.#sendNowWanted = true
     const deliveries = records.map((record) => this.#enqueue(record, extra))
+    this.#batchesUnsettled++
     // One promise for the batch, not one per record (which costs more than producing the record).
     await new Promise<void>((resolve) => {
       let pending = deliveries.length
@@ -253,7 +258,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
         delivery.markReported()
         delivery.onSettled(settled)
       }
-    })
+    }).finally(() => this.#batchesUnsettled--)
     const failures: Array<{ index: number; error: KafkaError }> = []
     const reports: DeliveryReport[] = []
     deliveries.forEach((delivery, index) => {
@@ -366,9 +371,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       return
     }
     this.#lifecycle.set('closing')
-    let flushError: unknown
+    // A transactional call stuck in librdkafka holds the client's worker: a flush or destroy would queue behind it.
+    const stuck = this.#fatal?.code === TRANSACTION_STUCK
+    let flushError: unknown = stuck ? this.#fatal : undefined
     try {
-      await this.#deliverAll(this.#options.disconnectTimeoutMs)
+      if (!stuck) await this.#deliverAll(this.#options.disconnectTimeoutMs)
     } catch (error) {
       flushError = error
     }
@@ -388,7 +395,10 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     for (const deferred of this.#inFlight.values()) this.#fail(deferred, undelivered)
     this.#inFlight.clear()
     if (undeliveredCount > 0) this.#native.purge(true)
-    await this.#native.destroy()
+    const destroyed = this.#native.destroy()
+    // Destroyed once the stuck call returns; until then the client's thread waits in librdkafka.
+    if (stuck) destroyed.catch(() => undefined)
+    else await destroyed
     this.#lifecycle.set('closed')
     this.#reportUnobservedFailures('Producer.disconnect()')
   }
@@ -552,12 +562,25 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     records.length = 0
     if (this.#sendNowWanted && this.#waiting.length === 0) {
       this.#sendNowWanted = false
-      native.sendNow()
+      this.#sendNow()
     }
     if (this.#waiting.length > 0) this.#startExpiryTimer()
     else this.#wakeIdleWaiters()
     if (this.#capacityWaiters.length > 0) this.#wakeCapacityWaiters()
     if (this.#waiting.length === 0 && this.#inFlight.size === 0) native.setActive(false)
+  }
+
+  /** Send-now rounds, one at a time, for as long as a sendBatch() waits (its records may outlast one round). */
+  #sendNow(): void {
+    if (this.#sendNowRunning || this.#lifecycle.state !== 'connected') return
+    const round = this.#native.sendNow()
+    if (round === null) return
+    this.#sendNowRunning = true
+    const next = (): void => {
+      this.#sendNowRunning = false
+      if (this.#batchesUnsettled > 0) this.#sendNow()
+    }
+    round.then(next, next)
   }
 
   #wakeCapacityWaiters(force = false): void {

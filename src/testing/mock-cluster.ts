@@ -107,6 +107,22 @@ export class MockCluster {
     }
   }
 
+  /**
+   * Makes broker `brokerId` the coordinator of consumer group `key` (`keyType` `'group'`) or of transactional id
+   * `key` (`'transaction'`), for tests of a coordinator going down.
+   */
+  setCoordinator(keyType: 'group' | 'transaction', key: string, brokerId: number): void {
+    const native = this.#live('setCoordinator')
+    if (keyType !== 'group' && keyType !== 'transaction') {
+      throw new StateError(`MockCluster.setCoordinator(): keyType must be 'group' or 'transaction', got ${JSON.stringify(keyType)}`)
+    }
+    try {
+      native.setCoordinator(keyType, key, brokerId)
+    } catch (error) {
+      throw fromRdkafkaError(error, { operation: `MockCluster.setCoordinator(${keyType}, ${key})` })
+    }
+  }
+
   /** Creates a topic with `partitions` partitions (topics are also created on first use with librdkafka's defaults). */
   createTopic(topic: string, partitions = 1): void {
     const native = this.#live('createTopic')

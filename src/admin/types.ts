@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { TopicPartition } from '../common/topic-partition.js'
+
 /** An offset as accepted from callers. */
 export type OffsetInput = string | number | bigint
 
@@ -119,13 +121,7 @@ export interface TopicDescription {
   readonly authorizedOperations?: readonly AclOperation[]
 }
 
-/** A topic-partition. */
-export interface TopicPartition {
-  /** Topic name. */
-  readonly topic: string
-  /** Partition number. */
-  readonly partition: number
-}
+export type { TopicPartition } from '../common/topic-partition.js'
 
 /** Consumer group states as the coordinator reports them. */
 export type GroupState = 'unknown' | 'preparing-rebalance' | 'completing-rebalance' | 'stable' | 'dead' | 'empty'

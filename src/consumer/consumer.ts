@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events'
+import { RESP_ERR } from '../errors/codes.generated.js'
 import { AuthenticationError, ConfigError, ConnectionError, KafkaError, StateError, TimeoutError } from '../errors/kafka-error.js'
 import { authenticationFailed, authFailureReported, configErrorFrom, fromRdkafkaError, hopelessConnect } from '../errors/map.js'
 import { ConnectGuard } from '../internal/connect-guard.js'
-import { channels } from '../internal/diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { LogRouter } from '../internal/log.js'
 import { OAuthRefresher } from '../internal/oauth.js'
@@ -16,7 +17,7 @@ import { MessageDecoder } from './decoder.js'
 import { ErrorPolicy } from './error-policy.js'
 import { FetchLoop } from './fetch-loop.js'
 import { type IteratorOptions, MessageIterator } from './iterator.js'
-import { type FetchedBatch, NativeConsumerAdapter, OFFSET_BEGINNING, OFFSET_END, PARTITION_EOF } from '../native/consumer.js'
+import { type FetchedBatch, NativeConsumerAdapter, OFFSET_BEGINNING, OFFSET_END } from '../native/consumer.js'
 import { OffsetTracker } from './offset-tracker.js'
 import { type ConsumerOptions, type RebalanceHook, type ResolvedConsumerOptions, resolveConsumerOptions, resolveRunOptions, type RunOptions } from './options.js'
 import { type PartitionState, PartitionTable } from './partition-state.js'
@@ -27,8 +28,11 @@ import type {
   ConsumerEvents, ConsumerStats, MessageFor, PartitionLag, RebalanceEvent, TopicNameFor, TopicPartition, TopicPartitionOffset, TopicPartitions,
 } from './types.js'
 
-// ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS, NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS.
-const REBALANCE_COMMIT_CODES = new Set([22, 27, 16, 15, 14])
+/** Commit failures that mean a rebalance is under way, not that the commit was wrong. */
+const REBALANCE_COMMIT_CODES = new Set<number>([
+  RESP_ERR.ILLEGAL_GENERATION, RESP_ERR.REBALANCE_IN_PROGRESS, RESP_ERR.NOT_COORDINATOR,
+  RESP_ERR.COORDINATOR_NOT_AVAILABLE, RESP_ERR.COORDINATOR_LOAD_IN_PROGRESS,
+])
 const STORE_INTERVAL_MS = 1_000
 
 interface RunState {
@@ -556,9 +560,9 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     let partition = -1
     for (let i = 0; i < batch.count; i++) {
       const code = batch.error(i)
-      if (code !== 0) {
+      if (code !== RESP_ERR.NO_ERROR) {
         // Fetch errors travel with the messages; reaching a partition's end is not one.
-        if (code !== PARTITION_EOF) this.#onClientError({ code, message: batch.errorText(i) })
+        if (code !== RESP_ERR._PARTITION_EOF) this.#onClientError({ code, message: batch.errorText(i) })
         continue
       }
       const messageTopic = batch.topic(i)

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { channels } from '../internal/diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { Lifecycle, type ClientState } from '../internal/lifecycle.js'
 import {
   AuthenticationError,
@@ -11,6 +11,7 @@ import {
   StateError,
   TimeoutError,
 } from '../errors/kafka-error.js'
+import { RESP_ERR } from '../errors/codes.generated.js'
 import { authenticationFailed, authFailureReported, configErrorFrom, fromRdkafkaError, hopelessConnect } from '../errors/map.js'
 import { ConnectGuard } from '../internal/connect-guard.js'
 import { LogRouter } from '../internal/log.js'
@@ -23,14 +24,13 @@ import { InFlightSends } from './in-flight.js'
 import { PendingDelivery } from './pending-delivery.js'
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options.js'
 import { SendQueue, type WaitingRecord } from './send-queue.js'
+import { TRANSACTION_STUCK } from './stuck-call.js'
 import { TransactionRunner, type Transaction } from './transaction.js'
 import { ProducerTracing, withExtraHeaders } from './tracing.js'
 import { tracingChannels } from '../tracing/channels.js'
 import type { AnyRecord, DeliveryReport, Headers, ProducerEvents, ProducerRecord, RawData, RdkafkaStats, RecordFor } from './types.js'
 
 const NO_PARTITION = -1
-/** librdkafka's `RD_KAFKA_RESP_ERR__PURGE_QUEUE`: what a record dropped before it was sent fails with. */
-const PURGE_QUEUE = -152
 /** Records per native produce call. */
 const BATCH_SIZE = 1024
 
@@ -69,6 +69,9 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   #full = false
   /** A sendBatch() handed records over: once they are in librdkafka's queue, they leave without waiting linger.ms. */
   #sendNowWanted = false
+  /** sendBatch() calls not settled yet: send-now rounds follow each other until none is left. */
+  #batchesUnsettled = 0
+  #sendNowRunning = false
   #drainScheduled = false
   /** The records of the batch being handed over (reused). */
   readonly #batchRecords: WaitingRecord[] = []
@@ -243,6 +246,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     // The caller waits for the whole batch, which is already as large as it will get: lingering only delays it.
     this.#sendNowWanted = true
     const deliveries = records.map((record) => this.#enqueue(record, extra))
+    this.#batchesUnsettled++
     // One promise for the batch, not one per record (which costs more than producing the record).
     await new Promise<void>((resolve) => {
       let pending = deliveries.length
@@ -255,7 +259,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
         delivery.markReported()
         delivery.onSettled(settled)
       }
-    })
+    }).finally(() => this.#batchesUnsettled--)
     const failures: Array<{ index: number; error: KafkaError }> = []
     const reports: DeliveryReport[] = []
     deliveries.forEach((delivery, index) => {
@@ -302,7 +306,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     for (const record of this.#waiting) {
       if (record.state === 'settled') continue
       record.state = 'settled'
-      this.#fail(record.deferred, fromRdkafkaError(PURGE_QUEUE, {
+      this.#fail(record.deferred, fromRdkafkaError(RESP_ERR._PURGE_QUEUE, {
         operation, topic: record.topic, ...(record.partition === NO_PARTITION ? {} : { partition: record.partition }),
       }))
     }
@@ -368,9 +372,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       return
     }
     this.#lifecycle.set('closing')
-    let flushError: unknown
+    // A transactional call stuck in librdkafka holds the client's worker: a flush or destroy would queue behind it.
+    const stuck = this.#fatal?.code === TRANSACTION_STUCK
+    let flushError: unknown = stuck ? this.#fatal : undefined
     try {
-      await this.#deliverAll(this.#options.disconnectTimeoutMs)
+      if (!stuck) await this.#deliverAll(this.#options.disconnectTimeoutMs)
     } catch (error) {
       flushError = error
     }
@@ -390,7 +396,10 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     for (const deferred of this.#inFlight.values()) this.#fail(deferred, undelivered)
     this.#inFlight.clear()
     if (undeliveredCount > 0) this.#native.purge(true)
-    await this.#native.destroy()
+    const destroyed = this.#native.destroy()
+    // Destroyed once the stuck call returns; until then the client's thread waits in librdkafka.
+    if (stuck) destroyed.catch(() => undefined)
+    else await destroyed
     this.#lifecycle.set('closed')
     this.#reportUnobservedFailures('Producer.disconnect()')
   }
@@ -554,12 +563,25 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     records.length = 0
     if (this.#sendNowWanted && this.#waiting.length === 0) {
       this.#sendNowWanted = false
-      native.sendNow()
+      this.#sendNow()
     }
     if (this.#waiting.length > 0) this.#startExpiryTimer()
     else this.#wakeIdleWaiters()
     if (this.#capacityWaiters.length > 0) this.#wakeCapacityWaiters()
     if (this.#waiting.length === 0 && this.#inFlight.size === 0) native.setActive(false)
+  }
+
+  /** Send-now rounds, one at a time, for as long as a sendBatch() waits (its records may outlast one round). */
+  #sendNow(): void {
+    if (this.#sendNowRunning || this.#lifecycle.state !== 'connected') return
+    const round = this.#native.sendNow()
+    if (round === null) return
+    this.#sendNowRunning = true
+    const next = (): void => {
+      this.#sendNowRunning = false
+      if (this.#batchesUnsettled > 0) this.#sendNow()
+    }
+    round.then(next, next)
   }
 
   #wakeCapacityWaiters(force = false): void {
@@ -580,11 +602,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     const publish = channels.producerDelivery.hasSubscribers
     for (let index = 0; index < batch.count; index++) {
       const code = error[index]!
-      if (code === 0) {
+      if (code === RESP_ERR.NO_ERROR) {
         const deferred = this.#inFlight.take(seq[index]!)
         if (deferred === undefined) continue
         deferred.deliveredAt(partition[index]!, offset[index]!, timestamp[index]!)
-        if (publish) channels.producerDelivery.publish(deferred.report)
+        if (publish) channels.producerDelivery.publish(deferred.report!)
         continue
       }
       const deferred = this.#inFlight.get(seq[index]!)

@@ -48,6 +48,8 @@ export default defineConfig(
       'examples/protobuf/gen/**',
       'examples/avro/generated/**',
     'test/fixtures/avro/generated/**',
+    'scripts/cluster-lib.d.mts',
+    'scripts/cluster/*.d.mts',
   ]),
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },

@@ -138,7 +138,7 @@ export async function up({ nodes = 1, registry = true, tls = false, dir, timeout
     watches.forEach((w) => w.cancel())
     await stopAll(state)
     await rm(join(dir, 'state.json'), { force: true })
-    throw new Error(`cluster in ${dir} failed to start: ${/** @type {Error} */ (err).message}`)
+    throw new Error(`cluster in ${dir} failed to start: ${/** @type {Error} */ (err).message}`, { cause: err })
   }
   watches.forEach((w) => w.cancel())
   state.timings.totalMs = Date.now() - t0
@@ -246,7 +246,7 @@ export async function startNode(id, { dir, timeoutMs = READY_TIMEOUT_MS } = {}) 
   } catch (err) {
     abort.abort(err)
     const msg = /** @type {Error} */ (err).message
-    throw new Error(msg.includes('\n') ? msg : `${msg}\n${await logTails([node.logFile])}`)
+    throw new Error(msg.includes('\n') ? msg : `${msg}\n${await logTails([node.logFile])}`, { cause: err })
   } finally {
     watch.cancel()
   }

@@ -69,6 +69,7 @@ async function mvn(args) {
     await execFileAsync('mvn', ['-q', '-B', '-f', POM, ...args], { maxBuffer: 64 << 20 })
   } catch (err) {
     const e = /** @type {{ stdout?: string, stderr?: string, message: string }} */ (err)
+    // eslint-disable-next-line preserve-caught-error -- the message carries the output's tail; as a cause, the whole captured output would be printed
     throw new Error(`mvn ${args[0]} failed: ${e.message}\n${tail(`${e.stdout ?? ''}${e.stderr ?? ''}`, 30)}`)
   }
 }
@@ -77,7 +78,7 @@ async function mvn(args) {
 async function publish(tmp, target) {
   try {
     await rename(tmp, target)
-  } catch (err) {
+  } catch {
     // Another process won the race (target exists and is not empty): its copy is as good as ours.
     if (existsSync(join(target, '.complete'))) return
     // Renames are atomic, so a target without the marker is debris from something else: replace it.

@@ -188,6 +188,7 @@ export async function formatStorage(dir, libs, files, clusterId, { extraArgs = [
       '-t', clusterId, '-c', files.properties, ...extraArgs], { maxBuffer: 16 << 20, ...(signal ? { signal } : {}) })
   } catch (err) {
     const e = /** @type {{ stdout?: string, stderr?: string, message: string }} */ (err)
+    // eslint-disable-next-line preserve-caught-error -- the message carries the output's tail; as a cause, the whole captured output would be printed
     throw new Error(`formatting ${what} failed: ${e.message}\n${tail(`${e.stdout ?? ''}${e.stderr ?? ''}`, 30)}\n`
       + await logTails([join(files.logDir, 'server.log')]))
   }

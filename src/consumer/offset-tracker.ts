@@ -10,7 +10,7 @@ import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { type KafkaError, TimeoutError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
 import { RESP_ERR } from '../errors/codes.generated.js'
-import { type RawError, type RawTopicPartition } from '../native/consumer.js'
+import type { RawError, RawTopicPartition } from '../native/consumer.js'
 import { partitionKey, type PartitionState } from './partition-state.js'
 
 /** The part of the native consumer the tracker needs. */

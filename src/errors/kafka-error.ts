@@ -213,7 +213,7 @@ export class AuthorizationError extends KafkaError {
 export class KafkaAggregateError extends AggregateError {
   override name = 'KafkaAggregateError'
   /** Always `ERR_AGGREGATE`. */
-  readonly code: 'ERR_AGGREGATE' = 'ERR_AGGREGATE'
+  readonly code = 'ERR_AGGREGATE' as const
   /** Each failed item's index in the call's input and its error. */
   readonly failures: ReadonlyArray<{ readonly index: number; readonly error: KafkaError }>
   /** Whether retrying may succeed: true when every failure is retriable. */

@@ -108,7 +108,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   constructor(options: ProcessorOptions<I, O>) {
     super()
     this.#options = resolveProcessorOptions(options)
-    const { connection, groupId, transactionalId, input, output } = this.#options
+    const { connection, groupId, input } = this.#options
     this.#consumer = withPath('consumer', () => new Consumer({
       // A round's commit leaves the handlers idle for a few round trips: a deeper buffer keeps the partitions
       // fetched meanwhile instead of paused (pausing drops librdkafka's prefetch; the fetch after resuming lags).

@@ -169,14 +169,14 @@ const producerCases: FailureCase[] = [
     code: 'ERR_STATE',
     run: async () => {
       let leaked: { send(record: unknown): Promise<unknown> } | undefined
-      await txProducer.transaction(async (tx) => { leaked = tx as never })
+      await txProducer.transaction(async (tx) => { leaked = tx })
       return leaked!.send({ topic, value: 'late' })
     },
   },
   {
     name: 'tx.sendOffsets() without a kafkit Consumer',
     code: 'ERR_STATE',
-    run: () => txProducer.transaction(async (tx) => tx.sendOffsets({ consumer: {} as never, offsets: [] } as never)),
+    run: () => txProducer.transaction(async (tx) => tx.sendOffsets({ consumer: {}, offsets: [] })),
   },
   { name: 'connect() to a closed port', code: 'ERR_KAFKA_TRANSPORT', run: () => new Producer({ brokers: '127.0.0.1:1', connectTimeoutMs: 1_500 }).connect() },
 ]
@@ -206,7 +206,7 @@ const consumerCases: FailureCase[] = [
       const failing = closeLater(new Consumer({ brokers: brokers(), groupId: uniqueName('walk-handler'), fromBeginning: true }))
       await failing.connect()
       await failing.subscribe({ topics: [handlerTopic] })
-      await failing.run({ eachMessage: () => { throw new Error('handler bug') }, retry: { retries: 0 } } as never)
+      await failing.run({ eachMessage: () => { throw new Error('handler bug') }, retry: { retries: 0 } })
       return failing.stopped()
     },
   },
@@ -348,7 +348,7 @@ const patternCases: FailureCase[] = [
         input: { [input]: { value: serdes.string() } },
         output: { [uniqueName('walk-proc-out')]: { value: serdes.string() } },
         retry: { retries: 0 },
-        handle: (_message, ctx) => ctx.send({ topic: 'not-an-output', value: 'y' } as never),
+        handle: (_message, ctx) => ctx.send({ topic: 'not-an-output', value: 'y' }),
       }))
       await processor.start()
       return processor.stopped()
@@ -359,7 +359,7 @@ const patternCases: FailureCase[] = [
 const testingCases: FailureCase[] = [
   { name: 'MockCluster.start() with zero brokers', code: 'ERR_CONFIG', run: () => MockCluster.start({ brokers: 0 }) },
   { name: 'MockCluster.failRequests() of an unknown API', code: 'ERR_CONFIG', run: () => mock.failRequests('nope' as never, ['ERR_KAFKA_REQUEST_TIMED_OUT']) },
-  { name: 'MockCluster.failRequests() with an unknown error', code: 'ERR_CONFIG', run: () => mock.failRequests('produce', ['ERR_NOPE' as never]) },
+  { name: 'MockCluster.failRequests() with an unknown error', code: 'ERR_CONFIG', run: () => mock.failRequests('produce', ['ERR_NOPE']) },
   { name: 'MockCluster.setCoordinator() of an unknown key type', code: 'ERR_CONFIG', run: () => mock.setCoordinator('broker' as never, 'k', 1) },
   {
     name: 'MockCluster.bootstrapServers after stop()',

@@ -189,7 +189,7 @@ export async function startSecureCluster(
   for (;;) {
     if (exited) {
       await stop()
-      throw exited instanceof Error ? exited : new Error(String(exited))
+      throw exited instanceof Error ? exited : new Error(JSON.stringify(exited))
     }
     try {
       await ready(bootstrap)

@@ -51,6 +51,7 @@ describe('diagnostics channel registry', () => {
   })
 
   it('types each channel by its payload', () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- only its type is read, it is never called
     expectTypeOf(diagnosticsChannels.consumerCommit.publish).parameter(0).toEqualTypeOf<DiagnosticsChannelPayloads['kafkit:consumer:commit']>()
     expectTypeOf<DiagnosticsChannelPayloads['kafkit:admin:error']['error']>().toEqualTypeOf<KafkaError>()
   })

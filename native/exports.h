@@ -8,6 +8,8 @@
 
 #include <node_api.h>
 
+/* One group of exports per line, by source file: clang-format would re-flow the X-macro list. */
+// clang-format off
 #define KAFKIT_EXPORTS(X)                                                                                              \
   /* loader.c */                                                                                                       \
   X(load) X(librdkafkaVersion) X(librdkafkaFeatures)                                                                   \
@@ -34,6 +36,7 @@
   X(describeConfigs) X(incrementalAlterConfigs)                                                                        \
   X(createAcls) X(describeAcls) X(deleteAcls)                                                                          \
   X(describeUserScramCredentials) X(alterUserScramCredentials)
+// clang-format on
 
 #define KAFKIT_DECLARE_EXPORT(name) napi_value kafkit_js_##name(napi_env env, napi_callback_info info);
 KAFKIT_EXPORTS(KAFKIT_DECLARE_EXPORT)

@@ -22,7 +22,7 @@ export function clusterUuid(): string;
  *   interBrokerListener: string, dataDir: string, nodes: number, extra?: string[] }} spec
  * @returns {string}
  */
-export function brokerProperties({ nodeId, voters, controllerPort, listeners, interBrokerListener, dataDir, nodes, extra }: {
+export function brokerProperties(spec: {
     nodeId: number;
     voters: string;
     controllerPort: number;

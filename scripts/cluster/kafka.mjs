@@ -56,7 +56,8 @@ export function clusterUuid() {
  *   interBrokerListener: string, dataDir: string, nodes: number, extra?: string[] }} spec
  * @returns {string}
  */
-export function brokerProperties({ nodeId, voters, controllerPort, listeners, interBrokerListener, dataDir, nodes, extra = [] }) {
+export function brokerProperties(spec) {
+  const { nodeId, voters, controllerPort, listeners, interBrokerListener, dataDir, nodes, extra = [] } = spec
   const rf = Math.min(3, nodes)
   const minIsr = nodes >= 3 ? 2 : 1
   const addresses = listeners.map((l) => `${l.name}://127.0.0.1:${l.port}`).join(',')

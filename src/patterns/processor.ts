@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { Consumer } from '../consumer/consumer.js'
-import { notSkippable } from '../consumer/error-policy.js'
+import { notSkippable } from '../consumer/failure-handler.js'
 import type { EachBatchPayload } from '../consumer/types.js'
 import { ConfigError, KafkaError, StateError } from '../errors/kafka-error.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'

@@ -1,14 +1,11 @@
 import { EventEmitter } from 'node:events'
 import { channels } from '../internal/diagnostics.js'
 import { Lifecycle, type ClientState } from '../internal/lifecycle.js'
-import { AuthenticationError, ConfigError, ConnectionError, KafkaAggregateError, KafkaError, StateError, TimeoutError } from '../errors/kafka-error.js'
-import { authenticationFailed, authFailureReported, configErrorFrom, fromRdkafkaError, hopelessConnect } from '../errors/map.js'
-import { ConnectGuard } from '../internal/connect-guard.js'
-import { LogRouter } from '../internal/log.js'
-import { UnheardErrors } from '../internal/unheard.js'
-import { OAuthRefresher } from '../internal/oauth.js'
+import { ConfigError, KafkaAggregateError, KafkaError, StateError, TimeoutError } from '../errors/kafka-error.js'
+import { configErrorFrom, fromRdkafkaError } from '../errors/map.js'
+import { ClientLink } from '../internal/client-link.js'
 import { tokenProviderOf } from '../config/index.js'
-import { NativeProducerClient, type RawClientEvent, type RawHeader } from '../native/producer.js'
+import { NativeProducerClient, type RawHeader } from '../native/producer.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { DeliveryTracker } from './delivery-tracker.js'
 import { encodeRecord, topicOf, type TopicSerdes } from './encode-record.js'
@@ -49,16 +46,12 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   /** Every send handed to librdkafka and not yet reported. */
   readonly #deliveries: DeliveryTracker
   readonly #transactions: TransactionRunner
-  readonly #log: LogRouter
-  #oauth: OAuthRefresher | undefined
+  /** Connect, client events and error reporting, as every client does them. */
+  readonly #link: ClientLink
   #fatal: KafkaError | undefined
   /** Failed sends, kept until the next flush() reports those whose promise nobody observed. */
   readonly #failed = new FailedSends()
-  /** The last authentication failure librdkafka reported, for connect() to name as its reason. */
-  #authFailure: AuthenticationError | undefined
-  readonly #guard = new ConnectGuard()
   #connecting: Promise<void> | undefined
-  readonly #unheard = new UnheardErrors('kafkit Producer')
   readonly #tracing: ProducerTracing
 
   /**
@@ -69,12 +62,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     super()
     this.#options = resolveProducerOptions(options)
     const queueLimit = Number(this.#options.rdkafkaConfig['queue.buffering.max.messages'])
-    this.#log = new LogRouter(this.#options.logger, `producer ${String(this.#options.rdkafkaConfig['client.id'] ?? '')}`.trim())
     const tokenProvider = tokenProviderOf(options)
     try {
       this.#native = new NativeProducerClient(this.#options.rdkafkaConfig, {
         deliveries: (batch) => this.#deliveries.onDeliveries(batch),
-        event: (event) => this.#onEvent(event),
+        event: (event) => this.#link.onEvent(event, { error: (error) => this.#onClientError(error), stats: (json) => this.#onStats(json) }),
       }, { oauthbearer: tokenProvider !== undefined })
     } catch (error) {
       // librdkafka validates property values at creation (e.g. acks: 'most'); the addon names each refused one.
@@ -102,7 +94,10 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     this.#tracing = new ProducerTracing(
       typeof clientId === 'string' ? clientId : undefined, typeof transactionalId === 'string' ? transactionalId : undefined,
     )
-    if (tokenProvider) this.#oauth = new OAuthRefresher(tokenProvider, (token) => this.#native.setOAuthToken(token))
+    this.#link = new ClientLink(
+      'Producer', this.#options.logger, `producer ${String(this.#options.rdkafkaConfig['client.id'] ?? '')}`.trim(),
+      tokenProvider, (token) => this.#native.setOAuthToken(token),
+    )
     this.#transactions = new TransactionRunner(this.#native, this.#options, {
       fail: (error) => this.#failFatally(error),
       fatalError: () => this.#fatal,
@@ -156,23 +151,16 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   }
 
   async #connect(): Promise<void> {
-    this.#authFailure = undefined
-    try {
-      await this.#guard.run(this.#native.connect(this.#options.connectTimeoutMs))
-      if (this.#options.transactional) await this.#guard.run(this.#transactions.init())
-      this.#lifecycle.set('connected')
-    } catch (error) {
-      const failure = error instanceof KafkaError ? error : fromRdkafkaError(error, { operation: 'Producer.connect' })
-      // librdkafka reports refused credentials as a client error and the connect itself only as a transport failure
-      // or a timeout; the client error may arrive just after a fast failure.
-      if (failure instanceof ConnectionError) await authFailureReported(() => this.#authFailure !== undefined)
+    await this.#link.connect(async (guard) => {
+      await guard.run(this.#native.connect(this.#options.connectTimeoutMs))
+      if (this.#options.transactional) await guard.run(this.#transactions.init())
+    }, () => {
       this.#lifecycle.set('closed')
       // Destroyed in the background: the handle's worker runs jobs in order, so the destroy waits for a metadata
       // request still running, which a hopeless error made pointless.
       void this.#native.destroy().catch(() => undefined)
-      if (this.#authFailure) throw authenticationFailed('Producer', this.#authFailure)
-      throw hopelessConnect('Producer', failure)
-    }
+    })
+    this.#lifecycle.set('connected')
   }
 
   /**
@@ -364,21 +352,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     else if (this.#deliveries.size === 0) this.#native.setActive(false)
   }
 
-  #onEvent(event: RawClientEvent): void {
-    if (event.kind === 'error') this.#onClientError(event)
-    else if (event.kind === 'log') this.#log.log(event.level, event.facility, event.message)
-    else if (event.kind === 'stats') this.#onStats(event.json)
-    else this.#oauth?.refresh(event.config)
-  }
-
   #onClientError(error: unknown): void {
-    const mapped = fromRdkafkaError(error, { operation: 'Producer' })
-    if (mapped instanceof AuthenticationError) this.#authFailure = mapped
-    this.#guard.report(mapped)
+    const mapped = this.#link.clientError(error)
     if (mapped.fatal) this.#failFatally(mapped)
     if (channels.producerError.hasSubscribers) channels.producerError.publish({ error: mapped })
-    if (this.listenerCount('error') > 0) this.emit('error', mapped)
-    else this.#unheard.warn(mapped)
+    this.#link.emitError(this, mapped)
   }
 
   #failFatally(error: KafkaError): void {

@@ -1,7 +1,7 @@
 /**
- * Runs the user's handlers: one task at a time per partition (so each partition is handled in offset order),
- * up to `partitionsConsumedConcurrently` partitions at once (p-queue), marking each message processed only once
- * its handler resolved.
+ * The per-partition task scheduler of one `run()`: runs the user's handlers one task at a time per partition (so
+ * each partition is handled in offset order), up to `partitionsConsumedConcurrently` partitions at once (p-queue),
+ * marking each message processed only once its handler resolved.
  * @module
  */
 import PQueue from 'p-queue'
@@ -12,18 +12,18 @@ import type { ConsumerBatchContext, ConsumerMessageContext, HandlingOutcome } fr
 import type { KafkaError } from '../errors/kafka-error.js'
 import type { RawMessage } from '../native/consumer.js'
 import type { MessageDecoder } from './decoder.js'
-import type { ErrorPolicy, Verdict } from './error-policy.js'
+import type { FailureHandler, Verdict } from './failure-handler.js'
 import type { ResolvedRunOptions } from './options.js'
 import type { PartitionState } from './partition-state.js'
 import type { AnyConsumerMessage, EachBatchPayload, EachMessagePayload } from './types.js'
 
-/** What the runner needs from the consumer. */
-export interface RunnerHost {
+/** What the scheduler needs from the consumer. */
+export interface PartitionSchedulerHost {
   readonly decoder: MessageDecoder
   /** After each task: store offsets, lift backpressure, reschedule. */
   afterTask(state: PartitionState): void
-  /** A message failed for good under the `stop` policy, or something unexpected broke. */
-  fail(error: KafkaError): void
+  /** Ends the run: a message failed for good under the `stop` policy, or something unexpected broke. */
+  endRun(error: KafkaError): void
   /** The partition's high watermark as last seen, for batches. */
   highWatermark(state: PartitionState): string | null
   /** Who is consuming, for the tracing channels' contexts. */
@@ -51,11 +51,11 @@ function isPromise(value: unknown): value is Promise<unknown> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function'
 }
 
-/** Schedules and runs handler tasks for one `run()`. */
-export class Runner {
-  readonly #host: RunnerHost
+/** Schedules and runs handler tasks for one `run()`, one task at a time per partition. */
+export class PartitionScheduler {
+  readonly #host: PartitionSchedulerHost
   readonly #run: ResolvedRunOptions
-  readonly #policy: ErrorPolicy
+  readonly #policy: FailureHandler
   readonly #queue: PQueue
   readonly #stopping = new AbortController()
   #active = true
@@ -65,7 +65,7 @@ export class Runner {
    * @param run - the run's options
    * @param policy - retries and error policy
    */
-  constructor(host: RunnerHost, run: ResolvedRunOptions, policy: ErrorPolicy) {
+  constructor(host: PartitionSchedulerHost, run: ResolvedRunOptions, policy: FailureHandler) {
     this.#host = host
     this.#run = run
     this.#policy = policy
@@ -93,7 +93,7 @@ export class Runner {
           this.#host.afterTask(state)
         }
       })
-      .catch((error: unknown) => this.#host.fail(this.#policy.describe(error, state.peek() ?? placeholder(state))))
+      .catch((error: unknown) => this.#host.endRun(this.#policy.describe(error, state.peek() ?? placeholder(state))))
   }
 
   /**
@@ -290,7 +290,7 @@ export class Runner {
   /** Acts on a verdict; returns whether the message may be marked processed. */
   #settleVerdict(verdict: Verdict): boolean {
     if (verdict.kind === 'stop') {
-      this.#host.fail(verdict.error)
+      this.#host.endRun(verdict.error)
       return false
     }
     return verdict.kind !== 'stale'

@@ -68,7 +68,6 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   #deadLetter: DeadLetterQueue | undefined
   /** Connect, client events and error reporting, as every client does them. */
   readonly #link: ClientLink
-  #connecting: Promise<void> | undefined
 
   /**
    * Validates the options (throwing {@link ConfigError} on any unknown or ill-typed one) and creates the native
@@ -138,10 +137,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
 
   /** Connects to the brokers. Group membership starts with `subscribe()`. */
   async connect(): Promise<void> {
-    this.#lifecycle.assertIdle('connect')
-    this.#lifecycle.set('connecting')
-    this.#connecting = this.#connect()
-    return this.#connecting
+    return this.#lifecycle.connect('connect', () => this.#connect())
   }
 
   async #connect(): Promise<void> {
@@ -328,18 +324,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
    * Never throws: problems on the way are reported through the `error` event.
    */
   async disconnect(): Promise<void> {
-    const state = this.#lifecycle.state
-    if (state === 'closed' || state === 'closing') return
-    if (state === 'connecting') {
-      // Let connect() settle first, so that it cannot mark a closed consumer connected (and leave it running).
-      await this.#connecting?.catch(() => undefined)
-      return this.disconnect()
-    }
-    if (state !== 'connected') {
-      this.#lifecycle.set('closed')
-      return
-    }
-    this.#lifecycle.set('closing')
+    if (!(await this.#lifecycle.beginClose())) return
     await this.stop().catch(() => undefined)
     try {
       // A dynamic member leaves through an unsubscribe, whose revoke the still-running fetch loop serves.

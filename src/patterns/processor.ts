@@ -89,7 +89,6 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   readonly #consumer: Consumer<Buffer, Buffer, TopicSerdeMap>
   readonly #producer: Producer<Buffer, Buffer, TopicSerdeMap>
   #fatal: KafkaError | undefined
-  #starting: Promise<void> | undefined
   readonly #unheard = new UnheardErrors('kafkit Processor')
   readonly #rounds = new TransactionRounds({
     transaction: (fn) => this.#producer.transaction(fn),
@@ -142,10 +141,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
    * the input topics and starts processing. Resolves once running.
    */
   async start(): Promise<void> {
-    this.#lifecycle.assertIdle('start')
-    this.#lifecycle.set('connecting')
-    this.#starting = this.#start()
-    return this.#starting
+    return this.#lifecycle.connect('start', () => this.#start())
   }
 
   async #start(): Promise<void> {
@@ -188,7 +184,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
     if (this.#lifecycle.state === 'connecting') {
       // Let start() settle first: closing the clients under it would leave whichever it connects next running.
       this.#lifecycle.set('closing')
-      await this.#starting?.catch(() => undefined)
+      await this.#lifecycle.connectSettled()
       // A start() that failed closed everything itself.
       if ((this.#lifecycle.state as ClientState) === 'closed') return
     }

@@ -51,7 +51,6 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   #fatal: KafkaError | undefined
   /** Failed sends, kept until the next flush() reports those whose promise nobody observed. */
   readonly #failed = new FailedSends()
-  #connecting: Promise<void> | undefined
   readonly #tracing: ProducerTracing
 
   /**
@@ -144,10 +143,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
 
   /** Connects to the brokers (and initializes transactions when `transactionalId` is set). */
   async connect(): Promise<void> {
-    this.#lifecycle.assertIdle('connect')
-    this.#lifecycle.set('connecting')
-    this.#connecting = this.#connect()
-    return this.#connecting
+    return this.#lifecycle.connect('connect', () => this.#connect())
   }
 
   async #connect(): Promise<void> {
@@ -283,17 +279,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
    * `connect()` is still running, it waits for it to settle and then closes what it connected.
    */
   async disconnect(): Promise<void> {
-    if (this.#lifecycle.state === 'closed' || this.#lifecycle.state === 'closing') return
-    if (this.#lifecycle.state === 'connecting') {
-      // Let connect() settle first, so that it cannot mark a closed producer connected (and leave it running).
-      await this.#connecting?.catch(() => undefined)
-      return this.disconnect()
-    }
-    if (this.#lifecycle.state !== 'connected') {
-      this.#lifecycle.set('closed')
-      return
-    }
-    this.#lifecycle.set('closing')
+    if (!(await this.#lifecycle.beginClose())) return
     let flushError: unknown
     try {
       await this.#deliverAll(this.#options.disconnectTimeoutMs)

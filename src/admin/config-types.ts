@@ -2,7 +2,6 @@
  * The Admin client's configuration inputs and results: resources, entries, incremental alterations.
  * @module
  */
-import type { RequestOptions } from './types.js'
 
 /** Kinds of configurable resources. */
 export type ConfigResourceType = 'topic' | 'broker' | 'group'

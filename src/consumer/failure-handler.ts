@@ -7,7 +7,7 @@ import { channels } from '../internal/diagnostics.js'
 import { KafkaError } from '../errors/kafka-error.js'
 import type { RawMessage } from '../native/consumer.js'
 import type { DeadLetterQueue } from './dead-letter.js'
-import type { ErrorPolicy, ResolvedRunOptions } from './options.js'
+import type { ErrorPolicy, ResolvedRunOptions } from './run-options.js'
 
 /** The end of a failed message's road. */
 export type Verdict =

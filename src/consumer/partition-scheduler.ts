@@ -13,7 +13,7 @@ import type { KafkaError } from '../errors/kafka-error.js'
 import type { RawMessage } from '../native/consumer.js'
 import type { MessageDecoder } from './decoder.js'
 import type { FailureHandler, Verdict } from './failure-handler.js'
-import type { ResolvedRunOptions } from './options.js'
+import type { ResolvedRunOptions } from './run-options.js'
 import type { PartitionState } from './partition-state.js'
 import type { AnyConsumerMessage, EachBatchPayload, EachMessagePayload } from './types.js'
 

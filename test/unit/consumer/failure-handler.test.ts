@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { deadLetterHeaders, DEAD_LETTER_HEADERS, type DeadLetterQueue } from '../../../src/consumer/dead-letter.js'
 import { FailureHandler, notSkippable, sleep } from '../../../src/consumer/failure-handler.js'
-import { resolveConsumerOptions, resolveRunOptions } from '../../../src/consumer/options.js'
+import { resolveConsumerOptions } from '../../../src/consumer/options.js'
+import { resolveRunOptions } from '../../../src/consumer/run-options.js'
 import { KafkaError, SerializationError } from '../../../src/errors/index.js'
 import type { RawMessage } from '../../../src/native/consumer.js'
 

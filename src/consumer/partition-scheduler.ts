@@ -12,7 +12,7 @@ import type { ConsumerBatchContext, ConsumerMessageContext, HandlingOutcome } fr
 import type { KafkaError } from '../errors/kafka-error.js'
 import type { RawMessage } from '../native/consumer.js'
 import type { MessageDecoder } from './decoder.js'
-import type { FailureHandler, Verdict } from './failure-handler.js'
+import type { FailureContext, FailureHandler, Verdict } from './failure-handler.js'
 import type { ResolvedRunOptions } from './run-options.js'
 import type { PartitionState } from './partition-state.js'
 import type { AnyConsumerMessage, EachBatchPayload, EachMessagePayload } from './types.js'
@@ -138,6 +138,23 @@ export class PartitionScheduler {
     return traceSettled(channel, context, () => this.#processMessage(state, generation, signal, context))
   }
 
+  /**
+   * Runs the handler once; when it throws, the failure handler retries it and applies the error policy. Returns the
+   * verdict, or `undefined` when the first attempt succeeded. `failure` describes the failing work (made only then).
+   */
+  async #runHandler(attempt: () => unknown, record: Outcome | undefined, failure: () => FailureContext): Promise<Verdict | undefined> {
+    try {
+      const out = attempt()
+      if (isPromise(out)) await out
+      if (record !== undefined) record.outcome = 'processed'
+      return undefined
+    } catch (error) {
+      const verdict = await this.#policy.recover(error, failure())
+      failedOutcome(record, verdict, error)
+      return verdict
+    }
+  }
+
   /** Handles the oldest buffered message; returns how many messages were consumed from the buffer (0 or 1). */
   async #processMessage(state: PartitionState, generation: number, signal: AbortSignal, record: Outcome | undefined): Promise<number> {
     const raw = state.peek()!
@@ -147,17 +164,9 @@ export class PartitionScheduler {
       if (isPromise(decoded)) return decoded.then((message) => handler({ message, signal: state.abort.signal }))
       return handler({ message: decoded, signal: state.abort.signal })
     }
-    let verdict: Verdict | undefined
-    try {
-      const out = attempt()
-      if (isPromise(out)) await out
-      if (record !== undefined) record.outcome = 'processed'
-    } catch (error) {
-      verdict = await this.#policy.recover(error, {
-        raw, attempt, signal, isStale: () => !this.#active || state.generation !== generation || state.status !== 'active',
-      })
-      failedOutcome(record, verdict, error)
-    }
+    const verdict = await this.#runHandler(attempt, record, () => ({
+      raw, attempt, signal, isStale: () => !this.#active || state.generation !== generation || state.status !== 'active',
+    }))
     if (state.generation !== generation) {
       if (record !== undefined) record.outcome = 'unprocessed'
       return 0
@@ -223,21 +232,13 @@ export class PartitionScheduler {
       done[index] = true
       while (resolved < done.length && done[resolved]) resolved++
     }, resolved))
-    let verdict: Verdict | undefined
-    try {
-      const out = attempt()
-      if (isPromise(out)) await out
-      if (record !== undefined) record.outcome = 'processed'
-    } catch (error) {
-      verdict = await this.#policy.recover(error, {
-        // Blamed on the first message the handler did not resolve.
-        get raw(): RawMessage {
-          return raws[Math.min(resolved, raws.length - 1)]!
-        },
-        attempt, signal, isStale: () => !this.#active || isStale(),
-      })
-      failedOutcome(record, verdict, error)
-    }
+    const verdict = await this.#runHandler(attempt, record, () => ({
+      // Blamed on the first message the handler did not resolve.
+      get raw(): RawMessage {
+        return raws[Math.min(resolved, raws.length - 1)]!
+      },
+      attempt, signal, isStale: () => !this.#active || isStale(),
+    }))
     if (state.generation !== generation) {
       if (record !== undefined) {
         record.outcome = 'unprocessed'

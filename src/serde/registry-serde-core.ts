@@ -160,27 +160,14 @@ export class RegistrySerdeCore<W extends WriterPlace, R, E extends RegistrySeria
 
   /** The writer for the record's topic and field, created once (and again after a failure) by `create`. */
   writerFor(context: SerdeContext, create: (context: SerdeContext) => Promise<W>): Promise<W> {
-    const key = `${context.field}\u0000${context.topic}`
-    let writer = this.#writers.get(key)
-    if (!writer) {
-      writer = create(context)
-      this.#writers.set(key, writer)
-      // A failed registration is retried by the next record (the registry may be back, the subject fixed).
-      writer.catch(() => this.#writers.delete(key))
-    }
-    return writer
+    // A failed registration is retried by the next record (the registry may be back, the subject fixed).
+    return cached(this.#writers, `${context.field}\u0000${context.topic}`, () => create(context))
   }
 
   /** The reader for keys or values, created once (and again after a failure) by `create`. */
   readerFor(field: 'key' | 'value', create: (field: 'key' | 'value') => Promise<R>): Promise<R> {
-    let reader = this.#readers.get(field)
-    if (!reader) {
-      reader = create(field)
-      this.#readers.set(field, reader)
-      // A failed load (the peer dependency missing, the registry down) is tried again by the next record.
-      reader.catch(() => this.#readers.delete(field))
-    }
-    return reader
+    // A failed load (the peer dependency missing, the registry down) is tried again by the next record.
+    return cached(this.#readers, field, () => create(field))
   }
 
   /** The subject for a topic, field and record name, by the configured strategy. */
@@ -302,4 +289,15 @@ export class RegistrySerdeCore<W extends WriterPlace, R, E extends RegistrySeria
       return false
     }
   }
+}
+
+/** The promise cached under `key`, created by `create` when there is none; a promise that rejects is forgotten. */
+function cached<K, V>(cache: Map<K, Promise<V>>, key: K, create: () => Promise<V>): Promise<V> {
+  let value = cache.get(key)
+  if (!value) {
+    value = create()
+    cache.set(key, value)
+    value.catch(() => cache.delete(key))
+  }
+  return value
 }

@@ -19,6 +19,7 @@
         "native/client_events.c",
         "native/worker.c",
         "native/producer.c",
+        "native/send_now.c",
         "native/consumer.c",
         "native/admin.c",
         "native/transactions.c",

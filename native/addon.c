@@ -43,6 +43,7 @@ static napi_value init(napi_env env, napi_value exports) {
   kafkit_register_loader(env, exports);
   kafkit_register_client(env, exports);
   kafkit_register_producer(env, exports);
+  kafkit_register_send_now(env, exports);
   kafkit_register_consumer(env, exports);
   kafkit_register_transactions(env, exports);
   kafkit_register_mock(env, exports);

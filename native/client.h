@@ -87,6 +87,11 @@ typedef struct kafkit_native_client {
   rd_kafka_topic_t **topics;
   uint32_t topic_count, topic_capacity;
 
+  /* Producers only (send_now.c): a "send at once" round on the worker, guarded by `lock`; linger.ms, read once. */
+  int send_now;
+  int32_t linger_ms;
+  bool linger_known;
+
   /* Consumers only (consumer.c). */
   kafkit_consumer *consumer;
 
@@ -185,6 +190,7 @@ void kafkit_register_consumer(napi_env env, napi_value exports);
 
 /* ---- producer.c, transactions.c, loader.c ---- */
 void kafkit_register_producer(napi_env env, napi_value exports);
+void kafkit_register_send_now(napi_env env, napi_value exports);
 void kafkit_register_transactions(napi_env env, napi_value exports);
 void kafkit_register_loader(napi_env env, napi_value exports);
 void kafkit_register_mock(napi_env env, napi_value exports);

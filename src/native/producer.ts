@@ -63,6 +63,7 @@ interface ProducerAddon {
   producerPurge(handle: object, inFlightToo: boolean): void
   producerQueueLength(handle: object): number
   producerFlush(handle: object, timeoutMs: number): Promise<void>
+  producerSendNow(handle: object): boolean
   transactionInit(handle: object, timeoutMs: number): Promise<void>
   transactionBegin(handle: object): void
   transactionCommit(handle: object, timeoutMs: number): Promise<void>
@@ -276,6 +277,14 @@ export class NativeProducerClient {
   /** Waits on the worker until every record got its report, or rejects with `_TIMED_OUT`. */
   flush(timeoutMs: number): Promise<void> {
     return this.#addon.producerFlush(this.#handle, timeoutMs)
+  }
+
+  /**
+   * Makes librdkafka send the records it holds now rather than after linger.ms (a bounded flush on the worker,
+   * coalesced with one already running). Returns false when linger.ms is 0, where there is nothing to hurry.
+   */
+  sendNow(): boolean {
+    return this.#addon.producerSendNow(this.#handle)
   }
 
   /** Drops queued records (and in-flight ones when asked): their reports say `_PURGE_QUEUE` / `_PURGE_INFLIGHT`. */

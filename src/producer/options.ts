@@ -29,7 +29,7 @@ export interface ProducerOptions<K, V, T extends TopicSerdeMap> extends ClientOp
   acks?: 'all' | 0 | 1
   /** Compression of record batches. @default 'none' */
   compression?: Compression
-  /** How long to wait for more records before sending a batch, ms. @default 5 */
+  /** How long `send()` records wait for more records before a batch is sent, ms (`sendBatch()` does not wait). @default 5 */
   lingerMs?: number
   /** Most records librdkafka holds in its local queue (`queue.buffering.max.messages`). @default 100000 */
   maxQueuedMessages?: number

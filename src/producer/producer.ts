@@ -189,6 +189,9 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
    * Sends several records (any topics) in order and resolves with their reports in the same order. If some fail,
    * rejects with a {@link KafkaAggregateError} whose `failures` name each failed record's index; the others were
    * delivered.
+   *
+   * The batch does not wait `lingerMs`: once its records are in librdkafka's queue, librdkafka is made to send what
+   * it holds at once (records of `send()` queued meanwhile go along).
    */
   async sendBatch(records: ReadonlyArray<AnyRecord<K, V, T>>): Promise<DeliveryReport[]> {
     if (!Array.isArray(records)) throw new ConfigError('records', 'sendBatch() takes an array of records')
@@ -201,6 +204,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   }
 
   async #sendBatch(records: ReadonlyArray<AnyRecord<K, V, T>>, extra: readonly RawHeader[] | undefined): Promise<DeliveryReport[]> {
+    // The caller waits for the whole batch, which is already as large as it will get: lingering only delays it.
+    this.#pipeline.sendNowOnceHandedOver()
     const deliveries = records.map((record) => this.#enqueue(record, extra))
     // One promise for the batch, not one per record (which costs more than producing the record).
     await new Promise<void>((resolve) => {

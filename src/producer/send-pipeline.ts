@@ -41,6 +41,8 @@ export class SendPipeline {
   #nextSeq = 0
   /** librdkafka's queue refused a record: nothing more is produced until a delivery report frees room. */
   #full = false
+  /** A sendBatch() handed records over: once they are in librdkafka's queue, they leave without waiting linger.ms. */
+  #sendNowWanted = false
   #drainScheduled = false
   /** The records of the batch being handed over (reused). */
   readonly #batchRecords: WaitingRecord[] = []
@@ -108,6 +110,14 @@ export class SendPipeline {
     )
   }
 
+  /**
+   * Makes librdkafka send what it holds at once (not after linger.ms) as soon as no record waits in kafkit's queue
+   * any more: for `sendBatch()`, whose caller waits for the whole batch, already as large as it will get.
+   */
+  sendNowOnceHandedOver(): void {
+    this.#sendNowWanted = true
+  }
+
   /** Drains once the caller's code yields (at most one drain is scheduled at a time). */
   scheduleDrain(): void {
     if (this.#drainScheduled) return
@@ -157,6 +167,10 @@ export class SendPipeline {
       }
     }
     records.length = 0
+    if (this.#sendNowWanted && this.#waiting.length === 0) {
+      this.#sendNowWanted = false
+      native.sendNow()
+    }
     if (this.#waiting.length > 0) this.#startExpiryTimer()
     else this.#wakeIdleWaiters()
     if (this.#capacityWaiters.length > 0) this.wakeCapacityWaiters()

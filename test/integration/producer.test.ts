@@ -153,6 +153,26 @@ describe('Producer against a real broker', () => {
     expect(aggregate.failures[0]!.error.topic).toBe(topic)
   })
 
+  it('sendBatch does not wait linger.ms: its records leave at once, and a send() queued beside them goes along', async () => {
+    const topic = uniqueName('producer-batch-now')
+    await createTopic(topic, { partitions: 3 })
+    // A linger far longer than the test: only a batch sent at once can be acknowledged in time.
+    const producer = track(new Producer({ brokers: brokers(), lingerMs: 60_000 }))
+    await producer.connect()
+    for (let round = 0; round < 3; round++) {
+      const started = Date.now()
+      const single = producer.send({ topic, value: Buffer.from(`single-${round}`) })
+      const reports = await producer.sendBatch(
+        Array.from({ length: 50 }, (_, n) => ({ topic, value: Buffer.from(`batch-${round}-${n}`), partition: n % 3 })),
+      )
+      expect(reports).toHaveLength(50)
+      await single
+      expect(Date.now() - started).toBeLessThan(30_000)
+    }
+    const records = await readAll(topic, 153)
+    expect(records).toHaveLength(153)
+  })
+
   it('rejects only the bad send: oversized record, throwing serializer, ill-typed header, unknown topic', async () => {
     const topic = uniqueName('producer-bad-input')
     await createTopic(topic, { partitions: 1 })

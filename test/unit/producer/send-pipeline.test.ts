@@ -11,7 +11,7 @@ const MSG_SIZE_TOO_LARGE = 10
 /** A native client that takes up to `room` records and records each batch's values. */
 function fakeNative(options: { room?: number; refuse?: number[] } = {}) {
   let pending: string[] = []
-  const state = { room: options.room ?? Infinity, batches: [] as string[][], firstSeqs: [] as number[], active: false, drains: 0 }
+  const state = { room: options.room ?? Infinity, batches: [] as string[][], firstSeqs: [] as number[], active: false, drains: 0, sendNows: 0 }
   const native = {
     batch: {
       add: (_topic: number, _partition: number, _key: Buffer | null, value: Buffer | null) => {
@@ -37,6 +37,10 @@ function fakeNative(options: { room?: number; refuse?: number[] } = {}) {
     },
     drain: () => {
       state.drains++
+    },
+    sendNow: () => {
+      state.sendNows++
+      return true
     },
     setActive: (active: boolean) => {
       state.active = active
@@ -157,6 +161,27 @@ describe('SendPipeline', () => {
     await capacity
     await handedOver
     expect(second.rejected.map((r) => r.error)).toEqual([closing])
+  })
+
+  it('asks librdkafka to send at once only after a sendBatch() handed all its records over, once', async () => {
+    const { native, state } = fakeNative()
+    const { sends } = pipeline(native)
+    sends.push(new PendingDelivery('t'), record('plain send'))
+    await Promise.resolve()
+    expect(state.sendNows).toBe(0)
+    let finish!: (bytes: Buffer) => void
+    sends.sendNowOnceHandedOver()
+    sends.push(new PendingDelivery('t'), record(new Promise<Buffer>((resolve) => (finish = resolve))))
+    sends.push(new PendingDelivery('t'), record('second'))
+    await Promise.resolve()
+    expect(state.sendNows).toBe(0)
+    finish(Buffer.from('first'))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(state.batches.at(-1)).toEqual(['first', 'second'])
+    expect(state.sendNows).toBe(1)
+    sends.push(new PendingDelivery('t'), record('later send'))
+    await Promise.resolve()
+    expect(state.sendNows).toBe(1)
   })
 
   it('times handedOver out naming the records still waiting, and hands nothing over once closed', async () => {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { type KafkaError, StateError } from '../errors/kafka-error.js'
+import { type ConfigError, type KafkaError, StateError } from '../errors/kafka-error.js'
 import { configErrorFrom, fromRdkafkaError } from '../errors/map.js'
 import { ClientLink } from '../internal/client-link.js'
 import { channels } from '../internal/diagnostics.js'

@@ -39,6 +39,7 @@ export class GroupMembership {
   /** Subscribed, and librdkafka has not raised the group's first rebalance yet (a join is under way). */
   #joining = false
 
+  /** @param host - the consumer: its native client, partitions, offsets and options */
   constructor(host: GroupMembershipHost) {
     this.#host = host
     const { revokeTimeoutMs, onAssign, onRevoke, onLost } = host.options

@@ -44,6 +44,7 @@ export class PartitionFlow {
   readonly #fetchLoop: FetchLoop
   #storeTimer: NodeJS.Timeout | undefined
 
+  /** @param host - the consumer: its native client, partitions, offsets, pauses and options */
   constructor(host: PartitionFlowHost) {
     this.#host = host
     const { fetchBatchSize, maxPollWaitMs, rebalanceTimeoutMs } = host.options

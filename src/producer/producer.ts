@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { channels } from '../internal/diagnostics.js'
 import { Lifecycle, type ClientState } from '../internal/lifecycle.js'
-import { ConfigError, KafkaAggregateError, KafkaError, StateError, TimeoutError } from '../errors/kafka-error.js'
+import { ConfigError, KafkaAggregateError, KafkaError, type SerializationError, StateError, TimeoutError } from '../errors/kafka-error.js'
 import { configErrorFrom, fromRdkafkaError } from '../errors/map.js'
 import { ClientLink } from '../internal/client-link.js'
 import { tokenProviderOf } from '../config/index.js'

@@ -51,6 +51,7 @@ export class SendPipeline {
   /** Woken by waitForCapacity() once the queue has drained to half of its size. */
   #capacityWaiters: Array<() => void> = []
 
+  /** @param host - the producer: its native client, delivery tracker, limits and rejection of sends */
   constructor(host: SendPipelineHost) {
     this.#host = host
   }

@@ -78,6 +78,7 @@ export abstract class RegistrySerializationError extends SerializationError {
   readonly schemaId: number | undefined
 
   /**
+   * Creates a registry serde error.
    * @param reason - why it failed
    * @param message - what failed, where, and what to do about it
    * @param options - topic/partition/offset, field, subject, schema id, cause

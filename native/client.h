@@ -87,8 +87,7 @@ typedef struct kafkit_native_client {
   rd_kafka_topic_t **topics;
   uint32_t topic_count, topic_capacity;
 
-  /* Producers only (send_now.c): a "send at once" round on the worker, guarded by `lock`; linger.ms, read once. */
-  int send_now;
+  /* Producers only (send_now.c): linger.ms (capped at a send-now round's length), read once. */
   int32_t linger_ms;
   bool linger_known;
 

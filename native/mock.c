@@ -178,6 +178,29 @@ static napi_value mock_set_broker_up(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* mockSetCoordinator(handle, keyType "group" | "transaction", key, brokerId): moves a group's or transactional id's
+ * coordinator to another broker. */
+static napi_value mock_set_coordinator(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!kafkit_args(env, info, 4, argv)) return NULL;
+  kafkit_mock *mock = mock_from(env, argv[0]);
+  if (!mock) return NULL;
+  int32_t broker = -1;
+  napi_get_value_int32(env, argv[3], &broker);
+  char *type = kafkit_string(env, argv[1], "key type");
+  if (!type) return NULL;
+  char *key = kafkit_string(env, argv[2], "key");
+  if (!key) {
+    free(type);
+    return NULL;
+  }
+  rd_kafka_resp_err_t err = rd_kafka_mock_coordinator_set(mock->cluster, type, key, broker);
+  free(type);
+  free(key);
+  if (err) napi_throw(env, kafkit_error_instance(env, err, NULL));
+  return NULL;
+}
+
 /* mockCreateTopic(handle, topic, partitions, replicationFactor) */
 static napi_value mock_create_topic(napi_env env, napi_callback_info info) {
   napi_value argv[4];
@@ -200,5 +223,6 @@ void kafkit_register_mock(napi_env env, napi_value exports) {
   kafkit_export(env, exports, "mockStop", mock_stop);
   kafkit_export(env, exports, "mockPushRequestErrors", mock_push_request_errors);
   kafkit_export(env, exports, "mockSetBrokerUp", mock_set_broker_up);
+  kafkit_export(env, exports, "mockSetCoordinator", mock_set_coordinator);
   kafkit_export(env, exports, "mockCreateTopic", mock_create_topic);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run chaos -- [--duration S] [--broker-kills N] [--broker-stops N] [--consumer-kills N] [--processor-kills N]
 //                  [--rate MSGS_PER_S] [--min-gap S] [--json FILE] [--kafkit PATH] [--keep]
-//                  [--restart-stalled [--stall S]]
+//                  [--restart-stalled [--stall S]] [--partitions-per-transaction N]
 // Fault injection on a fresh 3-node cluster of its own (never an external one: it kills brokers). Prints a
 // markdown table; exits 1 when an invariant broke (lost > 0, exactly-once duplicates > 0, ...) or the run did
 // not converge, 2 when it could not run. docs/chaos.md explains every figure.
@@ -25,12 +25,14 @@ const { values } = parseArgs({
     keep: { type: 'boolean' },
     'restart-stalled': { type: 'boolean' },
     stall: { type: 'string' },
+    'partitions-per-transaction': { type: 'string' },
     help: { type: 'boolean' },
   },
 })
 if (values.help) {
   process.stdout.write(`usage: npm run chaos -- [--duration S] [--broker-kills N] [--broker-stops N] [--consumer-kills N]
                        [--processor-kills N] [--rate MSGS_PER_S] [--min-gap S] [--json FILE] [--kafkit PATH] [--keep] [--restart-stalled [--stall S]]
+                       [--partitions-per-transaction N]
 defaults: ${JSON.stringify({ durationS: CHAOS_DEFAULTS.durationS, brokerKills: CHAOS_DEFAULTS.brokerKills, brokerStops: CHAOS_DEFAULTS.brokerStops,
     consumerKills: CHAOS_DEFAULTS.consumerKills, processorKills: CHAOS_DEFAULTS.processorKills, rate: CHAOS_DEFAULTS.rate })}
 `)
@@ -64,6 +66,8 @@ if (values.keep) overrides.keepDir = true
 if (values['restart-stalled']) overrides.restartStalled = true
 const stall = count(values.stall, 'stall')
 if (stall !== undefined) overrides.stallMs = stall * 1000
+const perTransaction = count(values['partitions-per-transaction'], 'partitions-per-transaction')
+if (perTransaction !== undefined) overrides.partitionsPerTransaction = perTransaction
 
 let result
 try {

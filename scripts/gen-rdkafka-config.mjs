@@ -1,48 +1,83 @@
 #!/usr/bin/env node
-// Generates src/config/rdkafka-properties.generated.ts: every librdkafka property with its kind and scope, read
-// from node-rdkafka's config.d.ts (itself generated from librdkafka's CONFIGURATION.md). kafkit validates the
-// `rdkafka` passthrough block against it at construction time.
+// Generates src/config/rdkafka-properties.generated.ts from librdkafka's own CONFIGURATION.md (the copy in the
+// librdkafka source that node-rdkafka's install builds, kafkit's librdkafka build path): every property with its
+// scope and kind, which kafkit validates the `rdkafka` passthrough block against at construction time, and the typed
+// interfaces (one per scope, with librdkafka's description and default) that the public `rdkafka` option types use.
+// Usage: node scripts/gen-rdkafka-config.mjs   (run after upgrading librdkafka)
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const source = readFileSync(join(root, 'node_modules/node-rdkafka/config.d.ts'), 'utf8')
-const scopes = {
-  GlobalConfig: 'global',
-  ProducerGlobalConfig: 'producer',
-  ConsumerGlobalConfig: 'consumer',
-  TopicConfig: 'topic',
-  ProducerTopicConfig: 'producer-topic',
-  ConsumerTopicConfig: 'consumer-topic',
+const librdkafka = join(root, 'node_modules/node-rdkafka/deps/librdkafka')
+const source = readFileSync(join(librdkafka, 'CONFIGURATION.md'), 'utf8')
+const version = /#define RD_KAFKA_VERSION\s+0x([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(
+  readFileSync(join(librdkafka, 'src/rdkafka.h'), 'utf8'),
+)?.slice(1).map((part) => Number.parseInt(part, 16)).join('.') ?? 'unknown'
+
+/** The interface each (table, C/P column) pair goes to, and its scope. */
+const TABLES = {
+  global: { '*': ['RdkafkaGlobalConfig', 'global'], P: ['RdkafkaProducerGlobalConfig', 'producer'], C: ['RdkafkaConsumerGlobalConfig', 'consumer'] },
+  topic: { '*': ['RdkafkaTopicConfig', 'topic'], P: ['RdkafkaProducerTopicConfig', 'producer-topic'], C: ['RdkafkaConsumerTopicConfig', 'consumer-topic'] },
 }
+const EXTENDS = {
+  RdkafkaProducerGlobalConfig: 'RdkafkaGlobalConfig',
+  RdkafkaConsumerGlobalConfig: 'RdkafkaGlobalConfig',
+  RdkafkaProducerTopicConfig: 'RdkafkaTopicConfig',
+  RdkafkaConsumerTopicConfig: 'RdkafkaTopicConfig',
+}
+const SUMMARY = {
+  RdkafkaGlobalConfig: 'librdkafka global properties every client takes.',
+  RdkafkaProducerGlobalConfig: 'librdkafka global properties of producers.',
+  RdkafkaConsumerGlobalConfig: 'librdkafka global properties of consumers.',
+  RdkafkaTopicConfig: 'librdkafka topic properties every client takes.',
+  RdkafkaProducerTopicConfig: 'librdkafka topic properties of producers.',
+  RdkafkaConsumerTopicConfig: 'librdkafka topic properties of consumers.',
+}
+
+const [globalPart, topicPart] = source.split('## Topic configuration properties')
 const props = []
-let scope
-for (const line of source.split('\n')) {
-  const iface = /^export interface (\w+)/.exec(line)
-  if (iface) {
-    scope = scopes[iface[1]]
-    continue
+for (const [table, text] of [['global', globalPart], ['topic', topicPart]]) {
+  for (const line of text.split('\n')) {
+    const cells = line.split('|').map((cell) => cell.trim())
+    if (cells.length < 6 || !/^[a-z_.]+$/.test(cells[0]) || !TABLES[table][cells[1]]) continue
+    const [name, cp, range, defaultValue] = cells
+    const text = cells.slice(5).join('|')
+    const [, description, rawType] = /^(.*?)\s*<br>\*Type: ([^*]+)\*/.exec(text) ?? []
+    if (rawType === undefined) throw new Error(`no type for ${name}`)
+    const [iface, scope] = TABLES[table][cp]
+    let kind
+    let values
+    if (rawType === 'integer' || rawType === 'float') kind = 'number'
+    else if (rawType === 'boolean') kind = 'boolean'
+    else if (['string', 'CSV flags', 'pattern list'].includes(rawType)) kind = 'string'
+    else if (rawType === 'enum value') {
+      kind = 'enum'
+      values = range.split(',').map((value) => value.trim())
+    } else kind = 'any'
+    props.push({ name, scope, kind, values, iface, description, defaultValue })
   }
-  const prop = /^\s+"([^"]+)"\??: ([^;]+);/.exec(line)
-  if (!prop || !scope) continue
-  const [, name, type] = prop
-  let kind
-  let values
-  if (type === 'number') kind = 'number'
-  else if (type === 'string') kind = 'string'
-  else if (type === 'boolean') kind = 'boolean'
-  else if (type.includes('Function')) kind = 'function'
-  else if (/^'/.test(type)) {
-    kind = 'enum'
-    values = type.split('|').map((v) => v.trim().replace(/^'|'$/g, ''))
-  } else kind = 'any'
-  props.push({ name, scope, kind, ...(values ? { values } : {}) })
 }
 if (props.length < 150) throw new Error(`only ${props.length} properties parsed`)
-const header = /Generated from librdkafka ([\d.]+)/.exec(source)?.[1] ?? 'unknown'
+
+const tsType = (p) => (p.kind === 'enum' ? p.values.map((v) => `'${v}'`).join(' | ') : p.kind === 'any' ? 'unknown' : p.kind)
+const doc = (text) => text.replace(/\*\//g, '*\\/')
+const interfaces = Object.keys(SUMMARY).flatMap((iface) => [
+  '',
+  `/** ${SUMMARY[iface]} */`,
+  `export interface ${iface}${EXTENDS[iface] ? ` extends ${EXTENDS[iface]}` : ''} {`,
+  ...props.filter((p) => p.iface === iface).flatMap((p) => [
+    '  /**',
+    `   * ${doc(p.description)}`,
+    ...(p.defaultValue ? ['   *', `   * @default ${doc(p.defaultValue)}`] : []),
+    '   */',
+    `  ${JSON.stringify(p.name)}?: ${tsType(p)}`,
+  ]),
+  '}',
+])
+
 const out = [
-  `// GENERATED by scripts/gen-rdkafka-config.mjs from node-rdkafka's config.d.ts (librdkafka ${header} CONFIGURATION.md). Do not edit.`,
+  `// GENERATED by scripts/gen-rdkafka-config.mjs from librdkafka ${version}'s CONFIGURATION.md. Do not edit.`,
   '',
   '/** Where a librdkafka property applies. */',
   "export type RdkafkaPropertyScope = 'global' | 'producer' | 'consumer' | 'topic' | 'producer-topic' | 'consumer-topic'",
@@ -55,11 +90,12 @@ const out = [
   '  readonly values?: readonly string[]',
   '}',
   '',
-  '/** Every librdkafka property that node-rdkafka types. */',
+  '/** Every librdkafka property of CONFIGURATION.md. */',
   'export const RDKAFKA_PROPERTIES: readonly RdkafkaProperty[] = [',
-  ...props.map((p) => `  ${JSON.stringify(p)},`),
+  ...props.map(({ name, scope, kind, values }) => `  ${JSON.stringify({ name, scope, kind, ...(values ? { values } : {}) })},`),
   ']',
+  ...interfaces,
   '',
 ]
 writeFileSync(join(root, 'src/config/rdkafka-properties.generated.ts'), out.join('\n'))
-console.log(`wrote ${props.length} properties`)
+console.log(`wrote ${props.length} properties of librdkafka ${version}`)

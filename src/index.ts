@@ -27,13 +27,14 @@ export { AvroCodegenError, type AvroCodegenOptions, type AvroSourceFile, generat
 // Configuration
 export type {
   ClientOptions, ConsumerRdkafkaConfig, ProducerRdkafkaConfig, AdminRdkafkaConfig, SaslOptions, SslOptions,
-  OAuthBearerToken, OAuthBearerTokenProvider,
+  OAuthBearerToken, OAuthBearerTokenProvider, RdkafkaConsumerGlobalConfig, RdkafkaConsumerTopicConfig, RdkafkaGlobalConfig,
+  RdkafkaProducerGlobalConfig, RdkafkaProducerTopicConfig, RdkafkaTopicConfig,
 } from './config/index.js'
 export type { Logger, LogFields } from './internal/log.js'
 export type { ClientState } from './internal/lifecycle.js'
 
 // Diagnostics channels and tracing channels (node:diagnostics_channel); OpenTelemetry spans are in kafkit/otel
-export { channels as diagnosticsChannels } from './internal/diagnostics.js'
+export * from './diagnostics/index.js'
 export * from './tracing/index.js'
 
 // Errors

@@ -212,14 +212,15 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
 /**
  * Consume-transform-produce. `processor`: kafkit's exactly-once `Processor` with its defaults (a transaction per
  * partition, up to 2000 inputs each), counted as its transactions commit (the `kafkit:processor:transaction`
- * diagnostics channel).
+ * diagnostics channel). `processor-shared`: the same with the opt-in `partitionsPerTransaction: 32` (partitions
+ * handled at about the same time share one transaction).
  * `at-least-once`: a Consumer whose eachBatch handler awaits `sendBatch()` of the outputs, so input offsets are
  * stored only after their outputs were acknowledged.
  */
 async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
   const output = outputTopic(spec)
   const tracker = new ConsumeTracker(spec, context)
-  if (spec.variant === 'processor') {
+  if (spec.variant === 'processor' || spec.variant === 'processor-shared') {
     const channel = diagnostics.channel('kafkit:processor:transaction')
     const onTransaction = (event: unknown): void => {
       const { outcome, messages } = event as { outcome: 'commit' | 'abort'; messages: number }
@@ -235,6 +236,7 @@ async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
       input: { [spec.topic]: {} },
       output: { [output]: {} },
       fromBeginning: true,
+      ...(spec.variant === 'processor-shared' ? { partitionsPerTransaction: 32 } : {}),
       // Security goes through the tuning blocks' librdkafka passthrough, as for the other kafkit rows.
       ...(Object.keys(spec.security).length > 0 ? { consumer: { rdkafka: { ...spec.security } }, producer: { rdkafka: { ...spec.security } } } : {}),
       handle: (message, ctx) => {

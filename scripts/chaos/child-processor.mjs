@@ -24,6 +24,7 @@ const processor = new Processor({
   brokers: options.brokers, clientId: `chaos-processor-${options.name}`,
   groupId: options.groupId, transactionalId: options.transactionalId, fromBeginning: true,
   sessionTimeoutMs: options.sessionTimeoutMs, heartbeatIntervalMs: 1_000, maxBatchSize: 500, maxBatchMs: 200,
+  ...(options.partitionsPerTransaction === undefined ? {} : { partitionsPerTransaction: options.partitionsPerTransaction }),
   input: { [options.input]: {} },
   output: { [options.output]: {} },
   handle: (/** @type {any} */ message, /** @type {any} */ ctx) => {

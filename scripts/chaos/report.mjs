@@ -32,6 +32,7 @@ export function renderTable(r) {
     [`faults: broker SIGSTOP ${o.brokerStopMs / 1000} s + SIGCONT`, n(f.brokerStops)],
     ['faults: consumer SIGKILL+replace', n(f.consumerKills)],
     ['faults: Processor SIGKILL+replace', n(f.processorKills)],
+    ['Processor partitionsPerTransaction', r.options.partitionsPerTransaction === undefined ? 'default' : n(r.options.partitionsPerTransaction)],
     ['unplanned child exits (replaced)', n(r.unplannedExits.length)],
     ['stalled members replaced by the liveness probe', r.options.restartStalled ? n(r.livenessRestarts.length) : 'probe off'],
     ['time: setup / faults / catch-up / verify', `${s(r.phaseMs.setup)} / ${s(r.phaseMs.faults)} / ${s(r.phaseMs.converge)} / ${s(r.phaseMs.verify)}`],

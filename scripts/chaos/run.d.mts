@@ -19,6 +19,8 @@ export interface ChaosOptions {
   restartStalled: boolean
   stallMs: number
   convergeTimeoutMs: number
+  /** The Processors' partitionsPerTransaction; undefined keeps the Processor's default. */
+  partitionsPerTransaction: number | undefined
   kafkit: string
   keepDir: boolean
 }

@@ -49,6 +49,8 @@ export const CHAOS_DEFAULTS = Object.freeze({
   stallMs: 45_000,
   /** How long the end phase waits for consumers and Processors to reach the end of the input. */
   convergeTimeoutMs: 300_000,
+  /** The Processors' partitionsPerTransaction (transactions shared by partitions); `undefined` keeps its default. */
+  partitionsPerTransaction: /** @type {number | undefined} */ (undefined),
   /** The kafkit module the children import. */
   kafkit: join(ROOT, 'dist', 'index.js'),
   /** Keep the run's directory (events.log, broker logs) afterwards; it is always kept when a check failed. */
@@ -168,7 +170,10 @@ export async function runChaos(overrides = {}) {
     if (role === 'consumer') {
       return children.start(role, slot, { ...common, topic: INPUT, groupId: ALO_GROUP, autoCommitIntervalMs: opts.autoCommitIntervalMs })
     }
-    return children.start(role, slot, { ...common, input: INPUT, output: OUTPUT, groupId: EOS_GROUP, transactionalId: `chaos-eos-slot-${slot}` })
+    return children.start(role, slot, {
+      ...common, input: INPUT, output: OUTPUT, groupId: EOS_GROUP, transactionalId: `chaos-eos-slot-${slot}`,
+      partitionsPerTransaction: opts.partitionsPerTransaction,
+    })
   }
 
   /** @type {Record<'consumer' | 'processor', Array<{ offset: number, since: number } | undefined>>} */

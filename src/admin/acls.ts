@@ -2,6 +2,7 @@
  * Access control calls: create, describe and delete ACLs, and SCRAM credentials (the users SASL/SCRAM knows).
  * @module
  */
+import { RESP_ERR } from '../errors/codes.generated.js'
 import { ConfigError } from '../errors/kafka-error.js'
 import {
   ACL_OPERATION,
@@ -110,7 +111,7 @@ export async function deleteAcls(context: AdminContext, input: readonly AclFilte
     const deleted = filters.map((filter, index) => {
       const result = results[index]
       if (!result || result.error) {
-        failures.addRaw(index, result?.error ?? { code: -156, rdkafkaName: '_NOENT', message: 'not in the answer' }, `filter ${index}`)
+        failures.addRaw(index, result?.error ?? { code: RESP_ERR._NOENT, rdkafkaName: '_NOENT', message: 'not in the answer' }, `filter ${index}`)
         return []
       }
       return result.deleted.map(toDescription)

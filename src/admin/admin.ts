@@ -6,7 +6,8 @@ import { AuthenticationError, ConnectionError, KafkaError } from '../errors/kafk
 import { authenticationFailed, configErrorFrom, fromRdkafkaError, isHopeless } from '../errors/map.js'
 import { type OAuthBearerTokenProvider, tokenProviderOf } from '../config/index.js'
 import { ConnectGuard } from '../internal/connect-guard.js'
-import { channels } from '../internal/diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
+import type { AdminLogPayload } from '../diagnostics/payloads.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { OAuthRefresher } from '../internal/oauth.js'
 import { loadAdminAddon, type RawAdminEventListener, type RawAdminHandle } from '../native/admin-addon.js'
@@ -140,7 +141,8 @@ export class Admin {
       return
     }
     if (kind === 'log') {
-      if (channels.adminLog.hasSubscribers) channels.adminLog.publish(payload)
+      // A 'log' event's payload is a log line.
+      if (channels.adminLog.hasSubscribers) channels.adminLog.publish(payload as AdminLogPayload)
       return
     }
     const error = fromRdkafkaError(payload, { operation: 'Admin' })

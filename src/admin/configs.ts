@@ -2,6 +2,7 @@
  * Resource configuration calls: describe, and incremental alter (only the properties named change).
  * @module
  */
+import { RESP_ERR } from '../errors/codes.generated.js'
 import { ConfigError } from '../errors/kafka-error.js'
 import { ALTER_CONFIG_OP, RESOURCE_TYPE, type RawConfigEntry, type RawConfigResource } from '../native/admin-addon.js'
 import { BatchFailures } from './batch.js'
@@ -30,7 +31,7 @@ function collect(operation: string, resources: ReadonlyArray<{ type: ConfigResou
   resources.forEach((resource, index) => {
     const result = results.find((r) => r.type === RESOURCE_TYPE[resource.type] && r.name === resource.name)
     if (!result || result.error) {
-      failures.addRaw(index, result?.error ?? { code: -156, rdkafkaName: '_NOENT', message: 'not in the answer' }, describeItem(resource),
+      failures.addRaw(index, result?.error ?? { code: RESP_ERR._NOENT, rdkafkaName: '_NOENT', message: 'not in the answer' }, describeItem(resource),
         resource.type === 'topic' ? { topic: resource.name } : {})
       return
     }

@@ -2,6 +2,7 @@
  * Consumer group calls: list, describe, delete, and the emptiness check that offset changes need.
  * @module
  */
+import { RESP_ERR } from '../errors/codes.generated.js'
 import { ConfigError, KafkaAggregateError, type KafkaError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
 import { GROUP_STATE, GROUP_TYPE, type RawError, type RawGroupDescription } from '../native/admin-addon.js'
@@ -79,7 +80,7 @@ async function describeRaw(context: AdminContext, groups: readonly string[], { r
 }
 
 function missing(groupId: string): RawError {
-  return { code: -156, rdkafkaName: '_NOENT', message: `group '${groupId}' is not in the answer` }
+  return { code: RESP_ERR._NOENT, rdkafkaName: '_NOENT', message: `group '${groupId}' is not in the answer` }
 }
 
 function toGroupDescription(raw: RawGroupDescription): GroupDescription {

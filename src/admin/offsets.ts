@@ -3,6 +3,7 @@
  * alter, delete, reset).
  * @module
  */
+import { RESP_ERR } from '../errors/codes.generated.js'
 import { ConfigError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
 import { ISOLATION_LEVEL, OFFSET_SPEC, type RawError, type RawGroupResult, type RawPartitionOffset } from '../native/admin-addon.js'
@@ -75,7 +76,7 @@ async function diagnoseNoLeader(
     const description = descriptions.find((d) => d.topic === topic)
     if (description?.error?.rdkafkaName === 'UNKNOWN_TOPIC_OR_PART' || (description && !description.error && partition >= description.partitions.length)) {
       const message = description.error ? `topic '${topic}' does not exist` : `topic '${topic}' has ${description.partitions.length} partition(s)`
-      failures.addRaw(index, { code: 3, rdkafkaName: 'UNKNOWN_TOPIC_OR_PART', message }, `partition ${topic}[${partition}]`, { topic, partition })
+      failures.addRaw(index, { code: RESP_ERR.UNKNOWN_TOPIC_OR_PART, rdkafkaName: 'UNKNOWN_TOPIC_OR_PART', message }, `partition ${topic}[${partition}]`, { topic, partition })
     }
   })
   failures.throwIfFailed(items.length)
@@ -148,12 +149,12 @@ export async function listOffsets(context: AdminContext, input: readonly ListOff
  */
 function normalized(error: RawError): RawError {
   return error.rdkafkaName === '_UNKNOWN_PARTITION' || error.rdkafkaName === '_UNKNOWN_TOPIC'
-    ? { code: 3, rdkafkaName: 'UNKNOWN_TOPIC_OR_PART', message: error.message }
+    ? { code: RESP_ERR.UNKNOWN_TOPIC_OR_PART, rdkafkaName: 'UNKNOWN_TOPIC_OR_PART', message: error.message }
     : error
 }
 
 function missingPartition(topic: string, partition: number): RawError {
-  return { code: 3, rdkafkaName: 'UNKNOWN_TOPIC_OR_PART', message: `partition ${topic}[${partition}] is not in the answer` }
+  return { code: RESP_ERR.UNKNOWN_TOPIC_OR_PART, rdkafkaName: 'UNKNOWN_TOPIC_OR_PART', message: `partition ${topic}[${partition}] is not in the answer` }
 }
 
 /** See {@link Admin.deleteRecords}. */
@@ -193,7 +194,7 @@ export async function deleteRecords(context: AdminContext, input: readonly Delet
 /** The single group result of a group offset call; its group-level error is thrown (retryable ones as retries). */
 function groupResult(results: readonly RawGroupResult[], groupId: string, operation: string): RawGroupResult {
   const result = results.find((r) => r.groupId === groupId) ?? results[0]
-  if (!result) throw fromRdkafkaError({ code: -156, message: 'no result in the answer' }, { operation: `${operation} of group '${groupId}'` })
+  if (!result) throw fromRdkafkaError({ code: RESP_ERR._NOENT, message: 'no result in the answer' }, { operation: `${operation} of group '${groupId}'` })
   if (result.error) {
     if (isRetryable(result.error, 'write')) throw new RetryRequest(result.error)
     throw fromRdkafkaError(result.error, { operation: `${operation} of group '${groupId}'` })

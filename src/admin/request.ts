@@ -5,7 +5,7 @@
  */
 import { ConfigError, KafkaAggregateError, KafkaError, TimeoutError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
-import { channels } from '../internal/diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { tracingChannels } from '../tracing/channels.js'
 import type { AdminCallContext } from '../tracing/types.js'
 import type { AdminAddon, RawAdminHandle, RawError, RawRequestOptions } from '../native/admin-addon.js'
@@ -170,7 +170,7 @@ function toKafkaError(
       cause: raw,
       retriable: true,
       rdkafkaCode: raw.code,
-      rdkafkaName: raw.rdkafkaName,
+      ...(error.rdkafkaName === undefined ? {} : { rdkafkaName: error.rdkafkaName }),
     }, error.code)
   }
   return error

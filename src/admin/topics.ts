@@ -2,6 +2,7 @@
  * Topic and cluster calls: create/delete topics, add partitions, list and describe topics, describe the cluster.
  * @module
  */
+import { RESP_ERR } from '../errors/codes.generated.js'
 import { ConfigError, TimeoutError } from '../errors/kafka-error.js'
 import type { RawRequestOptions, RawTopicDescription, RawTopicResult } from '../native/admin-addon.js'
 import { BatchFailures } from './batch.js'
@@ -194,7 +195,7 @@ export async function describeTopics(context: AdminContext, input: readonly stri
     const described = topics.map((topic, index) => {
       const result = byName.get(topic)
       if (!result || result.error) {
-        failures.addRaw(index, result?.error ?? { code: 3, rdkafkaName: 'UNKNOWN_TOPIC_OR_PART', message: 'not in the answer' },
+        failures.addRaw(index, result?.error ?? { code: RESP_ERR.UNKNOWN_TOPIC_OR_PART, rdkafkaName: 'UNKNOWN_TOPIC_OR_PART', message: 'not in the answer' },
           `topic '${topic}'`, { topic })
         return undefined
       }

@@ -6,6 +6,8 @@
  */
 import type { AclOperation } from './acl-types.js'
 
+import type { TopicPartition } from '../common/topic-partition.js'
+
 /** An offset as accepted from callers. */
 export type OffsetInput = string | number | bigint
 
@@ -121,13 +123,7 @@ export interface TopicDescription {
   readonly authorizedOperations?: readonly AclOperation[]
 }
 
-/** A topic-partition. */
-export interface TopicPartition {
-  /** Topic name. */
-  readonly topic: string
-  /** Partition number. */
-  readonly partition: number
-}
+export type { TopicPartition } from '../common/topic-partition.js'
 
 export type * from './group-types.js'
 export type * from './offset-types.js'

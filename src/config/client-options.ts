@@ -4,14 +4,15 @@
  * @module
  */
 import { ConfigError } from '../errors/kafka-error.js'
-import type {
-  ConsumerGlobalConfig,
-  ConsumerTopicConfig,
-  GlobalConfig,
-  ProducerGlobalConfig,
-  ProducerTopicConfig,
-} from '../native/binding.js'
-import { RDKAFKA_PROPERTIES, type RdkafkaProperty } from './rdkafka-properties.generated.js'
+import {
+  RDKAFKA_PROPERTIES,
+  type RdkafkaConsumerGlobalConfig,
+  type RdkafkaConsumerTopicConfig,
+  type RdkafkaGlobalConfig,
+  type RdkafkaProducerGlobalConfig,
+  type RdkafkaProducerTopicConfig,
+  type RdkafkaProperty,
+} from './rdkafka-properties.generated.js'
 import {
   describeKind,
   expectBoolean,
@@ -23,11 +24,11 @@ import {
 } from './validate.js'
 
 /** librdkafka properties accepted by a producer's `rdkafka` block (typed from librdkafka's CONFIGURATION.md). */
-export type ProducerRdkafkaConfig = ProducerGlobalConfig & ProducerTopicConfig
+export type ProducerRdkafkaConfig = RdkafkaProducerGlobalConfig & RdkafkaProducerTopicConfig
 /** librdkafka properties accepted by a consumer's `rdkafka` block (typed from librdkafka's CONFIGURATION.md). */
-export type ConsumerRdkafkaConfig = ConsumerGlobalConfig & ConsumerTopicConfig
+export type ConsumerRdkafkaConfig = RdkafkaConsumerGlobalConfig & RdkafkaConsumerTopicConfig
 /** librdkafka properties accepted by an admin client's `rdkafka` block. */
-export type AdminRdkafkaConfig = GlobalConfig
+export type AdminRdkafkaConfig = RdkafkaGlobalConfig
 
 /** TLS settings. PEM strings or Buffers; files can be read by the caller with `fs.readFileSync`. */
 export interface SslOptions {
@@ -103,7 +104,7 @@ export interface SaslOauthbearerProviderOptions {
 export type SaslOptions = SaslPasswordOptions | SaslOauthbearerOptions | SaslOauthbearerProviderOptions
 
 /** Options every kafkit client takes. */
-export interface ClientOptions<Rdkafka extends object = GlobalConfig> {
+export interface ClientOptions<Rdkafka extends object = RdkafkaGlobalConfig> {
   /** Bootstrap brokers: `'host:port'`, a comma-separated list, or an array of them. */
   brokers: string | readonly string[]
   /** Client id reported to the brokers (logs, quotas). @default 'kafkit' */

@@ -18,4 +18,12 @@ export {
   tokenProviderOf,
   validateRdkafka,
 } from './client-options.js'
+export type {
+  RdkafkaConsumerGlobalConfig,
+  RdkafkaConsumerTopicConfig,
+  RdkafkaGlobalConfig,
+  RdkafkaProducerGlobalConfig,
+  RdkafkaProducerTopicConfig,
+  RdkafkaTopicConfig,
+} from './rdkafka-properties.generated.js'
 export * from './validate.js'

@@ -4,6 +4,7 @@
  * seek back to the messages fetched but not handled, so that the next run (or owner) gets them.
  * @module
  */
+import { RESP_ERR } from '../errors/codes.generated.js'
 import { KafkaError, TimeoutError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
 import { DeadLetterQueue } from './dead-letter.js'
@@ -13,8 +14,11 @@ import type { PartitionFlow } from './partition-flow.js'
 import type { PartitionScheduler } from './partition-scheduler.js'
 import type { PartitionTable } from './partition-state.js'
 
-// ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS, NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS.
-const REBALANCE_COMMIT_CODES = new Set([22, 27, 16, 15, 14])
+/** Commit failures that mean a rebalance is under way, not that the commit was wrong. */
+const REBALANCE_COMMIT_CODES = new Set<number>([
+  RESP_ERR.ILLEGAL_GENERATION, RESP_ERR.REBALANCE_IN_PROGRESS, RESP_ERR.NOT_COORDINATOR,
+  RESP_ERR.COORDINATOR_NOT_AVAILABLE, RESP_ERR.COORDINATOR_LOAD_IN_PROGRESS,
+])
 
 /** A run in progress. */
 export class ConsumerRun {

@@ -89,7 +89,7 @@ export function deadLetterHeaders(raw: RawMessage, error: KafkaError): Record<st
   const headers: Record<string, string> = {}
   const base64: string[] = []
   for (const [name, value] of Object.entries(toHeaders(raw.headers))) {
-    // Header values travel as UTF-8 text through node-rdkafka: binary ones are encoded rather than corrupted.
+    // Dead-letter header values are UTF-8 text (`kafkit-base64-headers` names the binary ones, base64-encoded).
     if (isUtf8(value)) headers[name] = value.toString('utf8')
     else {
       headers[name] = value.toString('base64')

@@ -3,7 +3,7 @@
  * policy — stop the consumer, skip the message, or send it to a dead-letter topic and go on.
  * @module
  */
-import { channels } from '../internal/diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { KafkaError } from '../errors/kafka-error.js'
 import type { RawMessage } from '../native/consumer.js'
 import type { DeadLetterQueue } from './dead-letter.js'

@@ -6,10 +6,11 @@
  * are unassigned in a rebalance. Nothing here blocks the event loop on a broker round trip.
  * @module
  */
-import { channels } from '../internal/diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { type KafkaError, TimeoutError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
-import { NO_OFFSET, type RawError, type RawTopicPartition } from '../native/consumer.js'
+import { RESP_ERR } from '../errors/codes.generated.js'
+import { type RawError, type RawTopicPartition } from '../native/consumer.js'
 import { partitionKey, type PartitionState } from './partition-state.js'
 
 /** The part of the native consumer the tracker needs. */
@@ -128,7 +129,7 @@ export class OffsetTracker {
    * satisfies it; a failure rejects the waiter whose exact request failed.
    */
   onCommitResult(error: RawError | undefined, offsets: RawTopicPartition[]): void {
-    const failed = error !== undefined && error !== null && error.code !== NO_OFFSET
+    const failed = error !== undefined && error !== null && error.code !== RESP_ERR._NO_OFFSET
     const result = new Map<string, number>()
     for (const entry of offsets) {
       if (entry.offset === undefined) continue

@@ -246,7 +246,7 @@ export function resolveConsumerOptions(options: unknown): ResolvedConsumerOption
   const globalConfig: Record<string, unknown> = {}
   const topicConfig: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(merged)) {
-    // node-rdkafka always installs its own default topic conf, which would hide topic properties set globally.
+    // Topic-scoped properties are kept apart; the native consumer applies both sets to the handle's configuration.
     if (TOPIC_SCOPED.has(key)) topicConfig[key] = value
     else globalConfig[key] = value
   }

@@ -7,7 +7,8 @@
  */
 import type { KafkaError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
-import { type FetchedBatch, type NativeConsumerAdapter, PARTITION_EOF } from '../native/consumer.js'
+import { RESP_ERR } from '../errors/codes.generated.js'
+import type { FetchedBatch, NativeConsumerAdapter } from '../native/consumer.js'
 import { FetchLoop } from './fetch-loop.js'
 import type { OffsetTracker } from './offset-tracker.js'
 import type { ResolvedConsumerOptions } from './options.js'
@@ -83,9 +84,9 @@ export class PartitionFlow {
     let partition = -1
     for (let i = 0; i < batch.count; i++) {
       const code = batch.error(i)
-      if (code !== 0) {
+      if (code !== RESP_ERR.NO_ERROR) {
         // Fetch errors travel with the messages; reaching a partition's end is not one.
-        if (code !== PARTITION_EOF) this.#host.clientError({ code, message: batch.errorText(i) })
+        if (code !== RESP_ERR._PARTITION_EOF) this.#host.clientError({ code, message: batch.errorText(i) })
         continue
       }
       const messageTopic = batch.topic(i)

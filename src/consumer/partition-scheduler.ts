@@ -5,7 +5,7 @@
  * @module
  */
 import PQueue from 'p-queue'
-import { channels } from '../internal/diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { tracingChannels } from '../tracing/channels.js'
 import { traceSettled, tracedMessage } from '../tracing/trace.js'
 import type { ConsumerBatchContext, ConsumerMessageContext, HandlingOutcome } from '../tracing/types.js'

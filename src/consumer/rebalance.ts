@@ -8,10 +8,11 @@
  * Events are handled one after the other, in the order librdkafka raised them.
  * @module
  */
-import { channels } from '../internal/diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { KafkaError, TimeoutError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
-import { ASSIGN_PARTITIONS, type NativeConsumerAdapter, type RawRebalance, REVOKE_PARTITIONS } from '../native/consumer.js'
+import { RESP_ERR } from '../errors/codes.generated.js'
+import type { NativeConsumerAdapter, RawRebalance } from '../native/consumer.js'
 import type { OffsetTracker } from './offset-tracker.js'
 import type { RebalanceHook } from './options.js'
 import type { PartitionState, PartitionTable } from './partition-state.js'
@@ -57,9 +58,9 @@ export class RebalanceHandler {
     const partitions = event.partitions.map(({ topic, partition }) => ({ topic, partition }))
     this.#pending++
     this.#chain = this.#chain
-      .then(() => event.code === ASSIGN_PARTITIONS
+      .then(() => event.code === RESP_ERR._ASSIGN_PARTITIONS
         ? this.#assign(partitions, event.cooperative)
-        : event.code === REVOKE_PARTITIONS ? this.#revoke(partitions, event) : this.#unexpected(event, partitions))
+        : event.code === RESP_ERR._REVOKE_PARTITIONS ? this.#revoke(partitions, event) : this.#unexpected(event, partitions))
       .catch((failure: unknown) => this.#host.report(fromRdkafkaError(failure, { operation: 'rebalance' })))
       .finally(() => {
         this.#pending--

@@ -2,6 +2,7 @@
  * The consumer's public data types: messages, handler payloads, partition descriptions and events.
  * @module
  */
+import type { TopicPartition } from '../common/topic-partition.js'
 import type { KafkaError } from '../errors/kafka-error.js'
 import type { KeyOf, TopicSerdeMap, ValueOf } from '../serde/types.js'
 
@@ -49,13 +50,7 @@ export type AnyConsumerMessage = ConsumerMessage<unknown, unknown, string>
 /** The topic names a consumer may subscribe to: any name, or only the `topics` map's keys when there is one. */
 export type TopicNameFor<TM extends TopicSerdeMap | undefined> = [TM] extends [TopicSerdeMap] ? keyof TM & string : string
 
-/** A partition of a topic. */
-export interface TopicPartition {
-  /** The topic. */
-  readonly topic: string
-  /** The partition number. */
-  readonly partition: number
-}
+export type { TopicPartition } from '../common/topic-partition.js'
 
 /** A partition with an offset (decimal string), or `null` when there is none (e.g. nothing committed yet). */
 export interface TopicPartitionOffset extends TopicPartition {

@@ -11,4 +11,11 @@ export {
   TimeoutError,
 } from './kafka-error.js'
 export { describeRdkafkaCode, fromRdkafkaError, kafkitCodeFor, type NativeErrorLike } from './map.js'
-export { RDKAFKA_ERROR_CODES, type RdkafkaErrorCode } from './codes.generated.js'
+export { KAFKIT_ERROR_CODES, type KafkaErrorCode, type KafkitErrorCode, SCHEMA_REGISTRY_REASONS } from './codes.js'
+export {
+  RDKAFKA_ERROR_CODES,
+  RESP_ERR,
+  type RdkafkaErrorCode,
+  type RdkafkaErrorName,
+  type RdkafkaKafkitCode,
+} from './codes.generated.js'

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import type { KafkaErrorCode } from './codes.js'
+import type { RdkafkaErrorName } from './codes.generated.js'
 
 /** Options accepted by every kafkit error constructor. */
 export interface KafkaErrorOptions {
@@ -18,7 +20,7 @@ export interface KafkaErrorOptions {
   /** librdkafka's numeric error code (`rd_kafka_resp_err_t`), when the error came from librdkafka. */
   rdkafkaCode?: number
   /** librdkafka's symbolic error name without the `RD_KAFKA_RESP_ERR_` prefix, e.g. `MSG_SIZE_TOO_LARGE`. */
-  rdkafkaName?: string
+  rdkafkaName?: RdkafkaErrorName
   /** The topic concerned, when there is one. */
   topic?: string
   /** The partition concerned, when there is one. */
@@ -50,8 +52,8 @@ export class KafkaError extends Error {
   }
 
   override name = 'KafkaError'
-  /** Stable, machine-readable error code. */
-  readonly code: string
+  /** Stable, machine-readable error code: one of {@link KafkaErrorCode}, documented in docs/errors.md. */
+  readonly code: KafkaErrorCode
   /** Whether retrying the same operation may succeed. */
   readonly retriable: boolean
   /** Whether the client that raised it can no longer be used and must be recreated. */
@@ -61,7 +63,7 @@ export class KafkaError extends Error {
   /** librdkafka's numeric error code, when the error came from librdkafka. */
   readonly rdkafkaCode: number | undefined
   /** librdkafka's symbolic error name (without prefix), when the error came from librdkafka. */
-  readonly rdkafkaName: string | undefined
+  readonly rdkafkaName: RdkafkaErrorName | undefined
   /** The topic concerned, when there is one. */
   readonly topic: string | undefined
   /** The partition concerned, when there is one. */
@@ -80,7 +82,7 @@ export class KafkaError extends Error {
    * @param message - what went wrong and what to do about it
    * @param options - cause, flags and librdkafka details
    */
-  constructor(code: string, message: string, options: KafkaErrorOptions = {}) {
+  constructor(code: KafkaErrorCode, message: string, options: KafkaErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     this.retriable = options.retriable ?? false
@@ -134,7 +136,7 @@ export class ConnectionError extends KafkaError {
    * @param options - cause and librdkafka details
    * @param code - the specific code @default 'ERR_CONNECTION'
    */
-  constructor(message: string, options: KafkaErrorOptions = {}, code = 'ERR_CONNECTION') {
+  constructor(message: string, options: KafkaErrorOptions = {}, code: KafkaErrorCode = 'ERR_CONNECTION') {
     super(code, message, { retriable: true, ...options })
   }
 }
@@ -148,7 +150,7 @@ export class TimeoutError extends KafkaError {
    * @param options - cause and librdkafka details
    * @param code - the specific code @default 'ERR_TIMEOUT'
    */
-  constructor(message: string, options: KafkaErrorOptions = {}, code = 'ERR_TIMEOUT') {
+  constructor(message: string, options: KafkaErrorOptions = {}, code: KafkaErrorCode = 'ERR_TIMEOUT') {
     super(code, message, { retriable: true, ...options })
   }
 }
@@ -183,7 +185,7 @@ export class AuthenticationError extends KafkaError {
    * @param message - who refused what, and what to check
    * @param options - cause and librdkafka details
    */
-  constructor(code: string, message: string, options: KafkaErrorOptions = {}) {
+  constructor(code: KafkaErrorCode, message: string, options: KafkaErrorOptions = {}) {
     super(code, message, { ...options, retriable: false })
   }
 }
@@ -197,7 +199,7 @@ export class AuthorizationError extends KafkaError {
    * @param message - what was denied
    * @param options - cause and librdkafka details
    */
-  constructor(code: string, message: string, options: KafkaErrorOptions = {}) {
+  constructor(code: KafkaErrorCode, message: string, options: KafkaErrorOptions = {}) {
     super(code, message, options)
   }
 }
@@ -211,7 +213,7 @@ export class AuthorizationError extends KafkaError {
 export class KafkaAggregateError extends AggregateError {
   override name = 'KafkaAggregateError'
   /** Always `ERR_AGGREGATE`. */
-  readonly code = 'ERR_AGGREGATE'
+  readonly code: 'ERR_AGGREGATE' = 'ERR_AGGREGATE'
   /** Each failed item's index in the call's input and its error. */
   readonly failures: ReadonlyArray<{ readonly index: number; readonly error: KafkaError }>
   /** Whether retrying may succeed: true when every failure is retriable. */
@@ -225,7 +227,7 @@ export class KafkaAggregateError extends AggregateError {
   /** Not set on an aggregate: see each failure. */
   readonly rdkafkaCode: number | undefined = undefined
   /** Not set on an aggregate: see each failure. */
-  readonly rdkafkaName: string | undefined = undefined
+  readonly rdkafkaName: RdkafkaErrorName | undefined = undefined
   /** Not set on an aggregate: see each failure. */
   readonly topic: string | undefined = undefined
   /** Not set on an aggregate: see each failure. */

@@ -1,4 +1,5 @@
-import { RDKAFKA_ERROR_CODES, type RdkafkaErrorCode } from './codes.generated.js'
+import type { KafkaErrorCode } from './codes.js'
+import { RDKAFKA_ERROR_CODES, RESP_ERR, type RdkafkaErrorCode, type RdkafkaErrorName, type RdkafkaKafkitCode } from './codes.generated.js'
 import {
   AuthenticationError,
   AuthorizationError,
@@ -10,30 +11,13 @@ import {
 } from './kafka-error.js'
 
 const byCode = new Map<number, RdkafkaErrorCode>(RDKAFKA_ERROR_CODES.map((entry) => [entry.code, entry]))
-// node-rdkafka reports delivery failures as an Error carrying only rd_kafka_err2str()'s text; an exact lookup of
-// that text in librdkafka's own table gives the code back without parsing anything.
+// An Error carrying only rd_kafka_err2str()'s text (nothing else) gets its code back by an exact lookup of that text
+// in librdkafka's own table, without parsing anything.
 const byDescription = new Map<string, RdkafkaErrorCode>(RDKAFKA_ERROR_CODES.map((entry) => [entry.description, entry]))
-
-/**
- * Client-level errors (`event.error`) reach JS through node-rdkafka's LibrdKafkaError, which drops the code (-1) and
- * keeps only the lower-cased second `': '`-separated part of the text: `Broker: Cluster authorization failed`
- * becomes `cluster authorization failed`. The same transformation applied to librdkafka's own table, kept only where
- * it is unambiguous, looks the code up again.
- */
-export const byNodeRdkafkaText: ReadonlyMap<string, RdkafkaErrorCode> = (() => {
-  const map = new Map<string, RdkafkaErrorCode | null>()
-  for (const entry of RDKAFKA_ERROR_CODES) {
-    const part = entry.description.split(': ')[1]
-    if (part === undefined) continue
-    const key = part.toLowerCase()
-    map.set(key, map.has(key) ? null : entry)
-  }
-  return new Map([...map].filter((pair): pair is [string, RdkafkaErrorCode] => pair[1] !== null))
-})()
 
 // Broker errors the Kafka protocol marks retriable (see Kafka's Errors.java: RetriableException subclasses),
 // plus librdkafka's local transient conditions. Used when the error object itself carries no flag.
-const RETRIABLE = new Set([
+const RETRIABLE = new Set<RdkafkaErrorName>([
   '_TRANSPORT', '_ALL_BROKERS_DOWN', '_TIMED_OUT', '_MSG_TIMED_OUT', '_QUEUE_FULL', '_WAIT_COORD', '_RESOLVE',
   '_NODE_UPDATE', '_ISR_INSUFF', '_IN_PROGRESS', '_PREV_IN_PROGRESS', '_TIMED_OUT_QUEUE', '_OUTDATED',
   'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'REQUEST_TIMED_OUT', 'NETWORK_EXCEPTION',
@@ -44,20 +28,17 @@ const RETRIABLE = new Set([
   'REBALANCE_IN_PROGRESS', 'ELECTION_NOT_NEEDED', 'ELIGIBLE_LEADERS_NOT_AVAILABLE',
 ])
 
-/** RD_KAFKA_RESP_ERR_UNKNOWN, also what node-rdkafka reports when it lost an error's code. */
-const UNKNOWN_CODE = -1
-
-const FATAL = new Set(['_FATAL', '_FENCED', 'PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'FENCED_INSTANCE_ID',
+const FATAL = new Set<RdkafkaErrorName>(['_FATAL', '_FENCED', 'PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'FENCED_INSTANCE_ID',
   'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'UNSUPPORTED_FOR_MESSAGE_FORMAT'])
 
-const CONNECTION = new Set(['_TRANSPORT', '_ALL_BROKERS_DOWN', '_RESOLVE', '_SSL', 'NETWORK_EXCEPTION'])
+const CONNECTION = new Set<RdkafkaErrorName>(['_TRANSPORT', '_ALL_BROKERS_DOWN', '_RESOLVE', '_SSL', 'NETWORK_EXCEPTION'])
 
 /** The brokers refused the credentials: retrying with the same ones cannot help. */
-const AUTHENTICATION = new Set(['_AUTHENTICATION', 'SASL_AUTHENTICATION_FAILED', 'UNSUPPORTED_SASL_MECHANISM'])
+const AUTHENTICATION = new Set<RdkafkaErrorName>(['_AUTHENTICATION', 'SASL_AUTHENTICATION_FAILED', 'UNSUPPORTED_SASL_MECHANISM'])
 
-const TIMEOUT = new Set(['_TIMED_OUT', '_MSG_TIMED_OUT', 'REQUEST_TIMED_OUT', '_TIMED_OUT_QUEUE'])
+const TIMEOUT = new Set<RdkafkaErrorName>(['_TIMED_OUT', '_MSG_TIMED_OUT', 'REQUEST_TIMED_OUT', '_TIMED_OUT_QUEUE'])
 
-/** The shape of an error as node-rdkafka (and kafkit's addon) report it. All fields optional: we never assume. */
+/** The shape of an error as kafkit's addon reports it. All fields optional: we never assume. */
 export interface NativeErrorLike {
   readonly code?: unknown
   readonly message?: unknown
@@ -75,16 +56,17 @@ export function describeRdkafkaCode(code: number): RdkafkaErrorCode | undefined 
  * The kafkit error code for a librdkafka error name: `ERR_KAFKA_` + the name without its leading underscore,
  * e.g. `_QUEUE_FULL` → `ERR_KAFKA_QUEUE_FULL`, `MSG_SIZE_TOO_LARGE` → `ERR_KAFKA_MSG_SIZE_TOO_LARGE`.
  */
-export function kafkitCodeFor(rdkafkaName: string): string {
-  return `ERR_KAFKA_${rdkafkaName.replace(/^_/, '')}`
+export function kafkitCodeFor(rdkafkaName: RdkafkaErrorName): RdkafkaKafkitCode {
+  return `ERR_KAFKA_${rdkafkaName.replace(/^_/, '')}` as RdkafkaKafkitCode
 }
 
 /**
- * Maps any error from librdkafka (a node-rdkafka `LibrdKafkaError`, a numeric code, or an addon error) to the
- * matching {@link KafkaError} subclass. The numeric code decides; when node-rdkafka lost it, the text is looked up
- * whole in librdkafka's own table (as node-rdkafka reports it), never parsed.
+ * Maps any error from librdkafka (an addon error `{ code, message, isFatal, ... }` or a bare numeric code) to the
+ * matching {@link KafkaError} subclass. The numeric code decides; an error without one is looked up by its whole
+ * text in librdkafka's own table, never parsed. A number librdkafka's table does not know maps to
+ * `ERR_KAFKA_UNKNOWN` and keeps the number in `rdkafkaCode`.
  *
- * @param error - the native error, or a bare librdkafka error code (anything else maps to an `UNKNOWN` error)
+ * @param error - the native error, or a bare librdkafka error code (anything else maps to `ERR_KAFKA_UNKNOWN`)
  * @param context - what kafkit was doing (prefixed to the message) and the topic/partition/offset concerned
  */
 export function fromRdkafkaError(
@@ -94,12 +76,13 @@ export function fromRdkafkaError(
   if (error instanceof KafkaError) return error
   const native: NativeErrorLike = typeof error === 'object' && error !== null ? error : {}
   let numeric = typeof error === 'number' ? error : typeof native.code === 'number' ? native.code : undefined
-  if ((numeric === undefined || numeric === UNKNOWN_CODE) && typeof native.message === 'string') {
-    numeric = byDescription.get(native.message)?.code ?? byNodeRdkafkaText.get(native.message)?.code ?? numeric
+  if ((numeric === undefined || numeric === RESP_ERR.UNKNOWN) && typeof native.message === 'string') {
+    numeric = byDescription.get(native.message)?.code ?? numeric
   }
   const entry = numeric === undefined ? undefined : byCode.get(numeric)
-  const name = entry?.name ?? (numeric === undefined ? 'UNKNOWN' : `CODE_${numeric}`)
-  const nativeMessage = typeof native.message === 'string' && native.message !== '' ? native.message : (entry?.description ?? 'unknown librdkafka error')
+  const name: RdkafkaErrorName = entry?.name ?? 'UNKNOWN'
+  const nativeMessage = typeof native.message === 'string' && native.message !== '' ? native.message
+    : (entry?.description ?? (numeric === undefined ? 'unknown librdkafka error' : `librdkafka error code ${numeric}`))
   const where = [
     context.topic === undefined ? undefined : `topic ${context.topic}`,
     context.partition === undefined ? undefined : `partition ${context.partition}`,
@@ -119,7 +102,7 @@ export function fromRdkafkaError(
     ...(context.partition === undefined ? {} : { partition: context.partition }),
     ...(context.offset === undefined ? {} : { offset: context.offset }),
   }
-  const code = kafkitCodeFor(name)
+  const code: KafkaErrorCode = kafkitCodeFor(name)
   if (name.endsWith('AUTHORIZATION_FAILED')) return new AuthorizationError(code, message, options)
   if (AUTHENTICATION.has(name)) return new AuthenticationError(code, message, options)
   if (TIMEOUT.has(name)) return new TimeoutError(message, options, code)
@@ -165,7 +148,7 @@ export async function authFailureReported(reported: () => boolean): Promise<void
 }
 
 /** Client-level errors that retrying cannot cure: a client's connect() fails on them at once. */
-const HOPELESS = new Set(['_AUTHENTICATION', 'SASL_AUTHENTICATION_FAILED', '_SSL', '_FATAL', 'UNSUPPORTED_SASL_MECHANISM'])
+const HOPELESS = new Set<string>(['_AUTHENTICATION', 'SASL_AUTHENTICATION_FAILED', '_SSL', '_FATAL', 'UNSUPPORTED_SASL_MECHANISM'])
 
 /** Whether a client error means connecting cannot succeed (refused credentials, a refused TLS certificate, fatal). */
 export function isHopeless(error: KafkaError): boolean {

@@ -1,18 +1,8 @@
 /**
- * What kafkit takes from node-rdkafka besides its librdkafka build: the configuration property types. node-rdkafka's
- * JavaScript (and its own native binding) is never loaded by kafkit.
+ * Which librdkafka kafkit runs on: its version and built-in features.
  * @module
  */
 import { loadAddon } from './addon.js'
-
-// librdkafka's configuration property types, as node-rdkafka's generated config.d.ts spells them.
-export type {
-  ConsumerGlobalConfig,
-  ConsumerTopicConfig,
-  GlobalConfig,
-  ProducerGlobalConfig,
-  ProducerTopicConfig,
-} from 'node-rdkafka'
 
 /** The librdkafka build in this process. */
 export interface LibrdkafkaInfo {

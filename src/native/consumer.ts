@@ -7,6 +7,7 @@
  * worker thread.
  * @module
  */
+import { RESP_ERR } from '../errors/codes.generated.js'
 import { loadAddon } from './addon.js'
 import { Bootstrap, toStrings } from './client-config.js'
 import type { RawMetadata } from './admin-addon.js'
@@ -15,14 +16,6 @@ import type { RawClientEvent, RawOAuthToken } from './producer.js'
 
 export { FetchedBatch, type RawMessage } from './fetched-batch.js'
 
-/** librdkafka's `RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS`. */
-export const ASSIGN_PARTITIONS = -175
-/** librdkafka's `RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS`. */
-export const REVOKE_PARTITIONS = -174
-/** librdkafka's `RD_KAFKA_RESP_ERR__NO_OFFSET`: a commit found nothing new to commit. */
-export const NO_OFFSET = -168
-/** librdkafka's `RD_KAFKA_RESP_ERR__PARTITION_EOF`: not an error, the end of a partition was reached. */
-export const PARTITION_EOF = -191
 /** librdkafka's logical offset for "the partition's beginning". */
 export const OFFSET_BEGINNING = -2
 /** librdkafka's logical offset for "the partition's end". */
@@ -39,7 +32,7 @@ export interface RawTopicPartition {
 
 /** A rebalance librdkafka raised, to be answered with {@link NativeConsumerAdapter.assign} or `unassign`. */
 export interface RawRebalance {
-  /** {@link ASSIGN_PARTITIONS}, {@link REVOKE_PARTITIONS}, or another code for a failed rebalance. */
+  /** `RESP_ERR._ASSIGN_PARTITIONS`, `RESP_ERR._REVOKE_PARTITIONS`, or another code for a failed rebalance. */
   readonly code: number
   /** `rd_kafka_assignment_lost()` when it was raised: the partitions may already belong to another member. */
   readonly lost: boolean
@@ -130,7 +123,7 @@ export class NativeConsumerAdapter {
   #drainEvents(): void {
     for (const event of this.#addon.clientDrainEvents(this.#handle)) {
       if (event.kind === 'commit') {
-        this.#callbacks.offsetCommit(event.code === 0 ? undefined : { code: event.code, message: event.message }, event.offsets)
+        this.#callbacks.offsetCommit(event.code === RESP_ERR.NO_ERROR ? undefined : { code: event.code, message: event.message }, event.offsets)
       } else {
         this.#callbacks.event(event)
       }

@@ -11,6 +11,7 @@ interface MockAddon {
   mockPushRequestErrors(handle: object, apiKey: number, codes: number[]): void
   mockSetBrokerUp(handle: object, brokerId: number, up: boolean): void
   mockCreateTopic(handle: object, topic: string, partitions: number, replicationFactor: number): void
+  mockSetCoordinator(handle: object, keyType: string, key: string, brokerId: number): void
 }
 
 /** A running mock cluster. */
@@ -25,6 +26,8 @@ export interface NativeMockCluster {
   setBrokerUp(brokerId: number, up: boolean): void
   /** Creates a topic. */
   createTopic(topic: string, partitions: number, replicationFactor: number): void
+  /** Moves the coordinator of a group (`keyType` `group`) or a transactional id (`transaction`) to a broker. */
+  setCoordinator(keyType: 'group' | 'transaction', key: string, brokerId: number): void
 }
 
 /** Starts librdkafka's in-process mock cluster. */
@@ -37,5 +40,6 @@ export function startNativeMockCluster(brokerCount: number): NativeMockCluster {
     pushRequestErrors: (apiKey, codes) => addon.mockPushRequestErrors(handle, apiKey, [...codes]),
     setBrokerUp: (brokerId, up) => addon.mockSetBrokerUp(handle, brokerId, up),
     createTopic: (topic, partitions, replicationFactor) => addon.mockCreateTopic(handle, topic, partitions, replicationFactor),
+    setCoordinator: (keyType, key, brokerId) => addon.mockSetCoordinator(handle, keyType, key, brokerId),
   }
 }

@@ -9,9 +9,6 @@ import { loadAddon } from './addon.js'
 import { Bootstrap, toStrings } from './client-config.js'
 import type { RawMetadata } from './admin-addon.js'
 
-/** librdkafka's `RD_KAFKA_RESP_ERR__QUEUE_FULL`. */
-export const QUEUE_FULL = -184
-
 /** librdkafka's `rd_kafka_msg_status_t`: whether a failed record may still have been written. */
 export const PERSISTENCE = Object.freeze({ notPersisted: 0, possiblyPersisted: 1, persisted: 2 } as const)
 
@@ -63,7 +60,7 @@ interface ProducerAddon {
   producerPurge(handle: object, inFlightToo: boolean): void
   producerQueueLength(handle: object): number
   producerFlush(handle: object, timeoutMs: number): Promise<void>
-  producerSendNow(handle: object): boolean
+  producerSendNow(handle: object): Promise<void> | null
   transactionInit(handle: object, timeoutMs: number): Promise<void>
   transactionBegin(handle: object): void
   transactionCommit(handle: object, timeoutMs: number): Promise<void>
@@ -280,10 +277,10 @@ export class NativeProducerClient {
   }
 
   /**
-   * Makes librdkafka send the records it holds now rather than after linger.ms (a bounded flush on the worker,
-   * coalesced with one already running). Returns false when linger.ms is 0, where there is nothing to hurry.
+   * One round on the worker that makes librdkafka send the records it holds now rather than after linger.ms (a
+   * flush of at most linger.ms, capped at 100 ms); resolves when the round ends. null when linger.ms is 0.
    */
-  sendNow(): boolean {
+  sendNow(): Promise<void> | null {
     return this.#addon.producerSendNow(this.#handle)
   }
 

@@ -1,18 +1,14 @@
-import diagnostics from 'node:diagnostics_channel'
+import { diagnosticsChannels } from '../diagnostics/channels.js'
 
 /**
- * Diagnostics channels of the event-driven patterns (`kafkit:processor:*`, `kafkit:router:*`). Publishing costs
- * nothing when no one listens.
+ * The diagnostics channels of the event-driven patterns (`kafkit:processor:*`, `kafkit:router:*`): the same channels
+ * as in {@link diagnosticsChannels}, which types what each publishes.
  */
-export const patternChannels = {
-  /**
-   * One message per partition of each processor transaction: `{ groupId, transaction, topic, partition, messages,
-   * outcome: 'commit' | 'abort', error? }`. `transaction` numbers the processor's transactions, so messages with the
-   * same number are the partitions that committed (or aborted) together.
-   */
-  processorTransaction: diagnostics.channel('kafkit:processor:transaction'),
-  /** Client errors of a processor's consumer or producer that had no `error` listener: `{ groupId, error }`. */
-  processorError: diagnostics.channel('kafkit:processor:error'),
-  /** One message per routed event: `{ type, topic, partition, offset, handled: boolean }`. */
-  routerEvent: diagnostics.channel('kafkit:router:event'),
-} as const
+export const patternChannels = Object.freeze({
+  /** One message per partition of each processor transaction (`ProcessorTransactionPayload`). */
+  processorTransaction: diagnosticsChannels.processorTransaction,
+  /** Client errors of a processor's consumer or producer that had no `error` listener (`ProcessorErrorPayload`). */
+  processorError: diagnosticsChannels.processorError,
+  /** One message per routed event (`RouterEventPayload`). */
+  routerEvent: diagnosticsChannels.routerEvent,
+})

@@ -96,8 +96,9 @@ export interface ProcessorOptions<I extends TopicSerdeMap, O extends TopicSerdeM
    * wave of partitions. A failing handler or a revoked partition aborts the whole transaction: the other partitions'
    * messages then run again in the next one. `1` gives each partition transactions of its own.
    *
-   * Opt-in for now: in one short fault-injection run (Processor killed and replaced while brokers restarted) a
-   * processor sharing transactions stopped committing after the rebalance, and the cause is not found yet. @default 1
+   * Opt-in for now. A processor sharing transactions once stopped committing in a fault-injection run; the cause
+   * found is librdkafka's sendOffsetsToTransaction waiting past its timeout for a killed group coordinator (not
+   * specific to sharing), which the processor now bounds and recovers from by replacing its producer. @default 1
    */
   partitionsPerTransaction?: number
   /** Where a group without committed offsets starts: the oldest record (`true`) or new records only. @default false */

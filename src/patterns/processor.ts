@@ -12,9 +12,10 @@ import { ConfigError, KafkaError, StateError } from '../errors/kafka-error.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { UnheardErrors } from '../internal/unheard.js'
 import { Producer } from '../producer/producer.js'
+import { TransactionStuckError } from '../producer/stuck-call.js'
 import type { Transaction } from '../producer/transaction.js'
 import type { TopicSerdeMap } from '../serde/types.js'
-import { patternChannels } from './diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import {
   PROCESSOR_CONSUMER_KEYS,
   PROCESSOR_PRODUCER_KEYS,
@@ -87,7 +88,9 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   readonly #options: ResolvedProcessorOptions
   readonly #lifecycle = new Lifecycle('Processor')
   readonly #consumer: Consumer<Buffer, Buffer, TopicSerdeMap>
-  readonly #producer: Producer<Buffer, Buffer, TopicSerdeMap>
+  #producer: Producer<Buffer, Buffer, TopicSerdeMap>
+  /** Set while a stuck producer is being replaced: no transaction begins until it settles. */
+  #replacing: Promise<void> | undefined
   #fatal: KafkaError | undefined
   readonly #unheard = new UnheardErrors('kafkit Processor')
   readonly #rounds = new TransactionRounds({
@@ -97,6 +100,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
       offsets: shares.map((share) => ({ topic: share.topic, partition: share.partition, offset: share.next })),
     }),
     staleError: (share) => new StateError(share.describe()),
+    ready: () => this.#replacing,
   })
 
   /** Validates the options (throwing `ConfigError`) and creates the clients. Nothing connects until {@link Processor.start}. */
@@ -120,15 +124,51 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
       revokeTimeoutMs: this.#options.revokeTimeoutMs,
       ...(this.#options.onAssign === undefined ? {} : { onAssign: this.#options.onAssign }),
     }))
-    this.#producer = withPath('producer', () => new Producer({
+    this.#producer = this.#createProducer()
+    this.#consumer.on('error', (error) => this.#report(error))
+  }
+
+  #createProducer(): Producer<Buffer, Buffer, TopicSerdeMap> {
+    const { connection, transactionalId, output } = this.#options
+    const producer = withPath('producer', () => new Producer({
       ...(this.#options.producer as object),
       ...(connection as Pick<ProcessorOptions<I, O>, 'brokers'>),
       transactionalId,
       topics: output,
       transactionTimeoutMs: this.#options.transactionTimeoutMs,
     }))
-    this.#consumer.on('error', (error) => this.#report(error))
-    this.#producer.on('error', (error) => this.#report(error))
+    producer.on('error', (error) => this.#report(error))
+    return producer
+  }
+
+  /**
+   * Replaces a producer whose transactional call is stuck in librdkafka (see `stuck-call.ts`): the new producer's
+   * connect() fences the stuck one and aborts its open transaction, whose inputs then run again. Rounds wait for it
+   * ({@link RoundHost.ready}); failing to connect the new producer stops the processor.
+   */
+  #replaceProducer(cause: KafkaError): void {
+    if (this.#replacing !== undefined || this.#fatal !== undefined || this.#lifecycle.state === 'closing' || this.#lifecycle.state === 'closed') return
+    this.#report(cause)
+    const stuck = this.#producer
+    this.#replacing = (async () => {
+      const next = this.#createProducer()
+      try {
+        await next.connect()
+      } catch (error) {
+        const fatal = new StateError(
+          `the processor's producer was stuck in a transaction and its replacement could not connect (${(error as Error).message}); the processor stops`,
+          { cause: error, fatal: true },
+        )
+        this.#failed(fatal)
+        throw fatal
+      }
+      this.#producer = next
+      // Returns at once: the stuck call holds the old client until librdkafka lets go of it.
+      stuck.disconnect().catch(() => undefined)
+    })().finally(() => {
+      this.#replacing = undefined
+    })
+    this.#replacing.catch(() => undefined)
   }
 
   /** The processor's lifecycle state. */
@@ -193,6 +233,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   }
 
   async #close(): Promise<void> {
+    await this.#replacing?.catch(() => undefined)
     try {
       await this.#consumer.stop().catch(() => undefined)
       if (this.#consumer.state !== 'idle') await this.#consumer.disconnect()
@@ -216,8 +257,12 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
       try {
         end = await this.#share(me, messages, from, limit, signal, stale)
       } catch (error) {
-        // Another partition's failure aborted the round: these messages run again in the next one.
-        if (error instanceof Doom && error.owner !== me && !stale()) continue
+        if (error instanceof Doom && error.owner !== me) {
+          // Another partition's failure aborted the round: these messages run again in the next one, unless this
+          // partition left meanwhile (then the failure, another partition's, must not become this one's).
+          if (!stale()) continue
+          throw this.#failed(error.cause instanceof HandlerFailure ? error.cause.error : error.cause)
+        }
         const cause = error instanceof Doom ? error.cause : error
         if (cause instanceof HandlerFailure && failure === undefined) {
           failure = cause
@@ -314,6 +359,12 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
    */
   #failed(error: unknown): unknown {
     notSkippable(error)
+    const stuck = stuckCause(error)
+    if (stuck !== undefined && this.#fatal === undefined) {
+      // Retried by the error policy: the retry's transaction waits for the new producer.
+      this.#replaceProducer(stuck)
+      return error
+    }
     if (error instanceof KafkaError && error.fatal && this.#fatal === undefined) {
       this.#fatal = error
       this.#report(error)
@@ -324,14 +375,26 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   }
 
   #publish(transaction: number, first: AnyInput, messages: number, outcome: 'commit' | 'abort', error?: unknown): void {
-    if (!patternChannels.processorTransaction.hasSubscribers) return
+    if (!channels.processorTransaction.hasSubscribers) return
     const payload = { groupId: this.#options.groupId, transaction, topic: first.topic, partition: first.partition, messages, outcome, error: error instanceof HandlerFailure ? error.error : error }
-    patternChannels.processorTransaction.publish(payload)
+    channels.processorTransaction.publish(payload)
   }
 
   #report(error: KafkaError): void {
-    if (patternChannels.processorError.hasSubscribers) patternChannels.processorError.publish({ groupId: this.#options.groupId, error })
+    if (channels.processorError.hasSubscribers) channels.processorError.publish({ groupId: this.#options.groupId, error })
     if (this.listenerCount('error') > 0) this.emit('error', error)
     else this.#unheard.warn(error)
   }
+}
+
+/**
+ * The stuck call behind `error` (itself, or the cause of a stuck producer's refusal) when the transaction cannot
+ * have committed: stuck before the commit (`sendOffsetsToTransaction`) or in the abort. A commit that got stuck may
+ * still complete: its inputs must not run again in a new transaction, so that one stops the processor.
+ */
+function stuckCause(error: unknown): TransactionStuckError | undefined {
+  for (let current = error, depth = 0; current instanceof KafkaError && depth < 3; current = current.cause, depth++) {
+    if (current instanceof TransactionStuckError) return current.operation === 'commitTransaction' ? undefined : current
+  }
+  return undefined
 }

@@ -8,7 +8,7 @@ import { expectObject, expectOneOf, expectString, rejectUnknownKeys } from '../c
 import { ConfigError, KafkaError, StateError } from '../errors/kafka-error.js'
 import type { Headers } from '../producer/types.js'
 import type { SerdeContext, TopicSerdeMap, ValueOf } from '../serde/types.js'
-import { patternChannels } from './diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { Processor, type ProcessorEvents } from './processor.js'
 import type { ProcessorContext, ProcessorInput, ProcessorOptions, ProcessorOutput } from './processor-options.js'
 import type { ClientState } from '../internal/lifecycle.js'
@@ -150,8 +150,8 @@ export class EventRouter<I extends TopicSerdeMap, O extends TopicSerdeMap, F ext
   async #route(message: ProcessorInput<TopicSerdeMap>, ctx: ProcessorContext<TopicSerdeMap>): Promise<void> {
     const type = this.#typeOf(message)
     const handlers = type === undefined ? undefined : this.#handlers.get(type)
-    if (patternChannels.routerEvent.hasSubscribers) {
-      patternChannels.routerEvent.publish({ type: type ?? null, topic: message.topic, partition: message.partition, offset: message.offset, handled: handlers !== undefined })
+    if (channels.routerEvent.hasSubscribers) {
+      channels.routerEvent.publish({ type: type ?? null, topic: message.topic, partition: message.partition, offset: message.offset, handled: handlers !== undefined })
     }
     if (handlers === undefined) {
       await this.#unknownEvent(message, type, ctx)

@@ -5,7 +5,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import diagnostics from 'node:diagnostics_channel'
+import { diagnosticsChannels } from '../diagnostics/channels.js'
 import { Admin } from '../admin/admin.js'
 import { type ClientOptions, expectInteger, expectObject, expectString, globalRdkafka } from '../config/index.js'
 import { Consumer } from '../consumer/consumer.js'
@@ -18,8 +18,8 @@ import { Processor } from './processor.js'
 import type { ProcessorConsumerOptions, ProcessorContext, ProcessorInput, ProcessorOptions, ProcessorProducerOptions } from './processor-options.js'
 import { defineSaga, type SagaDefinition, type SagaMessage, type SagaRecord, transition } from './saga-machine.js'
 
-/** Published on every saga transition: `{ saga, id, status, step, reason? }`. */
-export const sagaTransitionChannel = diagnostics.channel('kafkit:saga:transition')
+/** Published on every saga transition (`kafkit:saga:transition`, `SagaTransitionPayload`); also `diagnosticsChannels.sagaTransition`. */
+export const sagaTransitionChannel = diagnosticsChannels.sagaTransition
 
 /** Mediator options. */
 export interface SagaMediatorOptions<S> extends Omit<ClientOptions, 'rdkafka'> {

@@ -41,6 +41,11 @@ export interface RoundHost {
   sendOffsets(tx: Transaction<any, any, any>, shares: readonly Share[]): Promise<void>
   /** The error of a member found stale at commit time. */
   staleError(share: Share): Error
+  /**
+   * While the host cannot begin transactions yet (its producer is being replaced), a promise that settles once it
+   * can; `undefined` when it can. No round begins before it settles.
+   */
+  ready?(): Promise<void> | undefined
 }
 
 /** One transaction and the partitions taking part in it. */
@@ -147,13 +152,23 @@ export class TransactionRounds {
   async join(): Promise<Round> {
     for (;;) {
       const current = this.#current
-      if (current === undefined) break
-      if (current.accepting) {
-        current.join()
-        return current
+      if (current !== undefined) {
+        if (current.accepting) {
+          current.join()
+          return current
+        }
+        await current.settled
+        if (this.#current === current) this.#current = undefined
+        continue
       }
-      await current.settled
-      if (this.#current === current) this.#current = undefined
+      const pending = this.#host.ready?.()
+      if (pending !== undefined) {
+        // Another member may begin the round meanwhile: look again afterwards. A failed replacement is the next
+        // transaction's to report.
+        await pending.catch(() => undefined)
+        continue
+      }
+      break
     }
     const round = new Round(this.#host, ++this.#count)
     this.#current = round

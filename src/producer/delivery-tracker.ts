@@ -6,7 +6,8 @@
  */
 import type { KafkaError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
-import { channels } from '../internal/diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
+import { RESP_ERR } from '../errors/codes.generated.js'
 import { PERSISTENCE, type DeliveryBatch } from '../native/producer.js'
 import { InFlightSends } from './in-flight.js'
 import type { PendingDelivery } from './pending-delivery.js'
@@ -72,11 +73,11 @@ export class DeliveryTracker {
     const publish = channels.producerDelivery.hasSubscribers
     for (let index = 0; index < batch.count; index++) {
       const code = error[index]!
-      if (code === 0) {
+      if (code === RESP_ERR.NO_ERROR) {
         const deferred = this.#inFlight.take(seq[index]!)
         if (deferred === undefined) continue
         deferred.deliveredAt(partition[index]!, offset[index]!, timestamp[index]!)
-        if (publish) channels.producerDelivery.publish(deferred.report)
+        if (publish) channels.producerDelivery.publish(deferred.report!)
         continue
       }
       const deferred = this.#inFlight.get(seq[index]!)

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { channels } from '../internal/diagnostics.js'
+import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { Lifecycle, type ClientState } from '../internal/lifecycle.js'
 import { ConfigError, KafkaAggregateError, KafkaError, type SerializationError, StateError, TimeoutError } from '../errors/kafka-error.js'
 import { configErrorFrom, fromRdkafkaError } from '../errors/map.js'
@@ -13,6 +13,7 @@ import { FailedSends } from './failed-sends.js'
 import { PendingDelivery } from './pending-delivery.js'
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options.js'
 import { SendPipeline } from './send-pipeline.js'
+import { TRANSACTION_STUCK } from './stuck-call.js'
 import { TransactionRunner, type Transaction } from './transaction.js'
 import { ProducerTracing } from './tracing.js'
 import { tracingChannels } from '../tracing/channels.js'
@@ -86,6 +87,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       maxBlockMs: this.#options.maxBlockMs,
       queueLimit,
       closed: () => this.#lifecycle.state === 'closed',
+      connected: () => this.#lifecycle.state === 'connected',
       rejectSend,
     })
     const clientId = this.#options.rdkafkaConfig['client.id']
@@ -207,6 +209,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     // The caller waits for the whole batch, which is already as large as it will get: lingering only delays it.
     this.#pipeline.sendNowOnceHandedOver()
     const deliveries = records.map((record) => this.#enqueue(record, extra))
+    this.#pipeline.batchWaits()
     // One promise for the batch, not one per record (which costs more than producing the record).
     await new Promise<void>((resolve) => {
       let pending = deliveries.length
@@ -219,7 +222,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
         delivery.markReported()
         delivery.onSettled(settled)
       }
-    })
+    }).finally(() => this.#pipeline.batchSettled())
     const failures: Array<{ index: number; error: KafkaError }> = []
     const reports: DeliveryReport[] = []
     deliveries.forEach((delivery, index) => {
@@ -285,9 +288,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
    */
   async disconnect(): Promise<void> {
     if (!(await this.#lifecycle.beginClose())) return
-    let flushError: unknown
+    // A transactional call stuck in librdkafka holds the client's worker: a flush or destroy would queue behind it.
+    const stuck = this.#fatal?.code === TRANSACTION_STUCK
+    let flushError: unknown = stuck ? this.#fatal : undefined
     try {
-      await this.#deliverAll(this.#options.disconnectTimeoutMs)
+      if (!stuck) await this.#deliverAll(this.#options.disconnectTimeoutMs)
     } catch (error) {
       flushError = error
     }
@@ -300,7 +305,10 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     // purge drops the records (their reports then find nothing left to settle) so that destroy does not wait for them.
     this.#deliveries.settlePurged()
     if (this.#deliveries.rejectAll(undelivered) > 0) this.#native.purge(true)
-    await this.#native.destroy()
+    const destroyed = this.#native.destroy()
+    // Destroyed once the stuck call returns; until then the client's thread waits in librdkafka.
+    if (stuck) destroyed.catch(() => undefined)
+    else await destroyed
     this.#lifecycle.set('closed')
     this.#failed.throwUnobserved('Producer.disconnect()')
   }

@@ -4,6 +4,7 @@
  * `send()` order. Records that wait longer than `maxBlockMs` fail with a {@link TimeoutError}.
  * @module
  */
+import { RESP_ERR } from '../errors/codes.generated.js'
 import { TimeoutError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
 import type { NativeProducerClient } from '../native/producer.js'
@@ -14,8 +15,6 @@ import { SendQueue, type WaitingRecord } from './send-queue.js'
 
 /** Records per native produce call. */
 export const BATCH_SIZE = 1024
-/** librdkafka's `RD_KAFKA_RESP_ERR__PURGE_QUEUE`: what a record dropped before it was sent fails with. */
-const PURGE_QUEUE = -152
 
 /** What the pipeline needs of its producer. */
 export interface SendPipelineHost {
@@ -29,6 +28,8 @@ export interface SendPipelineHost {
   readonly queueLimit: number
   /** Whether the producer is closed (nothing is handed over any more). */
   closed(): boolean
+  /** Whether the producer is connected (send-now rounds run only then). */
+  connected(): boolean
   /** Rejects one send (and keeps it for the report of unobserved failures). */
   rejectSend(delivery: PendingDelivery, error: unknown): void
 }
@@ -43,6 +44,9 @@ export class SendPipeline {
   #full = false
   /** A sendBatch() handed records over: once they are in librdkafka's queue, they leave without waiting linger.ms. */
   #sendNowWanted = false
+  /** sendBatch() calls not settled yet: send-now rounds follow each other until none is left. */
+  #batchesUnsettled = 0
+  #sendNowRunning = false
   #drainScheduled = false
   /** The records of the batch being handed over (reused). */
   readonly #batchRecords: WaitingRecord[] = []
@@ -119,6 +123,16 @@ export class SendPipeline {
     this.#sendNowWanted = true
   }
 
+  /** A sendBatch() waits for its deliveries: send-now rounds go on until {@link batchSettled}. */
+  batchWaits(): void {
+    this.#batchesUnsettled++
+  }
+
+  /** A sendBatch() got all its delivery reports. */
+  batchSettled(): void {
+    this.#batchesUnsettled--
+  }
+
   /** Drains once the caller's code yields (at most one drain is scheduled at a time). */
   scheduleDrain(): void {
     if (this.#drainScheduled) return
@@ -170,12 +184,25 @@ export class SendPipeline {
     records.length = 0
     if (this.#sendNowWanted && this.#waiting.length === 0) {
       this.#sendNowWanted = false
-      native.sendNow()
+      this.#sendNow()
     }
     if (this.#waiting.length > 0) this.#startExpiryTimer()
     else this.#wakeIdleWaiters()
     if (this.#capacityWaiters.length > 0) this.wakeCapacityWaiters()
     if (this.#waiting.length === 0 && deliveries.size === 0) native.setActive(false)
+  }
+
+  /** Send-now rounds, one at a time, for as long as a sendBatch() waits (its records may outlast one round). */
+  #sendNow(): void {
+    if (this.#sendNowRunning || !this.#host.connected()) return
+    const round = this.#host.native.sendNow()
+    if (round === null) return
+    this.#sendNowRunning = true
+    const next = (): void => {
+      this.#sendNowRunning = false
+      if (this.#batchesUnsettled > 0) this.#sendNow()
+    }
+    round.then(next, next)
   }
 
   /** Wakes {@link waitForCapacity} once the queues are at most half full (`force`: at once). */
@@ -208,7 +235,7 @@ export class SendPipeline {
     for (const record of this.#waiting) {
       if (record.state === 'settled') continue
       record.state = 'settled'
-      this.#host.rejectSend(record.deferred, fromRdkafkaError(PURGE_QUEUE, { operation, ...placeOf(record) }))
+      this.#host.rejectSend(record.deferred, fromRdkafkaError(RESP_ERR._PURGE_QUEUE, { operation, ...placeOf(record) }))
     }
     this.#clear()
     this.wakeCapacityWaiters()

@@ -4,6 +4,7 @@ import { CONSUMER_GROUP_METADATA } from '../internal/symbols.js'
 import type { NativeProducerClient } from '../native/producer.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import type { ResolvedProducerOptions } from './options.js'
+import { boundTransactionCall } from './stuck-call.js'
 import type { PendingDelivery } from './pending-delivery.js'
 import type { AnyRecord, DeliveryReport, RawData, RecordFor } from './types.js'
 
@@ -80,11 +81,11 @@ export class TransactionRunner {
         const groupMetadata = (consumer as { [CONSUMER_GROUP_METADATA]?: () => Buffer })[CONSUMER_GROUP_METADATA]
         if (typeof groupMetadata !== 'function') throw new StateError('tx.sendOffsets() needs a connected kafkit Consumer')
         try {
-          await this.native.sendOffsetsToTransaction(
+          await this.#bounded(this.native.sendOffsetsToTransaction(
             offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset) })),
             groupMetadata.call(consumer),
             this.options.transactionTimeoutMs,
-          )
+          ), 'sendOffsetsToTransaction')
         } catch (error) {
           throw this.#classify(error, 'sendOffsetsToTransaction')
         }
@@ -123,7 +124,7 @@ export class TransactionRunner {
   async #commit(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.native.commitTransaction(this.options.transactionTimeoutMs)
+        await this.#bounded(this.native.commitTransaction(this.options.transactionTimeoutMs), 'commitTransaction')
         return
       } catch (error) {
         const mapped = this.#classify(error, 'commitTransaction')
@@ -137,7 +138,7 @@ export class TransactionRunner {
   async #abort(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.native.abortTransaction(this.options.transactionTimeoutMs)
+        await this.#bounded(this.native.abortTransaction(this.options.transactionTimeoutMs), 'abortTransaction')
         return
       } catch (error) {
         const mapped = this.#classify(error, 'abortTransaction')
@@ -159,6 +160,11 @@ export class TransactionRunner {
         throw unusable
       }
     }
+  }
+
+  /** A blocking librdkafka call that must not outlive its own timeout: past it the producer is unusable. */
+  #bounded<T>(call: Promise<T>, operation: string): Promise<T> {
+    return boundTransactionCall(call, operation, this.options.transactionTimeoutMs, (error) => this.producer.fail(error))
   }
 
   #classify(error: unknown, operation: string): KafkaError {

@@ -1,4 +1,4 @@
-import { StateError } from '../errors/kafka-error.js'
+import { ConfigError, StateError } from '../errors/kafka-error.js'
 import { RDKAFKA_ERROR_CODES } from '../errors/codes.generated.js'
 import { fromRdkafkaError, kafkitCodeFor } from '../errors/map.js'
 import { startNativeMockCluster, type NativeMockCluster } from '../native/mock-cluster.js'
@@ -56,7 +56,7 @@ export class MockCluster {
   static async start(options: MockClusterOptions = {}): Promise<MockCluster> {
     const count = options.brokers ?? 1
     if (!Number.isInteger(count) || count < 1 || count > 16) {
-      throw new StateError(`MockCluster.start(): brokers must be an integer from 1 to 16, got ${String(count)}`)
+      throw new ConfigError('brokers', `MockCluster.start() takes an integer from 1 to 16, got ${String(count)}`)
     }
     try {
       return new MockCluster(startNativeMockCluster(count))
@@ -85,12 +85,12 @@ export class MockCluster {
     const native = this.#live('failRequests')
     const apiKey = typeof api === 'number' ? api : MOCK_API[api]
     if (!Number.isInteger(apiKey) || apiKey < 0) {
-      throw new StateError(`MockCluster.failRequests(): unknown API ${JSON.stringify(api)}; use one of ${Object.keys(MOCK_API).join(', ')} or a protocol API key`)
+      throw new ConfigError('api', `MockCluster.failRequests(): unknown API ${JSON.stringify(api)}; use one of ${Object.keys(MOCK_API).join(', ')} or a protocol API key`)
     }
-    const codes = errors.map((error) => {
+    const codes = errors.map((error, index) => {
       const code = typeof error === 'number' ? error : codeByName.get(error)
       if (code === undefined || !Number.isInteger(code)) {
-        throw new StateError(`MockCluster.failRequests(): unknown error ${JSON.stringify(error)}; use a kafkit code such as 'ERR_KAFKA_NOT_LEADER_FOR_PARTITION'`)
+        throw new ConfigError(`errors[${index}]`, `MockCluster.failRequests(): unknown error ${JSON.stringify(error)}; use a kafkit code such as 'ERR_KAFKA_NOT_LEADER_FOR_PARTITION'`)
       }
       return code
     })
@@ -104,6 +104,22 @@ export class MockCluster {
       native.setBrokerUp(brokerId, up)
     } catch (error) {
       throw fromRdkafkaError(error, { operation: `MockCluster.setBrokerUp(${brokerId})` })
+    }
+  }
+
+  /**
+   * Makes broker `brokerId` the coordinator of consumer group `key` (`keyType` `'group'`) or of transactional id
+   * `key` (`'transaction'`), for tests of a coordinator going down.
+   */
+  setCoordinator(keyType: 'group' | 'transaction', key: string, brokerId: number): void {
+    const native = this.#live('setCoordinator')
+    if (keyType !== 'group' && keyType !== 'transaction') {
+      throw new ConfigError('keyType', `MockCluster.setCoordinator() takes 'group' or 'transaction', got ${JSON.stringify(keyType)}`)
+    }
+    try {
+      native.setCoordinator(keyType, key, brokerId)
+    } catch (error) {
+      throw fromRdkafkaError(error, { operation: `MockCluster.setCoordinator(${keyType}, ${key})` })
     }
   }
 

@@ -23,6 +23,10 @@ export interface ProcessorChildOptions {
   /** Delay per message, ms, so that a kill lands inside open transactions. */
   delayMs: number
   maxBatchSize: number
+  /** Partitions sharing one transaction (the Processor's default when absent). */
+  partitionsPerTransaction?: number
+  /** Longest time a partition's run of messages takes in one transaction, ms (1000 when absent). */
+  maxBatchMs?: number
 }
 
 const CHILD = `
@@ -36,7 +40,8 @@ diagnostics.subscribe('kafkit:processor:transaction', (event) => {
 })
 const processor = new Processor({
   brokers: options.brokers, groupId: options.groupId, transactionalId: options.transactionalId,
-  fromBeginning: true, sessionTimeoutMs: 6000, heartbeatIntervalMs: 500, maxBatchSize: options.maxBatchSize, maxBatchMs: 1000,
+  fromBeginning: true, sessionTimeoutMs: 6000, heartbeatIntervalMs: 500, maxBatchSize: options.maxBatchSize, maxBatchMs: options.maxBatchMs ?? 1000,
+  ...(options.partitionsPerTransaction === undefined ? {} : { partitionsPerTransaction: options.partitionsPerTransaction }),
   input: { [options.input]: { value: serdes.int32() } },
   output: { [options.output]: { value: serdes.int32() } },
   handle: async (message, ctx) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { NO_OFFSET, type RawTopicPartition } from '../../../src/native/consumer.js'
+import { RESP_ERR } from '../../../src/errors/codes.generated.js'
+import type { RawTopicPartition } from '../../../src/native/consumer.js'
 import { OffsetTracker } from '../../../src/consumer/offset-tracker.js'
 import { PartitionState } from '../../../src/consumer/partition-state.js'
 import { KafkaError, TimeoutError } from '../../../src/errors/index.js'
@@ -76,7 +77,7 @@ describe('OffsetTracker', () => {
     tracker.onCommitResult(Object.assign(new Error('Broker: Specified group generation id is not valid'), { code: 22 }) as never, [{ topic: 't', partition: 0, offset: 5 }])
     await expect(failing).rejects.toMatchObject({ code: 'ERR_KAFKA_ILLEGAL_GENERATION' })
     const noop = tracker.commit([state(1, 3)], 1000)
-    tracker.onCommitResult(Object.assign(new Error('Local: No offset stored'), { code: NO_OFFSET }) as never, [{ topic: 't', partition: 1, offset: 3 }])
+    tracker.onCommitResult(Object.assign(new Error('Local: No offset stored'), { code: RESP_ERR._NO_OFFSET }) as never, [{ topic: 't', partition: 1, offset: 3 }])
     await expect(noop).resolves.toBeUndefined()
   })
 

@@ -5,7 +5,9 @@ import {
   ConnectionError,
   fromRdkafkaError,
   KafkaError,
+  kafkitCodeFor,
   RDKAFKA_ERROR_CODES,
+  RESP_ERR,
   TimeoutError,
 } from '../../../src/errors/index.js'
 
@@ -21,7 +23,7 @@ describe('fromRdkafkaError', () => {
     expect(error.message).toContain('send failed (topic orders, partition 3)')
   })
 
-  it('maps a node-rdkafka delivery error that carries only err2str text back to its code by exact lookup', () => {
+  it('maps an error that carries only err2str text back to its code by exact lookup', () => {
     const error = fromRdkafkaError(new Error('Broker: Message size too large'))
     expect(error.code).toBe('ERR_KAFKA_MSG_SIZE_TOO_LARGE')
     expect(error.rdkafkaCode).toBe(10)
@@ -53,20 +55,24 @@ describe('fromRdkafkaError', () => {
     expect(abortable.cause).toMatchObject({ code: 48 })
   })
 
-  it("recovers the code of a client error whose code node-rdkafka dropped (-1, text lower-cased after 'Broker: ')", () => {
-    // What node-rdkafka's LibrdKafkaError makes of an event.error Error "Broker: Cluster authorization failed".
-    const denied = fromRdkafkaError({ code: -1, message: 'cluster authorization failed' }, { operation: 'Producer' })
-    expect(denied).toBeInstanceOf(AuthorizationError)
-    expect(denied.code).toBe('ERR_KAFKA_CLUSTER_AUTHORIZATION_FAILED')
-    expect(denied.fatal).toBe(true)
-    const unknown = fromRdkafkaError({ code: -1, message: 'unknown broker error' })
-    expect(unknown.rdkafkaName).toBe('UNKNOWN')
+  it('maps a code librdkafka does not know to ERR_KAFKA_UNKNOWN and keeps the number', () => {
+    const error = fromRdkafkaError({ code: 4242, message: '' })
+    expect(error.code).toBe('ERR_KAFKA_UNKNOWN')
+    expect(error.rdkafkaName).toBe('UNKNOWN')
+    expect(error.rdkafkaCode).toBe(4242)
+    expect(error.message).toContain('librdkafka error code 4242')
     // A real code is never second-guessed by its text.
-    expect(fromRdkafkaError({ code: -185, message: 'cluster authorization failed' }).rdkafkaName).toBe('_TIMED_OUT')
+    expect(fromRdkafkaError({ code: RESP_ERR._TIMED_OUT, message: 'Broker: Message size too large' }).rdkafkaName).toBe('_TIMED_OUT')
+  })
+
+  it('names every librdkafka error by a constant equal to its number', () => {
+    for (const entry of RDKAFKA_ERROR_CODES) expect(RESP_ERR[entry.name]).toBe(entry.code)
+    expect(RESP_ERR._PARTITION_EOF).toBe(-191)
+    expect(kafkitCodeFor('_QUEUE_FULL')).toBe('ERR_KAFKA_QUEUE_FULL')
   })
 
   it('passes KafkaErrors through unchanged', () => {
-    const original = new KafkaError('ERR_X', 'x')
+    const original = new KafkaError('ERR_STATE', 'x')
     expect(fromRdkafkaError(original as never)).toBe(original)
   })
 

@@ -35,7 +35,7 @@ describe('ClientLink', () => {
 
   it('throws the connect failure itself when no credentials were refused', async () => {
     const client = link()
-    const failure = new KafkaError('ERR_TIMED_OUT', 'metadata timed out')
+    const failure = new KafkaError('ERR_TIMEOUT', 'metadata timed out')
     await expect(client.connect(async () => {
       throw failure
     }, () => undefined)).rejects.toBe(failure)
@@ -50,7 +50,7 @@ describe('ClientLink', () => {
     const emitted: KafkaError[] = []
     const listening: ErrorEmitter = { listenerCount: () => 1, emit: (_event, error) => emitted.push(error) > 0 }
     const deaf: ErrorEmitter = { listenerCount: () => 0, emit: () => { throw new Error('must not emit') } }
-    const error = new KafkaError('ERR_X', 'x')
+    const error = new KafkaError('ERR_HANDLER', 'x')
     client.emitError(listening, error)
     expect(emitted).toEqual([error])
     expect(() => client.emitError(deaf, error)).not.toThrow()

@@ -1,7 +1,8 @@
+import { RESP_ERR } from '../../../src/errors/codes.generated.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadAddon } from '../../../src/native/addon.js'
 import {
-  ASSIGN_PARTITIONS, type FetchedBatch, NativeConsumerAdapter, type RawError, type RawMessage, type RawTopicPartition,
+  type FetchedBatch, NativeConsumerAdapter, type RawError, type RawMessage, type RawTopicPartition,
 } from '../../../src/native/consumer.js'
 import { type NativeMockCluster, startNativeMockCluster } from '../../../src/native/mock-cluster.js'
 import { Producer } from '../../../src/producer/producer.js'
@@ -42,7 +43,7 @@ class Harness {
         for (let i = 0; i < batch.count; i++) if (batch.error(i) === 0) this.messages.push(batch.message(i))
       }
       for (const event of this.native.takeRebalances()) {
-        if (event.code === ASSIGN_PARTITIONS) await this.native.assign(event.partitions, event.cooperative)
+        if (event.code === RESP_ERR._ASSIGN_PARTITIONS) await this.native.assign(event.partitions, event.cooperative)
         else await this.native.unassign(event.partitions, event.cooperative)
       }
       if (!batch) await sleep(5)

@@ -122,4 +122,41 @@ describe('TransactionRounds', () => {
     next.done()
     await next.outcome
   })
+
+  it('begins no round while the host is not ready (a producer being replaced); members waiting meanwhile share the next one', async () => {
+    const { host, log } = recordingHost()
+    let release!: () => void
+    let replacing: Promise<void> | undefined = new Promise<void>((resolve) => (release = resolve)).then(() => {
+      replacing = undefined
+    })
+    const rounds = new TransactionRounds({ ...host, ready: () => replacing })
+    const joining = [rounds.join(), rounds.join()]
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(log).toEqual([])
+    release()
+    const [first, second] = await Promise.all(joining)
+    expect(second).toBe(first)
+    first!.done(share({}, 0, 1n))
+    second!.done(share({}, 1, 2n))
+    await first!.outcome
+    expect(log).toEqual(['begin 1', 'offsets 0@1,1@2', 'commit 1'])
+  })
+
+  it('begins the next round after a failed replacement: its transaction reports the failure', async () => {
+    const { host } = recordingHost()
+    let replacing: Promise<void> | undefined = Promise.reject(new Error('replacement failed'))
+    replacing.catch(() => undefined)
+    const rounds = new TransactionRounds({
+      ...host,
+      ready: () => {
+        const pending = replacing
+        replacing = undefined
+        return pending
+      },
+      transaction: () => Promise.reject(new Error('producer unusable')),
+    })
+    const round = await rounds.join()
+    round.done()
+    await expect(round.outcome).rejects.toThrow('producer unusable')
+  })
 })

@@ -92,7 +92,7 @@ describe('DeliveryTracker', () => {
     t.onDeliveries(reports([{ seq: 1, error: PURGE_QUEUE }]))
     expect(rejected).toHaveLength(0)
     expect(t.size).toBe(2)
-    const cause = new KafkaError('ERR_FATAL', 'the cause', { fatal: true })
+    const cause = new KafkaError('ERR_STATE', 'the cause', { fatal: true })
     host.failFatally(cause)
     expect(rejected.map((r) => r.error)).toEqual([cause])
     t.onDeliveries(reports([{ seq: 2, error: PURGE_QUEUE }]))

@@ -59,7 +59,7 @@ describe('encodeRecord', () => {
       expect(error).toBeInstanceOf(SerializationError)
       expect((error as SerializationError).field).toBe('headers')
     }
-    const own = new KafkaError('ERR_SCHEMA', 'registry said no')
+    const own = new KafkaError('ERR_SERIALIZATION', 'registry said no')
     const refusing = { serialize: () => { throw own }, deserialize: () => null } as unknown as Serde<unknown>
     expect(() => encodeRecord({ topic: 't', key: 1 }, () => ({ key: refusing, value: undefined }))).toThrow(own)
   })

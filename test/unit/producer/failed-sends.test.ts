@@ -9,10 +9,10 @@ describe('FailedSends', () => {
     const unobserved = new PendingDelivery('t')
     const observed = new PendingDelivery('t')
     const caught = observed.catch((error: unknown) => error)
-    failed.reject(unobserved, new KafkaError('ERR_A', 'first failure'))
-    failed.reject(observed, new KafkaError('ERR_B', 'second failure'))
+    failed.reject(unobserved, new KafkaError('ERR_TIMEOUT', 'first failure'))
+    failed.reject(observed, new KafkaError('ERR_STATE', 'second failure'))
     expect(unobserved.failed).toBe(true)
-    expect(await caught).toMatchObject({ code: 'ERR_B' })
+    expect(await caught).toMatchObject({ code: 'ERR_STATE' })
     let thrown: unknown
     try {
       failed.throwUnobserved('Producer.flush()')
@@ -21,13 +21,13 @@ describe('FailedSends', () => {
     }
     expect(thrown).toBeInstanceOf(KafkaAggregateError)
     expect((thrown as KafkaAggregateError).message).toMatch(/^Producer\.flush\(\): 1 sends that nobody awaited failed \(first: first failure\)/)
-    expect((thrown as KafkaAggregateError).failures.map((f) => f.error.code)).toEqual(['ERR_A'])
+    expect((thrown as KafkaAggregateError).failures.map((f) => f.error.code)).toEqual(['ERR_TIMEOUT'])
     expect(() => failed.throwUnobserved('again')).not.toThrow()
   })
 
   it('keeps a bounded number of failures but counts every one', () => {
     const failed = new FailedSends()
-    for (let index = 0; index < FAILED_SENDS_KEPT + 5; index++) failed.reject(new PendingDelivery('t'), new KafkaError('ERR_X', 'x'))
+    for (let index = 0; index < FAILED_SENDS_KEPT + 5; index++) failed.reject(new PendingDelivery('t'), new KafkaError('ERR_HANDLER', 'x'))
     try {
       failed.throwUnobserved('Producer.disconnect()')
       expect.unreachable()
@@ -41,7 +41,7 @@ describe('FailedSends', () => {
     const failed = new FailedSends()
     const delivery = new PendingDelivery('t')
     delivery.markReported()
-    failed.reject(delivery, new KafkaError('ERR_X', 'x'))
+    failed.reject(delivery, new KafkaError('ERR_HANDLER', 'x'))
     expect(() => failed.throwUnobserved('Producer.flush()')).not.toThrow()
   })
 })

@@ -40,7 +40,7 @@ function fakeNative(options: { room?: number; refuse?: number[] } = {}) {
     },
     sendNow: () => {
       state.sendNows++
-      return true
+      return null
     },
     setActive: (active: boolean) => {
       state.active = active
@@ -59,7 +59,7 @@ function pipeline(native: NativeProducerClient, maxBlockMs = 1000, queueLimit = 
     transactional: false, fatal: () => undefined, nativeFatalError: () => undefined, failFatally: () => undefined, rejectSend, afterSettle: () => undefined,
   })
   let closed = false
-  const sends = new SendPipeline({ native, deliveries, maxBlockMs, queueLimit, closed: () => closed, rejectSend })
+  const sends = new SendPipeline({ native, deliveries, maxBlockMs, queueLimit, closed: () => closed, connected: () => !closed, rejectSend })
   return { sends, deliveries, rejected, close: () => (closed = true) }
 }
 

@@ -1,0 +1,101 @@
+/**
+ * A Processor whose transaction is stuck in librdkafka (tx.sendOffsets() with the group's coordinator down: see
+ * test/unit/producer/transaction-coordinator-down.test.ts) replaces its producer and goes on committing, instead
+ * of stalling without a word as in the chaos run.
+ */
+import diagnostics from 'node:diagnostics_channel'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type KafkaError, Processor, Producer, serdes } from '../../../src/index.js'
+import { MockCluster } from '../../../src/testing/index.js'
+import { getMetadata } from '../../integration/helpers/kafka.js'
+
+const GROUP = 'stuck-producer-group'
+const TRANSACTIONAL_ID = 'stuck-producer-tx'
+const rdkafka = { 'retry.backoff.ms': 10, 'reconnect.backoff.ms': 10, 'reconnect.backoff.max.ms': 200 }
+
+let cluster: MockCluster
+let processor: Processor<any, any> | undefined
+/** A broker leading none of the topics' partitions: the group's coordinator, taken down in the test. */
+let coordinator = 0
+
+beforeEach(async () => {
+  cluster = await MockCluster.start({ brokers: 4 })
+  cluster.createTopic('stuck-in', 2)
+  cluster.createTopic('stuck-out', 1)
+  const leaders = new Set<number>()
+  for (const topic of ['stuck-in', 'stuck-out']) {
+    const metadata = await getMetadata(topic, cluster.bootstrapServers)
+    for (const partition of metadata.topics.find((t) => t.name === topic)!.partitions) leaders.add(partition.leader)
+  }
+  coordinator = [1, 2, 3, 4].find((id) => !leaders.has(id))!
+  const transactions = [1, 2, 3, 4].find((id) => id !== coordinator)!
+  cluster.setCoordinator('transaction', TRANSACTIONAL_ID, transactions)
+  cluster.setCoordinator('group', GROUP, coordinator)
+})
+
+afterEach(async () => {
+  if (coordinator > 0) cluster.setBrokerUp(coordinator, true)
+  await processor?.stop().catch(() => undefined)
+  processor = undefined
+  await cluster.stop()
+}, 60_000)
+
+async function feed(values: number[]): Promise<void> {
+  const producer = new Producer({ brokers: cluster.bootstrapServers, value: serdes.int32(), rdkafka })
+  await producer.connect()
+  await producer.sendBatch(values.map((value) => ({ topic: 'stuck-in', partition: value % 2, value })))
+  await producer.disconnect()
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+describe('Processor with a transaction stuck in librdkafka (mock cluster)', () => {
+  it('replaces its producer and commits the inputs after the stuck transaction', async () => {
+    const committed: number[] = []
+    const listener = (message: unknown): void => {
+      const event = message as { groupId: string; outcome: string; messages: number }
+      if (event.groupId === GROUP && event.outcome === 'commit') committed.push(event.messages)
+    }
+    diagnostics.subscribe('kafkit:processor:transaction', listener)
+    const errors: KafkaError[] = []
+    let open!: () => void
+    const gate = new Promise<void>((resolve) => (open = resolve))
+    try {
+      processor = new Processor({
+        brokers: cluster.bootstrapServers, groupId: GROUP, transactionalId: TRANSACTIONAL_ID, fromBeginning: true,
+        transactionTimeoutMs: 2_000, partitionsPerTransaction: 2, sessionTimeoutMs: 3_000, heartbeatIntervalMs: 200, revokeTimeoutMs: 2_000,
+        consumer: { rdkafka }, producer: { rdkafka },
+        input: { 'stuck-in': { value: serdes.int32() } },
+        output: { 'stuck-out': { value: serdes.int32() } },
+        handle: async (message, ctx) => {
+          // Inputs from 4 on wait in an open round until the coordinator is down.
+          if (message.value! >= 4) await gate
+          ctx.send({ topic: 'stuck-out', value: message.value! * 10 })
+        },
+      })
+      processor.on('error', (error) => errors.push(error))
+      await processor.start()
+      await feed([0, 1, 2, 3])
+      await until(() => committed.reduce((a, b) => a + b, 0) >= 4, 'the first inputs committed', 30_000)
+      await feed([4, 5, 6, 7])
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      // The group's coordinator dies; the cluster moves the group elsewhere, as Kafka does.
+      const spare = [1, 2, 3, 4].find((id) => id !== coordinator)!
+      cluster.setBrokerUp(coordinator, false)
+      cluster.setCoordinator('group', GROUP, spare)
+      open()
+      const before = committed.length
+      await until(() => errors.some((e) => e.code === 'ERR_TRANSACTION_STUCK'), 'the stuck transaction reported', 30_000)
+      await until(() => committed.slice(before).reduce((a, b) => a + b, 0) >= 4, 'the later inputs committed by the new producer', 45_000)
+      expect(processor.state).toBe('connected')
+    } finally {
+      diagnostics.unsubscribe('kafkit:processor:transaction', listener)
+    }
+  }, 100_000)
+})

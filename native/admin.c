@@ -4,11 +4,48 @@
  */
 #include <stdlib.h>
 
-#include "client.h"
 #include "kafkit_admin.h"
 
-rd_kafka_AdminOptions_t *kafkit_admin_options(napi_env env, kafkit_client *client, rd_kafka_admin_op_t op,
-                                              napi_value options) {
+/* Applies a list of int32 enum values (group states or types) to the options; NULL or librdkafka's error. */
+typedef rd_kafka_error_t *(*match_setter)(rd_kafka_AdminOptions_t *options, const int32_t *values, size_t count);
+
+#define NO_MEMORY_FOR_MATCHES(what) rd_kafka_error_new(RD_KAFKA_RESP_ERR__FAIL, "kafkit: out of memory while reading " what)
+
+static rd_kafka_error_t *match_states(rd_kafka_AdminOptions_t *options, const int32_t *values, size_t count) {
+  rd_kafka_consumer_group_state_t *typed = calloc(count ? count : 1, sizeof(*typed));
+  if (!typed) return NO_MEMORY_FOR_MATCHES("the group states to match");
+  for (size_t i = 0; i < count; i++) typed[i] = (rd_kafka_consumer_group_state_t)values[i];
+  rd_kafka_error_t *error = rd_kafka_AdminOptions_set_match_consumer_group_states(options, typed, count);
+  free(typed);
+  return error;
+}
+
+static rd_kafka_error_t *match_types(rd_kafka_AdminOptions_t *options, const int32_t *values, size_t count) {
+  rd_kafka_consumer_group_type_t *typed = calloc(count ? count : 1, sizeof(*typed));
+  if (!typed) return NO_MEMORY_FOR_MATCHES("the group types to match");
+  for (size_t i = 0; i < count; i++) typed[i] = (rd_kafka_consumer_group_type_t)values[i];
+  rd_kafka_error_t *error = rd_kafka_AdminOptions_set_match_consumer_group_types(options, typed, count);
+  free(typed);
+  return error;
+}
+
+/* Applies the optional `key: number[]` of the JavaScript options through `set`; false after throwing. */
+static bool set_matches(napi_env env, rd_kafka_AdminOptions_t *admin_options, napi_value options, const char *key,
+                        match_setter set, rd_kafka_error_t **error) {
+  napi_value list;
+  int32_t *values;
+  uint32_t count;
+  if (!kafkit_get(env, options, key, &list)) return false;
+  if (!list) return true;
+  if (!kafkit_int32_array(env, list, key, &values, &count)) return false;
+  *error = set(admin_options, values, count);
+  free(values);
+  return true;
+}
+
+/* Creates the AdminOptions for `op` from the JavaScript options object (timeouts, validateOnly, ...). */
+static rd_kafka_AdminOptions_t *admin_options_from(napi_env env, kafkit_client *client, rd_kafka_admin_op_t op,
+                                                   napi_value options) {
   char errstr[512];
   int32_t timeout_ms = 30000, operation_timeout_ms = -1, broker = -1, isolation = -1;
   bool validate_only = false, require_stable = false, authorized_operations = false;
@@ -38,39 +75,13 @@ rd_kafka_AdminOptions_t *kafkit_admin_options(napi_env env, kafkit_client *clien
   if (!err && !error && isolation >= 0) {
     error = rd_kafka_AdminOptions_set_isolation_level(admin_options, (rd_kafka_IsolationLevel_t)isolation);
   }
-  napi_value list;
-  if (!err && !error && kafkit_get(env, options, "states", &list) && list) {
-    int32_t *states;
-    uint32_t count;
-    if (!kafkit_int32_array(env, list, "states", &states, &count)) {
-      rd_kafka_AdminOptions_destroy(admin_options);
-      return NULL;
-    }
-    rd_kafka_consumer_group_state_t *typed = calloc(count ? count : 1, sizeof(*typed));
-    for (uint32_t i = 0; i < count; i++) typed[i] = (rd_kafka_consumer_group_state_t)states[i];
-    error = rd_kafka_AdminOptions_set_match_consumer_group_states(admin_options, typed, count);
-    free(typed);
-    free(states);
-  }
-  if (!err && !error && kafkit_get(env, options, "types", &list) && list) {
-    int32_t *types;
-    uint32_t count;
-    if (!kafkit_int32_array(env, list, "types", &types, &count)) {
-      rd_kafka_AdminOptions_destroy(admin_options);
-      return NULL;
-    }
-    rd_kafka_consumer_group_type_t *typed = calloc(count ? count : 1, sizeof(*typed));
-    for (uint32_t i = 0; i < count; i++) typed[i] = (rd_kafka_consumer_group_type_t)types[i];
-    error = rd_kafka_AdminOptions_set_match_consumer_group_types(admin_options, typed, count);
-    free(typed);
-    free(types);
-  }
-  bool pending = false;
-  napi_is_exception_pending(env, &pending);
+  bool matched = !err && !error && set_matches(env, admin_options, options, "states", match_states, &error);
+  if (matched && !error) set_matches(env, admin_options, options, "types", match_types, &error);
+  bool pending = kafkit_exception_pending(env);
   if (err || error || pending) {
     if (!pending) {
-      napi_throw(env, error ? kafkit_error_instance(env, rd_kafka_error_code(error), rd_kafka_error_string(error))
-                            : kafkit_error_instance(env, err, errstr));
+      if (error) kafkit_throw_code(env, rd_kafka_error_code(error), rd_kafka_error_string(error));
+      else kafkit_throw_code(env, err, errstr);
     }
     if (error) rd_kafka_error_destroy(error);
     rd_kafka_AdminOptions_destroy(admin_options);
@@ -79,14 +90,15 @@ rd_kafka_AdminOptions_t *kafkit_admin_options(napi_env env, kafkit_client *clien
   return admin_options;
 }
 
-kafkit_request *kafkit_request_begin(napi_env env, kafkit_client *client, napi_value handle,
+/*
+ * Starts tracking a request: creates its promise, registers it as the options' opaque and returns it (NULL after
+ * throwing). After this the caller must call the librdkafka function, which takes ownership of the reply.
+ */
+static kafkit_request *request_begin(napi_env env, kafkit_client *client, napi_value handle,
                                      rd_kafka_AdminOptions_t *options, kafkit_result_converter convert,
                                      napi_value *promise) {
-  kafkit_request *request = calloc(1, sizeof(*request));
-  if (!request) {
-    napi_throw_error(env, NULL, "out of memory");
-    return NULL;
-  }
+  kafkit_request *request = kafkit_calloc(env, 1, sizeof(*request), "starting an admin request");
+  if (!request) return NULL;
   if (napi_create_promise(env, &request->deferred, promise) != napi_ok ||
       napi_create_reference(env, handle, 1, &request->handle_ref) != napi_ok) {
     kafkit_throw_last(env);
@@ -102,6 +114,94 @@ kafkit_request *kafkit_request_begin(napi_env env, kafkit_client *client, napi_v
   kafkit_client_ref(env, client); /* a request in flight keeps the process alive */
   rd_kafka_AdminOptions_set_opaque(options, request);
   return request;
+}
+
+static void release(kafkit_admin_items *in) {
+  if (!in->items || !in->destroy) return;
+  if (in->single) {
+    in->destroy(in->items);
+    return;
+  }
+  void **objects = in->items;
+  for (size_t i = 0; i < in->count; i++) in->destroy(objects[i]);
+  free(objects);
+}
+
+bool kafkit_admin_apply_entries(napi_env env, napi_value item, const char *key, bool with_op, void *target,
+                                kafkit_admin_entry_apply apply) {
+  napi_value entries;
+  uint32_t count = 0;
+  bool ok = kafkit_get(env, item, key, &entries) && (!entries || kafkit_array_length(env, entries, key, &count));
+  for (uint32_t i = 0; ok && i < count; i++) {
+    napi_value entry;
+    int32_t op = 0;
+    ok = kafkit_array_get(env, entries, i, &entry) && (!with_op || kafkit_get_int32(env, entry, "op", 0, &op));
+    char *name = ok ? kafkit_get_string(env, entry, "name", &ok) : NULL;
+    char *value = ok ? kafkit_get_string(env, entry, "value", &ok) : NULL;
+    if (ok) ok = kafkit_check_code_error(env, apply(target, name, value, op));
+    free(name);
+    free(value);
+  }
+  return ok;
+}
+
+kafkit_admin_items kafkit_admin_single(void *object, void (*destroy)(void *object)) {
+  return (kafkit_admin_items){.items = object, .count = 1, .single = true, .destroy = destroy};
+}
+
+void *kafkit_admin_read_string(napi_env env, napi_value item, const char *what) { return kafkit_string(env, item, what); }
+
+/* Reads the JavaScript array `what` into `in` (an array of objects), each element through `read_one`; false after
+ * throwing, `in` left empty. */
+static bool read_array(napi_env env, napi_value array, const char *what,
+                       void *(*read_one)(napi_env env, napi_value item, const char *what), void (*destroy)(void *object),
+                       kafkit_admin_items *in) {
+  uint32_t count;
+  if (!kafkit_array_length(env, array, what, &count)) return false;
+  void **objects = kafkit_calloc(env, count, sizeof(void *), "reading the input of an admin request");
+  if (!objects) return false;
+  *in = (kafkit_admin_items){.items = objects, .count = 0, .destroy = destroy};
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value item;
+    if (!kafkit_array_get(env, array, i, &item) || !(objects[i] = read_one(env, item, what))) {
+      release(in);
+      *in = (kafkit_admin_items){0};
+      return false;
+    }
+    in->count++;
+  }
+  return true;
+}
+
+/* Reads `count` arguments, the first being a live admin client's handle, which it returns (NULL after throwing). */
+static kafkit_client *kafkit_admin_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv) {
+  kafkit_client *client = kafkit_native_args(env, info, count, argv);
+  if (client && !client->admin) {
+    kafkit_throw_type(env, "client handle (expected an admin client)");
+    return NULL;
+  }
+  return client;
+}
+
+napi_value kafkit_admin_run(napi_env env, napi_callback_info info, const kafkit_admin_call *call) {
+  napi_value argv[4];
+  kafkit_client *client = kafkit_admin_args(env, info, call->argc, argv);
+  kafkit_admin_items in = {0};
+  if (!client) return NULL;
+  bool read = call->read_one ? read_array(env, argv[1], call->array, call->read_one, call->destroy, &in)
+                             : !call->read || call->read(env, argv + 1, &in);
+  if (!read) {
+    release(&in); /* what was read before the failure */
+    return NULL;
+  }
+  rd_kafka_AdminOptions_t *admin_options = admin_options_from(env, client, call->op, argv[call->argc - 1]);
+  napi_value promise = NULL;
+  if (admin_options && request_begin(env, client, argv[0], admin_options, call->convert, &promise)) {
+    call->send(client->rk, &in, admin_options, client->background);
+  }
+  if (admin_options) rd_kafka_AdminOptions_destroy(admin_options);
+  release(&in);
+  return promise;
 }
 
 void kafkit_admin_deliver(kafkit_client *client, kafkit_request *request, rd_kafka_event_t *event) {
@@ -132,20 +232,16 @@ static void settle_with_result(napi_env env, kafkit_request *request) {
   rd_kafka_event_t *event = request->event;
   rd_kafka_resp_err_t code = rd_kafka_event_error(event);
   if (code != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    settle(env, request, false, kafkit_error_instance(env, code, rd_kafka_event_error_string(event)));
+    napi_value error = kafkit_error_instance(env, code, rd_kafka_event_error_string(event));
+    settle(env, request, false, error ? error : kafkit_caught(env));
     return;
   }
   napi_value value = request->convert(env, event, request);
-  bool pending = false;
-  napi_is_exception_pending(env, &pending);
-  if (pending || !value) {
-    napi_value exception = NULL;
-    if (pending) napi_get_and_clear_last_exception(env, &exception);
-    else exception = kafkit_error_instance(env, RD_KAFKA_RESP_ERR__FAIL, "kafkit: cannot convert the result");
-    settle(env, request, false, exception);
-  } else {
-    settle(env, request, true, value);
+  napi_value exception = kafkit_caught(env);
+  if (!exception && !value) {
+    exception = kafkit_error_instance(env, RD_KAFKA_RESP_ERR__FAIL, "kafkit: cannot convert the result");
   }
+  settle(env, request, !exception, exception ? exception : value);
 }
 
 void kafkit_admin_settle_delivered(napi_env env, kafkit_client *client) {
@@ -171,33 +267,22 @@ void kafkit_admin_reject_pending(napi_env env, kafkit_client *client) {
   uv_mutex_unlock(&client->lock);
   while (pending) {
     kafkit_request *next = pending->next;
-    settle(env, pending, false, kafkit_error_instance(env, RD_KAFKA_RESP_ERR__DESTROY, "the admin client was disconnected"));
+    napi_value error = kafkit_error_instance(env, RD_KAFKA_RESP_ERR__DESTROY, "the admin client was disconnected");
+    settle(env, pending, false, error ? error : kafkit_caught(env));
     pending = next;
   }
 }
 
-kafkit_client *kafkit_client_from(napi_env env, napi_value handle) {
-  kafkit_client *client = kafkit_native_from(env, handle);
-  if (client && !client->admin) {
-    kafkit_throw_type(env, "client handle (expected an admin client)");
-    return NULL;
-  }
-  return client;
-}
 
 /* adminInFlight(handle): requests whose promise has not settled yet. */
-static napi_value in_flight(napi_env env, napi_callback_info info) {
-  napi_value argv[1], result;
-  if (!kafkit_args(env, info, 1, argv)) return NULL;
-  kafkit_client *client = kafkit_native_any(env, argv[0]);
+napi_value kafkit_js_adminInFlight(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  kafkit_client *client = kafkit_native_any_args(env, info, 1, argv);
   if (!client) return NULL;
   uint32_t count = 0;
   uv_mutex_lock(&client->lock);
   for (kafkit_request *request = client->requests; request; request = request->next) count++;
   for (kafkit_request *request = client->requests_ready; request; request = request->next) count++;
   uv_mutex_unlock(&client->lock);
-  napi_create_uint32(env, count, &result);
-  return result;
+  return kafkit_int(env, count);
 }
-
-void kafkit_register_admin(napi_env env, napi_value exports) { kafkit_export(env, exports, "adminInFlight", in_flight); }

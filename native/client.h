@@ -1,9 +1,10 @@
 /*
- * kafkit's client core: one librdkafka handle owned by one JavaScript client (producer today; consumer and admin
- * share it as they move over).
+ * kafkit's client core: one librdkafka handle owned by one JavaScript client (producer, consumer or admin). Its
+ * lifecycle is in client.c, its configuration in client_conf.c, the way into JavaScript in client_dispatch.c and its
+ * non-blocking calls in client_calls.c.
  *
  * Threads and who touches what:
- * - librdkafka's background thread runs `client_event_cb` (client_events.c) for every event of the handle's main
+ * - librdkafka's background thread runs `background_event_cb` (client_events.c) for every event of the handle's main
  *   queue (which is forwarded to the background queue): delivery reports, errors, logs, statistics, OAUTHBEARER
  *   token refreshes. It copies what it needs into the client's rings under `lock` and wakes JavaScript through the
  *   threadsafe function, at most once until JavaScript has drained. It never calls JavaScript.
@@ -116,13 +117,26 @@ kafkit_native_client *kafkit_native_from(napi_env env, napi_value handle);
 kafkit_native_client *kafkit_native_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv);
 /* The client behind a handle, live or destroyed (for draining after destroy); NULL after throwing. */
 kafkit_native_client *kafkit_native_any(napi_env env, napi_value handle);
+/* kafkit_native_args for a client live or destroyed. */
+kafkit_native_client *kafkit_native_any_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv);
+
+/* ---- client_conf.c ---- */
+
+/* The librdkafka configuration of a JavaScript Record<string, string>; throws one error naming every refused one. */
+rd_kafka_conf_t *kafkit_client_conf(napi_env env, napi_value config);
+
+/* ---- client_dispatch.c ---- */
+
 /* Marks that JavaScript must be woken (coalesced); any thread. Call with `lock` held. */
 void kafkit_wake_locked(kafkit_native_client *client);
 /* Appends an event and wakes JavaScript; any thread. Takes ownership of `event`. */
 void kafkit_push_event(kafkit_native_client *client, kafkit_event *event);
 void kafkit_free_event(kafkit_event *event);
-/* Registers the core functions on the exports object. */
-void kafkit_register_client(napi_env env, napi_value exports);
+/* The threadsafe function's call_js: a wake-up (data NULL) or a finished job. `env` is NULL during teardown. */
+void kafkit_dispatch_call_js(napi_env env, napi_value callback, void *context, void *data);
+/* Keeps the process alive while `refs` > 0 (main thread). */
+void kafkit_client_ref(napi_env env, kafkit_native_client *client);
+void kafkit_client_unref(napi_env env, kafkit_native_client *client);
 
 /* ---- client_events.c ---- */
 
@@ -139,7 +153,7 @@ void kafkit_ring_free(kafkit_delivery_ring *ring);
 typedef struct kafkit_job {
   /* Runs on the worker thread. Must not touch N-API. */
   void (*execute)(struct kafkit_job *job);
-  /* Runs on the main thread afterwards; settles `deferred` and frees the job's own data. */
+  /* Runs on the main thread afterwards; settles `deferred` (NULL for a job nobody awaits) and frees `data`. */
   void (*complete)(napi_env env, struct kafkit_job *job);
   kafkit_native_client *client;
   napi_deferred deferred;
@@ -152,8 +166,8 @@ typedef struct kafkit_job {
 /* Starts the worker thread. Returns false (after throwing) when it cannot start. */
 bool kafkit_worker_start(napi_env env, kafkit_native_client *client);
 /*
- * Queues a job and returns its promise (NULL after throwing). The client stays referenced (keeps the process
- * alive) while the job runs.
+ * Queues a job and returns its promise. The client stays referenced (keeps the process alive) while the job runs.
+ * On failure (NULL, after throwing) the job is freed; its `data` stays with the caller.
  */
 napi_value kafkit_worker_submit(napi_env env, kafkit_native_client *client, kafkit_job *job);
 /* Queues a job nobody awaits (from a finalizer: no JavaScript value is created). */
@@ -167,12 +181,16 @@ kafkit_job *kafkit_job_new(napi_env env, kafkit_native_client *client, void (*ex
                            void (*complete)(napi_env, kafkit_job *));
 /* Standard completion: resolves with undefined, or rejects with the job's rd_kafka_error_t. */
 void kafkit_job_complete_error(napi_env env, kafkit_job *job);
-/* A JavaScript Error for an rd_kafka_error_t, with code, name and the retriable/fatal/abortable flags. */
-napi_value kafkit_error_from(napi_env env, const rd_kafka_error_t *error);
-
-/* Keeps the process alive while `refs` > 0 (main thread). */
-void kafkit_client_ref(napi_env env, kafkit_native_client *client);
-void kafkit_client_unref(napi_env env, kafkit_native_client *client);
+/*
+ * Completion with a value: resolves with `value` (made by the caller; NULL for undefined), rejects with the pending
+ * exception when making it threw, or falls back to kafkit_job_complete_error.
+ */
+void kafkit_job_settle(napi_env env, kafkit_job *job, napi_value value);
+/* (handle, timeoutMs) -> Promise<void>: `execute` on the worker with the timeout, completed by the standard way. */
+napi_value kafkit_worker_call(napi_env env, napi_callback_info info, void (*execute)(kafkit_job *));
+/* Defines `kafkit_js_<name>`, an exported kafkit_worker_call of `execute`. */
+#define KAFKIT_WORKER_FUNCTION(name, execute)                                                                          \
+  napi_value kafkit_js_##name(napi_env env, napi_callback_info info) { return kafkit_worker_call(env, info, execute); }
 
 /* ---- consumer.c ---- */
 
@@ -183,16 +201,9 @@ bool kafkit_consumer_start(kafkit_native_client *client);
 /* Before rd_kafka_destroy() (worker or exit): stops wake-ups; with `leave_group`, closes the consumer. */
 void kafkit_consumer_close(kafkit_native_client *client, bool leave_group);
 void kafkit_consumer_free(kafkit_native_client *client);
-/* Partitions as { topic, partition, offset (number), code } objects. */
-napi_value kafkit_consumer_partitions_value(napi_env env, const rd_kafka_topic_partition_list_t *list);
-void kafkit_register_consumer(napi_env env, napi_value exports);
 
-/* ---- producer.c, transactions.c, loader.c ---- */
-void kafkit_register_producer(napi_env env, napi_value exports);
-void kafkit_register_send_now(napi_env env, napi_value exports);
-void kafkit_register_transactions(napi_env env, napi_value exports);
-void kafkit_register_loader(napi_env env, napi_value exports);
-void kafkit_register_mock(napi_env env, napi_value exports);
+/* ---- loader.c ---- */
+
 /* Whether librdkafka has been loaded; every entry point that calls librdkafka checks it first. */
 bool kafkit_librdkafka_loaded(napi_env env);
 

@@ -9,16 +9,9 @@
 #ifndef KAFKIT_ADMIN_H
 #define KAFKIT_ADMIN_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <node_api.h>
-#include <uv.h>
-
-#include <librdkafka/rdkafka.h>
-
 #include "client.h"
+#include "exports.h"
+#include "napi_util.h"
 
 /* An Admin's librdkafka handle is a client of kafkit's client core (client.h). */
 typedef kafkit_native_client kafkit_client;
@@ -38,84 +31,91 @@ typedef struct kafkit_request {
   rd_kafka_event_t *event; /* the result, once librdkafka's background thread delivered it */
 } kafkit_request;
 
-/* ---- napi helpers (napi_util.c) ---- */
+/* What a request is built from, read from its JavaScript arguments. */
+typedef struct {
+  void *items;                  /* an array of `count` objects, or one object when `single` */
+  size_t count;
+  bool single;
+  void (*destroy)(void *object); /* frees one object (NULL: nothing to free) */
+} kafkit_admin_items;
 
-#define KAFKIT_CALL(env, call, fail)                                                                                    \
-  do {                                                                                                                 \
-    if ((call) != napi_ok) {                                                                                           \
-      kafkit_throw_last(env);                                                                                          \
-      fail;                                                                                                            \
-    }                                                                                                                  \
-  } while (0)
+/* Calls librdkafka's request function with what the request was built from, its options and reply queue. */
+typedef void (*kafkit_admin_send)(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,
+                                  rd_kafka_queue_t *reply_queue);
 
-/* Rethrows the pending N-API error as a JavaScript exception, if none is pending already. */
-void kafkit_throw_last(napi_env env);
-/* Throws a TypeError naming the argument that was wrong. */
-void kafkit_throw_type(napi_env env, const char *what);
+/* One admin function: (handle, ...input, options) -> Promise of the converted result. */
+typedef struct {
+  rd_kafka_admin_op_t op;
+  size_t argc; /* with the handle and the options */
+  /* Reads the input arguments (argv[1 .. argc-2]) into `in`; false after throwing (what `in` holds is freed).
+   * NULL when there are none. */
+  bool (*read)(napi_env env, const napi_value *input, kafkit_admin_items *in);
+  /* Or, when the input is one array (argument 1): its name, the reader of one element (NULL after throwing) and
+   * what frees one. */
+  const char *array;
+  void *(*read_one)(napi_env env, napi_value item, const char *what);
+  void (*destroy)(void *object);
+  kafkit_result_converter convert;
+  kafkit_admin_send send;
+} kafkit_admin_call;
 
-/* Reads a property; `*out` is NULL when the property is missing, undefined or null. */
-bool kafkit_get(napi_env env, napi_value object, const char *key, napi_value *out);
-/* Copies a string value into a new malloc'ed buffer. NULL after throwing. */
-char *kafkit_string(napi_env env, napi_value value, const char *what);
-/* Reads an optional string property into a malloc'ed buffer (NULL when absent; `*ok` false after throwing). */
-char *kafkit_get_string(napi_env env, napi_value object, const char *key, bool *ok);
-bool kafkit_get_int32(napi_env env, napi_value object, const char *key, int32_t fallback, int32_t *out);
-bool kafkit_get_int64(napi_env env, napi_value object, const char *key, int64_t *out);
-bool kafkit_get_bool(napi_env env, napi_value object, const char *key, bool fallback, bool *out);
-bool kafkit_array_length(napi_env env, napi_value array, const char *what, uint32_t *length);
-bool kafkit_array_get(napi_env env, napi_value array, uint32_t index, napi_value *out);
-/* Reads an array of strings into a malloc'ed array of malloc'ed strings. */
-bool kafkit_string_array(napi_env env, napi_value array, const char *what, char ***out, uint32_t *count);
-void kafkit_free_strings(char **strings, uint32_t count);
-/* Reads an array of int32 into a malloc'ed array. */
-bool kafkit_int32_array(napi_env env, napi_value array, const char *what, int32_t **out, uint32_t *count);
+/* Defines `kafkit_js_<name>`, the exported function running the kafkit_admin_call made of the other arguments
+ * (designated initializers). */
+#define KAFKIT_ADMIN_FUNCTION(name, ...)                                                                               \
+  static const kafkit_admin_call name##_call = {__VA_ARGS__};                                                          \
+  napi_value kafkit_js_##name(napi_env env, napi_callback_info info) { return kafkit_admin_run(env, info, &name##_call); }
 
-napi_value kafkit_object(napi_env env);
-napi_value kafkit_array(napi_env env, size_t length);
-void kafkit_push(napi_env env, napi_value array, uint32_t index, napi_value value);
-void kafkit_set(napi_env env, napi_value object, const char *key, napi_value value);
-void kafkit_set_string(napi_env env, napi_value object, const char *key, const char *value); /* NULL → null */
-void kafkit_set_int(napi_env env, napi_value object, const char *key, int64_t value);
-void kafkit_set_bigint(napi_env env, napi_value object, const char *key, int64_t value);
-void kafkit_set_bool(napi_env env, napi_value object, const char *key, bool value);
-napi_value kafkit_null(napi_env env);
+/* Defines `send_<name>`, a kafkit_admin_send calling `function(rk, items, count, options, queue)`: the one shape of
+ * every request built from an array. */
+#define KAFKIT_ADMIN_SEND_ITEMS(name, function)                                                                        \
+  static void send_##name(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,             \
+                          rd_kafka_queue_t *queue) {                                                                   \
+    function(rk, in->items, in->count, options, queue);                                                                \
+  }
 
-/* {code, name, message, ...} for a per-item error; JavaScript null when `code` is NO_ERROR. */
-napi_value kafkit_error_value(napi_env env, rd_kafka_resp_err_t code, const char *message);
-/* Same for an rd_kafka_error_t (adds isRetriable/isFatal/isTxnRequiresAbort); null for NULL. */
-napi_value kafkit_error_object_value(napi_env env, const rd_kafka_error_t *error);
-/* A JavaScript Error carrying the librdkafka code, for rejections. */
-napi_value kafkit_error_instance(napi_env env, rd_kafka_resp_err_t code, const char *message);
+/* Defines `convert_<name>`, a kafkit_result_converter answering the array of `value(item)` for the items that
+ * `accessor(event_result(event), &count)` reads from the result event. */
+#define KAFKIT_ADMIN_CONVERT_ARRAY(name, accessor, event_result, value)                                                \
+  static napi_value convert_##name(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {                 \
+    size_t count = 0;                                                                                                  \
+    const void *const *items = (const void *const *)accessor(event_result(event), &count);                             \
+    return kafkit_array_of(env, items, count, value);                                                                  \
+  }
 
-/* {originatingBrokerId, brokers: [{id, host, port}], topics: [{topic, partitionCount, error}]} */
-napi_value kafkit_metadata_value(napi_env env, const struct rd_kafka_metadata *md);
-/* {id, host, port, rack} or null. */
-napi_value kafkit_node_value(napi_env env, const rd_kafka_Node_t *node);
-napi_value kafkit_node_array(napi_env env, const rd_kafka_Node_t **nodes, size_t count);
-/* Array of acl operation numbers, or null when the broker did not send them. */
-napi_value kafkit_acl_operations_value(napi_env env, const rd_kafka_AclOperation_t *operations, size_t count);
-/* [{topic, partition, offset, metadata, leaderEpoch, error}] */
-napi_value kafkit_partition_list_value(napi_env env, const rd_kafka_topic_partition_list_t *list);
-/* Reads [{topic, partition, offset?, metadata?, leaderEpoch?}] (offset key configurable) into a new list. */
-rd_kafka_topic_partition_list_t *kafkit_partition_list_from(napi_env env, napi_value array, const char *offset_key);
+/* Defines `send_<name>`, a kafkit_admin_send calling `function(rk, object, options, queue)` for a request built
+ * from one object. */
+#define KAFKIT_ADMIN_SEND_ONE(name, function)                                                                          \
+  static void send_##name(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,             \
+                          rd_kafka_queue_t *queue) {                                                                   \
+    function(rk, in->items, options, queue);                                                                           \
+  }
 
 /* ---- requests (admin.c) ---- */
 
-/* Unwraps the client from argument 0, throwing if it was destroyed. */
-kafkit_client *kafkit_client_from(napi_env env, napi_value handle);
-/* Creates the AdminOptions for `op` from the JavaScript options object (timeouts, validateOnly, ...). */
-rd_kafka_AdminOptions_t *kafkit_admin_options(napi_env env, kafkit_client *client, rd_kafka_admin_op_t op,
-                                              napi_value options);
 /*
- * Starts tracking a request: creates its promise, registers it as the options' opaque and returns it.
- * After this the caller must call the librdkafka function, which takes ownership of the reply.
+ * Runs one admin function: reads its arguments and the AdminOptions for `call->op`, tracks the request (the client
+ * stays alive and referenced until it settles), has `call->send` call librdkafka, frees the input and returns the
+ * request's promise (NULL after throwing).
  */
-kafkit_request *kafkit_request_begin(napi_env env, kafkit_client *client, napi_value handle,
-                                     rd_kafka_AdminOptions_t *options, kafkit_result_converter convert,
-                                     napi_value *promise);
-
-/* Reads the common (handle, ..., options) arguments. */
-bool kafkit_args(napi_env env, napi_callback_info info, size_t expected, napi_value *argv);
+napi_value kafkit_admin_run(napi_env env, napi_callback_info info, const kafkit_admin_call *call);
+/* Applies one {name, value, op} entry to `target`: librdkafka's error, or NULL. */
+typedef rd_kafka_error_t *(*kafkit_admin_entry_apply)(void *target, const char *name, const char *value, int32_t op);
+/* Applies each {name, value, op?} element of the optional array property `key` of `item` (`op` read only when
+ * `with_op`); false after throwing (librdkafka's error included). */
+bool kafkit_admin_apply_entries(napi_env env, napi_value item, const char *key, bool with_op, void *target,
+                                kafkit_admin_entry_apply apply);
+/* A kafkit_admin_items holding one object. */
+kafkit_admin_items kafkit_admin_single(void *object, void (*destroy)(void *object));
+/* read_one for arrays of strings (a malloc'ed copy each; destroy with free). */
+void *kafkit_admin_read_string(napi_env env, napi_value item, const char *what);
+/* Defines `read_<name>`, a read_one making a librdkafka object from a string element with `constructor(name)`. */
+#define KAFKIT_ADMIN_READ_NAMED(name, constructor)                                                                     \
+  static void *read_##name(napi_env env, napi_value item, const char *what) {                                          \
+    char *text = kafkit_string(env, item, what);                                                                       \
+    void *object = text ? constructor(text) : NULL;                                                                    \
+    free(text);                                                                                                        \
+    return object;                                                                                                     \
+  }
 
 /* Background thread: a result event of a request arrived (takes the event). */
 void kafkit_admin_deliver(kafkit_client *client, kafkit_request *request, rd_kafka_event_t *event);
@@ -123,15 +123,5 @@ void kafkit_admin_deliver(kafkit_client *client, kafkit_request *request, rd_kaf
 void kafkit_admin_settle_delivered(napi_env env, kafkit_client *client);
 /* Main thread, after rd_kafka_destroy(): rejects the requests whose result will never come. */
 void kafkit_admin_reject_pending(napi_env env, kafkit_client *client);
-
-/* ---- operations (admin.c, ops_*.c): each registers its functions on the exports object ---- */
-void kafkit_register_admin(napi_env env, napi_value exports);
-void kafkit_register_topics(napi_env env, napi_value exports);
-void kafkit_register_groups(napi_env env, napi_value exports);
-void kafkit_register_records(napi_env env, napi_value exports);
-void kafkit_register_configs(napi_env env, napi_value exports);
-void kafkit_register_acls(napi_env env, napi_value exports);
-void kafkit_register_scram(napi_env env, napi_value exports);
-void kafkit_export(napi_env env, napi_value exports, const char *name, napi_callback callback);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * Loads librdkafka at run time.
+ * Loads librdkafka at run time, and tells its version and built-in features.
  *
  * The addon is built against librdkafka's headers only (node-rdkafka ships them with its sources, so they are there
  * whenever npm runs kafkit's install step, even before node-rdkafka's own build has produced the library). The
@@ -13,7 +13,8 @@
 #include <string.h>
 
 #include "client.h"
-#include "kafkit_admin.h"
+#include "exports.h"
+#include "napi_util.h"
 
 static bool loaded = false;
 
@@ -23,7 +24,7 @@ bool kafkit_librdkafka_loaded(napi_env env) {
 }
 
 /* load(path): dlopen()s librdkafka and checks that its version is the one the headers describe. */
-static napi_value load(napi_env env, napi_callback_info info) {
+napi_value kafkit_js_load(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!kafkit_args(env, info, 1, argv)) return NULL;
   if (!loaded) {
@@ -52,9 +53,23 @@ static napi_value load(napi_env env, napi_callback_info info) {
     }
     loaded = true;
   }
-  napi_value result;
-  napi_create_string_utf8(env, rd_kafka_version_str(), NAPI_AUTO_LENGTH, &result);
-  return result;
+  return kafkit_string_value(env, rd_kafka_version_str(), NAPI_AUTO_LENGTH);
 }
 
-void kafkit_register_loader(napi_env env, napi_value exports) { kafkit_export(env, exports, "load", load); }
+/* librdkafkaVersion(): the loaded librdkafka's version string. */
+napi_value kafkit_js_librdkafkaVersion(napi_env env, napi_callback_info info) {
+  if (!kafkit_librdkafka_loaded(env)) return NULL;
+  return kafkit_string_value(env, rd_kafka_version_str(), NAPI_AUTO_LENGTH);
+}
+
+/* librdkafkaFeatures(): librdkafka's builtin.features, e.g. "gzip,snappy,ssl,sasl,...". */
+napi_value kafkit_js_librdkafkaFeatures(napi_env env, napi_callback_info info) {
+  if (!kafkit_librdkafka_loaded(env)) return NULL;
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  char text[512] = "";
+  size_t size = sizeof(text);
+  rd_kafka_conf_res_t res = rd_kafka_conf_get(conf, "builtin.features", text, &size);
+  rd_kafka_conf_destroy(conf);
+  if (res != RD_KAFKA_CONF_OK) text[0] = '\0';
+  return kafkit_string_value(env, text, NAPI_AUTO_LENGTH);
+}

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 
 #include "client.h"
-#include "kafkit_admin.h"
+#include "exports.h"
+#include "napi_util.h"
 
 #include <librdkafka/rdkafka_mock.h> /* after rdkafka.h */
 
@@ -23,10 +24,15 @@ static kafkit_mock *mock_from(napi_env env, napi_value handle) {
     return NULL;
   }
   if (!mock->cluster) {
-    napi_throw(env, kafkit_error_instance(env, RD_KAFKA_RESP_ERR__DESTROY, "the mock cluster was stopped"));
+    kafkit_throw_code(env, RD_KAFKA_RESP_ERR__DESTROY, "the mock cluster was stopped");
     return NULL;
   }
   return mock;
+}
+
+/* Reads `count` arguments, the first being a running mock cluster's handle, which it returns (NULL after throwing). */
+static kafkit_mock *mock_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv) {
+  return kafkit_args(env, info, count, argv) ? mock_from(env, argv[0]) : NULL;
 }
 
 static void stop_now(kafkit_mock *mock) {
@@ -45,7 +51,7 @@ static void finalize_mock(napi_env env, void *data, void *hint) {
 }
 
 /* mockStart(brokerCount) -> { handle, bootstraps } */
-static napi_value mock_start(napi_env env, napi_callback_info info) {
+napi_value kafkit_js_mockStart(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!kafkit_args(env, info, 1, argv) || !kafkit_librdkafka_loaded(env)) return NULL;
   int32_t count = 1;
@@ -53,11 +59,8 @@ static napi_value mock_start(napi_env env, napi_callback_info info) {
     kafkit_throw_type(env, "broker count");
     return NULL;
   }
-  kafkit_mock *mock = calloc(1, sizeof(*mock));
-  if (!mock) {
-    napi_throw_error(env, NULL, "out of memory");
-    return NULL;
-  }
+  kafkit_mock *mock = kafkit_calloc(env, 1, sizeof(*mock), "starting a mock cluster");
+  if (!mock) return NULL;
   char errstr[256];
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
   rd_kafka_conf_set(conf, "log_level", "3", errstr, sizeof(errstr));
@@ -65,18 +68,18 @@ static napi_value mock_start(napi_env env, napi_callback_info info) {
   if (!mock->rk) {
     rd_kafka_conf_destroy(conf);
     free(mock);
-    napi_throw(env, kafkit_error_instance(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr));
+    kafkit_throw_code(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
     return NULL;
   }
   mock->cluster = rd_kafka_mock_cluster_new(mock->rk, count);
   if (!mock->cluster) {
     rd_kafka_destroy(mock->rk);
     free(mock);
-    napi_throw(env, kafkit_error_instance(env, RD_KAFKA_RESP_ERR__FAIL, "the mock cluster could not start"));
+    kafkit_throw_code(env, RD_KAFKA_RESP_ERR__FAIL, "the mock cluster could not start");
     return NULL;
   }
   napi_value handle, result = kafkit_object(env);
-  if (napi_create_external(env, mock, finalize_mock, NULL, &handle) != napi_ok) {
+  if (!result || napi_create_external(env, mock, finalize_mock, NULL, &handle) != napi_ok) {
     kafkit_throw_last(env);
     stop_now(mock);
     free(mock);
@@ -102,29 +105,22 @@ static void stop_execute(napi_env env, void *data) {
 static void stop_complete(napi_env env, napi_status status, void *data) {
   (void)status;
   stop_job *job = data;
-  napi_value undefined;
-  napi_get_undefined(env, &undefined);
-  napi_resolve_deferred(env, job->deferred, undefined);
+  napi_resolve_deferred(env, job->deferred, kafkit_undefined(env));
   napi_delete_async_work(env, job->work);
   napi_delete_reference(env, job->handle_ref);
   free(job);
 }
 
 /* mockStop(handle) -> Promise<void>: stops the brokers (on the thread pool: it joins the mock's thread). */
-static napi_value mock_stop(napi_env env, napi_callback_info info) {
+napi_value kafkit_js_mockStop(napi_env env, napi_callback_info info) {
   napi_value argv[1];
-  if (!kafkit_args(env, info, 1, argv)) return NULL;
-  kafkit_mock *mock = mock_from(env, argv[0]);
+  kafkit_mock *mock = mock_args(env, info, 1, argv);
   if (!mock) return NULL;
-  stop_job *job = calloc(1, sizeof(*job));
-  if (!job) {
-    napi_throw_error(env, NULL, "out of memory");
-    return NULL;
-  }
+  stop_job *job = kafkit_calloc(env, 1, sizeof(*job), "stopping a mock cluster");
+  if (!job) return NULL;
   job->mock = mock;
-  napi_value promise, name;
-  napi_create_string_utf8(env, "kafkit.mock.stop", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
+  napi_value promise, name = kafkit_string_value(env, "kafkit.mock.stop", NAPI_AUTO_LENGTH);
+  if (!name || napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
       napi_create_reference(env, argv[0], 1, &job->handle_ref) != napi_ok ||
       napi_create_async_work(env, NULL, name, stop_execute, stop_complete, job, &job->work) != napi_ok ||
       napi_queue_async_work(env, job->work) != napi_ok) {
@@ -136,10 +132,9 @@ static napi_value mock_stop(napi_env env, napi_callback_info info) {
 }
 
 /* mockPushRequestErrors(handle, apiKey, codes Int32Array): the next requests of that API fail with these, in order. */
-static napi_value mock_push_request_errors(napi_env env, napi_callback_info info) {
+napi_value kafkit_js_mockPushRequestErrors(napi_env env, napi_callback_info info) {
   napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_mock *mock = mock_from(env, argv[0]);
+  kafkit_mock *mock = mock_args(env, info, 3, argv);
   int32_t api_key = -1;
   int32_t *codes = NULL;
   uint32_t count = 0;
@@ -149,10 +144,9 @@ static napi_value mock_push_request_errors(napi_env env, napi_callback_info info
     return NULL;
   }
   if (!kafkit_int32_array(env, argv[2], "error codes", &codes, &count)) return NULL;
-  rd_kafka_resp_err_t *errors = malloc((count ? count : 1) * sizeof(*errors));
+  rd_kafka_resp_err_t *errors = kafkit_calloc(env, count, sizeof(*errors), "reading the errors to inject");
   if (!errors) {
     free(codes);
-    napi_throw_error(env, NULL, "out of memory");
     return NULL;
   }
   for (uint32_t i = 0; i < count; i++) errors[i] = (rd_kafka_resp_err_t)codes[i];
@@ -163,10 +157,9 @@ static napi_value mock_push_request_errors(napi_env env, napi_callback_info info
 }
 
 /* mockSetBrokerUp(handle, brokerId, up): takes a broker down (its connections close, new ones fail) or back up. */
-static napi_value mock_set_broker_up(napi_env env, napi_callback_info info) {
+napi_value kafkit_js_mockSetBrokerUp(napi_env env, napi_callback_info info) {
   napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_mock *mock = mock_from(env, argv[0]);
+  kafkit_mock *mock = mock_args(env, info, 3, argv);
   if (!mock) return NULL;
   int32_t broker = -1;
   bool up = true;
@@ -174,38 +167,31 @@ static napi_value mock_set_broker_up(napi_env env, napi_callback_info info) {
   napi_get_value_bool(env, argv[2], &up);
   rd_kafka_resp_err_t err = up ? rd_kafka_mock_broker_set_up(mock->cluster, broker)
                                : rd_kafka_mock_broker_set_down(mock->cluster, broker);
-  if (err) napi_throw(env, kafkit_error_instance(env, err, NULL));
+  if (err) kafkit_throw_code(env, err, NULL);
   return NULL;
 }
 
 /* mockSetCoordinator(handle, keyType "group" | "transaction", key, brokerId): moves a group's or transactional id's
  * coordinator to another broker. */
-static napi_value mock_set_coordinator(napi_env env, napi_callback_info info) {
+napi_value kafkit_js_mockSetCoordinator(napi_env env, napi_callback_info info) {
   napi_value argv[4];
-  if (!kafkit_args(env, info, 4, argv)) return NULL;
-  kafkit_mock *mock = mock_from(env, argv[0]);
+  kafkit_mock *mock = mock_args(env, info, 4, argv);
   if (!mock) return NULL;
   int32_t broker = -1;
   napi_get_value_int32(env, argv[3], &broker);
   char *type = kafkit_string(env, argv[1], "key type");
-  if (!type) return NULL;
-  char *key = kafkit_string(env, argv[2], "key");
-  if (!key) {
-    free(type);
-    return NULL;
-  }
-  rd_kafka_resp_err_t err = rd_kafka_mock_coordinator_set(mock->cluster, type, key, broker);
+  char *key = type ? kafkit_string(env, argv[2], "key") : NULL;
+  rd_kafka_resp_err_t err = key ? rd_kafka_mock_coordinator_set(mock->cluster, type, key, broker) : 0;
   free(type);
   free(key);
-  if (err) napi_throw(env, kafkit_error_instance(env, err, NULL));
+  if (err) kafkit_throw_code(env, err, NULL);
   return NULL;
 }
 
 /* mockCreateTopic(handle, topic, partitions, replicationFactor) */
-static napi_value mock_create_topic(napi_env env, napi_callback_info info) {
+napi_value kafkit_js_mockCreateTopic(napi_env env, napi_callback_info info) {
   napi_value argv[4];
-  if (!kafkit_args(env, info, 4, argv)) return NULL;
-  kafkit_mock *mock = mock_from(env, argv[0]);
+  kafkit_mock *mock = mock_args(env, info, 4, argv);
   if (!mock) return NULL;
   int32_t partitions = 1, replication = 1;
   napi_get_value_int32(env, argv[2], &partitions);
@@ -214,15 +200,6 @@ static napi_value mock_create_topic(napi_env env, napi_callback_info info) {
   if (!topic) return NULL;
   rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(mock->cluster, topic, partitions, replication);
   free(topic);
-  if (err) napi_throw(env, kafkit_error_instance(env, err, NULL));
+  if (err) kafkit_throw_code(env, err, NULL);
   return NULL;
-}
-
-void kafkit_register_mock(napi_env env, napi_value exports) {
-  kafkit_export(env, exports, "mockStart", mock_start);
-  kafkit_export(env, exports, "mockStop", mock_stop);
-  kafkit_export(env, exports, "mockPushRequestErrors", mock_push_request_errors);
-  kafkit_export(env, exports, "mockSetBrokerUp", mock_set_broker_up);
-  kafkit_export(env, exports, "mockSetCoordinator", mock_set_coordinator);
-  kafkit_export(env, exports, "mockCreateTopic", mock_create_topic);
 }

@@ -3,7 +3,7 @@
 
 #include "kafkit_admin.h"
 
-static napi_value binding_value(napi_env env, const rd_kafka_AclBinding_t *acl) {
+static napi_value binding_value(napi_env env, const void *acl) {
   napi_value item = kafkit_object(env);
   kafkit_set_int(env, item, "resourceType", rd_kafka_AclBinding_restype(acl));
   kafkit_set_string(env, item, "name", rd_kafka_AclBinding_name(acl));
@@ -16,9 +16,7 @@ static napi_value binding_value(napi_env env, const rd_kafka_AclBinding_t *acl) 
 }
 
 static napi_value binding_array(napi_env env, const rd_kafka_AclBinding_t **acls, size_t count) {
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) kafkit_push(env, array, (uint32_t)i, binding_value(env, acls[i]));
-  return array;
+  return KAFKIT_ARRAY_OF(env, acls, count, binding_value);
 }
 
 /* Reads {resourceType, name?, patternType, principal?, host?, operation, permission} as a binding or a filter
@@ -43,7 +41,7 @@ static rd_kafka_AclBinding_t *read_binding(napi_env env, napi_value item, bool f
                                                (rd_kafka_ResourcePatternType_t)pattern_type, principal, host,
                                                (rd_kafka_AclOperation_t)operation,
                                                (rd_kafka_AclPermissionType_t)permission, errstr, sizeof(errstr));
-    if (!binding) napi_throw(env, kafkit_error_instance(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr));
+    if (!binding) kafkit_throw_code(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
   }
   free(name);
   free(principal);
@@ -51,116 +49,52 @@ static rd_kafka_AclBinding_t *read_binding(napi_env env, napi_value item, bool f
   return binding;
 }
 
-static rd_kafka_AclBinding_t **read_bindings(napi_env env, napi_value array, bool filter, uint32_t *count) {
-  if (!kafkit_array_length(env, array, "acls", count)) return NULL;
-  rd_kafka_AclBinding_t **bindings = calloc(*count ? *count : 1, sizeof(*bindings));
-  for (uint32_t i = 0; i < *count; i++) {
-    napi_value item;
-    if (!kafkit_array_get(env, array, i, &item) || !(bindings[i] = read_binding(env, item, filter))) {
-      rd_kafka_AclBinding_destroy_array(bindings, i);
-      free(bindings);
-      return NULL;
-    }
-  }
-  return bindings;
+static void *read_acl(napi_env env, napi_value item, const char *what) { return read_binding(env, item, false); }
+static void *read_filter(napi_env env, napi_value item, const char *what) { return read_binding(env, item, true); }
+static void destroy_binding(void *binding) { rd_kafka_AclBinding_destroy(binding); }
+
+static bool read_one_filter(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  *in = kafkit_admin_single(read_binding(env, input[0], true), destroy_binding);
+  return in->items != NULL;
 }
 
-static napi_value convert_create_acls(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_acl_result_t **results = rd_kafka_CreateAcls_result_acls(rd_kafka_event_CreateAcls_result(event), &count);
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    kafkit_push(env, array, (uint32_t)i, kafkit_error_object_value(env, rd_kafka_acl_result_error(results[i])));
-  }
-  return array;
+static napi_value acl_result_value(napi_env env, const void *result) {
+  return kafkit_error_object_value(env, rd_kafka_acl_result_error(result));
 }
 
-/* createAcls(handle, [binding], options) → [error | null], in input order */
-static napi_value create_acls(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  uint32_t count;
-  rd_kafka_AclBinding_t **bindings = client ? read_bindings(env, argv[1], false, &count) : NULL;
-  if (!bindings) return NULL;
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options = kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_CREATEACLS, argv[2]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_create_acls, &promise);
-    rd_kafka_CreateAcls(client->rk, bindings, count, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_AclBinding_destroy_array(bindings, count);
-  free(bindings);
-  return promise;
-}
+KAFKIT_ADMIN_CONVERT_ARRAY(create_acls, rd_kafka_CreateAcls_result_acls,
+                           rd_kafka_event_CreateAcls_result, acl_result_value)
 
 static napi_value convert_describe_acls(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
   size_t count = 0;
   const rd_kafka_AclBinding_t **acls = rd_kafka_DescribeAcls_result_acls(rd_kafka_event_DescribeAcls_result(event), &count);
   return binding_array(env, acls, count);
 }
 
+static napi_value delete_response_value(napi_env env, const void *response) {
+  size_t matching_count = 0;
+  const rd_kafka_AclBinding_t **matching = rd_kafka_DeleteAcls_result_response_matching_acls(response, &matching_count);
+  napi_value item = kafkit_object(env);
+  kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_DeleteAcls_result_response_error(response)));
+  kafkit_set(env, item, "deleted", binding_array(env, matching, matching_count));
+  return item;
+}
+
+KAFKIT_ADMIN_CONVERT_ARRAY(delete_acls, rd_kafka_DeleteAcls_result_responses,
+                           rd_kafka_event_DeleteAcls_result, delete_response_value)
+
+KAFKIT_ADMIN_SEND_ITEMS(create_acls, rd_kafka_CreateAcls)
+KAFKIT_ADMIN_SEND_ITEMS(delete_acls, rd_kafka_DeleteAcls)
+
+KAFKIT_ADMIN_SEND_ONE(describe_acls, rd_kafka_DescribeAcls)
+
+/* createAcls(handle, [binding], options) → [error | null], in input order */
+KAFKIT_ADMIN_FUNCTION(createAcls, .op = RD_KAFKA_ADMIN_OP_CREATEACLS, .argc = 3, .array = "acls", .read_one = read_acl,
+                      .destroy = destroy_binding, .convert = convert_create_acls, .send = send_create_acls)
 /* describeAcls(handle, filter, options) → [binding] */
-static napi_value describe_acls(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  rd_kafka_AclBindingFilter_t *filter = client ? read_binding(env, argv[1], true) : NULL;
-  if (!filter) return NULL;
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options = kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DESCRIBEACLS, argv[2]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_describe_acls, &promise);
-    rd_kafka_DescribeAcls(client->rk, filter, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_AclBinding_destroy(filter);
-  return promise;
-}
-
-static napi_value convert_delete_acls(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_DeleteAcls_result_response_t **responses =
-      rd_kafka_DeleteAcls_result_responses(rd_kafka_event_DeleteAcls_result(event), &count);
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    size_t matching_count = 0;
-    const rd_kafka_AclBinding_t **matching =
-        rd_kafka_DeleteAcls_result_response_matching_acls(responses[i], &matching_count);
-    napi_value item = kafkit_object(env);
-    kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_DeleteAcls_result_response_error(responses[i])));
-    kafkit_set(env, item, "deleted", binding_array(env, matching, matching_count));
-    kafkit_push(env, array, (uint32_t)i, item);
-  }
-  return array;
-}
-
+KAFKIT_ADMIN_FUNCTION(describeAcls, .op = RD_KAFKA_ADMIN_OP_DESCRIBEACLS, .argc = 3, .read = read_one_filter,
+                      .convert = convert_describe_acls, .send = send_describe_acls)
 /* deleteAcls(handle, [filter], options) → [{error, deleted: [binding]}], in input order */
-static napi_value delete_acls(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  uint32_t count;
-  rd_kafka_AclBindingFilter_t **filters = client ? read_bindings(env, argv[1], true, &count) : NULL;
-  if (!filters) return NULL;
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options = kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DELETEACLS, argv[2]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_delete_acls, &promise);
-    rd_kafka_DeleteAcls(client->rk, filters, count, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_AclBinding_destroy_array(filters, count);
-  free(filters);
-  return promise;
-}
-
-void kafkit_register_acls(napi_env env, napi_value exports) {
-  kafkit_export(env, exports, "createAcls", create_acls);
-  kafkit_export(env, exports, "describeAcls", describe_acls);
-  kafkit_export(env, exports, "deleteAcls", delete_acls);
-}
+KAFKIT_ADMIN_FUNCTION(deleteAcls, .op = RD_KAFKA_ADMIN_OP_DELETEACLS, .argc = 3, .array = "acls",
+                      .read_one = read_filter, .destroy = destroy_binding, .convert = convert_delete_acls,
+                      .send = send_delete_acls)

@@ -7,281 +7,176 @@
 
 #include "kafkit_admin.h"
 
+static napi_value listing_value(napi_env env, const void *listing) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "groupId", rd_kafka_ConsumerGroupListing_group_id(listing));
+  kafkit_set_bool(env, item, "isSimple", rd_kafka_ConsumerGroupListing_is_simple_consumer_group(listing));
+  kafkit_set_int(env, item, "state", rd_kafka_ConsumerGroupListing_state(listing));
+  kafkit_set_int(env, item, "type", rd_kafka_ConsumerGroupListing_type(listing));
+  return item;
+}
+
 static napi_value convert_list_groups(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
   const rd_kafka_ListConsumerGroups_result_t *result = rd_kafka_event_ListConsumerGroups_result(event);
   size_t valid_count = 0, error_count = 0;
   const rd_kafka_ConsumerGroupListing_t **valid = rd_kafka_ListConsumerGroups_result_valid(result, &valid_count);
   const rd_kafka_error_t **errors = rd_kafka_ListConsumerGroups_result_errors(result, &error_count);
   napi_value object = kafkit_object(env);
-  napi_value groups = kafkit_array(env, valid_count);
-  for (size_t i = 0; i < valid_count; i++) {
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "groupId", rd_kafka_ConsumerGroupListing_group_id(valid[i]));
-    kafkit_set_bool(env, item, "isSimple", rd_kafka_ConsumerGroupListing_is_simple_consumer_group(valid[i]));
-    kafkit_set_int(env, item, "state", rd_kafka_ConsumerGroupListing_state(valid[i]));
-    kafkit_set_int(env, item, "type", rd_kafka_ConsumerGroupListing_type(valid[i]));
-    kafkit_push(env, groups, (uint32_t)i, item);
-  }
-  napi_value js_errors = kafkit_array(env, error_count);
-  for (size_t i = 0; i < error_count; i++) {
-    kafkit_push(env, js_errors, (uint32_t)i, kafkit_error_object_value(env, errors[i]));
-  }
-  kafkit_set(env, object, "groups", groups);
-  kafkit_set(env, object, "errors", js_errors);
+  kafkit_set(env, object, "groups", KAFKIT_ARRAY_OF(env, valid, valid_count, listing_value));
+  kafkit_set(env, object, "errors", kafkit_error_array(env, errors, error_count));
   return object;
 }
 
-/* listGroups(handle, options{states?, types?}) */
-static napi_value list_groups(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  if (!kafkit_args(env, info, 2, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  if (!client) return NULL;
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options =
-      kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, argv[1]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_list_groups, &promise);
-    rd_kafka_ListConsumerGroups(client->rk, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  return promise;
+static void send_list_groups(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,
+                             rd_kafka_queue_t *queue) {
+  rd_kafka_ListConsumerGroups(rk, options, queue);
 }
+
+/* listGroups(handle, options{states?, types?}) */
+KAFKIT_ADMIN_FUNCTION(listGroups, .op = RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, .argc = 2, .convert = convert_list_groups,
+                      .send = send_list_groups)
 
 static napi_value assignment_value(napi_env env, const rd_kafka_MemberAssignment_t *assignment) {
-  if (!assignment) return kafkit_null(env);
-  const rd_kafka_topic_partition_list_t *list = rd_kafka_MemberAssignment_partitions(assignment);
-  size_t count = list ? (size_t)list->cnt : 0;
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "topic", list->elems[i].topic);
-    kafkit_set_int(env, item, "partition", list->elems[i].partition);
-    kafkit_push(env, array, (uint32_t)i, item);
-  }
-  return array;
+  return assignment ? kafkit_topic_partitions_value(env, rd_kafka_MemberAssignment_partitions(assignment))
+                    : kafkit_null(env);
 }
 
-static napi_value convert_describe_groups(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_ConsumerGroupDescription_t **groups =
-      rd_kafka_DescribeConsumerGroups_result_groups(rd_kafka_event_DescribeConsumerGroups_result(event), &count);
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    const rd_kafka_ConsumerGroupDescription_t *group = groups[i];
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "groupId", rd_kafka_ConsumerGroupDescription_group_id(group));
-    kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_ConsumerGroupDescription_error(group)));
-    kafkit_set_bool(env, item, "isSimple", rd_kafka_ConsumerGroupDescription_is_simple_consumer_group(group));
-    kafkit_set_string(env, item, "partitionAssignor", rd_kafka_ConsumerGroupDescription_partition_assignor(group));
-    kafkit_set_int(env, item, "state", rd_kafka_ConsumerGroupDescription_state(group));
-    kafkit_set_int(env, item, "type", rd_kafka_ConsumerGroupDescription_type(group));
-    kafkit_set(env, item, "coordinator", kafkit_node_value(env, rd_kafka_ConsumerGroupDescription_coordinator(group)));
-    size_t member_count = rd_kafka_ConsumerGroupDescription_member_count(group);
-    napi_value members = kafkit_array(env, member_count);
-    for (size_t m = 0; m < member_count; m++) {
-      const rd_kafka_MemberDescription_t *member = rd_kafka_ConsumerGroupDescription_member(group, m);
-      napi_value js_member = kafkit_object(env);
-      kafkit_set_string(env, js_member, "memberId", rd_kafka_MemberDescription_consumer_id(member));
-      kafkit_set_string(env, js_member, "clientId", rd_kafka_MemberDescription_client_id(member));
-      kafkit_set_string(env, js_member, "groupInstanceId", rd_kafka_MemberDescription_group_instance_id(member));
-      kafkit_set_string(env, js_member, "host", rd_kafka_MemberDescription_host(member));
-      kafkit_set(env, js_member, "assignment", assignment_value(env, rd_kafka_MemberDescription_assignment(member)));
-      kafkit_set(env, js_member, "targetAssignment",
-                 assignment_value(env, rd_kafka_MemberDescription_target_assignment(member)));
-      kafkit_push(env, members, (uint32_t)m, js_member);
-    }
-    kafkit_set(env, item, "members", members);
-    size_t operation_count = 0;
-    const rd_kafka_AclOperation_t *operations =
-        rd_kafka_ConsumerGroupDescription_authorized_operations(group, &operation_count);
-    kafkit_set(env, item, "authorizedOperations", kafkit_acl_operations_value(env, operations, operation_count));
-    kafkit_push(env, array, (uint32_t)i, item);
-  }
-  return array;
+static napi_value member_value(napi_env env, const rd_kafka_MemberDescription_t *member) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "memberId", rd_kafka_MemberDescription_consumer_id(member));
+  kafkit_set_string(env, item, "clientId", rd_kafka_MemberDescription_client_id(member));
+  kafkit_set_string(env, item, "groupInstanceId", rd_kafka_MemberDescription_group_instance_id(member));
+  kafkit_set_string(env, item, "host", rd_kafka_MemberDescription_host(member));
+  kafkit_set(env, item, "assignment", assignment_value(env, rd_kafka_MemberDescription_assignment(member)));
+  kafkit_set(env, item, "targetAssignment", assignment_value(env, rd_kafka_MemberDescription_target_assignment(member)));
+  return item;
 }
+
+static napi_value group_description_value(napi_env env, const void *description) {
+  const rd_kafka_ConsumerGroupDescription_t *group = description;
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "groupId", rd_kafka_ConsumerGroupDescription_group_id(group));
+  kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_ConsumerGroupDescription_error(group)));
+  kafkit_set_bool(env, item, "isSimple", rd_kafka_ConsumerGroupDescription_is_simple_consumer_group(group));
+  kafkit_set_string(env, item, "partitionAssignor", rd_kafka_ConsumerGroupDescription_partition_assignor(group));
+  kafkit_set_int(env, item, "state", rd_kafka_ConsumerGroupDescription_state(group));
+  kafkit_set_int(env, item, "type", rd_kafka_ConsumerGroupDescription_type(group));
+  kafkit_set(env, item, "coordinator", kafkit_node_value(env, rd_kafka_ConsumerGroupDescription_coordinator(group)));
+  size_t member_count = rd_kafka_ConsumerGroupDescription_member_count(group);
+  napi_value members = kafkit_array(env, member_count);
+  for (size_t m = 0; m < member_count; m++) {
+    kafkit_push(env, members, (uint32_t)m, member_value(env, rd_kafka_ConsumerGroupDescription_member(group, m)));
+  }
+  kafkit_set(env, item, "members", members);
+  size_t operation_count = 0;
+  const rd_kafka_AclOperation_t *operations =
+      rd_kafka_ConsumerGroupDescription_authorized_operations(group, &operation_count);
+  kafkit_set(env, item, "authorizedOperations", kafkit_acl_operations_value(env, operations, operation_count));
+  return item;
+}
+
+KAFKIT_ADMIN_CONVERT_ARRAY(describe_groups, rd_kafka_DescribeConsumerGroups_result_groups,
+                           rd_kafka_event_DescribeConsumerGroups_result, group_description_value)
+
+KAFKIT_ADMIN_SEND_ITEMS(describe_groups, rd_kafka_DescribeConsumerGroups)
 
 /* describeGroups(handle, [groupId], options{includeAuthorizedOperations?}) */
-static napi_value describe_groups(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  char **names;
-  uint32_t count;
-  if (!client || !kafkit_string_array(env, argv[1], "groups", &names, &count)) return NULL;
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options =
-      kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, argv[2]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_describe_groups, &promise);
-    rd_kafka_DescribeConsumerGroups(client->rk, (const char **)names, count, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  kafkit_free_strings(names, count);
-  return promise;
+KAFKIT_ADMIN_FUNCTION(describeGroups, .op = RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, .argc = 3, .array = "groups",
+                      .read_one = kafkit_admin_read_string, .destroy = free, .convert = convert_describe_groups,
+                      .send = send_describe_groups)
+
+static napi_value group_result_value(napi_env env, const void *result) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "groupId", rd_kafka_group_result_name(result));
+  kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_group_result_error(result)));
+  kafkit_set(env, item, "partitions", kafkit_partition_list_value(env, rd_kafka_group_result_partitions(result)));
+  return item;
 }
 
-/* [{groupId, error, partitions}] */
-static napi_value group_results(napi_env env, const rd_kafka_group_result_t **results, size_t count) {
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "groupId", rd_kafka_group_result_name(results[i]));
-    kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_group_result_error(results[i])));
-    kafkit_set(env, item, "partitions", kafkit_partition_list_value(env, rd_kafka_group_result_partitions(results[i])));
-    kafkit_push(env, array, (uint32_t)i, item);
-  }
-  return array;
-}
+/* [{groupId, error, partitions}]: the answer of DeleteGroups and of the three group offset calls. */
+KAFKIT_ADMIN_CONVERT_ARRAY(delete_groups, rd_kafka_DeleteGroups_result_groups, rd_kafka_event_DeleteGroups_result,
+                           group_result_value)
+KAFKIT_ADMIN_CONVERT_ARRAY(list_group_offsets, rd_kafka_ListConsumerGroupOffsets_result_groups,
+                           rd_kafka_event_ListConsumerGroupOffsets_result, group_result_value)
+KAFKIT_ADMIN_CONVERT_ARRAY(alter_group_offsets, rd_kafka_AlterConsumerGroupOffsets_result_groups,
+                           rd_kafka_event_AlterConsumerGroupOffsets_result, group_result_value)
+KAFKIT_ADMIN_CONVERT_ARRAY(delete_group_offsets, rd_kafka_DeleteConsumerGroupOffsets_result_groups,
+                           rd_kafka_event_DeleteConsumerGroupOffsets_result, group_result_value)
 
-static napi_value convert_delete_groups(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_group_result_t **results =
-      rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(event), &count);
-  return group_results(env, results, count);
-}
+static void destroy_delete_group(void *group) { rd_kafka_DeleteGroup_destroy(group); }
+KAFKIT_ADMIN_READ_NAMED(delete_group, rd_kafka_DeleteGroup_new)
+
+KAFKIT_ADMIN_SEND_ITEMS(delete_groups, rd_kafka_DeleteGroups)
 
 /* deleteGroups(handle, [groupId], options) */
-static napi_value delete_groups(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  char **names;
-  uint32_t count;
-  if (!client || !kafkit_string_array(env, argv[1], "groups", &names, &count)) return NULL;
-  rd_kafka_DeleteGroup_t **groups = calloc(count ? count : 1, sizeof(*groups));
-  for (uint32_t i = 0; i < count; i++) groups[i] = rd_kafka_DeleteGroup_new(names[i]);
-  kafkit_free_strings(names, count);
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options = kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DELETEGROUPS, argv[2]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_delete_groups, &promise);
-    rd_kafka_DeleteGroups(client->rk, groups, count, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_DeleteGroup_destroy_array(groups, count);
-  free(groups);
-  return promise;
+KAFKIT_ADMIN_FUNCTION(deleteGroups, .op = RD_KAFKA_ADMIN_OP_DELETEGROUPS, .argc = 3, .array = "groups",
+                      .read_one = read_delete_group, .destroy = destroy_delete_group, .convert = convert_delete_groups,
+                      .send = send_delete_groups)
+
+/* A group offset call's request: one group and its partitions (NULL: every partition, for listing). */
+typedef struct {
+  char *group;
+  rd_kafka_topic_partition_list_t *partitions;
+} group_offsets;
+
+static void destroy_group_offsets(void *object) {
+  group_offsets *request = object;
+  free(request->group);
+  if (request->partitions) rd_kafka_topic_partition_list_destroy(request->partitions);
+  free(request);
 }
 
-static napi_value convert_list_group_offsets(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_group_result_t **results =
-      rd_kafka_ListConsumerGroupOffsets_result_groups(rd_kafka_event_ListConsumerGroupOffsets_result(event), &count);
-  return group_results(env, results, count);
-}
-
-static napi_value convert_alter_group_offsets(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_group_result_t **results = rd_kafka_AlterConsumerGroupOffsets_result_groups(
-      rd_kafka_event_AlterConsumerGroupOffsets_result(event), &count);
-  return group_results(env, results, count);
-}
-
-static napi_value convert_delete_group_offsets(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_group_result_t **results = rd_kafka_DeleteConsumerGroupOffsets_result_groups(
-      rd_kafka_event_DeleteConsumerGroupOffsets_result(event), &count);
-  return group_results(env, results, count);
-}
-
-/* Reads (handle, groupId, partitions|null, options) shared by the three offset calls. */
-static bool group_offsets_args(napi_env env, napi_callback_info info, napi_value *argv, kafkit_client **client,
-                               char **group, rd_kafka_topic_partition_list_t **partitions, const char *offset_key,
+/*
+ * Reads (groupId, partitions | null), shared by the three offset calls: `offset_key` names the offsets to read
+ * (NULL: none); unless `partitions_required`, null means every partition.
+ */
+static bool read_group_offsets(napi_env env, const napi_value *input, kafkit_admin_items *in, const char *offset_key,
                                bool partitions_required) {
-  if (!kafkit_args(env, info, 4, argv)) return false;
-  *client = kafkit_client_from(env, argv[0]);
-  if (!*client || !(*group = kafkit_string(env, argv[1], "groupId"))) return false;
+  group_offsets *request = kafkit_calloc(env, 1, sizeof(*request), "reading a group offset request");
+  if (!request) return false;
+  *in = kafkit_admin_single(request, destroy_group_offsets);
+  if (!(request->group = kafkit_string(env, input[0], "groupId"))) return false;
   napi_valuetype type;
-  napi_typeof(env, argv[2], &type);
-  *partitions = NULL;
-  if (type == napi_null || type == napi_undefined) {
-    if (!partitions_required) return true;
-    kafkit_throw_type(env, "partitions");
-  } else if ((*partitions = kafkit_partition_list_from(env, argv[2], offset_key))) {
-    return true;
+  napi_typeof(env, input[1], &type);
+  if (type != napi_null && type != napi_undefined) {
+    return (request->partitions = kafkit_partition_list_from(env, input[1], offset_key)) != NULL;
   }
-  free(*group);
-  return false;
+  if (partitions_required) kafkit_throw_type(env, "partitions");
+  return !partitions_required;
 }
+
+static bool read_list_offsets(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  return read_group_offsets(env, input, in, NULL, false);
+}
+
+static bool read_alter_offsets(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  return read_group_offsets(env, input, in, "offset", true);
+}
+
+static bool read_delete_offsets(napi_env env, const napi_value *input, kafkit_admin_items *in) {
+  return read_group_offsets(env, input, in, NULL, true);
+}
+
+/* Defines `send_<name>`: builds librdkafka's one-group request of `type` from a group_offsets and sends it. */
+#define SEND_GROUP_OFFSETS(name, type)                                                                                 \
+  static void send_##name(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,             \
+                          rd_kafka_queue_t *queue) {                                                                   \
+    const group_offsets *offsets = in->items;                                                                          \
+    rd_kafka_##type##_t *request = rd_kafka_##type##_new(offsets->group, offsets->partitions);                         \
+    rd_kafka_##type(rk, &request, 1, options, queue);                                                                  \
+    rd_kafka_##type##_destroy(request);                                                                                \
+  }
+
+SEND_GROUP_OFFSETS(list_group_offsets, ListConsumerGroupOffsets)
+SEND_GROUP_OFFSETS(alter_group_offsets, AlterConsumerGroupOffsets)
+SEND_GROUP_OFFSETS(delete_group_offsets, DeleteConsumerGroupOffsets)
 
 /* listGroupOffsets(handle, groupId, [{topic, partition}] | null, options{requireStable?}) */
-static napi_value list_group_offsets(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  kafkit_client *client;
-  char *group;
-  rd_kafka_topic_partition_list_t *partitions;
-  if (!group_offsets_args(env, info, argv, &client, &group, &partitions, NULL, false)) return NULL;
-  rd_kafka_ListConsumerGroupOffsets_t *request = rd_kafka_ListConsumerGroupOffsets_new(group, partitions);
-  free(group);
-  if (partitions) rd_kafka_topic_partition_list_destroy(partitions);
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options =
-      kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, argv[3]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_list_group_offsets, &promise);
-    rd_kafka_ListConsumerGroupOffsets(client->rk, &request, 1, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_ListConsumerGroupOffsets_destroy(request);
-  return promise;
-}
-
+KAFKIT_ADMIN_FUNCTION(listGroupOffsets, .op = RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, .argc = 4, .read = read_list_offsets,
+                      .convert = convert_list_group_offsets, .send = send_list_group_offsets)
 /* alterGroupOffsets(handle, groupId, [{topic, partition, offset: bigint, metadata?, leaderEpoch?}], options) */
-static napi_value alter_group_offsets(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  kafkit_client *client;
-  char *group;
-  rd_kafka_topic_partition_list_t *partitions;
-  if (!group_offsets_args(env, info, argv, &client, &group, &partitions, "offset", true)) return NULL;
-  rd_kafka_AlterConsumerGroupOffsets_t *request = rd_kafka_AlterConsumerGroupOffsets_new(group, partitions);
-  free(group);
-  rd_kafka_topic_partition_list_destroy(partitions);
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options =
-      kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, argv[3]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_alter_group_offsets, &promise);
-    rd_kafka_AlterConsumerGroupOffsets(client->rk, &request, 1, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_AlterConsumerGroupOffsets_destroy(request);
-  return promise;
-}
-
+KAFKIT_ADMIN_FUNCTION(alterGroupOffsets, .op = RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, .argc = 4, .read = read_alter_offsets,
+                      .convert = convert_alter_group_offsets, .send = send_alter_group_offsets)
 /* deleteGroupOffsets(handle, groupId, [{topic, partition}], options) */
-static napi_value delete_group_offsets(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  kafkit_client *client;
-  char *group;
-  rd_kafka_topic_partition_list_t *partitions;
-  if (!group_offsets_args(env, info, argv, &client, &group, &partitions, NULL, true)) return NULL;
-  rd_kafka_DeleteConsumerGroupOffsets_t *request = rd_kafka_DeleteConsumerGroupOffsets_new(group, partitions);
-  free(group);
-  rd_kafka_topic_partition_list_destroy(partitions);
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options =
-      kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, argv[3]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_delete_group_offsets, &promise);
-    rd_kafka_DeleteConsumerGroupOffsets(client->rk, &request, 1, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_DeleteConsumerGroupOffsets_destroy(request);
-  return promise;
-}
-
-void kafkit_register_groups(napi_env env, napi_value exports) {
-  kafkit_export(env, exports, "listGroups", list_groups);
-  kafkit_export(env, exports, "describeGroups", describe_groups);
-  kafkit_export(env, exports, "deleteGroups", delete_groups);
-  kafkit_export(env, exports, "listGroupOffsets", list_group_offsets);
-  kafkit_export(env, exports, "alterGroupOffsets", alter_group_offsets);
-  kafkit_export(env, exports, "deleteGroupOffsets", delete_group_offsets);
-}
+KAFKIT_ADMIN_FUNCTION(deleteGroupOffsets, .op = RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, .argc = 4, .read = read_delete_offsets,
+                      .convert = convert_delete_group_offsets, .send = send_delete_group_offsets)

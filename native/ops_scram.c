@@ -4,118 +4,78 @@
 
 #include "kafkit_admin.h"
 
-static napi_value convert_describe_scram(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_UserScramCredentialsDescription_t **descriptions = rd_kafka_DescribeUserScramCredentials_result_descriptions(
-      rd_kafka_event_DescribeUserScramCredentials_result(event), &count);
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    const rd_kafka_UserScramCredentialsDescription_t *description = descriptions[i];
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "user", rd_kafka_UserScramCredentialsDescription_user(description));
-    kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_UserScramCredentialsDescription_error(description)));
-    size_t credential_count = rd_kafka_UserScramCredentialsDescription_scramcredentialinfo_count(description);
-    napi_value credentials = kafkit_array(env, credential_count);
-    for (size_t c = 0; c < credential_count; c++) {
-      const rd_kafka_ScramCredentialInfo_t *credential =
-          rd_kafka_UserScramCredentialsDescription_scramcredentialinfo(description, c);
-      napi_value js_credential = kafkit_object(env);
-      kafkit_set_int(env, js_credential, "mechanism", rd_kafka_ScramCredentialInfo_mechanism(credential));
-      kafkit_set_int(env, js_credential, "iterations", rd_kafka_ScramCredentialInfo_iterations(credential));
-      kafkit_push(env, credentials, (uint32_t)c, js_credential);
-    }
-    kafkit_set(env, item, "credentials", credentials);
-    kafkit_push(env, array, (uint32_t)i, item);
-  }
-  return array;
+static napi_value credential_value(napi_env env, const rd_kafka_ScramCredentialInfo_t *credential) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_int(env, item, "mechanism", rd_kafka_ScramCredentialInfo_mechanism(credential));
+  kafkit_set_int(env, item, "iterations", rd_kafka_ScramCredentialInfo_iterations(credential));
+  return item;
 }
+
+static napi_value description_value(napi_env env, const void *description) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "user", rd_kafka_UserScramCredentialsDescription_user(description));
+  kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_UserScramCredentialsDescription_error(description)));
+  size_t count = rd_kafka_UserScramCredentialsDescription_scramcredentialinfo_count(description);
+  napi_value credentials = kafkit_array(env, count);
+  for (size_t c = 0; c < count; c++) {
+    const rd_kafka_ScramCredentialInfo_t *credential =
+        rd_kafka_UserScramCredentialsDescription_scramcredentialinfo(description, c);
+    kafkit_push(env, credentials, (uint32_t)c, credential_value(env, credential));
+  }
+  kafkit_set(env, item, "credentials", credentials);
+  return item;
+}
+
+KAFKIT_ADMIN_CONVERT_ARRAY(describe_scram, rd_kafka_DescribeUserScramCredentials_result_descriptions,
+                           rd_kafka_event_DescribeUserScramCredentials_result, description_value)
+
+KAFKIT_ADMIN_SEND_ITEMS(describe_scram, rd_kafka_DescribeUserScramCredentials)
 
 /* describeUserScramCredentials(handle, [user] (empty: all users), options) */
-static napi_value describe_scram(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  char **users;
-  uint32_t count;
-  if (!client || !kafkit_string_array(env, argv[1], "users", &users, &count)) return NULL;
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options =
-      kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DESCRIBEUSERSCRAMCREDENTIALS, argv[2]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_describe_scram, &promise);
-    rd_kafka_DescribeUserScramCredentials(client->rk, (const char **)users, count, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  kafkit_free_strings(users, count);
-  return promise;
+KAFKIT_ADMIN_FUNCTION(describeUserScramCredentials, .op = RD_KAFKA_ADMIN_OP_DESCRIBEUSERSCRAMCREDENTIALS, .argc = 3,
+                      .array = "users", .read_one = kafkit_admin_read_string, .destroy = free,
+                      .convert = convert_describe_scram, .send = send_describe_scram)
+
+static napi_value response_value(napi_env env, const void *response) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "user", rd_kafka_AlterUserScramCredentials_result_response_user(response));
+  kafkit_set(env, item, "error",
+             kafkit_error_object_value(env, rd_kafka_AlterUserScramCredentials_result_response_error(response)));
+  return item;
 }
 
-static napi_value convert_alter_scram(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_AlterUserScramCredentials_result_response_t **responses =
-      rd_kafka_AlterUserScramCredentials_result_responses(rd_kafka_event_AlterUserScramCredentials_result(event), &count);
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "user", rd_kafka_AlterUserScramCredentials_result_response_user(responses[i]));
-    kafkit_set(env, item, "error",
-               kafkit_error_object_value(env, rd_kafka_AlterUserScramCredentials_result_response_error(responses[i])));
-    kafkit_push(env, array, (uint32_t)i, item);
+KAFKIT_ADMIN_CONVERT_ARRAY(alter_scram, rd_kafka_AlterUserScramCredentials_result_responses,
+                           rd_kafka_event_AlterUserScramCredentials_result, response_value)
+
+/* One alteration {user, mechanism, iterations?, password?, salt?}: an upsertion, or a deletion without password. */
+static void *read_alteration(napi_env env, napi_value item, const char *what) {
+  int32_t mechanism = 0, iterations = 8192;
+  bool ok = kafkit_get_int32(env, item, "mechanism", 0, &mechanism) &&
+            kafkit_get_int32(env, item, "iterations", 8192, &iterations);
+  char *user = ok ? kafkit_get_string(env, item, "user", &ok) : NULL;
+  char *password = ok ? kafkit_get_string(env, item, "password", &ok) : NULL;
+  char *salt = ok ? kafkit_get_string(env, item, "salt", &ok) : NULL;
+  if (ok && !user) kafkit_throw_type(env, "alterations[].user");
+  rd_kafka_UserScramCredentialAlteration_t *alteration = NULL;
+  if (ok && user) {
+    rd_kafka_ScramMechanism_t scram = (rd_kafka_ScramMechanism_t)mechanism;
+    alteration = password ? rd_kafka_UserScramCredentialUpsertion_new(user, scram, iterations,
+                                                                      (const unsigned char *)password, strlen(password),
+                                                                      (const unsigned char *)salt, salt ? strlen(salt) : 0)
+                          : rd_kafka_UserScramCredentialDeletion_new(user, scram);
   }
-  return array;
+  free(user);
+  free(password);
+  free(salt);
+  return alteration;
 }
+
+static void destroy_alteration(void *alteration) { rd_kafka_UserScramCredentialAlteration_destroy(alteration); }
+
+KAFKIT_ADMIN_SEND_ITEMS(alter_scram, rd_kafka_AlterUserScramCredentials)
 
 /* alterUserScramCredentials(handle, [{user, mechanism, iterations?, password?, salt?}], options); no password means
  * delete the user's credential for that mechanism. Salts are generated by librdkafka when absent. */
-static napi_value alter_scram(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  uint32_t count;
-  if (!client || !kafkit_array_length(env, argv[1], "alterations", &count)) return NULL;
-  rd_kafka_UserScramCredentialAlteration_t **alterations = calloc(count ? count : 1, sizeof(*alterations));
-  uint32_t built = 0;
-  bool ok = true;
-  for (uint32_t i = 0; ok && i < count; i++) {
-    napi_value item;
-    int32_t mechanism = 0, iterations = 8192;
-    ok = kafkit_array_get(env, argv[1], i, &item) && kafkit_get_int32(env, item, "mechanism", 0, &mechanism) &&
-         kafkit_get_int32(env, item, "iterations", 8192, &iterations);
-    char *user = ok ? kafkit_get_string(env, item, "user", &ok) : NULL;
-    char *password = ok ? kafkit_get_string(env, item, "password", &ok) : NULL;
-    char *salt = ok ? kafkit_get_string(env, item, "salt", &ok) : NULL;
-    if (ok && !user) {
-      kafkit_throw_type(env, "alterations[].user");
-      ok = false;
-    }
-    if (ok) {
-      alterations[i] =
-          password ? rd_kafka_UserScramCredentialUpsertion_new(user, (rd_kafka_ScramMechanism_t)mechanism, iterations,
-                                                               (const unsigned char *)password, strlen(password),
-                                                               (const unsigned char *)salt, salt ? strlen(salt) : 0)
-                   : rd_kafka_UserScramCredentialDeletion_new(user, (rd_kafka_ScramMechanism_t)mechanism);
-      built++;
-    }
-    free(user);
-    free(password);
-    free(salt);
-  }
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options =
-      ok ? kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_ALTERUSERSCRAMCREDENTIALS, argv[2]) : NULL;
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_alter_scram, &promise);
-    rd_kafka_AlterUserScramCredentials(client->rk, alterations, count, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_UserScramCredentialAlteration_destroy_array(alterations, built);
-  free(alterations);
-  return promise;
-}
-
-void kafkit_register_scram(napi_env env, napi_value exports) {
-  kafkit_export(env, exports, "describeUserScramCredentials", describe_scram);
-  kafkit_export(env, exports, "alterUserScramCredentials", alter_scram);
-}
+KAFKIT_ADMIN_FUNCTION(alterUserScramCredentials, .op = RD_KAFKA_ADMIN_OP_ALTERUSERSCRAMCREDENTIALS, .argc = 3,
+                      .array = "alterations", .read_one = read_alteration, .destroy = destroy_alteration,
+                      .convert = convert_alter_scram, .send = send_alter_scram)

@@ -1,45 +1,24 @@
 /* Topics and cluster: CreateTopics, DeleteTopics, CreatePartitions, DescribeTopics, DescribeCluster. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "kafkit_admin.h"
 
+static napi_value topic_result_value(napi_env env, const void *result) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "topic", rd_kafka_topic_result_name(result));
+  kafkit_set(env, item, "error",
+             kafkit_error_value(env, rd_kafka_topic_result_error(result), rd_kafka_topic_result_error_string(result)));
+  return item;
+}
+
 /* [{topic, error}] in the broker's answer order; JavaScript matches them back by name. */
-static napi_value topic_results(napi_env env, const rd_kafka_topic_result_t **results, size_t count) {
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "topic", rd_kafka_topic_result_name(results[i]));
-    kafkit_set(env, item, "error",
-               kafkit_error_value(env, rd_kafka_topic_result_error(results[i]),
-                                  rd_kafka_topic_result_error_string(results[i])));
-    kafkit_push(env, array, (uint32_t)i, item);
-  }
-  return array;
-}
-
-static napi_value convert_create_topics(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_topic_result_t **results =
-      rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count);
-  return topic_results(env, results, count);
-}
-
-static napi_value convert_delete_topics(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_topic_result_t **results =
-      rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(event), &count);
-  return topic_results(env, results, count);
-}
-
-static napi_value convert_create_partitions(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_topic_result_t **results =
-      rd_kafka_CreatePartitions_result_topics(rd_kafka_event_CreatePartitions_result(event), &count);
-  return topic_results(env, results, count);
-}
+KAFKIT_ADMIN_CONVERT_ARRAY(create_topics, rd_kafka_CreateTopics_result_topics, rd_kafka_event_CreateTopics_result,
+                           topic_result_value)
+KAFKIT_ADMIN_CONVERT_ARRAY(delete_topics, rd_kafka_DeleteTopics_result_topics, rd_kafka_event_DeleteTopics_result,
+                           topic_result_value)
+KAFKIT_ADMIN_CONVERT_ARRAY(create_partitions, rd_kafka_CreatePartitions_result_topics,
+                           rd_kafka_event_CreatePartitions_result, topic_result_value)
 
 /* Applies `replicaAssignment: number[][]` through `assign(object, index, brokers, count, errstr)`. */
 typedef rd_kafka_resp_err_t (*assign_fn)(void *target, int32_t index, int32_t *brokers, size_t count, char *errstr,
@@ -63,7 +42,7 @@ static bool apply_assignment(napi_env env, napi_value item, void *target, assign
     rd_kafka_resp_err_t err = assign(target, (int32_t)p, brokers, broker_count, errstr, sizeof(errstr));
     free(brokers);
     if (err) {
-      napi_throw(env, kafkit_error_instance(env, err, errstr));
+      kafkit_throw_code(env, err, errstr);
       return false;
     }
   }
@@ -80,203 +59,134 @@ static rd_kafka_resp_err_t assign_new_partitions(void *target, int32_t index, in
   return rd_kafka_NewPartitions_set_replica_assignment(target, index, brokers, count, errstr, errstr_size);
 }
 
-/* createTopics(handle, [{topic, partitions, replicationFactor, replicaAssignment?, config?: [{name, value}]}], options) */
-static napi_value create_topics(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  uint32_t count;
-  if (!client || !kafkit_array_length(env, argv[1], "topics", &count)) return NULL;
-  rd_kafka_NewTopic_t **topics = calloc(count ? count : 1, sizeof(*topics));
-  uint32_t built = 0;
-  bool ok = true;
-  for (uint32_t i = 0; ok && i < count; i++) {
-    napi_value item, config;
-    int32_t partitions = -1, replication = -1;
-    ok = kafkit_array_get(env, argv[1], i, &item);
-    char *name = ok ? kafkit_get_string(env, item, "topic", &ok) : NULL;
-    if (ok && !name) {
-      kafkit_throw_type(env, "topics[].topic");
-      ok = false;
-    }
-    ok = ok && kafkit_get_int32(env, item, "partitions", -1, &partitions) &&
-         kafkit_get_int32(env, item, "replicationFactor", -1, &replication);
-    if (ok) {
-      char errstr[512];
-      topics[i] = rd_kafka_NewTopic_new(name, partitions, replication, errstr, sizeof(errstr));
-      if (!topics[i]) {
-        napi_throw(env, kafkit_error_instance(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr));
-        ok = false;
-      } else {
-        built++;
-      }
-    }
-    free(name);
-    ok = ok && apply_assignment(env, item, topics[i], assign_new_topic) && kafkit_get(env, item, "config", &config);
-    if (ok && config) {
-      uint32_t entries;
-      ok = kafkit_array_length(env, config, "config", &entries);
-      for (uint32_t e = 0; ok && e < entries; e++) {
-        napi_value entry;
-        ok = kafkit_array_get(env, config, e, &entry);
-        char *key = ok ? kafkit_get_string(env, entry, "name", &ok) : NULL;
-        char *value = ok ? kafkit_get_string(env, entry, "value", &ok) : NULL;
-        if (ok && key && value) {
-          rd_kafka_resp_err_t err = rd_kafka_NewTopic_set_config(topics[i], key, value);
-          if (err) {
-            napi_throw(env, kafkit_error_instance(env, err, NULL));
-            ok = false;
-          }
-        }
-        free(key);
-        free(value);
-      }
-    }
-  }
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options =
-      ok ? kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_CREATETOPICS, argv[2]) : NULL;
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_create_topics, &promise);
-    rd_kafka_CreateTopics(client->rk, topics, count, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_NewTopic_destroy_array(topics, built);
-  free(topics);
-  return promise;
+/* Sets one `config: [{name, value}]` entry of a new topic (entries without both are skipped). */
+static rd_kafka_error_t *set_config(void *topic, const char *name, const char *value, int32_t op) {
+  rd_kafka_resp_err_t err = name && value ? rd_kafka_NewTopic_set_config(topic, name, value) : RD_KAFKA_RESP_ERR_NO_ERROR;
+  return err ? rd_kafka_error_new(err, "%s", rd_kafka_err2str(err)) : NULL;
 }
 
+/* The topic name of element `item` of the array `what`; NULL after throwing. */
+static char *topic_name(napi_env env, napi_value item, const char *what) {
+  bool ok = true;
+  char *name = kafkit_get_string(env, item, "topic", &ok);
+  if (ok && !name) {
+    char message[64];
+    snprintf(message, sizeof(message), "%s[].topic", what);
+    kafkit_throw_type(env, message);
+  }
+  return name;
+}
+
+static void *read_new_topic(napi_env env, napi_value item, const char *what) {
+  char *name = topic_name(env, item, what);
+  int32_t partitions = -1, replication = -1;
+  if (!name || !kafkit_get_int32(env, item, "partitions", -1, &partitions) ||
+      !kafkit_get_int32(env, item, "replicationFactor", -1, &replication)) {
+    free(name);
+    return NULL;
+  }
+  char errstr[512];
+  rd_kafka_NewTopic_t *topic = rd_kafka_NewTopic_new(name, partitions, replication, errstr, sizeof(errstr));
+  free(name);
+  if (!topic) kafkit_throw_code(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
+  if (topic && (!apply_assignment(env, item, topic, assign_new_topic) || !kafkit_admin_apply_entries(env, item, "config", false, topic, set_config))) {
+    rd_kafka_NewTopic_destroy(topic);
+    return NULL;
+  }
+  return topic;
+}
+
+static void *read_new_partitions(napi_env env, napi_value item, const char *what) {
+  char *name = topic_name(env, item, what);
+  int32_t total = 0;
+  if (!name || !kafkit_get_int32(env, item, "count", 0, &total)) {
+    free(name);
+    return NULL;
+  }
+  char errstr[512];
+  rd_kafka_NewPartitions_t *parts = rd_kafka_NewPartitions_new(name, (size_t)(total < 0 ? 0 : total), errstr,
+                                                              sizeof(errstr));
+  free(name);
+  if (!parts) kafkit_throw_code(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
+  if (parts && !apply_assignment(env, item, parts, assign_new_partitions)) {
+    rd_kafka_NewPartitions_destroy(parts);
+    return NULL;
+  }
+  return parts;
+}
+
+static void destroy_new_topic(void *topic) { rd_kafka_NewTopic_destroy(topic); }
+static void destroy_new_partitions(void *parts) { rd_kafka_NewPartitions_destroy(parts); }
+static void destroy_delete_topic(void *topic) { rd_kafka_DeleteTopic_destroy(topic); }
+KAFKIT_ADMIN_READ_NAMED(delete_topic, rd_kafka_DeleteTopic_new)
+
+KAFKIT_ADMIN_SEND_ITEMS(create_topics, rd_kafka_CreateTopics)
+KAFKIT_ADMIN_SEND_ITEMS(create_partitions, rd_kafka_CreatePartitions)
+KAFKIT_ADMIN_SEND_ITEMS(delete_topics, rd_kafka_DeleteTopics)
+
+/* createTopics(handle, [{topic, partitions, replicationFactor, replicaAssignment?, config?: [{name, value}]}], options) */
+KAFKIT_ADMIN_FUNCTION(createTopics, .op = RD_KAFKA_ADMIN_OP_CREATETOPICS, .argc = 3, .array = "topics",
+                      .read_one = read_new_topic, .destroy = destroy_new_topic, .convert = convert_create_topics,
+                      .send = send_create_topics)
+/* createPartitions(handle, [{topic, count, replicaAssignment?}], options) */
+KAFKIT_ADMIN_FUNCTION(createPartitions, .op = RD_KAFKA_ADMIN_OP_CREATEPARTITIONS, .argc = 3, .array = "partitions",
+                      .read_one = read_new_partitions, .destroy = destroy_new_partitions,
+                      .convert = convert_create_partitions, .send = send_create_partitions)
 /* deleteTopics(handle, [name], options) */
-static napi_value delete_topics(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
+KAFKIT_ADMIN_FUNCTION(deleteTopics, .op = RD_KAFKA_ADMIN_OP_DELETETOPICS, .argc = 3, .array = "topics",
+                      .read_one = read_delete_topic, .destroy = destroy_delete_topic, .convert = convert_delete_topics,
+                      .send = send_delete_topics)
+
+static napi_value partition_info_value(napi_env env, const void *info) {
+  napi_value partition = kafkit_object(env);
+  size_t replica_count = 0, isr_count = 0;
+  const rd_kafka_Node_t **replicas = rd_kafka_TopicPartitionInfo_replicas(info, &replica_count);
+  const rd_kafka_Node_t **isr = rd_kafka_TopicPartitionInfo_isr(info, &isr_count);
+  kafkit_set_int(env, partition, "partition", rd_kafka_TopicPartitionInfo_partition(info));
+  kafkit_set(env, partition, "leader", kafkit_node_value(env, rd_kafka_TopicPartitionInfo_leader(info)));
+  kafkit_set(env, partition, "replicas", kafkit_node_array(env, replicas, replica_count));
+  kafkit_set(env, partition, "isr", kafkit_node_array(env, isr, isr_count));
+  return partition;
+}
+
+static napi_value topic_description_value(napi_env env, const void *description) {
+  napi_value item = kafkit_object(env);
+  kafkit_set_string(env, item, "topic", rd_kafka_TopicDescription_name(description));
+  const rd_kafka_Uuid_t *id = rd_kafka_TopicDescription_topic_id(description);
+  kafkit_set_string(env, item, "topicId", id ? rd_kafka_Uuid_base64str(id) : NULL);
+  kafkit_set_bool(env, item, "isInternal", rd_kafka_TopicDescription_is_internal(description));
+  kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_TopicDescription_error(description)));
+  size_t partition_count = 0;
+  const rd_kafka_TopicPartitionInfo_t **partitions = rd_kafka_TopicDescription_partitions(description, &partition_count);
+  kafkit_set(env, item, "partitions", KAFKIT_ARRAY_OF(env, partitions, partition_count, partition_info_value));
+  size_t operation_count = 0;
+  const rd_kafka_AclOperation_t *operations =
+      rd_kafka_TopicDescription_authorized_operations(description, &operation_count);
+  kafkit_set(env, item, "authorizedOperations", kafkit_acl_operations_value(env, operations, operation_count));
+  return item;
+}
+
+KAFKIT_ADMIN_CONVERT_ARRAY(describe_topics, rd_kafka_DescribeTopics_result_topics,
+                           rd_kafka_event_DescribeTopics_result, topic_description_value)
+
+static void destroy_collection(void *collection) { rd_kafka_TopicCollection_destroy(collection); }
+
+static bool read_topic_collection(napi_env env, const napi_value *input, kafkit_admin_items *in) {
   char **names;
   uint32_t count;
-  if (!client || !kafkit_string_array(env, argv[1], "topics", &names, &count)) return NULL;
-  rd_kafka_DeleteTopic_t **topics = calloc(count ? count : 1, sizeof(*topics));
-  for (uint32_t i = 0; i < count; i++) topics[i] = rd_kafka_DeleteTopic_new(names[i]);
+  if (!kafkit_string_array(env, input[0], "topics", &names, &count)) return false;
+  *in = kafkit_admin_single(rd_kafka_TopicCollection_of_topic_names((const char **)names, count), destroy_collection);
   kafkit_free_strings(names, count);
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options = kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DELETETOPICS, argv[2]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_delete_topics, &promise);
-    rd_kafka_DeleteTopics(client->rk, topics, count, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_DeleteTopic_destroy_array(topics, count);
-  free(topics);
-  return promise;
+  return true;
 }
 
-/* createPartitions(handle, [{topic, count, replicaAssignment?}], options) */
-static napi_value create_partitions(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  uint32_t count;
-  if (!client || !kafkit_array_length(env, argv[1], "partitions", &count)) return NULL;
-  rd_kafka_NewPartitions_t **parts = calloc(count ? count : 1, sizeof(*parts));
-  uint32_t built = 0;
-  bool ok = true;
-  for (uint32_t i = 0; ok && i < count; i++) {
-    napi_value item;
-    int32_t total = 0;
-    ok = kafkit_array_get(env, argv[1], i, &item);
-    char *name = ok ? kafkit_get_string(env, item, "topic", &ok) : NULL;
-    if (ok && !name) {
-      kafkit_throw_type(env, "partitions[].topic");
-      ok = false;
-    }
-    ok = ok && kafkit_get_int32(env, item, "count", 0, &total);
-    if (ok) {
-      char errstr[512];
-      parts[i] = rd_kafka_NewPartitions_new(name, (size_t)(total < 0 ? 0 : total), errstr, sizeof(errstr));
-      if (!parts[i]) {
-        napi_throw(env, kafkit_error_instance(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr));
-        ok = false;
-      } else {
-        built++;
-      }
-    }
-    free(name);
-    ok = ok && apply_assignment(env, item, parts[i], assign_new_partitions);
-  }
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options =
-      ok ? kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_CREATEPARTITIONS, argv[2]) : NULL;
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_create_partitions, &promise);
-    rd_kafka_CreatePartitions(client->rk, parts, count, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_NewPartitions_destroy_array(parts, built);
-  free(parts);
-  return promise;
-}
-
-static napi_value convert_describe_topics(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
-  size_t count = 0;
-  const rd_kafka_TopicDescription_t **topics =
-      rd_kafka_DescribeTopics_result_topics(rd_kafka_event_DescribeTopics_result(event), &count);
-  napi_value array = kafkit_array(env, count);
-  for (size_t i = 0; i < count; i++) {
-    const rd_kafka_TopicDescription_t *description = topics[i];
-    napi_value item = kafkit_object(env);
-    kafkit_set_string(env, item, "topic", rd_kafka_TopicDescription_name(description));
-    const rd_kafka_Uuid_t *id = rd_kafka_TopicDescription_topic_id(description);
-    kafkit_set_string(env, item, "topicId", id ? rd_kafka_Uuid_base64str(id) : NULL);
-    kafkit_set_bool(env, item, "isInternal", rd_kafka_TopicDescription_is_internal(description));
-    kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_TopicDescription_error(description)));
-    size_t partition_count = 0;
-    const rd_kafka_TopicPartitionInfo_t **partitions =
-        rd_kafka_TopicDescription_partitions(description, &partition_count);
-    napi_value js_partitions = kafkit_array(env, partition_count);
-    for (size_t p = 0; p < partition_count; p++) {
-      napi_value partition = kafkit_object(env);
-      size_t replica_count = 0, isr_count = 0;
-      const rd_kafka_Node_t **replicas = rd_kafka_TopicPartitionInfo_replicas(partitions[p], &replica_count);
-      const rd_kafka_Node_t **isr = rd_kafka_TopicPartitionInfo_isr(partitions[p], &isr_count);
-      kafkit_set_int(env, partition, "partition", rd_kafka_TopicPartitionInfo_partition(partitions[p]));
-      kafkit_set(env, partition, "leader", kafkit_node_value(env, rd_kafka_TopicPartitionInfo_leader(partitions[p])));
-      kafkit_set(env, partition, "replicas", kafkit_node_array(env, replicas, replica_count));
-      kafkit_set(env, partition, "isr", kafkit_node_array(env, isr, isr_count));
-      kafkit_push(env, js_partitions, (uint32_t)p, partition);
-    }
-    kafkit_set(env, item, "partitions", js_partitions);
-    size_t operation_count = 0;
-    const rd_kafka_AclOperation_t *operations =
-        rd_kafka_TopicDescription_authorized_operations(description, &operation_count);
-    kafkit_set(env, item, "authorizedOperations", kafkit_acl_operations_value(env, operations, operation_count));
-    kafkit_push(env, array, (uint32_t)i, item);
-  }
-  return array;
-}
+KAFKIT_ADMIN_SEND_ONE(describe_topics, rd_kafka_DescribeTopics)
 
 /* describeTopics(handle, [name], options) */
-static napi_value describe_topics(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!kafkit_args(env, info, 3, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  char **names;
-  uint32_t count;
-  if (!client || !kafkit_string_array(env, argv[1], "topics", &names, &count)) return NULL;
-  rd_kafka_TopicCollection_t *collection = rd_kafka_TopicCollection_of_topic_names((const char **)names, count);
-  kafkit_free_strings(names, count);
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options = kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DESCRIBETOPICS, argv[2]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_describe_topics, &promise);
-    rd_kafka_DescribeTopics(client->rk, collection, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  rd_kafka_TopicCollection_destroy(collection);
-  return promise;
-}
+KAFKIT_ADMIN_FUNCTION(describeTopics, .op = RD_KAFKA_ADMIN_OP_DESCRIBETOPICS, .argc = 3, .read = read_topic_collection,
+                      .convert = convert_describe_topics, .send = send_describe_topics)
 
 static napi_value convert_describe_cluster(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  (void)request;
   const rd_kafka_DescribeCluster_result_t *result = rd_kafka_event_DescribeCluster_result(event);
   napi_value object = kafkit_object(env);
   size_t node_count = 0, operation_count = 0;
@@ -290,26 +200,11 @@ static napi_value convert_describe_cluster(napi_env env, rd_kafka_event_t *event
   return object;
 }
 
-/* describeCluster(handle, options) */
-static napi_value describe_cluster(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  if (!kafkit_args(env, info, 2, argv)) return NULL;
-  kafkit_client *client = kafkit_client_from(env, argv[0]);
-  if (!client) return NULL;
-  napi_value promise = NULL;
-  rd_kafka_AdminOptions_t *options = kafkit_admin_options(env, client, RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER, argv[1]);
-  if (options) {
-    kafkit_request_begin(env, client, argv[0], options, convert_describe_cluster, &promise);
-    rd_kafka_DescribeCluster(client->rk, options, client->background);
-    rd_kafka_AdminOptions_destroy(options);
-  }
-  return promise;
+static void send_describe_cluster(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,
+                                  rd_kafka_queue_t *queue) {
+  rd_kafka_DescribeCluster(rk, options, queue);
 }
 
-void kafkit_register_topics(napi_env env, napi_value exports) {
-  kafkit_export(env, exports, "createTopics", create_topics);
-  kafkit_export(env, exports, "deleteTopics", delete_topics);
-  kafkit_export(env, exports, "createPartitions", create_partitions);
-  kafkit_export(env, exports, "describeTopics", describe_topics);
-  kafkit_export(env, exports, "describeCluster", describe_cluster);
-}
+/* describeCluster(handle, options) */
+KAFKIT_ADMIN_FUNCTION(describeCluster, .op = RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER, .argc = 2,
+                      .convert = convert_describe_cluster, .send = send_describe_cluster)

@@ -15,7 +15,8 @@
 #include <string.h>
 
 #include "client.h"
-#include "kafkit_admin.h"
+#include "exports.h"
+#include "napi_util.h"
 
 #define META_STRIDE 6
 
@@ -34,57 +35,42 @@ static bool ensure_scratch(size_t count) {
   return true;
 }
 
+/* The elements of a typed array argument of the given type (NULL after throwing). */
 static void *typed_array(napi_env env, napi_value value, napi_typedarray_type expected, size_t *length) {
-  napi_typedarray_type type;
   void *data = NULL;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, value, &type, length, &data, &buffer, &offset) != napi_ok || type != expected) {
-    kafkit_throw_type(env, "typed array argument");
-    return NULL;
-  }
-  return data;
+  return kafkit_typed_array(env, value, expected, &data, length, "typed array argument") ? data : NULL;
 }
 
-/* A typed array of `type` holding at least `minimum` elements; throws otherwise. */
-static void *typed_array_of(napi_env env, napi_value value, napi_typedarray_type type, size_t minimum) {
-  size_t length = 0;
-  void *data = typed_array(env, value, type, &length);
-  if (data && length < minimum) {
-    kafkit_throw_type(env, "delivery arrays (all as long as the first)");
-    return NULL;
+/* Room for one more topic handle; false after throwing. */
+static bool reserve_topic(napi_env env, kafkit_native_client *client) {
+  if (client->topic_count < client->topic_capacity) return true;
+  uint32_t capacity = client->topic_capacity ? client->topic_capacity * 2 : 16;
+  rd_kafka_topic_t **grown = realloc(client->topics, capacity * sizeof(*grown));
+  if (!grown) {
+    kafkit_throw_no_memory(env, "adding a topic handle");
+    return false;
   }
-  return data;
+  client->topics = grown;
+  client->topic_capacity = capacity;
+  return true;
 }
 
-/* topic(handle, name) -> index of a topic handle kept for the client's life. */
-static napi_value topic(napi_env env, napi_callback_info info) {
+/* producerTopic(handle, name) -> index of a topic handle kept for the client's life. */
+napi_value kafkit_js_producerTopic(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
-  if (!client) return NULL;
+  if (!client || !reserve_topic(env, client)) return NULL;
   char *name = kafkit_string(env, argv[1], "topic name");
   if (!name) return NULL;
-  if (client->topic_count == client->topic_capacity) {
-    uint32_t capacity = client->topic_capacity ? client->topic_capacity * 2 : 16;
-    rd_kafka_topic_t **grown = realloc(client->topics, capacity * sizeof(*grown));
-    if (!grown) {
-      free(name);
-      napi_throw_error(env, NULL, "out of memory");
-      return NULL;
-    }
-    client->topics = grown;
-    client->topic_capacity = capacity;
-  }
   rd_kafka_topic_t *handle = rd_kafka_topic_new(client->rk, name, NULL);
   free(name);
   if (!handle) {
-    rd_kafka_resp_err_t err = rd_kafka_last_error();
-    napi_throw(env, kafkit_error_instance(env, err, NULL));
+    kafkit_throw_code(env, rd_kafka_last_error(), NULL);
     return NULL;
   }
-  client->topics[client->topic_count] = handle;
-  napi_value result;
-  napi_create_uint32(env, client->topic_count++, &result);
+  napi_value result = kafkit_int(env, client->topic_count);
+  if (result) client->topics[client->topic_count++] = handle;
+  else rd_kafka_topic_destroy(handle);
   return result;
 }
 
@@ -131,7 +117,7 @@ static rd_kafka_resp_err_t produce_one(kafkit_native_client *client, const produ
       rd_kafka_header_add(headers, name, lengths[0], header_value, lengths[1] >= 0 ? lengths[1] : 0);
     }
   }
-  rd_kafka_vu_t vus[7];
+  rd_kafka_vu_t vus[8];
   size_t n = 0;
   vus[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_RKT, .u.rkt = client->topics[record[0]]};
   vus[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_PARTITION, .u.i32 = record[1]};
@@ -140,26 +126,17 @@ static rd_kafka_resp_err_t produce_one(kafkit_native_client *client, const produ
   vus[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_OPAQUE, .u.ptr = (void *)(uintptr_t)seq};
   vus[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_MSGFLAGS, .u.i = RD_KAFKA_MSG_F_COPY};
   if (record[5]) vus[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_TIMESTAMP, .u.i64 = (int64_t)in->timestamps[index]};
-  if (headers) {
-    /* produceva takes ownership of the headers only on success. */
-    rd_kafka_vu_t with_headers[8];
-    memcpy(with_headers, vus, n * sizeof(*vus));
-    with_headers[n] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_HEADERS, .u.headers = headers};
-    rd_kafka_error_t *error = rd_kafka_produceva(client->rk, with_headers, n + 1);
-    if (!error) return RD_KAFKA_RESP_ERR_NO_ERROR;
-    rd_kafka_resp_err_t err = rd_kafka_error_code(error);
-    rd_kafka_error_destroy(error);
-    rd_kafka_headers_destroy(headers);
-    return err;
-  }
+  if (headers) vus[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_HEADERS, .u.headers = headers};
   rd_kafka_error_t *error = rd_kafka_produceva(client->rk, vus, n);
   if (!error) return RD_KAFKA_RESP_ERR_NO_ERROR;
   rd_kafka_resp_err_t err = rd_kafka_error_code(error);
   rd_kafka_error_destroy(error);
+  if (headers) rd_kafka_headers_destroy(headers); /* produceva takes ownership of the headers only on success */
   return err;
 }
 
-static napi_value produce(napi_env env, napi_callback_info info) {
+/* producerProduce(...): see the comment at the top. */
+napi_value kafkit_js_producerProduce(napi_env env, napi_callback_info info) {
   napi_value argv[7];
   kafkit_native_client *client = kafkit_native_args(env, info, 7, argv);
   if (!client) return NULL;
@@ -181,8 +158,12 @@ static napi_value produce(napi_env env, napi_callback_info info) {
   }
   in.data = data;
   if (count < 0 || (size_t)count * META_STRIDE > in.meta_length || (size_t)count > timestamps_length ||
-      in.failures_capacity < 1 + 2 * (size_t)count || !ensure_scratch((size_t)count)) {
-    kafkit_throw_type(env, "produce batch (sizes disagree or out of memory)");
+      in.failures_capacity < 1 + 2 * (size_t)count) {
+    kafkit_throw_type(env, "produce batch (sizes disagree)");
+    return NULL;
+  }
+  if (!ensure_scratch((size_t)count)) {
+    kafkit_throw_no_memory(env, "preparing a produce batch (no record of it was sent)");
     return NULL;
   }
   /* Validate every span before librdkafka reads any byte. */
@@ -250,197 +231,6 @@ static napi_value produce(napi_env env, napi_callback_info info) {
     if (full) break;
     taken += run;
   }
-  napi_value result;
-  napi_create_int32(env, taken, &result);
-  return result;
-}
-
-/*
- * drainDeliveries(handle, seq Uint32Array, partition Int32Array, offset Float64Array, timestamp Float64Array,
- *                 error Int32Array, status Int32Array) -> count copied (at most the arrays' length), oldest first.
- */
-static napi_value drain_deliveries(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  if (!kafkit_args(env, info, 7, argv)) return NULL;
-  kafkit_native_client *client = kafkit_native_any(env, argv[0]);
-  size_t capacity = 0;
-  uint32_t *seq = client ? typed_array(env, argv[1], napi_uint32_array, &capacity) : NULL;
-  int32_t *partition = seq ? typed_array_of(env, argv[2], napi_int32_array, capacity) : NULL;
-  double *offset = partition ? typed_array_of(env, argv[3], napi_float64_array, capacity) : NULL;
-  double *timestamp = offset ? typed_array_of(env, argv[4], napi_float64_array, capacity) : NULL;
-  int32_t *error = timestamp ? typed_array_of(env, argv[5], napi_int32_array, capacity) : NULL;
-  int32_t *status = error ? typed_array_of(env, argv[6], napi_int32_array, capacity) : NULL;
-  if (!status) return NULL;
-  kafkit_delivery_ring *ring = &client->deliveries;
-  uv_mutex_lock(&client->lock);
-  size_t count = ring->length < capacity ? ring->length : capacity;
-  for (size_t i = 0; i < count; i++) {
-    const kafkit_delivery *d = &ring->items[(ring->head + i) % ring->capacity];
-    seq[i] = d->seq;
-    partition[i] = d->partition;
-    offset[i] = (double)d->offset;
-    timestamp[i] = (double)d->timestamp;
-    error[i] = d->error;
-    status[i] = d->status;
-  }
-  ring->length -= count;
-  ring->head = ring->length ? (ring->head + count) % ring->capacity : 0;
-  uv_mutex_unlock(&client->lock);
-  napi_value result;
-  napi_create_uint32(env, (uint32_t)count, &result);
-  return result;
-}
-
-/* purge(handle, inFlightToo): drops queued records (they report _PURGE_QUEUE / _PURGE_INFLIGHT). Non-blocking. */
-static napi_value purge(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
-  if (!client) return NULL;
-  bool in_flight = false;
-  napi_get_value_bool(env, argv[1], &in_flight);
-  int flags = RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_NON_BLOCKING | (in_flight ? RD_KAFKA_PURGE_F_INFLIGHT : 0);
-  rd_kafka_resp_err_t err = rd_kafka_purge(client->rk, flags);
-  if (err) {
-    napi_throw(env, kafkit_error_instance(env, err, NULL));
-    return NULL;
-  }
-  return NULL;
-}
-
-/* queueLength(handle): records and requests librdkafka still holds (rd_kafka_outq_len). */
-static napi_value queue_length(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  kafkit_native_client *client = kafkit_native_args(env, info, 1, argv);
-  if (!client) return NULL;
-  napi_value result;
-  napi_create_int32(env, rd_kafka_outq_len(client->rk), &result);
-  return result;
-}
-
-static void flush_execute(kafkit_job *job) {
-  rd_kafka_resp_err_t err = rd_kafka_flush(job->client->rk, job->timeout_ms);
-  if (err) job->error = rd_kafka_error_new(err, "flush: %d messages still unacknowledged after %d ms",
-                                           rd_kafka_outq_len(job->client->rk), job->timeout_ms);
-}
-
-/* flush(handle, timeoutMs) -> Promise<void>: waits on the worker until every record got its report. */
-static napi_value flush(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
-  if (!client) return NULL;
-  kafkit_job *job = kafkit_job_new(env, client, flush_execute, kafkit_job_complete_error);
-  if (!job) return NULL;
-  napi_get_value_int32(env, argv[1], &job->timeout_ms);
-  return kafkit_worker_submit(env, client, job);
-}
-
-typedef struct {
-  char *topic;
-  const struct rd_kafka_metadata *metadata;
-} metadata_data;
-
-static void metadata_execute(kafkit_job *job) {
-  metadata_data *data = job->data;
-  rd_kafka_topic_t *topic = data->topic ? rd_kafka_topic_new(job->client->rk, data->topic, NULL) : NULL;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(job->client->rk, topic ? 0 : 1, topic, &data->metadata, job->timeout_ms);
-  if (topic) rd_kafka_topic_destroy(topic);
-  if (err) job->error = rd_kafka_error_new(err, "metadata: %s", rd_kafka_err2str(err));
-}
-
-static void metadata_complete(napi_env env, kafkit_job *job) {
-  metadata_data *data = job->data;
-  if (job->error) {
-    napi_reject_deferred(env, job->deferred, kafkit_error_from(env, job->error));
-  } else {
-    napi_resolve_deferred(env, job->deferred, kafkit_metadata_value(env, data->metadata));
-  }
-  if (data->metadata) rd_kafka_metadata_destroy(data->metadata);
-  free(data->topic);
-  free(data);
-}
-
-/* metadata(handle, { timeoutMs, topic? }) -> Promise<RawMetadata>, fetched on the worker. */
-static napi_value metadata(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
-  if (!client) return NULL;
-  metadata_data *data = calloc(1, sizeof(*data));
-  if (!data) {
-    napi_throw_error(env, NULL, "out of memory");
-    return NULL;
-  }
-  bool ok = true;
-  data->topic = kafkit_get_string(env, argv[1], "topic", &ok);
-  kafkit_job *job = ok ? kafkit_job_new(env, client, metadata_execute, metadata_complete) : NULL;
-  if (!job || !kafkit_get_int32(env, argv[1], "timeoutMs", 30000, &job->timeout_ms)) {
-    free(data->topic);
-    free(data);
-    free(job);
-    return NULL;
-  }
-  job->data = data;
-  return kafkit_worker_submit(env, client, job);
-}
-
-/*
- * setOAuthToken(handle, { tokenValue, expiresAtMs, principal, extensions: string[] } | { failure: string })
- * Answers an OAUTHBEARER refresh event. Non-blocking.
- */
-static napi_value set_oauth_token(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
-  if (!client) return NULL;
-  bool ok = true;
-  char *failure = kafkit_get_string(env, argv[1], "failure", &ok);
-  if (!ok) return NULL;
-  if (failure) {
-    rd_kafka_oauthbearer_set_token_failure(client->rk, failure);
-    free(failure);
-    return NULL;
-  }
-  char *token = kafkit_get_string(env, argv[1], "tokenValue", &ok);
-  char *principal = ok ? kafkit_get_string(env, argv[1], "principal", &ok) : NULL;
-  int64_t lifetime = 0;
-  napi_value lifetime_value, list;
-  char **extensions = NULL;
-  uint32_t extension_count = 0;
-  if (ok && kafkit_get(env, argv[1], "expiresAtMs", &lifetime_value) && lifetime_value) {
-    double ms = 0;
-    napi_get_value_double(env, lifetime_value, &ms);
-    lifetime = (int64_t)ms;
-  }
-  if (ok && kafkit_get(env, argv[1], "extensions", &list) && list) {
-    ok = kafkit_string_array(env, list, "extensions", &extensions, &extension_count);
-  }
-  if (ok && (!token || !principal)) {
-    kafkit_throw_type(env, "OAUTHBEARER token (tokenValue and principal are required)");
-    ok = false;
-  }
-  if (ok) {
-    char errstr[512];
-    rd_kafka_resp_err_t err = rd_kafka_oauthbearer_set_token(client->rk, token, lifetime, principal,
-                                                             (const char **)extensions, extension_count, errstr,
-                                                             sizeof(errstr));
-    if (err) {
-      /* librdkafka retries the refresh later; the failure also tells the handle why it cannot authenticate. */
-      rd_kafka_oauthbearer_set_token_failure(client->rk, errstr);
-      napi_throw(env, kafkit_error_instance(env, err, errstr));
-      ok = false;
-    }
-  }
-  free(token);
-  free(principal);
-  if (extensions) kafkit_free_strings(extensions, extension_count);
-  return NULL;
-}
-
-void kafkit_register_producer(napi_env env, napi_value exports) {
-  kafkit_export(env, exports, "producerTopic", topic);
-  kafkit_export(env, exports, "producerProduce", produce);
-  kafkit_export(env, exports, "producerDrainDeliveries", drain_deliveries);
-  kafkit_export(env, exports, "producerPurge", purge);
-  kafkit_export(env, exports, "producerQueueLength", queue_length);
-  kafkit_export(env, exports, "producerFlush", flush);
-  kafkit_export(env, exports, "clientMetadata", metadata);
-  kafkit_export(env, exports, "clientSetOAuthToken", set_oauth_token);
+  /* The records are with librdkafka now: their delivery reports settle them even if this count cannot be made. */
+  return kafkit_int(env, taken);
 }

@@ -9,7 +9,8 @@
 #include <stdlib.h>
 
 #include "client.h"
-#include "kafkit_admin.h"
+#include "exports.h"
+#include "napi_util.h"
 
 #define MAX_ROUND_MS 100
 
@@ -28,10 +29,10 @@ static int32_t linger_ms(rd_kafka_t *rk) {
 static void send_now_execute(kafkit_job *job) { rd_kafka_flush(job->client->rk, job->timeout_ms); }
 
 /*
- * sendNow(handle) -> Promise<void> | null: one round that makes librdkafka send the records it holds without
+ * producerSendNow(handle) -> Promise<void> | null: one round that makes librdkafka send the records it holds without
  * waiting for linger.ms; resolves when the round ends. null when linger.ms is 0: there is nothing to hurry.
  */
-static napi_value send_now(napi_env env, napi_callback_info info) {
+napi_value kafkit_js_producerSendNow(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   kafkit_native_client *client = kafkit_native_args(env, info, 1, argv);
   if (!client) return NULL;
@@ -39,17 +40,9 @@ static napi_value send_now(napi_env env, napi_callback_info info) {
     client->linger_ms = linger_ms(client->rk);
     client->linger_known = true;
   }
-  if (client->linger_ms <= 0) {
-    napi_value null_value;
-    napi_get_null(env, &null_value);
-    return null_value;
-  }
+  if (client->linger_ms <= 0) return kafkit_null(env);
   kafkit_job *job = kafkit_job_new(env, client, send_now_execute, kafkit_job_complete_error);
   if (!job) return NULL;
   job->timeout_ms = client->linger_ms;
   return kafkit_worker_submit(env, client, job);
-}
-
-void kafkit_register_send_now(napi_env env, napi_value exports) {
-  kafkit_export(env, exports, "producerSendNow", send_now);
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "client.h"
-#include "kafkit_admin.h"
+#include "napi_util.h"
 
 static void worker_main(void *arg) {
   kafkit_native_client *client = arg;
@@ -50,11 +50,8 @@ void kafkit_worker_stop(kafkit_native_client *client) {
 
 kafkit_job *kafkit_job_new(napi_env env, kafkit_native_client *client, void (*execute)(kafkit_job *),
                            void (*complete)(napi_env, kafkit_job *)) {
-  kafkit_job *job = calloc(1, sizeof(*job));
-  if (!job) {
-    napi_throw_error(env, NULL, "out of memory");
-    return NULL;
-  }
+  kafkit_job *job = kafkit_calloc(env, 1, sizeof(*job), "starting a call on the client's worker");
+  if (!job) return NULL;
   job->client = client;
   job->execute = execute;
   job->complete = complete;
@@ -75,8 +72,7 @@ napi_value kafkit_worker_submit(napi_env env, kafkit_native_client *client, kafk
   napi_value promise;
   if (napi_create_promise(env, &job->deferred, &promise) != napi_ok) {
     kafkit_throw_last(env);
-    free(job->data);
-    free(job);
+    free(job); /* its data stays with the caller */
     return NULL;
   }
   kafkit_client_ref(env, client);
@@ -98,21 +94,36 @@ void kafkit_worker_finish(napi_env env, kafkit_job *job) {
   napi_close_handle_scope(env, scope);
 }
 
-napi_value kafkit_error_from(napi_env env, const rd_kafka_error_t *error) {
-  napi_value value = kafkit_error_instance(env, rd_kafka_error_code(error), rd_kafka_error_string(error));
-  kafkit_set_bool(env, value, "isRetriable", rd_kafka_error_is_retriable(error));
-  kafkit_set_bool(env, value, "isFatal", rd_kafka_error_is_fatal(error));
-  kafkit_set_bool(env, value, "isTxnRequiresAbort", rd_kafka_error_txn_requires_abort(error));
-  return value;
-}
-
 void kafkit_job_complete_error(napi_env env, kafkit_job *job) {
   if (!job->deferred) return;
-  if (job->error) {
-    napi_reject_deferred(env, job->deferred, kafkit_error_from(env, job->error));
-  } else {
-    napi_value undefined;
-    napi_get_undefined(env, &undefined);
-    napi_resolve_deferred(env, job->deferred, undefined);
+  if (!job->error) {
+    napi_resolve_deferred(env, job->deferred, kafkit_undefined(env));
+    return;
   }
+  napi_value error = kafkit_error_from(env, job->error), exception = NULL;
+  /* Should the error object not be made, the promise still settles, with the exception that said why. */
+  if (!error && kafkit_exception_pending(env)) napi_get_and_clear_last_exception(env, &exception);
+  napi_reject_deferred(env, job->deferred, error ? error : exception);
+}
+
+void kafkit_job_settle(napi_env env, kafkit_job *job, napi_value value) {
+  napi_value exception = NULL;
+  if (job->deferred && kafkit_exception_pending(env)) napi_get_and_clear_last_exception(env, &exception);
+  if (exception || value) {
+    /* A value that could not be made rejects with the exception that said why. */
+    if (exception) napi_reject_deferred(env, job->deferred, exception);
+    else napi_resolve_deferred(env, job->deferred, value);
+    job->deferred = NULL;
+    return;
+  }
+  kafkit_job_complete_error(env, job);
+}
+
+napi_value kafkit_worker_call(napi_env env, napi_callback_info info, void (*execute)(kafkit_job *)) {
+  napi_value argv[2];
+  kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
+  kafkit_job *job = client ? kafkit_job_new(env, client, execute, kafkit_job_complete_error) : NULL;
+  if (!job) return NULL;
+  napi_get_value_int32(env, argv[1], &job->timeout_ms);
+  return kafkit_worker_submit(env, client, job);
 }

@@ -1,61 +1,22 @@
 // The fault-injection run behind `npm run chaos`: a fresh 3-node cluster of its own, kafkit clients in child
 // processes producing and consuming continuously, faults injected one at a time, then a verification from the
-// topics themselves. See docs/chaos.md for what each figure means.
+// topics themselves. See docs/chaos.md for what each figure means. The defaults and the fault plan are in
+// options.mjs, the children's reports are tallied in tallies.mjs, verify.mjs reads the topics back and result.mjs
+// turns it all into the result and its invariants.
 import { createWriteStream } from 'node:fs'
 import { copyFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, down, readState, startNode, stopNode, up } from '../cluster-lib.mjs'
+import { down, readState, startNode, stopNode, up } from '../cluster-lib.mjs'
 import { Children } from './children.mjs'
-import { OffsetReader, createTopic, delay, readTopic, underReplicated, waitFor } from './kafka.mjs'
-import { Ledger, uncommittedAtKill } from './ledger.mjs'
+import { OffsetReader, createTopic, delay, underReplicated, waitFor } from './kafka.mjs'
+import { uncommittedAtKill } from './ledger.mjs'
+import { ALO_GROUP, CHAOS_DEFAULTS, EOS_GROUP, INPUT, OUTPUT, PARTITIONS, planFaults } from './options.mjs'
+import { buildResult } from './result.mjs'
+import { Tallies } from './tallies.mjs'
+import { verify } from './verify.mjs'
 
-export const INPUT = 'chaos-in'
-export const OUTPUT = 'chaos-out'
-export const PARTITIONS = 6
-const ALO_GROUP = 'chaos-alo'
-const EOS_GROUP = 'chaos-eos'
-
-/** Defaults of {@link runChaos}; the CLI and the test override some. */
-export const CHAOS_DEFAULTS = Object.freeze({
-  /** Seconds of the fault phase (faults are spread over it; it lasts longer if the faults need more). */
-  durationS: 120,
-  brokerKills: 2,
-  /** SIGSTOPs of a broker for `brokerStopMs`, past the brokers' and the groups' session timeouts. */
-  brokerStops: 1,
-  /** SIGKILLs of an at-least-once group member, each replaced. */
-  consumerKills: 2,
-  /** SIGKILLs of an exactly-once Processor, each replaced (same transactionalId). */
-  processorKills: 2,
-  /** Messages per second, all producers together. */
-  rate: 200,
-  producers: 2,
-  consumers: 2,
-  processors: 2,
-  /** How long a SIGKILLed broker stays down before it is restarted. */
-  brokerDownMs: 5_000,
-  brokerStopMs: 20_000,
-  /** Session timeout of both groups (the brokers fence a silent broker after 9 s, Kafka's default). */
-  sessionTimeoutMs: 10_000,
-  autoCommitIntervalMs: 1_000,
-  /** Least time between the end of one fault's recovery and the next fault (a group settles after a kill). */
-  minGapMs: 15_000,
-  /**
-   * A liveness probe, off by default: a group member owning a partition whose committed offset has not moved for
-   * `stallMs` while records wait is SIGKILLed and replaced, as a supervisor would. Every such restart is counted in
-   * the table; without the probe a stalled member makes the run fail to converge.
-   */
-  restartStalled: false,
-  stallMs: 45_000,
-  /** How long the end phase waits for consumers and Processors to reach the end of the input. */
-  convergeTimeoutMs: 300_000,
-  /** The Processors' partitionsPerTransaction (transactions shared by partitions); `undefined` keeps its default. */
-  partitionsPerTransaction: /** @type {number | undefined} */ (undefined),
-  /** The kafkit module the children import. */
-  kafkit: join(ROOT, 'dist', 'index.js'),
-  /** Keep the run's directory (events.log, broker logs) afterwards; it is always kept when a check failed. */
-  keepDir: false,
-})
+export { CHAOS_DEFAULTS, INPUT, OUTPUT, PARTITIONS, planFaults } from './options.mjs'
 
 /**
  * Runs the whole thing and returns the result; throws only when the run could not be set up (the cluster did not
@@ -79,78 +40,25 @@ export async function runChaos(overrides = {}) {
   /** @type {number | null} a broker pid currently SIGSTOPped, to be continued whatever happens */
   let frozenPid = null
   const children = new Children({
-    onReport: (handle, message) => onReport(handle, message),
+    onReport: (handle, message) => tallies.onReport(handle, message),
     onUnplannedExit: (handle, code, signal) => onUnplannedExit(handle, code, signal),
     log: say,
   })
   let ending = false
 
   // ---- state the children report into
-  const acked = /** @type {number[]} */ ([])
-  const failedSends = /** @type {Array<{ id: number, code: string, possiblyPersisted: boolean }>} */ ([])
-  const sentBy = new Map()
-  const ledger = new Ledger(PARTITIONS)
-  /** member name -> partition -> highest offset it handled */
-  const maxByMember = new Map()
-  const tx = { commits: 0, committedMessages: 0, aborts: 0 }
+  const tallies = new Tallies(event)
+  const { acked, ledger, maxByMember, tx, assignments } = tallies
   /** @type {Array<{ name: string, code: number | null, signal: string | null, reason: string, at: number }>} */
   const unplannedExits = []
   /** @type {Array<Record<string, unknown>>} */
   const faults = []
   /** @type {string[]} */
   const notes = []
-  const errorsSeen = new Map()
-  /** child name -> partitions it reported as assigned (from its rebalance events) */
-  const assignments = new Map()
   /** @type {Array<{ at: number, name: string, group: string, partitions: number[], stalledS: number }>} */
   const livenessRestarts = []
   /** while a broker fault and its recovery run, stalls are the fault's, not a member's */
   let brokerFaultUntil = 0
-
-  /** @param {import('./children.mjs').ChildHandle} handle @param {any} message */
-  function onReport(handle, message) {
-    if (!['acks', 'handled', 'rss'].includes(message?.type) && !(message?.type === 'transaction' && message.outcome === 'commit')) event(handle.name, message)
-    switch (message?.type) {
-      case 'rebalance': {
-        const held = assignments.get(handle.name) ?? new Set()
-        assignments.set(handle.name, held)
-        for (const p of message.partitions) {
-          if (message.kind === 'assign') held.add(p)
-          else held.delete(p)
-        }
-        break
-      }
-      case 'acks':
-        for (const id of message.acked) acked.push(id)
-        for (const f of message.failed) failedSends.push(f)
-        sentBy.set(handle.name, message.sent)
-        break
-      case 'done':
-        if (handle.role === 'producer') sentBy.set(handle.name, message.sent)
-        break
-      case 'handled': {
-        ledger.add(handle.name, message.partition, message.offsets, message.ids)
-        const max = maxByMember.get(handle.name) ?? new Map()
-        maxByMember.set(handle.name, max)
-        max.set(message.partition, Math.max(max.get(message.partition) ?? -1, ...message.offsets))
-        break
-      }
-      case 'transaction':
-        if (message.outcome === 'commit') { tx.commits++; tx.committedMessages += message.messages } else tx.aborts++
-        if (message.error) countError(`${handle.role}: transaction ${message.outcome}: ${message.error}`)
-        break
-      case 'error':
-        countError(`${handle.role}: ${message.message}`)
-        break
-      default:
-    }
-  }
-
-  /** @param {string} text */
-  function countError(text) {
-    const key = text.replace(/\d+/g, 'N').slice(0, 200)
-    errorsSeen.set(key, (errorsSeen.get(key) ?? 0) + 1)
-  }
 
   /** @param {import('./children.mjs').ChildHandle} handle @param {number | null} code @param {string | null} signal */
   function onUnplannedExit(handle, code, signal) {
@@ -339,7 +247,7 @@ export async function runChaos(overrides = {}) {
 
     // ---- verification, from the topics themselves
     const verifyStart = Date.now()
-    verification = await verify(bootstrap, ends, aloOffsets, { acked, failedSends, ledger })
+    verification = await verify(bootstrap, ends, aloOffsets, tallies)
     phaseMs.verify = Date.now() - verifyStart
   } catch (err) {
     failures.push(`run aborted: ${/** @type {Error} */ (err).message}`)
@@ -353,77 +261,10 @@ export async function runChaos(overrides = {}) {
     await cleanup(kept)
   }
 
-  const v = verification
-  const sent = [...sentBy.values()].reduce((a, b) => a + b, 0)
-  const faultCount = (/** @type {string} */ kind) => faults.filter((f) => f.kind === kind).length
-  const result = {
-    options: { ...opts, kafkit: opts.kafkit },
-    startedAt: new Date(t0).toISOString(),
-    totalMs: Date.now() - t0,
-    phaseMs,
-    converged,
-    messages: {
-      sent,
-      acknowledged: acked.length,
-      failedSends: failedSends.length,
-      failedPossiblyPersisted: failedSends.filter((f) => f.possiblyPersisted).length,
-      inInput: v.inputRecords,
-      unacknowledgedInInput: v.unacknowledgedInInput,
-      lost: v.lost,
-      lostSample: v.lostSample,
-      inputDuplicateIds: v.inputDuplicateIds,
-    },
-    atLeastOnce: {
-      handled: ledger.handled,
-      distinct: v.aloDistinct,
-      missing: v.aloMissing,
-      missingSample: v.aloMissingSample,
-      duplicates: ledger.duplicates,
-      redeliveries: ledger.redeliveries,
-      uncommittedAtHandOver: ledger.uncommittedAtHandOver,
-      uncommittedAtKills: faults.reduce((n, f) => n + (typeof f.uncommitted === 'number' ? f.uncommitted : 0), 0),
-      belowCommitted: ledger.belowCommitted,
-      finalCommittedAtEnd: v.aloCommittedAtEnd,
-    },
-    exactlyOnce: {
-      transactionsCommitted: tx.commits,
-      transactionsAborted: tx.aborts,
-      outputs: v.outputs,
-      duplicates: v.eosDuplicates,
-      missing: v.eosMissing,
-      mismatched: v.eosMismatched,
-      abortedOutputsSkipped: v.abortedOutputs,
-      sample: v.eosSample,
-    },
-    peakRss: { ...children.peakRss, runner: process.resourceUsage().maxRSS * 1024 },
-    faults: {
-      brokerKills: faultCount('broker-kill'),
-      brokerStops: faultCount('broker-stop'),
-      consumerKills: faultCount('consumer-kill'),
-      processorKills: faultCount('processor-kill'),
-      timeline: faults,
-    },
-    /** the run's directory (events.log, broker logs), when kept */
-    dir: kept ? dir : null,
-    unplannedExits,
-    livenessRestarts,
-    clientErrors: Object.fromEntries([...errorsSeen].sort((a, b) => b[1] - a[1]).slice(0, 30)),
-    notes,
-    failures,
-  }
-  // The invariants. Duplicates of at-least-once consumers are allowed (they are the price of at-least-once), but
-  // only of what was not committed yet: a re-delivery starting below the committed offset is a failure.
-  if (result.messages.lost !== 0) failures.push(`${result.messages.lost} acknowledged messages lost`)
-  if (result.messages.inputDuplicateIds !== 0) failures.push(`${result.messages.inputDuplicateIds} ids written twice by idempotent producers`)
-  if (result.atLeastOnce.missing !== 0) failures.push(`${result.atLeastOnce.missing} input records never handled by the at-least-once group`)
-  if (result.atLeastOnce.belowCommitted.length !== 0) failures.push(`${result.atLeastOnce.belowCommitted.length} re-deliveries started below the committed offset`)
-  if (result.exactlyOnce.duplicates !== 0) failures.push(`${result.exactlyOnce.duplicates} duplicated exactly-once outputs`)
-  if (result.exactlyOnce.missing !== 0) failures.push(`${result.exactlyOnce.missing} inputs without an exactly-once output`)
-  if (result.exactlyOnce.mismatched !== 0) failures.push(`${result.exactlyOnce.mismatched} exactly-once outputs that do not match their input`)
-  const wanted = { brokerKills: opts.brokerKills, brokerStops: opts.brokerStops, consumerKills: opts.consumerKills, processorKills: opts.processorKills }
-  for (const [kind, n] of Object.entries(wanted)) {
-    if (result.faults[/** @type {keyof typeof wanted} */ (kind)] < n) failures.push(`only ${result.faults[/** @type {keyof typeof wanted} */ (kind)]} of ${n} ${kind}`)
-  }
+  const result = buildResult({
+    opts, t0, phaseMs, converged, v: verification, tallies, faults, dir: kept ? dir : null, unplannedExits,
+    livenessRestarts, notes, failures, peakRss: { ...children.peakRss, runner: process.resourceUsage().maxRSS * 1024 },
+  })
   return result
 
   // ---- helpers that need the run's state
@@ -507,108 +348,5 @@ export async function runChaos(overrides = {}) {
       notes.push(`after a broker fault at ${Math.round((started - t0) / 1000)} s: ${/** @type {Error} */ (err).message}`)
       return null
     }
-  }
-}
-
-/**
- * The faults in order: each kind spread evenly over the run, so kinds interleave (kill a broker, kill a member,
- * stop a broker, kill a Processor, ...).
- * @param {{ brokerKills: number, brokerStops: number, consumerKills: number, processorKills: number }} opts
- */
-export function planFaults(opts) {
-  /** @type {Array<{ kind: string, position: number }>} */
-  const all = []
-  const add = (/** @type {string} */ kind, /** @type {number} */ n, /** @type {number} */ phase) => {
-    for (let i = 0; i < n; i++) all.push({ kind, position: (i + phase) / n })
-  }
-  add('broker-kill', opts.brokerKills, 0.2)
-  add('consumer-kill', opts.consumerKills, 0.4)
-  add('broker-stop', opts.brokerStops, 0.6)
-  add('processor-kill', opts.processorKills, 0.8)
-  return all.sort((a, b) => a.position - b.position).map((f) => f.kind)
-}
-
-/**
- * Reads the input and the output back with fresh readers and computes lost, duplicated and missing records.
- * @param {string} bootstrap @param {number[]} ends @param {OffsetReader} aloOffsets
- * @param {{ acked: number[], failedSends: Array<{ id: number }>, ledger: Ledger }} state
- */
-async function verify(bootstrap, ends, aloOffsets, { acked, failedSends, ledger }) {
-  // Input: which id sits at which partition/offset, and how often each id occurs.
-  const idAt = ends.map((end) => new Float64Array(end).fill(-1))
-  const occurrences = new Map()
-  let inputRecords = 0
-  await readTopic(bootstrap, INPUT, ends, 'read_uncommitted', (partition, offset, _key, value) => {
-    const id = Number(value?.toString())
-    const ids = /** @type {Float64Array} */ (idAt[partition])
-    if (offset < ids.length) ids[offset] = id
-    occurrences.set(id, (occurrences.get(id) ?? 0) + 1)
-    inputRecords++
-  }, 300_000)
-  let lost = 0
-  /** @type {number[]} */
-  const lostSample = []
-  for (const id of acked) {
-    if (!occurrences.has(id)) {
-      lost++
-      if (lostSample.length < 10) lostSample.push(id)
-    }
-  }
-  const ackedSet = new Set(acked)
-  let unacknowledgedInInput = 0
-  let inputDuplicateIds = 0
-  for (const [id, n] of occurrences) {
-    if (!ackedSet.has(id)) unacknowledgedInInput++
-    if (n > 1) inputDuplicateIds++
-  }
-  void failedSends
-
-  const coverage = ledger.coverage(ends)
-  const finalCommitted = await aloOffsets.committed(INPUT, PARTITIONS).catch(() => [])
-
-  // Output, read_committed: exactly one output per input record, carrying that record's id.
-  const outEnds = await aloOffsets.highWatermarks(OUTPUT, PARTITIONS)
-  const outputsPer = ends.map((end) => new Uint16Array(end))
-  let outputs = 0
-  let eosMismatched = 0
-  /** @type {string[]} */
-  const eosSample = []
-  await readTopic(bootstrap, OUTPUT, outEnds, 'read_committed', (_partition, _offset, key, value) => {
-    outputs++
-    const [p, o] = (key?.toString() ?? '').split(':').map(Number)
-    const counts = outputsPer[p ?? -1]
-    if (p === undefined || o === undefined || !counts || o >= counts.length) {
-      eosMismatched++
-      if (eosSample.length < 10) eosSample.push(`output for unknown input ${key?.toString()}`)
-      return
-    }
-    counts[o] = Math.min(65535, /** @type {number} */ (counts[o]) + 1)
-    if (Number(value?.toString()) !== /** @type {Float64Array} */ (idAt[p])[o]) {
-      eosMismatched++
-      if (eosSample.length < 10) eosSample.push(`output for ${p}:${o} carries ${value?.toString()}`)
-    }
-  }, 300_000)
-  let eosDuplicates = 0
-  let eosMissing = 0
-  outputsPer.forEach((counts, p) => counts.forEach((n, o) => {
-    if (n > 1) {
-      eosDuplicates += n - 1
-      if (eosSample.length < 10) eosSample.push(`input ${p}:${o} has ${n} outputs`)
-    }
-    if (n === 0) {
-      eosMissing++
-      if (eosSample.length < 10) eosSample.push(`input ${p}:${o} has no output`)
-    }
-  }))
-  // Read uncommitted too: what the aborted transactions (killed Processors, fenced zombies) left in the log,
-  // which read_committed readers never see.
-  let rawOutputs = 0
-  await readTopic(bootstrap, OUTPUT, outEnds, 'read_uncommitted', () => { rawOutputs++ }, 300_000)
-
-  return {
-    inputRecords, lost, lostSample, unacknowledgedInInput, inputDuplicateIds,
-    aloDistinct: coverage.distinct, aloMissing: coverage.missing, aloMissingSample: coverage.missingSample,
-    aloCommittedAtEnd: finalCommitted.every((o, p) => o === ends[p]),
-    outputs, eosDuplicates, eosMissing, eosMismatched, eosSample, abortedOutputs: rawOutputs - outputs,
   }
 }

@@ -2,21 +2,22 @@
  * A single-node Kafka (KRaft) with an authorizer and one listener per way of connecting securely, for ACL,
  * authentication and TLS tests: SASL_PLAINTEXT and SASL_SSL (PLAIN, SCRAM-SHA-256/512, and OAUTHBEARER with unsecured
  * JWTs), SSL (server authentication) and SSL with `ssl.client.auth=required` (mutual TLS). Certificates are made
- * with keytool at start (scripts/tls-lib.mjs) in the cluster's dir. The jars, free ports and liveness checks come from
- * scripts/cluster-lib.mjs; this helper only writes a secured server.properties, formats the node with a SCRAM super
- * user, and owns the one JVM it starts (stopped by pid, never by name).
+ * with keytool at start (scripts/tls-lib.mjs) in the cluster's dir. The node is the test cluster's kind of node
+ * (scripts/cluster/kafka.mjs: its base server.properties, JVM, storage format and log setup); this helper only adds
+ * the listeners, SASL and authorizer settings, formats the node with a SCRAM super user, and owns the one JVM it
+ * starts (stopped by pid after checking its command line, never by name).
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { closeSync, openSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
-import { ensureKafka, freePorts, isAlive } from '../../../scripts/cluster-lib.mjs'
+import { ensureKafka } from '../../../scripts/cluster/artifacts.mjs'
+import {
+  brokerProperties, clusterUuid, formatStorage, freePorts, type NodeFiles, startKafka, writeLog4j,
+} from '../../../scripts/cluster/kafka.mjs'
+import { exitWatch, stopPid } from '../../../scripts/cluster/processes.mjs'
+import { logTails } from '../../../scripts/cluster/util.mjs'
 import { brokerSslProperties, makeCertificates, type TlsFiles } from '../../../scripts/tls-lib.mjs'
-
-const execFileAsync = promisify(execFile)
 
 /** The super user every secure cluster is formatted with: SCRAM-SHA-256 and SCRAM-SHA-512 credentials, and PLAIN. */
 export const SUPER_USER = Object.freeze({ username: 'admin', password: 'admin-secret' })
@@ -72,16 +73,6 @@ export interface SecureCluster {
   stop(): Promise<void>
 }
 
-const LOG4J2 = `status = error
-appender.file.type = File
-appender.file.name = file
-appender.file.fileName = \${sys:kafka.logs.dir}/server.log
-appender.file.layout.type = PatternLayout
-appender.file.layout.pattern = [%d] %p %m (%c)%n
-rootLogger.level = INFO
-rootLogger.appenderRef.file.ref = file
-`
-
 interface Ports { saslPlaintext: number; saslSsl: number; ssl: number; mtls: number; controller: number }
 
 const MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512', 'PLAIN', 'OAUTHBEARER'] as const
@@ -104,77 +95,38 @@ function saslListenerProperties(listener: string): string[] {
   })
 }
 
+/** The secure node's server.properties: the test cluster's base, with these listeners, SASL and an authorizer. */
 function serverProperties(dir: string, ports: Ports, tls: TlsFiles): string {
-  const listeners = `SASL_PLAINTEXT://127.0.0.1:${ports.saslPlaintext},SASL_SSL://127.0.0.1:${ports.saslSsl},`
-    + `SSL://127.0.0.1:${ports.ssl},MTLS://127.0.0.1:${ports.mtls}`
-  return [
-    'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${ports.controller}`,
-    `listeners=${listeners},CONTROLLER://127.0.0.1:${ports.controller}`,
-    `advertised.listeners=${listeners}`,
-    'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL,MTLS:SSL',
-    'inter.broker.listener.name=SASL_PLAINTEXT',
-    `sasl.enabled.mechanisms=${MECHANISMS.join(',')}`,
-    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256',
-    ...saslListenerProperties('sasl_plaintext'),
-    ...saslListenerProperties('sasl_ssl'),
-    // One keystore and truststore (PEM) for every TLS listener; only MTLS insists on a client certificate.
-    ...brokerSslProperties(tls),
-    ...brokerSslProperties(tls, { listener: 'mtls', clientAuth: 'required' }),
-    // CN=kafkit-client,O=... becomes User:kafkit-client.
-    'ssl.principal.mapping.rules=RULE:^CN=([^,]*),.*$/$1/,DEFAULT',
-    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-    // The controller listener is plaintext, so the node talks to itself as ANONYMOUS, which is also who a TLS client
-    // without a certificate is.
-    `super.users=${[`User:${SUPER_USER.username}`, `User:${APP_USER.username}`, CLIENT_CERT_PRINCIPAL, 'User:ANONYMOUS'].join(';')}`,
-    'allow.everyone.if.no.acl.found=false',
-    `log.dirs=${join(dir, 'data')}`,
-    'num.partitions=1',
-    'offsets.topic.replication.factor=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'group.initial.rebalance.delay.ms=0',
-    '',
-  ].join('\n')
-}
-
-function jvmArgs(dir: string, libs: string): string[] {
-  return [
-    '-Xmx512m', '-Xms128m', '-Djava.awt.headless=true',
-    `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
-    `-Dkafka.logs.dir=${join(dir, 'logs')}`,
-    `-Dkafkit.cluster=${dir}`,
-    '-cp', `${libs}/*`,
-  ]
-}
-
-/** Kafka's cluster id form: 16 random bytes, base64url; a leading '-' would read as a flag. */
-function clusterId(): string {
-  for (;;) {
-    const id = randomBytes(16).toString('base64url')
-    if (!id.startsWith('-')) return id
-  }
-}
-
-/** The ERROR lines of a log (why a node stopped), else its tail. */
-function errors(file: string): string {
-  try {
-    const lines = readFileSync(file, 'utf8').split('\n')
-    const first = lines.findIndex((line) => / (ERROR|FATAL) /.test(line))
-    return first < 0 ? tail(file) : lines.slice(first, first + 12).join('\n')
-  } catch {
-    return '(no log)'
-  }
-}
-
-function tail(file: string, lines = 30): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')
-  } catch {
-    return '(no log)'
-  }
+  return brokerProperties({
+    nodeId: 1,
+    voters: `1@127.0.0.1:${ports.controller}`,
+    controllerPort: ports.controller,
+    listeners: [
+      { name: 'SASL_PLAINTEXT', port: ports.saslPlaintext, protocol: 'SASL_PLAINTEXT' },
+      { name: 'SASL_SSL', port: ports.saslSsl, protocol: 'SASL_SSL' },
+      { name: 'SSL', port: ports.ssl, protocol: 'SSL' },
+      { name: 'MTLS', port: ports.mtls, protocol: 'SSL' },
+    ],
+    interBrokerListener: 'SASL_PLAINTEXT',
+    dataDir: join(dir, 'data'),
+    nodes: 1,
+    extra: [
+      `sasl.enabled.mechanisms=${MECHANISMS.join(',')}`,
+      'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256',
+      ...saslListenerProperties('sasl_plaintext'),
+      ...saslListenerProperties('sasl_ssl'),
+      // One keystore and truststore (PEM) for every TLS listener; only MTLS insists on a client certificate.
+      ...brokerSslProperties(tls),
+      ...brokerSslProperties(tls, { listener: 'mtls', clientAuth: 'required' }),
+      // CN=kafkit-client,O=... becomes User:kafkit-client.
+      'ssl.principal.mapping.rules=RULE:^CN=([^,]*),.*$/$1/,DEFAULT',
+      'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      // The controller listener is plaintext, so the node talks to itself as ANONYMOUS, which is also who a TLS
+      // client without a certificate is.
+      `super.users=${[`User:${SUPER_USER.username}`, `User:${APP_USER.username}`, CLIENT_CERT_PRINCIPAL, 'User:ANONYMOUS'].join(';')}`,
+      'allow.everyone.if.no.acl.found=false',
+    ],
+  })
 }
 
 /**
@@ -198,42 +150,33 @@ export async function startSecureCluster(
   }
   const [saslPlaintext, saslSsl, ssl, mtls, controller] = await freePorts(5) as [number, number, number, number, number]
   const ports: Ports = { saslPlaintext, saslSsl, ssl, mtls, controller }
+  const files: NodeFiles = { properties: join(dir, 'server.properties'), logDir: join(dir, 'logs'), cwd: dir }
   await mkdir(join(dir, 'data'), { recursive: true })
-  await mkdir(join(dir, 'logs'), { recursive: true })
-  await writeFile(join(dir, 'server.properties'), serverProperties(dir, ports, tls))
-  await writeFile(join(dir, 'log4j2.properties'), LOG4J2)
-  const java = process.env.KAFKIT_JAVA ?? 'java'
-  await execFileAsync(java, [...jvmArgs(dir, libs), 'kafka.tools.StorageTool', 'format',
-    '-t', clusterId(), '-c', join(dir, 'server.properties'),
-    '--add-scram', `SCRAM-SHA-256=[name=${SUPER_USER.username},password=${SUPER_USER.password}]`,
-    '--add-scram', `SCRAM-SHA-512=[name=${SUPER_USER.username},password=${SUPER_USER.password}]`,
-  ], { maxBuffer: 16 << 20 }).catch(async (error: Error & { stderr?: string }) => {
+  await mkdir(files.logDir, { recursive: true })
+  await writeFile(files.properties, serverProperties(dir, ports, tls))
+  await writeLog4j(dir)
+  await formatStorage(dir, libs, files, clusterUuid(), {
+    what: 'the secure node',
+    extraArgs: [
+      '--add-scram', `SCRAM-SHA-256=[name=${SUPER_USER.username},password=${SUPER_USER.password}]`,
+      '--add-scram', `SCRAM-SHA-512=[name=${SUPER_USER.username},password=${SUPER_USER.password}]`,
+    ],
+  }).catch(async (error: unknown) => {
     await rm(dir, { recursive: true, force: true })
-    throw new Error(`formatting the secure node failed: ${error.message}\n${error.stderr ?? ''}`)
+    throw error
   })
 
-  const out = openSync(join(dir, 'logs', 'stdout.log'), 'a')
-  let child: ChildProcess
-  try {
-    child = spawn(java, [...jvmArgs(dir, libs), 'kafka.Kafka', join(dir, 'server.properties')], { cwd: dir, detached: true, stdio: ['ignore', out, out] })
-  } finally {
-    closeSync(out)
-  }
-  child.unref()
-  const pid = child.pid
-  let exited = false
-  child.once('exit', () => {
-    exited = true
+  const child = startKafka(dir, libs, files)
+  const logs = [join(files.logDir, 'server.log'), join(files.logDir, 'stdout.log')]
+  const watch = exitWatch(child, 'the secure Kafka node', logs)
+  let exited: unknown
+  watch.promise.catch((error: unknown) => {
+    exited = error
   })
 
   const stop = async (): Promise<void> => {
-    if (pid !== undefined && isAlive(pid)) {
-      process.kill(pid, 'SIGTERM')
-      const deadline = Date.now() + 20_000
-      while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
-      if (isAlive(pid)) process.kill(pid, 'SIGKILL')
-      while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    watch.cancel()
+    await stopPid(child.pid, dir)
     await rm(dir, { recursive: true, force: true })
   }
 
@@ -245,9 +188,8 @@ export async function startSecureCluster(
   let last: unknown
   for (;;) {
     if (exited) {
-      const logs = `${errors(join(dir, 'logs', 'server.log'))}\n${tail(join(dir, 'logs', 'stdout.log'))}`
       await stop()
-      throw new Error(`the secure Kafka node exited during startup:\n${logs}`)
+      throw exited instanceof Error ? exited : new Error(String(exited))
     }
     try {
       await ready(bootstrap)
@@ -263,9 +205,9 @@ export async function startSecureCluster(
       last = error
     }
     if (Date.now() > deadline) {
-      const logs = tail(join(dir, 'logs', 'server.log'))
+      const tails = await logTails([logs[0] as string], 30)
       await stop()
-      throw new Error(`the secure Kafka node was not ready in ${timeoutMs} ms (${String(last)})\n${logs}`)
+      throw new Error(`the secure Kafka node was not ready in ${timeoutMs} ms (${String(last)})\n${tails}`)
     }
     await new Promise((resolve) => setTimeout(resolve, 250))
   }

@@ -1,0 +1,42 @@
+/*
+ * The consumer's state on kafkit's handle, shared by consumer.c (group membership events and lifecycle),
+ * consumer_fetch.c (the batch fetch), consumer_calls.c (non-blocking calls) and consumer_jobs.c (blocking calls on
+ * the worker). See consumer.c for the threads.
+ */
+#ifndef KAFKIT_CONSUMER_H
+#define KAFKIT_CONSUMER_H
+
+#include "client.h"
+
+typedef struct kafkit_rebalance {
+  rd_kafka_resp_err_t code;
+  rd_kafka_topic_partition_list_t *partitions;
+  bool lost;
+  bool cooperative;
+  struct kafkit_rebalance *next;
+} kafkit_rebalance;
+
+struct kafkit_consumer {
+  rd_kafka_queue_t *queue;
+  rd_kafka_message_t **messages;
+  uint32_t capacity;
+  char **topics;
+  uint32_t topic_count, topic_capacity, last_topic;
+  int32_t *header_lengths;
+  size_t header_pairs, header_capacity;
+  /* Touched only by the thread serving the consumer queue: JavaScript's, or the worker's during close. */
+  kafkit_rebalance *rebalances_head, *rebalances_tail;
+  uint32_t rebalance_count;
+  bool closing;
+};
+
+/* The consumer behind a handle (NULL after throwing: not live, or not a consumer). */
+kafkit_native_client *kafkit_consumer_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv);
+
+/* Reads (handle, partitions, ...): the live consumer and a new list of the partitions; false after throwing. */
+bool kafkit_consumer_and_list(napi_env env, napi_callback_info info, size_t count, napi_value *argv,
+                              kafkit_native_client **client, rd_kafka_topic_partition_list_t **list);
+/* { low, high } */
+napi_value kafkit_watermarks_value(napi_env env, int64_t low, int64_t high);
+
+#endif

@@ -14,12 +14,12 @@ export { serdes, type JsonSerdeOptions, type JsonValidator, type KeyOf, type Ser
 // Schema Registry serdes: Avro, Protobuf, JSON Schema
 export * from './registry/index.js'
 export { AVRO_SERDE_DEFAULTS, AvroSubjectStrategy, type AvroSerdeOptions, type SubjectNameContext, type SubjectNameFunction } from './serde/avro.js'
-export { AvroErrorReason, AvroSerializationError, type AvroSerializationErrorOptions } from './serde/avro-errors.js'
 export type { AvroSchemaInput, AvroSchemaObject, TypedAvroSchema, UntypedAvroSchema } from './serde/avro-schema.js'
 export { REGISTRY_SERDE_DEFAULTS, type RegistrySerdeOptions } from './serde/registry-serde.js'
 export { type ProtobufMessage, type ProtobufMessageSchema, type ProtobufSerdeOptions } from './serde/protobuf.js'
 export { JSON_SCHEMA_SERDE_DEFAULTS, type JsonSchemaObject, type JsonSchemaSerdeOptions, type TypedJsonSchema } from './serde/json-schema.js'
 export {
+  AvroErrorReason, AvroSerializationError, type AvroSerializationErrorOptions,
   SchemaSerdeErrorReason, type SchemaSerdeFormat, SchemaSerializationError, type SchemaSerializationErrorOptions,
 } from './serde/registry-serde-errors.js'
 export { AvroCodegenError, type AvroCodegenOptions, type AvroSourceFile, generateAvroTypes, type GeneratedFile } from './serde/avro-codegen.js'

@@ -79,7 +79,6 @@ export class Admin {
   readonly #lifecycle = new Lifecycle('Admin')
   readonly #options: ResolvedAdminOptions
   #context: AdminContext | undefined
-  #connecting: Promise<void> | undefined
   #closing: Promise<void> | undefined
   /** Set while connecting: fails connect() at once on errors that waiting cannot cure (bad credentials). */
   readonly #guard = new ConnectGuard()
@@ -105,14 +104,7 @@ export class Admin {
    * with {@link ConnectionError} when no broker answers within `connectTimeoutMs`; the Admin is then closed.
    */
   connect(): Promise<void> {
-    try {
-      this.#lifecycle.assertIdle('connect')
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    this.#lifecycle.set('connecting')
-    this.#connecting = this.#connect()
-    return this.#connecting
+    return this.#lifecycle.connect('connect', () => this.#connect())
   }
 
   async #connect(): Promise<void> {
@@ -166,7 +158,7 @@ export class Admin {
     if (this.#closing) return this.#closing
     if (this.#lifecycle.state === 'connecting') {
       // Let connect() settle first, so that it cannot mark a closed Admin connected afterwards.
-      this.#closing = this.#connecting!.catch(() => undefined).then(() => {
+      this.#closing = this.#lifecycle.connectSettled().then(() => {
         this.#closing = undefined
         return this.disconnect()
       })

@@ -4,7 +4,7 @@
  */
 import { RESP_ERR } from '../errors/codes.generated.js'
 import { ConfigError, TimeoutError } from '../errors/kafka-error.js'
-import type { RawTopicDescription, RawTopicResult } from '../native/admin-addon.js'
+import type { RawRequestOptions, RawTopicDescription, RawTopicResult } from '../native/admin-addon.js'
 import { BatchFailures } from './batch.js'
 import { aclOperationNames, toNode } from './convert.js'
 import { type AdminContext, pause, RetryRequest, timeoutOnly } from './request.js'
@@ -48,13 +48,24 @@ function collectTopicFailures(operation: string, topics: readonly string[], resu
   topicFailures(operation, topics, results).throwIfFailed(topics.length)
 }
 
+/**
+ * Validates a list of per-topic items: each an object with known keys only, naming a topic; `parse` reads the rest.
+ * Throws {@link ConfigError} naming the offending item.
+ */
+function topicItems<T>(
+  input: unknown, name: string, keys: readonly string[], parse: (item: Record<string, unknown>, path: string, topic: string) => T,
+): T[] {
+  return expectArray(input, name).map((value, index) => {
+    const path = `${name}[${index}]`
+    const item = expectObject(value, path)
+    rejectUnknownKeys(item, keys, path)
+    return parse(item, path, expectTopic(item.topic, `${path}.topic`))
+  })
+}
+
 /** See {@link Admin.createTopics}. */
 export async function createTopics(context: AdminContext, input: readonly NewTopic[], options: CreateTopicsOptions = {}): Promise<void> {
-  const topics = expectArray(input, 'topics').map((value, index) => {
-    const path = `topics[${index}]`
-    const item = expectObject(value, path)
-    rejectUnknownKeys(item, NEW_TOPIC_KEYS, path)
-    const topic = expectTopic(item.topic, `${path}.topic`)
+  const topics = topicItems(input, 'topics', NEW_TOPIC_KEYS, (item, path, topic) => {
     const assignment = item.replicaAssignment === undefined ? undefined : expectAssignment(item.replicaAssignment, `${path}.replicaAssignment`)
     const partitions = item.partitions === undefined ? -1 : expectCount(item.partitions, `${path}.partitions`, `partitions of topic '${topic}'`, topic)
     const replicationFactor = item.replicationFactor === undefined
@@ -72,16 +83,27 @@ export async function createTopics(context: AdminContext, input: readonly NewTop
     }
   })
   rejectDuplicates(topics, (t) => `'${t.topic}'`, 'topics', 'topic')
+  await changeTopics(context, 'createTopics', options, topics, (raw) => context.addon.createTopics(context.handle, topics, raw), (t) => t.partitions)
+}
+
+/**
+ * Runs a call that creates topics or partitions, then (unless `validateOnly` or `waitForLeaders: false`) waits until
+ * the changed topics are led everywhere: those that succeeded are usable when the call settles, even when others of
+ * the batch failed. Throws the batch's failures last.
+ */
+async function changeTopics<T extends { readonly topic: string }>(
+  context: AdminContext, operation: 'createTopics' | 'createPartitions', options: CreateTopicsOptions | CreatePartitionsOptions,
+  items: readonly T[], call: (raw: RawRequestOptions) => Promise<RawTopicResult[]>, partitionsOf: (item: T) => number,
+): Promise<void> {
   const validateOnly = options.validateOnly === true
-  await context.run('createTopics', options, 'write', async ({ raw, deadline }) => {
-    const results = await context.addon.createTopics(context.handle, topics, raw)
-    const failures = topicFailures('createTopics', topics.map((t) => t.topic), results)
-    // Topics that were created are usable when the call settles, even when others of the batch failed.
-    const created = topics.filter((t) => results.some((r) => r.topic === t.topic && r.error === null))
-    if (!validateOnly && options.waitForLeaders !== false && created.length > 0) {
-      await waitForLeaders(context, 'createTopics', created.map((t) => ({ topic: t.topic, partitions: t.partitions })), deadline)
+  await context.run(operation, options, 'write', async ({ raw, deadline }) => {
+    const results = await call(raw)
+    const failures = topicFailures(operation, items.map((t) => t.topic), results)
+    const changed = items.filter((t) => results.some((r) => r.topic === t.topic && r.error === null))
+    if (!validateOnly && options.waitForLeaders !== false && changed.length > 0) {
+      await waitForLeaders(context, operation, changed.map((t) => ({ topic: t.topic, partitions: partitionsOf(t) })), deadline)
     }
-    failures.throwIfFailed(topics.length)
+    failures.throwIfFailed(items.length)
   }, { validateOnly })
 }
 
@@ -132,11 +154,7 @@ export async function deleteTopics(context: AdminContext, input: readonly string
 
 /** See {@link Admin.createPartitions}. */
 export async function createPartitions(context: AdminContext, input: readonly NewPartitions[], options: CreatePartitionsOptions = {}): Promise<void> {
-  const items = expectArray(input, 'partitions').map((value, index) => {
-    const path = `partitions[${index}]`
-    const item = expectObject(value, path)
-    rejectUnknownKeys(item, NEW_PARTITIONS_KEYS, path)
-    const topic = expectTopic(item.topic, `${path}.topic`)
+  const items = topicItems(input, 'partitions', NEW_PARTITIONS_KEYS, (item, path, topic) => {
     return {
       topic,
       count: expectCount(item.count, `${path}.count`, `the new partition count of topic '${topic}'`, topic),
@@ -144,16 +162,7 @@ export async function createPartitions(context: AdminContext, input: readonly Ne
     }
   })
   rejectDuplicates(items, (t) => `'${t.topic}'`, 'partitions', 'topic')
-  const validateOnly = options.validateOnly === true
-  await context.run('createPartitions', options, 'write', async ({ raw, deadline }) => {
-    const results = await context.addon.createPartitions(context.handle, items, raw)
-    const failures = topicFailures('createPartitions', items.map((t) => t.topic), results)
-    const grown = items.filter((t) => results.some((r) => r.topic === t.topic && r.error === null))
-    if (!validateOnly && options.waitForLeaders !== false && grown.length > 0) {
-      await waitForLeaders(context, 'createPartitions', grown.map((t) => ({ topic: t.topic, partitions: t.count })), deadline)
-    }
-    failures.throwIfFailed(items.length)
-  }, { validateOnly })
+  await changeTopics(context, 'createPartitions', options, items, (raw) => context.addon.createPartitions(context.handle, items, raw), (t) => t.count)
 }
 
 /** See {@link Admin.listTopics}. */

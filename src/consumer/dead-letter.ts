@@ -8,7 +8,7 @@ import type { KafkaError } from '../errors/kafka-error.js'
 import type { RawMessage } from '../native/consumer.js'
 import { Producer } from '../producer/index.js'
 import { toHeaders } from './decoder.js'
-import type { DeadLetterOptions, DeadLetterProducer } from './options.js'
+import type { DeadLetterOptions, DeadLetterProducer } from './run-options.js'
 
 /** The headers kafkit adds to a dead letter. */
 export const DEAD_LETTER_HEADERS = Object.freeze({

@@ -7,7 +7,7 @@ import { type KafkaError, SerializationError } from '../errors/kafka-error.js'
 import type { RawMessage } from '../native/consumer.js'
 import type { RawHeader } from '../native/producer.js'
 import type { Serde, SerdeContext } from '../serde/types.js'
-import { notSkippable } from './error-policy.js'
+import { notSkippable } from './failure-handler.js'
 import type { AnyConsumerMessage } from './types.js'
 
 const NO_HEADERS: Readonly<Record<string, Buffer>> = Object.freeze({})

@@ -1,19 +1,17 @@
 export { Consumer } from './consumer.js'
 export { DEAD_LETTER_HEADERS } from './dead-letter.js'
 export type { IteratorOptions } from './iterator.js'
+export { CONSUMER_DEFAULTS, type ConsumerOptions, type RebalanceHook } from './options.js'
 export {
-  CONSUMER_DEFAULTS,
-  type ConsumerOptions,
   type DeadLetterOptions,
   type DeadLetterProducer,
   type EachBatchRunOptions,
   type EachMessageRunOptions,
   type ErrorPolicy,
-  type RebalanceHook,
   RETRY_DEFAULTS,
   type RetryOptions,
   type RunOptions,
-} from './options.js'
+} from './run-options.js'
 export type {
   AnyConsumerMessage,
   Batch,

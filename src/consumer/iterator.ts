@@ -4,7 +4,7 @@
  * marking the current message processed, so it is handled again later (at-least-once).
  * @module
  */
-import type { RunOptions } from './options.js'
+import type { RunOptions } from './run-options.js'
 
 /** The part of the consumer the iterator drives. */
 export interface IterableConsumer<M> {

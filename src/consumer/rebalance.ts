@@ -16,7 +16,7 @@ import type { NativeConsumerAdapter, RawRebalance } from '../native/consumer.js'
 import type { OffsetTracker } from './offset-tracker.js'
 import type { RebalanceHook } from './options.js'
 import type { PartitionState, PartitionTable } from './partition-state.js'
-import { Runner } from './runner.js'
+import { PartitionScheduler } from './partition-scheduler.js'
 import type { RebalanceEvent, TopicPartition } from './types.js'
 
 /** What the rebalance handler needs from the consumer. */
@@ -124,7 +124,7 @@ export class RebalanceHandler {
       // Another member may already own them: results of running handlers can no longer be committed.
       for (const state of states) state.invalidate()
     } else {
-      const finished = await Runner.idle(states, this.#host.revokeTimeoutMs)
+      const finished = await PartitionScheduler.idle(states, this.#host.revokeTimeoutMs)
       if (!finished) {
         const late = states.filter((s) => s.inFlight !== undefined)
         for (const state of late) state.invalidate()
@@ -174,5 +174,24 @@ export class RebalanceHandler {
     if (event.partitions.length === 0) return
     if (channels.consumerRebalance.hasSubscribers) channels.consumerRebalance.publish(event)
     this.#host.rebalanced(event)
+  }
+}
+
+/**
+ * The hook, rejecting with a {@link TimeoutError} when it has not settled after `timeoutMs`: librdkafka waits for
+ * the rebalance to be answered, so a hook that never settles would hold the whole group.
+ */
+export function boundedHook(hook: RebalanceHook | undefined, name: string, timeoutMs: number): RebalanceHook | undefined {
+  if (hook === undefined) return undefined
+  return async (partitions) => {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError(`${name} did not finish within revokeTimeoutMs (${timeoutMs} ms); the rebalance went on without it`)), timeoutMs)
+    })
+    try {
+      await Promise.race([hook(partitions), timeout])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 }

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { Consumer } from '../consumer/consumer.js'
-import { notSkippable } from '../consumer/error-policy.js'
+import { notSkippable } from '../consumer/failure-handler.js'
 import type { EachBatchPayload } from '../consumer/types.js'
 import { ConfigError, KafkaError, StateError } from '../errors/kafka-error.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
@@ -92,7 +92,6 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   /** Set while a stuck producer is being replaced: no transaction begins until it settles. */
   #replacing: Promise<void> | undefined
   #fatal: KafkaError | undefined
-  #starting: Promise<void> | undefined
   readonly #unheard = new UnheardErrors('kafkit Processor')
   readonly #rounds = new TransactionRounds({
     transaction: (fn) => this.#producer.transaction(fn),
@@ -182,10 +181,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
    * the input topics and starts processing. Resolves once running.
    */
   async start(): Promise<void> {
-    this.#lifecycle.assertIdle('start')
-    this.#lifecycle.set('connecting')
-    this.#starting = this.#start()
-    return this.#starting
+    return this.#lifecycle.connect('start', () => this.#start())
   }
 
   async #start(): Promise<void> {
@@ -228,7 +224,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
     if (this.#lifecycle.state === 'connecting') {
       // Let start() settle first: closing the clients under it would leave whichever it connects next running.
       this.#lifecycle.set('closing')
-      await this.#starting?.catch(() => undefined)
+      await this.#lifecycle.connectSettled()
       // A start() that failed closed everything itself.
       if ((this.#lifecycle.state as ClientState) === 'closed') return
     }

@@ -130,36 +130,35 @@ export function buffer(): Serde<Buffer> {
 
 /** Signed 32-bit big-endian integers (Java's `IntegerSerializer`). */
 export function int32(): Serde<number> {
-  return {
-    serialize: (value, context) => {
-      if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) {
-        fail(context, `expected a 32-bit integer, got ${String(value)}`)
-      }
-      const out = Buffer.allocUnsafe(4)
-      out.writeInt32BE(value)
-      return out
-    },
-    deserialize: (data, context) => {
-      if (data.length !== 4) fail(context, `expected 4 bytes for an int32, got ${data.length}`)
-      return data.readInt32BE(0)
-    },
-  }
+  return fixedWidth(4, 'an int32', 'a 32-bit integer',
+    (value) => Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff,
+    (out, value) => out.writeInt32BE(value), (data) => data.readInt32BE(0))
 }
 
 /** Signed 64-bit big-endian integers as `bigint` (Java's `LongSerializer`). */
 export function int64(): Serde<bigint> {
+  return fixedWidth(8, 'an int64', 'a 64-bit bigint',
+    (value) => typeof value === 'bigint' && value >= -(2n ** 63n) && value < 2n ** 63n,
+    (out, value) => out.writeBigInt64BE(value), (data) => data.readBigInt64BE(0))
+}
+
+/**
+ * A serde of fixed-width numbers: values outside `valid` and data of another width fail with a
+ * {@link SerializationError} saying what was expected.
+ */
+function fixedWidth<T>(
+  width: number, name: string, expected: string, valid: (value: T) => boolean, write: (out: Buffer, value: T) => void, read: (data: Buffer) => T,
+): Serde<T> {
   return {
     serialize: (value, context) => {
-      if (typeof value !== 'bigint' || value < -(2n ** 63n) || value >= 2n ** 63n) {
-        fail(context, `expected a 64-bit bigint, got ${String(value)}`)
-      }
-      const out = Buffer.allocUnsafe(8)
-      out.writeBigInt64BE(value)
+      if (!valid(value)) fail(context, `expected ${expected}, got ${String(value)}`)
+      const out = Buffer.allocUnsafe(width)
+      write(out, value)
       return out
     },
     deserialize: (data, context) => {
-      if (data.length !== 8) fail(context, `expected 8 bytes for an int64, got ${data.length}`)
-      return data.readBigInt64BE(0)
+      if (data.length !== width) fail(context, `expected ${width} bytes for ${name}, got ${data.length}`)
+      return read(data)
     },
   }
 }

@@ -12,7 +12,7 @@ import { KafkaError, SerializationError } from '../../src/errors/index.js'
 import { Producer } from '../../src/producer/index.js'
 import { SchemaRegistry, SchemaRegistryError, SchemaRegistryErrorReason } from '../../src/registry/index.js'
 import { serdes } from '../../src/serde/index.js'
-import { AvroErrorReason, AvroSerializationError } from '../../src/serde/avro-errors.js'
+import { AvroErrorReason, AvroSerializationError } from '../../src/serde/registry-serde-errors.js'
 import { testRegistry } from './helpers/avro.js'
 import { brokers, createTopic, readAll, uniqueName, waitFor } from './helpers/kafka.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MessageIterator } from '../../../src/consumer/iterator.js'
-import type { RunOptions } from '../../../src/consumer/options.js'
+import type { RunOptions } from '../../../src/consumer/run-options.js'
 
 /** A fake consumer that feeds `messages` to the run's handler one after the other, like a single partition. */
 class FakeConsumer {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { configError } from '../../helpers/config-error.js'
 import { Consumer } from '../../../src/consumer/index.js'
-import { resolveConsumerOptions, resolveRunOptions } from '../../../src/consumer/options.js'
+import { resolveConsumerOptions } from '../../../src/consumer/options.js'
+import { resolveRunOptions } from '../../../src/consumer/run-options.js'
 import { serdes } from '../../../src/serde/index.js'
 
 const base = { brokers: 'localhost:9092', groupId: 'g' }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError, SerializationError } from '../../../src/errors/index.js'
 import { SchemaRegistry } from '../../../src/registry/index.js'
 import { serdes } from '../../../src/serde/index.js'
-import { AvroErrorReason, AvroSerializationError } from '../../../src/serde/avro-errors.js'
+import { AvroErrorReason, AvroSerializationError } from '../../../src/serde/registry-serde-errors.js'
 import type { SerdeContext } from '../../../src/serde/types.js'
 
 const userSchema = {

@@ -1,10 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MessageDecoder } from '../../../src/consumer/decoder.js'
-import { ErrorPolicy } from '../../../src/consumer/error-policy.js'
-import { resolveConsumerOptions, resolveRunOptions } from '../../../src/consumer/options.js'
+import { FailureHandler } from '../../../src/consumer/failure-handler.js'
+import { resolveConsumerOptions } from '../../../src/consumer/options.js'
+import { resolveRunOptions } from '../../../src/consumer/run-options.js'
 import { PartitionState } from '../../../src/consumer/partition-state.js'
-import { Runner } from '../../../src/consumer/runner.js'
+import { PartitionScheduler } from '../../../src/consumer/partition-scheduler.js'
 import type { AnyConsumerMessage, EachBatchPayload } from '../../../src/consumer/types.js'
 import type { KafkaError } from '../../../src/errors/index.js'
 import { serdes } from '../../../src/serde/index.js'
@@ -22,18 +23,19 @@ function fill(state: PartitionState, from: number, count: number, headers: Array
 function setup(run: Record<string, unknown>) {
   const failures: KafkaError[] = []
   const resolved = resolveRunOptions(run, consumerOptions)
+  let scheduler!: PartitionScheduler
   const host = {
     decoder: new MessageDecoder(undefined, serdes.string(), undefined),
-    afterTask: (state: PartitionState) => runner.schedule(state),
-    fail: (error: KafkaError) => {
+    afterTask: (state: PartitionState) => scheduler.schedule(state),
+    endRun: (error: KafkaError) => {
       failures.push(error)
-      void runner.stop(1000)
+      void scheduler.stop(1000)
     },
     highWatermark: () => '100',
     identity: { groupId: 'billing', clientId: 'billing-1' },
   }
-  const runner = new Runner(host, resolved, new ErrorPolicy(resolved, undefined, () => {}))
-  return { runner, failures }
+  scheduler = new PartitionScheduler(host, resolved, new FailureHandler(resolved, undefined, () => {}))
+  return { scheduler, failures }
 }
 
 type Event = { event: string; context: object }
@@ -66,10 +68,10 @@ describe('kafkit:consumer:process', () => {
     const { events, stop } = record(tracingChannels.consumerProcess)
     cleanups.push(stop)
     const handled: string[] = []
-    const { runner } = setup({ eachMessage: async ({ message }: { message: AnyConsumerMessage }) => { handled.push(message.offset) } })
+    const { scheduler } = setup({ eachMessage: async ({ message }: { message: AnyConsumerMessage }) => { handled.push(message.offset) } })
     const state = new PartitionState('orders', 3)
     fill(state, 7, 2, [['traceparent', Buffer.from('00-abc')]])
-    runner.schedule(state)
+    scheduler.schedule(state)
     await waitUntil(() => events.filter((e) => e.event === 'asyncEnd').length === 2)
     expect(handled).toEqual(['7', '8'])
     expect(events.map((e) => e.event)).toEqual(['start', 'end', 'asyncStart', 'asyncEnd', 'start', 'end', 'asyncStart', 'asyncEnd'])
@@ -90,7 +92,7 @@ describe('kafkit:consumer:process', () => {
     cleanups.push(stop)
     let release!: () => void
     const seen: Array<string | undefined> = []
-    const { runner } = setup({
+    const { scheduler } = setup({
       eachMessage: async () => {
         seen.push(store.getStore())
         await new Promise<void>((resolve) => { release = resolve })
@@ -99,7 +101,7 @@ describe('kafkit:consumer:process', () => {
     })
     const state = new PartitionState('t', 0)
     fill(state, 4, 1)
-    runner.schedule(state)
+    scheduler.schedule(state)
     await waitUntil(() => seen.length === 1)
     expect(events.map((e) => e.event)).toEqual(['start', 'end'])
     release()
@@ -111,7 +113,7 @@ describe('kafkit:consumer:process', () => {
   it("publishes error before asyncStart when a message fails for good and is skipped, with outcome 'skipped'", async () => {
     const { events, stop } = record(tracingChannels.consumerProcess)
     cleanups.push(stop)
-    const { runner } = setup({
+    const { scheduler } = setup({
       retry: { retries: 2, initialDelayMs: 1 },
       errorPolicy: 'skip',
       eachMessage: async ({ message }: { message: AnyConsumerMessage }) => {
@@ -120,7 +122,7 @@ describe('kafkit:consumer:process', () => {
     })
     const state = new PartitionState('t', 0)
     fill(state, 0, 3)
-    runner.schedule(state)
+    scheduler.schedule(state)
     await waitUntil(() => events.filter((e) => e.event === 'asyncEnd').length === 3)
     expect(state.processedNext).toBe(3)
     // Retries stay inside the one traced handling of offset 1.
@@ -137,7 +139,7 @@ describe('kafkit:consumer:process', () => {
   it("under 'stop', the failing message's context carries the consumer's error and outcome 'unprocessed'", async () => {
     const { events, stop } = record(tracingChannels.consumerProcess)
     cleanups.push(stop)
-    const { runner, failures } = setup({
+    const { scheduler, failures } = setup({
       retry: { retries: 0 },
       eachMessage: async () => {
         throw new Error('broken')
@@ -145,7 +147,7 @@ describe('kafkit:consumer:process', () => {
     })
     const state = new PartitionState('t', 0)
     fill(state, 0, 2)
-    runner.schedule(state)
+    scheduler.schedule(state)
     await waitUntil(() => events.some((e) => e.event === 'asyncEnd'))
     expect(events.map((e) => e.event)).toEqual(['start', 'end', 'error', 'asyncStart', 'asyncEnd'])
     const context = events[2]!.context as ConsumerMessageContext
@@ -156,14 +158,14 @@ describe('kafkit:consumer:process', () => {
   it('builds and publishes nothing while nobody subscribes, and stops once the subscriber leaves', async () => {
     const channel = tracingChannels.consumerProcess
     const handled: string[] = []
-    const { runner } = setup({ eachMessage: async ({ message }: { message: AnyConsumerMessage }) => { handled.push(message.offset) } })
+    const { scheduler } = setup({ eachMessage: async ({ message }: { message: AnyConsumerMessage }) => { handled.push(message.offset) } })
     const state = new PartitionState('t', 0)
     // The spy is only in place while nobody subscribes: it would keep the inactive channel's runStores otherwise.
     const handleUntraced = async (count: number): Promise<void> => {
       const runStores = vi.spyOn(channel.start, 'runStores')
       const before = handled.length
       fill(state, before, count)
-      runner.schedule(state)
+      scheduler.schedule(state)
       await waitUntil(() => handled.length === before + count)
       expect(runStores).not.toHaveBeenCalled()
       runStores.mockRestore()
@@ -173,7 +175,7 @@ describe('kafkit:consumer:process', () => {
 
     const { events, stop } = record(channel)
     fill(state, 3, 1)
-    runner.schedule(state)
+    scheduler.schedule(state)
     await waitUntil(() => events.length === 4)
     expect((events[0]!.context as ConsumerMessageContext).offset).toBe('3')
     stop()
@@ -188,13 +190,13 @@ describe('kafkit:consumer:process-batch', () => {
     const { events, stop } = record(tracingChannels.consumerProcessBatch)
     cleanups.push(stop)
     const sizes: number[] = []
-    const { runner } = setup({
+    const { scheduler } = setup({
       maxBatchSize: 10,
       eachBatch: async ({ batch }: EachBatchPayload<AnyConsumerMessage>) => { sizes.push(batch.messages.length) },
     })
     const state = new PartitionState('orders', 1)
     fill(state, 0, 4, [['traceparent', Buffer.from('x')]])
-    runner.schedule(state)
+    scheduler.schedule(state)
     await waitUntil(() => events.some((e) => e.event === 'asyncEnd'))
     expect(sizes).toEqual([4])
     expect(events.map((e) => e.event)).toEqual(['start', 'end', 'asyncStart', 'asyncEnd'])
@@ -212,7 +214,7 @@ describe('kafkit:consumer:process-batch', () => {
   it('publishes error when the batch handler fails for good; the resolved prefix counts as processed', async () => {
     const { events, stop } = record(tracingChannels.consumerProcessBatch)
     cleanups.push(stop)
-    const { runner } = setup({
+    const { scheduler } = setup({
       retry: { retries: 0 },
       errorPolicy: 'skip',
       maxBatchSize: 10,
@@ -225,7 +227,7 @@ describe('kafkit:consumer:process-batch', () => {
     })
     const state = new PartitionState('t', 0)
     fill(state, 0, 3)
-    runner.schedule(state)
+    scheduler.schedule(state)
     await waitUntil(() => events.some((e) => e.event === 'asyncEnd'))
     expect(events.map((e) => e.event)).toEqual(['start', 'end', 'error', 'asyncStart', 'asyncEnd'])
     const end = events[4]!.context as ConsumerBatchContext

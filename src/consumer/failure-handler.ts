@@ -7,7 +7,7 @@ import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { KafkaError } from '../errors/kafka-error.js'
 import type { RawMessage } from '../native/consumer.js'
 import type { DeadLetterQueue } from './dead-letter.js'
-import type { ResolvedRunOptions } from './options.js'
+import type { ErrorPolicy, ResolvedRunOptions } from './run-options.js'
 
 /** The end of a failed message's road. */
 export type Verdict =
@@ -53,8 +53,8 @@ export interface FailureContext {
   readonly signal: AbortSignal
 }
 
-/** Applies retries and the error policy of one run. */
-export class ErrorPolicy {
+/** Applies retries and the {@link ErrorPolicy} of one run to each failing message (the handler of failures). */
+export class FailureHandler {
   readonly #retry: ResolvedRunOptions['retry']
   readonly #policy: ResolvedRunOptions['errorPolicy']
   readonly #deadLetter: DeadLetterQueue | undefined

@@ -1,7 +1,7 @@
 /**
- * Runs the user's handlers: one task at a time per partition (so each partition is handled in offset order),
- * up to `partitionsConsumedConcurrently` partitions at once (p-queue), marking each message processed only once
- * its handler resolved.
+ * The per-partition task scheduler of one `run()`: runs the user's handlers one task at a time per partition (so
+ * each partition is handled in offset order), up to `partitionsConsumedConcurrently` partitions at once (p-queue),
+ * marking each message processed only once its handler resolved.
  * @module
  */
 import PQueue from 'p-queue'
@@ -12,18 +12,18 @@ import type { ConsumerBatchContext, ConsumerMessageContext, HandlingOutcome } fr
 import type { KafkaError } from '../errors/kafka-error.js'
 import type { RawMessage } from '../native/consumer.js'
 import type { MessageDecoder } from './decoder.js'
-import type { ErrorPolicy, Verdict } from './error-policy.js'
-import type { ResolvedRunOptions } from './options.js'
+import type { FailureContext, FailureHandler, Verdict } from './failure-handler.js'
+import type { ResolvedRunOptions } from './run-options.js'
 import type { PartitionState } from './partition-state.js'
 import type { AnyConsumerMessage, EachBatchPayload, EachMessagePayload } from './types.js'
 
-/** What the runner needs from the consumer. */
-export interface RunnerHost {
+/** What the scheduler needs from the consumer. */
+export interface PartitionSchedulerHost {
   readonly decoder: MessageDecoder
   /** After each task: store offsets, lift backpressure, reschedule. */
   afterTask(state: PartitionState): void
-  /** A message failed for good under the `stop` policy, or something unexpected broke. */
-  fail(error: KafkaError): void
+  /** Ends the run: a message failed for good under the `stop` policy, or something unexpected broke. */
+  endRun(error: KafkaError): void
   /** The partition's high watermark as last seen, for batches. */
   highWatermark(state: PartitionState): string | null
   /** Who is consuming, for the tracing channels' contexts. */
@@ -51,11 +51,11 @@ function isPromise(value: unknown): value is Promise<unknown> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function'
 }
 
-/** Schedules and runs handler tasks for one `run()`. */
-export class Runner {
-  readonly #host: RunnerHost
+/** Schedules and runs handler tasks for one `run()`, one task at a time per partition. */
+export class PartitionScheduler {
+  readonly #host: PartitionSchedulerHost
   readonly #run: ResolvedRunOptions
-  readonly #policy: ErrorPolicy
+  readonly #policy: FailureHandler
   readonly #queue: PQueue
   readonly #stopping = new AbortController()
   #active = true
@@ -65,7 +65,7 @@ export class Runner {
    * @param run - the run's options
    * @param policy - retries and error policy
    */
-  constructor(host: RunnerHost, run: ResolvedRunOptions, policy: ErrorPolicy) {
+  constructor(host: PartitionSchedulerHost, run: ResolvedRunOptions, policy: FailureHandler) {
     this.#host = host
     this.#run = run
     this.#policy = policy
@@ -93,7 +93,7 @@ export class Runner {
           this.#host.afterTask(state)
         }
       })
-      .catch((error: unknown) => this.#host.fail(this.#policy.describe(error, state.peek() ?? placeholder(state))))
+      .catch((error: unknown) => this.#host.endRun(this.#policy.describe(error, state.peek() ?? placeholder(state))))
   }
 
   /**
@@ -138,6 +138,23 @@ export class Runner {
     return traceSettled(channel, context, () => this.#processMessage(state, generation, signal, context))
   }
 
+  /**
+   * Runs the handler once; when it throws, the failure handler retries it and applies the error policy. Returns the
+   * verdict, or `undefined` when the first attempt succeeded. `failure` describes the failing work (made only then).
+   */
+  async #runHandler(attempt: () => unknown, record: Outcome | undefined, failure: () => FailureContext): Promise<Verdict | undefined> {
+    try {
+      const out = attempt()
+      if (isPromise(out)) await out
+      if (record !== undefined) record.outcome = 'processed'
+      return undefined
+    } catch (error) {
+      const verdict = await this.#policy.recover(error, failure())
+      failedOutcome(record, verdict, error)
+      return verdict
+    }
+  }
+
   /** Handles the oldest buffered message; returns how many messages were consumed from the buffer (0 or 1). */
   async #processMessage(state: PartitionState, generation: number, signal: AbortSignal, record: Outcome | undefined): Promise<number> {
     const raw = state.peek()!
@@ -147,17 +164,9 @@ export class Runner {
       if (isPromise(decoded)) return decoded.then((message) => handler({ message, signal: state.abort.signal }))
       return handler({ message: decoded, signal: state.abort.signal })
     }
-    let verdict: Verdict | undefined
-    try {
-      const out = attempt()
-      if (isPromise(out)) await out
-      if (record !== undefined) record.outcome = 'processed'
-    } catch (error) {
-      verdict = await this.#policy.recover(error, {
-        raw, attempt, signal, isStale: () => !this.#active || state.generation !== generation || state.status !== 'active',
-      })
-      failedOutcome(record, verdict, error)
-    }
+    const verdict = await this.#runHandler(attempt, record, () => ({
+      raw, attempt, signal, isStale: () => !this.#active || state.generation !== generation || state.status !== 'active',
+    }))
     if (state.generation !== generation) {
       if (record !== undefined) record.outcome = 'unprocessed'
       return 0
@@ -223,21 +232,13 @@ export class Runner {
       done[index] = true
       while (resolved < done.length && done[resolved]) resolved++
     }, resolved))
-    let verdict: Verdict | undefined
-    try {
-      const out = attempt()
-      if (isPromise(out)) await out
-      if (record !== undefined) record.outcome = 'processed'
-    } catch (error) {
-      verdict = await this.#policy.recover(error, {
-        // Blamed on the first message the handler did not resolve.
-        get raw(): RawMessage {
-          return raws[Math.min(resolved, raws.length - 1)]!
-        },
-        attempt, signal, isStale: () => !this.#active || isStale(),
-      })
-      failedOutcome(record, verdict, error)
-    }
+    const verdict = await this.#runHandler(attempt, record, () => ({
+      // Blamed on the first message the handler did not resolve.
+      get raw(): RawMessage {
+        return raws[Math.min(resolved, raws.length - 1)]!
+      },
+      attempt, signal, isStale: () => !this.#active || isStale(),
+    }))
     if (state.generation !== generation) {
       if (record !== undefined) {
         record.outcome = 'unprocessed'
@@ -290,7 +291,7 @@ export class Runner {
   /** Acts on a verdict; returns whether the message may be marked processed. */
   #settleVerdict(verdict: Verdict): boolean {
     if (verdict.kind === 'stop') {
-      this.#host.fail(verdict.error)
+      this.#host.endRun(verdict.error)
       return false
     }
     return verdict.kind !== 'stale'

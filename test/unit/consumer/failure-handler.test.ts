@@ -1,24 +1,25 @@
 import { describe, expect, it } from 'vitest'
 import { deadLetterHeaders, DEAD_LETTER_HEADERS, type DeadLetterQueue } from '../../../src/consumer/dead-letter.js'
-import { ErrorPolicy, notSkippable, sleep } from '../../../src/consumer/error-policy.js'
-import { resolveConsumerOptions, resolveRunOptions } from '../../../src/consumer/options.js'
+import { FailureHandler, notSkippable, sleep } from '../../../src/consumer/failure-handler.js'
+import { resolveConsumerOptions } from '../../../src/consumer/options.js'
+import { resolveRunOptions } from '../../../src/consumer/run-options.js'
 import { KafkaError, SerializationError } from '../../../src/errors/index.js'
 import type { RawMessage } from '../../../src/native/consumer.js'
 
 const raw: RawMessage = { topic: 'orders', partition: 1, offset: 12, key: Buffer.from('k'), value: Buffer.from('v'), size: 1, timestamp: 5, headers: [] }
 const consumerOptions = resolveConsumerOptions({ brokers: 'localhost:9092', groupId: 'g' })
 
-function policy(run: Record<string, unknown>, deadLetter?: Partial<DeadLetterQueue>): { policy: ErrorPolicy; reported: KafkaError[] } {
+function policy(run: Record<string, unknown>, deadLetter?: Partial<DeadLetterQueue>): { policy: FailureHandler; reported: KafkaError[] } {
   const reported: KafkaError[] = []
   const resolved = resolveRunOptions({ eachMessage: () => {}, ...run }, consumerOptions)
-  return { policy: new ErrorPolicy(resolved, deadLetter as DeadLetterQueue | undefined, (e) => reported.push(e)), reported }
+  return { policy: new FailureHandler(resolved, deadLetter as DeadLetterQueue | undefined, (e) => reported.push(e)), reported }
 }
 
 const context = (attempt: () => unknown, extra: { stale?: () => boolean; signal?: AbortSignal } = {}) => ({
   raw, attempt, isStale: extra.stale ?? (() => false), signal: extra.signal ?? new AbortController().signal,
 })
 
-describe('ErrorPolicy', () => {
+describe('FailureHandler', () => {
   it('backs off exponentially up to maxDelayMs', () => {
     const { policy: p } = policy({ retry: { initialDelayMs: 100, multiplier: 3, maxDelayMs: 1000 } })
     expect([1, 2, 3, 4].map((n) => p.delayMs(n))).toEqual([100, 300, 900, 1000])

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { MessageDecoder } from '../../../src/consumer/decoder.js'
-import { ErrorPolicy } from '../../../src/consumer/error-policy.js'
-import { resolveConsumerOptions, resolveRunOptions } from '../../../src/consumer/options.js'
+import { FailureHandler } from '../../../src/consumer/failure-handler.js'
+import { resolveConsumerOptions } from '../../../src/consumer/options.js'
+import { resolveRunOptions } from '../../../src/consumer/run-options.js'
 import { PartitionState } from '../../../src/consumer/partition-state.js'
-import { Runner } from '../../../src/consumer/runner.js'
+import { PartitionScheduler } from '../../../src/consumer/partition-scheduler.js'
 import type { AnyConsumerMessage, EachBatchPayload } from '../../../src/consumer/types.js'
 import type { KafkaError } from '../../../src/errors/index.js'
 import { serdes } from '../../../src/serde/index.js'
@@ -21,31 +22,32 @@ function setup(run: Record<string, unknown>) {
   const failures: KafkaError[] = []
   const afterTasks: PartitionState[] = []
   const resolved = resolveRunOptions(run, consumerOptions)
+  let scheduler!: PartitionScheduler
   const host = {
     decoder: new MessageDecoder(undefined, serdes.string(), undefined),
     afterTask: (state: PartitionState) => {
       afterTasks.push(state)
-      runner.schedule(state)
+      scheduler.schedule(state)
     },
     // Like the consumer: a failure stops the run at once.
-    fail: (error: KafkaError) => {
+    endRun: (error: KafkaError) => {
       failures.push(error)
-      void runner.stop(1000)
+      void scheduler.stop(1000)
     },
     highWatermark: () => '100',
   }
-  const runner = new Runner(host, resolved, new ErrorPolicy(resolved, undefined, () => {}))
-  return { runner, failures, afterTasks }
+  scheduler = new PartitionScheduler(host, resolved, new FailureHandler(resolved, undefined, () => {}))
+  return { scheduler, failures, afterTasks }
 }
 
-describe('Runner', () => {
+describe('PartitionScheduler', () => {
   it('handles each partition in order, one message at a time, partitions concurrently up to the limit', async () => {
     const log: string[] = []
     let running = 0
     let maxRunning = 0
     const perPartition = new Map<number, number>()
     let maxPerPartition = 0
-    const { runner } = setup({
+    const { scheduler } = setup({
       partitionsConsumedConcurrently: 2,
       eachMessage: async ({ message }: { message: AnyConsumerMessage }) => {
         running++
@@ -61,7 +63,7 @@ describe('Runner', () => {
     const states = [0, 1, 2].map((p) => new PartitionState('t', p))
     for (const state of states) {
       fill(state, 0, 20)
-      runner.schedule(state)
+      scheduler.schedule(state)
     }
     await waitUntil(() => log.length === 60)
     expect(maxRunning).toBe(2)
@@ -75,10 +77,10 @@ describe('Runner', () => {
 
   it('marks a message processed only once its handler resolved', async () => {
     let release!: () => void
-    const { runner } = setup({ eachMessage: () => new Promise<void>((resolve) => { release = resolve }) })
+    const { scheduler } = setup({ eachMessage: () => new Promise<void>((resolve) => { release = resolve }) })
     const state = new PartitionState('t', 0)
     fill(state, 5, 2)
-    runner.schedule(state)
+    scheduler.schedule(state)
     await tick(5)
     expect(state.processedNext).toBeUndefined()
     release()
@@ -88,10 +90,10 @@ describe('Runner', () => {
 
   it('ignores the result of a handler whose partition was seeked or revoked meanwhile', async () => {
     let release!: () => void
-    const { runner } = setup({ eachMessage: () => new Promise<void>((resolve) => { release = resolve }) })
+    const { scheduler } = setup({ eachMessage: () => new Promise<void>((resolve) => { release = resolve }) })
     const state = new PartitionState('t', 0)
     fill(state, 0, 3)
-    runner.schedule(state)
+    scheduler.schedule(state)
     await tick(5)
     state.clear()
     state.invalidate()
@@ -101,7 +103,7 @@ describe('Runner', () => {
   })
 
   it("under 'stop', a failing message stops the run and is not marked processed", async () => {
-    const { runner, failures } = setup({
+    const { scheduler, failures } = setup({
       retry: { retries: 1, initialDelayMs: 1 },
       eachMessage: async ({ message }: { message: AnyConsumerMessage }) => {
         if (message.offset === '2') throw new Error('poison')
@@ -109,7 +111,7 @@ describe('Runner', () => {
     })
     const state = new PartitionState('t', 0)
     fill(state, 0, 5)
-    runner.schedule(state)
+    scheduler.schedule(state)
     await waitUntil(() => failures.length > 0)
     await tick(20)
     expect(failures).toHaveLength(1)
@@ -121,7 +123,7 @@ describe('Runner', () => {
   it('eachBatch: a throwing handler keeps the resolved prefix; the rest is retried as a batch', async () => {
     const batches: string[][] = []
     let failed = false
-    const { runner } = setup({
+    const { scheduler } = setup({
       retry: { retries: 3, initialDelayMs: 1 },
       eachBatch: async ({ batch, resolveOffset }: EachBatchPayload<AnyConsumerMessage>) => {
         batches.push(batch.messages.map((m) => m.offset))
@@ -136,7 +138,7 @@ describe('Runner', () => {
     })
     const state = new PartitionState('t', 0)
     fill(state, 0, 6)
-    runner.schedule(state)
+    scheduler.schedule(state)
     await waitUntil(() => state.processedNext === 6)
     expect(batches).toEqual([['0', '1', '2', '3', '4', '5'], ['3', '4', '5']])
     expect(state.size).toBe(0)
@@ -144,7 +146,7 @@ describe('Runner', () => {
 
   it("eachBatch under 'skip': only the first unresolved message is skipped, the rest is handled", async () => {
     const handled: string[] = []
-    const { runner } = setup({
+    const { scheduler } = setup({
       retry: { retries: 0 },
       errorPolicy: 'skip',
       eachBatch: async ({ batch, resolveOffset }: EachBatchPayload<AnyConsumerMessage>) => {
@@ -157,26 +159,26 @@ describe('Runner', () => {
     })
     const state = new PartitionState('t', 0)
     fill(state, 0, 5)
-    runner.schedule(state)
+    scheduler.schedule(state)
     await waitUntil(() => state.processedNext === 5)
     expect(handled).toEqual(['0', '1', '3', '4'])
   })
 
   it('stop() waits for running handlers and reports whether they finished in time', async () => {
-    const { runner } = setup({ eachMessage: () => tick(30) })
+    const { scheduler } = setup({ eachMessage: () => tick(30) })
     const state = new PartitionState('t', 0)
     fill(state, 0, 10)
-    runner.schedule(state)
+    scheduler.schedule(state)
     await tick(5)
-    expect(await runner.stop(1000)).toBe(true)
+    expect(await scheduler.stop(1000)).toBe(true)
     // The message in flight finished; nothing new started.
     expect(state.processedNext).toBe(1)
     const slow = setup({ eachMessage: () => tick(500) })
     const other = new PartitionState('t', 1)
     fill(other, 0, 1)
-    slow.runner.schedule(other)
+    slow.scheduler.schedule(other)
     await tick(5)
-    expect(await slow.runner.stop(20)).toBe(false)
+    expect(await slow.scheduler.stop(20)).toBe(false)
   })
 })
 

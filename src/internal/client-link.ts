@@ -1,0 +1,96 @@
+/**
+ * What a Producer and a Consumer do alike around their native client: connect (ended early by a hopeless error,
+ * and naming refused credentials as the reason), route the client's events (log lines, OAUTHBEARER refreshes,
+ * errors, statistics), and hand errors to the `error` listeners or, without any, to a rate-limited warning.
+ * @module
+ */
+import type { OAuthBearerTokenProvider } from '../config/index.js'
+import { AuthenticationError, ConnectionError, KafkaError } from '../errors/kafka-error.js'
+import { authenticationFailed, authFailureReported, fromRdkafkaError, hopelessConnect } from '../errors/map.js'
+import type { RawClientEvent } from '../native/producer.js'
+import { ConnectGuard } from './connect-guard.js'
+import { LogRouter, type Logger } from './log.js'
+import { OAuthRefresher, type OAuthTokenSink } from './oauth.js'
+import { UnheardErrors } from './unheard.js'
+
+/** How a client reacts to the events only it understands. */
+export interface ClientEventHandlers {
+  /** A client error librdkafka reported (raw, not mapped yet). */
+  error(error: unknown): void
+  /** A statistics document (JSON). */
+  stats(json: string): void
+}
+
+/** A client that emits its errors (a Producer or a Consumer). */
+export interface ErrorEmitter {
+  listenerCount(event: 'error'): number
+  emit(event: 'error', error: KafkaError): boolean
+}
+
+/** One client's connection concerns: its connect guard, log, OAUTHBEARER refresher and unheard-error warnings. */
+export class ClientLink {
+  readonly #client: 'Producer' | 'Consumer'
+  readonly #guard = new ConnectGuard()
+  readonly #unheard: UnheardErrors
+  readonly #log: LogRouter
+  readonly #oauth: OAuthRefresher | undefined
+  /** The last authentication failure librdkafka reported, for connect() to name as its reason. */
+  #authFailure: AuthenticationError | undefined
+
+  /**
+   * @param client - the client's kind, for error messages
+   * @param logName - the name its log lines carry (e.g. `producer my-client-id`)
+   * @param tokenProvider - the OAUTHBEARER token provider, if configured, and `tokenSink` where tokens go
+   */
+  constructor(
+    client: 'Producer' | 'Consumer', logger: Logger | undefined, logName: string,
+    tokenProvider: OAuthBearerTokenProvider | undefined, tokenSink: OAuthTokenSink,
+  ) {
+    this.#client = client
+    this.#unheard = new UnheardErrors(`kafkit ${client}`)
+    this.#log = new LogRouter(logger, logName)
+    this.#oauth = tokenProvider ? new OAuthRefresher(tokenProvider, tokenSink) : undefined
+  }
+
+  /**
+   * Runs the connect `steps` (each awaited through the guard, so that a hopeless client error ends it at once). On
+   * failure, calls `closeQuietly` and throws the reason: refused credentials when librdkafka reported them, else
+   * the failure itself, marked as not worth retrying when it is.
+   */
+  async connect(steps: (guard: ConnectGuard) => Promise<void>, closeQuietly: () => void): Promise<void> {
+    this.#authFailure = undefined
+    try {
+      await steps(this.#guard)
+    } catch (error) {
+      const failure = error instanceof KafkaError ? error : fromRdkafkaError(error, { operation: `${this.#client}.connect` })
+      // librdkafka reports refused credentials as a client error and the connect itself only as a transport failure
+      // or a timeout; the client error may arrive just after a fast failure.
+      if (failure instanceof ConnectionError) await authFailureReported(() => this.#authFailure !== undefined)
+      closeQuietly()
+      if (this.#authFailure) throw authenticationFailed(this.#client, this.#authFailure)
+      throw hopelessConnect(this.#client, failure)
+    }
+  }
+
+  /** Routes a client event: log lines and token refreshes here, errors and statistics to the client. */
+  onEvent(event: RawClientEvent, handlers: ClientEventHandlers): void {
+    if (event.kind === 'error') handlers.error(event)
+    else if (event.kind === 'log') this.#log.log(event.level, event.facility, event.message)
+    else if (event.kind === 'stats') handlers.stats(event.json)
+    else this.#oauth?.refresh(event.config)
+  }
+
+  /** Maps a client error, remembers an authentication failure and lets a hopeless one end the connect in progress. */
+  clientError(error: unknown): KafkaError {
+    const mapped = fromRdkafkaError(error, { operation: this.#client })
+    if (mapped instanceof AuthenticationError) this.#authFailure = mapped
+    this.#guard.report(mapped)
+    return mapped
+  }
+
+  /** Emits `error` on `emitter` when someone listens, else warns (rate-limited) that nobody does. */
+  emitError(emitter: ErrorEmitter, error: KafkaError): void {
+    if (emitter.listenerCount('error') > 0) emitter.emit('error', error)
+    else this.#unheard.warn(error)
+  }
+}

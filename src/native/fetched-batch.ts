@@ -1,0 +1,164 @@
+/**
+ * One fetch's messages as the addon hands them over: their bytes in one Buffer, their metadata in typed arrays (see
+ * native/consumer.c for the layout), and message objects that read keys, values and headers from them on demand.
+ * @module
+ */
+import type { RawHeader } from './producer.js'
+
+/** A fetched message as kafkit's consumer keeps it until handled. */
+export interface RawMessage {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: number
+  /** ms since the epoch; -1 when the record has none. */
+  readonly timestamp: number
+  readonly key: Buffer | null
+  readonly value: Buffer | null
+  /** Every header in record order, repeated names kept. */
+  readonly headers: readonly RawHeader[]
+  /** Key and value bytes (for buffer bounds). */
+  readonly size: number
+}
+
+/** Int32 fields per message (see native/consumer.c). */
+export const STRIDE = 10
+const M_TOPIC = 0
+const M_PARTITION = 1
+const M_KEY = 2
+const M_VALUE = 3
+const M_HEADERS = 4
+const M_HEADER_START = 5
+const M_DATA_START = 6
+const M_ERROR = 7
+const NO_HEADERS: readonly RawHeader[] = Object.freeze([])
+
+/**
+ * One fetch's messages: their bytes in one Buffer, their metadata in typed arrays. A message object reads its key,
+ * value and headers from here as views, so a message kept alive keeps its whole batch alive.
+ */
+export class FetchedBatch {
+  /** How many entries (messages and errors) the fetch returned. */
+  readonly count: number
+  readonly #data: Buffer
+  readonly #meta: Int32Array
+  readonly #numbers: Float64Array
+  readonly #headerLengths: Int32Array | undefined
+  readonly #topics: readonly string[]
+
+  /** @internal */
+  constructor(count: number, data: Buffer, meta: Int32Array, numbers: Float64Array, headerLengths: Int32Array | undefined,
+    topics: readonly string[]) {
+    this.count = count
+    this.#data = data
+    this.#meta = meta
+    this.#numbers = numbers
+    this.#headerLengths = headerLengths
+    this.#topics = topics
+  }
+
+  /** librdkafka's error code of entry `i`: 0 for a message. */
+  error(i: number): number {
+    return this.#meta[i * STRIDE + M_ERROR]!
+  }
+
+  /** The topic of entry `i` ('' when librdkafka gave none). */
+  topic(i: number): string {
+    return this.#topics[this.#meta[i * STRIDE + M_TOPIC]!] ?? ''
+  }
+
+  /** The partition of entry `i`. */
+  partition(i: number): number {
+    return this.#meta[i * STRIDE + M_PARTITION]!
+  }
+
+  /** The offset of entry `i`. */
+  offset(i: number): number {
+    return this.#numbers[i * 2]!
+  }
+
+  /** The error text librdkafka put in an error entry. */
+  errorText(i: number): string {
+    return this.value(i)?.toString('utf8') ?? ''
+  }
+
+  /** The message at entry `i`. */
+  message(i: number): RawMessage {
+    return new FetchedMessage(this, i, this.topic(i), this.#meta[i * STRIDE + M_PARTITION]!, this.#numbers[i * 2]!,
+      this.#numbers[i * 2 + 1]!)
+  }
+
+  /** @internal */
+  key(i: number): Buffer | null {
+    const length = this.#meta[i * STRIDE + M_KEY]!
+    if (length < 0) return null
+    const start = this.#meta[i * STRIDE + M_DATA_START]!
+    return this.#data.subarray(start, start + length)
+  }
+
+  /** @internal */
+  value(i: number): Buffer | null {
+    const length = this.#meta[i * STRIDE + M_VALUE]!
+    if (length < 0) return null
+    const start = this.#meta[i * STRIDE + M_DATA_START]! + Math.max(0, this.#meta[i * STRIDE + M_KEY]!)
+    return this.#data.subarray(start, start + length)
+  }
+
+  /** @internal */
+  size(i: number): number {
+    return Math.max(0, this.#meta[i * STRIDE + M_KEY]!) + Math.max(0, this.#meta[i * STRIDE + M_VALUE]!)
+  }
+
+  /** @internal */
+  headers(i: number): readonly RawHeader[] {
+    const base = i * STRIDE
+    const count = this.#meta[base + M_HEADERS]!
+    const lengths = this.#headerLengths
+    if (count === 0 || lengths === undefined) return NO_HEADERS
+    let at = this.#meta[base + M_DATA_START]! + Math.max(0, this.#meta[base + M_KEY]!) + Math.max(0, this.#meta[base + M_VALUE]!)
+    const headers: RawHeader[] = []
+    for (let h = this.#meta[base + M_HEADER_START]!, end = h + count; h < end; h++) {
+      const nameLength = lengths[h * 2]!
+      const valueLength = lengths[h * 2 + 1]!
+      const name = this.#data.toString('utf8', at, at + nameLength)
+      at += nameLength
+      headers.push([name, valueLength < 0 ? null : this.#data.subarray(at, at + valueLength)])
+      at += Math.max(0, valueLength)
+    }
+    return headers
+  }
+}
+
+/** A message of a {@link FetchedBatch}; key, value and headers are views into the batch, made when read. */
+class FetchedMessage implements RawMessage {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: number
+  readonly timestamp: number
+  readonly #batch: FetchedBatch
+  readonly #index: number
+
+  constructor(batch: FetchedBatch, index: number, topic: string, partition: number, offset: number, timestamp: number) {
+    this.#batch = batch
+    this.#index = index
+    this.topic = topic
+    this.partition = partition
+    this.offset = offset
+    this.timestamp = timestamp
+  }
+
+  get key(): Buffer | null {
+    return this.#batch.key(this.#index)
+  }
+
+  get value(): Buffer | null {
+    return this.#batch.value(this.#index)
+  }
+
+  get headers(): readonly RawHeader[] {
+    return this.#batch.headers(this.#index)
+  }
+
+  get size(): number {
+    return this.#batch.size(this.#index)
+  }
+}

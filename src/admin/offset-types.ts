@@ -67,6 +67,7 @@ export interface DeleteRecordsInput {
   /** Partition number. */
   partition: number
   /** Delete every record below this offset; `'latest'` empties the partition. */
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- 'latest' is named for editors and the API docs
   before: OffsetInput | 'latest'
 }
 

@@ -6,6 +6,7 @@
  */
 import type { AclOperation } from './acl-types.js'
 
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the target of {@link} in TSDoc below
 import type { TopicPartition } from '../common/topic-partition.js'
 
 /** An offset as accepted from callers. */

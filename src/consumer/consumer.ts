@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events'
-import { type ConfigError, type KafkaError, StateError } from '../errors/kafka-error.js'
+import { type KafkaError, StateError } from '../errors/kafka-error.js'
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the target of {@link} in TSDoc below
+import type { ConfigError } from '../errors/kafka-error.js'
 import { configErrorFrom, fromRdkafkaError } from '../errors/map.js'
 import { ClientLink } from '../internal/client-link.js'
 import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
@@ -91,8 +93,9 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       // librdkafka validates property values at creation; the addon names each refused one.
       throw configErrorFrom(error)
     }
+    const logGroup = this.#options.globalConfig['group.id']
     this.#link = new ClientLink(
-      'Consumer', this.#options.logger, `consumer ${String(this.#options.globalConfig['group.id'] ?? '')}`.trim(),
+      'Consumer', this.#options.logger, `consumer ${typeof logGroup === 'string' ? logGroup : ''}`.trim(),
       tokenProvider, (token) => this.#native.setOAuthToken(token),
     )
     this.#tracker = new OffsetTracker(this.#native, (error) => this.#onClientError(error), this.#options.commitOffsets)

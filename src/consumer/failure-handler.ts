@@ -7,7 +7,9 @@ import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { KafkaError } from '../errors/kafka-error.js'
 import type { RawMessage } from '../native/consumer.js'
 import type { DeadLetterQueue } from './dead-letter.js'
-import type { ErrorPolicy, ResolvedRunOptions } from './run-options.js'
+import type { ResolvedRunOptions } from './run-options.js'
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the target of {@link} in TSDoc below
+import type { ErrorPolicy } from './run-options.js'
 
 /** The end of a failed message's road. */
 export type Verdict =

@@ -7,7 +7,6 @@ import { type Logger, resolveLogger } from '../internal/log.js'
 import { expectSerde, type ResolvedTopicSerdes, resolveTopicSerdes } from '../serde/validate.js'
 import {
   buildClientConfig,
-  describeValue,
   type ClientOptions,
   type ConsumerRdkafkaConfig,
   expectBoolean,

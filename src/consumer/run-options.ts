@@ -3,7 +3,7 @@
  * topic); their types, defaults and validation.
  * @module
  */
-import { expectFunction, expectInteger, expectObject, expectString, rejectUnknownKeys } from '../config/index.js'
+import { describeValue, expectFunction, expectInteger, expectObject, expectString, rejectUnknownKeys } from '../config/index.js'
 import { ConfigError } from '../errors/kafka-error.js'
 import type { DeliveryReport } from '../producer/types.js'
 import type { ResolvedConsumerOptions } from './options.js'
@@ -104,7 +104,7 @@ export function resolveRunOptions(options: unknown, consumer: ResolvedConsumerOp
     multiplier: retryInput.multiplier ?? RETRY_DEFAULTS.multiplier,
   }
   if (typeof retry.multiplier !== 'number' || !(retry.multiplier >= 1)) {
-    throw new ConfigError('run.retry.multiplier', `expected a number >= 1, got ${String(retry.multiplier)}`)
+    throw new ConfigError('run.retry.multiplier', `expected a number >= 1, got ${describeValue(retry.multiplier)}`)
   }
   return {
     mode,

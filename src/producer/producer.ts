@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events'
 import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { Lifecycle, type ClientState } from '../internal/lifecycle.js'
-import { ConfigError, KafkaAggregateError, KafkaError, type SerializationError, StateError, TimeoutError } from '../errors/kafka-error.js'
+import { ConfigError, KafkaAggregateError, type KafkaError, StateError, TimeoutError } from '../errors/kafka-error.js'
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the target of {@link} in TSDoc below
+import type { SerializationError } from '../errors/kafka-error.js'
 import { configErrorFrom, fromRdkafkaError } from '../errors/map.js'
 import { ClientLink } from '../internal/client-link.js'
 import { tokenProviderOf } from '../config/index.js'
@@ -96,8 +98,9 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     this.#tracing = new ProducerTracing(
       typeof clientId === 'string' ? clientId : undefined, typeof transactionalId === 'string' ? transactionalId : undefined,
     )
+    const logName = this.#options.rdkafkaConfig['client.id']
     this.#link = new ClientLink(
-      'Producer', this.#options.logger, `producer ${String(this.#options.rdkafkaConfig['client.id'] ?? '')}`.trim(),
+      'Producer', this.#options.logger, `producer ${typeof logName === 'string' ? logName : ''}`.trim(),
       tokenProvider, (token) => this.#native.setOAuthToken(token),
     )
     this.#transactions = new TransactionRunner(this.#native, this.#options, {

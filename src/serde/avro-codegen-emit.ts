@@ -94,7 +94,7 @@ function typeExpression(type: Type, emitter: ModuleEmitter): string {
     case 'logical:decimal':
     case 'logical:uuid': return 'string'
     case 'array': return `Array<${typeExpression((type as avro.types.ArrayType).itemsType, emitter)}>`
-    case 'map': return `Record<string, ${typeExpression((type as avro.types.MapType).valuesType, emitter)}>`
+    case 'map': return `Record<string, ${typeExpression((type as avro.types.MapType).valuesType as Type, emitter)}>`
     case 'union:unwrapped':
       return (type as avro.types.UnwrappedUnionType).types.map((branch) => typeExpression(branch, emitter)).join(' | ')
     case 'union:wrapped':

@@ -22,7 +22,6 @@ function setup(run: Record<string, unknown>) {
   const failures: KafkaError[] = []
   const afterTasks: PartitionState[] = []
   const resolved = resolveRunOptions(run, consumerOptions)
-  let scheduler!: PartitionScheduler
   const host = {
     decoder: new MessageDecoder(undefined, serdes.string(), undefined),
     afterTask: (state: PartitionState) => {
@@ -36,7 +35,7 @@ function setup(run: Record<string, unknown>) {
     },
     highWatermark: () => '100',
   }
-  scheduler = new PartitionScheduler(host, resolved, new FailureHandler(resolved, undefined, () => {}))
+  const scheduler = new PartitionScheduler(host, resolved, new FailureHandler(resolved, undefined, () => {}))
   return { scheduler, failures, afterTasks }
 }
 

@@ -7,7 +7,7 @@ const TRANSPORT = -195
 
 function link(logs: string[] = []) {
   const logger = { debug: () => undefined, info: () => undefined, warn: (message: string) => logs.push(message), error: (message: string) => logs.push(message) }
-  return new ClientLink('Producer', logger as never, 'producer test', undefined, () => undefined)
+  return new ClientLink('Producer', logger, 'producer test', undefined, () => undefined)
 }
 
 describe('ClientLink', () => {

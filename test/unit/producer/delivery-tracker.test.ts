@@ -16,7 +16,7 @@ function reports(rows: Array<{ seq: number; error?: number; partition?: number; 
     timestamp: Float64Array.from(rows.map(() => 1000)),
     error: Int32Array.from(rows.map((r) => r.error ?? 0)),
     status: Int32Array.from(rows.map((r) => r.status ?? 2)),
-  } as unknown as DeliveryBatch
+  }
 }
 
 function tracker(options: { transactional?: boolean; nativeFatal?: unknown } = {}): {

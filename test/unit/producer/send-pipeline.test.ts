@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { KafkaError, TimeoutError } from '../../../src/errors/kafka-error.js'
+import { type KafkaError, TimeoutError } from '../../../src/errors/kafka-error.js'
 import type { NativeProducerClient } from '../../../src/native/producer.js'
 import { DeliveryTracker } from '../../../src/producer/delivery-tracker.js'
 import { NO_PARTITION, type EncodedRecord } from '../../../src/producer/encode-record.js'

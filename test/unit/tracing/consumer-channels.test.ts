@@ -23,7 +23,6 @@ function fill(state: PartitionState, from: number, count: number, headers: Array
 function setup(run: Record<string, unknown>) {
   const failures: KafkaError[] = []
   const resolved = resolveRunOptions(run, consumerOptions)
-  let scheduler!: PartitionScheduler
   const host = {
     decoder: new MessageDecoder(undefined, serdes.string(), undefined),
     afterTask: (state: PartitionState) => scheduler.schedule(state),
@@ -34,7 +33,7 @@ function setup(run: Record<string, unknown>) {
     highWatermark: () => '100',
     identity: { groupId: 'billing', clientId: 'billing-1' },
   }
-  scheduler = new PartitionScheduler(host, resolved, new FailureHandler(resolved, undefined, () => {}))
+  const scheduler = new PartitionScheduler(host, resolved, new FailureHandler(resolved, undefined, () => {}))
   return { scheduler, failures }
 }
 

@@ -32,21 +32,21 @@ const nodeGlobals = Object.fromEntries(
 
 export default defineConfig(
   globalIgnores([
-      '**/node_modules/**',
-      'dist/**',
-      'build/**',
-      'coverage/**',
-      'docs/api/**',
-      '.cache/**',
-      '.cluster/**',
-      '.kdist/**',
-      'bench/.build/**',
-      'bench/.node/**',
-      'bench/results/**',
-      // Generated code (regenerated, not edited).
-      '**/*.generated.ts',
-      'examples/protobuf/gen/**',
-      'examples/avro/generated/**',
+    '**/node_modules/**',
+    'dist/**',
+    'build/**',
+    'coverage/**',
+    'docs/api/**',
+    '.cache/**',
+    '.cluster/**',
+    '.kdist/**',
+    'bench/.build/**',
+    'bench/.node/**',
+    'bench/results/**',
+    // Generated code (regenerated, not edited).
+    '**/*.generated.ts',
+    'examples/protobuf/gen/**',
+    'examples/avro/generated/**',
     'test/fixtures/avro/generated/**',
     'scripts/cluster-lib.d.mts',
     'scripts/cluster/*.d.mts',
@@ -83,7 +83,10 @@ export default defineConfig(
       // Only Error objects are thrown or used as rejection reasons (stack traces, `instanceof` checks).
       // A caught value (`unknown`) passed on unchanged is a rethrow, which both rules allow.
       '@typescript-eslint/only-throw-error': 'error',
-      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
+      '@typescript-eslint/prefer-promise-reject-errors': [
+        'error',
+        { allowThrowingAny: true, allowThrowingUnknown: true },
+      ],
       // `async` without `await` is used on purpose: a synchronous throw becomes a rejection, and implementations of
       // promise-returning interfaces (mocks, handlers) stay promise-returning. Unawaited promises are caught above.
       '@typescript-eslint/require-await': 'off',

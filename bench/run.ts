@@ -20,8 +20,23 @@ import { ROOT, RUNNERS } from './lib/paths.js'
 import { planRows, SCENARIO_TITLES, sweepRows } from './lib/plan.js'
 import { ProgressBar } from './lib/progress.js'
 import type { ClientId, RunnerReport, RunSpec, ScenarioId } from './lib/protocol.js'
-import { runLatency, summarizeScenario, type RowPlan, type RowResult, type RunRecord, type ScenarioResult } from './lib/results.js'
-import { SWEEP_AXIS_TITLES, SWEEP_SCENARIOS, sweepClients, sweepPoints, type SweepAxis, type SweepResult, type SweepScenarioId } from './lib/sweep.js'
+import {
+  runLatency,
+  summarizeScenario,
+  type RowPlan,
+  type RowResult,
+  type RunRecord,
+  type ScenarioResult,
+} from './lib/results.js'
+import {
+  SWEEP_AXIS_TITLES,
+  SWEEP_SCENARIOS,
+  sweepClients,
+  sweepPoints,
+  type SweepAxis,
+  type SweepResult,
+  type SweepScenarioId,
+} from './lib/sweep.js'
 import { sweepColumns, sweepTitle } from './lib/sweep-report.js'
 import { evaluateTargets, type TargetCheck } from './lib/targets.js'
 import { formatCount, scenarioColumns, textTable } from './lib/table.js'
@@ -34,7 +49,10 @@ export interface BenchResults {
   finishedAt?: string
   durationSeconds?: number
   readonly machine: MachineInfo
-  readonly settings: Omit<BenchOptions, 'security' | 'resultsDir' | 'node22'> & { readonly secured: boolean; readonly platformaticNode?: string | undefined }
+  readonly settings: Omit<BenchOptions, 'security' | 'resultsDir' | 'node22'> & {
+    readonly secured: boolean
+    readonly platformaticNode?: string | undefined
+  }
   readonly scenarios: ScenarioResult[]
   /** The issue's targets checked on this run. */
   targets?: TargetCheck[]
@@ -64,7 +82,11 @@ class Bench {
     private readonly admin: BenchAdmin,
     private readonly topics = new Set<string>(),
   ) {
-    this.limits = { rdkafkaPerformance: findRdkafkaPerformance(ROOT), kafkaLibs: cluster.kafkaLibs, java: process.env.KAFKIT_JAVA ?? 'java' }
+    this.limits = {
+      rdkafkaPerformance: findRdkafkaPerformance(ROOT),
+      kafkaLibs: cluster.kafkaLibs,
+      java: process.env.KAFKIT_JAVA ?? 'java',
+    }
   }
 
   /** The same bench with some settings changed: a sweep point. */
@@ -109,7 +131,12 @@ class Bench {
   private async newTopic(kind: string): Promise<string> {
     const topic = freshName(kind)
     const replication = topicReplication(this.options.nodes)
-    await this.admin.createTopic(topic, this.options.partitions, replication.replicationFactor, replication.minInsyncReplicas)
+    await this.admin.createTopic(
+      topic,
+      this.options.partitions,
+      replication.replicationFactor,
+      replication.minInsyncReplicas,
+    )
     this.topics.add(topic)
     return topic
   }
@@ -120,7 +147,12 @@ class Bench {
   }
 
   /** Runs one client on one spec with a progress bar; never throws (a failure is recorded in the run). */
-  async runOne(row: RowResult, spec: RunSpec, round: number, label: string): Promise<{ record: RunRecord; report?: RunnerReport }> {
+  async runOne(
+    row: RowResult,
+    spec: RunSpec,
+    round: number,
+    label: string,
+  ): Promise<{ record: RunRecord; report?: RunnerReport }> {
     const bar = new ProgressBar(label, row.client === 'c' || row.client === 'java' ? 0 : spec.messages)
     try {
       let report: RunnerReport | undefined
@@ -133,9 +165,14 @@ class Bench {
         }
         if (!report) throw new Error(`${row.client} does not run ${spec.scenario}`)
       } else {
-        const execArgv = this.options.profile && row.client === 'kafkit'
-          ? ['--cpu-prof', `--cpu-prof-dir=${resolve(ROOT, this.options.resultsDir, 'profiles')}`, `--cpu-prof-name=${spec.scenario}-${spec.variant}-r${round}.cpuprofile`]
-          : []
+        const execArgv =
+          this.options.profile && row.client === 'kafkit'
+            ? [
+                '--cpu-prof',
+                `--cpu-prof-dir=${resolve(ROOT, this.options.resultsDir, 'profiles')}`,
+                `--cpu-prof-name=${spec.scenario}-${spec.variant}-r${round}.cpuprofile`,
+              ]
+            : []
         report = await runNodeClient(row.client, spec, {
           nodePath: row.client === 'platformatic' ? this.options.node22 : undefined,
           execArgv,
@@ -144,7 +181,8 @@ class Bench {
       }
       const { latencyMs, type: _type, ...figures } = report
       const record: RunRecord = { round, topic: spec.topic, report: figures, latency: runLatency(latencyMs) }
-      const rateText = figures.elapsedMs > 0 ? `${formatCount((figures.messages * 1000) / figures.elapsedMs)} msgs/s` : ''
+      const rateText =
+        figures.elapsedMs > 0 ? `${formatCount((figures.messages * 1000) / figures.elapsedMs)} msgs/s` : ''
       bar.finish(`${formatCount(figures.messages)} msgs ${rateText}${figures.completed ? '' : ' (timed out)'}`)
       return { record, report }
     } catch (error) {
@@ -165,14 +203,21 @@ class Bench {
   }
 
   /** Producer scenarios: a fresh topic per run, then a count of what arrived in it. */
-  async producerScenario(scenario: ScenarioId, rows: RowResult[], rounds: number, overrides: Partial<RunSpec>): Promise<void> {
+  async producerScenario(
+    scenario: ScenarioId,
+    rows: RowResult[],
+    rounds: number,
+    overrides: Partial<RunSpec>,
+  ): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       for (const row of rows) {
         if (row.unavailable || this.settled(row)) continue
         const topic = await this.newTopic(scenario)
         const spec = this.spec(scenario, row.variant, topic, overrides)
         const { record, report } = await this.runOne(row, spec, round, `${scenario} r${round}/${rounds} ${row.label}`)
-        const inTopic = report ? await this.admin.countMessages(topic, this.options.partitions).catch(() => undefined) : undefined
+        const inTopic = report
+          ? await this.admin.countMessages(topic, this.options.partitions).catch(() => undefined)
+          : undefined
         row.runs.push({ ...record, inTopic })
         await this.dropTopic(topic)
       }
@@ -182,11 +227,16 @@ class Bench {
   /** A new topic filled with `messages` records by raw node-rdkafka, checked by its watermarks. */
   private async filledTopic(kind: ScenarioId, messages: number): Promise<string> {
     const topic = await this.newTopic(kind)
-    const fill = this.spec('produce', 'produce', topic, { messages, deadlineMs: Math.max(120_000, this.options.deadlineSeconds * 3000) })
-    const bar = new ProgressBar(`${kind}: pre-producing the topic`, messages)
-    const filled = await runNodeClient('rdkafka', fill, { onProgress: (done) => bar.update(done) }).catch((error: unknown) => {
-      throw new Error(`pre-producing the ${kind} topic failed: ${String(error)}`)
+    const fill = this.spec('produce', 'produce', topic, {
+      messages,
+      deadlineMs: Math.max(120_000, this.options.deadlineSeconds * 3000),
     })
+    const bar = new ProgressBar(`${kind}: pre-producing the topic`, messages)
+    const filled = await runNodeClient('rdkafka', fill, { onProgress: (done) => bar.update(done) }).catch(
+      (error: unknown) => {
+        throw new Error(`pre-producing the ${kind} topic failed: ${String(error)}`)
+      },
+    )
     bar.finish(`${formatCount(filled.messages)} msgs`)
     const inTopic = await this.admin.countMessages(topic, this.options.partitions)
     if (inTopic !== messages) throw new Error(`pre-produced ${inTopic} messages, expected ${messages}`)
@@ -219,8 +269,15 @@ class Bench {
         if (row.unavailable || this.settled(row)) continue
         const output = await this.newTopic('pipeline-out')
         const spec = this.spec('pipeline', row.variant, input, { messages, outputTopic: output })
-        const { record, report } = await this.runOne(row, spec, round, `pipeline r${round}/${this.options.rounds} ${row.label}`)
-        const inTopic = report ? await this.admin.countCommitted(output, this.options.partitions).catch(() => undefined) : undefined
+        const { record, report } = await this.runOne(
+          row,
+          spec,
+          round,
+          `pipeline r${round}/${this.options.rounds} ${row.label}`,
+        )
+        const inTopic = report
+          ? await this.admin.countCommitted(output, this.options.partitions).catch(() => undefined)
+          : undefined
         row.runs.push({ ...record, inTopic })
         await this.dropTopic(output)
       }
@@ -234,7 +291,10 @@ class Bench {
     for (const row of rows) {
       if (row.unavailable) continue
       const topic = await this.newTopic('latency')
-      const spec = this.spec('latency', row.variant, topic, { messages, deadlineMs: (this.options.latencySeconds + 30) * 1000 })
+      const spec = this.spec('latency', row.variant, topic, {
+        messages,
+        deadlineMs: (this.options.latencySeconds + 30) * 1000,
+      })
       const { record } = await this.runOne(row, spec, 1, `latency ${row.label}`)
       row.runs.push(record)
       await this.dropTopic(topic)
@@ -245,7 +305,13 @@ class Bench {
   async backpressureScenario(rows: RowResult[]): Promise<void> {
     const o = this.options
     const expectedSeconds = (o.backpressureMessages * o.messageSize) / o.quotaBytesPerSecond
-    await setProducerQuota(this.limits.java, this.limits.kafkaLibs!, this.cluster.brokers, THROTTLED_CLIENT_ID, o.quotaBytesPerSecond)
+    await setProducerQuota(
+      this.limits.java,
+      this.limits.kafkaLibs!,
+      this.cluster.brokers,
+      THROTTLED_CLIENT_ID,
+      o.quotaBytesPerSecond,
+    )
     try {
       await this.producerScenario('backpressure', rows, 1, {
         messages: o.backpressureMessages,
@@ -253,7 +319,13 @@ class Bench {
         deadlineMs: Math.ceil(expectedSeconds + o.deadlineSeconds) * 1000,
       })
     } finally {
-      await setProducerQuota(this.limits.java, this.limits.kafkaLibs!, this.cluster.brokers, THROTTLED_CLIENT_ID, undefined).catch(() => {})
+      await setProducerQuota(
+        this.limits.java,
+        this.limits.kafkaLibs!,
+        this.cluster.brokers,
+        THROTTLED_CLIENT_ID,
+        undefined,
+      ).catch(() => {})
     }
   }
 
@@ -266,10 +338,18 @@ class Bench {
     const messages = 20_000
     const bar = new ProgressBar('warm-up (raw node-rdkafka)', messages * 2)
     try {
-      const produced = await runNodeClient('rdkafka', this.spec('produce', 'produce', topic, { messages, deadlineMs: 60_000 }), { onProgress: (done) => bar.update(done) })
-      await runNodeClient('rdkafka', this.spec('consume', 'consume', topic, { messages: produced.messages, deadlineMs: 60_000 }), {
-        onProgress: (done) => bar.update(messages + done),
-      })
+      const produced = await runNodeClient(
+        'rdkafka',
+        this.spec('produce', 'produce', topic, { messages, deadlineMs: 60_000 }),
+        { onProgress: (done) => bar.update(done) },
+      )
+      await runNodeClient(
+        'rdkafka',
+        this.spec('consume', 'consume', topic, { messages: produced.messages, deadlineMs: 60_000 }),
+        {
+          onProgress: (done) => bar.update(messages + done),
+        },
+      )
       bar.finish('done')
     } catch (error) {
       bar.finish(`failed (${String(error).split('\n')[0]}): continuing`)
@@ -280,7 +360,10 @@ class Bench {
   /** Runs a scenario with the rows of its table for the chosen clients, or with the `plans` given. */
   async scenario(id: ScenarioId, plans?: readonly RowPlan[]): Promise<ScenarioResult> {
     const o = this.options
-    const rows: RowResult[] = (plans ?? planRows(id, o.clients, this.unavailable)).map((plan) => ({ ...plan, runs: [] }))
+    const rows: RowResult[] = (plans ?? planRows(id, o.clients, this.unavailable)).map((plan) => ({
+      ...plan,
+      runs: [],
+    }))
     const startedAt = Date.now()
     const result: ScenarioResult = { id, title: SCENARIO_TITLES[id], description: describeScenario(id, o), rows }
     log(`\n== ${result.title}: ${result.description}`)
@@ -326,7 +409,13 @@ class Bench {
  */
 async function runSweeps(bench: Bench, o: BenchOptions): Promise<SweepResult[]> {
   const sweeps: SweepResult[] = []
-  const base = { messages: o.messages, messageSize: o.messageSize, partitions: o.partitions, compression: o.producer.compression, byteCap: o.sweepBytes }
+  const base = {
+    messages: o.messages,
+    messageSize: o.messageSize,
+    partitions: o.partitions,
+    compression: o.producer.compression,
+    byteCap: o.sweepBytes,
+  }
   for (const axis of o.sweep) {
     const startedAt = Date.now()
     const points = sweepPoints(axis, base)
@@ -338,7 +427,9 @@ async function runSweeps(bench: Bench, o: BenchOptions): Promise<SweepResult[]> 
       points: [],
     }))
     for (const settings of points) {
-      log(`\n== sweep ${SWEEP_AXIS_TITLES[axis]}: ${settings.label} (${formatCount(settings.messages)} messages per run)`)
+      log(
+        `\n== sweep ${SWEEP_AXIS_TITLES[axis]}: ${settings.label} (${formatCount(settings.messages)} messages per run)`,
+      )
       const point = bench.at({
         messages: settings.messages,
         messageSize: settings.messageSize,
@@ -347,7 +438,10 @@ async function runSweeps(bench: Bench, o: BenchOptions): Promise<SweepResult[]> 
       })
       for (const sweep of ofAxis) {
         const loadAverage: { start: number; end?: number } = { start: os.loadavg()[0] ?? Number.NaN }
-        const result = await point.scenario(sweep.scenario, sweepRows(sweep.scenario, sweepClients(sweep.scenario, o.sweepClients), point.unavailable))
+        const result = await point.scenario(
+          sweep.scenario,
+          sweepRows(sweep.scenario, sweepClients(sweep.scenario, o.sweepClients), point.unavailable),
+        )
         loadAverage.end = os.loadavg()[0] ?? Number.NaN
         sweep.points.push({ ...settings, loadAverage, result })
       }
@@ -376,7 +470,12 @@ function describeReplication(o: BenchOptions): string {
 /** One line saying what stays fixed along a sweep. */
 export function describeSweep(axis: SweepAxis, scenario: SweepScenarioId, o: BenchOptions): string {
   const codec = o.producer.compression === 'none' ? 'no compression' : o.producer.compression
-  const fixed = axis === 'size' ? `${o.partitions} partitions, ${codec}` : axis === 'partitions' ? `${o.messageSize}-byte values, ${codec}` : `${o.messageSize}-byte values, ${o.partitions} partitions`
+  const fixed =
+    axis === 'size'
+      ? `${o.partitions} partitions, ${codec}`
+      : axis === 'partitions'
+        ? `${o.messageSize}-byte values, ${codec}`
+        : `${o.messageSize}-byte values, ${o.partitions} partitions`
   const producer = `${o.producer.idempotent ? 'idempotent, ' : ''}acks=${o.producer.acks === -1 ? 'all' : o.producer.acks}, linger.ms=${o.producer.lingerMs}`
   return scenario === 'produce'
     ? `${fixed}${describeReplication(o)}; ${producer}; send without awaiting each, then flush`
@@ -421,7 +520,9 @@ async function main(): Promise<void> {
     return
   }
   const startedAt = new Date()
-  log(`kafkit bench, ${options.mode} run (${options.rounds} round${options.rounds > 1 ? 's' : ''}), results under ${options.resultsDir}`)
+  log(
+    `kafkit bench, ${options.mode} run (${options.rounds} round${options.rounds > 1 ? 's' : ''}), results under ${options.resultsDir}`,
+  )
   const cluster = await ensureCluster({
     brokers: options.brokers,
     registryUrl: options.registryUrl,
@@ -446,7 +547,9 @@ async function main(): Promise<void> {
     admin = await BenchAdmin.connect(cluster.brokers, options.security)
     bench = new Bench(options, cluster, admin)
     const machine = machineInfo(cluster.kafkaVersion, process.env.KAFKIT_JAVA ?? 'java')
-    log(`machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, librdkafka ${machine.librdkafka}, Kafka ${machine.kafka}, load ${machine.loadAverageStart.toFixed(2)}`)
+    log(
+      `machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, librdkafka ${machine.librdkafka}, Kafka ${machine.kafka}, load ${machine.loadAverageStart.toFixed(2)}`,
+    )
     const { security, resultsDir: _dir, node22, ...settings } = options
     const results: BenchResults = {
       schema: 1,
@@ -464,7 +567,9 @@ async function main(): Promise<void> {
       log('\ntargets:')
       for (const target of results.targets) {
         const verdict = target.met === undefined ? 'n/a ' : target.met ? 'MET ' : 'MISS'
-        log(`  ${verdict} ${target.scenario}: ${target.target}${target.ratio === undefined ? '' : ` (${target.ratio.toFixed(2)}x)`}`)
+        log(
+          `  ${verdict} ${target.scenario}: ${target.target}${target.ratio === undefined ? '' : ` (${target.ratio.toFixed(2)}x)`}`,
+        )
       }
     }
     machine.loadAverageEnd = os.loadavg()[0] ?? Number.NaN

@@ -9,7 +9,9 @@ import { type Order, OrderStatus, orderSchema } from './avro/generated/order.js'
 const brokers = process.env.KAFKA_BROKERS ?? 'localhost:9092'
 // SCHEMA_REGISTRY_URL is an Apicurio registry's base URL, as `npm run cluster` prints it: its Confluent-compatible
 // API is under /apis/ccompat/v7. For a Confluent Schema Registry, set CONFLUENT_SCHEMA_REGISTRY_URL to its URL instead.
-const url = process.env.CONFLUENT_SCHEMA_REGISTRY_URL ?? `${process.env.SCHEMA_REGISTRY_URL ?? 'http://localhost:8080'}/apis/ccompat/v7`
+const url =
+  process.env.CONFLUENT_SCHEMA_REGISTRY_URL ??
+  `${process.env.SCHEMA_REGISTRY_URL ?? 'http://localhost:8080'}/apis/ccompat/v7`
 const registry = new SchemaRegistry({ url })
 const topic = `example-avro-orders-${Date.now()}`
 
@@ -45,7 +47,13 @@ await producer.disconnect()
 
 // The consumer needs no schema: each record names its writer schema by id. A `readerSchema` would resolve every
 // record into one version (schema evolution); here the writer's schema is the latest anyway.
-const consumer = new Consumer({ brokers, groupId: `example-avro-${Date.now()}`, fromBeginning: true, key: serdes.string(), value: serdes.avro<Order>({ registry }) })
+const consumer = new Consumer({
+  brokers,
+  groupId: `example-avro-${Date.now()}`,
+  fromBeginning: true,
+  key: serdes.string(),
+  value: serdes.avro<Order>({ registry }),
+})
 await consumer.connect()
 await consumer.subscribe({ topics: [topic] })
 const received: Order[] = []

@@ -65,7 +65,9 @@ await auditor.connect()
 await auditor.subscribe({ topics: [deadLetters] })
 for await (const letter of auditor) {
   if (letter.value?.toString() === 'created') continue
-  console.log(`dead letter from ${letter.headers['kafkit-original-topic']?.toString()}@${letter.headers['kafkit-original-offset']?.toString()}: ${letter.headers['kafkit-error-message']?.toString()}`)
+  console.log(
+    `dead letter from ${letter.headers['kafkit-original-topic']?.toString()}@${letter.headers['kafkit-original-offset']?.toString()}: ${letter.headers['kafkit-error-message']?.toString()}`,
+  )
   break // leaving the loop stops the consumer
 }
 await auditor.disconnect()

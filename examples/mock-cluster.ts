@@ -4,16 +4,25 @@ import { Producer, serdes } from 'kafkit'
 import { MockCluster } from 'kafkit/testing'
 
 // The service under test: publishes an event per order.
-async function publishOrders(producer: Producer<string, { id: string; total: number }>, totals: number[]): Promise<string[]> {
+async function publishOrders(
+  producer: Producer<string, { id: string; total: number }>,
+  totals: number[],
+): Promise<string[]> {
   const reports = await Promise.all(
-    totals.map((total, i) => producer.send({ topic: 'orders', partition: 0, key: `order-${i}`, value: { id: `order-${i}`, total } })),
+    totals.map((total, i) =>
+      producer.send({ topic: 'orders', partition: 0, key: `order-${i}`, value: { id: `order-${i}`, total } }),
+    ),
   )
   return reports.map((report) => report.offset)
 }
 
 const cluster = await MockCluster.start({ brokers: 1 })
 try {
-  const producer = new Producer({ brokers: cluster.bootstrapServers, key: serdes.string(), value: serdes.json<{ id: string; total: number }>() })
+  const producer = new Producer({
+    brokers: cluster.bootstrapServers,
+    key: serdes.string(),
+    value: serdes.json<{ id: string; total: number }>(),
+  })
   await producer.connect()
   const offsets = await publishOrders(producer, [10, 20, 30])
   if (offsets.join(',') !== '0,1,2') throw new Error(`unexpected offsets ${offsets.join(',')}`)

@@ -25,7 +25,9 @@ await admin.disconnect()
 
 const producer = new Producer({ brokers, key: serdes.string(), value: serdes.json<Order>() })
 await producer.connect()
-await producer.sendBatch(Array.from({ length: 200 }, (_, n) => ({ topic: orders, key: `order-${n}`, value: { id: `order-${n}`, net: n } })))
+await producer.sendBatch(
+  Array.from({ length: 200 }, (_, n) => ({ topic: orders, key: `order-${n}`, value: { id: `order-${n}`, net: n } })),
+)
 await producer.disconnect()
 
 // 1. A Processor: one transaction per batch of up to 100 orders (or 100 ms), outputs + input offsets together.
@@ -40,7 +42,12 @@ const pricing = new Processor({
   handle: (message, ctx) => {
     const order = message.value!
     // emit()-style header so the router below can tell event types apart.
-    ctx.send({ topic: priced, key: message.key, value: { ...order, gross: Math.round(order.net * 1.2) }, headers: { 'event-type': 'OrderPriced' } })
+    ctx.send({
+      topic: priced,
+      key: message.key,
+      value: { ...order, gross: Math.round(order.net * 1.2) },
+      headers: { 'event-type': 'OrderPriced' },
+    })
   },
 })
 
@@ -55,14 +62,24 @@ const shipping = new EventRouter({
   unknownEvents: 'skip',
 })
 shipping.on('OrderPriced', (event, ctx) => {
-  ctx.emit('ShipmentRequested', { topic: shipments, key: event.key, value: `ship ${event.value!.id} (${event.value!.gross})` })
+  ctx.emit('ShipmentRequested', {
+    topic: shipments,
+    key: event.key,
+    value: `ship ${event.value!.id} (${event.value!.gross})`,
+  })
 })
 
 await pricing.start()
 await shipping.start()
 
 // An independent read_committed reader: sees only committed outputs, each once.
-const reader = new Consumer({ brokers, groupId: `example-reader-${process.pid}`, fromBeginning: true, key: serdes.string(), value: serdes.string() })
+const reader = new Consumer({
+  brokers,
+  groupId: `example-reader-${process.pid}`,
+  fromBeginning: true,
+  key: serdes.string(),
+  value: serdes.string(),
+})
 await reader.connect()
 await reader.subscribe({ topics: [shipments] })
 const seen = new Set<string>()

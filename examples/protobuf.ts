@@ -9,15 +9,23 @@ import { type Order, OrderSchema } from './protobuf/gen/order_pb.js'
 
 const brokers = process.env.KAFKA_BROKERS ?? 'localhost:9092'
 // An Apicurio registry's Confluent-compatible API is under /apis/ccompat/v7; a Confluent URL is used as is.
-const url = process.env.CONFLUENT_SCHEMA_REGISTRY_URL ?? `${process.env.SCHEMA_REGISTRY_URL ?? 'http://localhost:8080'}/apis/ccompat/v7`
+const url =
+  process.env.CONFLUENT_SCHEMA_REGISTRY_URL ??
+  `${process.env.SCHEMA_REGISTRY_URL ?? 'http://localhost:8080'}/apis/ccompat/v7`
 const registry = new SchemaRegistry({ url })
 const topic = `example-protobuf-orders-${Date.now()}`
 await registry.setCompatibility({ subject: `${topic}-value`, level: 'BACKWARD' })
 
 // The serde's type comes from the generated OrderSchema: this producer is a Producer<string, Order>.
-const producer = new Producer({ brokers, key: serdes.string(), value: serdes.protobuf({ registry, schema: OrderSchema }) })
+const producer = new Producer({
+  brokers,
+  key: serdes.string(),
+  value: serdes.protobuf({ registry, schema: OrderSchema }),
+})
 await producer.connect()
-const orders = [1, 2, 3].map((n) => create(OrderSchema, { id: `order-${n}`, customer: `customer-${n}`, totalCents: BigInt(n * 1099), gift: n === 2 }))
+const orders = [1, 2, 3].map((n) =>
+  create(OrderSchema, { id: `order-${n}`, customer: `customer-${n}`, totalCents: BigInt(n * 1099), gift: n === 2 }),
+)
 for (const order of orders) await producer.send({ topic, key: order.id, value: order })
 console.log(`sent ${orders.length} orders; schema id ${(await registry.getLatest({ subject: `${topic}-value` })).id}`)
 
@@ -26,19 +34,28 @@ try {
   await producer.send({ topic, key: 'bad', value: { id: 'bad' } as unknown as Order })
   throw new Error('a plain object should have been refused')
 } catch (error) {
-  if (!(error instanceof SchemaSerializationError) || error.reason !== SchemaSerdeErrorReason.INVALID_RECORD) throw error
+  if (!(error instanceof SchemaSerializationError) || error.reason !== SchemaSerdeErrorReason.INVALID_RECORD)
+    throw error
   console.log(`refused as expected: ${error.reason}`)
 }
 await producer.disconnect()
 
 // The consumer decodes with the writer's schema, found by the id in each record's header.
 const consumer = new Consumer({
-  brokers, groupId: `${topic}-group`, fromBeginning: true, key: serdes.string(), value: serdes.protobuf({ registry, schema: OrderSchema }),
+  brokers,
+  groupId: `${topic}-group`,
+  fromBeginning: true,
+  key: serdes.string(),
+  value: serdes.protobuf({ registry, schema: OrderSchema }),
 })
 await consumer.connect()
 await consumer.subscribe({ topics: [topic] })
 const received: Order[] = []
-await consumer.run({ eachMessage: async ({ message }) => { received.push(message.value!) } })
+await consumer.run({
+  eachMessage: async ({ message }) => {
+    received.push(message.value!)
+  },
+})
 const deadline = Date.now() + 30_000
 while (received.length < orders.length) {
   if (Date.now() > deadline) throw new Error(`received ${received.length} of ${orders.length} orders`)
@@ -46,4 +63,5 @@ while (received.length < orders.length) {
 }
 await consumer.disconnect()
 await registry.close()
-for (const order of received) console.log(`${order.id}: ${order.customer}, ${order.totalCents} cents${order.gift ? ' (gift)' : ''}`)
+for (const order of received)
+  console.log(`${order.id}: ${order.customer}, ${order.totalCents} cents${order.gift ? ' (gift)' : ''}`)

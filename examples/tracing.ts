@@ -4,7 +4,12 @@
 import { context } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { W3CTraceContextPropagator } from '@opentelemetry/core'
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base'
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base'
 import { Consumer, Producer, serdes, tracingChannels, type ProducerSendContext } from 'kafkit'
 import { instrumentKafkit } from 'kafkit/otel'
 
@@ -45,7 +50,12 @@ await producer.disconnect()
 
 // The consumer side (another service, usually): the process span continues the trace found in the headers, and
 // the handler runs with it current, so its own spans join the trace too.
-const consumer = new Consumer({ brokers, groupId: `example-billing-${process.pid}`, fromBeginning: true, value: serdes.json<{ id: string }>() })
+const consumer = new Consumer({
+  brokers,
+  groupId: `example-billing-${process.pid}`,
+  fromBeginning: true,
+  value: serdes.json<{ id: string }>(),
+})
 await consumer.connect()
 await consumer.subscribe({ topics: [topic] })
 let received!: () => void
@@ -67,15 +77,20 @@ instrumentation.disable()
 // Print the trace as a tree and check it is one trace from the request to the billing.
 const spans = exporter.getFinishedSpans()
 const parentId = (span: ReadableSpan): string | undefined =>
-  (span as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId ?? (span as { parentSpanId?: string }).parentSpanId
+  (span as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId ??
+  (span as { parentSpanId?: string }).parentSpanId
 const print = (span: ReadableSpan, depth: number): void => {
   const partition = span.attributes['messaging.kafka.destination.partition']
-  console.log(`${'  '.repeat(depth)}${span.name}${partition === undefined ? '' : ` (partition ${JSON.stringify(partition)})`}`)
-  for (const child of spans.filter((candidate) => parentId(candidate) === span.spanContext().spanId)) print(child, depth + 1)
+  console.log(
+    `${'  '.repeat(depth)}${span.name}${partition === undefined ? '' : ` (partition ${JSON.stringify(partition)})`}`,
+  )
+  for (const child of spans.filter((candidate) => parentId(candidate) === span.spanContext().spanId))
+    print(child, depth + 1)
 }
 const root = spans.find((span) => span.name === 'POST /checkout')
 if (!root) throw new Error('no request span')
 print(root, 0)
 const billing = spans.find((span) => span.name === 'bill order-1')
-if (billing?.spanContext().traceId !== root.spanContext().traceId) throw new Error('the consumer did not continue the producer trace')
+if (billing?.spanContext().traceId !== root.spanContext().traceId)
+  throw new Error('the consumer did not continue the producer trace')
 console.log(`one trace from request to billing: ${root.spanContext().traceId}`)

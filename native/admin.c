@@ -9,7 +9,8 @@
 /* Applies a list of int32 enum values (group states or types) to the options; NULL or librdkafka's error. */
 typedef rd_kafka_error_t *(*match_setter)(rd_kafka_AdminOptions_t *options, const int32_t *values, size_t count);
 
-#define NO_MEMORY_FOR_MATCHES(what) rd_kafka_error_new(RD_KAFKA_RESP_ERR__FAIL, "kafkit: out of memory while reading " what)
+#define NO_MEMORY_FOR_MATCHES(what)                                                                                    \
+  rd_kafka_error_new(RD_KAFKA_RESP_ERR__FAIL, "kafkit: out of memory while reading " what)
 
 static rd_kafka_error_t *match_states(rd_kafka_AdminOptions_t *options, const int32_t *values, size_t count) {
   rd_kafka_consumer_group_state_t *typed = calloc(count ? count : 1, sizeof(*typed));
@@ -59,7 +60,8 @@ static rd_kafka_AdminOptions_t *admin_options_from(napi_env env, kafkit_client *
     return NULL;
   }
   rd_kafka_AdminOptions_t *admin_options = rd_kafka_AdminOptions_new(client->rk, op);
-  rd_kafka_resp_err_t err = rd_kafka_AdminOptions_set_request_timeout(admin_options, timeout_ms, errstr, sizeof(errstr));
+  rd_kafka_resp_err_t err =
+      rd_kafka_AdminOptions_set_request_timeout(admin_options, timeout_ms, errstr, sizeof(errstr));
   rd_kafka_error_t *error = NULL;
   if (!err && operation_timeout_ms >= 0) {
     err = rd_kafka_AdminOptions_set_operation_timeout(admin_options, operation_timeout_ms, errstr, sizeof(errstr));
@@ -149,13 +151,15 @@ kafkit_admin_items kafkit_admin_single(void *object, void (*destroy)(void *objec
   return (kafkit_admin_items){.items = object, .count = 1, .single = true, .destroy = destroy};
 }
 
-void *kafkit_admin_read_string(napi_env env, napi_value item, const char *what) { return kafkit_string(env, item, what); }
+void *kafkit_admin_read_string(napi_env env, napi_value item, const char *what) {
+  return kafkit_string(env, item, what);
+}
 
 /* Reads the JavaScript array `what` into `in` (an array of objects), each element through `read_one`; false after
  * throwing, `in` left empty. */
 static bool read_array(napi_env env, napi_value array, const char *what,
-                       void *(*read_one)(napi_env env, napi_value item, const char *what), void (*destroy)(void *object),
-                       kafkit_admin_items *in) {
+                       void *(*read_one)(napi_env env, napi_value item, const char *what),
+                       void (*destroy)(void *object), kafkit_admin_items *in) {
   uint32_t count;
   if (!kafkit_array_length(env, array, what, &count)) return false;
   void **objects = kafkit_calloc(env, count, sizeof(void *), "reading the input of an admin request");
@@ -272,7 +276,6 @@ void kafkit_admin_reject_pending(napi_env env, kafkit_client *client) {
     pending = next;
   }
 }
-
 
 /* adminInFlight(handle): requests whose promise has not settled yet. */
 napi_value kafkit_js_adminInFlight(napi_env env, napi_callback_info info) {

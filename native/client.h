@@ -46,11 +46,11 @@ typedef enum {
 /* A rare event (anything but a delivery report), kept as a linked list. */
 typedef struct kafkit_event {
   kafkit_event_kind kind;
-  int32_t code;       /* error: librdkafka's code; for a fatal error, the underlying cause's code */
-  int32_t level;      /* log: syslog level */
+  int32_t code;  /* error: librdkafka's code; for a fatal error, the underlying cause's code */
+  int32_t level; /* log: syslog level */
   bool fatal;
-  char *facility;     /* log */
-  char *text;         /* error message, log line, statistics JSON, OAUTHBEARER config */
+  char *facility;                              /* log */
+  char *text;                                  /* error message, log line, statistics JSON, OAUTHBEARER config */
   rd_kafka_topic_partition_list_t *partitions; /* commit: the offsets and their per-partition errors */
   struct kafkit_event *next;
 } kafkit_event;
@@ -74,7 +74,7 @@ typedef struct kafkit_native_client {
   kafkit_event *events_head, *events_tail;
   size_t events_dropped; /* logs dropped while JavaScript was not draining (bounded memory) */
   size_t events_queued;
-  bool wake_pending; /* a wake-up is posted and JavaScript has not drained since */
+  bool wake_pending;  /* a wake-up is posted and JavaScript has not drained since */
   bool out_of_memory; /* a delivery report could not be stored: reported as an error event */
 
   /* The worker thread and its job queue (worker.c). */
@@ -102,10 +102,10 @@ typedef struct kafkit_native_client {
   struct kafkit_request *requests_ready; /* result arrived, not settled yet */
 
   /* Main thread only. */
-  uint32_t refs;      /* reasons to keep the process alive (sends in flight, jobs running) */
-  bool destroying;    /* destroy requested: no new calls */
-  bool destroyed;     /* rd_kafka_destroy() returned */
-  bool handle_gone;   /* the JavaScript External was collected */
+  uint32_t refs;    /* reasons to keep the process alive (sends in flight, jobs running) */
+  bool destroying;  /* destroy requested: no new calls */
+  bool destroyed;   /* rd_kafka_destroy() returned */
+  bool handle_gone; /* the JavaScript External was collected */
   bool tsfn_released;
 } kafkit_native_client;
 
@@ -157,9 +157,9 @@ typedef struct kafkit_job {
   void (*complete)(napi_env env, struct kafkit_job *job);
   kafkit_native_client *client;
   napi_deferred deferred;
-  rd_kafka_error_t *error;   /* result of most jobs */
+  rd_kafka_error_t *error; /* result of most jobs */
   int32_t timeout_ms;
-  void *data;                /* job-specific */
+  void *data; /* job-specific */
   struct kafkit_job *next;
 } kafkit_job;
 

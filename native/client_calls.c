@@ -25,8 +25,9 @@ napi_value kafkit_js_clientFatalError(napi_env env, napi_callback_info info) {
   kafkit_native_client *client = kafkit_native_any_args(env, info, 1, argv);
   if (!client) return NULL;
   char message[512] = "";
-  rd_kafka_resp_err_t code = client->rk && !client->destroying ? rd_kafka_fatal_error(client->rk, message, sizeof(message))
-                                                               : RD_KAFKA_RESP_ERR_NO_ERROR;
+  rd_kafka_resp_err_t code = client->rk && !client->destroying
+                                 ? rd_kafka_fatal_error(client->rk, message, sizeof(message))
+                                 : RD_KAFKA_RESP_ERR_NO_ERROR;
   napi_value value = kafkit_error_value(env, code, message);
   if (code != RD_KAFKA_RESP_ERR_NO_ERROR) kafkit_set_bool(env, value, "isFatal", true);
   return value;
@@ -55,9 +56,8 @@ static bool set_token(napi_env env, kafkit_native_client *client, napi_value tok
   }
   if (ok) {
     char errstr[512];
-    rd_kafka_resp_err_t err = rd_kafka_oauthbearer_set_token(client->rk, token, lifetime, principal,
-                                                             (const char **)extensions, extension_count, errstr,
-                                                             sizeof(errstr));
+    rd_kafka_resp_err_t err = rd_kafka_oauthbearer_set_token(
+        client->rk, token, lifetime, principal, (const char **)extensions, extension_count, errstr, sizeof(errstr));
     if (err) {
       /* librdkafka retries the refresh later; the failure also tells the handle why it cannot authenticate. */
       rd_kafka_oauthbearer_set_token_failure(client->rk, errstr);

@@ -50,7 +50,8 @@ void kafkit_client_ref(napi_env env, kafkit_native_client *client) {
 }
 
 void kafkit_client_unref(napi_env env, kafkit_native_client *client) {
-  if (client->refs > 0 && --client->refs == 0 && !client->tsfn_released) napi_unref_threadsafe_function(env, client->tsfn);
+  if (client->refs > 0 && --client->refs == 0 && !client->tsfn_released)
+    napi_unref_threadsafe_function(env, client->tsfn);
 }
 
 void kafkit_dispatch_call_js(napi_env env, napi_value callback, void *context, void *data) {
@@ -122,7 +123,9 @@ napi_value kafkit_js_clientDrainEvents(napi_env env, napi_callback_info info) {
   uv_mutex_unlock(&client->lock);
   uint32_t index = 0;
   if (out_of_memory) {
-    kafkit_event oom = {.kind = KAFKIT_EVENT_ERROR, .code = RD_KAFKA_RESP_ERR__FATAL, .fatal = true,
+    kafkit_event oom = {.kind = KAFKIT_EVENT_ERROR,
+                        .code = RD_KAFKA_RESP_ERR__FATAL,
+                        .fatal = true,
                         .text = "kafkit: out of memory while storing delivery reports"};
     kafkit_push(env, result, index++, event_value(env, &oom));
   }

@@ -22,8 +22,9 @@
 #include "exports.h"
 #include "napi_util.h"
 
-static bool cooperative(rd_kafka_t *rk) { return strcmp(rd_kafka_rebalance_protocol(rk), "EAGER") != 0 &&
-                                                 strcmp(rd_kafka_rebalance_protocol(rk), "NONE") != 0; }
+static bool cooperative(rd_kafka_t *rk) {
+  return strcmp(rd_kafka_rebalance_protocol(rk), "EAGER") != 0 && strcmp(rd_kafka_rebalance_protocol(rk), "NONE") != 0;
+}
 
 /* Answers a rebalance here, as librdkafka does without a rebalance callback. */
 static void answer_natively(rd_kafka_t *rk, rd_kafka_resp_err_t code, rd_kafka_topic_partition_list_t *partitions) {

@@ -100,7 +100,8 @@ napi_value kafkit_js_consumerCommit(napi_env env, napi_callback_info info) {
   napi_valuetype type;
   napi_typeof(env, argv[1], &type);
   rd_kafka_topic_partition_list_t *list = NULL;
-  if (type != napi_null && type != napi_undefined && !(list = kafkit_consumer_partitions_from(env, argv[1]))) return NULL;
+  if (type != napi_null && type != napi_undefined && !(list = kafkit_consumer_partitions_from(env, argv[1])))
+    return NULL;
   rd_kafka_resp_err_t code = rd_kafka_commit(client->rk, list, 1);
   if (list) rd_kafka_topic_partition_list_destroy(list);
   check(env, code, "commit");

@@ -12,7 +12,7 @@
 
 /* Fields per message in the Int32Array JavaScript passes (see src/native/consumer.ts). */
 enum {
-  M_TOPIC,        /* index into the topic names; -1 when librdkafka gave none (some errors) */
+  M_TOPIC, /* index into the topic names; -1 when librdkafka gave none (some errors) */
   M_PARTITION,
   M_KEY,          /* key length, -1 for no key */
   M_VALUE,        /* value length, -1 for no value; an error's text for an error */
@@ -21,7 +21,7 @@ enum {
   M_DATA_START,   /* where the key (then the value, then the headers) starts in the payload Buffer */
   M_ERROR,        /* librdkafka's error code, 0 for a message */
   M_LEADER_EPOCH,
-  M_TS_TYPE,      /* rd_kafka_timestamp_type_t */
+  M_TS_TYPE, /* rd_kafka_timestamp_type_t */
   META_STRIDE
 };
 /* Fields per message in the Float64Array: offset, timestamp (exact below 2^53). */
@@ -151,7 +151,8 @@ napi_value kafkit_js_consumerConsume(napi_env env, napi_callback_info info) {
       !kafkit_typed_array(env, argv[4], napi_int32_array, (void **)&state, &state_length, "state (an Int32Array)")) {
     return NULL;
   }
-  if (meta_length < (size_t)max * META_STRIDE || numbers_length < (size_t)max * NUM_STRIDE || state_length < STATE_LENGTH) {
+  if (meta_length < (size_t)max * META_STRIDE || numbers_length < (size_t)max * NUM_STRIDE ||
+      state_length < STATE_LENGTH) {
     kafkit_throw_type(env, "arrays (too short for the batch size)");
     return NULL;
   }

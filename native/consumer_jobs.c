@@ -8,7 +8,15 @@
 #include "exports.h"
 #include "napi_util.h"
 
-typedef enum { OP_SUBSCRIBE, OP_UNSUBSCRIBE, OP_ASSIGN, OP_UNASSIGN, OP_COMMITTED, OP_OFFSETS_FOR_TIMES, OP_WATERMARKS } membership_op;
+typedef enum {
+  OP_SUBSCRIBE,
+  OP_UNSUBSCRIBE,
+  OP_ASSIGN,
+  OP_UNASSIGN,
+  OP_COMMITTED,
+  OP_OFFSETS_FOR_TIMES,
+  OP_WATERMARKS
+} membership_op;
 
 typedef struct {
   membership_op op;

@@ -33,7 +33,7 @@ typedef struct kafkit_request {
 
 /* What a request is built from, read from its JavaScript arguments. */
 typedef struct {
-  void *items;                  /* an array of `count` objects, or one object when `single` */
+  void *items; /* an array of `count` objects, or one object when `single` */
   size_t count;
   bool single;
   void (*destroy)(void *object); /* frees one object (NULL: nothing to free) */
@@ -63,12 +63,14 @@ typedef struct {
  * (designated initializers). */
 #define KAFKIT_ADMIN_FUNCTION(name, ...)                                                                               \
   static const kafkit_admin_call name##_call = {__VA_ARGS__};                                                          \
-  napi_value kafkit_js_##name(napi_env env, napi_callback_info info) { return kafkit_admin_run(env, info, &name##_call); }
+  napi_value kafkit_js_##name(napi_env env, napi_callback_info info) {                                                 \
+    return kafkit_admin_run(env, info, &name##_call);                                                                  \
+  }
 
 /* Defines `send_<name>`, a kafkit_admin_send calling `function(rk, items, count, options, queue)`: the one shape of
  * every request built from an array. */
 #define KAFKIT_ADMIN_SEND_ITEMS(name, function)                                                                        \
-  static void send_##name(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,             \
+  static void send_##name(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,              \
                           rd_kafka_queue_t *queue) {                                                                   \
     function(rk, in->items, in->count, options, queue);                                                                \
   }
@@ -76,7 +78,7 @@ typedef struct {
 /* Defines `convert_<name>`, a kafkit_result_converter answering the array of `value(item)` for the items that
  * `accessor(event_result(event), &count)` reads from the result event. */
 #define KAFKIT_ADMIN_CONVERT_ARRAY(name, accessor, event_result, value)                                                \
-  static napi_value convert_##name(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {                 \
+  static napi_value convert_##name(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {                   \
     size_t count = 0;                                                                                                  \
     const void *const *items = (const void *const *)accessor(event_result(event), &count);                             \
     return kafkit_array_of(env, items, count, value);                                                                  \
@@ -85,7 +87,7 @@ typedef struct {
 /* Defines `send_<name>`, a kafkit_admin_send calling `function(rk, object, options, queue)` for a request built
  * from one object. */
 #define KAFKIT_ADMIN_SEND_ONE(name, function)                                                                          \
-  static void send_##name(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,             \
+  static void send_##name(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,              \
                           rd_kafka_queue_t *queue) {                                                                   \
     function(rk, in->items, options, queue);                                                                           \
   }

@@ -46,8 +46,9 @@ napi_value kafkit_js_load(napi_env env, napi_callback_info info) {
     /* Major and minor must match the headers the addon was compiled with (the ABI of the structs it reads). */
     if ((version() >> 16) != (RD_KAFKA_VERSION >> 16)) {
       char message[160];
-      snprintf(message, sizeof(message), "librdkafka 0x%08x was loaded, but the addon was built for 0x%08x: rebuild kafkit",
-               (unsigned)version(), (unsigned)RD_KAFKA_VERSION);
+      snprintf(message, sizeof(message),
+               "librdkafka 0x%08x was loaded, but the addon was built for 0x%08x: rebuild kafkit", (unsigned)version(),
+               (unsigned)RD_KAFKA_VERSION);
       napi_throw_error(env, "ERR_KAFKIT_LOAD", message);
       return NULL;
     }

@@ -165,8 +165,8 @@ napi_value kafkit_js_mockSetBrokerUp(napi_env env, napi_callback_info info) {
   bool up = true;
   napi_get_value_int32(env, argv[1], &broker);
   napi_get_value_bool(env, argv[2], &up);
-  rd_kafka_resp_err_t err = up ? rd_kafka_mock_broker_set_up(mock->cluster, broker)
-                               : rd_kafka_mock_broker_set_down(mock->cluster, broker);
+  rd_kafka_resp_err_t err =
+      up ? rd_kafka_mock_broker_set_up(mock->cluster, broker) : rd_kafka_mock_broker_set_down(mock->cluster, broker);
   if (err) kafkit_throw_code(env, err, NULL);
   return NULL;
 }

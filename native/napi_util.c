@@ -98,7 +98,9 @@ static bool get_typed(napi_env env, napi_value object, const char *key, const vo
   return true;
 }
 
-static napi_status read_int32(napi_env env, napi_value value, void *out) { return napi_get_value_int32(env, value, out); }
+static napi_status read_int32(napi_env env, napi_value value, void *out) {
+  return napi_get_value_int32(env, value, out);
+}
 static napi_status read_bool(napi_env env, napi_value value, void *out) { return napi_get_value_bool(env, value, out); }
 
 bool kafkit_get_int32(napi_env env, napi_value object, const char *key, int32_t fallback, int32_t *out) {

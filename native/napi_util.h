@@ -14,7 +14,7 @@
 
 #include <librdkafka/rdkafka.h>
 
-#define KAFKIT_CALL(env, call, fail)                                                                                    \
+#define KAFKIT_CALL(env, call, fail)                                                                                   \
   do {                                                                                                                 \
     if ((call) != napi_ok) {                                                                                           \
       kafkit_throw_last(env);                                                                                          \

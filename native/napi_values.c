@@ -64,7 +64,7 @@ void kafkit_set_int(napi_env env, napi_value object, const char *key, int64_t va
 
 void kafkit_set_bigint(napi_env env, napi_value object, const char *key, int64_t value) {
   napi_value js = NULL;
-  KAFKIT_CALL(env, napi_create_bigint_int64(env, value, &js), return);
+  KAFKIT_CALL(env, napi_create_bigint_int64(env, value, &js), return );
   kafkit_set(env, object, key, js);
 }
 

@@ -62,12 +62,13 @@ static napi_value acl_result_value(napi_env env, const void *result) {
   return kafkit_error_object_value(env, rd_kafka_acl_result_error(result));
 }
 
-KAFKIT_ADMIN_CONVERT_ARRAY(create_acls, rd_kafka_CreateAcls_result_acls,
-                           rd_kafka_event_CreateAcls_result, acl_result_value)
+KAFKIT_ADMIN_CONVERT_ARRAY(create_acls, rd_kafka_CreateAcls_result_acls, rd_kafka_event_CreateAcls_result,
+                           acl_result_value)
 
 static napi_value convert_describe_acls(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
   size_t count = 0;
-  const rd_kafka_AclBinding_t **acls = rd_kafka_DescribeAcls_result_acls(rd_kafka_event_DescribeAcls_result(event), &count);
+  const rd_kafka_AclBinding_t **acls =
+      rd_kafka_DescribeAcls_result_acls(rd_kafka_event_DescribeAcls_result(event), &count);
   return binding_array(env, acls, count);
 }
 
@@ -80,8 +81,8 @@ static napi_value delete_response_value(napi_env env, const void *response) {
   return item;
 }
 
-KAFKIT_ADMIN_CONVERT_ARRAY(delete_acls, rd_kafka_DeleteAcls_result_responses,
-                           rd_kafka_event_DeleteAcls_result, delete_response_value)
+KAFKIT_ADMIN_CONVERT_ARRAY(delete_acls, rd_kafka_DeleteAcls_result_responses, rd_kafka_event_DeleteAcls_result,
+                           delete_response_value)
 
 KAFKIT_ADMIN_SEND_ITEMS(create_acls, rd_kafka_CreateAcls)
 KAFKIT_ADMIN_SEND_ITEMS(delete_acls, rd_kafka_DeleteAcls)

@@ -29,9 +29,9 @@ static napi_value resource_value(napi_env env, const rd_kafka_ConfigResource_t *
   napi_value item = kafkit_object(env);
   kafkit_set_int(env, item, "type", rd_kafka_ConfigResource_type(resource));
   kafkit_set_string(env, item, "name", rd_kafka_ConfigResource_name(resource));
-  kafkit_set(env, item, "error",
-             kafkit_error_value(env, rd_kafka_ConfigResource_error(resource),
-                                rd_kafka_ConfigResource_error_string(resource)));
+  kafkit_set(
+      env, item, "error",
+      kafkit_error_value(env, rd_kafka_ConfigResource_error(resource), rd_kafka_ConfigResource_error_string(resource)));
   if (with_entries) {
     size_t entry_count = 0;
     const rd_kafka_ConfigEntry_t **entries = rd_kafka_ConfigResource_configs(resource, &entry_count);
@@ -64,7 +64,8 @@ static rd_kafka_ConfigResource_t *read_resource(napi_env env, napi_value item, b
   bool ok = kafkit_get_int32(env, item, "type", 0, &type);
   char *name = ok ? kafkit_get_string(env, item, "name", &ok) : NULL;
   if (ok && !name) kafkit_throw_type(env, "resources[].name");
-  rd_kafka_ConfigResource_t *resource = ok && name ? rd_kafka_ConfigResource_new((rd_kafka_ResourceType_t)type, name) : NULL;
+  rd_kafka_ConfigResource_t *resource =
+      ok && name ? rd_kafka_ConfigResource_new((rd_kafka_ResourceType_t)type, name) : NULL;
   free(name);
   if (resource && with_ops && !kafkit_admin_apply_entries(env, item, "ops", true, resource, add_op)) {
     rd_kafka_ConfigResource_destroy(resource);

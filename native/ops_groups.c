@@ -48,7 +48,8 @@ static napi_value member_value(napi_env env, const rd_kafka_MemberDescription_t 
   kafkit_set_string(env, item, "groupInstanceId", rd_kafka_MemberDescription_group_instance_id(member));
   kafkit_set_string(env, item, "host", rd_kafka_MemberDescription_host(member));
   kafkit_set(env, item, "assignment", assignment_value(env, rd_kafka_MemberDescription_assignment(member)));
-  kafkit_set(env, item, "targetAssignment", assignment_value(env, rd_kafka_MemberDescription_target_assignment(member)));
+  kafkit_set(env, item, "targetAssignment",
+             assignment_value(env, rd_kafka_MemberDescription_target_assignment(member)));
   return item;
 }
 
@@ -159,7 +160,7 @@ static bool read_delete_offsets(napi_env env, const napi_value *input, kafkit_ad
 
 /* Defines `send_<name>`: builds librdkafka's one-group request of `type` from a group_offsets and sends it. */
 #define SEND_GROUP_OFFSETS(name, type)                                                                                 \
-  static void send_##name(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,             \
+  static void send_##name(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,              \
                           rd_kafka_queue_t *queue) {                                                                   \
     const group_offsets *offsets = in->items;                                                                          \
     rd_kafka_##type##_t *request = rd_kafka_##type##_new(offsets->group, offsets->partitions);                         \
@@ -172,11 +173,13 @@ SEND_GROUP_OFFSETS(alter_group_offsets, AlterConsumerGroupOffsets)
 SEND_GROUP_OFFSETS(delete_group_offsets, DeleteConsumerGroupOffsets)
 
 /* listGroupOffsets(handle, groupId, [{topic, partition}] | null, options{requireStable?}) */
-KAFKIT_ADMIN_FUNCTION(listGroupOffsets, .op = RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, .argc = 4, .read = read_list_offsets,
-                      .convert = convert_list_group_offsets, .send = send_list_group_offsets)
+KAFKIT_ADMIN_FUNCTION(listGroupOffsets, .op = RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, .argc = 4,
+                      .read = read_list_offsets, .convert = convert_list_group_offsets, .send = send_list_group_offsets)
 /* alterGroupOffsets(handle, groupId, [{topic, partition, offset: bigint, metadata?, leaderEpoch?}], options) */
-KAFKIT_ADMIN_FUNCTION(alterGroupOffsets, .op = RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, .argc = 4, .read = read_alter_offsets,
-                      .convert = convert_alter_group_offsets, .send = send_alter_group_offsets)
+KAFKIT_ADMIN_FUNCTION(alterGroupOffsets, .op = RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, .argc = 4,
+                      .read = read_alter_offsets, .convert = convert_alter_group_offsets,
+                      .send = send_alter_group_offsets)
 /* deleteGroupOffsets(handle, groupId, [{topic, partition}], options) */
-KAFKIT_ADMIN_FUNCTION(deleteGroupOffsets, .op = RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, .argc = 4, .read = read_delete_offsets,
-                      .convert = convert_delete_group_offsets, .send = send_delete_group_offsets)
+KAFKIT_ADMIN_FUNCTION(deleteGroupOffsets, .op = RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, .argc = 4,
+                      .read = read_delete_offsets, .convert = convert_delete_group_offsets,
+                      .send = send_delete_group_offsets)

@@ -13,8 +13,8 @@ static napi_value offsets_info_value(napi_env env, const void *info) {
   return item;
 }
 
-KAFKIT_ADMIN_CONVERT_ARRAY(list_offsets, rd_kafka_ListOffsets_result_infos,
-                           rd_kafka_event_ListOffsets_result, offsets_info_value)
+KAFKIT_ADMIN_CONVERT_ARRAY(list_offsets, rd_kafka_ListOffsets_result_infos, rd_kafka_event_ListOffsets_result,
+                           offsets_info_value)
 
 static void destroy_list(void *list) { rd_kafka_topic_partition_list_destroy(list); }
 static void destroy_records(void *records) { rd_kafka_DeleteRecords_destroy(records); }
@@ -33,7 +33,8 @@ KAFKIT_ADMIN_FUNCTION(listOffsets, .op = RD_KAFKA_ADMIN_OP_LISTOFFSETS, .argc = 
                       .convert = convert_list_offsets, .send = send_list_offsets)
 
 static napi_value convert_delete_records(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  return kafkit_partition_list_value(env, rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(event)));
+  return kafkit_partition_list_value(env,
+                                     rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(event)));
 }
 
 static bool read_records(napi_env env, const napi_value *input, kafkit_admin_items *in) {

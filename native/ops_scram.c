@@ -14,7 +14,8 @@ static napi_value credential_value(napi_env env, const rd_kafka_ScramCredentialI
 static napi_value description_value(napi_env env, const void *description) {
   napi_value item = kafkit_object(env);
   kafkit_set_string(env, item, "user", rd_kafka_UserScramCredentialsDescription_user(description));
-  kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_UserScramCredentialsDescription_error(description)));
+  kafkit_set(env, item, "error",
+             kafkit_error_object_value(env, rd_kafka_UserScramCredentialsDescription_error(description)));
   size_t count = rd_kafka_UserScramCredentialsDescription_scramcredentialinfo_count(description);
   napi_value credentials = kafkit_array(env, count);
   for (size_t c = 0; c < count; c++) {
@@ -59,10 +60,11 @@ static void *read_alteration(napi_env env, napi_value item, const char *what) {
   rd_kafka_UserScramCredentialAlteration_t *alteration = NULL;
   if (ok && user) {
     rd_kafka_ScramMechanism_t scram = (rd_kafka_ScramMechanism_t)mechanism;
-    alteration = password ? rd_kafka_UserScramCredentialUpsertion_new(user, scram, iterations,
-                                                                      (const unsigned char *)password, strlen(password),
-                                                                      (const unsigned char *)salt, salt ? strlen(salt) : 0)
-                          : rd_kafka_UserScramCredentialDeletion_new(user, scram);
+    alteration = password
+                     ? rd_kafka_UserScramCredentialUpsertion_new(user, scram, iterations,
+                                                                 (const unsigned char *)password, strlen(password),
+                                                                 (const unsigned char *)salt, salt ? strlen(salt) : 0)
+                     : rd_kafka_UserScramCredentialDeletion_new(user, scram);
   }
   free(user);
   free(password);

@@ -61,7 +61,8 @@ static rd_kafka_resp_err_t assign_new_partitions(void *target, int32_t index, in
 
 /* Sets one `config: [{name, value}]` entry of a new topic (entries without both are skipped). */
 static rd_kafka_error_t *set_config(void *topic, const char *name, const char *value, int32_t op) {
-  rd_kafka_resp_err_t err = name && value ? rd_kafka_NewTopic_set_config(topic, name, value) : RD_KAFKA_RESP_ERR_NO_ERROR;
+  rd_kafka_resp_err_t err =
+      name && value ? rd_kafka_NewTopic_set_config(topic, name, value) : RD_KAFKA_RESP_ERR_NO_ERROR;
   return err ? rd_kafka_error_new(err, "%s", rd_kafka_err2str(err)) : NULL;
 }
 
@@ -89,7 +90,8 @@ static void *read_new_topic(napi_env env, napi_value item, const char *what) {
   rd_kafka_NewTopic_t *topic = rd_kafka_NewTopic_new(name, partitions, replication, errstr, sizeof(errstr));
   free(name);
   if (!topic) kafkit_throw_code(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
-  if (topic && (!apply_assignment(env, item, topic, assign_new_topic) || !kafkit_admin_apply_entries(env, item, "config", false, topic, set_config))) {
+  if (topic && (!apply_assignment(env, item, topic, assign_new_topic) ||
+                !kafkit_admin_apply_entries(env, item, "config", false, topic, set_config))) {
     rd_kafka_NewTopic_destroy(topic);
     return NULL;
   }
@@ -104,8 +106,8 @@ static void *read_new_partitions(napi_env env, napi_value item, const char *what
     return NULL;
   }
   char errstr[512];
-  rd_kafka_NewPartitions_t *parts = rd_kafka_NewPartitions_new(name, (size_t)(total < 0 ? 0 : total), errstr,
-                                                              sizeof(errstr));
+  rd_kafka_NewPartitions_t *parts =
+      rd_kafka_NewPartitions_new(name, (size_t)(total < 0 ? 0 : total), errstr, sizeof(errstr));
   free(name);
   if (!parts) kafkit_throw_code(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
   if (parts && !apply_assignment(env, item, parts, assign_new_partitions)) {
@@ -157,7 +159,8 @@ static napi_value topic_description_value(napi_env env, const void *description)
   kafkit_set_bool(env, item, "isInternal", rd_kafka_TopicDescription_is_internal(description));
   kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_TopicDescription_error(description)));
   size_t partition_count = 0;
-  const rd_kafka_TopicPartitionInfo_t **partitions = rd_kafka_TopicDescription_partitions(description, &partition_count);
+  const rd_kafka_TopicPartitionInfo_t **partitions =
+      rd_kafka_TopicDescription_partitions(description, &partition_count);
   kafkit_set(env, item, "partitions", KAFKIT_ARRAY_OF(env, partitions, partition_count, partition_info_value));
   size_t operation_count = 0;
   const rd_kafka_AclOperation_t *operations =
@@ -166,8 +169,8 @@ static napi_value topic_description_value(napi_env env, const void *description)
   return item;
 }
 
-KAFKIT_ADMIN_CONVERT_ARRAY(describe_topics, rd_kafka_DescribeTopics_result_topics,
-                           rd_kafka_event_DescribeTopics_result, topic_description_value)
+KAFKIT_ADMIN_CONVERT_ARRAY(describe_topics, rd_kafka_DescribeTopics_result_topics, rd_kafka_event_DescribeTopics_result,
+                           topic_description_value)
 
 static void destroy_collection(void *collection) { rd_kafka_TopicCollection_destroy(collection); }
 

@@ -192,7 +192,8 @@ napi_value kafkit_js_producerProduce(napi_env env, napi_callback_info info) {
   while (taken < count) {
     const int32_t *record = &in.meta[taken * META_STRIDE];
     if (record[4] > 0 || record[5]) {
-      rd_kafka_resp_err_t err = produce_one(client, &in, record, taken, first_seq + (uint32_t)taken, &cursor, &header_cursor);
+      rd_kafka_resp_err_t err =
+          produce_one(client, &in, record, taken, first_seq + (uint32_t)taken, &cursor, &header_cursor);
       if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) break; /* the caller retries from here: order holds */
       if (err) add_failure(&in, taken, err);
       taken++;

@@ -84,8 +84,9 @@ napi_value kafkit_js_producerQueueLength(napi_env env, napi_callback_info info) 
 
 static void flush_execute(kafkit_job *job) {
   rd_kafka_resp_err_t err = rd_kafka_flush(job->client->rk, job->timeout_ms);
-  if (err) job->error = rd_kafka_error_new(err, "flush: %d messages still unacknowledged after %d ms",
-                                           rd_kafka_outq_len(job->client->rk), job->timeout_ms);
+  if (err)
+    job->error = rd_kafka_error_new(err, "flush: %d messages still unacknowledged after %d ms",
+                                    rd_kafka_outq_len(job->client->rk), job->timeout_ms);
 }
 
 /* producerFlush(handle, timeoutMs) -> Promise<void>: waits on the worker until every record got its report. */

@@ -8,9 +8,7 @@
 #include "exports.h"
 #include "napi_util.h"
 
-static void init_execute(kafkit_job *job) {
-  job->error = rd_kafka_init_transactions(job->client->rk, job->timeout_ms);
-}
+static void init_execute(kafkit_job *job) { job->error = rd_kafka_init_transactions(job->client->rk, job->timeout_ms); }
 
 static void commit_execute(kafkit_job *job) {
   job->error = rd_kafka_commit_transaction(job->client->rk, job->timeout_ms);

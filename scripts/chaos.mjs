@@ -30,11 +30,18 @@ const { values } = parseArgs({
   },
 })
 if (values.help) {
-  process.stdout.write(`usage: npm run chaos -- [--duration S] [--broker-kills N] [--broker-stops N] [--consumer-kills N]
+  process.stdout
+    .write(`usage: npm run chaos -- [--duration S] [--broker-kills N] [--broker-stops N] [--consumer-kills N]
                        [--processor-kills N] [--rate MSGS_PER_S] [--min-gap S] [--json FILE] [--kafkit PATH] [--keep] [--restart-stalled [--stall S]]
                        [--partitions-per-transaction N]
-defaults: ${JSON.stringify({ durationS: CHAOS_DEFAULTS.durationS, brokerKills: CHAOS_DEFAULTS.brokerKills, brokerStops: CHAOS_DEFAULTS.brokerStops,
-    consumerKills: CHAOS_DEFAULTS.consumerKills, processorKills: CHAOS_DEFAULTS.processorKills, rate: CHAOS_DEFAULTS.rate })}
+defaults: ${JSON.stringify({
+    durationS: CHAOS_DEFAULTS.durationS,
+    brokerKills: CHAOS_DEFAULTS.brokerKills,
+    brokerStops: CHAOS_DEFAULTS.brokerStops,
+    consumerKills: CHAOS_DEFAULTS.consumerKills,
+    processorKills: CHAOS_DEFAULTS.processorKills,
+    rate: CHAOS_DEFAULTS.rate,
+  })}
 `)
   process.exit(0)
 }
@@ -52,7 +59,9 @@ function count(value, name) {
 
 /** @type {Parameters<typeof runChaos>[0]} */
 const overrides = {}
-const set = (/** @type {string} */ key, /** @type {number | undefined} */ x) => { if (x !== undefined) Object.assign(overrides, { [key]: x }) }
+const set = (/** @type {string} */ key, /** @type {number | undefined} */ x) => {
+  if (x !== undefined) Object.assign(overrides, { [key]: x })
+}
 set('durationS', count(values.duration, 'duration'))
 set('brokerKills', count(values['broker-kills'], 'broker-kills'))
 set('brokerStops', count(values['broker-stops'], 'broker-stops'))
@@ -79,11 +88,15 @@ try {
 if (values.json) await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`)
 process.stdout.write(`\n${renderTable(result)}\n\nFaults:\n${renderTimeline(result)}\n`)
 if (result.unplannedExits.length > 0) {
-  process.stdout.write(`\nUnplanned exits:\n${result.unplannedExits.map((x) => `  ${x.at} s ${x.name} (code ${x.code}, signal ${x.signal}): ${x.reason}`).join('\n')}\n`)
+  process.stdout.write(
+    `\nUnplanned exits:\n${result.unplannedExits.map((x) => `  ${x.at} s ${x.name} (code ${x.code}, signal ${x.signal}): ${x.reason}`).join('\n')}\n`,
+  )
 }
 if (result.dir) process.stdout.write(`\nLogs kept in ${result.dir} (events.log, broker-N-server.log)\n`)
 if (result.livenessRestarts.length > 0) {
-  process.stdout.write(`\nLiveness probe restarts:\n${result.livenessRestarts.map((x) => `  ${x.at} s ${x.name} (${x.group}): partitions ${x.partitions.join(',')} stalled ${x.stalledS} s`).join('\n')}\n`)
+  process.stdout.write(
+    `\nLiveness probe restarts:\n${result.livenessRestarts.map((x) => `  ${x.at} s ${x.name} (${x.group}): partitions ${x.partitions.join(',')} stalled ${x.stalledS} s`).join('\n')}\n`,
+  )
 }
 if (result.notes.length > 0) process.stdout.write(`\nNotes:\n${result.notes.map((x) => `  ${x}`).join('\n')}\n`)
 process.exit(result.failures.length === 0 ? 0 : 1)

@@ -52,7 +52,8 @@ async function main() {
       }
       if (state.registry) console.log(`SCHEMA_REGISTRY_URL=${state.registry.url}`)
       console.log(`KAFKIT_CLUSTER_DIR=${state.dir}`)
-      if (state.tls) console.log(`# mutual TLS: ssl: { ca, cert: ${state.tls.clientCertPem}, key: ${state.tls.clientKeyPem} }`)
+      if (state.tls)
+        console.log(`# mutual TLS: ssl: { ca, cert: ${state.tls.clientCertPem}, key: ${state.tls.clientKeyPem} }`)
       const parts = []
       if (state.nodes.length > 0) {
         parts.push(`Kafka ${state.kafkaVersion}, ${state.nodes.length} node(s) ready in ${secs(t.kafkaMs ?? 0)}`)
@@ -78,12 +79,16 @@ async function main() {
       console.log(`dir:       ${s.dir}`)
       console.log(`bootstrap: ${s.bootstrap || '(no Kafka)'}  (Kafka ${s.kafkaVersion}, started ${s.startedAt})`)
       for (const n of s.nodes) {
-        console.log(`node ${n.id}:    port ${n.port}${n.sslPort ? `, ssl ${n.sslPort}` : ''}, controller ${n.controllerPort}, pid ${n.pid ?? '-'} `
-          + `${n.alive ? 'alive' : 'DOWN'}, log ${n.logFile}`)
+        console.log(
+          `node ${n.id}:    port ${n.port}${n.sslPort ? `, ssl ${n.sslPort}` : ''}, controller ${n.controllerPort}, pid ${n.pid ?? '-'} ` +
+            `${n.alive ? 'alive' : 'DOWN'}, log ${n.logFile}`,
+        )
       }
       if (s.registry) {
-        console.log(`registry:  ${s.registry.url}, pid ${s.registry.pid ?? '-'} ${s.registry.alive ? 'alive' : 'DOWN'}, `
-          + `log ${s.registry.logFile}`)
+        console.log(
+          `registry:  ${s.registry.url}, pid ${s.registry.pid ?? '-'} ${s.registry.alive ? 'alive' : 'DOWN'}, ` +
+            `log ${s.registry.logFile}`,
+        )
       }
       return
     }
@@ -105,14 +110,17 @@ async function main() {
       const state = await readState(dir)
       if (!state) throw new Error('no cluster')
       console.log(`export KAFKA_BROKERS=${state.bootstrap}`)
-      if (state.tls) console.log(`export KAFKA_TLS_BROKERS=${state.tls.bootstrap}\nexport KAFKA_TLS_CA=${state.tls.caPem}`)
+      if (state.tls)
+        console.log(`export KAFKA_TLS_BROKERS=${state.tls.bootstrap}\nexport KAFKA_TLS_CA=${state.tls.caPem}`)
       if (state.registry) console.log(`export SCHEMA_REGISTRY_URL=${state.registry.url}`)
       console.log(`export KAFKIT_CLUSTER_DIR=${state.dir}`)
       return
     }
     default:
-      console.log('usage: node scripts/cluster.mjs up|down|status|env|stop-node <id>|start-node <id> '
-        + '[--nodes N] [--no-registry] [--tls] [--kill] [--dir D] [--json]')
+      console.log(
+        'usage: node scripts/cluster.mjs up|down|status|env|stop-node <id>|start-node <id> ' +
+          '[--nodes N] [--no-registry] [--tls] [--kill] [--dir D] [--json]',
+      )
       if (!values.help) process.exitCode = 2
   }
 }

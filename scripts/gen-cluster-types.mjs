@@ -21,19 +21,46 @@ const require = createRequire(import.meta.url)
 export function generate() {
   const work = mkdtempSync(join(tmpdir(), 'kafkit-cluster-types-'))
   try {
-    const sources = ['cluster-lib.mjs', 'tls-lib.mjs', 'tls-lib.d.mts',
-      ...readdirSync(join(SCRIPTS, 'cluster')).filter((f) => f.endsWith('.mjs')).map((f) => join('cluster', f))]
+    const sources = [
+      'cluster-lib.mjs',
+      'tls-lib.mjs',
+      'tls-lib.d.mts',
+      ...readdirSync(join(SCRIPTS, 'cluster'))
+        .filter((f) => f.endsWith('.mjs'))
+        .map((f) => join('cluster', f)),
+    ]
     for (const file of sources) {
       mkdirSync(dirname(join(work, 'src', file)), { recursive: true })
       cpSync(join(SCRIPTS, file), join(work, 'src', file))
     }
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--allowJs', '--declaration',
-      '--emitDeclarationOnly', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
-      '--types', 'node', '--skipLibCheck', '--rootDir', join(work, 'src'), '--outDir', join(work, 'out'),
-      join(work, 'src', 'cluster-lib.mjs')], { stdio: ['ignore', 'pipe', 'pipe'] })
+    execFileSync(
+      process.execPath,
+      [
+        require.resolve('typescript/bin/tsc'),
+        '--allowJs',
+        '--declaration',
+        '--emitDeclarationOnly',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--types',
+        'node',
+        '--skipLibCheck',
+        '--rootDir',
+        join(work, 'src'),
+        '--outDir',
+        join(work, 'out'),
+        join(work, 'src', 'cluster-lib.mjs'),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
     /** @type {Map<string, string>} */
     const result = new Map()
-    const header = '// Generated from the JSDoc of the .mjs beside this file by scripts/gen-cluster-types.mjs: do not edit.\n'
+    const header =
+      '// Generated from the JSDoc of the .mjs beside this file by scripts/gen-cluster-types.mjs: do not edit.\n'
     const walk = (/** @type {string} */ dir) => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
         const path = join(dir, entry.name)
@@ -56,7 +83,8 @@ export function generate() {
  * @returns {string[]}
  */
 export function outdated(dir = SCRIPTS) {
-  return [...generate()].filter(([file, text]) => !existsSync(join(dir, file)) || readFileSync(join(dir, file), 'utf8') !== text)
+  return [...generate()]
+    .filter(([file, text]) => !existsSync(join(dir, file)) || readFileSync(join(dir, file), 'utf8') !== text)
     .map(([file]) => file)
 }
 

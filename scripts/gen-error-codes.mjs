@@ -13,8 +13,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const deps = join(root, 'node_modules/node-rdkafka/build/deps')
 const binary = join(mkdtempSync(join(tmpdir(), 'kafkit-errdescs-')), 'err-descs')
 execFileSync('gcc', [
-  '-o', binary, join(root, 'scripts/err-descs.c'), `-I${join(deps, 'include')}`, `-L${deps}`,
-  '-l:librdkafka.so.1', `-Wl,-rpath,${deps}`,
+  '-o',
+  binary,
+  join(root, 'scripts/err-descs.c'),
+  `-I${join(deps, 'include')}`,
+  `-L${deps}`,
+  '-l:librdkafka.so.1',
+  `-Wl,-rpath,${deps}`,
 ])
 const { version, codes } = JSON.parse(execFileSync(binary, { encoding: 'utf8' }))
 const entries = codes.filter((entry) => !['_BEGIN', '_END'].includes(entry.name))
@@ -33,7 +38,7 @@ const out = [
   ...entries.map((e) => `  | ${JSON.stringify(e.name)}`),
   '',
   '/**',
-  ' * The kafkit `code` of each librdkafka error: `ERR_KAFKA_` + its name without the leading underscore of librdkafka\'s',
+  " * The kafkit `code` of each librdkafka error: `ERR_KAFKA_` + its name without the leading underscore of librdkafka's",
   ' * local errors (`_QUEUE_FULL` → `ERR_KAFKA_QUEUE_FULL`).',
   ' */',
   'export type RdkafkaKafkitCode =',
@@ -48,12 +53,14 @@ const out = [
   '',
   '/** Every `rd_kafka_resp_err_t` value. Names starting with `_` are errors raised locally by librdkafka. */',
   'export const RDKAFKA_ERROR_CODES: readonly RdkafkaErrorCode[] = [',
-  ...entries.map((e) => `  { code: ${e.code}, name: ${JSON.stringify(e.name)}, description: ${JSON.stringify(e.text)} },`),
+  ...entries.map(
+    (e) => `  { code: ${e.code}, name: ${JSON.stringify(e.name)}, description: ${JSON.stringify(e.text)} },`,
+  ),
   ']',
   '',
   '/**',
-  ' * librdkafka\'s error numbers by name, for comparing a numeric code without a magic number:',
-  ' * `RESP_ERR._PARTITION_EOF` is C\'s `RD_KAFKA_RESP_ERR__PARTITION_EOF` (-191).',
+  " * librdkafka's error numbers by name, for comparing a numeric code without a magic number:",
+  " * `RESP_ERR._PARTITION_EOF` is C's `RD_KAFKA_RESP_ERR__PARTITION_EOF` (-191).",
   ' */',
   'export const RESP_ERR = Object.freeze({',
   ...entries.map((e) => `  ${e.name}: ${e.code},`),
@@ -73,5 +80,8 @@ const table = [
   '|---|---|---|---|',
   ...entries.map((e) => `| \`${kafkitCode(e.name)}\` | ${e.code} | \`${e.name}\` | ${cell(e.text)} |`),
 ]
-writeFileSync(docsPath, `${docs.slice(0, docs.indexOf(begin) + begin.length)}\n${table.join('\n')}\n${docs.slice(docs.indexOf(end))}`)
+writeFileSync(
+  docsPath,
+  `${docs.slice(0, docs.indexOf(begin) + begin.length)}\n${table.join('\n')}\n${docs.slice(docs.indexOf(end))}`,
+)
 console.log(`wrote ${entries.length} error codes from librdkafka ${version}`)

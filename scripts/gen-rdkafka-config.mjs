@@ -11,14 +11,25 @@ import { dirname, join } from 'node:path'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const librdkafka = join(root, 'node_modules/node-rdkafka/deps/librdkafka')
 const source = readFileSync(join(librdkafka, 'CONFIGURATION.md'), 'utf8')
-const version = /#define RD_KAFKA_VERSION\s+0x([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(
-  readFileSync(join(librdkafka, 'src/rdkafka.h'), 'utf8'),
-)?.slice(1).map((part) => Number.parseInt(part, 16)).join('.') ?? 'unknown'
+const version =
+  /#define RD_KAFKA_VERSION\s+0x([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i
+    .exec(readFileSync(join(librdkafka, 'src/rdkafka.h'), 'utf8'))
+    ?.slice(1)
+    .map((part) => Number.parseInt(part, 16))
+    .join('.') ?? 'unknown'
 
 /** The interface each (table, C/P column) pair goes to, and its scope. */
 const TABLES = {
-  global: { '*': ['RdkafkaGlobalConfig', 'global'], P: ['RdkafkaProducerGlobalConfig', 'producer'], C: ['RdkafkaConsumerGlobalConfig', 'consumer'] },
-  topic: { '*': ['RdkafkaTopicConfig', 'topic'], P: ['RdkafkaProducerTopicConfig', 'producer-topic'], C: ['RdkafkaConsumerTopicConfig', 'consumer-topic'] },
+  global: {
+    '*': ['RdkafkaGlobalConfig', 'global'],
+    P: ['RdkafkaProducerGlobalConfig', 'producer'],
+    C: ['RdkafkaConsumerGlobalConfig', 'consumer'],
+  },
+  topic: {
+    '*': ['RdkafkaTopicConfig', 'topic'],
+    P: ['RdkafkaProducerTopicConfig', 'producer-topic'],
+    C: ['RdkafkaConsumerTopicConfig', 'consumer-topic'],
+  },
 }
 const EXTENDS = {
   RdkafkaProducerGlobalConfig: 'RdkafkaGlobalConfig',
@@ -37,7 +48,10 @@ const SUMMARY = {
 
 const [globalPart, topicPart] = source.split('## Topic configuration properties')
 const props = []
-for (const [table, text] of [['global', globalPart], ['topic', topicPart]]) {
+for (const [table, text] of [
+  ['global', globalPart],
+  ['topic', topicPart],
+]) {
   for (const line of text.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim())
     if (cells.length < 6 || !/^[a-z_.]+$/.test(cells[0]) || !TABLES[table][cells[1]]) continue
@@ -60,19 +74,22 @@ for (const [table, text] of [['global', globalPart], ['topic', topicPart]]) {
 }
 if (props.length < 150) throw new Error(`only ${props.length} properties parsed`)
 
-const tsType = (p) => (p.kind === 'enum' ? p.values.map((v) => `'${v}'`).join(' | ') : p.kind === 'any' ? 'unknown' : p.kind)
+const tsType = (p) =>
+  p.kind === 'enum' ? p.values.map((v) => `'${v}'`).join(' | ') : p.kind === 'any' ? 'unknown' : p.kind
 const doc = (text) => text.replace(/\*\//g, '*\\/')
 const interfaces = Object.keys(SUMMARY).flatMap((iface) => [
   '',
   `/** ${SUMMARY[iface]} */`,
   `export interface ${iface}${EXTENDS[iface] ? ` extends ${EXTENDS[iface]}` : ''} {`,
-  ...props.filter((p) => p.iface === iface).flatMap((p) => [
-    '  /**',
-    `   * ${doc(p.description)}`,
-    ...(p.defaultValue ? ['   *', `   * @default ${doc(p.defaultValue)}`] : []),
-    '   */',
-    `  ${JSON.stringify(p.name)}?: ${tsType(p)}`,
-  ]),
+  ...props
+    .filter((p) => p.iface === iface)
+    .flatMap((p) => [
+      '  /**',
+      `   * ${doc(p.description)}`,
+      ...(p.defaultValue ? ['   *', `   * @default ${doc(p.defaultValue)}`] : []),
+      '   */',
+      `  ${JSON.stringify(p.name)}?: ${tsType(p)}`,
+    ]),
   '}',
 ])
 
@@ -92,7 +109,9 @@ const out = [
   '',
   '/** Every librdkafka property of CONFIGURATION.md. */',
   'export const RDKAFKA_PROPERTIES: readonly RdkafkaProperty[] = [',
-  ...props.map(({ name, scope, kind, values }) => `  ${JSON.stringify({ name, scope, kind, ...(values ? { values } : {}) })},`),
+  ...props.map(
+    ({ name, scope, kind, values }) => `  ${JSON.stringify({ name, scope, kind, ...(values ? { values } : {}) })},`,
+  ),
   ']',
   ...interfaces,
   '',

@@ -11,7 +11,9 @@ function log(line) {
 
 const gyp = spawnSync('node-gyp', ['rebuild'], { stdio: 'inherit', shell: process.platform === 'win32' })
 if (gyp.status !== 0) {
-  log('the native addon failed to build (see above): it needs a C compiler, make and python3. Producer, Consumer ' +
-    'and Admin need it; fix the toolchain and run `npm rebuild kafkit`.')
+  log(
+    'the native addon failed to build (see above): it needs a C compiler, make and python3. Producer, Consumer ' +
+      'and Admin need it; fix the toolchain and run `npm rebuild kafkit`.',
+  )
   process.exit(gyp.status ?? 1)
 }

@@ -11,9 +11,18 @@ import { parseArgs } from 'node:util'
 import { ROOT, down, up } from './cluster-lib.mjs'
 import { SOAK_DEFAULTS, renderSoak, runSoak } from './soak/run.mjs'
 
-const { values } = parseArgs({ options: { duration: { type: 'string' }, rate: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean' } } })
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string' },
+    rate: { type: 'string' },
+    json: { type: 'string' },
+    help: { type: 'boolean' },
+  },
+})
 if (values.help) {
-  process.stdout.write(`usage: npm run soak -- [--duration S] [--rate MSGS_PER_S] [--json FILE]\ndefaults: duration ${SOAK_DEFAULTS.durationS} s, rate ${SOAK_DEFAULTS.rate} msgs/s\n`)
+  process.stdout.write(
+    `usage: npm run soak -- [--duration S] [--rate MSGS_PER_S] [--json FILE]\ndefaults: duration ${SOAK_DEFAULTS.durationS} s, rate ${SOAK_DEFAULTS.rate} msgs/s\n`,
+  )
   process.exit(0)
 }
 /** @param {string | undefined} value @param {string} name */
@@ -41,7 +50,11 @@ try {
   process.stderr.write(`soak: ${durationS} s at ${rate} msgs/s against ${brokers}\n`)
   const result = await runSoak({ brokers, kafkit, durationS, rate })
   process.stdout.write(`${renderSoak(result)}\n`)
-  if (values.json) await writeFile(resolve(values.json), `${JSON.stringify({ ...result, at: new Date().toISOString(), node: process.version }, null, 2)}\n`)
+  if (values.json)
+    await writeFile(
+      resolve(values.json),
+      `${JSON.stringify({ ...result, at: new Date().toISOString(), node: process.version }, null, 2)}\n`,
+    )
   process.exitCode = result.ok ? 0 : 1
 } catch (error) {
   process.stderr.write(`soak could not run: ${error instanceof Error ? error.stack : String(error)}\n`)

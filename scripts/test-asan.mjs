@@ -31,7 +31,9 @@ async function main() {
   const clusterDir = process.env.KAFKA_BROKERS ? undefined : mkdtempSync(join(tmpdir(), 'kafkit-asan-cluster-'))
   try {
     const cluster = clusterDir ? await up({ nodes: 1, registry: true, dir: clusterDir }) : undefined
-    const addresses = cluster ? { KAFKA_BROKERS: cluster.bootstrap, SCHEMA_REGISTRY_URL: cluster.registry?.url ?? '' } : {}
+    const addresses = cluster
+      ? { KAFKA_BROKERS: cluster.bootstrap, SCHEMA_REGISTRY_URL: cluster.registry?.url ?? '' }
+      : {}
     // The build must really be instrumented: an uninstrumented addon would pass these tests and prove nothing.
     const symbols = spawnSync('nm', ['-D', join(dir, 'build', 'Release', 'kafkit.node')], { encoding: 'utf8' }).stdout
     if (!symbols.includes('__asan_')) throw new Error('the addon in .cache/asan was built without AddressSanitizer')
@@ -52,8 +54,14 @@ async function main() {
   }
 }
 
-const TESTS = ['test/unit/native', 'test/unit/producer/faults.test.ts', 'test/unit/testing', 'test/integration/producer.test.ts', 'test/integration/transaction-offsets.test.ts',
-  'test/integration/consumer.test.ts']
+const TESTS = [
+  'test/unit/native',
+  'test/unit/producer/faults.test.ts',
+  'test/unit/testing',
+  'test/integration/producer.test.ts',
+  'test/integration/transaction-offsets.test.ts',
+  'test/integration/consumer.test.ts',
+]
 
 main().catch((error) => {
   process.stderr.write(`test-asan: ${error instanceof Error ? error.message : String(error)}\n`)

@@ -15,7 +15,10 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
-const versions = (process.env.KAFKIT_TEST_NODE_VERSIONS ?? '22.23.5,24.22.3').split(',').map((v) => v.trim()).filter(Boolean)
+const versions = (process.env.KAFKIT_TEST_NODE_VERSIONS ?? '22.23.5,24.22.3')
+  .split(',')
+  .map((v) => v.trim())
+  .filter(Boolean)
 // They load node-rdkafka's own binding (built for the Node running npm test).
 const LEFT_OUT = ['test/unit/admin/addon.test.ts', 'test/unit/scripts/chaos.test.ts']
 
@@ -42,9 +45,10 @@ function nodeBinary(version) {
 
 /** A service that creates a topic, sends a record and reads it back; prints `{ value }`. */
 function serviceSource(kind, topic) {
-  const load = kind === 'esm'
-    ? "import { Admin, Consumer, Producer, serdes } from 'kafkit'"
-    : "const { Admin, Consumer, Producer, serdes } = require('kafkit')"
+  const load =
+    kind === 'esm'
+      ? "import { Admin, Consumer, Producer, serdes } from 'kafkit'"
+      : "const { Admin, Consumer, Producer, serdes } = require('kafkit')"
   const body = `
     const brokers = process.env.KAFKA_BROKERS
     const admin = new Admin({ brokers })
@@ -63,25 +67,34 @@ function serviceSource(kind, topic) {
     }
     await consumer.disconnect()
     await admin.disconnect()`
-  return kind === 'esm' ? `${load}\n${body}\n` : `${load}\nasync function main() {${body}\n}\nmain().catch((error) => { console.error(error); process.exit(1) })\n`
+  return kind === 'esm'
+    ? `${load}\n${body}\n`
+    : `${load}\nasync function main() {${body}\n}\nmain().catch((error) => { console.error(error); process.exit(1) })\n`
 }
 
 /** `npm install <tarball>` with this Node into an empty project, then an ESM and a CommonJS service use it. */
 function installCheck(node, version, tarball, env) {
   const project = mkdtempSync(join(tmpdir(), `kafkit-install-${version}-`))
   try {
-    process.stdout.write(`\n== Node ${version}: npm install of the packed tarball, then an ES module and a CommonJS service\n`)
+    process.stdout.write(
+      `\n== Node ${version}: npm install of the packed tarball, then an ES module and a CommonJS service\n`,
+    )
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }))
     // npm runs under this Node; node-gyp builds against its headers (from the same npm package, not downloaded).
     const nodeEnv = { ...env, PATH: `${dirname(node)}:${process.env.PATH}`, npm_config_nodedir: dirname(dirname(node)) }
     run('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: project, env: nodeEnv })
-    for (const [kind, file] of [['esm', 'service.mjs'], ['cjs', 'service.cjs']]) {
+    for (const [kind, file] of [
+      ['esm', 'service.mjs'],
+      ['cjs', 'service.cjs'],
+    ]) {
       const topic = `node-install-${version.replace(/\./g, '_')}-${kind}-${Date.now()}`
       writeFileSync(join(project, file), serviceSource(kind, topic))
       const result = spawnSync(node, [file], { cwd: project, env: nodeEnv, encoding: 'utf8', timeout: 60_000 })
       const expected = JSON.stringify({ value: `hello from ${kind} on v${version}` })
       if (result.status !== 0 || result.stdout.trim().split('\n').pop() !== expected) {
-        throw new Error(`the ${kind} service on Node ${version} failed (${result.status ?? result.signal}): ${result.stdout}${result.stderr}`)
+        throw new Error(
+          `the ${kind} service on Node ${version} failed (${result.status ?? result.signal}): ${result.stdout}${result.stderr}`,
+        )
       }
       process.stdout.write(`${kind}: ${expected}\n`)
     }
@@ -95,18 +108,32 @@ async function main() {
   const clusterDir = process.env.KAFKA_BROKERS ? undefined : mkdtempSync(join(tmpdir(), 'kafkit-node-versions-'))
   try {
     const cluster = clusterDir ? await up({ nodes: 1, registry: true, dir: clusterDir }) : undefined
-    const addresses = cluster ? { KAFKA_BROKERS: cluster.bootstrap, SCHEMA_REGISTRY_URL: cluster.registry?.url ?? '' } : {}
+    const addresses = cluster
+      ? { KAFKA_BROKERS: cluster.bootstrap, SCHEMA_REGISTRY_URL: cluster.registry?.url ?? '' }
+      : {}
     const packDir = mkdtempSync(join(tmpdir(), 'kafkit-pack-'))
-    const packed = spawnSync('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: root, encoding: 'utf8' })
+    const packed = spawnSync('npm', ['pack', '--silent', '--pack-destination', packDir], {
+      cwd: root,
+      encoding: 'utf8',
+    })
     if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`)
     const tarball = join(packDir, packed.stdout.trim().split('\n').pop())
     for (const version of versions) {
       const node = nodeBinary(version)
       process.stdout.write(`\n== Node ${version}: unit tests and the end-to-end smoke test\n`)
-      run(node, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'test/unit', 'test/integration/node-smoke.test.ts',
-        ...LEFT_OUT.flatMap((file) => ['--exclude', file])], {
-        env: { ...process.env, ...addresses, PATH: `${dirname(node)}:${process.env.PATH}` },
-      })
+      run(
+        node,
+        [
+          join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+          'run',
+          'test/unit',
+          'test/integration/node-smoke.test.ts',
+          ...LEFT_OUT.flatMap((file) => ['--exclude', file]),
+        ],
+        {
+          env: { ...process.env, ...addresses, PATH: `${dirname(node)}:${process.env.PATH}` },
+        },
+      )
       installCheck(node, version, tarball, { ...process.env, ...addresses })
     }
     rmSync(packDir, { recursive: true, force: true })

@@ -21,5 +21,11 @@ export interface TlsFiles {
   ms: number
 }
 
-export function makeCertificates(dir: string, opts?: { validityDays?: number; hosts?: { dns: string[]; ip: string[] } }): Promise<TlsFiles>
-export function brokerSslProperties(files: TlsFiles, opts?: { listener?: string; clientAuth?: 'none' | 'requested' | 'required' }): string[]
+export function makeCertificates(
+  dir: string,
+  opts?: { validityDays?: number; hosts?: { dns: string[]; ip: string[] } },
+): Promise<TlsFiles>
+export function brokerSslProperties(
+  files: TlsFiles,
+  opts?: { listener?: string; clientAuth?: 'none' | 'requested' | 'required' },
+): string[]

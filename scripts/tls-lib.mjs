@@ -15,7 +15,9 @@ const execFileAsync = promisify(execFile)
 const HERE = dirname(fileURLToPath(import.meta.url))
 const JAVA = process.env.KAFKIT_JAVA ?? 'java'
 // keytool sits beside the java binary the cluster uses (KAFKIT_JAVA may point into a JDK that is not on PATH).
-const KEYTOOL = process.env.KAFKIT_KEYTOOL ?? (process.env.KAFKIT_JAVA ? join(dirname(process.env.KAFKIT_JAVA), 'keytool') : 'keytool')
+const KEYTOOL =
+  process.env.KAFKIT_KEYTOOL ??
+  (process.env.KAFKIT_JAVA ? join(dirname(process.env.KAFKIT_JAVA), 'keytool') : 'keytool')
 
 // C1 only, serial GC, no perf data file: each keytool run is a short-lived JVM, started about nine times.
 const FAST_JVM = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-XX:-UsePerfData']
@@ -35,7 +37,10 @@ const FAST_JVM = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-XX:-UsePerfDa
  * @param {{ validityDays?: number, hosts?: { dns: string[], ip: string[] } }} [opts]
  * @returns {Promise<TlsFiles>}
  */
-export async function makeCertificates(dir, { validityDays = 7, hosts = { dns: ['localhost'], ip: ['127.0.0.1'] } } = {}) {
+export async function makeCertificates(
+  dir,
+  { validityDays = 7, hosts = { dns: ['localhost'], ip: ['127.0.0.1'] } } = {},
+) {
   const t0 = Date.now()
   dir = resolve(dir)
   await mkdir(dir, { recursive: true })
@@ -54,17 +59,55 @@ export async function makeCertificates(dir, { validityDays = 7, hosts = { dns: [
     }
   }
   /** @param {string[]} args */
-  const keytool = (args) => run(`keytool ${args[0]}`, KEYTOOL, [...FAST_JVM.map((o) => `-J${o}`), ...args,
-    '-storetype', 'PKCS12', '-storepass:env', 'KAFKIT_STOREPASS', '-noprompt'])
+  const keytool = (args) =>
+    run(`keytool ${args[0]}`, KEYTOOL, [
+      ...FAST_JVM.map((o) => `-J${o}`),
+      ...args,
+      '-storetype',
+      'PKCS12',
+      '-storepass:env',
+      'KAFKIT_STOREPASS',
+      '-noprompt',
+    ])
   const validity = String(validityDays)
   /** EC keys: generated in a fraction of RSA's time. @param {string} name @param {string} dname @param {string[]} [ext] */
-  const keyPair = (name, dname, ext = []) => keytool(['-genkeypair', '-keystore', file(`${name}.p12`), '-alias', name,
-    '-keyalg', 'EC', '-groupname', 'secp256r1', '-dname', dname, '-validity', validity, ...ext])
+  const keyPair = (name, dname, ext = []) =>
+    keytool([
+      '-genkeypair',
+      '-keystore',
+      file(`${name}.p12`),
+      '-alias',
+      name,
+      '-keyalg',
+      'EC',
+      '-groupname',
+      'secp256r1',
+      '-dname',
+      dname,
+      '-validity',
+      validity,
+      ...ext,
+    ])
   /** @param {string} name */
-  const certReq = (name) => keytool(['-certreq', '-keystore', file(`${name}.p12`), '-alias', name, '-file', file(`${name}.csr`)])
+  const certReq = (name) =>
+    keytool(['-certreq', '-keystore', file(`${name}.p12`), '-alias', name, '-file', file(`${name}.csr`)])
   /** @param {string} name @param {string[]} ext */
-  const signByCa = (name, ext) => keytool(['-gencert', '-keystore', file('ca.p12'), '-alias', 'ca', '-infile', file(`${name}.csr`),
-    '-outfile', file(`${name}.pem`), '-rfc', '-validity', validity, ...ext])
+  const signByCa = (name, ext) =>
+    keytool([
+      '-gencert',
+      '-keystore',
+      file('ca.p12'),
+      '-alias',
+      'ca',
+      '-infile',
+      file(`${name}.csr`),
+      '-outfile',
+      file(`${name}.pem`),
+      '-rfc',
+      '-validity',
+      validity,
+      ...ext,
+    ])
   const san = `SAN=${[...hosts.dns.map((h) => `dns:${h}`), ...hosts.ip.map((h) => `ip:${h}`)].join(',')}`
 
   await Promise.all([
@@ -76,21 +119,39 @@ export async function makeCertificates(dir, { validityDays = 7, hosts = { dns: [
   await Promise.all([
     certReq('broker'),
     certReq('client'),
-    run('exporting PEM files', JAVA, [...FAST_JVM, join(HERE, 'tls', 'PemExport.java'),
-      file('ca.p12'), 'ca', '-', file('ca.pem'),
-      file('other-ca.p12'), 'other-ca', '-', file('other-ca.pem'),
-      file('broker.p12'), 'broker', file('broker-key.pem'), '-',
-      file('client.p12'), 'client', file('client-key.pem'), '-']),
+    run('exporting PEM files', JAVA, [
+      ...FAST_JVM,
+      join(HERE, 'tls', 'PemExport.java'),
+      file('ca.p12'),
+      'ca',
+      '-',
+      file('ca.pem'),
+      file('other-ca.p12'),
+      'other-ca',
+      '-',
+      file('other-ca.pem'),
+      file('broker.p12'),
+      'broker',
+      file('broker-key.pem'),
+      '-',
+      file('client.p12'),
+      'client',
+      file('client-key.pem'),
+      '-',
+    ]),
   ])
   await Promise.all([
     signByCa('broker', ['-ext', san, '-ext', 'EKU=serverAuth,clientAuth', '-ext', 'KU=digitalSignature,keyAgreement']),
     signByCa('client', ['-ext', 'EKU=clientAuth', '-ext', 'KU=digitalSignature,keyAgreement']),
   ])
-  const [brokerKey, brokerCert, caCert] = await Promise.all(['broker-key.pem', 'broker.pem', 'ca.pem'].map((n) => readFile(file(n), 'utf8')))
+  const [brokerKey, brokerCert, caCert] = await Promise.all(
+    ['broker-key.pem', 'broker.pem', 'ca.pem'].map((n) => readFile(file(n), 'utf8')),
+  )
   await writeFile(file('broker-keystore.pem'), `${brokerKey}${brokerCert}${caCert}`, { mode: 0o600 })
   // Nothing else needs the CA's key or the stores: leaving them would only invite reuse.
-  await Promise.all(['ca.p12', 'other-ca.p12', 'broker.p12', 'client.p12', 'broker.csr', 'client.csr']
-    .map((name) => rm(file(name))))
+  await Promise.all(
+    ['ca.p12', 'other-ca.p12', 'broker.p12', 'client.p12', 'broker.csr', 'client.csr'].map((name) => rm(file(name))),
+  )
   return {
     dir,
     caPem: file('ca.pem'),

@@ -38,11 +38,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
       process.env.SCHEMA_REGISTRY_URL = state.registry?.url ?? ''
     } catch (err) {
       await rm(dir, { recursive: true, force: true }).catch(() => {})
-      throw new Error(`test cluster could not be started: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+      throw new Error(`test cluster could not be started: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      })
     }
     process.env.KAFKIT_CLUSTER_DIR = dir
-    console.log(`[global-setup] ${external ? 'registry' : 'Kafka + registry'} ready in ${Date.now() - started} ms `
-      + `(brokers ${process.env.KAFKA_BROKERS}, registry ${process.env.SCHEMA_REGISTRY_URL}, dir ${dir})`)
+    console.log(
+      `[global-setup] ${external ? 'registry' : 'Kafka + registry'} ready in ${Date.now() - started} ms ` +
+        `(brokers ${process.env.KAFKA_BROKERS}, registry ${process.env.SCHEMA_REGISTRY_URL}, dir ${dir})`,
+    )
     teardown = async () => {
       await down({ dir })
       await rm(dir, { recursive: true, force: true })

@@ -21,7 +21,11 @@ export class BenchAdmin {
 
   private readonly config: Readonly<Record<string, string>>
 
-  private constructor(admin: NodeRdkafka.IAdminClient, probe: NodeRdkafka.Producer, config: Readonly<Record<string, string>>) {
+  private constructor(
+    admin: NodeRdkafka.IAdminClient,
+    probe: NodeRdkafka.Producer,
+    config: Readonly<Record<string, string>>,
+  ) {
     this.admin = admin
     this.probe = probe
     this.config = config
@@ -40,7 +44,12 @@ export class BenchAdmin {
    * Creates a topic and waits until its partitions all have a leader in the metadata. `minInsyncReplicas`, when
    * given, is set on the topic.
    */
-  async createTopic(topic: string, partitions: number, replicationFactor = 1, minInsyncReplicas?: number): Promise<void> {
+  async createTopic(
+    topic: string,
+    partitions: number,
+    replicationFactor = 1,
+    minInsyncReplicas?: number,
+  ): Promise<void> {
     const request: NodeRdkafka.NewTopic = { topic, num_partitions: partitions, replication_factor: replicationFactor }
     if (minInsyncReplicas !== undefined) request.config = { 'min.insync.replicas': String(minInsyncReplicas) }
     await new Promise<void>((resolve, reject) => {
@@ -55,7 +64,12 @@ export class BenchAdmin {
         this.probe.getMetadata({ topic, timeout: 5000 }, (error, data) => (error ? reject(error) : resolve(data)))
       })
       const entry = metadata.topics.find((candidate) => candidate.name === topic)
-      if (entry && entry.partitions.length === partitions && entry.partitions.every((partition) => partition.leader >= 0)) return
+      if (
+        entry &&
+        entry.partitions.length === partitions &&
+        entry.partitions.every((partition) => partition.leader >= 0)
+      )
+        return
       if (Date.now() > until) throw new Error(`topic ${topic} has no leaders after 30 s`)
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
@@ -88,10 +102,14 @@ export class BenchAdmin {
 
   private async sumHighWatermarks(topic: string, partitions: number): Promise<number> {
     const highs = await Promise.all(
-      Array.from({ length: partitions }, (_, partition) =>
-        new Promise<number>((resolve, reject) => {
-          this.probe.queryWatermarkOffsets(topic, partition, 10_000, (error, offsets) => (error ? reject(error) : resolve(offsets.highOffset)))
-        }),
+      Array.from(
+        { length: partitions },
+        (_, partition) =>
+          new Promise<number>((resolve, reject) => {
+            this.probe.queryWatermarkOffsets(topic, partition, 10_000, (error, offsets) =>
+              error ? reject(error) : resolve(offsets.highOffset),
+            )
+          }),
       ),
     )
     return highs.reduce((sum, high) => sum + high, 0)
@@ -126,7 +144,8 @@ export class BenchAdmin {
       consumer.on('partition.eof', ({ partition }) => atEnd.add(partition))
       const until = Date.now() + timeoutMs
       while (atEnd.size < partitions) {
-        if (Date.now() > until) throw new Error(`counting ${topic}: not at the end of every partition after ${timeoutMs} ms`)
+        if (Date.now() > until)
+          throw new Error(`counting ${topic}: not at the end of every partition after ${timeoutMs} ms`)
         await new Promise<void>((resolve, reject) => {
           consumer.consume(10_000, (error) => (error ? reject(error) : resolve()))
         })
@@ -155,9 +174,25 @@ export async function setProducerQuota(
   clientId: string,
   bytesPerSecond: number | undefined,
 ): Promise<void> {
-  const change = bytesPerSecond === undefined ? ['--delete-config', 'producer_byte_rate'] : ['--add-config', `producer_byte_rate=${bytesPerSecond}`]
-  await execFileAsync(java, [
-    '-cp', `${kafkaLibs}/*`, 'kafka.admin.ConfigCommand', '--bootstrap-server', brokers,
-    '--alter', ...change, '--entity-type', 'clients', '--entity-name', clientId,
-  ], { timeout: 60_000 })
+  const change =
+    bytesPerSecond === undefined
+      ? ['--delete-config', 'producer_byte_rate']
+      : ['--add-config', `producer_byte_rate=${bytesPerSecond}`]
+  await execFileAsync(
+    java,
+    [
+      '-cp',
+      `${kafkaLibs}/*`,
+      'kafka.admin.ConfigCommand',
+      '--bootstrap-server',
+      brokers,
+      '--alter',
+      ...change,
+      '--entity-type',
+      'clients',
+      '--entity-name',
+      clientId,
+    ],
+    { timeout: 60_000 },
+  )
 }

@@ -14,7 +14,11 @@ import { ROOT } from './paths.js'
 /** The part of scripts/cluster-lib.mjs the benchmark uses. */
 interface ClusterLib {
   readonly KAFKA_VERSION: string
-  up(options: { nodes: number; registry: boolean; dir: string }): Promise<{ bootstrap: string; registry: { url: string } | null; kafkaVersion: string }>
+  up(options: {
+    nodes: number
+    registry: boolean
+    dir: string
+  }): Promise<{ bootstrap: string; registry: { url: string } | null; kafkaVersion: string }>
   down(options: { dir: string }): Promise<unknown>
   ensureKafka(version?: string): Promise<string>
 }
@@ -67,14 +71,24 @@ export async function ensureCluster(options: {
       options.log(`Kafka's jars are unavailable (${String(error).split('\n')[0]}): Java rows and the quota are skipped`)
       return undefined
     })
-    return { brokers: options.brokers, registryUrl: options.registryUrl, kafkaVersion: 'external', kafkaLibs: libs, stop: async () => {} }
+    return {
+      brokers: options.brokers,
+      registryUrl: options.registryUrl,
+      kafkaVersion: 'external',
+      kafkaLibs: libs,
+      stop: async () => {},
+    }
   }
   const dir = await mkdtemp(join(tmpdir(), 'kafkit-bench-cluster-'))
   const nodes = options.nodes ?? 1
-  options.log(`starting a local Kafka ${lib.KAFKA_VERSION}${nodes > 1 ? ` (${nodes} nodes)` : ''}${options.needRegistry ? ' + Schema Registry' : ''} in ${dir} ...`)
+  options.log(
+    `starting a local Kafka ${lib.KAFKA_VERSION}${nodes > 1 ? ` (${nodes} nodes)` : ''}${options.needRegistry ? ' + Schema Registry' : ''} in ${dir} ...`,
+  )
   const startedAt = Date.now()
   const state = await lib.up({ nodes, registry: options.needRegistry, dir })
-  options.log(`cluster up in ${((Date.now() - startedAt) / 1000).toFixed(1)}s: ${state.bootstrap}${state.registry ? `, registry ${state.registry.url}` : ''}`)
+  options.log(
+    `cluster up in ${((Date.now() - startedAt) / 1000).toFixed(1)}s: ${state.bootstrap}${state.registry ? `, registry ${state.registry.url}` : ''}`,
+  )
   const libs = join(ROOT, '.cache', 'kafka', state.kafkaVersion, 'libs')
   let stopped = false
   return {

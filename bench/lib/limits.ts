@@ -55,7 +55,11 @@ export function parseJavaProducer(output: string, messageSize: number): ToolFigu
   if (!last) return undefined
   const messages = Number(last[1])
   const perSecond = Number(last[2])
-  return { messages, bytes: messages * messageSize, elapsedMs: perSecond > 0 ? (messages / perSecond) * 1000 : Number.NaN }
+  return {
+    messages,
+    bytes: messages * messageSize,
+    elapsedMs: perSecond > 0 ? (messages / perSecond) * 1000 : Number.NaN,
+  }
 }
 
 /**
@@ -97,12 +101,44 @@ export async function runLimit(
     command = paths.rdkafkaPerformance
     const security = Object.entries(spec.security).flatMap(([key, value]) => ['-X', `${key}=${value}`])
     args = producing
-      ? ['-P', '-t', spec.topic, '-b', spec.brokers, '-s', String(spec.messageSize), '-c', String(spec.messages),
-          '-a', String(spec.producer.acks), '-z', spec.producer.compression,
-          '-X', `enable.idempotence=${spec.producer.idempotent}`, '-X', `linger.ms=${spec.producer.lingerMs}`,
-          '-X', `client.id=${spec.clientId}`, ...security]
-      : ['-C', '-G', spec.groupId, '-t', spec.topic, '-b', spec.brokers, '-c', String(spec.messages),
-          '-X', 'auto.offset.reset=earliest', '-X', `client.id=${spec.clientId}`, ...security]
+      ? [
+          '-P',
+          '-t',
+          spec.topic,
+          '-b',
+          spec.brokers,
+          '-s',
+          String(spec.messageSize),
+          '-c',
+          String(spec.messages),
+          '-a',
+          String(spec.producer.acks),
+          '-z',
+          spec.producer.compression,
+          '-X',
+          `enable.idempotence=${spec.producer.idempotent}`,
+          '-X',
+          `linger.ms=${spec.producer.lingerMs}`,
+          '-X',
+          `client.id=${spec.clientId}`,
+          ...security,
+        ]
+      : [
+          '-C',
+          '-G',
+          spec.groupId,
+          '-t',
+          spec.topic,
+          '-b',
+          spec.brokers,
+          '-c',
+          String(spec.messages),
+          '-X',
+          'auto.offset.reset=earliest',
+          '-X',
+          `client.id=${spec.clientId}`,
+          ...security,
+        ]
     parse = producing ? parseCProducer : parseCConsumer
   } else {
     if (!paths.kafkaLibs) throw new Error("Kafka's libs are not cached (the cluster script resolves them)")
@@ -110,23 +146,50 @@ export async function runLimit(
     command = paths.java
     const classpath = ['-cp', `${paths.kafkaLibs}/*`]
     args = producing
-      ? [...classpath, 'org.apache.kafka.tools.ProducerPerformance', '--topic', spec.topic,
-          '--num-records', String(spec.messages), '--record-size', String(spec.messageSize), '--throughput', '-1',
-          '--producer-props', `bootstrap.servers=${spec.brokers}`, `acks=${javaAcks(spec.producer.acks)}`,
-          `enable.idempotence=${spec.producer.idempotent}`, `compression.type=${spec.producer.compression}`,
-          `linger.ms=${spec.producer.lingerMs}`, `client.id=${spec.clientId}`,
+      ? [
+          ...classpath,
+          'org.apache.kafka.tools.ProducerPerformance',
+          '--topic',
+          spec.topic,
+          '--num-records',
+          String(spec.messages),
+          '--record-size',
+          String(spec.messageSize),
+          '--throughput',
+          '-1',
+          '--producer-props',
+          `bootstrap.servers=${spec.brokers}`,
+          `acks=${javaAcks(spec.producer.acks)}`,
+          `enable.idempotence=${spec.producer.idempotent}`,
+          `compression.type=${spec.producer.compression}`,
+          `linger.ms=${spec.producer.lingerMs}`,
+          `client.id=${spec.clientId}`,
           // librdkafka's default batch size; Java's 16 KB default would measure a smaller batch, not the client.
-          'batch.size=1000000']
-      : [...classpath, 'org.apache.kafka.tools.ConsumerPerformance', '--bootstrap-server', spec.brokers,
-          '--topic', spec.topic, '--messages', String(spec.messages), '--group', spec.groupId,
-          '--timeout', String(spec.deadlineMs)]
+          'batch.size=1000000',
+        ]
+      : [
+          ...classpath,
+          'org.apache.kafka.tools.ConsumerPerformance',
+          '--bootstrap-server',
+          spec.brokers,
+          '--topic',
+          spec.topic,
+          '--messages',
+          String(spec.messages),
+          '--group',
+          spec.groupId,
+          '--timeout',
+          String(spec.deadlineMs),
+        ]
     parse = producing ? (output) => parseJavaProducer(output, spec.messageSize) : parseJavaConsumer
   }
   const run = await runMeasured(command, args, { timeoutMs, onOutput })
   const figures = parse(run.stdout + run.stderr)
   if (!figures) {
     const tail = (run.stdout + run.stderr).trim().split('\n').slice(-5).join('\n')
-    throw new Error(`${tool} ${spec.scenario}: no figures in the output (exit ${run.exitCode}${run.killed ? ', killed at its time limit' : ''}):\n${tail}`)
+    throw new Error(
+      `${tool} ${spec.scenario}: no figures in the output (exit ${run.exitCode}${run.killed ? ', killed at its time limit' : ''}):\n${tail}`,
+    )
   }
   return {
     type: 'result',

@@ -43,7 +43,11 @@ function confluentLibrdkafka(): string | undefined {
   } catch {
     return undefined
   }
-  const result = spawnSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(path)}).librdkafkaVersion)`], { encoding: 'utf8' })
+  const result = spawnSync(
+    process.execPath,
+    ['-e', `process.stdout.write(require(${JSON.stringify(path)}).librdkafkaVersion)`],
+    { encoding: 'utf8' },
+  )
   return result.status === 0 ? result.stdout.trim() : undefined
 }
 

@@ -48,7 +48,11 @@ export function parseGnuTime(text: string): { peakRssBytes: number; cpuUserMs: n
 }
 
 /** Runs `command args` and measures it. */
-export async function runMeasured(command: string, args: readonly string[], options: RunMeasuredOptions): Promise<MeasuredProcess> {
+export async function runMeasured(
+  command: string,
+  args: readonly string[],
+  options: RunMeasuredOptions,
+): Promise<MeasuredProcess> {
   const useGnuTime = existsSync(GNU_TIME)
   const scratch = await mkdtemp(join(tmpdir(), 'kafkit-bench-'))
   const timeFile = join(scratch, 'time')
@@ -86,10 +90,15 @@ export async function runMeasured(command: string, args: readonly string[], opti
   return { exitCode, stdout, stderr, killed, ...usage }
 }
 
-async function sampleProc(pid: number | undefined): Promise<{ peakRssBytes: number; cpuUserMs: number; cpuSystemMs: number } | undefined> {
+async function sampleProc(
+  pid: number | undefined,
+): Promise<{ peakRssBytes: number; cpuUserMs: number; cpuSystemMs: number } | undefined> {
   if (pid === undefined) return undefined
   try {
-    const [status, stat] = await Promise.all([readFile(`/proc/${pid}/status`, 'utf8'), readFile(`/proc/${pid}/stat`, 'utf8')])
+    const [status, stat] = await Promise.all([
+      readFile(`/proc/${pid}/status`, 'utf8'),
+      readFile(`/proc/${pid}/stat`, 'utf8'),
+    ])
     const hwm = /VmHWM:\s+(\d+) kB/.exec(status)?.[1]
     // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')

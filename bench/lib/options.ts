@@ -171,9 +171,13 @@ Sweeps and several brokers (only when asked; they replace the scenarios unless -
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[], what: string): T[] | undefined {
   if (value === undefined) return undefined
-  const items = value.split(',').map((item) => item.trim()).filter(Boolean)
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
   for (const item of items) {
-    if (!(allowed as readonly string[]).includes(item)) throw new Error(`--${what}: unknown '${item}' (one of ${allowed.join(', ')})`)
+    if (!(allowed as readonly string[]).includes(item))
+      throw new Error(`--${what}: unknown '${item}' (one of ${allowed.join(', ')})`)
   }
   return items as T[]
 }
@@ -181,7 +185,8 @@ function list<T extends string>(value: string | undefined, allowed: readonly T[]
 function positive(value: string | undefined, what: string, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback
   const number = Number(value.replaceAll('_', ''))
-  if (!Number.isFinite(number) || number < 0 || (!allowZero && number === 0)) throw new Error(`--${what}: expected a positive number, got '${value}'`)
+  if (!Number.isFinite(number) || number < 0 || (!allowZero && number === 0))
+    throw new Error(`--${what}: expected a positive number, got '${value}'`)
   return number
 }
 
@@ -236,12 +241,14 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const acks = acksText === 'all' || acksText === '-1' ? -1 : acksText === '1' ? 1 : acksText === '0' ? 0 : undefined
   if (acks === undefined) throw new Error(`--acks: expected all, 1 or 0, got '${acksText}'`)
   const compression = values.compression ?? BENCH_DEFAULTS.compression
-  if (!(COMPRESSIONS as readonly string[]).includes(compression)) throw new Error(`--compression: expected one of ${COMPRESSIONS.join(', ')}`)
+  if (!(COMPRESSIONS as readonly string[]).includes(compression))
+    throw new Error(`--compression: expected one of ${COMPRESSIONS.join(', ')}`)
   const security: Record<string, string> = {}
   for (const pair of values.X ?? []) {
     const at = pair.indexOf('=')
     const key = pair.slice(0, at)
-    if (at < 1 || !SECURITY_KEY.test(key)) throw new Error(`-X ${pair}: expected a security property key=value (security.protocol, sasl.*, ssl.*)`)
+    if (at < 1 || !SECURITY_KEY.test(key))
+      throw new Error(`-X ${pair}: expected a security property key=value (security.protocol, sasl.*, ssl.*)`)
     security[key] = pair.slice(at + 1)
   }
   const sweep = values.sweep === undefined ? [] : parseSweepList(values.sweep)
@@ -250,7 +257,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const clients = list(values.clients, ALL_CLIENTS, 'clients')
   const messages = positive(values.messages, 'messages', preset.messages)
   // Sweeps and multi-broker runs are runs of their own: the eight scenarios run with them only when asked.
-  const defaultScenarios: readonly ScenarioId[] = sweep.length > 0 ? [] : nodes > 1 ? MULTI_BROKER_DEFAULTS.scenarios : SCENARIO_IDS
+  const defaultScenarios: readonly ScenarioId[] =
+    sweep.length > 0 ? [] : nodes > 1 ? MULTI_BROKER_DEFAULTS.scenarios : SCENARIO_IDS
   const defaultClients: readonly ClientId[] = nodes > 1 ? MULTI_BROKER_DEFAULTS.clients : ALL_CLIENTS
   const idempotent = !values['no-idempotence']
   if (idempotent && acks !== -1) throw new Error('an idempotent producer needs --acks all (or pass --no-idempotence)')
@@ -275,7 +283,11 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     batchSize: positive(values['batch-size'], 'batch-size', BENCH_DEFAULTS.batchSize),
     rate: positive(values.rate, 'rate', BENCH_DEFAULTS.rate),
     latencySeconds: positive(values['latency-seconds'], 'latency-seconds', preset.latencySeconds),
-    backpressureMessages: positive(values['backpressure-messages'], 'backpressure-messages', preset.backpressureMessages),
+    backpressureMessages: positive(
+      values['backpressure-messages'],
+      'backpressure-messages',
+      preset.backpressureMessages,
+    ),
     quotaBytesPerSecond: positive(values.quota, 'quota', preset.quotaBytesPerSecond),
     deadlineSeconds: positive(values.deadline, 'deadline', preset.deadlineSeconds),
     brokers: values.brokers ?? env.KAFKA_BROKERS,

@@ -10,7 +10,8 @@ function findRoot(start: string): string {
   let dir = start
   for (;;) {
     const manifest = join(dir, 'package.json')
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'kafkit') return dir
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'kafkit')
+      return dir
     const parent = dirname(dir)
     if (parent === dir) throw new Error(`no kafkit package.json above ${start}`)
     dir = parent

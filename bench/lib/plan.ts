@@ -138,6 +138,8 @@ export function sweepRows(
   const rows = planRows(scenario, clients, unavailable)
   return rows.filter((row, index) => {
     const wanted = SWEEP_VARIANTS[scenario]?.[row.client]
-    return wanted === undefined ? rows.findIndex((other) => other.client === row.client) === index : row.variant === wanted
+    return wanted === undefined
+      ? rows.findIndex((other) => other.client === row.client) === index
+      : row.variant === wanted
   })
 }

@@ -93,7 +93,9 @@ export interface ScenarioResult {
 
 /** Summarizes a row's runs, or returns undefined when no run produced figures. */
 export function summarizeRow(row: RowResult): RowSummary | undefined {
-  const reported = row.runs.filter((run): run is RunRecord & { report: NonNullable<RunRecord['report']> } => run.report !== undefined)
+  const reported = row.runs.filter(
+    (run): run is RunRecord & { report: NonNullable<RunRecord['report']> } => run.report !== undefined,
+  )
   if (reported.length === 0) return undefined
   const rates = reported.map((run) => rate(run.report.messages, run.report.elapsedMs))
   const usable = rates.filter(Number.isFinite)
@@ -120,8 +122,14 @@ export function summarizeRow(row: RowResult): RowSummary | undefined {
     completedRuns: reported.filter((run) => run.report.completed).length,
     runs: reported.length,
     errors: reported.reduce((sum, run) => sum + run.report.errors, 0),
-    lost: checked.length === 0 ? undefined : checked.reduce((sum, run) => sum + Math.max(0, run.report.messages - run.inTopic!), 0),
-    extra: checked.length === 0 ? undefined : checked.reduce((sum, run) => sum + Math.max(0, run.inTopic! - run.report.messages), 0),
+    lost:
+      checked.length === 0
+        ? undefined
+        : checked.reduce((sum, run) => sum + Math.max(0, run.report.messages - run.inTopic!), 0),
+    extra:
+      checked.length === 0
+        ? undefined
+        : checked.reduce((sum, run) => sum + Math.max(0, run.inTopic! - run.report.messages), 0),
   }
 }
 

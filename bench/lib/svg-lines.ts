@@ -62,7 +62,10 @@ export function chooseScale(values: readonly number[]): 'linear' | 'log' {
  * that spans at most three decades, ticks at 1, 2 and 5 times each power and the bounds tightened to the nearest
  * of those around the values. Linear: 0 to a nice maximum in quarters.
  */
-export function yAxis(values: readonly number[], scale: 'linear' | 'log'): { min: number; max: number; ticks: number[] } {
+export function yAxis(
+  values: readonly number[],
+  scale: 'linear' | 'log',
+): { min: number; max: number; ticks: number[] } {
   const finite = values.filter((value) => Number.isFinite(value))
   const positive = finite.filter((value) => value > 0)
   if (scale === 'log' && positive.length > 0) {
@@ -73,7 +76,8 @@ export function yAxis(values: readonly number[], scale: 'linear' | 'log'): { min
     if (ceiling <= floor) ceiling = floor * 10
     const steps = Math.round(Math.log10(ceiling / floor)) <= 3 ? [1, 2, 5] : [1]
     const candidates: number[] = []
-    for (let power = floor; power <= ceiling * 1.0001; power *= 10) for (const step of steps) candidates.push(power * step)
+    for (let power = floor; power <= ceiling * 1.0001; power *= 10)
+      for (const step of steps) candidates.push(power * step)
     const min = candidates.filter((tick) => tick <= low * 1.0001).at(-1) ?? floor
     const max = candidates.find((tick) => tick >= high * 0.9999 && tick > min) ?? ceiling
     return { min, max, ticks: candidates.filter((tick) => tick >= min * 0.9999 && tick <= max * 1.0001) }
@@ -85,7 +89,9 @@ export function yAxis(values: readonly number[], scale: 'linear' | 'log'): { min
 /** Renders a line chart as an SVG document. */
 export function renderLineChart(chart: LineChart): string {
   const values = chart.series.flatMap((series) =>
-    series.points.flatMap((point) => (point ? [point.value, point.min, point.max].filter((v): v is number => v !== undefined) : [])),
+    series.points.flatMap((point) =>
+      point ? [point.value, point.min, point.max].filter((v): v is number => v !== undefined) : [],
+    ),
   )
   const axis = yAxis(values, chart.scale)
   const log = chart.scale === 'log' && axis.min > 0
@@ -109,14 +115,22 @@ export function renderLineChart(chart: LineChart): string {
   for (const tick of axis.ticks) {
     const ty = y(tick)
     parts.push(`<line x1="${LEFT}" y1="${ty}" x2="${LEFT + PLOT_WIDTH}" y2="${ty}" stroke="#e5e5e5"/>`)
-    parts.push(`<text x="${LEFT - 6}" y="${ty + 4}" text-anchor="end" fill="#555">${escapeXml(chart.format(tick))}</text>`)
+    parts.push(
+      `<text x="${LEFT - 6}" y="${ty + 4}" text-anchor="end" fill="#555">${escapeXml(chart.format(tick))}</text>`,
+    )
   }
   parts.push(`<line x1="${LEFT}" y1="${bottom}" x2="${LEFT + PLOT_WIDTH}" y2="${bottom}" stroke="#999"/>`)
   chart.categories.forEach((category, index) => {
-    parts.push(`<text x="${x(index)}" y="${bottom + 18}" text-anchor="middle" fill="#333">${escapeXml(category)}</text>`)
+    parts.push(
+      `<text x="${x(index)}" y="${bottom + 18}" text-anchor="middle" fill="#333">${escapeXml(category)}</text>`,
+    )
   })
-  parts.push(`<text x="${LEFT + PLOT_WIDTH / 2}" y="${bottom + 36}" text-anchor="middle" fill="#555">${escapeXml(chart.xLabel)}</text>`)
-  parts.push(`<text x="14" y="${TOP + PLOT_HEIGHT / 2}" text-anchor="middle" fill="#555" transform="rotate(-90 14 ${TOP + PLOT_HEIGHT / 2})">${escapeXml(`${chart.yLabel}${log ? ', log scale' : ''}`)}</text>`)
+  parts.push(
+    `<text x="${LEFT + PLOT_WIDTH / 2}" y="${bottom + 36}" text-anchor="middle" fill="#555">${escapeXml(chart.xLabel)}</text>`,
+  )
+  parts.push(
+    `<text x="14" y="${TOP + PLOT_HEIGHT / 2}" text-anchor="middle" fill="#555" transform="rotate(-90 14 ${TOP + PLOT_HEIGHT / 2})">${escapeXml(`${chart.yLabel}${log ? ', log scale' : ''}`)}</text>`,
+  )
   let other = 0
   const styled = chart.series.map((series, seriesIndex) => ({
     series,
@@ -124,14 +138,20 @@ export function renderLineChart(chart: LineChart): string {
     color: series.highlight ? HIGHLIGHT[0]! : series.limit ? LIMIT_COLOR : COLORS[other++ % COLORS.length]!,
   }))
   // kafkit's line is drawn last, on top, so its markers stay visible where lines meet; the legend keeps table order.
-  const drawOrder = [...styled.filter((entry) => !entry.series.highlight), ...styled.filter((entry) => entry.series.highlight)]
+  const drawOrder = [
+    ...styled.filter((entry) => !entry.series.highlight),
+    ...styled.filter((entry) => entry.series.highlight),
+  ]
   for (const { series, seriesIndex, color } of drawOrder) {
     const strokeWidth = series.highlight ? 3 : 2
     const dash = series.limit ? ' stroke-dasharray="6 4"' : ''
     // A failed point breaks the line rather than joining its neighbours across it.
     let segment: string[] = []
     const flush = (): void => {
-      if (segment.length > 1) parts.push(`<polyline points="${segment.join(' ')}" fill="none" stroke="${color}" stroke-width="${strokeWidth}"${dash}/>`)
+      if (segment.length > 1)
+        parts.push(
+          `<polyline points="${segment.join(' ')}" fill="none" stroke="${color}" stroke-width="${strokeWidth}"${dash}/>`,
+        )
       segment = []
     }
     series.points.forEach((point, index) => {
@@ -143,14 +163,22 @@ export function renderLineChart(chart: LineChart): string {
       if (!point || !Number.isFinite(point.value)) return
       const px = x(index)
       if (point.min !== undefined && point.max !== undefined && point.max > point.min) {
-        parts.push(`<line x1="${px}" y1="${y(point.min)}" x2="${px}" y2="${y(point.max)}" stroke="${color}" stroke-width="1.5" opacity="0.7"/>`)
+        parts.push(
+          `<line x1="${px}" y1="${y(point.min)}" x2="${px}" y2="${y(point.max)}" stroke="${color}" stroke-width="1.5" opacity="0.7"/>`,
+        )
       }
       const fill = point.partial ? '#ffffff' : color
-      parts.push(`<circle cx="${px}" cy="${y(point.value)}" r="4" fill="${fill}" stroke="${color}" stroke-width="1.5"><title>${escapeXml(`${series.label}, ${chart.categories[index]}: ${chart.format(point.value)}`)}</title></circle>`)
+      parts.push(
+        `<circle cx="${px}" cy="${y(point.value)}" r="4" fill="${fill}" stroke="${color}" stroke-width="1.5"><title>${escapeXml(`${series.label}, ${chart.categories[index]}: ${chart.format(point.value)}`)}</title></circle>`,
+      )
     })
     const ly = bottom + 56 + seriesIndex * LEGEND_ROW
-    parts.push(`<line x1="${LEFT}" y1="${ly - 4}" x2="${LEFT + 22}" y2="${ly - 4}" stroke="${color}" stroke-width="${strokeWidth}"${dash}/>`)
-    parts.push(`<text x="${LEFT + 28}" y="${ly}"${series.highlight ? ' font-weight="bold"' : ''}>${escapeXml(series.label)}</text>`)
+    parts.push(
+      `<line x1="${LEFT}" y1="${ly - 4}" x2="${LEFT + 22}" y2="${ly - 4}" stroke="${color}" stroke-width="${strokeWidth}"${dash}/>`,
+    )
+    parts.push(
+      `<text x="${LEFT + 28}" y="${ly}"${series.highlight ? ' font-weight="bold"' : ''}>${escapeXml(series.label)}</text>`,
+    )
   }
   parts.push('</svg>')
   return `${parts.join('\n')}\n`

@@ -72,9 +72,14 @@ export function renderChart(chart: Chart): string {
   const groupHeight = seriesCount * BAR_HEIGHT + GAP
   const top = 58 + (seriesCount > 1 ? 18 : 0)
   const height = top + chart.rows.length * groupHeight + 40
-  const LABEL_WIDTH = Math.max(160, Math.ceil(20 + CHAR_WIDTH * Math.max(0, ...chart.rows.map((row) => row.label.length))))
+  const LABEL_WIDTH = Math.max(
+    160,
+    Math.ceil(20 + CHAR_WIDTH * Math.max(0, ...chart.rows.map((row) => row.label.length))),
+  )
   const width = LABEL_WIDTH + PLOT_WIDTH + 90
-  const all = chart.rows.flatMap((row) => [...row.values, row.range?.[1]]).filter((v): v is number => v !== undefined && Number.isFinite(v))
+  const all = chart.rows
+    .flatMap((row) => [...row.values, row.range?.[1]])
+    .filter((v): v is number => v !== undefined && Number.isFinite(v))
   const log = chart.scale === 'log' && all.some((v) => v > 0)
   const positive = all.filter((v) => v > 0)
   const logMin = log ? 10 ** Math.floor(Math.log10(Math.min(...positive))) : 1
@@ -82,7 +87,9 @@ export function renderChart(chart: Chart): string {
   const max = log ? logMax : niceMax(Math.max(0, ...all))
   const x = (value: number): number =>
     log
-      ? LABEL_WIDTH + ((Math.log10(Math.max(logMin, value)) - Math.log10(logMin)) / (Math.log10(logMax) - Math.log10(logMin))) * PLOT_WIDTH
+      ? LABEL_WIDTH +
+        ((Math.log10(Math.max(logMin, value)) - Math.log10(logMin)) / (Math.log10(logMax) - Math.log10(logMin))) *
+          PLOT_WIDTH
       : LABEL_WIDTH + (Math.max(0, value) / max) * PLOT_WIDTH
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
@@ -103,15 +110,23 @@ export function renderChart(chart: Chart): string {
   for (const value of ticks) {
     const tx = x(value)
     parts.push(`<line x1="${tx}" y1="${top - 4}" x2="${tx}" y2="${height - 34}" stroke="#e5e5e5"/>`)
-    parts.push(`<text x="${tx}" y="${height - 20}" text-anchor="middle" fill="#555">${escapeXml(chart.format(value))}</text>`)
+    parts.push(
+      `<text x="${tx}" y="${height - 20}" text-anchor="middle" fill="#555">${escapeXml(chart.format(value))}</text>`,
+    )
   }
-  parts.push(`<text x="${LABEL_WIDTH + PLOT_WIDTH / 2}" y="${height - 5}" text-anchor="middle" fill="#555">${escapeXml(chart.unit)}</text>`)
+  parts.push(
+    `<text x="${LABEL_WIDTH + PLOT_WIDTH / 2}" y="${height - 5}" text-anchor="middle" fill="#555">${escapeXml(chart.unit)}</text>`,
+  )
   chart.rows.forEach((row, rowIndex) => {
     const y = top + rowIndex * groupHeight
     const weight = row.highlight ? ' font-weight="bold"' : ''
-    parts.push(`<text x="${LABEL_WIDTH - 8}" y="${y + (seriesCount * BAR_HEIGHT) / 2 + 4}" text-anchor="end"${weight}>${escapeXml(row.label)}</text>`)
+    parts.push(
+      `<text x="${LABEL_WIDTH - 8}" y="${y + (seriesCount * BAR_HEIGHT) / 2 + 4}" text-anchor="end"${weight}>${escapeXml(row.label)}</text>`,
+    )
     if (row.note) {
-      parts.push(`<text x="${LABEL_WIDTH + 4}" y="${y + (seriesCount * BAR_HEIGHT) / 2 + 4}" fill="#888" font-style="italic">${escapeXml(row.note)}</text>`)
+      parts.push(
+        `<text x="${LABEL_WIDTH + 4}" y="${y + (seriesCount * BAR_HEIGHT) / 2 + 4}" fill="#888" font-style="italic">${escapeXml(row.note)}</text>`,
+      )
       return
     }
     const whiskerEnd = index0Whisker(row)
@@ -122,13 +137,22 @@ export function renderChart(chart: Chart): string {
       const textX = index === 0 && whiskerEnd !== undefined ? Math.max(x(value), x(whiskerEnd)) : x(value)
       // Several series keep the legend's colours; the row's bold label marks kafkit then.
       const palette = row.highlight && seriesCount === 1 ? HIGHLIGHT : COLORS
-      parts.push(`<rect x="${LABEL_WIDTH}" y="${by + 1}" width="${Math.max(1, x(value) - LABEL_WIDTH)}" height="${BAR_HEIGHT - 2}" fill="${palette[index % palette.length]}"/>`)
-      parts.push(`<text x="${textX + 4}" y="${by + BAR_HEIGHT - 4}" fill="#333">${escapeXml(chart.format(value))}</text>`)
+      parts.push(
+        `<rect x="${LABEL_WIDTH}" y="${by + 1}" width="${Math.max(1, x(value) - LABEL_WIDTH)}" height="${BAR_HEIGHT - 2}" fill="${palette[index % palette.length]}"/>`,
+      )
+      parts.push(
+        `<text x="${textX + 4}" y="${by + BAR_HEIGHT - 4}" fill="#333">${escapeXml(chart.format(value))}</text>`,
+      )
     })
     if (row.range && whiskerEnd !== undefined) {
       const wy = y + BAR_HEIGHT / 2
-      parts.push(`<line x1="${x(row.range[0])}" y1="${wy}" x2="${x(row.range[1])}" y2="${wy}" stroke="#222" stroke-width="1.5"/>`)
-      for (const end of row.range) parts.push(`<line x1="${x(end)}" y1="${wy - 4}" x2="${x(end)}" y2="${wy + 4}" stroke="#222" stroke-width="1.5"/>`)
+      parts.push(
+        `<line x1="${x(row.range[0])}" y1="${wy}" x2="${x(row.range[1])}" y2="${wy}" stroke="#222" stroke-width="1.5"/>`,
+      )
+      for (const end of row.range)
+        parts.push(
+          `<line x1="${x(end)}" y1="${wy - 4}" x2="${x(end)}" y2="${wy + 4}" stroke="#222" stroke-width="1.5"/>`,
+        )
     }
   })
   parts.push('</svg>')
@@ -179,7 +203,10 @@ export function scenarioChart(scenario: ScenarioResult, subtitle: string): Chart
       highlight: row.client === 'kafkit',
       note: row.summary ? undefined : missing(row),
       values: [row.summary?.msgsPerSec.median],
-      range: row.summary && row.summary.msgsPerSec.count > 1 ? [row.summary.msgsPerSec.min, row.summary.msgsPerSec.max] : undefined,
+      range:
+        row.summary && row.summary.msgsPerSec.count > 1
+          ? [row.summary.msgsPerSec.min, row.summary.msgsPerSec.max]
+          : undefined,
     })),
   }
 }

@@ -39,7 +39,8 @@ function sameRow(a: RowResult, b: RowResult): boolean {
 /** The lines of a sweep: one per row (client) seen at any point, in the order first seen. */
 function seriesRows(sweep: SweepResult): RowResult[] {
   const rows: RowResult[] = []
-  for (const point of sweep.points) for (const row of point.result.rows) if (!rows.some((seen) => sameRow(seen, row))) rows.push(row)
+  for (const point of sweep.points)
+    for (const row of point.result.rows) if (!rows.some((seen) => sameRow(seen, row))) rows.push(row)
   return rows
 }
 
@@ -76,7 +77,10 @@ export function sweepChart(sweep: SweepResult, subtitle: string): LineChart {
     yLabel: metric === 'mbPerSec' ? 'MB/s of values, median' : 'msgs/s, median',
     categories: sweep.points.map((point) => point.label),
     series,
-    format: metric === 'mbPerSec' ? (value) => (value < 10 ? formatNumber(value, value < 1 ? 2 : 1) : formatNumber(value, 0)) : formatCount,
+    format:
+      metric === 'mbPerSec'
+        ? (value) => (value < 10 ? formatNumber(value, value < 1 ? 2 : 1) : formatNumber(value, 0))
+        : formatCount,
     scale: chooseScale(values),
   }
 }
@@ -109,7 +113,20 @@ export function sweepColumns(sweep: SweepResult): Columns {
     })
   }
   return {
-    header: [SWEEP_AXIS_TITLES[sweep.axis], 'messages', 'client', 'msgs/s', 'MB/s', 'CPU s/M msgs', 'x C limit', 'x kafkit', 'peak RSS MB', 'lost', 'rounds (min-max)', 'status'],
+    header: [
+      SWEEP_AXIS_TITLES[sweep.axis],
+      'messages',
+      'client',
+      'msgs/s',
+      'MB/s',
+      'CPU s/M msgs',
+      'x C limit',
+      'x kafkit',
+      'peak RSS MB',
+      'lost',
+      'rounds (min-max)',
+      'status',
+    ],
     rows,
     text: [2],
   }

@@ -99,11 +99,15 @@ export interface SweepResult {
 
 /** Parses `--sweep`: a comma-separated list of axes, or `all`. Throws on an unknown axis. */
 export function parseSweepList(text: string): SweepAxis[] {
-  const items = text.split(',').map((item) => item.trim()).filter(Boolean)
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
   if (items.length === 0) throw new Error('--sweep: expected a list of axes or all')
   if (items.includes('all')) return [...SWEEP_AXES]
   for (const item of items) {
-    if (!(SWEEP_AXES as readonly string[]).includes(item)) throw new Error(`--sweep: unknown '${item}' (one of ${SWEEP_AXES.join(', ')}, all)`)
+    if (!(SWEEP_AXES as readonly string[]).includes(item))
+      throw new Error(`--sweep: unknown '${item}' (one of ${SWEEP_AXES.join(', ')}, all)`)
   }
   return [...new Set(items)] as SweepAxis[]
 }
@@ -132,7 +136,11 @@ export function formatBytes(bytes: number): string {
 
 /** The points of a sweep along `axis`, everything else at the run's own settings. */
 export function sweepPoints(axis: SweepAxis, base: SweepBase): SweepPointSettings[] {
-  const point = (value: SweepPointSettings['value'], label: string, change: Partial<SweepPointSettings>): SweepPointSettings => {
+  const point = (
+    value: SweepPointSettings['value'],
+    label: string,
+    change: Partial<SweepPointSettings>,
+  ): SweepPointSettings => {
     const messageSize = change.messageSize ?? base.messageSize
     return {
       value,

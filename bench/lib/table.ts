@@ -30,11 +30,13 @@ export function rowStatus(row: RowResult): string {
   const summary = row.summary
   if (!summary) return failed.length > 0 ? `failed: ${firstLine(failed[0]!.error!)}` : 'no runs'
   const parts: string[] = []
-  if (summary.completedRuns < summary.runs) parts.push(`timed out in ${summary.runs - summary.completedRuns}/${summary.runs} runs (rate of what was done)`)
+  if (summary.completedRuns < summary.runs)
+    parts.push(`timed out in ${summary.runs - summary.completedRuns}/${summary.runs} runs (rate of what was done)`)
   if (failed.length > 0) parts.push(`${failed.length} runs failed: ${firstLine(failed[0]!.error!)}`)
   if (summary.errors > 0) parts.push(`${summary.errors} errors`)
   if (summary.lost !== undefined && summary.lost > 0) parts.push(`${summary.lost} lost`)
-  if (row.scenario === 'pipeline' && summary.extra !== undefined && summary.extra > 0) parts.push(`${summary.extra} duplicates in the output`)
+  if (row.scenario === 'pipeline' && summary.extra !== undefined && summary.extra > 0)
+    parts.push(`${summary.extra} duplicates in the output`)
   const note = row.runs.find((run) => run.report?.note)?.report?.note
   if (note) parts.push(note)
   return parts.length === 0 ? 'ok' : parts.join('; ')
@@ -43,7 +45,9 @@ export function rowStatus(row: RowResult): string {
 function firstLine(text: string): string {
   const line = (text.split('\n')[0] ?? '').slice(0, 120)
   // V8's own out-of-memory abort prints native frames only; name it.
-  return !line.includes('memory') && text.includes('FatalProcessOutOfMemory') ? `${line}: JavaScript heap out of memory` : line
+  return !line.includes('memory') && text.includes('FatalProcessOutOfMemory')
+    ? `${line}: JavaScript heap out of memory`
+    : line
 }
 
 /** A table: its header, its rows, and which columns hold text (left-aligned) besides the first and last. */
@@ -68,8 +72,17 @@ export function scenarioColumns(scenario: ScenarioResult): Columns {
       rows: scenario.rows.map((row) => {
         const s = row.summary
         const l = s?.latency
-        return [row.label, formatNumber(l?.p50, 1), formatNumber(l?.p99, 1), formatNumber(l?.p999, 1), formatNumber(l?.max, 1),
-          formatCount(l?.count), formatNumber(s?.peakRssMb, 0), formatNumber(s?.cpuSecondsPerMillion, 1), rowStatus(row)]
+        return [
+          row.label,
+          formatNumber(l?.p50, 1),
+          formatNumber(l?.p99, 1),
+          formatNumber(l?.p999, 1),
+          formatNumber(l?.max, 1),
+          formatCount(l?.count),
+          formatNumber(s?.peakRssMb, 0),
+          formatNumber(s?.cpuSecondsPerMillion, 1),
+          rowStatus(row),
+        ]
       }),
     }
   }
@@ -78,39 +91,89 @@ export function scenarioColumns(scenario: ScenarioResult): Columns {
       header: ['client', 'msgs/s', 'MB/s', 'peak RSS MB', 'lost', 'CPU s/M msgs', 'status'],
       rows: scenario.rows.map((row) => {
         const s = row.summary
-        return [row.label, formatCount(s?.msgsPerSec.median), formatNumber(s?.mbPerSec, 1), formatNumber(s?.peakRssMb, 0),
-          s?.lost === undefined ? '-' : String(s.lost), formatNumber(s?.cpuSecondsPerMillion, 1), rowStatus(row)]
+        return [
+          row.label,
+          formatCount(s?.msgsPerSec.median),
+          formatNumber(s?.mbPerSec, 1),
+          formatNumber(s?.peakRssMb, 0),
+          s?.lost === undefined ? '-' : String(s.lost),
+          formatNumber(s?.cpuSecondsPerMillion, 1),
+          rowStatus(row),
+        ]
       }),
     }
   }
   if (scenario.id === 'pipeline') {
     return {
-      header: ['client', 'msgs/s', 'x kafkit', 'peak RSS MB', 'CPU s/M msgs', 'outputs read_committed', 'rounds (min-max)', 'status'],
+      header: [
+        'client',
+        'msgs/s',
+        'x kafkit',
+        'peak RSS MB',
+        'CPU s/M msgs',
+        'outputs read_committed',
+        'rounds (min-max)',
+        'status',
+      ],
       rows: scenario.rows.map((row) => {
         const s = row.summary
         const outputs = [...new Set(row.runs.map((run) => run.inTopic).filter((count) => count !== undefined))]
-        return [row.label, formatCount(s?.msgsPerSec.median), formatRatio(s?.ratioToKafkit), formatNumber(s?.peakRssMb, 0),
-          formatNumber(s?.cpuSecondsPerMillion, 1), outputs.length === 0 ? '-' : outputs.map((count) => formatCount(count)).join(', '), roundSpread(row), rowStatus(row)]
+        return [
+          row.label,
+          formatCount(s?.msgsPerSec.median),
+          formatRatio(s?.ratioToKafkit),
+          formatNumber(s?.peakRssMb, 0),
+          formatNumber(s?.cpuSecondsPerMillion, 1),
+          outputs.length === 0 ? '-' : outputs.map((count) => formatCount(count)).join(', '),
+          roundSpread(row),
+          rowStatus(row),
+        ]
       }),
     }
   }
   return {
-    header: ['client', 'msgs/s', 'MB/s', 'x C limit', 'x kafkit', 'peak RSS MB', 'CPU s/M msgs', 'rounds (min-max)', 'status'],
+    header: [
+      'client',
+      'msgs/s',
+      'MB/s',
+      'x C limit',
+      'x kafkit',
+      'peak RSS MB',
+      'CPU s/M msgs',
+      'rounds (min-max)',
+      'status',
+    ],
     rows: scenario.rows.map((row) => {
       const s = row.summary
-      return [row.label, formatCount(s?.msgsPerSec.median), formatNumber(s?.mbPerSec, 1), formatRatio(s?.ratioToC),
-        formatRatio(s?.ratioToKafkit), formatNumber(s?.peakRssMb, 0), formatNumber(s?.cpuSecondsPerMillion, 1), roundSpread(row), rowStatus(row)]
+      return [
+        row.label,
+        formatCount(s?.msgsPerSec.median),
+        formatNumber(s?.mbPerSec, 1),
+        formatRatio(s?.ratioToC),
+        formatRatio(s?.ratioToKafkit),
+        formatNumber(s?.peakRssMb, 0),
+        formatNumber(s?.cpuSecondsPerMillion, 1),
+        roundSpread(row),
+        rowStatus(row),
+      ]
     }),
   }
 }
 
 /** An aligned text table (numbers right-aligned). */
 export function textTable(columns: Columns): string {
-  const widths = columns.header.map((title, index) => Math.max(title.length, ...columns.rows.map((row) => (row[index] ?? '').length)))
+  const widths = columns.header.map((title, index) =>
+    Math.max(title.length, ...columns.rows.map((row) => (row[index] ?? '').length)),
+  )
   const numeric = columns.header.map((_, index) => isNumeric(columns, index))
   const line = (cells: string[]): string =>
-    cells.map((cell, index) => (numeric[index] ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!))).join('  ').trimEnd()
-  return [line(columns.header), widths.map((width) => '-'.repeat(width)).join('  '), ...columns.rows.map(line)].join('\n')
+    cells
+      .map((cell, index) => (numeric[index] ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!)))
+      .join('  ')
+      .trimEnd()
+  return [line(columns.header), widths.map((width) => '-'.repeat(width)).join('  '), ...columns.rows.map(line)].join(
+    '\n',
+  )
 }
 
 /** A Markdown table (numbers right-aligned). */

@@ -28,8 +28,16 @@ function rate(row: RowResult | undefined): number | undefined {
   return row?.summary?.msgsPerSec.median
 }
 
-function check(scenario: ScenarioId, target: string, kafkit: number | undefined, other: number | undefined, threshold: number, strict: boolean): TargetCheck {
-  if (kafkit === undefined || other === undefined || other === 0) return { scenario, target, ratio: undefined, met: undefined }
+function check(
+  scenario: ScenarioId,
+  target: string,
+  kafkit: number | undefined,
+  other: number | undefined,
+  threshold: number,
+  strict: boolean,
+): TargetCheck {
+  if (kafkit === undefined || other === undefined || other === 0)
+    return { scenario, target, ratio: undefined, met: undefined }
   const ratio = kafkit / other
   return { scenario, target, ratio, met: strict ? ratio > threshold : ratio >= threshold }
 }
@@ -46,7 +54,16 @@ export function evaluateTargets(scenarios: readonly ScenarioResult[]): TargetChe
         .sort((a, b) => rate(b)! - rate(a)!)[0]
       if (raw) {
         for (const kafkit of kafkitRows) {
-          checks.push(check(scenario.id, `${kafkit.label} >= ${RAW_RATIO_TARGET}x ${raw.label}`, rate(kafkit), rate(raw), RAW_RATIO_TARGET, false))
+          checks.push(
+            check(
+              scenario.id,
+              `${kafkit.label} >= ${RAW_RATIO_TARGET}x ${raw.label}`,
+              rate(kafkit),
+              rate(raw),
+              RAW_RATIO_TARGET,
+              false,
+            ),
+          )
         }
       }
     }

@@ -24,7 +24,11 @@ interface KjsMessage {
 /** What the transactional pipeline needs: KafkaJS's transaction object, or ckjs's producer in a transaction. */
 interface KjsTransaction {
   send(record: { topic: string; messages: { value: Buffer }[] }): Promise<unknown>
-  sendOffsets(offsets: { consumerGroupId?: string; consumer?: KjsConsumer; topics: { topic: string; partitions: { partition: number; offset: string }[] }[] }): Promise<void>
+  sendOffsets(offsets: {
+    consumerGroupId?: string
+    consumer?: KjsConsumer
+    topics: { topic: string; partitions: { partition: number; offset: string }[] }[]
+  }): Promise<void>
   commit(): Promise<void>
   abort(): Promise<void>
 }
@@ -80,20 +84,31 @@ function kafkajsSecurity(security: Readonly<Record<string, string>>): Record<str
 function client(spec: RunSpec): KjsKafka {
   const common = { clientId: spec.clientId, brokers: spec.brokers.split(','), ...kafkajsSecurity(spec.security) }
   if (flavour === 'ckjs') {
-    const { KafkaJS } = require('@confluentinc/kafka-javascript') as { KafkaJS: { Kafka: new (config: unknown) => KjsKafka; logLevel: { ERROR: number } } }
+    const { KafkaJS } = require('@confluentinc/kafka-javascript') as {
+      KafkaJS: { Kafka: new (config: unknown) => KjsKafka; logLevel: { ERROR: number } }
+    }
     return new KafkaJS.Kafka({ kafkaJS: { ...common, logLevel: KafkaJS.logLevel.ERROR } })
   }
-  const { Kafka, logLevel } = require('kafkajs') as { Kafka: new (config: unknown) => KjsKafka; logLevel: { NOTHING: number } }
+  const { Kafka, logLevel } = require('kafkajs') as {
+    Kafka: new (config: unknown) => KjsKafka
+    logLevel: { NOTHING: number }
+  }
   return new Kafka({ ...common, logLevel: logLevel.NOTHING })
 }
 
-async function connectProducer(spec: RunSpec): Promise<{ producer: KjsProducer; send: (values: Buffer[]) => Promise<unknown> }> {
+async function connectProducer(
+  spec: RunSpec,
+): Promise<{ producer: KjsProducer; send: (values: Buffer[]) => Promise<unknown> }> {
   const kafka = client(spec)
   let producer: KjsProducer
   let send: (values: Buffer[]) => Promise<unknown>
   if (flavour === 'ckjs') {
     producer = kafka.producer({
-      kafkaJS: { idempotent: spec.producer.idempotent, acks: spec.producer.acks, compression: spec.producer.compression },
+      kafkaJS: {
+        idempotent: spec.producer.idempotent,
+        acks: spec.producer.acks,
+        compression: spec.producer.compression,
+      },
       'linger.ms': spec.producer.lingerMs,
     })
     send = (values) => producer.send({ topic: spec.topic, messages: values.map((value) => ({ value })) })
@@ -102,7 +117,13 @@ async function connectProducer(spec: RunSpec): Promise<{ producer: KjsProducer; 
     if (codec === undefined) throw new Error(`KafkaJS has no built-in ${spec.producer.compression} codec`)
     // KafkaJS has no linger: each send() call is one request, which is what its users get.
     producer = kafka.producer({ idempotent: spec.producer.idempotent, allowAutoTopicCreation: false })
-    send = (values) => producer.send({ topic: spec.topic, acks: spec.producer.acks, compression: codec, messages: values.map((value) => ({ value })) })
+    send = (values) =>
+      producer.send({
+        topic: spec.topic,
+        acks: spec.producer.acks,
+        compression: codec,
+        messages: values.map((value) => ({ value })),
+      })
   }
   await producer.connect()
   return { producer, send }
@@ -110,7 +131,12 @@ async function connectProducer(spec: RunSpec): Promise<{ producer: KjsProducer; 
 
 async function produce(spec: RunSpec, context: RunContext): Promise<Outcome> {
   const { producer, send } = await connectProducer(spec)
-  const outcome = await saturate(spec, context, (value) => send([value]), producer.flush ? () => producer.flush!({ timeout: spec.deadlineMs }) : undefined)
+  const outcome = await saturate(
+    spec,
+    context,
+    (value) => send([value]),
+    producer.flush ? () => producer.flush!({ timeout: spec.deadlineMs }) : undefined,
+  )
   await disconnectQuietly(producer)
   return outcome
 }
@@ -139,7 +165,9 @@ function makeConsumer(spec: RunSpec): KjsConsumer {
 async function subscribe(consumer: KjsConsumer, spec: RunSpec): Promise<void> {
   await consumer.connect()
   // ckjs takes fromBeginning in the consumer's config and rejects it here.
-  await consumer.subscribe(flavour === 'ckjs' ? { topics: [spec.topic] } : { topics: [spec.topic], fromBeginning: true })
+  await consumer.subscribe(
+    flavour === 'ckjs' ? { topics: [spec.topic] } : { topics: [spec.topic], fromBeginning: true },
+  )
 }
 
 async function consume(spec: RunSpec, context: RunContext): Promise<Outcome> {
@@ -169,9 +197,19 @@ async function consume(spec: RunSpec, context: RunContext): Promise<Outcome> {
 }
 
 interface ConfluentSchemaRegistry {
-  SchemaRegistryClient: new (config: { baseURLs: string[] }) => { register(subject: string, schema: { schemaType: string; schema: string }): Promise<number> }
-  AvroSerializer: new (client: unknown, type: number, config: Record<string, unknown>) => { serialize(topic: string, value: unknown): Promise<Buffer> }
-  AvroDeserializer: new (client: unknown, type: number, config: Record<string, unknown>) => { deserialize(topic: string, value: Buffer): Promise<unknown> }
+  SchemaRegistryClient: new (config: { baseURLs: string[] }) => {
+    register(subject: string, schema: { schemaType: string; schema: string }): Promise<number>
+  }
+  AvroSerializer: new (
+    client: unknown,
+    type: number,
+    config: Record<string, unknown>,
+  ) => { serialize(topic: string, value: unknown): Promise<Buffer> }
+  AvroDeserializer: new (
+    client: unknown,
+    type: number,
+    config: Record<string, unknown>,
+  ) => { deserialize(topic: string, value: Buffer): Promise<unknown> }
   SerdeType: { VALUE: number }
 }
 
@@ -185,8 +223,11 @@ async function avroRoundTrip(spec: RunSpec, context: RunContext): Promise<Outcom
   if (useAvro && !spec.registryUrl) throw new Error('no Schema Registry URL')
   const sr = require('@confluentinc/schemaregistry') as ConfluentSchemaRegistry
   const registry = useAvro ? new sr.SchemaRegistryClient({ baseURLs: [spec.registryUrl!] }) : undefined
-  if (registry) await registry.register(`${spec.topic}-value`, { schemaType: 'AVRO', schema: JSON.stringify(BENCH_ORDER_SCHEMA) })
-  const serializer = registry ? new sr.AvroSerializer(registry, sr.SerdeType.VALUE, { useLatestVersion: true }) : undefined
+  if (registry)
+    await registry.register(`${spec.topic}-value`, { schemaType: 'AVRO', schema: JSON.stringify(BENCH_ORDER_SCHEMA) })
+  const serializer = registry
+    ? new sr.AvroSerializer(registry, sr.SerdeType.VALUE, { useLatestVersion: true })
+    : undefined
   const deserializer = registry ? new sr.AvroDeserializer(registry, sr.SerdeType.VALUE, {}) : undefined
   const orders = benchOrders()
   // Outside the window, as in kafkit's row: the first call fetches the schema id; without it, thousands of
@@ -196,7 +237,8 @@ async function avroRoundTrip(spec: RunSpec, context: RunContext): Promise<Outcom
   const produced = await saturate(
     spec,
     context,
-    async (value, index) => send([serializer ? await serializer.serialize(spec.topic, orders[index % orders.length]) : value]),
+    async (value, index) =>
+      send([serializer ? await serializer.serialize(spec.topic, orders[index % orders.length]) : value]),
     producer.flush ? () => producer.flush!({ timeout: spec.deadlineMs }) : undefined,
   )
   await disconnectQuietly(producer)
@@ -222,7 +264,8 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
   const consumer = makeConsumer(spec)
   let joined = false
   // The Confluent KafkaJS API throws on `events`; it answers assignment() instead.
-  if (flavour === 'kafkajs' && consumer.on && consumer.events) consumer.on(consumer.events.GROUP_JOIN, () => (joined = true))
+  if (flavour === 'kafkajs' && consumer.on && consumer.events)
+    consumer.on(consumer.events.GROUP_JOIN, () => (joined = true))
   await subscribe(consumer, spec)
   const tracker = new ConsumeTracker(spec, context, { latency: true })
   await consumer.run({
@@ -233,9 +276,14 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
   await waitFor(() => joined || (consumer.assignment?.().length ?? 0) > 0, 60_000, 'partition assignment')
   const { producer, send } = await connectProducer(spec)
   let failed = 0
-  await paced(spec.messages, spec.rate, (at) => {
-    send([stampValue(context.pool[0]!, at)]).catch(() => failed++)
-  }, context.expired)
+  await paced(
+    spec.messages,
+    spec.rate,
+    (at) => {
+      send([stampValue(context.pool[0]!, at)]).catch(() => failed++)
+    },
+    context.expired,
+  )
   await tracker.done
   const outcome = tracker.outcome(failed > 0 ? `${failed} sends failed` : undefined)
   await Promise.all([consumer.stop().catch(() => {}), disconnectQuietly(producer)])
@@ -253,12 +301,19 @@ async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
   const tracker = new ConsumeTracker(spec, context)
   const kafka = client(spec)
   const transactionalId = `${spec.groupId}-tx`
-  const producer = flavour === 'ckjs'
-    ? kafka.producer({ kafkaJS: { transactionalId, idempotent: true, maxInFlightRequests: 1 }, 'linger.ms': spec.producer.lingerMs })
-    : kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false })
-  const consumer = flavour === 'ckjs'
-    ? kafka.consumer({ kafkaJS: { groupId: spec.groupId, fromBeginning: true, autoCommit: false, readUncommitted: false } })
-    : kafka.consumer({ groupId: spec.groupId, allowAutoTopicCreation: false, readUncommitted: false })
+  const producer =
+    flavour === 'ckjs'
+      ? kafka.producer({
+          kafkaJS: { transactionalId, idempotent: true, maxInFlightRequests: 1 },
+          'linger.ms': spec.producer.lingerMs,
+        })
+      : kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false })
+  const consumer =
+    flavour === 'ckjs'
+      ? kafka.consumer({
+          kafkaJS: { groupId: spec.groupId, fromBeginning: true, autoCommit: false, readUncommitted: false },
+        })
+      : kafka.consumer({ groupId: spec.groupId, allowAutoTopicCreation: false, readUncommitted: false })
   await producer.connect()
   await subscribe(consumer, spec)
   await consumer.run({
@@ -273,7 +328,9 @@ async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
         await transaction.send({ topic: output, messages })
         const next = (BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n).toString()
         const topics = [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }]
-        await transaction.sendOffsets(flavour === 'ckjs' ? { consumer, topics } : { consumerGroupId: spec.groupId, topics })
+        await transaction.sendOffsets(
+          flavour === 'ckjs' ? { consumer, topics } : { consumerGroupId: spec.groupId, topics },
+        )
         await transaction.commit()
       } catch (error) {
         tracker.error()

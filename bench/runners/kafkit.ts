@@ -75,7 +75,10 @@ async function produce(spec: RunSpec, context: RunContext): Promise<Outcome> {
   let note: string | undefined
   let completed = issued === spec.messages
   try {
-    const flushed = await Promise.race([producer.flush({ timeoutMs: 600_000 }).then(() => true), context.deadline.then(() => false)])
+    const flushed = await Promise.race([
+      producer.flush({ timeoutMs: 600_000 }).then(() => true),
+      context.deadline.then(() => false),
+    ])
     if (!flushed) completed = false
   } catch (error) {
     const failures = (error as { failures?: unknown[] }).failures
@@ -105,7 +108,9 @@ async function produceAwaited(spec: RunSpec, context: RunContext): Promise<Outco
 
 async function produceBatch(spec: RunSpec, context: RunContext): Promise<Outcome> {
   const producer = await connectProducer(spec)
-  const outcome = await batched(spec, context, (values) => producer.sendBatch(values.map((value) => ({ topic: spec.topic, value }))))
+  const outcome = await batched(spec, context, (values) =>
+    producer.sendBatch(values.map((value) => ({ topic: spec.topic, value }))),
+  )
   await producer.disconnect()
   return outcome
 }
@@ -159,7 +164,12 @@ async function avroRoundTrip(spec: RunSpec, context: RunContext): Promise<Outcom
   await valueSerde.serialize(orders[0]!, { topic: spec.topic, field: 'value' })
   const producer = new kafkit.Producer({ ...producerOptions(spec), value: valueSerde })
   await producer.connect()
-  const produced = await saturate(spec, context, (_value, index) => producer.send({ topic: spec.topic, value: orders[index % orders.length]! }), () => producer.flush())
+  const produced = await saturate(
+    spec,
+    context,
+    (_value, index) => producer.send({ topic: spec.topic, value: orders[index % orders.length]! }),
+    () => producer.flush(),
+  )
   await producer.disconnect()
   const consumer = new kafkit.Consumer({
     ...connection(spec),
@@ -181,7 +191,12 @@ async function avroRoundTrip(spec: RunSpec, context: RunContext): Promise<Outcom
 
 async function rawRoundTrip(spec: RunSpec, context: RunContext): Promise<Outcome> {
   const producer = await connectProducer(spec)
-  const produced = await saturate(spec, context, (value) => producer.send({ topic: spec.topic, value }), () => producer.flush())
+  const produced = await saturate(
+    spec,
+    context,
+    (value) => producer.send({ topic: spec.topic, value }),
+    () => producer.flush(),
+  )
   await producer.disconnect()
   const consumer = await subscribedConsumer(spec)
   const tracker = new ConsumeTracker({ ...spec, messages: produced.messages }, context)
@@ -200,9 +215,14 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
   await waitFor(() => consumer.assignment().length > 0, 60_000, 'partition assignment')
   const producer = await connectProducer(spec)
   let failed = 0
-  await paced(spec.messages, spec.rate, (at) => {
-    producer.send({ topic: spec.topic, value: stampValue(context.pool[0]!, at) }).catch(() => failed++)
-  }, context.expired)
+  await paced(
+    spec.messages,
+    spec.rate,
+    (at) => {
+      producer.send({ topic: spec.topic, value: stampValue(context.pool[0]!, at) }).catch(() => failed++)
+    },
+    context.expired,
+  )
   await tracker.done
   const outcome = tracker.outcome(failed > 0 ? `${failed} sends failed` : undefined)
   await Promise.all([consumer.stop().catch(() => {}), producer.disconnect()])
@@ -239,7 +259,9 @@ async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
       fromBeginning: true,
       ...(spec.variant === 'processor-shared' ? { partitionsPerTransaction: 32 } : {}),
       // Security goes through the tuning blocks' librdkafka passthrough, as for the other kafkit rows.
-      ...(Object.keys(spec.security).length > 0 ? { consumer: { rdkafka: { ...spec.security } }, producer: { rdkafka: { ...spec.security } } } : {}),
+      ...(Object.keys(spec.security).length > 0
+        ? { consumer: { rdkafka: { ...spec.security } }, producer: { rdkafka: { ...spec.security } } }
+        : {}),
       handle: (message, ctx) => {
         tracker.started()
         ctx.send({ topic: output, value: transform(message.value) })

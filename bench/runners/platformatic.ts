@@ -35,7 +35,8 @@ interface PlatformaticModule {
 const platformatic = (await import('@platformatic/kafka' as string)) as PlatformaticModule
 
 function base(spec: RunSpec): Record<string, unknown> {
-  if (Object.keys(spec.security).length > 0) throw new Error('the benchmark does not translate SASL/SSL settings for @platformatic/kafka')
+  if (Object.keys(spec.security).length > 0)
+    throw new Error('the benchmark does not translate SASL/SSL settings for @platformatic/kafka')
   return { clientId: spec.clientId, bootstrapBrokers: spec.brokers.split(',') }
 }
 
@@ -72,7 +73,10 @@ async function produceBatch(spec: RunSpec, context: RunContext): Promise<Outcome
   return outcome
 }
 
-async function stream(spec: RunSpec, tracker: ConsumeTracker): Promise<{ consumer: PlatformaticConsumer; messages: PlatformaticStream }> {
+async function stream(
+  spec: RunSpec,
+  tracker: ConsumeTracker,
+): Promise<{ consumer: PlatformaticConsumer; messages: PlatformaticStream }> {
   const consumer = new platformatic.Consumer({ ...base(spec), groupId: spec.groupId })
   const messages = await consumer.consume({ topics: [spec.topic], mode: 'earliest', autocommit: true })
   messages.on('data', (message: PlatformaticMessage) => tracker.message(message.value))
@@ -96,9 +100,14 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
   await waitFor(() => (consumer.assignments?.length ?? 0) > 0, 60_000, 'partition assignment')
   const { client, send } = producer(spec)
   let failed = 0
-  await paced(spec.messages, spec.rate, (at) => {
-    send([stampValue(context.pool[0]!, at)]).catch(() => failed++)
-  }, context.expired)
+  await paced(
+    spec.messages,
+    spec.rate,
+    (at) => {
+      send([stampValue(context.pool[0]!, at)]).catch(() => failed++)
+    },
+    context.expired,
+  )
   await tracker.done
   const outcome = tracker.outcome(failed > 0 ? `${failed} sends failed` : undefined)
   await messages.close().catch(() => {})

@@ -22,7 +22,9 @@ import { delay, runRunner, waitFor, type Outcome, type RunContext } from './runn
 const require = createRequire(import.meta.url)
 const flavour = process.argv[2] === 'ckjs' ? 'ckjs' : 'node-rdkafka'
 // Both expose the same node-rdkafka API; the Confluent package bundles a newer librdkafka.
-const Kafka = (flavour === 'ckjs' ? require('@confluentinc/kafka-javascript') : require('node-rdkafka')) as typeof NodeRdkafka
+const Kafka = (
+  flavour === 'ckjs' ? require('@confluentinc/kafka-javascript') : require('node-rdkafka')
+) as typeof NodeRdkafka
 
 const QUEUE_FULL = -184
 const ASSIGN_PARTITIONS = -175
@@ -45,7 +47,12 @@ function disconnect(client: NodeRdkafka.Producer | NodeRdkafka.KafkaConsumer): P
 }
 
 /** Produces, and on a full local queue serves delivery reports until there is room: the back-pressure loop. */
-async function produceWithRetry(producer: NodeRdkafka.Producer, topic: string, value: Buffer, opaque?: unknown): Promise<void> {
+async function produceWithRetry(
+  producer: NodeRdkafka.Producer,
+  topic: string,
+  value: Buffer,
+  opaque?: unknown,
+): Promise<void> {
   for (;;) {
     try {
       producer.produce(topic, null, value, null, null, opaque)
@@ -210,7 +217,9 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
     },
     context.expired,
   )
-  await waitFor(() => recorder.samples.length >= sent || context.expired(), spec.deadlineMs, 'the last message').catch(() => {})
+  await waitFor(() => recorder.samples.length >= sent || context.expired(), spec.deadlineMs, 'the last message').catch(
+    () => {},
+  )
   await Promise.all([disconnect(producer), disconnect(consumer)])
   return {
     messages: recorder.samples.length,
@@ -256,9 +265,15 @@ async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
         if ((error as { code?: number }).code !== QUEUE_FULL) throw error
         await produceWithRetry(producer, output, value)
       }
-      next.set(`${message.partition}`, { topic: message.topic, partition: message.partition, offset: message.offset + 1 })
+      next.set(`${message.partition}`, {
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset + 1,
+      })
     }
-    await new Promise<void>((resolve, reject) => producer.flush(spec.deadlineMs, (error) => (error ? reject(error) : resolve())))
+    await new Promise<void>((resolve, reject) =>
+      producer.flush(spec.deadlineMs, (error) => (error ? reject(error) : resolve())),
+    )
     consumer.offsetsStore([...next.values()])
     tracker.batch(batch.length, bytes)
   }

@@ -100,7 +100,12 @@ export function delay(ms: number): Promise<void> {
 }
 
 /** Waits until `condition()` holds, checking every `intervalMs`, or throws after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs: number, what: string, intervalMs = 20): Promise<void> {
+export async function waitFor(
+  condition: () => boolean,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 20,
+): Promise<void> {
   const until = Date.now() + timeoutMs
   while (!condition()) {
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)

@@ -20,7 +20,12 @@ const YIELD_EVERY = 1024
  * Issues `spec.messages` sends without awaiting each (yielding to the event loop every 1024 so I/O proceeds),
  * then `flush()`, then waits until every send has settled: saturation throughput.
  */
-export async function saturate(spec: RunSpec, context: RunContext, send: SendOne, flush?: () => Promise<unknown>): Promise<Outcome> {
+export async function saturate(
+  spec: RunSpec,
+  context: RunContext,
+  send: SendOne,
+  flush?: () => Promise<unknown>,
+): Promise<Outcome> {
   let acked = 0
   let errors = 0
   let bytes = 0
@@ -120,7 +125,8 @@ export async function batched(spec: RunSpec, context: RunContext, sendMany: Send
     async (batch) => {
       const start = batch * spec.batchSize
       const values: Buffer[] = []
-      for (let i = start; i < Math.min(spec.messages, start + spec.batchSize); i++) values.push(context.pool[i % context.pool.length]!)
+      for (let i = start; i < Math.min(spec.messages, start + spec.batchSize); i++)
+        values.push(context.pool[i % context.pool.length]!)
       try {
         await sendMany(values)
         acked += values.length

@@ -15,7 +15,13 @@ const run = Date.now()
 const t = { orders: `chor-${run}.orders`, payments: `chor-${run}.payments`, inventory: `chor-${run}.inventory` }
 const orders = 50
 const json = { key: serdes.string(), value: serdes.json<OrderEvent>() }
-const common = (service: string) => ({ brokers, groupId: `chor-${run}-${service}`, transactionalId: `chor-${run}-${service}-1`, fromBeginning: true, unknownEvents: 'skip' as const })
+const common = (service: string) => ({
+  brokers,
+  groupId: `chor-${run}-${service}`,
+  transactionalId: `chor-${run}-${service}-1`,
+  fromBeginning: true,
+  unknownEvents: 'skip' as const,
+})
 
 const admin = new Admin({ brokers })
 await admin.connect()
@@ -23,35 +29,68 @@ await admin.createTopics(Object.values(t).map((topic) => ({ topic, partitions: 3
 await admin.disconnect()
 
 // Payment: charges placed orders, refunds when inventory reports no stock.
-const payment = new EventRouter({ ...common('payment'), input: { [t.orders]: json, [t.inventory]: json }, output: { [t.payments]: json } })
+const payment = new EventRouter({
+  ...common('payment'),
+  input: { [t.orders]: json, [t.inventory]: json },
+  output: { [t.payments]: json },
+})
 payment
   .on('OrderPlaced', (event, ctx) => {
     const order = event.value as OrderEvent
-    ctx.emit(declined(order.orderId) ? 'PaymentDeclined' : 'PaymentCharged', { topic: t.payments, key: event.key, value: order })
+    ctx.emit(declined(order.orderId) ? 'PaymentDeclined' : 'PaymentCharged', {
+      topic: t.payments,
+      key: event.key,
+      value: order,
+    })
   })
-  .on('OutOfStock', (event, ctx) => ctx.emit('PaymentRefunded', { topic: t.payments, key: event.key, value: event.value }))
+  .on('OutOfStock', (event, ctx) =>
+    ctx.emit('PaymentRefunded', { topic: t.payments, key: event.key, value: event.value }),
+  )
 
 // Inventory: reserves stock for charged orders.
-const inventory = new EventRouter({ ...common('inventory'), input: { [t.payments]: json }, output: { [t.inventory]: json } })
+const inventory = new EventRouter({
+  ...common('inventory'),
+  input: { [t.payments]: json },
+  output: { [t.inventory]: json },
+})
 inventory.on('PaymentCharged', (event, ctx) => {
   const order = event.value as OrderEvent
-  ctx.emit(outOfStock(order.orderId) ? 'OutOfStock' : 'StockReserved', { topic: t.inventory, key: event.key, value: order })
+  ctx.emit(outOfStock(order.orderId) ? 'OutOfStock' : 'StockReserved', {
+    topic: t.inventory,
+    key: event.key,
+    value: order,
+  })
 })
 
 // Order: turns the outcome into the order's final event.
-const order = new EventRouter({ ...common('order'), input: { [t.payments]: json, [t.inventory]: json }, output: { [t.orders]: json } })
+const order = new EventRouter({
+  ...common('order'),
+  input: { [t.payments]: json, [t.inventory]: json },
+  output: { [t.orders]: json },
+})
 order
-  .on('StockReserved', (event, ctx) => ctx.emit('OrderConfirmed', { topic: t.orders, key: event.key, value: event.value }))
-  .on('PaymentDeclined', (event, ctx) => ctx.emit('OrderCancelled', { topic: t.orders, key: event.key, value: event.value }))
-  .on('PaymentRefunded', (event, ctx) => ctx.emit('OrderCancelled', { topic: t.orders, key: event.key, value: event.value }))
+  .on('StockReserved', (event, ctx) =>
+    ctx.emit('OrderConfirmed', { topic: t.orders, key: event.key, value: event.value }),
+  )
+  .on('PaymentDeclined', (event, ctx) =>
+    ctx.emit('OrderCancelled', { topic: t.orders, key: event.key, value: event.value }),
+  )
+  .on('PaymentRefunded', (event, ctx) =>
+    ctx.emit('OrderCancelled', { topic: t.orders, key: event.key, value: event.value }),
+  )
 
 await Promise.all([payment.start(), inventory.start(), order.start()])
 
 const producer = new Producer({ brokers, key: serdes.string(), value: serdes.json<OrderEvent>() })
 await producer.connect()
-await producer.sendBatch(Array.from({ length: orders }, (_, n) => ({
-  topic: t.orders, key: `order-${n + 1}`, value: { orderId: n + 1, amount: 10 }, headers: { 'event-type': 'OrderPlaced' },
-})))
+await producer.sendBatch(
+  Array.from({ length: orders }, (_, n) => ({
+    topic: t.orders,
+    key: `order-${n + 1}`,
+    value: { orderId: n + 1, amount: 10 },
+    headers: { 'event-type': 'OrderPlaced' },
+  })),
+)
 await producer.disconnect()
 
 // Nobody holds the flow's state: the outcome is read back from the orders topic.

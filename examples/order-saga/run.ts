@@ -15,30 +15,54 @@ const orders = 50
 
 const admin = new Admin({ brokers })
 await admin.connect()
-await admin.createTopics(Object.values(topics).map((topic) => ({
-  topic, partitions: 3, ...(topic === topics.state ? { config: { 'cleanup.policy': 'compact' } } : {}),
-})))
+await admin.createTopics(
+  Object.values(topics).map((topic) => ({
+    topic,
+    partitions: 3,
+    ...(topic === topics.state ? { config: { 'cleanup.policy': 'compact' } } : {}),
+  })),
+)
 await admin.disconnect()
 
 const service = fileURLToPath(new URL('./service.ts', import.meta.url))
 const children = ['mediator', 'payment', 'inventory'].map((role) =>
-  fork(service, [role, run], { execArgv: ['--import', 'tsx'], env: { ...process.env, KAFKA_BROKERS: brokers }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }))
-await Promise.all(children.map((child) => new Promise((resolve, reject) => {
-  child.once('message', resolve)
-  child.once('exit', (code) => reject(new Error(`a service exited with ${code} before it was ready`)))
-})))
+  fork(service, [role, run], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, KAFKA_BROKERS: brokers },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  }),
+)
+await Promise.all(
+  children.map(
+    (child) =>
+      new Promise((resolve, reject) => {
+        child.once('message', resolve)
+        child.once('exit', (code) => reject(new Error(`a service exited with ${code} before it was ready`)))
+      }),
+  ),
+)
 
 // The order service: each order begins a saga (through the mediator's reply topic).
 const producer = new Producer({ brokers, key: serdes.string(), value: serdes.json<SagaMessage>() })
 await producer.connect()
-await producer.sendBatch(Array.from({ length: orders }, (_, n) => ({
-  topic: topics.replies, key: `order-${n + 1}`, value: { kind: 'start', sagaId: `order-${n + 1}`, state: { orderId: n + 1, amount: 10 } } satisfies SagaMessage,
-})))
+await producer.sendBatch(
+  Array.from({ length: orders }, (_, n) => ({
+    topic: topics.replies,
+    key: `order-${n + 1}`,
+    value: { kind: 'start', sagaId: `order-${n + 1}`, state: { orderId: n + 1, amount: 10 } } satisfies SagaMessage,
+  })),
+)
 await producer.disconnect()
 
 // Watch the saga state topic (read_committed) until every order is completed or compensated.
 const final = new Map<string, SagaRecord<OrderState>>()
-const watcher = new Consumer({ brokers, groupId: `order-saga-${run}-watcher`, fromBeginning: true, key: serdes.string(), value: serdes.json<SagaRecord<OrderState>>() })
+const watcher = new Consumer({
+  brokers,
+  groupId: `order-saga-${run}-watcher`,
+  fromBeginning: true,
+  key: serdes.string(),
+  value: serdes.json<SagaRecord<OrderState>>(),
+})
 await watcher.connect()
 await watcher.subscribe({ topics: [topics.state] })
 for await (const message of watcher) {

@@ -10,10 +10,17 @@ const common = { brokers, groupId: `order-saga-${run}-${role}`, transactionalId:
 
 let service: { start(): Promise<void>; stop(): Promise<void>; stopped(): Promise<void> }
 if (role === 'mediator') {
-  service = new SagaMediator({ ...common, saga: orderSaga(topics), replyTopic: topics.replies, stateTopic: topics.state })
+  service = new SagaMediator({
+    ...common,
+    saga: orderSaga(topics),
+    replyTopic: topics.replies,
+    stateTopic: topics.state,
+  })
 } else if (role === 'payment') {
   service = sagaParticipant({
-    ...common, commandTopic: topics.payment, replyTopic: topics.replies,
+    ...common,
+    commandTopic: topics.payment,
+    replyTopic: topics.replies,
     // The ledger entry, the reply and the command's offset commit together: no double charge after a crash.
     output: { [topics.ledger]: { key: serdes.string(), value: serdes.json<{ orderId: number; amount: number }>() } },
     handle: (command, ctx) => {
@@ -29,7 +36,9 @@ if (role === 'mediator') {
   })
 } else if (role === 'inventory') {
   service = sagaParticipant({
-    ...common, commandTopic: topics.inventory, replyTopic: topics.replies,
+    ...common,
+    commandTopic: topics.inventory,
+    replyTopic: topics.replies,
     handle: (command) => {
       const { orderId } = command.payload as { orderId: number }
       if (command.kind === 'command' && outOfStock(orderId)) return { ok: false, reason: 'out of stock' }
@@ -47,5 +56,8 @@ service.stopped().catch((error: unknown) => {
   process.exit(1)
 })
 process.once('SIGTERM', () => {
-  service.stop().then(() => process.exit(0), () => process.exit(1))
+  service.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  )
 })

@@ -33,7 +33,11 @@ export function orderSaga(topics: ReturnType<typeof topicsFor>) {
         compensation: { topic: topics.payment, build: (s) => ({ orderId: s.orderId, amount: s.amount }) },
         timeoutMs: 30_000,
       },
-      { name: 'inventory', command: { topic: topics.inventory, build: (s) => ({ orderId: s.orderId }) }, timeoutMs: 30_000 },
+      {
+        name: 'inventory',
+        command: { topic: topics.inventory, build: (s) => ({ orderId: s.orderId }) },
+        timeoutMs: 30_000,
+      },
     ],
   })
 }

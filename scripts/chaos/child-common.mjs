@@ -26,13 +26,18 @@ export async function loadKafkit() {
 export function peakRss() {
   return process.resourceUsage().maxRSS * 1024
 }
-setInterval(() => { void report({ type: 'rss', peakRss: peakRss() }) }, 1_000).unref()
+setInterval(() => {
+  void report({ type: 'rss', peakRss: peakRss() })
+}, 1_000).unref()
 
 /** Any failure a child does not handle itself is reported, then the process exits non-zero. */
 export function fail(/** @type {unknown} */ err) {
   const e = /** @type {Error & { code?: string }} */ (err)
-  void report({ type: 'fatal', message: `${e?.code ?? ''} ${e?.message ?? String(err)}`.trim(), stack: e?.stack })
-    .finally(() => process.exit(3))
+  void report({
+    type: 'fatal',
+    message: `${e?.code ?? ''} ${e?.message ?? String(err)}`.trim(),
+    stack: e?.stack,
+  }).finally(() => process.exit(3))
 }
 process.on('uncaughtException', fail)
 process.on('unhandledRejection', fail)

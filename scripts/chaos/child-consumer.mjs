@@ -5,18 +5,34 @@ import { fail, loadKafkit, options, peakRss, report } from './child-common.mjs'
 
 const { Consumer } = await loadKafkit()
 const consumer = new Consumer({
-  brokers: options.brokers, groupId: options.groupId, clientId: `chaos-consumer-${options.name}`, fromBeginning: true,
-  sessionTimeoutMs: options.sessionTimeoutMs, heartbeatIntervalMs: 1_000, autoCommitIntervalMs: options.autoCommitIntervalMs,
+  brokers: options.brokers,
+  groupId: options.groupId,
+  clientId: `chaos-consumer-${options.name}`,
+  fromBeginning: true,
+  sessionTimeoutMs: options.sessionTimeoutMs,
+  heartbeatIntervalMs: 1_000,
+  autoCommitIntervalMs: options.autoCommitIntervalMs,
   logger: {
-    debug: () => {}, info: () => {},
-    warn: (/** @type {string} */ message, /** @type {any} */ meta) => { void report({ type: 'log', level: 'warn', facility: meta?.facility, message }) },
-    error: (/** @type {string} */ message, /** @type {any} */ meta) => { void report({ type: 'log', level: 'error', facility: meta?.facility, message }) },
+    debug: () => {},
+    info: () => {},
+    warn: (/** @type {string} */ message, /** @type {any} */ meta) => {
+      void report({ type: 'log', level: 'warn', facility: meta?.facility, message })
+    },
+    error: (/** @type {string} */ message, /** @type {any} */ meta) => {
+      void report({ type: 'log', level: 'error', facility: meta?.facility, message })
+    },
   },
 })
 let lastHandledAt = 0
-consumer.on('error', (/** @type {any} */ err) => { void report({ type: 'error', message: `${err?.code ?? ''} ${err?.message}` }) })
+consumer.on('error', (/** @type {any} */ err) => {
+  void report({ type: 'error', message: `${err?.code ?? ''} ${err?.message}` })
+})
 consumer.on('rebalance', (/** @type {any} */ event) => {
-  void report({ type: 'rebalance', kind: event.type, partitions: event.partitions.map((/** @type {any} */ p) => p.partition) })
+  void report({
+    type: 'rebalance',
+    kind: event.type,
+    partitions: event.partitions.map((/** @type {any} */ p) => p.partition),
+  })
 })
 await consumer.connect()
 await consumer.subscribe({ topics: [options.topic] })
@@ -26,7 +42,8 @@ await consumer.run({
   eachBatch: async (/** @type {any} */ { batch }) => {
     lastHandledAt = Date.now()
     await report({
-      type: 'handled', partition: batch.partition,
+      type: 'handled',
+      partition: batch.partition,
       offsets: batch.messages.map((/** @type {any} */ m) => Number(m.offset)),
       ids: batch.messages.map((/** @type {any} */ m) => Number(m.value.toString())),
     })
@@ -37,9 +54,19 @@ await report({ type: 'ready' })
 
 process.on('message', (message) => {
   if (/** @type {{ type?: string }} */ (message)?.type === 'status') {
-    void report({ type: 'status', state: consumer.state, running: consumer.running, lastHandledAgoMs: Date.now() - lastHandledAt,
+    void report({
+      type: 'status',
+      state: consumer.state,
+      running: consumer.running,
+      lastHandledAgoMs: Date.now() - lastHandledAt,
       assignment: consumer.assignment().map((/** @type {any} */ p) => p.partition),
-      lag: consumer.lag().map((/** @type {any} */ l) => `${l.partition}: hw ${l.highWatermark} pos ${l.position} lag ${l.lag} buffered ${l.buffered}`) })
+      lag: consumer
+        .lag()
+        .map(
+          (/** @type {any} */ l) =>
+            `${l.partition}: hw ${l.highWatermark} pos ${l.position} lag ${l.lag} buffered ${l.buffered}`,
+        ),
+    })
     return
   }
   if (/** @type {{ type?: string }} */ (message)?.type !== 'stop') return

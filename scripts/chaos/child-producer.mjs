@@ -24,7 +24,9 @@ const flushReports = async () => {
   failed = []
   await report(message)
 }
-const reporter = setInterval(() => { void flushReports() }, 200)
+const reporter = setInterval(() => {
+  void flushReports()
+}, 200)
 
 // Ids are unique across producers: producer i of n sends i, i + n, i + 2n, ...; a replacement of a producer that
 // died (generation g) starts at (g - 1) * 1e9, so no id is ever sent twice.
@@ -40,8 +42,14 @@ const ticker = setInterval(() => {
     sent++
     pending++
     producer.send({ topic: options.topic, key: String(id), value: String(id) }).then(
-      () => { pending--; acked.push(id) },
-      (/** @type {any} */ err) => { pending--; failed.push({ id, code: String(err?.code ?? err?.message), possiblyPersisted: Boolean(err?.possiblyPersisted) }) },
+      () => {
+        pending--
+        acked.push(id)
+      },
+      (/** @type {any} */ err) => {
+        pending--
+        failed.push({ id, code: String(err?.code ?? err?.message), possiblyPersisted: Boolean(err?.possiblyPersisted) })
+      },
     )
   }
 }, 50)

@@ -44,12 +44,27 @@ export class Children {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     })
     /** @type {ChildHandle} */
-    const handle = { role, slot, generation, name, child, ready: false, exited: false, planned: false, exit: Promise.resolve(), fatal: undefined, stderr: [], startedAt: Date.now() }
-    handle.exit = new Promise((resolve) => child.once('exit', (code, signal) => {
-      handle.exited = true
-      if (!handle.planned) this.hooks.onUnplannedExit(handle, code, signal)
-      resolve()
-    }))
+    const handle = {
+      role,
+      slot,
+      generation,
+      name,
+      child,
+      ready: false,
+      exited: false,
+      planned: false,
+      exit: Promise.resolve(),
+      fatal: undefined,
+      stderr: [],
+      startedAt: Date.now(),
+    }
+    handle.exit = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        handle.exited = true
+        if (!handle.planned) this.hooks.onUnplannedExit(handle, code, signal)
+        resolve()
+      }),
+    )
     child.stderr?.setEncoding('utf8')
     child.stderr?.on('data', (/** @type {string} */ text) => {
       handle.stderr.push(text)
@@ -58,7 +73,8 @@ export class Children {
     child.on('message', (/** @type {any} */ message) => {
       if (message?.type === 'ready') handle.ready = true
       if (message?.type === 'fatal') handle.fatal = message.message
-      if (typeof message?.peakRss === 'number' && message.peakRss > this.peakRss[role]) this.peakRss[role] = message.peakRss
+      if (typeof message?.peakRss === 'number' && message.peakRss > this.peakRss[role])
+        this.peakRss[role] = message.peakRss
       this.hooks.onReport(handle, message)
     })
     this.current.set(key, handle)
@@ -91,7 +107,10 @@ export class Children {
     handle.planned = true
     if (handle.exited) return true
     if (handle.child.connected) handle.child.send({ type: 'stop' })
-    const stopped = await Promise.race([handle.exit.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), timeoutMs))])
+    const stopped = await Promise.race([
+      handle.exit.then(() => true),
+      new Promise((resolve) => setTimeout(() => resolve(false), timeoutMs)),
+    ])
     if (!stopped) await this.kill(handle)
     return /** @type {boolean} */ (stopped)
   }

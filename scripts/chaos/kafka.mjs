@@ -27,7 +27,9 @@ export async function waitFor(what, check, timeoutMs, everyMs = 500) {
       last = err
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${last ? ` (last error: ${/** @type {Error} */ (last).message})` : ''}`)
+      throw new Error(
+        `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${last ? ` (last error: ${/** @type {Error} */ (last).message})` : ''}`,
+      )
     }
     await delay(everyMs)
   }
@@ -40,16 +42,22 @@ export async function waitFor(what, check, timeoutMs, everyMs = 500) {
 export async function createTopic(bootstrap, topic, partitions, config) {
   const admin = rdkafka.AdminClient.create({ 'bootstrap.servers': bootstrap })
   try {
-    await new Promise((resolve, reject) => admin.createTopic(
-      { topic, num_partitions: partitions, replication_factor: 3, config },
-      30_000, (err) => (err ? reject(err) : resolve(undefined))))
+    await new Promise((resolve, reject) =>
+      admin.createTopic({ topic, num_partitions: partitions, replication_factor: 3, config }, 30_000, (err) =>
+        err ? reject(err) : resolve(undefined),
+      ),
+    )
   } finally {
     admin.disconnect()
   }
-  await waitFor(`topic ${topic} to have leaders`, async () => {
-    const t = (await metadata(bootstrap)).topics.find((x) => x.name === topic)
-    return t !== undefined && t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0)
-  }, 60_000)
+  await waitFor(
+    `topic ${topic} to have leaders`,
+    async () => {
+      const t = (await metadata(bootstrap)).topics.find((x) => x.name === topic)
+      return t !== undefined && t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0)
+    },
+    60_000,
+  )
 }
 
 /**
@@ -59,10 +67,13 @@ export async function createTopic(bootstrap, topic, partitions, config) {
  */
 export async function metadata(bootstrap) {
   const producer = new rdkafka.Producer({ 'bootstrap.servers': bootstrap })
-  await new Promise((resolve, reject) => producer.connect({ timeout: 10_000 }, (err) => (err ? reject(err) : resolve(undefined))))
+  await new Promise((resolve, reject) =>
+    producer.connect({ timeout: 10_000 }, (err) => (err ? reject(err) : resolve(undefined))),
+  )
   try {
     return await new Promise((resolve, reject) =>
-      producer.getMetadata({ timeout: 10_000 }, (err, data) => (err ? reject(err) : resolve(data))))
+      producer.getMetadata({ timeout: 10_000 }, (err, data) => (err ? reject(err) : resolve(data))),
+    )
   } finally {
     await new Promise((resolve) => producer.disconnect(() => resolve(undefined)))
   }
@@ -79,7 +90,8 @@ export async function underReplicated(bootstrap) {
   const out = []
   for (const topic of data.topics) {
     for (const p of topic.partitions) {
-      if (p.leader < 0 || p.isrs.length < p.replicas.length) out.push(`${topic.name}/${p.id} (leader ${p.leader}, isr ${p.isrs.length} of ${p.replicas.length})`)
+      if (p.leader < 0 || p.isrs.length < p.replicas.length)
+        out.push(`${topic.name}/${p.id} (leader ${p.leader}, isr ${p.isrs.length} of ${p.replicas.length})`)
     }
   }
   return out
@@ -92,12 +104,17 @@ export async function underReplicated(bootstrap) {
 export class OffsetReader {
   /** @param {string} bootstrap @param {string} groupId */
   constructor(bootstrap, groupId) {
-    this.consumer = new rdkafka.KafkaConsumer({ 'bootstrap.servers': bootstrap, 'group.id': groupId, 'enable.auto.commit': false }, {})
+    this.consumer = new rdkafka.KafkaConsumer(
+      { 'bootstrap.servers': bootstrap, 'group.id': groupId, 'enable.auto.commit': false },
+      {},
+    )
     this.consumer.on('event.error', () => {})
   }
 
   async connect() {
-    await new Promise((resolve, reject) => this.consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve(undefined))))
+    await new Promise((resolve, reject) =>
+      this.consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve(undefined))),
+    )
     return this
   }
 
@@ -107,12 +124,14 @@ export class OffsetReader {
    */
   committed(topic, partitions) {
     const toppars = Array.from({ length: partitions }, (_, partition) => ({ topic, partition }))
-    return new Promise((resolve, reject) => this.consumer.committed(toppars, 10_000, (err, result) => {
-      if (err) return reject(err)
-      const out = Array.from({ length: partitions }, () => -1)
-      for (const tp of result) out[tp.partition] = tp.offset !== undefined && tp.offset >= 0 ? tp.offset : -1
-      resolve(out)
-    }))
+    return new Promise((resolve, reject) =>
+      this.consumer.committed(toppars, 10_000, (err, result) => {
+        if (err) return reject(err)
+        const out = Array.from({ length: partitions }, () => -1)
+        for (const tp of result) out[tp.partition] = tp.offset !== undefined && tp.offset >= 0 ? tp.offset : -1
+        resolve(out)
+      }),
+    )
   }
 
   /**
@@ -124,15 +143,22 @@ export class OffsetReader {
     const query = async () => {
       const out = []
       for (let partition = 0; partition < partitions; partition++) {
-        out.push(await new Promise((resolve, reject) => this.consumer.queryWatermarkOffsets(topic, partition, 10_000,
-          (err, offsets) => (err ? reject(err) : resolve(offsets.highOffset)))))
+        out.push(
+          await new Promise((resolve, reject) =>
+            this.consumer.queryWatermarkOffsets(topic, partition, 10_000, (err, offsets) =>
+              err ? reject(err) : resolve(offsets.highOffset),
+            ),
+          ),
+        )
       }
       return out
     }
     try {
       return await query()
     } catch {
-      await new Promise((resolve, reject) => this.consumer.getMetadata({ topic, timeout: 10_000 }, (err) => (err ? reject(err) : resolve(undefined))))
+      await new Promise((resolve, reject) =>
+        this.consumer.getMetadata({ topic, timeout: 10_000 }, (err) => (err ? reject(err) : resolve(undefined))),
+      )
       return await query()
     }
   }
@@ -153,15 +179,20 @@ export class OffsetReader {
  * @param {number} timeoutMs
  */
 export async function readTopic(bootstrap, topic, ends, isolationLevel, onRecord, timeoutMs) {
-  const consumer = new rdkafka.KafkaConsumer({
-    'bootstrap.servers': bootstrap,
-    'group.id': `chaos-reader-${process.pid}-${Date.now()}`,
-    'enable.auto.commit': false,
-    'enable.partition.eof': true,
-    'isolation.level': isolationLevel,
-  }, { 'auto.offset.reset': 'earliest' })
+  const consumer = new rdkafka.KafkaConsumer(
+    {
+      'bootstrap.servers': bootstrap,
+      'group.id': `chaos-reader-${process.pid}-${Date.now()}`,
+      'enable.auto.commit': false,
+      'enable.partition.eof': true,
+      'isolation.level': isolationLevel,
+    },
+    { 'auto.offset.reset': 'earliest' },
+  )
   consumer.on('event.error', () => {})
-  await new Promise((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve(undefined))))
+  await new Promise((resolve, reject) =>
+    consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve(undefined))),
+  )
   const done = new Set(ends.flatMap((end, partition) => (end === 0 ? [partition] : [])))
   consumer.on('partition.eof', (eof) => {
     if (eof.topic === topic && eof.offset >= /** @type {number} */ (ends[eof.partition])) done.add(eof.partition)
@@ -171,9 +202,16 @@ export async function readTopic(bootstrap, topic, ends, isolationLevel, onRecord
     const deadline = Date.now() + timeoutMs
     while (done.size < ends.length) {
       if (Date.now() > deadline) {
-        throw new Error(`reading ${topic} (${isolationLevel}): partitions ${ends.map((_, p) => p).filter((p) => !done.has(p)).join(',')} did not reach their end in time`)
+        throw new Error(
+          `reading ${topic} (${isolationLevel}): partitions ${ends
+            .map((_, p) => p)
+            .filter((p) => !done.has(p))
+            .join(',')} did not reach their end in time`,
+        )
       }
-      const batch = await new Promise((resolve, reject) => consumer.consume(5_000, (err, messages) => (err ? reject(err) : resolve(messages))))
+      const batch = await new Promise((resolve, reject) =>
+        consumer.consume(5_000, (err, messages) => (err ? reject(err) : resolve(messages))),
+      )
       for (const m of /** @type {import('node-rdkafka').Message[]} */ (batch)) {
         const key = m.key === undefined || m.key === null ? null : Buffer.isBuffer(m.key) ? m.key : Buffer.from(m.key)
         onRecord(m.partition, m.offset, key, m.value ?? null)

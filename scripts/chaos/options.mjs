@@ -54,7 +54,6 @@ export const CHAOS_DEFAULTS = Object.freeze({
   keepDir: false,
 })
 
-
 /**
  * The faults in order: each kind spread evenly over the run, so kinds interleave (kill a broker, kill a member,
  * stop a broker, kill a Processor, ...).

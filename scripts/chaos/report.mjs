@@ -27,15 +27,27 @@ export function renderTable(r) {
     ['exactly-once: inputs without output / wrong output', `${n(e.missing)} / ${n(e.mismatched)}`],
     ['exactly-once: transactions committed / aborted', `${n(e.transactionsCommitted)} / ${n(e.transactionsAborted)}`],
     ['exactly-once: aborted outputs hidden from read_committed', n(e.abortedOutputsSkipped)],
-    ['peak RSS: producer / consumer / Processor / runner', `${mib(r.peakRss.producer)} / ${mib(r.peakRss.consumer)} / ${mib(r.peakRss.processor)} / ${mib(r.peakRss.runner)}`],
+    [
+      'peak RSS: producer / consumer / Processor / runner',
+      `${mib(r.peakRss.producer)} / ${mib(r.peakRss.consumer)} / ${mib(r.peakRss.processor)} / ${mib(r.peakRss.runner)}`,
+    ],
     ['faults: broker SIGKILL+restart', n(f.brokerKills)],
     [`faults: broker SIGSTOP ${o.brokerStopMs / 1000} s + SIGCONT`, n(f.brokerStops)],
     ['faults: consumer SIGKILL+replace', n(f.consumerKills)],
     ['faults: Processor SIGKILL+replace', n(f.processorKills)],
-    ['Processor partitionsPerTransaction', r.options.partitionsPerTransaction === undefined ? 'default' : n(r.options.partitionsPerTransaction)],
+    [
+      'Processor partitionsPerTransaction',
+      r.options.partitionsPerTransaction === undefined ? 'default' : n(r.options.partitionsPerTransaction),
+    ],
     ['unplanned child exits (replaced)', n(r.unplannedExits.length)],
-    ['stalled members replaced by the liveness probe', r.options.restartStalled ? n(r.livenessRestarts.length) : 'probe off'],
-    ['time: setup / faults / catch-up / verify', `${s(r.phaseMs.setup)} / ${s(r.phaseMs.faults)} / ${s(r.phaseMs.converge)} / ${s(r.phaseMs.verify)}`],
+    [
+      'stalled members replaced by the liveness probe',
+      r.options.restartStalled ? n(r.livenessRestarts.length) : 'probe off',
+    ],
+    [
+      'time: setup / faults / catch-up / verify',
+      `${s(r.phaseMs.setup)} / ${s(r.phaseMs.faults)} / ${s(r.phaseMs.converge)} / ${s(r.phaseMs.verify)}`,
+    ],
     ['result', r.failures.length === 0 ? 'PASS' : `FAIL: ${r.failures.join('; ')}`],
   ]
   return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n')
@@ -48,12 +60,14 @@ function s(ms) {
 
 /** One line per fault, for the log and the docs. @param {any} r */
 export function renderTimeline(r) {
-  return r.faults.timeline.map((/** @type {any} */ f) => {
-    const parts = [`${String(f.at).padStart(5)} s  ${f.kind.padEnd(14)} ${String(f.target).padEnd(14)}`]
-    if (f.downMs !== undefined) parts.push(`down ${s(f.downMs)}`)
-    if (f.recoveredMs !== undefined) parts.push(`recovered after ${s(f.recoveredMs)}`)
-    if (f.isrMs !== undefined && f.isrMs !== null) parts.push(`(ISR full ${s(f.isrMs)} after restart)`)
-    if (f.uncommitted !== undefined) parts.push(`uncommitted at kill ${f.uncommitted}`)
-    return parts.join('  ')
-  }).join('\n')
+  return r.faults.timeline
+    .map((/** @type {any} */ f) => {
+      const parts = [`${String(f.at).padStart(5)} s  ${f.kind.padEnd(14)} ${String(f.target).padEnd(14)}`]
+      if (f.downMs !== undefined) parts.push(`down ${s(f.downMs)}`)
+      if (f.recoveredMs !== undefined) parts.push(`recovered after ${s(f.recoveredMs)}`)
+      if (f.isrMs !== undefined && f.isrMs !== null) parts.push(`(ISR full ${s(f.isrMs)} after restart)`)
+      if (f.uncommitted !== undefined) parts.push(`uncommitted at kill ${f.uncommitted}`)
+      return parts.join('  ')
+    })
+    .join('\n')
 }

@@ -36,8 +36,16 @@ try {
     }
   }
   const member = (/** @type {string} */ name, /** @type {number[]} */ handled) => {
-    const consumer = new Consumer({ brokers: bootstrap, groupId: 'g', fromBeginning: true, sessionTimeoutMs: 6000, heartbeatIntervalMs: 500 })
-    consumer.on('rebalance', (/** @type {any} */ e) => console.log(`${name}: ${e.type} ${e.partitions.map((/** @type {any} */ p) => p.partition).join(',')}`))
+    const consumer = new Consumer({
+      brokers: bootstrap,
+      groupId: 'g',
+      fromBeginning: true,
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 500,
+    })
+    consumer.on('rebalance', (/** @type {any} */ e) =>
+      console.log(`${name}: ${e.type} ${e.partitions.map((/** @type {any} */ p) => p.partition).join(',')}`),
+    )
     return { consumer, handled }
   }
 
@@ -45,7 +53,11 @@ try {
   const a = member('A', [0, 0])
   await a.consumer.connect()
   await a.consumer.subscribe({ topics: ['t'] })
-  await a.consumer.run({ eachMessage: async (/** @type {any} */ { message }) => { a.handled[message.partition]++ } })
+  await a.consumer.run({
+    eachMessage: async (/** @type {any} */ { message }) => {
+      a.handled[message.partition]++
+    },
+  })
   await waitFor('A to handle the first 20 records', () => a.handled[0] + a.handled[1] >= 20)
 
   const b = member('B', [0, 0])

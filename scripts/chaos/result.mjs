@@ -7,7 +7,21 @@
  *   faults: Array<Record<string, unknown>>, peakRss: Record<string, number>, dir: string | null,
  *   unplannedExits: unknown[], livenessRestarts: unknown[], notes: string[], failures: string[] }} run
  */
-export function buildResult({ opts, t0, phaseMs, converged, v, tallies, faults, peakRss, dir, unplannedExits, livenessRestarts, notes, failures }) {
+export function buildResult({
+  opts,
+  t0,
+  phaseMs,
+  converged,
+  v,
+  tallies,
+  faults,
+  peakRss,
+  dir,
+  unplannedExits,
+  livenessRestarts,
+  notes,
+  failures,
+}) {
   const { acked, failedSends, sentBy, ledger, tx, errorsSeen } = tallies
   const sent = [...sentBy.values()].reduce((a, b) => a + b, 0)
   const faultCount = (/** @type {string} */ kind) => faults.filter((f) => f.kind === kind).length
@@ -69,15 +83,27 @@ export function buildResult({ opts, t0, phaseMs, converged, v, tallies, faults, 
   // The invariants. Duplicates of at-least-once consumers are allowed (they are the price of at-least-once), but
   // only of what was not committed yet: a re-delivery starting below the committed offset is a failure.
   if (result.messages.lost !== 0) failures.push(`${result.messages.lost} acknowledged messages lost`)
-  if (result.messages.inputDuplicateIds !== 0) failures.push(`${result.messages.inputDuplicateIds} ids written twice by idempotent producers`)
-  if (result.atLeastOnce.missing !== 0) failures.push(`${result.atLeastOnce.missing} input records never handled by the at-least-once group`)
-  if (result.atLeastOnce.belowCommitted.length !== 0) failures.push(`${result.atLeastOnce.belowCommitted.length} re-deliveries started below the committed offset`)
-  if (result.exactlyOnce.duplicates !== 0) failures.push(`${result.exactlyOnce.duplicates} duplicated exactly-once outputs`)
-  if (result.exactlyOnce.missing !== 0) failures.push(`${result.exactlyOnce.missing} inputs without an exactly-once output`)
-  if (result.exactlyOnce.mismatched !== 0) failures.push(`${result.exactlyOnce.mismatched} exactly-once outputs that do not match their input`)
-  const wanted = { brokerKills: opts.brokerKills, brokerStops: opts.brokerStops, consumerKills: opts.consumerKills, processorKills: opts.processorKills }
+  if (result.messages.inputDuplicateIds !== 0)
+    failures.push(`${result.messages.inputDuplicateIds} ids written twice by idempotent producers`)
+  if (result.atLeastOnce.missing !== 0)
+    failures.push(`${result.atLeastOnce.missing} input records never handled by the at-least-once group`)
+  if (result.atLeastOnce.belowCommitted.length !== 0)
+    failures.push(`${result.atLeastOnce.belowCommitted.length} re-deliveries started below the committed offset`)
+  if (result.exactlyOnce.duplicates !== 0)
+    failures.push(`${result.exactlyOnce.duplicates} duplicated exactly-once outputs`)
+  if (result.exactlyOnce.missing !== 0)
+    failures.push(`${result.exactlyOnce.missing} inputs without an exactly-once output`)
+  if (result.exactlyOnce.mismatched !== 0)
+    failures.push(`${result.exactlyOnce.mismatched} exactly-once outputs that do not match their input`)
+  const wanted = {
+    brokerKills: opts.brokerKills,
+    brokerStops: opts.brokerStops,
+    consumerKills: opts.consumerKills,
+    processorKills: opts.processorKills,
+  }
   for (const [kind, n] of Object.entries(wanted)) {
-    if (result.faults[/** @type {keyof typeof wanted} */ (kind)] < n) failures.push(`only ${result.faults[/** @type {keyof typeof wanted} */ (kind)]} of ${n} ${kind}`)
+    if (result.faults[/** @type {keyof typeof wanted} */ (kind)] < n)
+      failures.push(`only ${result.faults[/** @type {keyof typeof wanted} */ (kind)]} of ${n} ${kind}`)
   }
   return result
 }

@@ -75,7 +75,13 @@ export interface ChaosResult {
     sample: string[]
   }
   peakRss: { producer: number; consumer: number; processor: number; runner: number }
-  faults: { brokerKills: number; brokerStops: number; consumerKills: number; processorKills: number; timeline: ChaosFault[] }
+  faults: {
+    brokerKills: number
+    brokerStops: number
+    consumerKills: number
+    processorKills: number
+    timeline: ChaosFault[]
+  }
   dir: string | null
   unplannedExits: Array<{ name: string; code: number | null; signal: string | null; reason: string; at: number }>
   livenessRestarts: Array<{ at: number; name: string; group: string; partitions: number[]; stalledS: number }>
@@ -90,4 +96,6 @@ export const OUTPUT: string
 export const PARTITIONS: number
 export const CHAOS_DEFAULTS: Readonly<ChaosOptions>
 export function runChaos(overrides?: Partial<ChaosOptions> & { log?: (line: string) => void }): Promise<ChaosResult>
-export function planFaults(opts: Pick<ChaosOptions, 'brokerKills' | 'brokerStops' | 'consumerKills' | 'processorKills'>): string[]
+export function planFaults(
+  opts: Pick<ChaosOptions, 'brokerKills' | 'brokerStops' | 'consumerKills' | 'processorKills'>,
+): string[]

@@ -32,7 +32,8 @@ export async function runChaos(overrides = {}) {
   // faults, one JSON line each: what to read when a check fails.
   const events = createWriteStream(join(dir, 'events.log'))
   const elapsed = () => Math.round((Date.now() - t0) / 100) / 10
-  const event = (/** @type {string} */ who, /** @type {unknown} */ what) => events.write(`${JSON.stringify({ t: elapsed(), who, what })}\n`)
+  const event = (/** @type {string} */ who, /** @type {unknown} */ what) =>
+    events.write(`${JSON.stringify({ t: elapsed(), who, what })}\n`)
   const say = (/** @type {string} */ line) => {
     event('runner', line)
     log(`[chaos ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`)
@@ -65,7 +66,10 @@ export async function runChaos(overrides = {}) {
     const reason = handle.fatal ?? handle.stderr.join('').trim().split('\n').slice(-5).join(' | ') ?? ''
     unplannedExits.push({ name: handle.name, code, signal, reason, at: Math.round((Date.now() - t0) / 1000) })
     say(`UNPLANNED EXIT of ${handle.name} (code ${code}, signal ${signal}): ${reason}`)
-    if (!ending) setTimeout(() => { if (!ending) startChild(handle.role, handle.slot) }, 1_000)
+    if (!ending)
+      setTimeout(() => {
+        if (!ending) startChild(handle.role, handle.slot)
+      }, 1_000)
   }
 
   let bootstrap = ''
@@ -73,13 +77,28 @@ export async function runChaos(overrides = {}) {
   function startChild(role, slot) {
     const common = { brokers: bootstrap, kafkit: opts.kafkit, sessionTimeoutMs: opts.sessionTimeoutMs }
     if (role === 'producer') {
-      return children.start(role, slot, { ...common, topic: INPUT, index: slot, producers: opts.producers, rate: opts.rate / opts.producers })
+      return children.start(role, slot, {
+        ...common,
+        topic: INPUT,
+        index: slot,
+        producers: opts.producers,
+        rate: opts.rate / opts.producers,
+      })
     }
     if (role === 'consumer') {
-      return children.start(role, slot, { ...common, topic: INPUT, groupId: ALO_GROUP, autoCommitIntervalMs: opts.autoCommitIntervalMs })
+      return children.start(role, slot, {
+        ...common,
+        topic: INPUT,
+        groupId: ALO_GROUP,
+        autoCommitIntervalMs: opts.autoCommitIntervalMs,
+      })
     }
     return children.start(role, slot, {
-      ...common, input: INPUT, output: OUTPUT, groupId: EOS_GROUP, transactionalId: `chaos-eos-slot-${slot}`,
+      ...common,
+      input: INPUT,
+      output: OUTPUT,
+      groupId: EOS_GROUP,
+      transactionalId: `chaos-eos-slot-${slot}`,
       partitionsPerTransaction: opts.partitionsPerTransaction,
     })
   }
@@ -93,7 +112,13 @@ export async function runChaos(overrides = {}) {
   const cleanup = async (/** @type {boolean} */ keep) => {
     ending = true
     if (poller) clearInterval(poller)
-    if (frozenPid) { try { process.kill(frozenPid, 'SIGCONT') } catch { /* gone */ } }
+    if (frozenPid) {
+      try {
+        process.kill(frozenPid, 'SIGCONT')
+      } catch {
+        /* gone */
+      }
+    }
     await children.killAll()
     await aloOffsets?.close().catch(() => {})
     await eosOffsets?.close().catch(() => {})
@@ -107,7 +132,9 @@ export async function runChaos(overrides = {}) {
     await new Promise((resolve) => events.end(resolve))
     if (!keep) await rm(dir, { recursive: true, force: true }).catch(() => {})
   }
-  const onSignal = () => { void cleanup(true).finally(() => process.exit(130)) }
+  const onSignal = () => {
+    void cleanup(true).finally(() => process.exit(130))
+  }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
 
@@ -133,17 +160,32 @@ export async function runChaos(overrides = {}) {
     for (let slot = 0; slot < opts.processors; slot++) startChild('processor', slot)
     // The committed offsets the ledger checks re-deliveries against, applied a second late (see ledger.mjs).
     poller = setInterval(() => {
-      aloOffsets?.committed(INPUT, PARTITIONS).then((offsets) => {
-        setTimeout(() => ledger.observeCommitted(offsets), 1_000)
-        if (opts.restartStalled) probe('consumer', offsets).catch((err) => say(`liveness probe: ${err.message}`))
-      }, () => {})
+      aloOffsets?.committed(INPUT, PARTITIONS).then(
+        (offsets) => {
+          setTimeout(() => ledger.observeCommitted(offsets), 1_000)
+          if (opts.restartStalled) probe('consumer', offsets).catch((err) => say(`liveness probe: ${err.message}`))
+        },
+        () => {},
+      )
       if (opts.restartStalled) {
-        eosOffsets?.committed(INPUT, PARTITIONS).then((offsets) => probe('processor', offsets), () => {})
+        eosOffsets
+          ?.committed(INPUT, PARTITIONS)
+          .then(
+            (offsets) => probe('processor', offsets),
+            () => {},
+          )
           .catch((err) => say(`liveness probe: ${err.message}`))
       }
     }, 1_000)
-    await waitFor('every client under way (acks, handled messages, committed transactions)',
-      () => acked.length > 0 && ledger.handled > 0 && tx.commits > 0 && [...children.current.values()].every((h) => h.ready), 180_000)
+    await waitFor(
+      'every client under way (acks, handled messages, committed transactions)',
+      () =>
+        acked.length > 0 &&
+        ledger.handled > 0 &&
+        tx.commits > 0 &&
+        [...children.current.values()].every((h) => h.ready),
+      180_000,
+    )
     // The internal topics exist now (both groups and the transactions wrote to them): the first fault finds them.
     await waitFor('a fully replicated cluster', async () => (await underReplicated(bootstrap)).length === 0, 120_000)
     phaseMs.setup = Date.now() - t0
@@ -170,7 +212,14 @@ export async function runChaos(overrides = {}) {
         await restartBroker(node)
         const restartedMs = Date.now() - started
         const isrMs = await timeToFullIsr(bootstrap)
-        faults.push({ kind, target: `broker ${node}`, at, downMs: restartedMs, recoveredMs: Date.now() - started, isrMs })
+        faults.push({
+          kind,
+          target: `broker ${node}`,
+          at,
+          downMs: restartedMs,
+          recoveredMs: Date.now() - started,
+          isrMs,
+        })
       } else if (kind === 'broker-stop') {
         const node = ((counters.stop++ + 1) % 3) + 1
         const pid = (await readState(dir))?.nodes.find((n) => n.id === node)?.pid
@@ -182,7 +231,14 @@ export async function runChaos(overrides = {}) {
         process.kill(pid, 'SIGCONT')
         frozenPid = null
         const isrMs = await timeToFullIsr(bootstrap)
-        faults.push({ kind, target: `broker ${node}`, at, downMs: opts.brokerStopMs, recoveredMs: Date.now() - started, isrMs })
+        faults.push({
+          kind,
+          target: `broker ${node}`,
+          at,
+          downMs: opts.brokerStopMs,
+          recoveredMs: Date.now() - started,
+          isrMs,
+        })
       } else {
         const role = kind === 'consumer-kill' ? 'consumer' : 'processor'
         const slot = counters[role]++ % (role === 'consumer' ? opts.consumers : opts.processors)
@@ -194,7 +250,11 @@ export async function runChaos(overrides = {}) {
         if (role === 'consumer') {
           // Nothing can commit for the dead member any more, and its partitions have not moved yet (they do after
           // the session timeout): what the broker holds now is what it committed.
-          const committed = await waitFor('the group\'s committed offsets', () => aloOffsets?.committed(INPUT, PARTITIONS), 60_000)
+          const committed = await waitFor(
+            "the group's committed offsets",
+            () => aloOffsets?.committed(INPUT, PARTITIONS),
+            60_000,
+          )
           record.uncommitted = uncommittedAtKill(maxByMember.get(victim.name) ?? new Map(), committed)
         }
         const replacement = startChild(role, slot)
@@ -213,19 +273,32 @@ export async function runChaos(overrides = {}) {
     // ---- convergence
     const convergeStart = Date.now()
     await Promise.all(children.ofRole('producer').map((h) => children.stop(h, 180_000)))
-    const ends = await waitFor('the input\'s end offsets', () => aloOffsets?.highWatermarks(INPUT, PARTITIONS), 60_000)
+    const ends = await waitFor("the input's end offsets", () => aloOffsets?.highWatermarks(INPUT, PARTITIONS), 60_000)
     const total = ends.reduce((a, b) => a + b, 0)
     say(`${total} records in ${INPUT}; waiting for both groups to commit up to the end`)
     try {
-      await waitFor('both groups committed up to the end of the input', async () => {
-        const [alo, eos] = await Promise.all([aloOffsets?.committed(INPUT, PARTITIONS), eosOffsets?.committed(INPUT, PARTITIONS)])
-        return alo?.every((o, p) => o === ends[p]) && eos?.every((o, p) => o === ends[p])
-      }, opts.convergeTimeoutMs, 1_000)
+      await waitFor(
+        'both groups committed up to the end of the input',
+        async () => {
+          const [alo, eos] = await Promise.all([
+            aloOffsets?.committed(INPUT, PARTITIONS),
+            eosOffsets?.committed(INPUT, PARTITIONS),
+          ])
+          return alo?.every((o, p) => o === ends[p]) && eos?.every((o, p) => o === ends[p])
+        },
+        opts.convergeTimeoutMs,
+        1_000,
+      )
       converged = true
     } catch (err) {
       failures.push(`did not converge: ${/** @type {Error} */ (err).message}`)
-      const [alo, eos] = await Promise.all([aloOffsets.committed(INPUT, PARTITIONS).catch(() => []), eosOffsets.committed(INPUT, PARTITIONS).catch(() => [])])
-      notes.push(`at the convergence deadline: end offsets ${ends.join(',')}, ${ALO_GROUP} committed ${alo.join(',')}, ${EOS_GROUP} committed ${eos.join(',')}`)
+      const [alo, eos] = await Promise.all([
+        aloOffsets.committed(INPUT, PARTITIONS).catch(() => []),
+        eosOffsets.committed(INPUT, PARTITIONS).catch(() => []),
+      ])
+      notes.push(
+        `at the convergence deadline: end offsets ${ends.join(',')}, ${ALO_GROUP} committed ${alo.join(',')}, ${EOS_GROUP} committed ${eos.join(',')}`,
+      )
       for (const handle of [...children.ofRole('consumer'), ...children.ofRole('processor')]) {
         const status = await new Promise((resolve) => {
           const timer = setTimeout(() => resolve('no answer in 10 s'), 10_000)
@@ -242,7 +315,9 @@ export async function runChaos(overrides = {}) {
       }
     }
     ending = true
-    await Promise.all([...children.ofRole('consumer'), ...children.ofRole('processor')].map((h) => children.stop(h, 60_000)))
+    await Promise.all(
+      [...children.ofRole('consumer'), ...children.ofRole('processor')].map((h) => children.stop(h, 60_000)),
+    )
     phaseMs.converge = Date.now() - convergeStart
 
     // ---- verification, from the topics themselves
@@ -256,14 +331,33 @@ export async function runChaos(overrides = {}) {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
     const v = verification
-    kept = opts.keepDir || failures.length > 0 || v.lost !== 0 || v.inputDuplicateIds !== 0 || v.aloMissing !== 0
-      || ledger.belowCommitted.length !== 0 || v.eosDuplicates !== 0 || v.eosMissing !== 0 || v.eosMismatched !== 0
+    kept =
+      opts.keepDir ||
+      failures.length > 0 ||
+      v.lost !== 0 ||
+      v.inputDuplicateIds !== 0 ||
+      v.aloMissing !== 0 ||
+      ledger.belowCommitted.length !== 0 ||
+      v.eosDuplicates !== 0 ||
+      v.eosMissing !== 0 ||
+      v.eosMismatched !== 0
     await cleanup(kept)
   }
 
   const result = buildResult({
-    opts, t0, phaseMs, converged, v: verification, tallies, faults, dir: kept ? dir : null, unplannedExits,
-    livenessRestarts, notes, failures, peakRss: { ...children.peakRss, runner: process.resourceUsage().maxRSS * 1024 },
+    opts,
+    t0,
+    phaseMs,
+    converged,
+    v: verification,
+    tallies,
+    faults,
+    dir: kept ? dir : null,
+    unplannedExits,
+    livenessRestarts,
+    notes,
+    failures,
+    peakRss: { ...children.peakRss, runner: process.resourceUsage().maxRSS * 1024 },
   })
   return result
 
@@ -309,13 +403,28 @@ export async function runChaos(overrides = {}) {
     try {
       const hw = await /** @type {OffsetReader} */ (aloOffsets).highWatermarks(INPUT, PARTITIONS)
       stalled = stalled.filter((p) => /** @type {number} */ (committed[p]) < /** @type {number} */ (hw[p]))
-      const owner = children.ofRole(role).find((h) => h.ready && !h.exited && now - h.startedAt > opts.stallMs
-        && stalled.some((p) => assignments.get(h.name)?.has(p)))
+      const owner = children
+        .ofRole(role)
+        .find(
+          (h) =>
+            h.ready &&
+            !h.exited &&
+            now - h.startedAt > opts.stallMs &&
+            stalled.some((p) => assignments.get(h.name)?.has(p)),
+        )
       if (!owner) return
       const partitions = stalled.filter((p) => assignments.get(owner.name)?.has(p))
       const stalledS = Math.round((now - Math.min(...partitions.map((p) => seen[p]?.since ?? now))) / 1000)
-      say(`liveness probe: ${owner.name} holds partitions ${partitions.join(',')} whose committed offsets have not moved for ${stalledS} s; replacing it`)
-      livenessRestarts.push({ at: Math.round((now - t0) / 1000), name: owner.name, group: role === 'consumer' ? ALO_GROUP : EOS_GROUP, partitions, stalledS })
+      say(
+        `liveness probe: ${owner.name} holds partitions ${partitions.join(',')} whose committed offsets have not moved for ${stalledS} s; replacing it`,
+      )
+      livenessRestarts.push({
+        at: Math.round((now - t0) / 1000),
+        name: owner.name,
+        group: role === 'consumer' ? ALO_GROUP : EOS_GROUP,
+        partitions,
+        stalledS,
+      })
       await children.kill(owner)
       startChild(role, owner.slot)
       for (const p of partitions) seen[p] = { offset: -2, since: Date.now() }
@@ -331,10 +440,16 @@ export async function runChaos(overrides = {}) {
    */
   async function waitHealthy(kind) {
     try {
-      await waitFor('every child ready', () => [...children.current.values()].every((h) => h.ready && !h.exited), 120_000)
+      await waitFor(
+        'every child ready',
+        () => [...children.current.values()].every((h) => h.ready && !h.exited),
+        120_000,
+      )
       await waitFor('a fully replicated cluster', async () => (await underReplicated(bootstrap)).length === 0, 180_000)
     } catch (err) {
-      notes.push(`${kind} at ${Math.round((Date.now() - t0) / 1000)} s injected without full health: ${/** @type {Error} */ (err).message}`)
+      notes.push(
+        `${kind} at ${Math.round((Date.now() - t0) / 1000)} s injected without full health: ${/** @type {Error} */ (err).message}`,
+      )
     }
   }
 
@@ -342,10 +457,17 @@ export async function runChaos(overrides = {}) {
   async function timeToFullIsr(servers) {
     const started = Date.now()
     try {
-      await waitFor('a fully replicated cluster', async () => (await underReplicated(servers)).length === 0, 240_000, 1_000)
+      await waitFor(
+        'a fully replicated cluster',
+        async () => (await underReplicated(servers)).length === 0,
+        240_000,
+        1_000,
+      )
       return Date.now() - started
     } catch (err) {
-      notes.push(`after a broker fault at ${Math.round((started - t0) / 1000)} s: ${/** @type {Error} */ (err).message}`)
+      notes.push(
+        `after a broker fault at ${Math.round((started - t0) / 1000)} s: ${/** @type {Error} */ (err).message}`,
+      )
       return null
     }
   }

@@ -27,7 +27,11 @@ export class Tallies {
   /** @param {import('./children.mjs').ChildHandle} handle @param {any} message */
   onReport(handle, message) {
     const { acked, failedSends, sentBy, ledger, maxByMember, tx, assignments } = this
-    if (!['acks', 'handled', 'rss'].includes(message?.type) && !(message?.type === 'transaction' && message.outcome === 'commit')) this.event(handle.name, message)
+    if (
+      !['acks', 'handled', 'rss'].includes(message?.type) &&
+      !(message?.type === 'transaction' && message.outcome === 'commit')
+    )
+      this.event(handle.name, message)
     switch (message?.type) {
       case 'rebalance': {
         const held = assignments.get(handle.name) ?? new Set()
@@ -54,7 +58,10 @@ export class Tallies {
         break
       }
       case 'transaction':
-        if (message.outcome === 'commit') { tx.commits++; tx.committedMessages += message.messages } else tx.aborts++
+        if (message.outcome === 'commit') {
+          tx.commits++
+          tx.committedMessages += message.messages
+        } else tx.aborts++
         if (message.error) this.countError(`${handle.role}: transaction ${message.outcome}: ${message.error}`)
         break
       case 'error':

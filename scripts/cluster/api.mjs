@@ -6,7 +6,15 @@ import { makeCertificates } from '../tls-lib.mjs'
 import { APICURIO_VERSION, KAFKA_VERSION, READY_TIMEOUT_MS } from './config.mjs'
 import { ensureApicurio, ensureKafka } from './artifacts.mjs'
 import {
-  clusterUuid, formatStorage, freePorts, nodeFiles, nodeProperties, startKafka, waitForBrokers, waitForPort, writeLog4j,
+  clusterUuid,
+  formatStorage,
+  freePorts,
+  nodeFiles,
+  nodeProperties,
+  startKafka,
+  waitForBrokers,
+  waitForPort,
+  writeLog4j,
 } from './kafka.mjs'
 import { exitWatch, isOurs, stopPid } from './processes.mjs'
 import { startRegistry, waitForRegistry } from './registry.mjs'
@@ -42,19 +50,21 @@ export async function up({ nodes = 1, registry = true, tls = false, dir, timeout
   await wipe(dir)
   await mkdir(dir, { recursive: true })
 
-  const [libs, runner] = await Promise.all([
-    nodes > 0 ? ensureKafka() : null,
-    registry ? ensureApicurio() : null,
-  ])
+  const [libs, runner] = await Promise.all([nodes > 0 ? ensureKafka() : null, registry ? ensureApicurio() : null])
   const withTls = tls && nodes > 0
   const ports = await freePorts(nodes * (withTls ? 3 : 2) + (registry ? 1 : 0))
   /** @type {NodeState[]} */
   const nodeStates = Array.from({ length: nodes }, (_, i) => {
     const home = join(dir, `node-${i + 1}`)
     return {
-      id: i + 1, pid: null, port: ports[2 * i] ?? 0, controllerPort: ports[2 * i + 1] ?? 0,
-      sslPort: withTls ? ports[2 * nodes + i] ?? 0 : null,
-      dataDir: join(home, 'data'), logDir: join(home, 'logs'), logFile: join(home, 'logs', 'server.log'),
+      id: i + 1,
+      pid: null,
+      port: ports[2 * i] ?? 0,
+      controllerPort: ports[2 * i + 1] ?? 0,
+      sslPort: withTls ? (ports[2 * nodes + i] ?? 0) : null,
+      dataDir: join(home, 'data'),
+      logDir: join(home, 'logs'),
+      logFile: join(home, 'logs', 'server.log'),
     }
   })
   /** @type {ClusterState} */
@@ -77,11 +87,12 @@ export async function up({ nodes = 1, registry = true, tls = false, dir, timeout
   // leaves no probe polling in the background.
   const abort = new AbortController()
   /** @param {() => Promise<void>} fn */
-  const failFast = (fn) => fn().catch((err) => {
-    if (abort.signal.aborted) throw abort.signal.reason // a consequence of the first failure, not news
-    abort.abort(err)
-    throw err
-  })
+  const failFast = (fn) =>
+    fn().catch((err) => {
+      if (abort.signal.aborted) throw abort.signal.reason // a consequence of the first failure, not news
+      abort.abort(err)
+      throw err
+    })
 
   const startKafkaNodes = async () => {
     if (!libs || !state.clusterId) return
@@ -90,17 +101,24 @@ export async function up({ nodes = 1, registry = true, tls = false, dir, timeout
     if (files) {
       state.tls = {
         bootstrap: nodeStates.map((n) => `127.0.0.1:${n.sslPort}`).join(','),
-        caPem: files.caPem, clientCertPem: files.clientCertPem, clientKeyPem: files.clientKeyPem, certificatesMs: files.ms,
+        caPem: files.caPem,
+        clientCertPem: files.clientCertPem,
+        clientKeyPem: files.clientKeyPem,
+        certificatesMs: files.ms,
       }
     }
     await writeLog4j(dir)
-    await Promise.all(nodeStates.map(async (node) => {
-      await mkdir(node.dataDir, { recursive: true })
-      await mkdir(node.logDir, { recursive: true })
-      await writeFile(nodeFiles(dir, node).properties, nodeProperties(node, nodeStates, files))
-      await formatStorage(dir, libs, nodeFiles(dir, node), /** @type {string} */ (state.clusterId),
-        { signal: abort.signal, what: `node ${node.id}` })
-    }))
+    await Promise.all(
+      nodeStates.map(async (node) => {
+        await mkdir(node.dataDir, { recursive: true })
+        await mkdir(node.logDir, { recursive: true })
+        await writeFile(nodeFiles(dir, node).properties, nodeProperties(node, nodeStates, files))
+        await formatStorage(dir, libs, nodeFiles(dir, node), /** @type {string} */ (state.clusterId), {
+          signal: abort.signal,
+          what: `node ${node.id}`,
+        })
+      }),
+    )
     const exits = nodeStates.map((node) => {
       const child = startKafka(dir, libs, nodeFiles(dir, node))
       node.pid = child.pid ?? null
@@ -109,10 +127,19 @@ export async function up({ nodes = 1, registry = true, tls = false, dir, timeout
       return watch.promise
     })
     await writeState(state) // as soon as pids exist, so `down` can clean up after an interrupted `up`
-    await Promise.race([waitForBrokers(state.bootstrap, nodeStates.map((n) => n.id), deadline, abort.signal), ...exits])
-      .catch(async (err) => {
-        throw new Error(`${err.message}${err.message.includes('\n') ? '' : `\n${await logTails(nodeStates.map((n) => n.logFile))}`}`)
-      })
+    await Promise.race([
+      waitForBrokers(
+        state.bootstrap,
+        nodeStates.map((n) => n.id),
+        deadline,
+        abort.signal,
+      ),
+      ...exits,
+    ]).catch(async (err) => {
+      throw new Error(
+        `${err.message}${err.message.includes('\n') ? '' : `\n${await logTails(nodeStates.map((n) => n.logFile))}`}`,
+      )
+    })
     state.timings.kafkaMs = Date.now() - t
   }
 
@@ -148,10 +175,7 @@ export async function up({ nodes = 1, registry = true, tls = false, dir, timeout
 
 /** @param {ClusterState} state @returns {Promise<void>} */
 async function stopAll(state) {
-  await Promise.all([
-    ...state.nodes.map((n) => stopPid(n.pid, state.dir)),
-    stopPid(state.registry?.pid, state.dir),
-  ])
+  await Promise.all([...state.nodes.map((n) => stopPid(n.pid, state.dir)), stopPid(state.registry?.pid, state.dir)])
 }
 
 /** Removes only what `up` creates, so a mistaken `--dir` cannot delete anything else. @param {string} dir */
@@ -162,9 +186,14 @@ async function wipe(dir) {
   } catch {
     return
   }
-  await Promise.all(entries
-    .filter((e) => /^node-\d+$/.test(e) || ['registry', 'tls', 'state.json', 'state.json.tmp', 'log4j2.properties'].includes(e))
-    .map((e) => rm(join(dir, e), { recursive: true, force: true })))
+  await Promise.all(
+    entries
+      .filter(
+        (e) =>
+          /^node-\d+$/.test(e) || ['registry', 'tls', 'state.json', 'state.json.tmp', 'log4j2.properties'].includes(e),
+      )
+      .map((e) => rm(join(dir, e), { recursive: true, force: true })),
+  )
 }
 
 /**
@@ -239,8 +268,9 @@ export async function startNode(id, { dir, timeoutMs = READY_TIMEOUT_MS } = {}) 
   const abort = new AbortController()
   try {
     const deadline = Date.now() + timeoutMs
-    const ready = waitForPort(node.port, deadline, abort.signal)
-      .then(() => waitForBrokers(state.bootstrap, [id], deadline, abort.signal))
+    const ready = waitForPort(node.port, deadline, abort.signal).then(() =>
+      waitForBrokers(state.bootstrap, [id], deadline, abort.signal),
+    )
     ready.catch(() => {})
     await Promise.race([ready, watch.promise])
   } catch (err) {

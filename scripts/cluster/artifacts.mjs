@@ -22,8 +22,12 @@ export async function ensureKafka(version = KAFKA_VERSION) {
   await mkdir(join(CACHE, 'kafka'), { recursive: true })
   const tmp = await mkdtemp(join(CACHE, 'kafka', `.${version}-`))
   try {
-    await mvn(['dependency:copy-dependencies', '-DincludeScope=runtime', `-Dkafka.version=${version}`,
-      `-DoutputDirectory=${join(tmp, 'libs')}`])
+    await mvn([
+      'dependency:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-Dkafka.version=${version}`,
+      `-DoutputDirectory=${join(tmp, 'libs')}`,
+    ])
     await writeFile(join(tmp, '.complete'), `${new Date().toISOString()}\n`)
     await publish(tmp, home)
   } finally {
@@ -41,8 +45,10 @@ export async function ensureKafka(version = KAFKA_VERSION) {
 export async function ensureApicurio(version = APICURIO_VERSION) {
   const home = join(CACHE, 'apicurio', version)
   /** @param {string} base */
-  const runnerIn = (base) => [`apicurio-registry-app-${version}-runner.jar`, 'quarkus-run.jar']
-    .map((name) => join(base, name)).find((file) => existsSync(file))
+  const runnerIn = (base) =>
+    [`apicurio-registry-app-${version}-runner.jar`, 'quarkus-run.jar']
+      .map((name) => join(base, name))
+      .find((file) => existsSync(file))
   if (existsSync(join(home, '.complete'))) {
     const runner = runnerIn(home)
     if (runner) return runner

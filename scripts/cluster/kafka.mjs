@@ -23,11 +23,17 @@ const require = createRequire(import.meta.url)
  * @returns {Promise<number[]>}
  */
 export async function freePorts(n) {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise((res, rej) => {
-    const server = createServer()
-    server.once('error', rej)
-    server.listen(0, '127.0.0.1', () => res(server))
-  })))
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise((res, rej) => {
+          const server = createServer()
+          server.once('error', rej)
+          server.listen(0, '127.0.0.1', () => res(server))
+        }),
+    ),
+  )
   const ports = servers.map((s) => /** @type {import('node:net').AddressInfo} */ (s.address()).port)
   await Promise.all(servers.map((s) => new Promise((res) => s.close(res))))
   return ports
@@ -143,12 +149,17 @@ export async function writeLog4j(dir) {
  */
 export function kafkaJvmArgs(dir, libs, logDir) {
   return [
-    '-Xmx1g', '-Xms256m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35',
+    '-Xmx1g',
+    '-Xms256m',
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:InitiatingHeapOccupancyPercent=35',
     '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
     `-Dkafka.logs.dir=${logDir}`,
     `-Dkafkit.cluster=${dir}`,
-    '-cp', `${libs}/*`,
+    '-cp',
+    `${libs}/*`,
   ]
 }
 
@@ -185,13 +196,27 @@ export function startKafka(dir, libs, files) {
  */
 export async function formatStorage(dir, libs, files, clusterId, { extraArgs = [], signal, what = 'a node' } = {}) {
   try {
-    await execFileAsync(JAVA, [...kafkaJvmArgs(dir, libs, files.logDir), 'kafka.tools.StorageTool', 'format',
-      '-t', clusterId, '-c', files.properties, ...extraArgs], { maxBuffer: 16 << 20, ...(signal ? { signal } : {}) })
+    await execFileAsync(
+      JAVA,
+      [
+        ...kafkaJvmArgs(dir, libs, files.logDir),
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        files.properties,
+        ...extraArgs,
+      ],
+      { maxBuffer: 16 << 20, ...(signal ? { signal } : {}) },
+    )
   } catch (err) {
     const e = /** @type {{ stdout?: string, stderr?: string, message: string }} */ (err)
     // eslint-disable-next-line preserve-caught-error -- the message carries the output's tail; as a cause, the whole captured output would be printed
-    throw new Error(`formatting ${what} failed: ${e.message}\n${tail(`${e.stdout ?? ''}${e.stderr ?? ''}`, 30)}\n`
-      + await logTails([join(files.logDir, 'server.log')]))
+    throw new Error(
+      `formatting ${what} failed: ${e.message}\n${tail(`${e.stdout ?? ''}${e.stderr ?? ''}`, 30)}\n` +
+        (await logTails([join(files.logDir, 'server.log')])),
+    )
   }
 }
 
@@ -213,14 +238,16 @@ export async function waitForBrokers(bootstrap, ids, deadline, signal) {
       'reconnect.backoff.ms': 50,
       'reconnect.backoff.max.ms': 500,
       'socket.connection.setup.timeout.ms': 2000,
-      'log_level': 0,
+      log_level: 0,
     })
     try {
       await new Promise((res, rej) => producer.connect({ timeout: 2000 }, (err) => (err ? rej(err) : res(undefined))))
       while (Date.now() < deadline) {
         signal.throwIfAborted()
         /** @type {import('node-rdkafka').Metadata} */
-        const md = await new Promise((res, rej) => producer.getMetadata({ timeout: 2000 }, (err, data) => (err ? rej(err) : res(data))))
+        const md = await new Promise((res, rej) =>
+          producer.getMetadata({ timeout: 2000 }, (err, data) => (err ? rej(err) : res(data))),
+        )
         const listed = md.brokers.map((b) => b.id)
         if (ids.every((id) => listed.includes(id))) return
         last = `brokers listed: [${listed.join(', ')}], waiting for [${ids.join(', ')}]`
@@ -251,9 +278,15 @@ export async function waitForPort(port, deadline, signal) {
     const open = await new Promise((res) => {
       const socket = connect({ host: '127.0.0.1', port })
       socket.setTimeout(1000)
-      socket.once('connect', () => { socket.destroy(); res(true) })
+      socket.once('connect', () => {
+        socket.destroy()
+        res(true)
+      })
       socket.once('error', () => res(false))
-      socket.once('timeout', () => { socket.destroy(); res(false) })
+      socket.once('timeout', () => {
+        socket.destroy()
+        res(false)
+      })
     })
     if (open) return
     await delay(POLL_MS)

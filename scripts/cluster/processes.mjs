@@ -90,15 +90,22 @@ export function spawnJvm(java, args, outFile, cwd) {
 export function exitWatch(child, what, logs) {
   /** @type {() => void} */
   let cancel = () => {}
-  const promise = /** @type {Promise<never>} */ (new Promise((_, reject) => {
-    const onExit = (/** @type {number | null} */ code, /** @type {string | null} */ signal) => {
-      void logTails(logs).then((t) => reject(new Error(`${what} exited during startup (code ${code}, signal ${signal})\n${t}`)))
-    }
-    const onError = (/** @type {Error} */ err) => reject(new Error(`${what} could not be started: ${err.message}`))
-    child.once('exit', onExit)
-    child.once('error', onError)
-    cancel = () => { child.off('exit', onExit); child.off('error', onError) }
-  }))
+  const promise = /** @type {Promise<never>} */ (
+    new Promise((_, reject) => {
+      const onExit = (/** @type {number | null} */ code, /** @type {string | null} */ signal) => {
+        void logTails(logs).then((t) =>
+          reject(new Error(`${what} exited during startup (code ${code}, signal ${signal})\n${t}`)),
+        )
+      }
+      const onError = (/** @type {Error} */ err) => reject(new Error(`${what} could not be started: ${err.message}`))
+      child.once('exit', onExit)
+      child.once('error', onError)
+      cancel = () => {
+        child.off('exit', onExit)
+        child.off('error', onError)
+      }
+    })
+  )
   promise.catch(() => {})
   return { promise, cancel }
 }

@@ -16,14 +16,25 @@ export async function startRegistry(dir, runner, port) {
   const home = join(dir, 'registry')
   await mkdir(home, { recursive: true })
   const logFile = join(home, 'registry.log')
-  const child = spawnJvm(REGISTRY_JAVA, [
-    // C1 only and the serial GC: the registry serves a few requests per test, so startup and leaving the
-    // 2 cores to the brokers matter more than peak throughput.
-    '-Xmx512m', '-Xms64m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Djava.awt.headless=true',
-    `-Dkafkit.cluster=${dir}`,
-    '-Dquarkus.http.host=127.0.0.1', `-Dquarkus.http.port=${port}`,
-    '-jar', runner,
-  ], logFile, home)
+  const child = spawnJvm(
+    REGISTRY_JAVA,
+    [
+      // C1 only and the serial GC: the registry serves a few requests per test, so startup and leaving the
+      // 2 cores to the brokers matter more than peak throughput.
+      '-Xmx512m',
+      '-Xms64m',
+      '-XX:TieredStopAtLevel=1',
+      '-XX:+UseSerialGC',
+      '-Djava.awt.headless=true',
+      `-Dkafkit.cluster=${dir}`,
+      '-Dquarkus.http.host=127.0.0.1',
+      `-Dquarkus.http.port=${port}`,
+      '-jar',
+      runner,
+    ],
+    logFile,
+    home,
+  )
   const state = { url: `http://127.0.0.1:${port}`, port, pid: child.pid ?? null, logFile }
   return { state, watch: exitWatch(child, 'schema registry', [logFile]) }
 }

@@ -41,5 +41,7 @@ export interface SoakResult {
 }
 
 export declare const SOAK_DEFAULTS: Readonly<SoakOptions>
-export declare function runSoak(options: { brokers: string; kafkit: Record<string, any> } & Partial<SoakOptions>): Promise<SoakResult>
+export declare function runSoak(
+  options: { brokers: string; kafkit: Record<string, any> } & Partial<SoakOptions>,
+): Promise<SoakResult>
 export declare function renderSoak(result: SoakResult): string

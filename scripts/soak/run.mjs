@@ -34,7 +34,10 @@ async function osHandles() {
  */
 
 /** @returns {Promise<SoakSample>} */
-async function sample(/** @type {number} */ t0, /** @type {{ sent: number, acked: number, consumed: number }} */ counts) {
+async function sample(
+  /** @type {number} */ t0,
+  /** @type {{ sent: number, acked: number, consumed: number }} */ counts,
+) {
   const memory = process.memoryUsage()
   const mb = (/** @type {number} */ bytes) => Math.round((bytes / 1048576) * 10) / 10
   return {
@@ -65,12 +68,20 @@ export async function runSoak(options) {
   let failed = 0
   const producer = new Producer({ brokers: o.brokers })
   const consumer = new Consumer({ brokers: o.brokers, groupId: `${topic}-group`, fromBeginning: true })
-  consumer.on('error', () => { failed++ })
-  producer.on('error', () => { failed++ })
+  consumer.on('error', () => {
+    failed++
+  })
+  producer.on('error', () => {
+    failed++
+  })
   await producer.connect()
   await consumer.connect()
   await consumer.subscribe({ topics: [topic] })
-  await consumer.run({ eachBatch: ({ batch }) => { counts.consumed += batch.messages.length } })
+  await consumer.run({
+    eachBatch: ({ batch }) => {
+      counts.consumed += batch.messages.length
+    },
+  })
 
   const value = Buffer.alloc(o.valueBytes, 'x')
   const t0 = performance.now()
@@ -90,7 +101,14 @@ export async function runSoak(options) {
     const due = Math.floor(((performance.now() - t0) / 1000) * o.rate)
     while (counts.sent < due) {
       if (!producer.hasCapacity) await producer.waitForCapacity()
-      producer.send({ topic, value }).then(() => { counts.acked++ }, () => { failed++ })
+      producer.send({ topic, value }).then(
+        () => {
+          counts.acked++
+        },
+        () => {
+          failed++
+        },
+      )
       counts.sent++
     }
     await delay(10)
@@ -124,7 +142,11 @@ function verdict(o, samples, counts, failed) {
   const checks = [
     { name: 'records lost (sent - consumed)', value: counts.sent - counts.consumed, limit: 0 },
     { name: 'sends failed', value: failed + (counts.sent - counts.acked), limit: 0 },
-    { name: 'RSS growth after warm-up, MB', value: Math.round((last.rssMb - baseline.rssMb) * 10) / 10, limit: o.rssGrowthMb },
+    {
+      name: 'RSS growth after warm-up, MB',
+      value: Math.round((last.rssMb - baseline.rssMb) * 10) / 10,
+      limit: o.rssGrowthMb,
+    },
     { name: 'file descriptors above baseline (peak)', value: max('fds') - baseline.fds, limit: 2 },
     { name: 'threads above baseline (peak)', value: max('threads') - baseline.threads, limit: 0 },
     // libuv handles and requests: timers and sockets come and go, a leak grows without bound.
@@ -137,9 +159,15 @@ function verdict(o, samples, counts, failed) {
 export function renderSoak(result) {
   const lines = ['| check | value | limit | ok |', '|---|---|---|---|']
   for (const c of result.checks) lines.push(`| ${c.name} | ${c.value} | ${c.limit} | ${c.ok ? 'yes' : '**no**'} |`)
-  lines.push('', '| s | sent | consumed | RSS MB | heap MB | external MB | fds | threads | libuv resources |', '|---|---|---|---|---|---|---|---|---|')
+  lines.push(
+    '',
+    '| s | sent | consumed | RSS MB | heap MB | external MB | fds | threads | libuv resources |',
+    '|---|---|---|---|---|---|---|---|---|',
+  )
   for (const s of result.samples) {
-    lines.push(`| ${s.atS} | ${s.sent} | ${s.consumed} | ${s.rssMb} | ${s.heapMb} | ${s.externalMb} | ${s.fds} | ${s.threads} | ${s.resources} |`)
+    lines.push(
+      `| ${s.atS} | ${s.sent} | ${s.consumed} | ${s.rssMb} | ${s.heapMb} | ${s.externalMb} | ${s.fds} | ${s.threads} | ${s.resources} |`,
+    )
   }
   return lines.join('\n')
 }

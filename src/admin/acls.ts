@@ -13,7 +13,13 @@ import {
   type RawAclBinding,
 } from '../native/admin-addon.js'
 import { BatchFailures } from './batch.js'
-import { aclOperationName, aclResourceTypeName, patternTypeName, permissionName, scramMechanismName } from './convert.js'
+import {
+  aclOperationName,
+  aclResourceTypeName,
+  patternTypeName,
+  permissionName,
+  scramMechanismName,
+} from './convert.js'
 import type { AdminContext } from './request.js'
 import type {
   AclBinding,
@@ -36,7 +42,8 @@ const MECHANISMS: readonly ScramMechanism[] = ['scram-sha-256', 'scram-sha-512']
 
 function expectPrincipal(value: unknown, path: string): string {
   const principal = expectString(value, path)
-  if (!/^[^:]+:.+$/.test(principal)) throw new ConfigError(path, `expected 'Type:name', e.g. 'User:alice', got ${JSON.stringify(principal)}`)
+  if (!/^[^:]+:.+$/.test(principal))
+    throw new ConfigError(path, `expected 'Type:name', e.g. 'User:alice', got ${JSON.stringify(principal)}`)
   return principal
 }
 
@@ -46,7 +53,12 @@ function toRawBinding(value: unknown, path: string): RawAclBinding {
   return {
     resourceType: RESOURCE_TYPE[expectOneOf(item.resourceType, RESOURCE_TYPES, `${path}.resourceType`)],
     name: expectString(item.resourceName, `${path}.resourceName`),
-    patternType: PATTERN_TYPE[item.patternType === undefined ? 'literal' : expectOneOf(item.patternType, ['literal', 'prefixed'] as const, `${path}.patternType`)],
+    patternType:
+      PATTERN_TYPE[
+        item.patternType === undefined
+          ? 'literal'
+          : expectOneOf(item.patternType, ['literal', 'prefixed'] as const, `${path}.patternType`)
+      ],
     principal: expectPrincipal(item.principal, `${path}.principal`),
     host: item.host === undefined ? '*' : expectString(item.host, `${path}.host`),
     operation: ACL_OPERATION[expectOneOf(item.operation, OPERATIONS, `${path}.operation`)],
@@ -58,13 +70,25 @@ function toRawFilter(value: unknown, path: string): RawAclBinding {
   const item = expectObject(value ?? {}, path)
   rejectUnknownKeys(item, BINDING_KEYS, path)
   return {
-    resourceType: item.resourceType === undefined ? RESOURCE_TYPE.any : RESOURCE_TYPE[expectOneOf(item.resourceType, RESOURCE_TYPES, `${path}.resourceType`)],
+    resourceType:
+      item.resourceType === undefined
+        ? RESOURCE_TYPE.any
+        : RESOURCE_TYPE[expectOneOf(item.resourceType, RESOURCE_TYPES, `${path}.resourceType`)],
     name: item.resourceName === undefined ? null : expectString(item.resourceName, `${path}.resourceName`),
-    patternType: item.patternType === undefined ? PATTERN_TYPE.any : PATTERN_TYPE[expectOneOf(item.patternType, ['literal', 'prefixed', 'match'] as const, `${path}.patternType`)],
+    patternType:
+      item.patternType === undefined
+        ? PATTERN_TYPE.any
+        : PATTERN_TYPE[expectOneOf(item.patternType, ['literal', 'prefixed', 'match'] as const, `${path}.patternType`)],
     principal: item.principal === undefined ? null : expectPrincipal(item.principal, `${path}.principal`),
     host: item.host === undefined ? null : expectString(item.host, `${path}.host`),
-    operation: item.operation === undefined ? ACL_OPERATION.any : ACL_OPERATION[expectOneOf(item.operation, OPERATIONS, `${path}.operation`)],
-    permission: item.permission === undefined ? ACL_PERMISSION.any : ACL_PERMISSION[expectOneOf(item.permission, ['allow', 'deny'] as const, `${path}.permission`)],
+    operation:
+      item.operation === undefined
+        ? ACL_OPERATION.any
+        : ACL_OPERATION[expectOneOf(item.operation, OPERATIONS, `${path}.operation`)],
+    permission:
+      item.permission === undefined
+        ? ACL_PERMISSION.any
+        : ACL_PERMISSION[expectOneOf(item.permission, ['allow', 'deny'] as const, `${path}.permission`)],
   }
 }
 
@@ -80,10 +104,15 @@ function toDescription(raw: RawAclBinding): AclDescription {
   }
 }
 
-const describeBinding = (b: RawAclBinding): string => `ACL ${b.principal ?? '*'} on ${aclResourceTypeName(b.resourceType)} '${b.name ?? '*'}'`
+const describeBinding = (b: RawAclBinding): string =>
+  `ACL ${b.principal ?? '*'} on ${aclResourceTypeName(b.resourceType)} '${b.name ?? '*'}'`
 
 /** See {@link Admin.createAcls}. */
-export async function createAcls(context: AdminContext, input: readonly AclBinding[], options: RequestOptions = {}): Promise<void> {
+export async function createAcls(
+  context: AdminContext,
+  input: readonly AclBinding[],
+  options: RequestOptions = {},
+): Promise<void> {
   const bindings = expectArray(input, 'acls').map((b, i) => toRawBinding(b, `acls[${i}]`))
   await context.run('createAcls', options, 'write', async ({ raw }) => {
     const results = await context.addon.createAcls(context.handle, bindings, raw)
@@ -96,14 +125,23 @@ export async function createAcls(context: AdminContext, input: readonly AclBindi
 }
 
 /** See {@link Admin.describeAcls}. */
-export async function describeAcls(context: AdminContext, filter: AclFilter = {}, options: RequestOptions = {}): Promise<AclDescription[]> {
+export async function describeAcls(
+  context: AdminContext,
+  filter: AclFilter = {},
+  options: RequestOptions = {},
+): Promise<AclDescription[]> {
   const raw = toRawFilter(filter, 'filter')
   return context.run('describeAcls', options, 'read', async (attempt) =>
-    (await context.addon.describeAcls(context.handle, raw, attempt.raw)).map(toDescription))
+    (await context.addon.describeAcls(context.handle, raw, attempt.raw)).map(toDescription),
+  )
 }
 
 /** See {@link Admin.deleteAcls}. */
-export async function deleteAcls(context: AdminContext, input: readonly AclFilter[], options: RequestOptions = {}): Promise<AclDescription[][]> {
+export async function deleteAcls(
+  context: AdminContext,
+  input: readonly AclFilter[],
+  options: RequestOptions = {},
+): Promise<AclDescription[][]> {
   const filters = expectArray(input, 'filters').map((f, i) => toRawFilter(f, `filters[${i}]`))
   return context.run('deleteAcls', options, 'write', async ({ raw }) => {
     const results = await context.addon.deleteAcls(context.handle, filters, raw)
@@ -111,7 +149,11 @@ export async function deleteAcls(context: AdminContext, input: readonly AclFilte
     const deleted = filters.map((filter, index) => {
       const result = results[index]
       if (!result || result.error) {
-        failures.addRaw(index, result?.error ?? { code: RESP_ERR._NOENT, rdkafkaName: '_NOENT', message: 'not in the answer' }, `filter ${index}`)
+        failures.addRaw(
+          index,
+          result?.error ?? { code: RESP_ERR._NOENT, rdkafkaName: '_NOENT', message: 'not in the answer' },
+          `filter ${index}`,
+        )
         return []
       }
       return result.deleted.map(toDescription)
@@ -136,10 +178,15 @@ export async function describeUserScramCredentials(
         failures.addRaw(Math.max(0, users.indexOf(result.user)), result.error, `user '${result.user}'`)
         return []
       }
-      return [{
-        user: result.user,
-        credentials: result.credentials.map((c) => ({ mechanism: scramMechanismName(c.mechanism), iterations: c.iterations })),
-      }]
+      return [
+        {
+          user: result.user,
+          credentials: result.credentials.map((c) => ({
+            mechanism: scramMechanismName(c.mechanism),
+            iterations: c.iterations,
+          })),
+        },
+      ]
     })
     failures.throwIfFailed(Math.max(users.length, results.length))
     return described
@@ -166,7 +213,8 @@ export async function alterUserScramCredentials(
       user,
       mechanism,
       password: expectSecret(item.password, `${path}.password`),
-      iterations: item.iterations === undefined ? 8192 : expectInteger(item.iterations, `${path}.iterations`, 4096, 16_384),
+      iterations:
+        item.iterations === undefined ? 8192 : expectInteger(item.iterations, `${path}.iterations`, 4096, 16_384),
     }
   })
   await context.run('alterUserScramCredentials', options, 'write', async ({ raw }) => {

@@ -115,7 +115,8 @@ export class Admin {
         oauthbearer: this.#tokenProvider !== undefined,
       })
       const created = handle
-      if (this.#tokenProvider) this.#oauth = new OAuthRefresher(this.#tokenProvider, (token) => addon.setOAuthToken(created, token))
+      if (this.#tokenProvider)
+        this.#oauth = new OAuthRefresher(this.#tokenProvider, (token) => addon.setOAuthToken(created, token))
       this.#context = new AdminContext(addon, handle, this.#options)
       await this.#guard.run(topics.describeCluster(this.#context, { timeoutMs: this.#options.connectTimeoutMs }))
       this.#lifecycle.set('connected')
@@ -128,9 +129,14 @@ export class Admin {
       if (Array.isArray((error as { properties?: unknown } | undefined)?.properties)) throw configErrorFrom(error)
       const cause = error instanceof KafkaError ? error : fromRdkafkaError(error, { operation: 'Admin.connect' })
       if (cause instanceof AuthenticationError) throw authenticationFailed('Admin', cause)
-      throw new ConnectionError(`Admin.connect() failed: ${isHopeless(cause) ? 'the brokers refused the client'
-        : `no answer from the cluster within ${this.#options.connectTimeoutMs} ms`} (${cause.message})`,
-      { cause, ...(cause.rdkafkaName ? { rdkafkaName: cause.rdkafkaName } : {}) })
+      throw new ConnectionError(
+        `Admin.connect() failed: ${
+          isHopeless(cause)
+            ? 'the brokers refused the client'
+            : `no answer from the cluster within ${this.#options.connectTimeoutMs} ms`
+        } (${cause.message})`,
+        { cause, ...(cause.rdkafkaName ? { rdkafkaName: cause.rdkafkaName } : {}) },
+      )
     }
   }
 
@@ -261,7 +267,11 @@ export class Admin {
    * `ERR_KAFKA_NON_EMPTY_GROUP` and changes nothing. Per-partition failures reject with a
    * {@link KafkaAggregateError}.
    */
-  alterGroupOffsets(groupId: string, groupOffsets: readonly GroupOffsetInput[], options?: RequestOptions): Promise<void> {
+  alterGroupOffsets(
+    groupId: string,
+    groupOffsets: readonly GroupOffsetInput[],
+    options?: RequestOptions,
+  ): Promise<void> {
     return run(() => offsets.alterGroupOffsets(this.#use('alterGroupOffsets'), groupId, groupOffsets, options))
   }
 
@@ -328,12 +338,18 @@ export class Admin {
   }
 
   /** SCRAM credentials (mechanisms and iterations, never secrets) of some users, or of every user. */
-  describeUserScramCredentials(users?: readonly string[], options?: RequestOptions): Promise<ScramCredentialsDescription[]> {
+  describeUserScramCredentials(
+    users?: readonly string[],
+    options?: RequestOptions,
+  ): Promise<ScramCredentialsDescription[]> {
     return run(() => acls.describeUserScramCredentials(this.#use('describeUserScramCredentials'), users, options))
   }
 
   /** Creates, replaces or deletes SASL/SCRAM credentials. Batch call. */
-  alterUserScramCredentials(alterations: readonly ScramCredentialAlteration[], options?: RequestOptions): Promise<void> {
+  alterUserScramCredentials(
+    alterations: readonly ScramCredentialAlteration[],
+    options?: RequestOptions,
+  ): Promise<void> {
     return run(() => acls.alterUserScramCredentials(this.#use('alterUserScramCredentials'), alterations, options))
   }
 }

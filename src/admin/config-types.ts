@@ -16,13 +16,7 @@ export interface ConfigResource {
 
 /** Where a configuration value comes from. */
 export type ConfigSource =
-  | 'unknown'
-  | 'dynamic-topic'
-  | 'dynamic-broker'
-  | 'dynamic-default-broker'
-  | 'static-broker'
-  | 'default'
-  | 'group'
+  'unknown' | 'dynamic-topic' | 'dynamic-broker' | 'dynamic-default-broker' | 'static-broker' | 'default' | 'group'
 
 /** One configuration entry. */
 export interface ConfigEntry {
@@ -39,7 +33,11 @@ export interface ConfigEntry {
   /** Whether the broker hides its value. */
   readonly isSensitive: boolean
   /** The values it overrides, most specific first. */
-  readonly synonyms: ReadonlyArray<{ readonly name: string; readonly value: string | null; readonly source: ConfigSource }>
+  readonly synonyms: ReadonlyArray<{
+    readonly name: string
+    readonly value: string | null
+    readonly source: ConfigSource
+  }>
 }
 
 /** What {@link Admin.describeConfigs} returns per resource. */

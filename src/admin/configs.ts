@@ -8,31 +8,60 @@ import { ALTER_CONFIG_OP, RESOURCE_TYPE, type RawConfigEntry, type RawConfigReso
 import { BatchFailures } from './batch.js'
 import { configSourceName } from './convert.js'
 import type { AdminContext } from './request.js'
-import type { ConfigAlteration, ConfigDescription, ConfigEntry, ConfigResource, ConfigResourceType, RequestOptions, ValidateOnlyOptions } from './types.js'
-import { expectArray, expectConfigRecord, expectObject, expectOneOf, expectString, rejectDuplicates, rejectUnknownKeys } from './validate.js'
+import type {
+  ConfigAlteration,
+  ConfigDescription,
+  ConfigEntry,
+  ConfigResource,
+  ConfigResourceType,
+  RequestOptions,
+  ValidateOnlyOptions,
+} from './types.js'
+import {
+  expectArray,
+  expectConfigRecord,
+  expectObject,
+  expectOneOf,
+  expectString,
+  rejectDuplicates,
+  rejectUnknownKeys,
+} from './validate.js'
 
 const TYPES: readonly ConfigResourceType[] = ['topic', 'broker', 'group']
 
-function expectResource(value: unknown, path: string, keys: readonly string[]): Record<string, unknown> & { type: ConfigResourceType; name: string } {
+function expectResource(
+  value: unknown,
+  path: string,
+  keys: readonly string[],
+): Record<string, unknown> & { type: ConfigResourceType; name: string } {
   const item = expectObject(value, path)
   rejectUnknownKeys(item, keys, path)
   const type = expectOneOf(item.type, TYPES, `${path}.type`)
   const name = expectString(item.name, `${path}.name`)
-  if (type === 'broker' && !/^\d+$/.test(name)) throw new ConfigError(`${path}.name`, `a broker is named by its id, e.g. '1', got ${JSON.stringify(name)}`)
+  if (type === 'broker' && !/^\d+$/.test(name))
+    throw new ConfigError(`${path}.name`, `a broker is named by its id, e.g. '1', got ${JSON.stringify(name)}`)
   return { ...item, type, name }
 }
 
 const describeItem = (r: { type: string; name: string }): string => `${r.type} '${r.name}'`
 
 /** Records failed resources against their input index. */
-function collect(operation: string, resources: ReadonlyArray<{ type: ConfigResourceType; name: string }>, results: readonly RawConfigResource[]): Map<number, RawConfigResource> {
+function collect(
+  operation: string,
+  resources: ReadonlyArray<{ type: ConfigResourceType; name: string }>,
+  results: readonly RawConfigResource[],
+): Map<number, RawConfigResource> {
   const failures = new BatchFailures(operation)
   const byIndex = new Map<number, RawConfigResource>()
   resources.forEach((resource, index) => {
     const result = results.find((r) => r.type === RESOURCE_TYPE[resource.type] && r.name === resource.name)
     if (!result || result.error) {
-      failures.addRaw(index, result?.error ?? { code: RESP_ERR._NOENT, rdkafkaName: '_NOENT', message: 'not in the answer' }, describeItem(resource),
-        resource.type === 'topic' ? { topic: resource.name } : {})
+      failures.addRaw(
+        index,
+        result?.error ?? { code: RESP_ERR._NOENT, rdkafkaName: '_NOENT', message: 'not in the answer' },
+        describeItem(resource),
+        resource.type === 'topic' ? { topic: resource.name } : {},
+      )
       return
     }
     byIndex.set(index, result)
@@ -54,14 +83,22 @@ function toEntry(raw: RawConfigEntry): ConfigEntry {
 }
 
 /** See {@link Admin.describeConfigs}. */
-export async function describeConfigs(context: AdminContext, input: readonly ConfigResource[], options: RequestOptions = {}): Promise<ConfigDescription[]> {
+export async function describeConfigs(
+  context: AdminContext,
+  input: readonly ConfigResource[],
+  options: RequestOptions = {},
+): Promise<ConfigDescription[]> {
   const resources = expectArray(input, 'resources').map((r, i) => {
     const { type, name } = expectResource(r, `resources[${i}]`, ['type', 'name'])
     return { type, name }
   })
   rejectDuplicates(resources, describeItem, 'resources', 'resource')
   return context.run('describeConfigs', options, 'read', async ({ raw }) => {
-    const results = await context.addon.describeConfigs(context.handle, resources.map((r) => ({ type: RESOURCE_TYPE[r.type], name: r.name })), raw)
+    const results = await context.addon.describeConfigs(
+      context.handle,
+      resources.map((r) => ({ type: RESOURCE_TYPE[r.type], name: r.name })),
+      raw,
+    )
     const byIndex = collect('describeConfigs', resources, results)
     return resources.map((resource, index) => ({
       type: resource.type,
@@ -72,29 +109,50 @@ export async function describeConfigs(context: AdminContext, input: readonly Con
 }
 
 /** See {@link Admin.alterConfigs}. */
-export async function alterConfigs(context: AdminContext, input: readonly ConfigAlteration[], options: ValidateOnlyOptions = {}): Promise<void> {
+export async function alterConfigs(
+  context: AdminContext,
+  input: readonly ConfigAlteration[],
+  options: ValidateOnlyOptions = {},
+): Promise<void> {
   const resources = expectArray(input, 'resources').map((r, i) => {
     const path = `resources[${i}]`
     const item = expectResource(r, path, ['type', 'name', 'set', 'delete', 'append', 'subtract'])
     const ops = [
-      ...(item.set === undefined ? [] : expectConfigRecord(item.set, `${path}.set`).map((e) => ({ ...e, op: ALTER_CONFIG_OP.set }))),
-      ...(item.delete === undefined ? [] : expectArray(item.delete, `${path}.delete`).map((name, j) => ({
-        name: expectString(name, `${path}.delete[${j}]`), value: null, op: ALTER_CONFIG_OP.delete,
-      }))),
-      ...(item.append === undefined ? [] : expectConfigRecord(item.append, `${path}.append`).map((e) => ({ ...e, op: ALTER_CONFIG_OP.append }))),
-      ...(item.subtract === undefined ? [] : expectConfigRecord(item.subtract, `${path}.subtract`).map((e) => ({ ...e, op: ALTER_CONFIG_OP.subtract }))),
+      ...(item.set === undefined
+        ? []
+        : expectConfigRecord(item.set, `${path}.set`).map((e) => ({ ...e, op: ALTER_CONFIG_OP.set }))),
+      ...(item.delete === undefined
+        ? []
+        : expectArray(item.delete, `${path}.delete`).map((name, j) => ({
+            name: expectString(name, `${path}.delete[${j}]`),
+            value: null,
+            op: ALTER_CONFIG_OP.delete,
+          }))),
+      ...(item.append === undefined
+        ? []
+        : expectConfigRecord(item.append, `${path}.append`).map((e) => ({ ...e, op: ALTER_CONFIG_OP.append }))),
+      ...(item.subtract === undefined
+        ? []
+        : expectConfigRecord(item.subtract, `${path}.subtract`).map((e) => ({ ...e, op: ALTER_CONFIG_OP.subtract }))),
     ]
-    if (ops.length === 0) throw new ConfigError(path, `${describeItem(item)}: nothing to change; give set, delete, append or subtract`)
+    if (ops.length === 0)
+      throw new ConfigError(path, `${describeItem(item)}: nothing to change; give set, delete, append or subtract`)
     rejectDuplicates(ops, (o) => `'${o.name}'`, path, 'property')
     return { type: item.type, name: item.name, ops }
   })
   rejectDuplicates(resources, describeItem, 'resources', 'resource')
-  await context.run('alterConfigs', options, 'write', async ({ raw }) => {
-    const results = await context.addon.incrementalAlterConfigs(
-      context.handle,
-      resources.map((r) => ({ type: RESOURCE_TYPE[r.type], name: r.name, ops: r.ops })),
-      raw,
-    )
-    collect('alterConfigs', resources, results)
-  }, { validateOnly: options.validateOnly === true })
+  await context.run(
+    'alterConfigs',
+    options,
+    'write',
+    async ({ raw }) => {
+      const results = await context.addon.incrementalAlterConfigs(
+        context.handle,
+        resources.map((r) => ({ type: RESOURCE_TYPE[r.type], name: r.name, ops: r.ops })),
+        raw,
+      )
+      collect('alterConfigs', resources, results)
+    },
+    { validateOnly: options.validateOnly === true },
+  )
 }

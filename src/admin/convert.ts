@@ -39,7 +39,9 @@ const patternTypes = reverse(PATTERN_TYPE)
 const aclPermissions = reverse(ACL_PERMISSION)
 const scramMechanisms = reverse(SCRAM_MECHANISM)
 const aclResourceTypes = new Map<number, AclResourceType>([
-  [RESOURCE_TYPE.topic, 'topic'], [RESOURCE_TYPE.group, 'group'], [RESOURCE_TYPE.cluster, 'cluster'],
+  [RESOURCE_TYPE.topic, 'topic'],
+  [RESOURCE_TYPE.group, 'group'],
+  [RESOURCE_TYPE.cluster, 'cluster'],
   [RESOURCE_TYPE['transactional-id'], 'transactional-id'],
 ])
 

@@ -22,57 +22,92 @@ export function expectGroupId(value: unknown, path: string): string {
 
 /** See {@link Admin.listGroups}. */
 export async function listGroups(context: AdminContext, options: ListGroupsOptions = {}): Promise<GroupListing[]> {
-  const states = (options.states === undefined ? [] : expectArray(options.states, 'options.states')).map((state, index) => {
-    const value = GROUP_STATE[state as keyof typeof GROUP_STATE]
-    if (value === undefined) throw new ConfigError(`options.states[${index}]`, `unknown group state ${JSON.stringify(state)}; expected one of ${Object.keys(GROUP_STATE).join(', ')}`)
-    return value
-  })
+  const states = (options.states === undefined ? [] : expectArray(options.states, 'options.states')).map(
+    (state, index) => {
+      const value = GROUP_STATE[state as keyof typeof GROUP_STATE]
+      if (value === undefined)
+        throw new ConfigError(
+          `options.states[${index}]`,
+          `unknown group state ${JSON.stringify(state)}; expected one of ${Object.keys(GROUP_STATE).join(', ')}`,
+        )
+      return value
+    },
+  )
   const types = (options.types === undefined ? [] : expectArray(options.types, 'options.types')).map((type, index) => {
     const value = GROUP_TYPE[type as keyof typeof GROUP_TYPE]
-    if (value === undefined) throw new ConfigError(`options.types[${index}]`, `unknown group type ${JSON.stringify(type)}; expected one of ${Object.keys(GROUP_TYPE).join(', ')}`)
+    if (value === undefined)
+      throw new ConfigError(
+        `options.types[${index}]`,
+        `unknown group type ${JSON.stringify(type)}; expected one of ${Object.keys(GROUP_TYPE).join(', ')}`,
+      )
     return value
   })
-  return context.run('listGroups', options, 'read', async ({ raw }) => {
-    const result = await context.addon.listGroups(context.handle, raw)
-    const transient = result.errors.find((error) => isRetryable(error, 'read'))
-    if (transient) throw new RetryRequest(transient)
-    if (result.errors.length > 0) {
-      // Errors are per broker: the listing is incomplete, so it is not returned at all.
-      throw new KafkaAggregateError(
-        result.errors.map((error, index) => ({ index, error: fromRdkafkaError(error, { operation: 'listGroups' }) })),
-        `listGroups: ${result.errors.length} broker(s) could not list their groups: ${result.errors.map((e) => e.rdkafkaName).join(', ')}`,
-      )
-    }
-    return result.groups
-      .map((group) => ({ groupId: group.groupId, isSimple: group.isSimple, state: groupStateName(group.state), type: groupTypeName(group.type) }))
-      .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0))
-  }, {
-    ...(states.length > 0 ? { states } : {}),
-    ...(types.length > 0 ? { types } : {}),
-  })
+  return context.run(
+    'listGroups',
+    options,
+    'read',
+    async ({ raw }) => {
+      const result = await context.addon.listGroups(context.handle, raw)
+      const transient = result.errors.find((error) => isRetryable(error, 'read'))
+      if (transient) throw new RetryRequest(transient)
+      if (result.errors.length > 0) {
+        // Errors are per broker: the listing is incomplete, so it is not returned at all.
+        throw new KafkaAggregateError(
+          result.errors.map((error, index) => ({ index, error: fromRdkafkaError(error, { operation: 'listGroups' }) })),
+          `listGroups: ${result.errors.length} broker(s) could not list their groups: ${result.errors.map((e) => e.rdkafkaName).join(', ')}`,
+        )
+      }
+      return result.groups
+        .map((group) => ({
+          groupId: group.groupId,
+          isSimple: group.isSimple,
+          state: groupStateName(group.state),
+          type: groupTypeName(group.type),
+        }))
+        .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0))
+    },
+    {
+      ...(states.length > 0 ? { states } : {}),
+      ...(types.length > 0 ? { types } : {}),
+    },
+  )
 }
 
 /** See {@link Admin.describeGroups}. */
-export async function describeGroups(context: AdminContext, input: readonly string[], options: DescribeOptions = {}): Promise<GroupDescription[]> {
+export async function describeGroups(
+  context: AdminContext,
+  input: readonly string[],
+  options: DescribeOptions = {},
+): Promise<GroupDescription[]> {
   const groups = expectArray(input, 'groups').map((group, index) => expectGroupId(group, `groups[${index}]`))
-  return context.run('describeGroups', options, 'read', async (attempt) => {
-    const results = await describeRaw(context, groups, attempt)
-    const failures = new BatchFailures('describeGroups')
-    const described = groups.map((groupId, index) => {
-      const result = results.find((r) => r.groupId === groupId)
-      if (!result || result.error) {
-        failures.addRaw(index, result?.error ?? missing(groupId), `group '${groupId}'`)
-        return undefined
-      }
-      return toGroupDescription(result)
-    })
-    failures.throwIfFailed(groups.length)
-    return described as GroupDescription[]
-  }, { includeAuthorizedOperations: options.includeAuthorizedOperations === true })
+  return context.run(
+    'describeGroups',
+    options,
+    'read',
+    async (attempt) => {
+      const results = await describeRaw(context, groups, attempt)
+      const failures = new BatchFailures('describeGroups')
+      const described = groups.map((groupId, index) => {
+        const result = results.find((r) => r.groupId === groupId)
+        if (!result || result.error) {
+          failures.addRaw(index, result?.error ?? missing(groupId), `group '${groupId}'`)
+          return undefined
+        }
+        return toGroupDescription(result)
+      })
+      failures.throwIfFailed(groups.length)
+      return described as GroupDescription[]
+    },
+    { includeAuthorizedOperations: options.includeAuthorizedOperations === true },
+  )
 }
 
 /** Describes groups, asking for another attempt while a coordinator is not ready. */
-async function describeRaw(context: AdminContext, groups: readonly string[], { raw }: Attempt): Promise<RawGroupDescription[]> {
+async function describeRaw(
+  context: AdminContext,
+  groups: readonly string[],
+  { raw }: Attempt,
+): Promise<RawGroupDescription[]> {
   const results = await context.addon.describeGroups(context.handle, groups, raw)
   const transient = results.find((r) => isRetryable(r.error, 'write'))
   if (transient?.error) throw new RetryRequest(transient.error)
@@ -98,14 +133,20 @@ function toGroupDescription(raw: RawGroupDescription): GroupDescription {
       groupInstanceId: member.groupInstanceId,
       host: member.host,
       assignment: (member.assignment ?? []).map(({ topic, partition }) => ({ topic, partition })),
-      targetAssignment: member.targetAssignment ? member.targetAssignment.map(({ topic, partition }) => ({ topic, partition })) : null,
+      targetAssignment: member.targetAssignment
+        ? member.targetAssignment.map(({ topic, partition }) => ({ topic, partition }))
+        : null,
     })),
     ...(operations ? { authorizedOperations: operations } : {}),
   }
 }
 
 /** See {@link Admin.deleteGroups}. */
-export async function deleteGroups(context: AdminContext, input: readonly string[], options: RequestOptions = {}): Promise<void> {
+export async function deleteGroups(
+  context: AdminContext,
+  input: readonly string[],
+  options: RequestOptions = {},
+): Promise<void> {
   const groups = expectArray(input, 'groups').map((group, index) => expectGroupId(group, `groups[${index}]`))
   rejectDuplicates(groups, (g) => `'${g}'`, 'groups', 'group')
   await context.run('deleteGroups', options, 'write', async ({ raw, deadline }) => {
@@ -114,7 +155,10 @@ export async function deleteGroups(context: AdminContext, input: readonly string
     let pending = groups
     let backoff = 100
     while (pending.length > 0) {
-      const results = await context.addon.deleteGroups(context.handle, pending, { ...raw, timeoutMs: Math.max(1, deadline - Date.now()) })
+      const results = await context.addon.deleteGroups(context.handle, pending, {
+        ...raw,
+        timeoutMs: Math.max(1, deadline - Date.now()),
+      })
       const retry: string[] = []
       for (const groupId of pending) {
         const error = results.find((r) => r.groupId === groupId)?.error ?? null
@@ -134,12 +178,21 @@ export async function deleteGroups(context: AdminContext, input: readonly string
  * Throws a NON_EMPTY_GROUP {@link KafkaError} unless the group has no members: the coordinator only accepts offsets
  * from outside the group while it is empty, and an active member would overwrite them at its next commit.
  */
-export async function assertGroupEmpty(context: AdminContext, groupId: string, operation: string, attempt: Attempt): Promise<void> {
+export async function assertGroupEmpty(
+  context: AdminContext,
+  groupId: string,
+  operation: string,
+  attempt: Attempt,
+): Promise<void> {
   const [description] = await describeRaw(context, [groupId], { ...attempt, raw: timeoutOnly(attempt.raw) })
   // eslint-disable-next-line @typescript-eslint/only-throw-error -- the request runner turns a thrown RawError into a KafkaError (request.ts)
   if (description?.error) throw description.error
   if (description && description.members.length > 0) {
-    throw nonEmptyGroup(groupId, operation, `${description.members.length} active member(s), state ${groupStateName(description.state)}`)
+    throw nonEmptyGroup(
+      groupId,
+      operation,
+      `${description.members.length} active member(s), state ${groupStateName(description.state)}`,
+    )
   }
 }
 

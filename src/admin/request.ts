@@ -16,14 +16,27 @@ import type { RequestOptions } from './types.js'
  * known or not ready yet. Safe to retry for every call, mutating ones included.
  */
 const NOT_APPLIED = new Set([
-  'NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS', 'NOT_CONTROLLER',
-  'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', '_WAIT_COORD',
+  'NOT_COORDINATOR',
+  'COORDINATOR_NOT_AVAILABLE',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'NOT_CONTROLLER',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+  '_WAIT_COORD',
 ])
 
 /** Further errors worth retrying for calls that only read. */
 const TRANSIENT = new Set([
-  ...NOT_APPLIED, '_TRANSPORT', '_ALL_BROKERS_DOWN', 'NETWORK_EXCEPTION', 'REQUEST_TIMED_OUT', '_NOENT',
-  'UNKNOWN_LEADER_EPOCH', 'FENCED_LEADER_EPOCH', 'OFFSET_NOT_AVAILABLE', 'KAFKA_STORAGE_ERROR',
+  ...NOT_APPLIED,
+  '_TRANSPORT',
+  '_ALL_BROKERS_DOWN',
+  'NETWORK_EXCEPTION',
+  'REQUEST_TIMED_OUT',
+  '_NOENT',
+  'UNKNOWN_LEADER_EPOCH',
+  'FENCED_LEADER_EPOCH',
+  'OFFSET_NOT_AVAILABLE',
+  'KAFKA_STORAGE_ERROR',
 ])
 
 /** Which errors a call may retry: `read` calls retry every transient error, `write` calls only unapplied ones. */
@@ -120,7 +133,10 @@ export class AdminContext {
   ): Promise<T> {
     const timeoutMs = options?.timeoutMs ?? this.settings.requestTimeoutMs
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
-      throw new ConfigError('options.timeoutMs', `${operation}(): expected a positive integer, got ${String(timeoutMs)}`)
+      throw new ConfigError(
+        'options.timeoutMs',
+        `${operation}(): expected a positive integer, got ${String(timeoutMs)}`,
+      )
     }
     const started = Date.now()
     const deadline = started + timeoutMs
@@ -150,8 +166,12 @@ export class AdminContext {
 }
 
 function isRawError(value: unknown): value is RawError {
-  return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'number' &&
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { code?: unknown }).code === 'number' &&
     typeof (value as { rdkafkaName?: unknown }).rdkafkaName === 'string'
+  )
 }
 
 function toKafkaError(
@@ -162,16 +182,24 @@ function toKafkaError(
 ): KafkaError | KafkaAggregateError {
   if (thrown instanceof KafkaError || thrown instanceof KafkaAggregateError) return thrown
   if (raw === undefined) {
-    return new KafkaError('ERR_ADMIN', `${operation} failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`, { cause: thrown })
+    return new KafkaError(
+      'ERR_ADMIN',
+      `${operation} failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
+      { cause: thrown },
+    )
   }
   const error = fromRdkafkaError(raw, { operation })
   if (error instanceof TimeoutError || raw.rdkafkaName === '_TIMED_OUT') {
-    return new TimeoutError(`${error.message} (timeoutMs ${timeoutMs})`, {
-      cause: raw,
-      retriable: true,
-      rdkafkaCode: raw.code,
-      ...(error.rdkafkaName === undefined ? {} : { rdkafkaName: error.rdkafkaName }),
-    }, error.code)
+    return new TimeoutError(
+      `${error.message} (timeoutMs ${timeoutMs})`,
+      {
+        cause: raw,
+        retriable: true,
+        rdkafkaCode: raw.code,
+        ...(error.rdkafkaName === undefined ? {} : { rdkafkaName: error.rdkafkaName }),
+      },
+      error.code,
+    )
   }
   return error
 }

@@ -34,7 +34,11 @@ const NEW_TOPIC_KEYS = ['topic', 'partitions', 'replicationFactor', 'replicaAssi
 const NEW_PARTITIONS_KEYS = ['topic', 'count', 'replicaAssignment']
 
 /** Records each failed topic result against the input index of its topic. */
-function topicFailures(operation: string, topics: readonly string[], results: readonly RawTopicResult[]): BatchFailures {
+function topicFailures(
+  operation: string,
+  topics: readonly string[],
+  results: readonly RawTopicResult[],
+): BatchFailures {
   const failures = new BatchFailures(operation)
   for (const result of results) {
     if (result.error === null) continue
@@ -53,7 +57,10 @@ function collectTopicFailures(operation: string, topics: readonly string[], resu
  * Throws {@link ConfigError} naming the offending item.
  */
 function topicItems<T>(
-  input: unknown, name: string, keys: readonly string[], parse: (item: Record<string, unknown>, path: string, topic: string) => T,
+  input: unknown,
+  name: string,
+  keys: readonly string[],
+  parse: (item: Record<string, unknown>, path: string, topic: string) => T,
 ): T[] {
   return expectArray(input, name).map((value, index) => {
     const path = `${name}[${index}]`
@@ -64,15 +71,35 @@ function topicItems<T>(
 }
 
 /** See {@link Admin.createTopics}. */
-export async function createTopics(context: AdminContext, input: readonly NewTopic[], options: CreateTopicsOptions = {}): Promise<void> {
+export async function createTopics(
+  context: AdminContext,
+  input: readonly NewTopic[],
+  options: CreateTopicsOptions = {},
+): Promise<void> {
   const topics = topicItems(input, 'topics', NEW_TOPIC_KEYS, (item, path, topic) => {
-    const assignment = item.replicaAssignment === undefined ? undefined : expectAssignment(item.replicaAssignment, `${path}.replicaAssignment`)
-    const partitions = item.partitions === undefined ? -1 : expectCount(item.partitions, `${path}.partitions`, `partitions of topic '${topic}'`, topic)
-    const replicationFactor = item.replicationFactor === undefined
-      ? -1
-      : expectCount(item.replicationFactor, `${path}.replicationFactor`, `replicationFactor of topic '${topic}'`, topic)
+    const assignment =
+      item.replicaAssignment === undefined
+        ? undefined
+        : expectAssignment(item.replicaAssignment, `${path}.replicaAssignment`)
+    const partitions =
+      item.partitions === undefined
+        ? -1
+        : expectCount(item.partitions, `${path}.partitions`, `partitions of topic '${topic}'`, topic)
+    const replicationFactor =
+      item.replicationFactor === undefined
+        ? -1
+        : expectCount(
+            item.replicationFactor,
+            `${path}.replicationFactor`,
+            `replicationFactor of topic '${topic}'`,
+            topic,
+          )
     if (assignment && (replicationFactor !== -1 || (partitions !== -1 && partitions !== assignment.length))) {
-      throw new ConfigError(`${path}.replicaAssignment`, `topic '${topic}': give either replicaAssignment or partitions/replicationFactor`, { topic })
+      throw new ConfigError(
+        `${path}.replicaAssignment`,
+        `topic '${topic}': give either replicaAssignment or partitions/replicationFactor`,
+        { topic },
+      )
     }
     return {
       topic,
@@ -83,7 +110,14 @@ export async function createTopics(context: AdminContext, input: readonly NewTop
     }
   })
   rejectDuplicates(topics, (t) => `'${t.topic}'`, 'topics', 'topic')
-  await changeTopics(context, 'createTopics', options, topics, (raw) => context.addon.createTopics(context.handle, topics, raw), (t) => t.partitions)
+  await changeTopics(
+    context,
+    'createTopics',
+    options,
+    topics,
+    (raw) => context.addon.createTopics(context.handle, topics, raw),
+    (t) => t.partitions,
+  )
 }
 
 /**
@@ -92,19 +126,38 @@ export async function createTopics(context: AdminContext, input: readonly NewTop
  * the batch failed. Throws the batch's failures last.
  */
 async function changeTopics<T extends { readonly topic: string }>(
-  context: AdminContext, operation: 'createTopics' | 'createPartitions', options: CreateTopicsOptions | CreatePartitionsOptions,
-  items: readonly T[], call: (raw: RawRequestOptions) => Promise<RawTopicResult[]>, partitionsOf: (item: T) => number,
+  context: AdminContext,
+  operation: 'createTopics' | 'createPartitions',
+  options: CreateTopicsOptions | CreatePartitionsOptions,
+  items: readonly T[],
+  call: (raw: RawRequestOptions) => Promise<RawTopicResult[]>,
+  partitionsOf: (item: T) => number,
 ): Promise<void> {
   const validateOnly = options.validateOnly === true
-  await context.run(operation, options, 'write', async ({ raw, deadline }) => {
-    const results = await call(raw)
-    const failures = topicFailures(operation, items.map((t) => t.topic), results)
-    const changed = items.filter((t) => results.some((r) => r.topic === t.topic && r.error === null))
-    if (!validateOnly && options.waitForLeaders !== false && changed.length > 0) {
-      await waitForLeaders(context, operation, changed.map((t) => ({ topic: t.topic, partitions: partitionsOf(t) })), deadline)
-    }
-    failures.throwIfFailed(items.length)
-  }, { validateOnly })
+  await context.run(
+    operation,
+    options,
+    'write',
+    async ({ raw, deadline }) => {
+      const results = await call(raw)
+      const failures = topicFailures(
+        operation,
+        items.map((t) => t.topic),
+        results,
+      )
+      const changed = items.filter((t) => results.some((r) => r.topic === t.topic && r.error === null))
+      if (!validateOnly && options.waitForLeaders !== false && changed.length > 0) {
+        await waitForLeaders(
+          context,
+          operation,
+          changed.map((t) => ({ topic: t.topic, partitions: partitionsOf(t) })),
+          deadline,
+        )
+      }
+      failures.throwIfFailed(items.length)
+    },
+    { validateOnly },
+  )
 }
 
 /**
@@ -123,28 +176,45 @@ async function waitForLeaders(
   let pending = cluster.nodes.map((node) => node.id)
   let backoff = 50
   for (;;) {
-    const ready = await Promise.all(pending.map(async (brokerId) => {
-      const descriptions = await context.addon
-        .describeTopics(context.handle, topics.map((t) => t.topic), { timeoutMs: remaining(), brokerId })
-        .catch(() => [] as RawTopicDescription[])
-      return topics.every(({ topic, partitions }) => {
-        const description = descriptions.find((d) => d.topic === topic)
-        return description !== undefined && description.error === null && description.partitions.length > 0 &&
-          description.partitions.length >= partitions && description.partitions.every((p) => p.leader !== null)
-      })
-    }))
+    const ready = await Promise.all(
+      pending.map(async (brokerId) => {
+        const descriptions = await context.addon
+          .describeTopics(
+            context.handle,
+            topics.map((t) => t.topic),
+            { timeoutMs: remaining(), brokerId },
+          )
+          .catch(() => [] as RawTopicDescription[])
+        return topics.every(({ topic, partitions }) => {
+          const description = descriptions.find((d) => d.topic === topic)
+          return (
+            description !== undefined &&
+            description.error === null &&
+            description.partitions.length > 0 &&
+            description.partitions.length >= partitions &&
+            description.partitions.every((p) => p.leader !== null)
+          )
+        })
+      }),
+    )
     pending = pending.filter((_, index) => !ready[index])
     if (pending.length === 0) return
     if (!(await pause(backoff, deadline))) {
-      throw new TimeoutError(`${operation}: ${topics.map((t) => `'${t.topic}'`).join(', ')} changed, but broker(s) ` +
-        `${pending.join(', ')} did not show every partition with a leader before the deadline; pass waitForLeaders: false not to wait`)
+      throw new TimeoutError(
+        `${operation}: ${topics.map((t) => `'${t.topic}'`).join(', ')} changed, but broker(s) ` +
+          `${pending.join(', ')} did not show every partition with a leader before the deadline; pass waitForLeaders: false not to wait`,
+      )
     }
     backoff = Math.min(backoff * 2, 500)
   }
 }
 
 /** See {@link Admin.deleteTopics}. */
-export async function deleteTopics(context: AdminContext, input: readonly string[], options: ValidateOnlyOptions = {}): Promise<void> {
+export async function deleteTopics(
+  context: AdminContext,
+  input: readonly string[],
+  options: ValidateOnlyOptions = {},
+): Promise<void> {
   const topics = expectArray(input, 'topics').map((topic, index) => expectTopic(topic, `topics[${index}]`))
   rejectDuplicates(topics, (t) => `'${t}'`, 'topics', 'topic')
   await context.run('deleteTopics', options, 'write', async ({ raw }) => {
@@ -153,16 +223,29 @@ export async function deleteTopics(context: AdminContext, input: readonly string
 }
 
 /** See {@link Admin.createPartitions}. */
-export async function createPartitions(context: AdminContext, input: readonly NewPartitions[], options: CreatePartitionsOptions = {}): Promise<void> {
+export async function createPartitions(
+  context: AdminContext,
+  input: readonly NewPartitions[],
+  options: CreatePartitionsOptions = {},
+): Promise<void> {
   const items = topicItems(input, 'partitions', NEW_PARTITIONS_KEYS, (item, path, topic) => {
     return {
       topic,
       count: expectCount(item.count, `${path}.count`, `the new partition count of topic '${topic}'`, topic),
-      ...(item.replicaAssignment === undefined ? {} : { replicaAssignment: expectAssignment(item.replicaAssignment, `${path}.replicaAssignment`) }),
+      ...(item.replicaAssignment === undefined
+        ? {}
+        : { replicaAssignment: expectAssignment(item.replicaAssignment, `${path}.replicaAssignment`) }),
     }
   })
   rejectDuplicates(items, (t) => `'${t.topic}'`, 'partitions', 'topic')
-  await changeTopics(context, 'createPartitions', options, items, (raw) => context.addon.createPartitions(context.handle, items, raw), (t) => t.count)
+  await changeTopics(
+    context,
+    'createPartitions',
+    options,
+    items,
+    (raw) => context.addon.createPartitions(context.handle, items, raw),
+    (t) => t.count,
+  )
 }
 
 /** See {@link Admin.listTopics}. */
@@ -184,26 +267,44 @@ export async function listTopics(context: AdminContext, options: ListTopicsOptio
 }
 
 /** See {@link Admin.describeTopics}. */
-export async function describeTopics(context: AdminContext, input: readonly string[], options: DescribeOptions = {}): Promise<TopicDescription[]> {
+export async function describeTopics(
+  context: AdminContext,
+  input: readonly string[],
+  options: DescribeOptions = {},
+): Promise<TopicDescription[]> {
   const topics = expectArray(input, 'topics').map((topic, index) => expectTopic(topic, `topics[${index}]`))
-  return context.run('describeTopics', options, 'read', async ({ raw }) => {
-    const results = await context.addon.describeTopics(context.handle, topics, raw)
-    const transient = results.find((r) => r.error?.rdkafkaName === 'LEADER_NOT_AVAILABLE')
-    if (transient?.error) throw new RetryRequest(transient.error)
-    const failures = new BatchFailures('describeTopics')
-    const byName = new Map(results.map((r) => [r.topic, r]))
-    const described = topics.map((topic, index) => {
-      const result = byName.get(topic)
-      if (!result || result.error) {
-        failures.addRaw(index, result?.error ?? { code: RESP_ERR.UNKNOWN_TOPIC_OR_PART, rdkafkaName: 'UNKNOWN_TOPIC_OR_PART', message: 'not in the answer' },
-          `topic '${topic}'`, { topic })
-        return undefined
-      }
-      return toTopicDescription(result)
-    })
-    failures.throwIfFailed(topics.length)
-    return described as TopicDescription[]
-  }, { includeAuthorizedOperations: options.includeAuthorizedOperations === true })
+  return context.run(
+    'describeTopics',
+    options,
+    'read',
+    async ({ raw }) => {
+      const results = await context.addon.describeTopics(context.handle, topics, raw)
+      const transient = results.find((r) => r.error?.rdkafkaName === 'LEADER_NOT_AVAILABLE')
+      if (transient?.error) throw new RetryRequest(transient.error)
+      const failures = new BatchFailures('describeTopics')
+      const byName = new Map(results.map((r) => [r.topic, r]))
+      const described = topics.map((topic, index) => {
+        const result = byName.get(topic)
+        if (!result || result.error) {
+          failures.addRaw(
+            index,
+            result?.error ?? {
+              code: RESP_ERR.UNKNOWN_TOPIC_OR_PART,
+              rdkafkaName: 'UNKNOWN_TOPIC_OR_PART',
+              message: 'not in the answer',
+            },
+            `topic '${topic}'`,
+            { topic },
+          )
+          return undefined
+        }
+        return toTopicDescription(result)
+      })
+      failures.throwIfFailed(topics.length)
+      return described as TopicDescription[]
+    },
+    { includeAuthorizedOperations: options.includeAuthorizedOperations === true },
+  )
 }
 
 function toTopicDescription(raw: RawTopicDescription): TopicDescription {
@@ -225,15 +326,24 @@ function toTopicDescription(raw: RawTopicDescription): TopicDescription {
 }
 
 /** See {@link Admin.describeCluster}. */
-export async function describeCluster(context: AdminContext, options: DescribeOptions = {}): Promise<ClusterDescription> {
-  return context.run('describeCluster', options, 'read', async ({ raw }) => {
-    const result = await context.addon.describeCluster(context.handle, raw)
-    const operations = aclOperationNames(result.authorizedOperations)
-    return {
-      clusterId: result.clusterId,
-      controller: result.controller ? toNode(result.controller) : null,
-      brokers: [...result.nodes].sort((a, b) => a.id - b.id).map(toNode),
-      ...(operations ? { authorizedOperations: operations } : {}),
-    }
-  }, { includeAuthorizedOperations: options.includeAuthorizedOperations === true })
+export async function describeCluster(
+  context: AdminContext,
+  options: DescribeOptions = {},
+): Promise<ClusterDescription> {
+  return context.run(
+    'describeCluster',
+    options,
+    'read',
+    async ({ raw }) => {
+      const result = await context.addon.describeCluster(context.handle, raw)
+      const operations = aclOperationNames(result.authorizedOperations)
+      return {
+        clusterId: result.clusterId,
+        controller: result.controller ? toNode(result.controller) : null,
+        brokers: [...result.nodes].sort((a, b) => a.id - b.id).map(toNode),
+        ...(operations ? { authorizedOperations: operations } : {}),
+      }
+    },
+    { includeAuthorizedOperations: options.includeAuthorizedOperations === true },
+  )
 }

@@ -13,7 +13,8 @@ const INT32_MAX = 2_147_483_647
 
 /** Throws unless `value` is a non-empty array; returns it. */
 export function expectArray(value: unknown, path: string, { allowEmpty = false } = {}): readonly unknown[] {
-  if (!Array.isArray(value)) throw new ConfigError(path, `expected an array, got ${value === null ? 'null' : typeof value}`)
+  if (!Array.isArray(value))
+    throw new ConfigError(path, `expected an array, got ${value === null ? 'null' : typeof value}`)
   if (!allowEmpty && value.length === 0) throw new ConfigError(path, 'expected at least one item')
   return value
 }
@@ -22,7 +23,11 @@ export function expectArray(value: unknown, path: string, { allowEmpty = false }
 export function expectTopic(value: unknown, path: string): string {
   const topic = expectString(value, path)
   if (!TOPIC_NAME.test(topic) || topic === '.' || topic === '..') {
-    throw new ConfigError(path, `${JSON.stringify(topic)} is not a legal topic name (letters, digits, '.', '_', '-'; at most 249)`, { topic })
+    throw new ConfigError(
+      path,
+      `${JSON.stringify(topic)} is not a legal topic name (letters, digits, '.', '_', '-'; at most 249)`,
+      { topic },
+    )
   }
   return topic
 }
@@ -30,8 +35,11 @@ export function expectTopic(value: unknown, path: string): string {
 /** Throws unless `value` is a partition number. */
 export function expectPartition(value: unknown, path: string, topic?: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > INT32_MAX) {
-    throw new ConfigError(path, `expected a partition number (an integer >= 0)${topic ? ` of topic '${topic}'` : ''}, got ${JSON.stringify(value)}`,
-      topic === undefined ? {} : { topic })
+    throw new ConfigError(
+      path,
+      `expected a partition number (an integer >= 0)${topic ? ` of topic '${topic}'` : ''}, got ${JSON.stringify(value)}`,
+      topic === undefined ? {} : { topic },
+    )
   }
   return value
 }
@@ -39,7 +47,11 @@ export function expectPartition(value: unknown, path: string, topic?: string): n
 /** Throws unless `value` is a positive 32-bit integer; `what` names the item in the message. */
 export function expectCount(value: unknown, path: string, what: string, topic?: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > INT32_MAX) {
-    throw new ConfigError(path, `${what} must be an integer >= 1, got ${JSON.stringify(value)}`, topic === undefined ? {} : { topic })
+    throw new ConfigError(
+      path,
+      `${what} must be an integer >= 1, got ${JSON.stringify(value)}`,
+      topic === undefined ? {} : { topic },
+    )
   }
   return value
 }
@@ -51,7 +63,10 @@ export function toOffset(value: unknown, path: string, min = 0n): bigint {
   else if (typeof value === 'number' && Number.isSafeInteger(value)) offset = BigInt(value)
   else if (typeof value === 'string' && /^-?\d{1,19}$/.test(value)) offset = BigInt(value)
   if (offset === undefined || offset < min || offset > 0x7fffffffffffffffn) {
-    throw new ConfigError(path, `expected an offset (an integer >= ${min} as string, number or bigint), got ${typeof value === 'bigint' ? `${value}n` : JSON.stringify(value)}`)
+    throw new ConfigError(
+      path,
+      `expected an offset (an integer >= ${min} as string, number or bigint), got ${typeof value === 'bigint' ? `${value}n` : JSON.stringify(value)}`,
+    )
   }
   return offset
 }
@@ -80,7 +95,10 @@ export function expectAssignment(value: unknown, path: string): number[][] {
 export function expectConfigRecord(value: unknown, path: string): Array<{ name: string; value: string }> {
   return Object.entries(expectObject(value, path)).map(([name, entry]) => {
     if (typeof entry !== 'string' && typeof entry !== 'number' && typeof entry !== 'boolean') {
-      throw new ConfigError(`${path}['${name}']`, `expected a string, number or boolean, got ${entry === null ? 'null' : typeof entry}`)
+      throw new ConfigError(
+        `${path}['${name}']`,
+        `expected a string, number or boolean, got ${entry === null ? 'null' : typeof entry}`,
+      )
     }
     return { name, value: String(entry) }
   })
@@ -92,7 +110,8 @@ export function rejectDuplicates<T>(items: readonly T[], key: (item: T) => strin
   items.forEach((item, index) => {
     const name = key(item)
     const first = seen.get(name)
-    if (first !== undefined) throw new ConfigError(`${path}[${index}]`, `${what} ${name} is also item ${first}: name each ${what} once`)
+    if (first !== undefined)
+      throw new ConfigError(`${path}[${index}]`, `${what} ${name} is also item ${first}: name each ${what} once`)
     seen.set(name, index)
   })
 }

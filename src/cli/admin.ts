@@ -80,10 +80,18 @@ export async function runAdminCli(argv: string[], io: AdminCliIo = {}): Promise<
   const options: AdminOptions = {
     brokers,
     clientId: 'kafkit-cli',
-    ...(parsed.values.timeout ? { requestTimeoutMs: Number(parsed.values.timeout), connectTimeoutMs: Number(parsed.values.timeout) } : {}),
+    ...(parsed.values.timeout
+      ? { requestTimeoutMs: Number(parsed.values.timeout), connectTimeoutMs: Number(parsed.values.timeout) }
+      : {}),
     ...(parsed.values.ssl || env.KAFKA_SSL === 'true' ? { ssl: true } : {}),
     ...(env.KAFKA_SASL_MECHANISM
-      ? { sasl: { mechanism: env.KAFKA_SASL_MECHANISM as 'plain', username: env.KAFKA_SASL_USERNAME ?? '', password: env.KAFKA_SASL_PASSWORD ?? '' } }
+      ? {
+          sasl: {
+            mechanism: env.KAFKA_SASL_MECHANISM as 'plain',
+            username: env.KAFKA_SASL_USERNAME ?? '',
+            password: env.KAFKA_SASL_PASSWORD ?? '',
+          },
+        }
       : {}),
   }
   let admin: Admin | undefined
@@ -150,25 +158,35 @@ function integer(value: string | undefined, flag: string): number | undefined {
 }
 
 function keyValues(pairs: readonly string[]): Record<string, string> {
-  return Object.fromEntries(pairs.map((pair) => {
-    const at = pair.indexOf('=')
-    if (at <= 0) throw new UsageError(`expected key=value, got '${pair}'`)
-    return [pair.slice(0, at), pair.slice(at + 1)]
-  }))
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=')
+      if (at <= 0) throw new UsageError(`expected key=value, got '${pair}'`)
+      return [pair.slice(0, at), pair.slice(at + 1)]
+    }),
+  )
 }
 
 /** Aligned columns; the header is the first row. */
 function table(rows: ReadonlyArray<ReadonlyArray<string | number | null | undefined>>): string {
   const cells = rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? '-' : String(cell))))
   const widths = cells[0]!.map((_, column) => Math.max(...cells.map((row) => row[column]?.length ?? 0)))
-  return cells.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n')
+  return cells
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')
 }
 
 function target(value: string | undefined): OffsetTarget {
   if (value === 'earliest' || value === 'latest') return value
   if (value !== undefined && /^\d+$/.test(value)) return { timestamp: Number(value) }
   const parsed = value === undefined ? Number.NaN : Date.parse(value)
-  if (Number.isNaN(parsed)) throw new UsageError(`--to expects earliest, latest, an ISO date or ms since the epoch, got '${value ?? ''}'`)
+  if (Number.isNaN(parsed))
+    throw new UsageError(`--to expects earliest, latest, an ISO date or ms since the epoch, got '${value ?? ''}'`)
   return { timestamp: parsed }
 }
 
@@ -182,7 +200,13 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     const rows: Array<Array<string | number | null>> = [['TOPIC', 'PARTITION', 'LEADER', 'REPLICAS', 'ISR']]
     for (const topic of topics) {
       for (const p of topic.partitions) {
-        rows.push([topic.topic, p.partition, p.leader?.id ?? null, p.replicas.map((r) => r.id).join(','), p.isr.map((r) => r.id).join(',')])
+        rows.push([
+          topic.topic,
+          p.partition,
+          p.leader?.id ?? null,
+          p.replicas.map((r) => r.id).join(','),
+          p.isr.map((r) => r.id).join(','),
+        ])
       }
     }
     return { text: table(rows), json: topics }
@@ -191,12 +215,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     const [topic] = need(args, 'topic name')
     const partitions = integer(flags.partitions, 'partitions')
     const replicationFactor = integer(flags['replication-factor'], 'replication-factor')
-    await admin.createTopics([{
-      topic: topic!,
-      ...(partitions === undefined ? {} : { partitions }),
-      ...(replicationFactor === undefined ? {} : { replicationFactor }),
-      ...(flags.config ? { config: keyValues(flags.config) } : {}),
-    }])
+    await admin.createTopics([
+      {
+        topic: topic!,
+        ...(partitions === undefined ? {} : { partitions }),
+        ...(replicationFactor === undefined ? {} : { replicationFactor }),
+        ...(flags.config ? { config: keyValues(flags.config) } : {}),
+      },
+    ])
     return { text: `created topic ${topic}`, json: { created: topic } }
   },
   'topics delete': async (admin, args) => {
@@ -208,24 +234,49 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     const [topic] = need(args, 'topic name')
     const [description] = await admin.describeTopics([topic!])
     const partitions = description!.partitions.map((p) => p.partition)
-    const offsets = await admin.listOffsets(partitions.flatMap((partition) => [
-      { topic: topic!, partition, at: 'earliest' as const }, { topic: topic!, partition, at: 'latest' as const },
-    ]))
-    const result = partitions.map((partition, i) => ({ partition, earliest: offsets[2 * i]!.offset, latest: offsets[2 * i + 1]!.offset }))
-    return { text: table([['PARTITION', 'EARLIEST', 'LATEST'], ...result.map((r) => [r.partition, r.earliest, r.latest])]), json: result }
+    const offsets = await admin.listOffsets(
+      partitions.flatMap((partition) => [
+        { topic: topic!, partition, at: 'earliest' as const },
+        { topic: topic!, partition, at: 'latest' as const },
+      ]),
+    )
+    const result = partitions.map((partition, i) => ({
+      partition,
+      earliest: offsets[2 * i]!.offset,
+      latest: offsets[2 * i + 1]!.offset,
+    }))
+    return {
+      text: table([['PARTITION', 'EARLIEST', 'LATEST'], ...result.map((r) => [r.partition, r.earliest, r.latest])]),
+      json: result,
+    }
   },
   'groups list': async (admin) => {
     const groups = await admin.listGroups()
-    return { text: table([['GROUP', 'STATE', 'TYPE'], ...groups.map((g) => [g.groupId, g.state, g.type])]), json: groups }
+    return {
+      text: table([['GROUP', 'STATE', 'TYPE'], ...groups.map((g) => [g.groupId, g.state, g.type])]),
+      json: groups,
+    }
   },
   'groups describe': async (admin, args) => {
     const groups = await admin.describeGroups(need(args, 'group id'))
-    const text = groups.map((g) => [
-      `group ${g.groupId}: ${g.state} (${g.type}${g.partitionAssignor ? `, ${g.partitionAssignor}` : ''}), coordinator ${g.coordinator?.id ?? '-'}`,
-      g.members.length === 0 ? '  no members' : table([['MEMBER', 'CLIENT', 'HOST', 'ASSIGNMENT'], ...g.members.map((m) => [
-        m.memberId, m.clientId, m.host, m.assignment.map((a) => `${a.topic}:${a.partition}`).join(','),
-      ])]).replace(/^/gm, '  '),
-    ].join('\n')).join('\n\n')
+    const text = groups
+      .map((g) =>
+        [
+          `group ${g.groupId}: ${g.state} (${g.type}${g.partitionAssignor ? `, ${g.partitionAssignor}` : ''}), coordinator ${g.coordinator?.id ?? '-'}`,
+          g.members.length === 0
+            ? '  no members'
+            : table([
+                ['MEMBER', 'CLIENT', 'HOST', 'ASSIGNMENT'],
+                ...g.members.map((m) => [
+                  m.memberId,
+                  m.clientId,
+                  m.host,
+                  m.assignment.map((a) => `${a.topic}:${a.partition}`).join(','),
+                ]),
+              ]).replace(/^/gm, '  '),
+        ].join('\n'),
+      )
+      .join('\n\n')
     return { text, json: groups }
   },
   'groups lag': async (admin, args) => {
@@ -233,7 +284,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     const offsets = await admin.listGroupOffsets(group!)
     const total = offsets.reduce((sum, o) => sum + (o.lag ?? 0), 0)
     const rows = offsets.map((o) => [o.topic, o.partition, o.offset, o.endOffset, o.lag])
-    return { text: `${table([['TOPIC', 'PARTITION', 'COMMITTED', 'END', 'LAG'], ...rows])}\ntotal lag ${total}`, json: { group, totalLag: total, partitions: offsets } }
+    return {
+      text: `${table([['TOPIC', 'PARTITION', 'COMMITTED', 'END', 'LAG'], ...rows])}\ntotal lag ${total}`,
+      json: { group, totalLag: total, partitions: offsets },
+    }
   },
   'groups reset': async (admin, args, flags) => {
     const [group] = need(args, 'group id')
@@ -246,7 +300,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       ...(flags['dry-run'] ? { dryRun: true } : {}),
     })
     const rows = offsets.map((o) => [o.topic, o.partition, o.offset])
-    return { text: `${flags['dry-run'] ? 'would set' : 'set'} offsets of ${group}:\n${table([['TOPIC', 'PARTITION', 'OFFSET'], ...rows])}`, json: offsets }
+    return {
+      text: `${flags['dry-run'] ? 'would set' : 'set'} offsets of ${group}:\n${table([['TOPIC', 'PARTITION', 'OFFSET'], ...rows])}`,
+      json: offsets,
+    }
   },
   'groups delete': async (admin, args) => {
     const groups = need(args, 'group id')
@@ -255,14 +312,25 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   'cluster describe': async (admin) => {
     const cluster = await admin.describeCluster()
-    const rows = cluster.brokers.map((b) => [b.id, `${b.host}:${b.port}`, b.rack, b.id === cluster.controller?.id ? 'controller' : ''])
+    const rows = cluster.brokers.map((b) => [
+      b.id,
+      `${b.host}:${b.port}`,
+      b.rack,
+      b.id === cluster.controller?.id ? 'controller' : '',
+    ])
     return { text: `cluster ${cluster.clusterId}\n${table([['ID', 'ADDRESS', 'RACK', ''], ...rows])}`, json: cluster }
   },
   'configs describe': async (admin, args, flags) => {
     const [type, name] = need(args, 'resource type and name', 2)
     const [described] = await admin.describeConfigs([{ type: type as ConfigResourceType, name: name! }])
     const entries = described!.entries.filter((e) => flags.all || !e.isDefault)
-    return { text: table([['NAME', 'VALUE', 'SOURCE'], ...entries.map((e) => [e.name, e.isSensitive ? '(sensitive)' : e.value, e.source])]), json: entries }
+    return {
+      text: table([
+        ['NAME', 'VALUE', 'SOURCE'],
+        ...entries.map((e) => [e.name, e.isSensitive ? '(sensitive)' : e.value, e.source]),
+      ]),
+      json: entries,
+    }
   },
   'configs set': async (admin, args) => {
     const [type, name, ...pairs] = need(args, 'resource type, name and key=value', 3)
@@ -272,9 +340,17 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'acls list': async (admin, _args, flags) => {
     const acls = await admin.describeAcls(aclFilter(flags))
     return {
-      text: table([['PRINCIPAL', 'PERMISSION', 'OPERATION', 'RESOURCE', 'PATTERN', 'HOST'], ...acls.map((a) => [
-        a.principal, a.permission, a.operation, `${a.resourceType}:${a.resourceName}`, a.patternType, a.host,
-      ])]),
+      text: table([
+        ['PRINCIPAL', 'PERMISSION', 'OPERATION', 'RESOURCE', 'PATTERN', 'HOST'],
+        ...acls.map((a) => [
+          a.principal,
+          a.permission,
+          a.operation,
+          `${a.resourceType}:${a.resourceName}`,
+          a.patternType,
+          a.host,
+        ]),
+      ]),
       json: acls,
     }
   },
@@ -287,15 +363,16 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       operation: flags.operation as AclOperation,
       resourceType: flags['resource-type'] as AclResourceType,
       resourceName: flags['resource-name'],
-      patternType: flags.prefixed ? 'prefixed' as const : 'literal' as const,
-      permission: flags.deny ? 'deny' as const : 'allow' as const,
+      patternType: flags.prefixed ? ('prefixed' as const) : ('literal' as const),
+      permission: flags.deny ? ('deny' as const) : ('allow' as const),
       ...(flags.host ? { host: flags.host } : {}),
     }
     await admin.createAcls([binding])
     return { text: 'created 1 ACL', json: binding }
   },
   'acls delete': async (admin, _args, flags) => {
-    if (!flags.principal && !flags['resource-name']) throw new UsageError('acls delete needs --principal or --resource-name')
+    if (!flags.principal && !flags['resource-name'])
+      throw new UsageError('acls delete needs --principal or --resource-name')
     const [deleted] = await admin.deleteAcls([aclFilter(flags)])
     return { text: `deleted ${deleted!.length} ACL(s)`, json: deleted }
   },

@@ -10,7 +10,12 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { AVRO_CODEGEN_DEFAULTS, AvroCodegenError, type AvroSourceFile, generateAvroTypes } from '../serde/avro-codegen.js'
+import {
+  AVRO_CODEGEN_DEFAULTS,
+  AvroCodegenError,
+  type AvroSourceFile,
+  generateAvroTypes,
+} from '../serde/avro-codegen.js'
 
 const USAGE = `Usage: kafkit avro-types <schema.avsc | directory>... --out <directory> [options]
 
@@ -51,7 +56,10 @@ export const AvroTypesExitCode = {
  * @param argv - e.g. `['schemas/order.avsc', '--out', 'src/generated']`
  * @param io - output streams and working directory, for tests
  */
-export async function runAvroTypesCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
+export async function runAvroTypesCli(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() },
+): Promise<number> {
   let parsed: ReturnType<typeof parse>
   try {
     parsed = parse(argv)
@@ -65,14 +73,18 @@ export async function runAvroTypesCli(argv: string[], io: CliIo = { stdout: proc
     return AvroTypesExitCode.OK
   }
   if (positionals.length === 0 || values.out === undefined) {
-    io.stderr.write(`kafkit avro-types: ${positionals.length === 0 ? 'no schema files given' : '--out is required'}\n\n${USAGE}`)
+    io.stderr.write(
+      `kafkit avro-types: ${positionals.length === 0 ? 'no schema files given' : '--out is required'}\n\n${USAGE}`,
+    )
     return AvroTypesExitCode.USAGE
   }
   const outDir = resolve(io.cwd, values.out)
   try {
     const paths = await expandInputs(positionals, io.cwd)
     if (paths.length === 0) throw new AvroCodegenError(`no .avsc files found in ${positionals.join(' ')}`)
-    const sources: AvroSourceFile[] = await Promise.all(paths.map(async (path) => ({ path, text: await readFile(resolve(io.cwd, path), 'utf8') })))
+    const sources: AvroSourceFile[] = await Promise.all(
+      paths.map(async (path) => ({ path, text: await readFile(resolve(io.cwd, path), 'utf8') })),
+    )
     const files = generateAvroTypes(sources, {
       importFrom: values['import-from'] ?? AVRO_CODEGEN_DEFAULTS.importFrom,
       index: !values['no-index'],
@@ -84,7 +96,9 @@ export async function runAvroTypesCli(argv: string[], io: CliIo = { stdout: proc
         if (current !== file.content) stale.push(file.path)
       }
       if (stale.length > 0) {
-        io.stderr.write(`kafkit avro-types: out of date in ${values.out}: ${stale.join(', ')} (run without --check to regenerate)\n`)
+        io.stderr.write(
+          `kafkit avro-types: out of date in ${values.out}: ${stale.join(', ')} (run without --check to regenerate)\n`,
+        )
         return AvroTypesExitCode.FAILED
       }
       io.stdout.write(`${files.length} files in ${values.out} are up to date\n`)
@@ -124,8 +138,14 @@ async function expandInputs(inputs: readonly string[], cwd: string): Promise<str
   for (const input of inputs) {
     if (basename(input).includes('*')) {
       const directory = dirname(input)
-      const pattern = new RegExp(`^${basename(input).split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)
-      for (const entry of await readdir(resolve(cwd, directory))) if (pattern.test(entry)) found.add(join(directory, entry))
+      const pattern = new RegExp(
+        `^${basename(input)
+          .split('*')
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      )
+      for (const entry of await readdir(resolve(cwd, directory)))
+        if (pattern.test(entry)) found.add(join(directory, entry))
       continue
     }
     const info = await stat(resolve(cwd, input)).catch(() => undefined)

@@ -137,7 +137,7 @@ export type ClientRole = keyof typeof ROLE_SCOPES
 const RESERVED: Partial<Record<string, string>> = {
   dr_cb: 'kafkit handles delivery reports itself',
   dr_msg_cb: 'kafkit handles delivery reports itself',
-  rebalance_cb: 'use the consumer\'s onAssign/onRevoke hooks',
+  rebalance_cb: "use the consumer's onAssign/onRevoke hooks",
   offset_commit_cb: 'kafkit commits offsets itself',
   'enable.auto.offset.store': 'kafkit stores only processed offsets',
 }
@@ -155,13 +155,19 @@ for (const property of RDKAFKA_PROPERTIES) {
 export function parseBrokers(value: unknown, path = 'brokers'): string {
   const list = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : undefined
   if (!list) {
-    throw new ConfigError(path, `expected 'host:port' or an array of them, got ${value === null ? 'null' : typeof value === 'number' ? `the number ${value}` : `a ${typeof value}`}`)
+    throw new ConfigError(
+      path,
+      `expected 'host:port' or an array of them, got ${value === null ? 'null' : typeof value === 'number' ? `the number ${value}` : `a ${typeof value}`}`,
+    )
   }
   if (list.length === 0) throw new ConfigError(path, 'expected at least one broker')
   const brokers = list.map((entry: unknown, index) => {
     const broker = typeof entry === 'string' ? entry.trim() : ''
     if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:,/]+):\d{1,5}$/.test(broker)) {
-      throw new ConfigError(Array.isArray(value) ? `${path}[${index}]` : path, `expected 'host:port', got ${JSON.stringify(entry)}`)
+      throw new ConfigError(
+        Array.isArray(value) ? `${path}[${index}]` : path,
+        `expected 'host:port', got ${JSON.stringify(entry)}`,
+      )
     }
     return broker
   })
@@ -210,9 +216,13 @@ function checkKind(value: unknown, property: RdkafkaProperty, path: string): voi
   })()
   if (!ok) {
     const expected =
-      property.kind === 'enum' ? `one of ${(property.values ?? []).map((v) => `'${v}'`).join(', ')}` : `a ${property.kind}`
+      property.kind === 'enum'
+        ? `one of ${(property.values ?? []).map((v) => `'${v}'`).join(', ')}`
+        : `a ${property.kind}`
     // Secrets (passwords, keys, tokens) are described by kind only: errors end up in logs.
-    const got = SECRET_PROPERTY.test(property.name) ? `${describeKind(value)} (not shown: the property holds a secret)` : JSON.stringify(value) ?? typeof value
+    const got = SECRET_PROPERTY.test(property.name)
+      ? `${describeKind(value)} (not shown: the property holds a secret)`
+      : (JSON.stringify(value) ?? typeof value)
     throw new ConfigError(path, `expected ${expected}, got ${got}`)
   }
 }
@@ -244,7 +254,8 @@ export function buildClientConfig(
 ): Record<string, unknown> {
   const opts = expectObject(options, 'options')
   rejectUnknownKeys(opts, [...CLIENT_OPTION_KEYS, ...roleKeys], '')
-  if (opts.brokers === undefined) throw new ConfigError('brokers', "required: pass the bootstrap brokers, e.g. 'localhost:9092'")
+  if (opts.brokers === undefined)
+    throw new ConfigError('brokers', "required: pass the bootstrap brokers, e.g. 'localhost:9092'")
   const config: Record<string, unknown> = {
     'bootstrap.servers': parseBrokers(opts.brokers),
     'client.id': opts.clientId === undefined ? 'kafkit' : expectString(opts.clientId, 'clientId'),
@@ -254,13 +265,19 @@ export function buildClientConfig(
   if (typeof ssl === 'object' && ssl !== null) {
     const sslOptions = expectObject(ssl, 'ssl')
     rejectUnknownKeys(sslOptions, ['ca', 'cert', 'key', 'passphrase', 'rejectUnauthorized'], 'ssl')
-    for (const [key, property] of [['ca', 'ssl.ca.pem'], ['cert', 'ssl.certificate.pem'], ['key', 'ssl.key.pem']] as const) {
+    for (const [key, property] of [
+      ['ca', 'ssl.ca.pem'],
+      ['cert', 'ssl.certificate.pem'],
+      ['key', 'ssl.key.pem'],
+    ] as const) {
       const pem = sslOptions[key]
       if (pem === undefined) continue
-      if (typeof pem !== 'string' && !Buffer.isBuffer(pem)) throw new ConfigError(`ssl.${key}`, 'expected a PEM string or Buffer')
+      if (typeof pem !== 'string' && !Buffer.isBuffer(pem))
+        throw new ConfigError(`ssl.${key}`, 'expected a PEM string or Buffer')
       config[property] = pem.toString()
     }
-    if (sslOptions.passphrase !== undefined) config['ssl.key.password'] = expectSecret(sslOptions.passphrase, 'ssl.passphrase')
+    if (sslOptions.passphrase !== undefined)
+      config['ssl.key.password'] = expectSecret(sslOptions.passphrase, 'ssl.passphrase')
     if (sslOptions.rejectUnauthorized !== undefined) {
       const verify = expectBoolean(sslOptions.rejectUnauthorized, 'ssl.rejectUnauthorized')
       config['enable.ssl.certificate.verification'] = verify
@@ -271,16 +288,27 @@ export function buildClientConfig(
   }
   if (opts.sasl !== undefined) {
     const sasl = expectObject(opts.sasl, 'sasl')
-    const mechanism = expectOneOf(sasl.mechanism, ['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'], 'sasl.mechanism')
+    const mechanism = expectOneOf(
+      sasl.mechanism,
+      ['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'],
+      'sasl.mechanism',
+    )
     config['security.protocol'] = useSsl ? 'sasl_ssl' : 'sasl_plaintext'
     config['sasl.mechanisms'] = mechanism.toUpperCase()
     if (mechanism === 'oauthbearer' && sasl.tokenProvider !== undefined) {
       rejectUnknownKeys(sasl, ['mechanism', 'tokenProvider'], 'sasl')
       if (typeof sasl.tokenProvider !== 'function') {
-        throw new ConfigError('sasl.tokenProvider', 'expected a function returning { tokenValue, lifetimeMs, principal, extensions? }')
+        throw new ConfigError(
+          'sasl.tokenProvider',
+          'expected a function returning { tokenValue, lifetimeMs, principal, extensions? }',
+        )
       }
     } else if (mechanism === 'oauthbearer') {
-      rejectUnknownKeys(sasl, ['mechanism', 'clientId', 'clientSecret', 'tokenEndpointUrl', 'scope', 'extensions'], 'sasl')
+      rejectUnknownKeys(
+        sasl,
+        ['mechanism', 'clientId', 'clientSecret', 'tokenEndpointUrl', 'scope', 'extensions'],
+        'sasl',
+      )
       config['sasl.oauthbearer.method'] = 'oidc'
       config['sasl.oauthbearer.client.id'] = expectString(sasl.clientId, 'sasl.clientId')
       config['sasl.oauthbearer.client.secret'] = expectSecret(sasl.clientSecret, 'sasl.clientSecret')

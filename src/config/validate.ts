@@ -9,7 +9,8 @@ import { ConfigError } from '../errors/kafka-error.js'
 export function describeValue(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
   if (typeof value === 'number') return `the number ${value}`
   return `a ${typeof value}`
 }
@@ -49,7 +50,10 @@ export function expectString(value: unknown, path: string): string {
  */
 export function expectSecret(value: unknown, path: string): string {
   if (typeof value !== 'string' || value === '') {
-    throw new ConfigError(path, `expected a non-empty string, got ${describeKind(value)} (not shown: the option holds a secret)`)
+    throw new ConfigError(
+      path,
+      `expected a non-empty string, got ${describeKind(value)} (not shown: the option holds a secret)`,
+    )
   }
   return value
 }
@@ -80,7 +84,10 @@ export function expectInteger(value: unknown, path: string, min = 0, max = Numbe
 /** Throws unless `value` is one of `allowed`. */
 export function expectOneOf<const T extends string>(value: unknown, allowed: readonly T[], path: string): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(path, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describeValue(value)}`)
+    throw new ConfigError(
+      path,
+      `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describeValue(value)}`,
+    )
   }
   return value as T
 }

@@ -16,8 +16,11 @@ import type { PartitionTable } from './partition-state.js'
 
 /** Commit failures that mean a rebalance is under way, not that the commit was wrong. */
 const REBALANCE_COMMIT_CODES = new Set<number>([
-  RESP_ERR.ILLEGAL_GENERATION, RESP_ERR.REBALANCE_IN_PROGRESS, RESP_ERR.NOT_COORDINATOR,
-  RESP_ERR.COORDINATOR_NOT_AVAILABLE, RESP_ERR.COORDINATOR_LOAD_IN_PROGRESS,
+  RESP_ERR.ILLEGAL_GENERATION,
+  RESP_ERR.REBALANCE_IN_PROGRESS,
+  RESP_ERR.NOT_COORDINATOR,
+  RESP_ERR.COORDINATOR_NOT_AVAILABLE,
+  RESP_ERR.COORDINATOR_LOAD_IN_PROGRESS,
 ])
 
 /** A run in progress. */
@@ -57,14 +60,22 @@ export interface RunEndHost {
  * Ends a run's work: waits (up to `timeoutMs`) for running handlers, commits the processed offsets and seeks back
  * to the unhandled messages. Returns the commit's error, if it failed for good (it was reported already).
  */
-export async function finishRun(run: ConsumerRun, timeoutMs: number, host: RunEndHost): Promise<KafkaError | undefined> {
+export async function finishRun(
+  run: ConsumerRun,
+  timeoutMs: number,
+  host: RunEndHost,
+): Promise<KafkaError | undefined> {
   // Synchronously first: from here on no new work starts and retries give up.
   const finishing = run.scheduler.stop(timeoutMs)
   const finished = await finishing
   const states = [...host.partitions.all()]
   if (!finished) {
     const late = states.filter((s) => s.inFlight !== undefined)
-    host.report(new TimeoutError(`stop() waited ${timeoutMs} ms for handlers of ${late.map((s) => `${s.topic}[${s.partition}]`).join(', ')}; their current messages stay uncommitted`))
+    host.report(
+      new TimeoutError(
+        `stop() waited ${timeoutMs} ms for handlers of ${late.map((s) => `${s.topic}[${s.partition}]`).join(', ')}; their current messages stay uncommitted`,
+      ),
+    )
   }
   let commitError: KafkaError | undefined
   const commitDeadline = Date.now() + host.requestTimeoutMs
@@ -92,7 +103,14 @@ export async function finishRun(run: ConsumerRun, timeoutMs: number, host: RunEn
       await host.flow.seek(state, firstUnhandled).catch((error: unknown) => {
         // The dropped messages must not be skipped: hold the partition until a seek back to them succeeds.
         state.pendingSeek = firstUnhandled
-        host.report(fromRdkafkaError(error, { operation: 'stop', topic: state.topic, partition: state.partition, offset: String(firstUnhandled) }))
+        host.report(
+          fromRdkafkaError(error, {
+            operation: 'stop',
+            topic: state.topic,
+            partition: state.partition,
+            offset: String(firstUnhandled),
+          }),
+        )
       })
     }
   }
@@ -104,12 +122,17 @@ export async function finishRun(run: ConsumerRun, timeoutMs: number, host: RunEn
  * topic with a producer kafkit created, else a new one (the current one is closed).
  */
 export function deadLetterQueueFor(
-  current: DeadLetterQueue | undefined, options: DeadLetterOptions, connection: Record<string, unknown>, report: (error: KafkaError) => void,
+  current: DeadLetterQueue | undefined,
+  options: DeadLetterOptions,
+  connection: Record<string, unknown>,
+  report: (error: KafkaError) => void,
 ): DeadLetterQueue {
   const reusable = current?.topic === options.topic && options.producer === undefined
   if (current !== undefined && reusable) return current
   // A producer kafkit created for an earlier run's dead letters is not needed any more.
-  current?.close().catch((error: unknown) => report(fromRdkafkaError(error, { operation: 'closing the dead-letter producer' })))
+  current
+    ?.close()
+    .catch((error: unknown) => report(fromRdkafkaError(error, { operation: 'closing the dead-letter producer' })))
   return new DeadLetterQueue(options, connection)
 }
 
@@ -118,6 +141,10 @@ export async function deadLetterReady(queue: DeadLetterQueue): Promise<void> {
   try {
     await queue.ready()
   } catch (error) {
-    throw new KafkaError('ERR_DEAD_LETTER', `Consumer.run(): the dead-letter producer for topic ${queue.topic} could not connect: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+    throw new KafkaError(
+      'ERR_DEAD_LETTER',
+      `Consumer.run(): the dead-letter producer for topic ${queue.topic} could not connect: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    )
   }
 }

@@ -24,7 +24,16 @@ import { PartitionTable } from './partition-state.js'
 import { GroupMembership } from './group-membership.js'
 import { PartitionScheduler } from './partition-scheduler.js'
 import { UserPauses } from './user-pauses.js'
-import type { ConsumerEvents, ConsumerStats, MessageFor, PartitionLag, TopicNameFor, TopicPartition, TopicPartitionOffset, TopicPartitions } from './types.js'
+import type {
+  ConsumerEvents,
+  ConsumerStats,
+  MessageFor,
+  PartitionLag,
+  TopicNameFor,
+  TopicPartition,
+  TopicPartitionOffset,
+  TopicPartitions,
+} from './types.js'
 
 /**
  * A Kafka consumer-group member over librdkafka, at-least-once by construction: an offset is committed only after
@@ -52,7 +61,8 @@ import type { ConsumerEvents, ConsumerStats, MessageFor, PartitionLag, TopicName
  */
 export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefined = undefined>
   extends EventEmitter<ConsumerEvents>
-  implements AsyncIterable<MessageFor<K, V, TM>> {
+  implements AsyncIterable<MessageFor<K, V, TM>>
+{
   readonly #options: ResolvedConsumerOptions
   readonly #lifecycle = new Lifecycle('Consumer')
   readonly #native: NativeConsumerAdapter
@@ -81,25 +91,46 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     this.#options = resolveConsumerOptions(options)
     this.#decoder = new MessageDecoder(this.#options.key, this.#options.value, this.#options.topics)
     const clientId = this.#options.globalConfig['client.id']
-    this.#identity = { groupId: String(this.#options.globalConfig['group.id']), clientId: typeof clientId === 'string' ? clientId : undefined }
+    this.#identity = {
+      groupId: String(this.#options.globalConfig['group.id']),
+      clientId: typeof clientId === 'string' ? clientId : undefined,
+    }
     const tokenProvider = tokenProviderOf(options)
     try {
-      this.#native = new NativeConsumerAdapter(this.#options.globalConfig, this.#options.topicConfig, {
-        wake: () => this.#flow.wake(),
-        offsetCommit: (error, offsets) => this.#tracker.onCommitResult(error, offsets),
-        event: (event) => this.#link.onEvent(event, { error: (error) => this.#onClientError(error), stats: (json) => this.#onStats(json) }),
-      }, { oauthbearer: tokenProvider !== undefined })
+      this.#native = new NativeConsumerAdapter(
+        this.#options.globalConfig,
+        this.#options.topicConfig,
+        {
+          wake: () => this.#flow.wake(),
+          offsetCommit: (error, offsets) => this.#tracker.onCommitResult(error, offsets),
+          event: (event) =>
+            this.#link.onEvent(event, {
+              error: (error) => this.#onClientError(error),
+              stats: (json) => this.#onStats(json),
+            }),
+        },
+        { oauthbearer: tokenProvider !== undefined },
+      )
     } catch (error) {
       // librdkafka validates property values at creation; the addon names each refused one.
       throw configErrorFrom(error)
     }
     const logGroup = this.#options.globalConfig['group.id']
     this.#link = new ClientLink(
-      'Consumer', this.#options.logger, `consumer ${typeof logGroup === 'string' ? logGroup : ''}`.trim(),
-      tokenProvider, (token) => this.#native.setOAuthToken(token),
+      'Consumer',
+      this.#options.logger,
+      `consumer ${typeof logGroup === 'string' ? logGroup : ''}`.trim(),
+      tokenProvider,
+      (token) => this.#native.setOAuthToken(token),
     )
     this.#tracker = new OffsetTracker(this.#native, (error) => this.#onClientError(error), this.#options.commitOffsets)
-    const shared = { native: this.#native, partitions: this.#partitions, tracker: this.#tracker, options: this.#options, report: (error: KafkaError) => this.#report(error) }
+    const shared = {
+      native: this.#native,
+      partitions: this.#partitions,
+      tracker: this.#tracker,
+      options: this.#options,
+      report: (error: KafkaError) => this.#report(error),
+    }
     this.#membership = new GroupMembership({
       ...shared,
       assigned: (states) => this.#flow.assigned(states),
@@ -145,12 +176,15 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   }
 
   async #connect(): Promise<void> {
-    await this.#link.connect((guard) => guard.run(this.#native.connect(this.#options.connectTimeoutMs)), () => {
-      this.#lifecycle.set('closed')
-      // Destroyed in the background: the handle's worker runs jobs in order, so the destroy waits for a metadata
-      // request still running, which a hopeless error made pointless.
-      void this.#native.disconnect().catch(() => undefined)
-    })
+    await this.#link.connect(
+      (guard) => guard.run(this.#native.connect(this.#options.connectTimeoutMs)),
+      () => {
+        this.#lifecycle.set('closed')
+        // Destroyed in the background: the handle's worker runs jobs in order, so the destroy waits for a metadata
+        // request still running, which a hopeless error made pointless.
+        void this.#native.disconnect().catch(() => undefined)
+      },
+    )
     this.#flow.start()
     this.#lifecycle.set('connected')
   }
@@ -172,27 +206,34 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   async run(options: RunOptions<MessageFor<K, V, TM>>): Promise<void> {
     this.#lifecycle.assertConnected('run')
     if (this.#run) throw new StateError('Consumer.run() called while running: await consumer.stop() first')
-    if (!this.#membership.subscribed) throw new StateError('Consumer.run() called without a subscription: await consumer.subscribe({ topics }) first')
+    if (!this.#membership.subscribed)
+      throw new StateError('Consumer.run() called without a subscription: await consumer.subscribe({ topics }) first')
     const resolved = resolveRunOptions(options, this.#options)
     const policy = resolved.errorPolicy
     if (typeof policy === 'object') {
-      this.#deadLetter = deadLetterQueueFor(this.#deadLetter, policy.deadLetter, this.#options.connection, (error) => this.#report(error))
+      this.#deadLetter = deadLetterQueueFor(this.#deadLetter, policy.deadLetter, this.#options.connection, (error) =>
+        this.#report(error),
+      )
       await deadLetterReady(this.#deadLetter)
       // Awaited: the consumer may have been disconnected, or run() called again, meanwhile.
       this.#lifecycle.assertConnected('run')
       if (this.#run) throw new StateError('Consumer.run() called while running: await consumer.stop() first')
     }
     const failures = new FailureHandler(resolved, this.#deadLetter, (error) => this.#report(error))
-    const scheduler = new PartitionScheduler({
-      decoder: this.#decoder,
-      afterTask: (state) => this.#flow.afterTask(state),
-      endRun: (error) => this.#endRun(error),
-      highWatermark: (state) => {
-        const high = this.#native.cachedWatermarks(state.topic, state.partition)?.high
-        return high === undefined ? null : String(high)
+    const scheduler = new PartitionScheduler(
+      {
+        decoder: this.#decoder,
+        afterTask: (state) => this.#flow.afterTask(state),
+        endRun: (error) => this.#endRun(error),
+        highWatermark: (state) => {
+          const high = this.#native.cachedWatermarks(state.topic, state.partition)?.high
+          return high === undefined ? null : String(high)
+        },
+        identity: this.#identity,
       },
-      identity: this.#identity,
-    }, resolved, failures)
+      resolved,
+      failures,
+    )
     this.#run = new ConsumerRun(scheduler)
     this.#outcome = this.#run.outcome
     for (const state of this.#partitions.all()) {
@@ -223,7 +264,10 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   /** Commits the processed offsets of every assigned partition now; resolves once the coordinator confirmed. */
   async commit(): Promise<void> {
     this.#lifecycle.assertConnected('commit')
-    if (!this.#options.commitOffsets) throw new StateError('Consumer.commit() refused: commitOffsets is false, offsets are committed through producer transactions (tx.sendOffsets())')
+    if (!this.#options.commitOffsets)
+      throw new StateError(
+        'Consumer.commit() refused: commitOffsets is false, offsets are committed through producer transactions (tx.sendOffsets())',
+      )
     await this.#tracker.commit([...this.#partitions.all()], this.#options.requestTimeoutMs)
   }
 
@@ -237,7 +281,9 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   /** Resumes paused topics or partitions. */
   resume(topics: readonly TopicPartitions[]): void {
     this.#lifecycle.assertConnected('resume')
-    this.#pauses.resume(topics, (topic) => [...this.#partitions.all()].filter((s) => s.topic === topic).map((s) => s.partition))
+    this.#pauses.resume(topics, (topic) =>
+      [...this.#partitions.all()].filter((s) => s.topic === topic).map((s) => s.partition),
+    )
     this.#flow.applyUserPauses()
   }
 
@@ -265,7 +311,11 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   /** The offset of the next message each assigned partition will hand to a handler (`null` when not known yet). */
   position(): TopicPartitionOffset[] {
     this.#lifecycle.assertConnected('position')
-    return [...this.#partitions.all()].map((state) => ({ topic: state.topic, partition: state.partition, offset: this.#flow.positionOf(state) }))
+    return [...this.#partitions.all()].map((state) => ({
+      topic: state.topic,
+      partition: state.partition,
+      offset: this.#flow.positionOf(state),
+    }))
   }
 
   /** The group's committed offsets for `partitions` (default: the assignment), from the coordinator. */
@@ -285,7 +335,9 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
    * if (target.offset !== null) await consumer.seek({ topic: 'orders', partition: 0, offset: target.offset })
    * ```
    */
-  async offsetsForTimes(query: ReadonlyArray<TopicPartition & { readonly timestamp: number }>): Promise<TopicPartitionOffset[]> {
+  async offsetsForTimes(
+    query: ReadonlyArray<TopicPartition & { readonly timestamp: number }>,
+  ): Promise<TopicPartitionOffset[]> {
     this.#lifecycle.assertConnected('offsetsForTimes')
     return offsetsForTimes(this.#native, query, this.#options.requestTimeoutMs)
   }
@@ -338,7 +390,11 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       this.#report(fromRdkafkaError(error, { operation: 'Consumer.disconnect' }))
     }
     await this.#flow.stop()
-    await this.#deadLetter?.close().catch((error: unknown) => this.#report(fromRdkafkaError(error, { operation: 'closing the dead-letter producer' })))
+    await this.#deadLetter
+      ?.close()
+      .catch((error: unknown) =>
+        this.#report(fromRdkafkaError(error, { operation: 'closing the dead-letter producer' })),
+      )
     await this.#native.disconnect()
     this.#tracker.abandon(new StateError('Consumer disconnected before the commit was confirmed'))
     this.#lifecycle.set('closed')

@@ -45,7 +45,7 @@ export class DeadLetterQueue {
     const producer = await this.#producer()
     await producer.send({
       topic: this.topic,
-      key: (raw.key ?? null),
+      key: raw.key ?? null,
       value: raw.value ?? null,
       headers: deadLetterHeaders(raw, error),
     })

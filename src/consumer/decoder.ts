@@ -30,12 +30,16 @@ export class MessageDecoder {
   constructor(
     key: Serde<unknown> | undefined,
     value: Serde<unknown> | undefined,
-    topics: Readonly<Record<string, { key?: Serde<unknown> | undefined; value?: Serde<unknown> | undefined }>> | undefined,
+    topics:
+      Readonly<Record<string, { key?: Serde<unknown> | undefined; value?: Serde<unknown> | undefined }>> | undefined,
   ) {
     this.#default = { key, value }
-    this.#topics = topics === undefined
-      ? undefined
-      : Object.fromEntries(Object.entries(topics).map(([topic, serdes]) => [topic, { key: serdes.key, value: serdes.value }]))
+    this.#topics =
+      topics === undefined
+        ? undefined
+        : Object.fromEntries(
+            Object.entries(topics).map(([topic, serdes]) => [topic, { key: serdes.key, value: serdes.value }]),
+          )
   }
 
   /**
@@ -55,8 +59,12 @@ export class MessageDecoder {
     const headers = toHeaders(headerList)
     const rawKey = raw.key
     const rawValue = raw.value
-    const key = rawKey === null || serdes.key === undefined ? rawKey : run(serdes.key, rawKey, raw, offset, headers, 'key')
-    const value = rawValue === null || serdes.value === undefined ? rawValue : run(serdes.value, rawValue, raw, offset, headers, 'value')
+    const key =
+      rawKey === null || serdes.key === undefined ? rawKey : run(serdes.key, rawKey, raw, offset, headers, 'key')
+    const value =
+      rawValue === null || serdes.value === undefined
+        ? rawValue
+        : run(serdes.value, rawValue, raw, offset, headers, 'value')
     if (key instanceof Promise || value instanceof Promise) {
       return Promise.all([key, value]).then(([k, v]) => build(raw, offset, k, v, headers, headerList))
     }
@@ -64,18 +72,42 @@ export class MessageDecoder {
   }
 }
 
-function build(raw: RawMessage, offset: string, key: unknown, value: unknown, headers: Readonly<Record<string, Buffer>>,
-  headerList: readonly RawHeader[]): AnyConsumerMessage {
-  return { topic: raw.topic, partition: raw.partition, offset, key, value, timestamp: raw.timestamp, headers, headerList }
+function build(
+  raw: RawMessage,
+  offset: string,
+  key: unknown,
+  value: unknown,
+  headers: Readonly<Record<string, Buffer>>,
+  headerList: readonly RawHeader[],
+): AnyConsumerMessage {
+  return {
+    topic: raw.topic,
+    partition: raw.partition,
+    offset,
+    key,
+    value,
+    timestamp: raw.timestamp,
+    headers,
+    headerList,
+  }
 }
 
 function run(
-  serde: Serde<unknown>, data: Buffer, raw: RawMessage, offset: string, headers: Readonly<Record<string, Buffer>>, field: 'key' | 'value',
+  serde: Serde<unknown>,
+  data: Buffer,
+  raw: RawMessage,
+  offset: string,
+  headers: Readonly<Record<string, Buffer>>,
+  field: 'key' | 'value',
 ): unknown {
   const context: SerdeContext = { topic: raw.topic, field, headers, partition: raw.partition, offset }
   try {
     const out = serde.deserialize(data, context)
-    return out instanceof Promise ? out.catch((error: unknown) => { throw failure(error, raw, offset, field) }) : out
+    return out instanceof Promise
+      ? out.catch((error: unknown) => {
+          throw failure(error, raw, offset, field)
+        })
+      : out
   } catch (error) {
     throw failure(error, raw, offset, field)
   }

@@ -40,7 +40,10 @@ export function notSkippable<E>(error: E): E {
 }
 
 function isNotSkippable(failure: KafkaError): boolean {
-  return notSkippableErrors.has(failure) || (typeof failure.cause === 'object' && failure.cause !== null && notSkippableErrors.has(failure.cause))
+  return (
+    notSkippableErrors.has(failure) ||
+    (typeof failure.cause === 'object' && failure.cause !== null && notSkippableErrors.has(failure.cause))
+  )
 }
 
 /** The circumstances of one failing message. */
@@ -127,7 +130,12 @@ export class FailureHandler {
         const error = new KafkaError(
           'ERR_DEAD_LETTER',
           `Could not send topic ${context.raw.topic} partition ${context.raw.partition} offset ${context.raw.offset} to dead-letter topic ${deadLetter.topic}: ${sendError instanceof Error ? sendError.message : String(sendError)}`,
-          { cause: sendError, topic: context.raw.topic, partition: context.raw.partition, offset: String(context.raw.offset) },
+          {
+            cause: sendError,
+            topic: context.raw.topic,
+            partition: context.raw.partition,
+            offset: String(context.raw.offset),
+          },
         )
         this.#report(error)
         // Skipping without a dead letter would lose the message: keep trying, then stop.

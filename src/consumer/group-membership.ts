@@ -72,11 +72,13 @@ export class GroupMembership {
    * empty list, an ill-typed entry or a name without serdes in the consumer's `topics` map.
    */
   async subscribe(topics: unknown): Promise<void> {
-    if (!Array.isArray(topics) || topics.length === 0) throw new ConfigError('topics', 'expected a non-empty array of topic names or RegExps')
+    if (!Array.isArray(topics) || topics.length === 0)
+      throw new ConfigError('topics', 'expected a non-empty array of topic names or RegExps')
     const serdes = this.#host.options.topics
     const added = topics.map((topic: unknown, index) => {
       if (topic instanceof RegExp) return topic.source.startsWith('^') ? topic.source : `^${topic.source}`
-      if (typeof topic !== 'string' || topic === '') throw new ConfigError(`topics[${index}]`, `expected a topic name or RegExp, got ${JSON.stringify(topic)}`)
+      if (typeof topic !== 'string' || topic === '')
+        throw new ConfigError(`topics[${index}]`, `expected a topic name or RegExp, got ${JSON.stringify(topic)}`)
       if (serdes !== undefined && !(topic in serdes)) {
         throw new ConfigError(`topics[${index}]`, `topic ${topic} has no serdes in the consumer's topics map`)
       }

@@ -15,12 +15,17 @@ export function parseOffset(offset: unknown): number {
   if (offset === 'earliest') return OFFSET_BEGINNING
   if (offset === 'latest') return OFFSET_END
   if (typeof offset === 'string' && /^\d+$/.test(offset) && Number.isSafeInteger(Number(offset))) return Number(offset)
-  throw new ConfigError('offset', `expected a decimal offset string, 'earliest' or 'latest', got ${JSON.stringify(offset)}`)
+  throw new ConfigError(
+    'offset',
+    `expected a decimal offset string, 'earliest' or 'latest', got ${JSON.stringify(offset)}`,
+  )
 }
 
 /** The group's committed offsets of `partitions`, from the coordinator (`null` where none is committed). */
 export function committedOffsets(
-  native: NativeConsumerAdapter, partitions: readonly TopicPartition[], timeoutMs: number,
+  native: NativeConsumerAdapter,
+  partitions: readonly TopicPartition[],
+  timeoutMs: number,
 ): Promise<TopicPartitionOffset[]> {
   const list = partitions.map(({ topic, partition }) => ({ topic, partition }))
   return offsetsOf(list, (request) => native.committed(request, timeoutMs), 'Consumer.committed')
@@ -31,17 +36,28 @@ export function committedOffsets(
  * that recent). Throws {@link ConfigError} for a partition asked for twice or an ill-typed entry.
  */
 export function offsetsForTimes(
-  native: NativeConsumerAdapter, query: ReadonlyArray<TopicPartition & { readonly timestamp: number }>, timeoutMs: number,
+  native: NativeConsumerAdapter,
+  query: ReadonlyArray<TopicPartition & { readonly timestamp: number }>,
+  timeoutMs: number,
 ): Promise<TopicPartitionOffset[]> {
   const seen = new Set<string>()
   const list = query.map(({ topic, partition, timestamp }, index) => {
     const key = `${topic}\u0000${partition}`
-    if (seen.has(key)) throw new ConfigError(`query[${index}]`, `${topic}[${partition}] is asked for twice: ask for each partition once per call`)
+    if (seen.has(key))
+      throw new ConfigError(
+        `query[${index}]`,
+        `${topic}[${partition}] is asked for twice: ask for each partition once per call`,
+      )
     seen.add(key)
-    if (typeof topic !== 'string' || topic === '') throw new ConfigError(`query[${index}].topic`, 'expected a topic name')
-    if (!Number.isInteger(partition) || partition < 0) throw new ConfigError(`query[${index}].partition`, 'expected a partition number')
+    if (typeof topic !== 'string' || topic === '')
+      throw new ConfigError(`query[${index}].topic`, 'expected a topic name')
+    if (!Number.isInteger(partition) || partition < 0)
+      throw new ConfigError(`query[${index}].partition`, 'expected a partition number')
     if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-      throw new ConfigError(`query[${index}].timestamp`, `expected ms since the epoch, got ${JSON.stringify(timestamp)}`)
+      throw new ConfigError(
+        `query[${index}].timestamp`,
+        `expected ms since the epoch, got ${JSON.stringify(timestamp)}`,
+      )
     }
     return { topic, partition, offset: timestamp }
   })
@@ -50,7 +66,10 @@ export function offsetsForTimes(
 
 /** A partition's low and high watermarks, asked of its leader. */
 export async function watermarks(
-  native: NativeConsumerAdapter, topic: string, partition: number, timeoutMs: number,
+  native: NativeConsumerAdapter,
+  topic: string,
+  partition: number,
+  timeoutMs: number,
 ): Promise<{ low: string; high: string }> {
   try {
     const { low, high } = await native.queryWatermarks(topic, partition, timeoutMs)
@@ -62,7 +81,9 @@ export async function watermarks(
 
 /** How far behind the end of each partition the consumer is, from the watermarks last seen while fetching. */
 export function partitionLag(
-  native: NativeConsumerAdapter, states: Iterable<PartitionState>, positionOf: (state: PartitionState) => string | null,
+  native: NativeConsumerAdapter,
+  states: Iterable<PartitionState>,
+  positionOf: (state: PartitionState) => string | null,
 ): PartitionLag[] {
   return [...states].map((state) => {
     const high = native.cachedWatermarks(state.topic, state.partition)?.high
@@ -80,12 +101,18 @@ export function partitionLag(
 
 /** Sends one offsets request (none for an empty list) and maps its answer; a negative offset means none. */
 async function offsetsOf<T extends RawTopicPartition>(
-  list: T[], request: (list: T[]) => Promise<RawTopicPartition[]>, operation: string,
+  list: T[],
+  request: (list: T[]) => Promise<RawTopicPartition[]>,
+  operation: string,
 ): Promise<TopicPartitionOffset[]> {
   if (list.length === 0) return []
   try {
     const result = await request(list)
-    return result.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset === undefined || p.offset < 0 ? null : String(p.offset) }))
+    return result.map((p) => ({
+      topic: p.topic,
+      partition: p.partition,
+      offset: p.offset === undefined || p.offset < 0 ? null : String(p.offset),
+    }))
   } catch (error) {
     throw fromRdkafkaError(error, { operation })
   }

@@ -90,7 +90,11 @@ export class OffsetTracker {
     const done = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters = this.#waiters.filter((w) => w !== waiter)
-        reject(new TimeoutError(`commit of ${request.length} partition(s) not confirmed within ${timeoutMs} ms; it may still succeed`))
+        reject(
+          new TimeoutError(
+            `commit of ${request.length} partition(s) not confirmed within ${timeoutMs} ms; it may still succeed`,
+          ),
+        )
       }, timeoutMs)
       const waiter: CommitWaiter = {
         offsets,
@@ -135,19 +139,29 @@ export class OffsetTracker {
       if (entry.offset === undefined) continue
       const key = partitionKey(entry.topic, entry.partition)
       result.set(key, entry.offset)
-      if (!failed && !entry.code && entry.offset > (this.#committed.get(key) ?? -1)) this.#committed.set(key, entry.offset)
+      if (!failed && !entry.code && entry.offset > (this.#committed.get(key) ?? -1))
+        this.#committed.set(key, entry.offset)
     }
     const mapped = failed ? fromRdkafkaError(error, { operation: 'commit' }) : undefined
     if (mapped) this.#onFailure(mapped)
     if (channels.consumerCommit.hasSubscribers) {
-      channels.consumerCommit.publish({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset === undefined ? null : String(o.offset) })), error: mapped })
+      channels.consumerCommit.publish({
+        offsets: offsets.map((o) => ({
+          topic: o.topic,
+          partition: o.partition,
+          offset: o.offset === undefined ? null : String(o.offset),
+        })),
+        error: mapped,
+      })
     }
     if (this.#waiters.length === 0) return
     if (!failed) {
       this.#settle((waiter) => [...waiter.offsets].every(([key, offset]) => (this.#committed.get(key) ?? -1) >= offset))
     } else {
       this.#settle(
-        (waiter) => waiter.offsets.size === result.size && [...waiter.offsets].every(([key, offset]) => result.get(key) === offset),
+        (waiter) =>
+          waiter.offsets.size === result.size &&
+          [...waiter.offsets].every(([key, offset]) => result.get(key) === offset),
         mapped,
       )
     }

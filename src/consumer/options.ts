@@ -31,7 +31,11 @@ export type RebalanceHook = (partitions: readonly TopicPartition[]) => void | Pr
  * @typeParam V - value type (from `value`)
  * @typeParam TM - per-topic serdes (from `topics`)
  */
-export interface ConsumerOptions<K, V, TM extends TopicSerdeMap | undefined> extends ClientOptions<ConsumerRdkafkaConfig> {
+export interface ConsumerOptions<
+  K,
+  V,
+  TM extends TopicSerdeMap | undefined,
+> extends ClientOptions<ConsumerRdkafkaConfig> {
   /** The consumer group. Members of one group share the partitions of the topics they subscribe to. */
   groupId: string
   /** Serde of keys. Not allowed together with `topics`. @default raw `Buffer` */
@@ -139,7 +143,8 @@ export interface ResolvedConsumerOptions {
   readonly connection: Record<string, unknown>
   readonly key: Serde<unknown> | undefined
   readonly value: Serde<unknown> | undefined
-  readonly topics: Readonly<Record<string, { key?: Serde<unknown> | undefined; value?: Serde<unknown> | undefined }>> | undefined
+  readonly topics:
+    Readonly<Record<string, { key?: Serde<unknown> | undefined; value?: Serde<unknown> | undefined }>> | undefined
   readonly revokeTimeoutMs: number
   readonly commitOffsets: boolean
   readonly staticMember: boolean
@@ -157,7 +162,16 @@ export interface ResolvedConsumerOptions {
 }
 
 const CONSUMER_KEYS = [
-  'groupId', 'key', 'value', 'topics', 'groupInstanceId', 'onAssign', 'onRevoke', 'onLost', 'logger', ...Object.keys(CONSUMER_DEFAULTS),
+  'groupId',
+  'key',
+  'value',
+  'topics',
+  'groupInstanceId',
+  'onAssign',
+  'onRevoke',
+  'onLost',
+  'logger',
+  ...Object.keys(CONSUMER_DEFAULTS),
 ] as const
 
 // Properties whose effect kafkit owns: setting them raw would silently break at-least-once or the rebalance flow.
@@ -168,12 +182,19 @@ const OWNED_PROPERTIES: Partial<Record<string, string>> = {
   'auto.commit.interval.ms': 'use the autoCommitIntervalMs option',
 }
 // KIP-848 moves assignment and liveness to the broker; librdkafka rejects these with group.protocol=consumer.
-const CLASSIC_ONLY_PROPERTIES = ['partition.assignment.strategy', 'session.timeout.ms', 'heartbeat.interval.ms', 'group.protocol.type']
+const CLASSIC_ONLY_PROPERTIES = [
+  'partition.assignment.strategy',
+  'session.timeout.ms',
+  'heartbeat.interval.ms',
+  'group.protocol.type',
+]
 
 const TOPIC_SCOPED = new Set(
   RDKAFKA_PROPERTIES.filter((p) => p.scope === 'topic' || p.scope === 'consumer-topic')
     .map((p) => p.name)
-    .filter((name) => !RDKAFKA_PROPERTIES.some((p) => p.name === name && (p.scope === 'global' || p.scope === 'consumer'))),
+    .filter(
+      (name) => !RDKAFKA_PROPERTIES.some((p) => p.name === name && (p.scope === 'global' || p.scope === 'consumer')),
+    ),
 )
 
 function optionalHook(value: unknown, path: string): RebalanceHook | undefined {
@@ -191,18 +212,27 @@ export function resolveConsumerOptions(options: unknown): ResolvedConsumerOption
     const owned = OWNED_PROPERTIES[key]
     if (owned) throw new ConfigError(`rdkafka['${key}']`, `cannot be set: ${owned}`)
     if (groupProtocol === 'consumer' && CLASSIC_ONLY_PROPERTIES.includes(key)) {
-      throw new ConfigError(`rdkafka['${key}']`, "does not apply with groupProtocol 'consumer' (KIP-848): the broker assigns partitions and tracks liveness")
+      throw new ConfigError(
+        `rdkafka['${key}']`,
+        "does not apply with groupProtocol 'consumer' (KIP-848): the broker assigns partitions and tracks liveness",
+      )
     }
   }
   if (groupProtocol === 'consumer') {
     for (const key of ['sessionTimeoutMs', 'heartbeatIntervalMs'] as const) {
       if (opts[key] !== undefined) {
-        throw new ConfigError(key, "does not apply with groupProtocol 'consumer' (KIP-848): set it on the broker (group.consumer.*)")
+        throw new ConfigError(
+          key,
+          "does not apply with groupProtocol 'consumer' (KIP-848): set it on the broker (group.consumer.*)",
+        )
       }
     }
   }
   if (opts.topics !== undefined && (opts.key !== undefined || opts.value !== undefined)) {
-    throw new ConfigError(opts.key !== undefined ? 'key' : 'value', 'cannot be combined with topics: give each topic its own serdes')
+    throw new ConfigError(
+      opts.key !== undefined ? 'key' : 'value',
+      'cannot be combined with topics: give each topic its own serdes',
+    )
   }
   let topics: Record<string, ResolvedTopicSerdes> | undefined
   if (opts.topics !== undefined) {
@@ -212,7 +242,10 @@ export function resolveConsumerOptions(options: unknown): ResolvedConsumerOption
   const rebalanceTimeoutMs = expectInteger(pick('rebalanceTimeoutMs'), 'rebalanceTimeoutMs', 1_000, 86_400_000)
   const revokeTimeoutMs = expectInteger(pick('revokeTimeoutMs'), 'revokeTimeoutMs', 0, 86_400_000)
   if (revokeTimeoutMs >= rebalanceTimeoutMs) {
-    throw new ConfigError('revokeTimeoutMs', `must be below rebalanceTimeoutMs (${rebalanceTimeoutMs}), or the group evicts this member while it waits`)
+    throw new ConfigError(
+      'revokeTimeoutMs',
+      `must be below rebalanceTimeoutMs (${rebalanceTimeoutMs}), or the group evicts this member while it waits`,
+    )
   }
   const commitOffsets = expectBoolean(pick('commitOffsets'), 'commitOffsets')
   const derived: Record<string, unknown> = {
@@ -240,7 +273,8 @@ export function resolveConsumerOptions(options: unknown): ResolvedConsumerOption
     derived['session.timeout.ms'] = expectInteger(pick('sessionTimeoutMs'), 'sessionTimeoutMs', 1, 3_600_000)
     derived['heartbeat.interval.ms'] = expectInteger(pick('heartbeatIntervalMs'), 'heartbeatIntervalMs', 1, 3_600_000)
   }
-  if (opts.groupInstanceId !== undefined) derived['group.instance.id'] = expectString(opts.groupInstanceId, 'groupInstanceId')
+  if (opts.groupInstanceId !== undefined)
+    derived['group.instance.id'] = expectString(opts.groupInstanceId, 'groupInstanceId')
   // The rdkafka block (inside `connection`) is applied last: it overrides what kafkit derived.
   const merged = { ...derived, ...connection }
   const globalConfig: Record<string, unknown> = {}
@@ -250,7 +284,12 @@ export function resolveConsumerOptions(options: unknown): ResolvedConsumerOption
     if (TOPIC_SCOPED.has(key)) topicConfig[key] = value
     else globalConfig[key] = value
   }
-  const maxBufferedMessagesPerPartition = expectInteger(pick('maxBufferedMessagesPerPartition'), 'maxBufferedMessagesPerPartition', 1, 10_000_000)
+  const maxBufferedMessagesPerPartition = expectInteger(
+    pick('maxBufferedMessagesPerPartition'),
+    'maxBufferedMessagesPerPartition',
+    1,
+    10_000_000,
+  )
   return {
     globalConfig,
     topicConfig,
@@ -262,7 +301,12 @@ export function resolveConsumerOptions(options: unknown): ResolvedConsumerOption
     commitOffsets,
     staticMember: merged['group.instance.id'] !== undefined,
     maxBufferedMessagesPerPartition,
-    maxBufferedBytesPerPartition: expectInteger(pick('maxBufferedBytesPerPartition'), 'maxBufferedBytesPerPartition', 1, 2 ** 40),
+    maxBufferedBytesPerPartition: expectInteger(
+      pick('maxBufferedBytesPerPartition'),
+      'maxBufferedBytesPerPartition',
+      1,
+      2 ** 40,
+    ),
     fetchBatchSize: expectInteger(pick('fetchBatchSize'), 'fetchBatchSize', 1, 1_000_000),
     maxPollWaitMs: expectInteger(pick('maxPollWaitMs'), 'maxPollWaitMs', 1, 10_000),
     rebalanceTimeoutMs,

@@ -49,13 +49,20 @@ export class PartitionFlow {
   constructor(host: PartitionFlowHost) {
     this.#host = host
     const { fetchBatchSize, maxPollWaitMs, rebalanceTimeoutMs } = host.options
-    this.#fetchLoop = new FetchLoop({
-      consume: (size) => host.native.consume(size),
-      onMessages: (batch, poll) => this.onMessages(batch, poll),
-      afterFetch: () => host.afterFetch(),
-      onError: (error) => host.clientError(error),
-      hasRoom: () => this.hasRoom(),
-    }, { batchSize: fetchBatchSize, maxWaitMs: maxPollWaitMs, saturatedPollMs: Math.min(1_000, Math.floor(rebalanceTimeoutMs / 10)) })
+    this.#fetchLoop = new FetchLoop(
+      {
+        consume: (size) => host.native.consume(size),
+        onMessages: (batch, poll) => this.onMessages(batch, poll),
+        afterFetch: () => host.afterFetch(),
+        onError: (error) => host.clientError(error),
+        hasRoom: () => this.hasRoom(),
+      },
+      {
+        batchSize: fetchBatchSize,
+        maxWaitMs: maxPollWaitMs,
+        saturatedPollMs: Math.min(1_000, Math.floor(rebalanceTimeoutMs / 10)),
+      },
+    )
   }
 
   /** Starts fetching, and storing processed offsets every second. */
@@ -99,7 +106,14 @@ export class PartitionFlow {
       }
       // Stale: fetched for a partition being released, or before a seek took effect (or while one is pending).
       // Nothing was stored for it.
-      if (state === undefined || state.status !== 'active' || state.seeking || state.pendingSeek !== undefined || poll < state.acceptFromPoll) continue
+      if (
+        state === undefined ||
+        state.status !== 'active' ||
+        state.seeking ||
+        state.pendingSeek !== undefined ||
+        poll < state.acceptFromPoll
+      )
+        continue
       state.push(batch.message(i))
     }
     if (state !== undefined) this.#buffered(state, scheduler)
@@ -143,8 +157,13 @@ export class PartitionFlow {
 
   /** Pauses or resumes the partition in librdkafka so that it fetches exactly when kafkit wants its messages. */
   syncPause(state: PartitionState): void {
-    const wanted = this.#host.scheduler()?.active !== true || state.userPaused || state.backpressured || state.seeking ||
-      state.pendingSeek !== undefined || state.status !== 'active'
+    const wanted =
+      this.#host.scheduler()?.active !== true ||
+      state.userPaused ||
+      state.backpressured ||
+      state.seeking ||
+      state.pendingSeek !== undefined ||
+      state.status !== 'active'
     if (wanted === state.nativePaused || this.#host.closed()) return
     try {
       const partition = [{ topic: state.topic, partition: state.partition }]
@@ -152,7 +171,13 @@ export class PartitionFlow {
       else this.#host.native.resume(partition)
       state.nativePaused = wanted
     } catch (error) {
-      this.#host.report(fromRdkafkaError(error, { operation: wanted ? 'pause' : 'resume', topic: state.topic, partition: state.partition }))
+      this.#host.report(
+        fromRdkafkaError(error, {
+          operation: wanted ? 'pause' : 'resume',
+          topic: state.topic,
+          partition: state.partition,
+        }),
+      )
     }
   }
 
@@ -164,7 +189,12 @@ export class PartitionFlow {
     try {
       this.#host.native.seek({ topic: state.topic, partition: state.partition, offset })
     } catch (error) {
-      throw fromRdkafkaError(error, { operation: 'seek', topic: state.topic, partition: state.partition, offset: String(offset) })
+      throw fromRdkafkaError(error, {
+        operation: 'seek',
+        topic: state.topic,
+        partition: state.partition,
+        offset: String(offset),
+      })
     } finally {
       state.seeking = false
       state.acceptFromPoll = this.#fetchLoop.nextPoll
@@ -180,7 +210,14 @@ export class PartitionFlow {
     try {
       await this.seek(state, offset)
     } catch (error) {
-      this.#host.report(fromRdkafkaError(error, { operation: 'seek back to unhandled messages', topic: state.topic, partition: state.partition, offset: String(offset) }))
+      this.#host.report(
+        fromRdkafkaError(error, {
+          operation: 'seek back to unhandled messages',
+          topic: state.topic,
+          partition: state.partition,
+          offset: String(offset),
+        }),
+      )
       return
     }
     if (state.pendingSeek !== offset) return

@@ -120,9 +120,10 @@ export class PartitionScheduler {
     // A fairness quantum: partitions waiting for a slot get their turn after this many messages.
     let budget = this.#run.maxBatchSize
     while (budget > 0 && live() && state.size > 0) {
-      const handled = this.#run.mode === 'message'
-        ? await this.#handleMessage(state, generation, signal)
-        : await this.#handleBatch(state, generation, signal, budget)
+      const handled =
+        this.#run.mode === 'message'
+          ? await this.#handleMessage(state, generation, signal)
+          : await this.#handleBatch(state, generation, signal, budget)
       if (handled === 0) return
       budget -= handled
     }
@@ -133,7 +134,9 @@ export class PartitionScheduler {
     const channel = tracingChannels.consumerProcess
     if (!channel.hasSubscribers) return this.#processMessage(state, generation, signal, undefined)
     const context: ConsumerMessageContext = {
-      ...tracedMessage(state.peek()!), groupId: this.#host.identity?.groupId ?? '', clientId: this.#host.identity?.clientId,
+      ...tracedMessage(state.peek()!),
+      groupId: this.#host.identity?.groupId ?? '',
+      clientId: this.#host.identity?.clientId,
     }
     return traceSettled(channel, context, () => this.#processMessage(state, generation, signal, context))
   }
@@ -142,7 +145,11 @@ export class PartitionScheduler {
    * Runs the handler once; when it throws, the failure handler retries it and applies the error policy. Returns the
    * verdict, or `undefined` when the first attempt succeeded. `failure` describes the failing work (made only then).
    */
-  async #runHandler(attempt: () => unknown, record: Outcome | undefined, failure: () => FailureContext): Promise<Verdict | undefined> {
+  async #runHandler(
+    attempt: () => unknown,
+    record: Outcome | undefined,
+    failure: () => FailureContext,
+  ): Promise<Verdict | undefined> {
     try {
       const out = attempt()
       if (isPromise(out)) await out
@@ -156,7 +163,12 @@ export class PartitionScheduler {
   }
 
   /** Handles the oldest buffered message; returns how many messages were consumed from the buffer (0 or 1). */
-  async #processMessage(state: PartitionState, generation: number, signal: AbortSignal, record: Outcome | undefined): Promise<number> {
+  async #processMessage(
+    state: PartitionState,
+    generation: number,
+    signal: AbortSignal,
+    record: Outcome | undefined,
+  ): Promise<number> {
     const raw = state.peek()!
     const handler = this.#run.handler as Handler<EachMessagePayload<AnyConsumerMessage>>
     const attempt = (): unknown => {
@@ -165,7 +177,10 @@ export class PartitionScheduler {
       return handler({ message: decoded, signal: state.abort.signal })
     }
     const verdict = await this.#runHandler(attempt, record, () => ({
-      raw, attempt, signal, isStale: () => !this.#active || state.generation !== generation || state.status !== 'active',
+      raw,
+      attempt,
+      signal,
+      isStale: () => !this.#active || state.generation !== generation || state.status !== 'active',
     }))
     if (state.generation !== generation) {
       if (record !== undefined) record.outcome = 'unprocessed'
@@ -174,7 +189,8 @@ export class PartitionScheduler {
     if (verdict !== undefined && !this.#settleVerdict(verdict)) return 0
     state.drop(1)
     state.processedNext = raw.offset + 1
-    if (channels.consumerMessage.hasSubscribers) channels.consumerMessage.publish({ topic: raw.topic, partition: raw.partition, offset: String(raw.offset) })
+    if (channels.consumerMessage.hasSubscribers)
+      channels.consumerMessage.publish({ topic: raw.topic, partition: raw.partition, offset: String(raw.offset) })
     return 1
   }
 
@@ -201,7 +217,10 @@ export class PartitionScheduler {
       // The head message cannot be decoded: it alone takes the failure path.
       const raw = state.peek()!
       const verdict = await this.#policy.recover(decodeError, {
-        raw, attempt: () => this.#host.decoder.decode(raw), signal, isStale: () => !this.#active || isStale(),
+        raw,
+        attempt: () => this.#host.decoder.decode(raw),
+        signal,
+        isStale: () => !this.#active || isStale(),
       })
       if (isStale() || !this.#settleVerdict(verdict)) return 0
       if (verdict.kind === 'ok') return messages.length // decodes now: build the batch on the next turn
@@ -210,34 +229,56 @@ export class PartitionScheduler {
       return 1
     }
     const channel = tracingChannels.consumerProcessBatch
-    if (!channel.hasSubscribers) return this.#processBatch(state, generation, signal, messages, raws, isStale, undefined)
+    if (!channel.hasSubscribers)
+      return this.#processBatch(state, generation, signal, messages, raws, isStale, undefined)
     const context: ConsumerBatchContext = {
-      groupId: this.#host.identity?.groupId ?? '', clientId: this.#host.identity?.clientId,
-      topic: state.topic, partition: state.partition, messages: raws.map(tracedMessage),
+      groupId: this.#host.identity?.groupId ?? '',
+      clientId: this.#host.identity?.clientId,
+      topic: state.topic,
+      partition: state.partition,
+      messages: raws.map(tracedMessage),
     }
-    return traceSettled(channel, context, () => this.#processBatch(state, generation, signal, messages, raws, isStale, context))
+    return traceSettled(channel, context, () =>
+      this.#processBatch(state, generation, signal, messages, raws, isStale, context),
+    )
   }
 
   /** Runs the batch handler on decoded messages; returns how many messages were consumed from the buffer. */
   async #processBatch(
-    state: PartitionState, generation: number, signal: AbortSignal, messages: AnyConsumerMessage[], raws: RawMessage[],
-    isStale: () => boolean, record: (Outcome & { processed?: number }) | undefined,
+    state: PartitionState,
+    generation: number,
+    signal: AbortSignal,
+    messages: AnyConsumerMessage[],
+    raws: RawMessage[],
+    isStale: () => boolean,
+    record: (Outcome & { processed?: number }) | undefined,
   ): Promise<number> {
     // Messages are processed only as a contiguous run from the start of the batch: a handler that works on several
     // messages at once may resolve a later one while an earlier one fails, and the committed offset must not pass it.
     let resolved = 0
     const done = new Array<boolean>(messages.length).fill(false)
     const handler = this.#run.handler as Handler<EachBatchPayload<AnyConsumerMessage>>
-    const attempt = (): unknown => handler(this.#batchPayload(state, messages.slice(resolved), isStale, (index) => {
-      done[index] = true
-      while (resolved < done.length && done[resolved]) resolved++
-    }, resolved))
+    const attempt = (): unknown =>
+      handler(
+        this.#batchPayload(
+          state,
+          messages.slice(resolved),
+          isStale,
+          (index) => {
+            done[index] = true
+            while (resolved < done.length && done[resolved]) resolved++
+          },
+          resolved,
+        ),
+      )
     const verdict = await this.#runHandler(attempt, record, () => ({
       // Blamed on the first message the handler did not resolve.
       get raw(): RawMessage {
         return raws[Math.min(resolved, raws.length - 1)]!
       },
-      attempt, signal, isStale: () => !this.#active || isStale(),
+      attempt,
+      signal,
+      isStale: () => !this.#active || isStale(),
     }))
     if (state.generation !== generation) {
       if (record !== undefined) {
@@ -260,7 +301,11 @@ export class PartitionScheduler {
   }
 
   #batchPayload(
-    state: PartitionState, messages: AnyConsumerMessage[], isStale: () => boolean, onResolve: (index: number) => void, base: number,
+    state: PartitionState,
+    messages: AnyConsumerMessage[],
+    isStale: () => boolean,
+    onResolve: (index: number) => void,
+    base: number,
   ): EachBatchPayload<AnyConsumerMessage> {
     const first = messages[0]!.offset
     const last = messages[messages.length - 1]!.offset
@@ -311,5 +356,14 @@ async function waitFor(promise: Promise<unknown>, timeoutMs: number): Promise<bo
 }
 
 function placeholder(state: PartitionState): RawMessage {
-  return { topic: state.topic, partition: state.partition, offset: state.processedNext ?? -1, timestamp: -1, key: null, value: null, headers: [], size: 0 }
+  return {
+    topic: state.topic,
+    partition: state.partition,
+    offset: state.processedNext ?? -1,
+    timestamp: -1,
+    key: null,
+    value: null,
+    headers: [],
+    size: 0,
+  }
 }

@@ -61,7 +61,10 @@ export class PartitionState {
    * @param topic - the topic
    * @param partition - the partition
    */
-  constructor(readonly topic: string, readonly partition: number) {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+  ) {
     this.key = partitionKey(topic, partition)
   }
 

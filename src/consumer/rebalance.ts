@@ -25,7 +25,11 @@ export interface RebalanceHost {
   readonly partitions: PartitionTable
   readonly tracker: OffsetTracker
   readonly revokeTimeoutMs: number
-  readonly hooks: { readonly onAssign: RebalanceHook | undefined; readonly onRevoke: RebalanceHook | undefined; readonly onLost: RebalanceHook | undefined }
+  readonly hooks: {
+    readonly onAssign: RebalanceHook | undefined
+    readonly onRevoke: RebalanceHook | undefined
+    readonly onLost: RebalanceHook | undefined
+  }
   /** New partitions are assigned natively: apply pauses, start fetching. */
   assigned(states: readonly PartitionState[]): void
   /** The `onAssign` hook finished: the partitions' messages may be handled. */
@@ -58,9 +62,13 @@ export class RebalanceHandler {
     const partitions = event.partitions.map(({ topic, partition }) => ({ topic, partition }))
     this.#pending++
     this.#chain = this.#chain
-      .then(() => event.code === RESP_ERR._ASSIGN_PARTITIONS
-        ? this.#assign(partitions, event.cooperative)
-        : event.code === RESP_ERR._REVOKE_PARTITIONS ? this.#revoke(partitions, event) : this.#unexpected(event, partitions))
+      .then(() =>
+        event.code === RESP_ERR._ASSIGN_PARTITIONS
+          ? this.#assign(partitions, event.cooperative)
+          : event.code === RESP_ERR._REVOKE_PARTITIONS
+            ? this.#revoke(partitions, event)
+            : this.#unexpected(event, partitions),
+      )
       .catch((failure: unknown) => this.#host.report(fromRdkafkaError(failure, { operation: 'rebalance' })))
       .finally(() => {
         this.#pending--
@@ -128,9 +136,11 @@ export class RebalanceHandler {
       if (!finished) {
         const late = states.filter((s) => s.inFlight !== undefined)
         for (const state of late) state.invalidate()
-        this.#host.report(new TimeoutError(
-          `revoke waited ${this.#host.revokeTimeoutMs} ms (revokeTimeoutMs) for handlers of ${late.map((s) => `${s.topic}[${s.partition}]`).join(', ')}; releasing them anyway: their current messages will be handled again by the next owner`,
-        ))
+        this.#host.report(
+          new TimeoutError(
+            `revoke waited ${this.#host.revokeTimeoutMs} ms (revokeTimeoutMs) for handlers of ${late.map((s) => `${s.topic}[${s.partition}]`).join(', ')}; releasing them anyway: their current messages will be handled again by the next owner`,
+          ),
+        )
       }
       const storeError = tracker.store(states)
       if (storeError) this.#host.report(storeError)
@@ -181,12 +191,24 @@ export class RebalanceHandler {
  * The hook, rejecting with a {@link TimeoutError} when it has not settled after `timeoutMs`: librdkafka waits for
  * the rebalance to be answered, so a hook that never settles would hold the whole group.
  */
-export function boundedHook(hook: RebalanceHook | undefined, name: string, timeoutMs: number): RebalanceHook | undefined {
+export function boundedHook(
+  hook: RebalanceHook | undefined,
+  name: string,
+  timeoutMs: number,
+): RebalanceHook | undefined {
   if (hook === undefined) return undefined
   return async (partitions) => {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(`${name} did not finish within revokeTimeoutMs (${timeoutMs} ms); the rebalance went on without it`)), timeoutMs)
+      timer = setTimeout(
+        () =>
+          reject(
+            new TimeoutError(
+              `${name} did not finish within revokeTimeoutMs (${timeoutMs} ms); the rebalance went on without it`,
+            ),
+          ),
+        timeoutMs,
+      )
     })
     try {
       await Promise.race([hook(partitions), timeout])

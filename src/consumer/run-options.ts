@@ -3,7 +3,14 @@
  * topic); their types, defaults and validation.
  * @module
  */
-import { describeValue, expectFunction, expectInteger, expectObject, expectString, rejectUnknownKeys } from '../config/index.js'
+import {
+  describeValue,
+  expectFunction,
+  expectInteger,
+  expectObject,
+  expectString,
+  rejectUnknownKeys,
+} from '../config/index.js'
 import { ConfigError } from '../errors/kafka-error.js'
 import type { DeliveryReport } from '../producer/types.js'
 import type { ResolvedConsumerOptions } from './options.js'
@@ -12,7 +19,12 @@ import type { EachBatchPayload, EachMessagePayload } from './types.js'
 /** A producer able to send dead letters: a kafkit `Producer` without key/value serdes fits. */
 export interface DeadLetterProducer {
   /** Sends one raw record. */
-  send(record: { topic: string; key: Buffer | null; value: Buffer | null; headers: Record<string, string> }): Promise<DeliveryReport>
+  send(record: {
+    topic: string
+    key: Buffer | null
+    value: Buffer | null
+    headers: Record<string, string>
+  }): Promise<DeliveryReport>
 }
 
 /** Where messages whose handling failed for good are sent. */
@@ -39,7 +51,12 @@ export interface RetryOptions {
 }
 
 /** Retry defaults. */
-export const RETRY_DEFAULTS = Object.freeze({ retries: 5, initialDelayMs: 100, maxDelayMs: 10_000, multiplier: 2 } as const)
+export const RETRY_DEFAULTS = Object.freeze({
+  retries: 5,
+  initialDelayMs: 100,
+  maxDelayMs: 10_000,
+  multiplier: 2,
+} as const)
 
 /** Options shared by both handler styles. */
 interface RunOptionsBase {
@@ -88,19 +105,37 @@ export interface ResolvedRunOptions {
 /** Validates `run()` options. Throws {@link ConfigError}. */
 export function resolveRunOptions(options: unknown, consumer: ResolvedConsumerOptions): ResolvedRunOptions {
   const opts = expectObject(options, 'run')
-  rejectUnknownKeys(opts, ['eachMessage', 'eachBatch', 'partitionsConsumedConcurrently', 'maxBatchSize', 'retry', 'errorPolicy'], 'run')
+  rejectUnknownKeys(
+    opts,
+    ['eachMessage', 'eachBatch', 'partitionsConsumedConcurrently', 'maxBatchSize', 'retry', 'errorPolicy'],
+    'run',
+  )
   if ((opts.eachMessage === undefined) === (opts.eachBatch === undefined)) {
     throw new ConfigError('run.eachMessage', 'pass exactly one of eachMessage or eachBatch')
   }
   const mode = opts.eachMessage !== undefined ? 'message' : 'batch'
-  const handler = expectFunction(mode === 'message' ? opts.eachMessage : opts.eachBatch, mode === 'message' ? 'run.eachMessage' : 'run.eachBatch')
-  if (mode === 'message' && opts.maxBatchSize !== undefined) throw new ConfigError('run.maxBatchSize', 'only applies to eachBatch')
+  const handler = expectFunction(
+    mode === 'message' ? opts.eachMessage : opts.eachBatch,
+    mode === 'message' ? 'run.eachMessage' : 'run.eachBatch',
+  )
+  if (mode === 'message' && opts.maxBatchSize !== undefined)
+    throw new ConfigError('run.maxBatchSize', 'only applies to eachBatch')
   const retryInput = opts.retry === undefined ? {} : expectObject(opts.retry, 'run.retry')
   rejectUnknownKeys(retryInput, Object.keys(RETRY_DEFAULTS), 'run.retry')
   const retry = {
     retries: expectInteger(retryInput.retries ?? RETRY_DEFAULTS.retries, 'run.retry.retries', 0, 1_000_000),
-    initialDelayMs: expectInteger(retryInput.initialDelayMs ?? RETRY_DEFAULTS.initialDelayMs, 'run.retry.initialDelayMs', 0, 86_400_000),
-    maxDelayMs: expectInteger(retryInput.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs, 'run.retry.maxDelayMs', 0, 86_400_000),
+    initialDelayMs: expectInteger(
+      retryInput.initialDelayMs ?? RETRY_DEFAULTS.initialDelayMs,
+      'run.retry.initialDelayMs',
+      0,
+      86_400_000,
+    ),
+    maxDelayMs: expectInteger(
+      retryInput.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
+      'run.retry.maxDelayMs',
+      0,
+      86_400_000,
+    ),
     multiplier: retryInput.multiplier ?? RETRY_DEFAULTS.multiplier,
   }
   if (typeof retry.multiplier !== 'number' || !(retry.multiplier >= 1)) {
@@ -109,8 +144,18 @@ export function resolveRunOptions(options: unknown, consumer: ResolvedConsumerOp
   return {
     mode,
     handler: handler as ResolvedRunOptions['handler'],
-    concurrency: expectInteger(opts.partitionsConsumedConcurrently ?? 1, 'run.partitionsConsumedConcurrently', 1, 10_000),
-    maxBatchSize: expectInteger(opts.maxBatchSize ?? consumer.maxBufferedMessagesPerPartition, 'run.maxBatchSize', 1, 10_000_000),
+    concurrency: expectInteger(
+      opts.partitionsConsumedConcurrently ?? 1,
+      'run.partitionsConsumedConcurrently',
+      1,
+      10_000,
+    ),
+    maxBatchSize: expectInteger(
+      opts.maxBatchSize ?? consumer.maxBufferedMessagesPerPartition,
+      'run.maxBatchSize',
+      1,
+      10_000_000,
+    ),
     retry: retry as Required<RetryOptions>,
     errorPolicy: resolveErrorPolicy(opts.errorPolicy),
   }
@@ -118,7 +163,8 @@ export function resolveRunOptions(options: unknown, consumer: ResolvedConsumerOp
 
 function resolveErrorPolicy(value: unknown): ResolvedRunOptions['errorPolicy'] {
   if (value === undefined || value === 'stop' || value === 'skip') return value ?? 'stop'
-  if (typeof value === 'string') throw new ConfigError('run.errorPolicy', `expected 'stop', 'skip' or { deadLetter: { topic } }, got '${value}'`)
+  if (typeof value === 'string')
+    throw new ConfigError('run.errorPolicy', `expected 'stop', 'skip' or { deadLetter: { topic } }, got '${value}'`)
   const policy = expectObject(value, 'run.errorPolicy')
   rejectUnknownKeys(policy, ['deadLetter'], 'run.errorPolicy')
   const deadLetter = expectObject(policy.deadLetter, 'run.errorPolicy.deadLetter')
@@ -127,5 +173,10 @@ function resolveErrorPolicy(value: unknown): ResolvedRunOptions['errorPolicy'] {
   if (deadLetter.producer !== undefined && typeof (deadLetter.producer as { send?: unknown }).send !== 'function') {
     throw new ConfigError('run.errorPolicy.deadLetter.producer', 'expected a connected kafkit Producer')
   }
-  return { deadLetter: { topic, ...(deadLetter.producer === undefined ? {} : { producer: deadLetter.producer as DeadLetterProducer }) } }
+  return {
+    deadLetter: {
+      topic,
+      ...(deadLetter.producer === undefined ? {} : { producer: deadLetter.producer as DeadLetterProducer }),
+    },
+  }
 }

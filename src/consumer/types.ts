@@ -48,7 +48,9 @@ export type MessageFor<K, V, TM extends TopicSerdeMap | undefined> = [TM] extend
 export type AnyConsumerMessage = ConsumerMessage<unknown, unknown, string>
 
 /** The topic names a consumer may subscribe to: any name, or only the `topics` map's keys when there is one. */
-export type TopicNameFor<TM extends TopicSerdeMap | undefined> = [TM] extends [TopicSerdeMap] ? keyof TM & string : string
+export type TopicNameFor<TM extends TopicSerdeMap | undefined> = [TM] extends [TopicSerdeMap]
+  ? keyof TM & string
+  : string
 
 export type { TopicPartition } from '../common/topic-partition.js'
 
@@ -185,7 +187,9 @@ export interface ConsumerStats {
     readonly [field: string]: unknown
   }
   /** Per-topic statistics with per-partition details. */
-  readonly topics?: Readonly<Record<string, { readonly topic: string; readonly partitions: Readonly<Record<string, ConsumerPartitionStats>> }>>
+  readonly topics?: Readonly<
+    Record<string, { readonly topic: string; readonly partitions: Readonly<Record<string, ConsumerPartitionStats>> }>
+  >
   /** Everything else librdkafka reports. */
   readonly [field: string]: unknown
 }

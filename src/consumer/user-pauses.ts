@@ -49,8 +49,13 @@ function check(topics: readonly TopicPartitions[]): readonly TopicPartitions[] {
   const list: unknown = topics // checked as unknown: JavaScript callers pass anything, and the type stays intact
   if (!Array.isArray(list)) throw new ConfigError('topics', 'expected an array of { topic, partitions? }')
   topics.forEach((entry, index) => {
-    if (typeof entry?.topic !== 'string' || entry.topic === '') throw new ConfigError(`topics[${index}].topic`, 'expected a topic name')
-    if (entry.partitions !== undefined && (!Array.isArray(entry.partitions) || !entry.partitions.every((p: unknown) => Number.isInteger(p) && (p as number) >= 0))) {
+    if (typeof entry?.topic !== 'string' || entry.topic === '')
+      throw new ConfigError(`topics[${index}].topic`, 'expected a topic name')
+    if (
+      entry.partitions !== undefined &&
+      (!Array.isArray(entry.partitions) ||
+        !entry.partitions.every((p: unknown) => Number.isInteger(p) && (p as number) >= 0))
+    ) {
       throw new ConfigError(`topics[${index}].partitions`, 'expected an array of partition numbers')
     }
   })

@@ -58,7 +58,9 @@ export const DIAGNOSTICS_CHANNEL_NAMES = Object.freeze({
 type Names = typeof DIAGNOSTICS_CHANNEL_NAMES
 
 /** kafkit's diagnostics channels, typed by what they publish. */
-export type DiagnosticsChannels = { readonly [K in keyof Names]: DiagnosticsChannel<DiagnosticsChannelPayloads[Names[K]]> }
+export type DiagnosticsChannels = {
+  readonly [K in keyof Names]: DiagnosticsChannel<DiagnosticsChannelPayloads[Names[K]]>
+}
 
 /**
  * kafkit's diagnostics channels. `diagnostics_channel.subscribe(name, listener)` with a name from
@@ -81,6 +83,8 @@ export const diagnosticsChannels: DiagnosticsChannels = Object.freeze(
  * The channel of one name, typed.
  * @param name - one of {@link DIAGNOSTICS_CHANNEL_NAMES}
  */
-export function diagnosticsChannel<N extends DiagnosticsChannelName>(name: N): DiagnosticsChannel<DiagnosticsChannelPayloads[N]> {
+export function diagnosticsChannel<N extends DiagnosticsChannelName>(
+  name: N,
+): DiagnosticsChannel<DiagnosticsChannelPayloads[N]> {
   return diagnostics.channel(name) as unknown as DiagnosticsChannel<DiagnosticsChannelPayloads[N]>
 }

@@ -34,7 +34,11 @@ export interface ConsumerErrorPayload {
 /** `kafkit:consumer:commit`: every commit result, kafkit's and librdkafka's automatic ones. */
 export interface ConsumerCommitPayload {
   /** The committed offsets; `offset` is a decimal string, `null` when librdkafka gave none. */
-  readonly offsets: ReadonlyArray<{ readonly topic: string; readonly partition: number; readonly offset: string | null }>
+  readonly offsets: ReadonlyArray<{
+    readonly topic: string
+    readonly partition: number
+    readonly offset: string | null
+  }>
   /** Why the commit failed; `undefined` when it succeeded. */
   readonly error: KafkaError | undefined
 }

@@ -1,5 +1,11 @@
 import type { KafkaErrorCode } from './codes.js'
-import { RDKAFKA_ERROR_CODES, RESP_ERR, type RdkafkaErrorCode, type RdkafkaErrorName, type RdkafkaKafkitCode } from './codes.generated.js'
+import {
+  RDKAFKA_ERROR_CODES,
+  RESP_ERR,
+  type RdkafkaErrorCode,
+  type RdkafkaErrorName,
+  type RdkafkaKafkitCode,
+} from './codes.generated.js'
 import {
   AuthenticationError,
   AuthorizationError,
@@ -18,23 +24,69 @@ const byDescription = new Map<string, RdkafkaErrorCode>(RDKAFKA_ERROR_CODES.map(
 // Broker errors the Kafka protocol marks retriable (see Kafka's Errors.java: RetriableException subclasses),
 // plus librdkafka's local transient conditions. Used when the error object itself carries no flag.
 const RETRIABLE = new Set<RdkafkaErrorName>([
-  '_TRANSPORT', '_ALL_BROKERS_DOWN', '_TIMED_OUT', '_MSG_TIMED_OUT', '_QUEUE_FULL', '_WAIT_COORD', '_RESOLVE',
-  '_NODE_UPDATE', '_ISR_INSUFF', '_IN_PROGRESS', '_PREV_IN_PROGRESS', '_TIMED_OUT_QUEUE', '_OUTDATED',
-  'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'REQUEST_TIMED_OUT', 'NETWORK_EXCEPTION',
-  'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR', 'NOT_ENOUGH_REPLICAS',
-  'NOT_ENOUGH_REPLICAS_AFTER_APPEND', 'UNKNOWN_TOPIC_OR_PART', 'KAFKA_STORAGE_ERROR', 'FETCH_SESSION_ID_NOT_FOUND',
-  'INVALID_FETCH_SESSION_EPOCH', 'OFFSET_NOT_AVAILABLE', 'PREFERRED_LEADER_NOT_AVAILABLE', 'UNSTABLE_OFFSET_COMMIT',
-  'THROTTLING_QUOTA_EXCEEDED', 'CONCURRENT_TRANSACTIONS', 'UNKNOWN_LEADER_EPOCH', 'FENCED_LEADER_EPOCH',
-  'REBALANCE_IN_PROGRESS', 'ELECTION_NOT_NEEDED', 'ELIGIBLE_LEADERS_NOT_AVAILABLE',
+  '_TRANSPORT',
+  '_ALL_BROKERS_DOWN',
+  '_TIMED_OUT',
+  '_MSG_TIMED_OUT',
+  '_QUEUE_FULL',
+  '_WAIT_COORD',
+  '_RESOLVE',
+  '_NODE_UPDATE',
+  '_ISR_INSUFF',
+  '_IN_PROGRESS',
+  '_PREV_IN_PROGRESS',
+  '_TIMED_OUT_QUEUE',
+  '_OUTDATED',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+  'REQUEST_TIMED_OUT',
+  'NETWORK_EXCEPTION',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR',
+  'NOT_ENOUGH_REPLICAS',
+  'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+  'UNKNOWN_TOPIC_OR_PART',
+  'KAFKA_STORAGE_ERROR',
+  'FETCH_SESSION_ID_NOT_FOUND',
+  'INVALID_FETCH_SESSION_EPOCH',
+  'OFFSET_NOT_AVAILABLE',
+  'PREFERRED_LEADER_NOT_AVAILABLE',
+  'UNSTABLE_OFFSET_COMMIT',
+  'THROTTLING_QUOTA_EXCEEDED',
+  'CONCURRENT_TRANSACTIONS',
+  'UNKNOWN_LEADER_EPOCH',
+  'FENCED_LEADER_EPOCH',
+  'REBALANCE_IN_PROGRESS',
+  'ELECTION_NOT_NEEDED',
+  'ELIGIBLE_LEADERS_NOT_AVAILABLE',
 ])
 
-const FATAL = new Set<RdkafkaErrorName>(['_FATAL', '_FENCED', 'PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'FENCED_INSTANCE_ID',
-  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'UNSUPPORTED_FOR_MESSAGE_FORMAT'])
+const FATAL = new Set<RdkafkaErrorName>([
+  '_FATAL',
+  '_FENCED',
+  'PRODUCER_FENCED',
+  'INVALID_PRODUCER_EPOCH',
+  'FENCED_INSTANCE_ID',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
+  'UNSUPPORTED_FOR_MESSAGE_FORMAT',
+])
 
-const CONNECTION = new Set<RdkafkaErrorName>(['_TRANSPORT', '_ALL_BROKERS_DOWN', '_RESOLVE', '_SSL', 'NETWORK_EXCEPTION'])
+const CONNECTION = new Set<RdkafkaErrorName>([
+  '_TRANSPORT',
+  '_ALL_BROKERS_DOWN',
+  '_RESOLVE',
+  '_SSL',
+  'NETWORK_EXCEPTION',
+])
 
 /** The brokers refused the credentials: retrying with the same ones cannot help. */
-const AUTHENTICATION = new Set<RdkafkaErrorName>(['_AUTHENTICATION', 'SASL_AUTHENTICATION_FAILED', 'UNSUPPORTED_SASL_MECHANISM'])
+const AUTHENTICATION = new Set<RdkafkaErrorName>([
+  '_AUTHENTICATION',
+  'SASL_AUTHENTICATION_FAILED',
+  'UNSUPPORTED_SASL_MECHANISM',
+])
 
 const TIMEOUT = new Set<RdkafkaErrorName>(['_TIMED_OUT', '_MSG_TIMED_OUT', 'REQUEST_TIMED_OUT', '_TIMED_OUT_QUEUE'])
 
@@ -81,8 +133,11 @@ export function fromRdkafkaError(
   }
   const entry = numeric === undefined ? undefined : byCode.get(numeric)
   const name: RdkafkaErrorName = entry?.name ?? 'UNKNOWN'
-  const nativeMessage = typeof native.message === 'string' && native.message !== '' ? native.message
-    : (entry?.description ?? (numeric === undefined ? 'unknown librdkafka error' : `librdkafka error code ${numeric}`))
+  const nativeMessage =
+    typeof native.message === 'string' && native.message !== ''
+      ? native.message
+      : (entry?.description ??
+        (numeric === undefined ? 'unknown librdkafka error' : `librdkafka error code ${numeric}`))
   const where = [
     context.topic === undefined ? undefined : `topic ${context.topic}`,
     context.partition === undefined ? undefined : `partition ${context.partition}`,
@@ -130,7 +185,11 @@ export function authenticationFailed(client: string, cause: AuthenticationError)
   return new AuthenticationError(
     cause.code,
     `${client}.connect() failed: the brokers refused the client's credentials; check sasl (mechanism, username, password or token) (${cause.message})`,
-    { cause, ...(cause.rdkafkaName ? { rdkafkaName: cause.rdkafkaName } : {}), ...(cause.rdkafkaCode === undefined ? {} : { rdkafkaCode: cause.rdkafkaCode }) },
+    {
+      cause,
+      ...(cause.rdkafkaName ? { rdkafkaName: cause.rdkafkaName } : {}),
+      ...(cause.rdkafkaCode === undefined ? {} : { rdkafkaCode: cause.rdkafkaCode }),
+    },
   )
 }
 
@@ -148,7 +207,13 @@ export async function authFailureReported(reported: () => boolean): Promise<void
 }
 
 /** Client-level errors that retrying cannot cure: a client's connect() fails on them at once. */
-const HOPELESS = new Set<string>(['_AUTHENTICATION', 'SASL_AUTHENTICATION_FAILED', '_SSL', '_FATAL', 'UNSUPPORTED_SASL_MECHANISM'])
+const HOPELESS = new Set<string>([
+  '_AUTHENTICATION',
+  'SASL_AUTHENTICATION_FAILED',
+  '_SSL',
+  '_FATAL',
+  'UNSUPPORTED_SASL_MECHANISM',
+])
 
 /** Whether a client error means connecting cannot succeed (refused credentials, a refused TLS certificate, fatal). */
 export function isHopeless(error: KafkaError): boolean {
@@ -166,7 +231,12 @@ export function hopelessConnect(client: string, cause: KafkaError): KafkaError {
   if (cause.rdkafkaName === '_SSL') {
     return new ConnectionError(
       `${client}.connect() failed: the TLS handshake with the brokers failed; check ssl (ca, and cert/key for mutual TLS) (${cause.message})`,
-      { cause, retriable: false, rdkafkaName: cause.rdkafkaName, ...(cause.rdkafkaCode === undefined ? {} : { rdkafkaCode: cause.rdkafkaCode }) },
+      {
+        cause,
+        retriable: false,
+        rdkafkaName: cause.rdkafkaName,
+        ...(cause.rdkafkaCode === undefined ? {} : { rdkafkaCode: cause.rdkafkaCode }),
+      },
     )
   }
   return cause

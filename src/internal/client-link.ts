@@ -43,8 +43,11 @@ export class ClientLink {
    * @param tokenProvider - the OAUTHBEARER token provider, if configured, and `tokenSink` where tokens go
    */
   constructor(
-    client: 'Producer' | 'Consumer', logger: Logger | undefined, logName: string,
-    tokenProvider: OAuthBearerTokenProvider | undefined, tokenSink: OAuthTokenSink,
+    client: 'Producer' | 'Consumer',
+    logger: Logger | undefined,
+    logName: string,
+    tokenProvider: OAuthBearerTokenProvider | undefined,
+    tokenSink: OAuthTokenSink,
   ) {
     this.#client = client
     this.#unheard = new UnheardErrors(`kafkit ${client}`)
@@ -62,7 +65,8 @@ export class ClientLink {
     try {
       await steps(this.#guard)
     } catch (error) {
-      const failure = error instanceof KafkaError ? error : fromRdkafkaError(error, { operation: `${this.#client}.connect` })
+      const failure =
+        error instanceof KafkaError ? error : fromRdkafkaError(error, { operation: `${this.#client}.connect` })
       // librdkafka reports refused credentials as a client error and the connect itself only as a transport failure
       // or a timeout; the client error may arrive just after a fast failure.
       if (failure instanceof ConnectionError) await authFailureReported(() => this.#authFailure !== undefined)

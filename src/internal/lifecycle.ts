@@ -78,7 +78,9 @@ export class Lifecycle {
   /** Throws unless the client has never been connected. */
   assertIdle(method: string): void {
     if (this.#state !== 'idle') {
-      throw new StateError(`${this.role}.${method}() called while ${this.#state}: it can only be called once, on a new ${this.role}`)
+      throw new StateError(
+        `${this.role}.${method}() called while ${this.#state}: it can only be called once, on a new ${this.role}`,
+      )
     }
   }
 }

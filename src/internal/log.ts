@@ -65,12 +65,21 @@ export class LogRouter {
 /** Validates a `logger` option; `undefined` when not given. Throws {@link ConfigError} for anything else. */
 export function resolveLogger(value: unknown): Logger | undefined {
   if (value === undefined) return undefined
-  if (!isLogger(value)) throw new ConfigError('logger', 'expected an object with debug, info, warn and error methods (console, pino and winston loggers fit)')
+  if (!isLogger(value))
+    throw new ConfigError(
+      'logger',
+      'expected an object with debug, info, warn and error methods (console, pino and winston loggers fit)',
+    )
   return value
 }
 
 /** Checks a `logger` option: an object with the four methods. */
 export function isLogger(value: unknown): value is Logger {
-  return typeof value === 'object' && value !== null &&
-    ['debug', 'info', 'warn', 'error'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    ['debug', 'info', 'warn', 'error'].every(
+      (method) => typeof (value as Record<string, unknown>)[method] === 'function',
+    )
+  )
 }

@@ -27,7 +27,8 @@ export class OAuthRefresher {
       .then(() => this.#provider({ config }))
       .then(
         (token) => this.#sink(toRaw(token)),
-        (error: unknown) => this.#sink({ failure: `tokenProvider failed: ${error instanceof Error ? error.message : String(error)}` }),
+        (error: unknown) =>
+          this.#sink({ failure: `tokenProvider failed: ${error instanceof Error ? error.message : String(error)}` }),
       )
       .catch((error: unknown) => {
         // The token itself was refused by librdkafka (malformed): tell it why, it retries later.
@@ -40,10 +41,21 @@ export class OAuthRefresher {
 }
 
 function toRaw(token: OAuthBearerToken): RawOAuthToken {
-  if (typeof token?.tokenValue !== 'string' || typeof token.principal !== 'string' || !Number.isFinite(token.lifetimeMs)) {
-    throw new TypeError('tokenProvider must return { tokenValue: string, lifetimeMs: number, principal: string, extensions? }')
+  if (
+    typeof token?.tokenValue !== 'string' ||
+    typeof token.principal !== 'string' ||
+    !Number.isFinite(token.lifetimeMs)
+  ) {
+    throw new TypeError(
+      'tokenProvider must return { tokenValue: string, lifetimeMs: number, principal: string, extensions? }',
+    )
   }
   const extensions = Object.entries(token.extensions ?? {}).flat()
   // librdkafka takes the token's expiry as an absolute time in ms since the epoch.
-  return { tokenValue: token.tokenValue, expiresAtMs: Date.now() + token.lifetimeMs, principal: token.principal, extensions }
+  return {
+    tokenValue: token.tokenValue,
+    expiresAtMs: Date.now() + token.lifetimeMs,
+    principal: token.principal,
+    extensions,
+  }
 }

@@ -25,9 +25,12 @@ export class UnheardErrors {
     const now = Date.now()
     if (now - (this.#lastWarning.get(error.code) ?? -Infinity) < WARNING_INTERVAL_MS) return
     this.#lastWarning.set(error.code, now)
-    process.emitWarning(`${this.#client}: ${error.message} (no 'error' listener; at most one warning per code every 10 s)`, {
-      type: 'KafkitErrorWarning',
-      code: error.code,
-    })
+    process.emitWarning(
+      `${this.#client}: ${error.message} (no 'error' listener; at most one warning per code every 10 s)`,
+      {
+        type: 'KafkitErrorWarning',
+        code: error.code,
+      },
+    )
   }
 }

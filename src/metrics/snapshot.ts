@@ -210,11 +210,14 @@ export function statsSnapshot(stats: Readonly<Record<string, unknown>>): StatsSn
     bytesReceived: num(stats, 'rxmsg_bytes'),
     brokers,
     partitions,
-    group: cgrp === undefined ? null : {
-      state: text(cgrp, 'state'),
-      joinState: text(cgrp, 'join_state'),
-      rebalances: num(cgrp, 'rebalance_cnt'),
-      assignedPartitions: num(cgrp, 'assignment_size'),
-    },
+    group:
+      cgrp === undefined
+        ? null
+        : {
+            state: text(cgrp, 'state'),
+            joinState: text(cgrp, 'join_state'),
+            rebalances: num(cgrp, 'rebalance_cnt'),
+            assignedPartitions: num(cgrp, 'assignment_size'),
+          },
   }
 }

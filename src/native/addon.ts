@@ -21,7 +21,8 @@ export const ADDON_PATH = ((): string => {
   // A second build (AddressSanitizer, see scripts/test-asan.mjs) can stand in for the normal one.
   if (process.env.KAFKIT_ADDON_PATH) return process.env.KAFKIT_ADDON_PATH
   const candidates = ['../../', '../../../', '../../../../'].map((up) =>
-    fileURLToPath(new URL(`${up}build/Release/kafkit.node`, import.meta.url)))
+    fileURLToPath(new URL(`${up}build/Release/kafkit.node`, import.meta.url)),
+  )
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0]!
 })()
 
@@ -40,21 +41,31 @@ let loaded: unknown
 export function loadAddon<T>(): T {
   if (loaded !== undefined) return loaded as T
   if (!existsSync(ADDON_PATH)) {
-    throw new KafkaError('ERR_ADDON', `kafkit's native addon is not built (${ADDON_PATH} is missing): its install step ` +
-      'failed or was skipped (npm --ignore-scripts). Run `npm rebuild kafkit` (needs a C compiler, make and python3).')
+    throw new KafkaError(
+      'ERR_ADDON',
+      `kafkit's native addon is not built (${ADDON_PATH} is missing): its install step ` +
+        'failed or was skipped (npm --ignore-scripts). Run `npm rebuild kafkit` (needs a C compiler, make and python3).',
+    )
   }
   const library = librdkafkaPath()
   if (!existsSync(library)) {
-    throw new KafkaError('ERR_ADDON', `librdkafka is not built (${library} is missing): node-rdkafka's install step ` +
-      'failed or was skipped. Run `npm rebuild node-rdkafka`.')
+    throw new KafkaError(
+      'ERR_ADDON',
+      `librdkafka is not built (${library} is missing): node-rdkafka's install step ` +
+        'failed or was skipped. Run `npm rebuild node-rdkafka`.',
+    )
   }
   let addon: { load(path: string): string }
   try {
     addon = require(ADDON_PATH) as typeof addon
     addon.load(library)
   } catch (error) {
-    throw new KafkaError('ERR_ADDON', `kafkit's native addon failed to load: ${(error as Error).message}. ` +
-      'Run `npm rebuild kafkit` after node-rdkafka was upgraded or rebuilt.', { cause: error })
+    throw new KafkaError(
+      'ERR_ADDON',
+      `kafkit's native addon failed to load: ${(error as Error).message}. ` +
+        'Run `npm rebuild kafkit` after node-rdkafka was upgraded or rebuilt.',
+      { cause: error },
+    )
   }
   loaded = addon
   return addon as T

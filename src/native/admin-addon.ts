@@ -75,7 +75,11 @@ export interface RawClusterDescription {
 export interface RawMetadata {
   readonly originatingBrokerId: number
   readonly brokers: ReadonlyArray<{ readonly id: number; readonly host: string; readonly port: number }>
-  readonly topics: ReadonlyArray<{ readonly topic: string; readonly partitionCount: number; readonly error: RawError | null }>
+  readonly topics: ReadonlyArray<{
+    readonly topic: string
+    readonly partitionCount: number
+    readonly error: RawError | null
+  }>
 }
 
 /** A partition with an offset, as group offset calls, ListOffsets and DeleteRecords report it. */
@@ -169,14 +173,19 @@ export type RawAdminHandle = { readonly __kafkitAdminHandle: unique symbol }
 /** Client-level events: librdkafka errors and logs, delivered on the main thread. */
 export type RawAdminEventListener = (
   kind: 'error' | 'log' | 'oauthbearer-refresh',
-  payload: RawError & { isFatal?: boolean } | { level: number; facility: string; message: string } | { config: string },
+  payload:
+    (RawError & { isFatal?: boolean }) | { level: number; facility: string; message: string } | { config: string },
 ) => void
 
 /** The addon's exports. Every request returns a promise settled on the main thread. */
 export interface AdminAddon {
   librdkafkaVersion(): string
   /** Creates a handle; `oauthbearer`: tokens come from {@link AdminAddon.setOAuthToken}, asked for by events. */
-  createClient(config: Readonly<Record<string, string>>, onEvent: RawAdminEventListener, options?: { oauthbearer: boolean }): RawAdminHandle
+  createClient(
+    config: Readonly<Record<string, string>>,
+    onEvent: RawAdminEventListener,
+    options?: { oauthbearer: boolean },
+  ): RawAdminHandle
   destroyClient(handle: RawAdminHandle): Promise<void>
   inFlight(handle: RawAdminHandle): number
   /** Answers an OAUTHBEARER refresh request. */
@@ -199,10 +208,21 @@ export interface AdminAddon {
     partitions: ReadonlyArray<{ topic: string; count: number; replicaAssignment?: ReadonlyArray<readonly number[]> }>,
     options: RawRequestOptions,
   ): Promise<RawTopicResult[]>
-  describeTopics(handle: RawAdminHandle, topics: readonly string[], options: RawRequestOptions): Promise<RawTopicDescription[]>
+  describeTopics(
+    handle: RawAdminHandle,
+    topics: readonly string[],
+    options: RawRequestOptions,
+  ): Promise<RawTopicDescription[]>
   describeCluster(handle: RawAdminHandle, options: RawRequestOptions): Promise<RawClusterDescription>
-  listGroups(handle: RawAdminHandle, options: RawRequestOptions): Promise<{ groups: RawGroupListing[]; errors: RawError[] }>
-  describeGroups(handle: RawAdminHandle, groups: readonly string[], options: RawRequestOptions): Promise<RawGroupDescription[]>
+  listGroups(
+    handle: RawAdminHandle,
+    options: RawRequestOptions,
+  ): Promise<{ groups: RawGroupListing[]; errors: RawError[] }>
+  describeGroups(
+    handle: RawAdminHandle,
+    groups: readonly string[],
+    options: RawRequestOptions,
+  ): Promise<RawGroupDescription[]>
   deleteGroups(handle: RawAdminHandle, groups: readonly string[], options: RawRequestOptions): Promise<RawGroupResult[]>
   listGroupOffsets(
     handle: RawAdminHandle,
@@ -239,10 +259,18 @@ export interface AdminAddon {
   ): Promise<RawConfigResource[]>
   incrementalAlterConfigs(
     handle: RawAdminHandle,
-    resources: ReadonlyArray<{ type: number; name: string; ops: ReadonlyArray<{ name: string; op: number; value: string | null }> }>,
+    resources: ReadonlyArray<{
+      type: number
+      name: string
+      ops: ReadonlyArray<{ name: string; op: number; value: string | null }>
+    }>,
     options: RawRequestOptions,
   ): Promise<RawConfigResource[]>
-  createAcls(handle: RawAdminHandle, acls: readonly RawAclBinding[], options: RawRequestOptions): Promise<Array<RawError | null>>
+  createAcls(
+    handle: RawAdminHandle,
+    acls: readonly RawAclBinding[],
+    options: RawRequestOptions,
+  ): Promise<Array<RawError | null>>
   describeAcls(handle: RawAdminHandle, filter: RawAclBinding, options: RawRequestOptions): Promise<RawAclBinding[]>
   deleteAcls(
     handle: RawAdminHandle,
@@ -253,7 +281,9 @@ export interface AdminAddon {
     handle: RawAdminHandle,
     users: readonly string[],
     options: RawRequestOptions,
-  ): Promise<Array<{ user: string; error: RawError | null; credentials: Array<{ mechanism: number; iterations: number }> }>>
+  ): Promise<
+    Array<{ user: string; error: RawError | null; credentials: Array<{ mechanism: number; iterations: number }> }>
+  >
   alterUserScramCredentials(
     handle: RawAdminHandle,
     alterations: readonly RawScramAlteration[],
@@ -263,7 +293,13 @@ export interface AdminAddon {
 
 /** librdkafka's `rd_kafka_ResourceType_t` (ACL `cluster` and config `broker` share the wire value 4). */
 export const RESOURCE_TYPE = Object.freeze({
-  unknown: 0, any: 1, topic: 2, group: 3, broker: 4, cluster: 4, 'transactional-id': 5,
+  unknown: 0,
+  any: 1,
+  topic: 2,
+  group: 3,
+  broker: 4,
+  cluster: 4,
+  'transactional-id': 5,
 } as const)
 
 /** librdkafka's `rd_kafka_ResourcePatternType_t`. */
@@ -271,8 +307,19 @@ export const PATTERN_TYPE = Object.freeze({ unknown: 0, any: 1, match: 2, litera
 
 /** librdkafka's `rd_kafka_AclOperation_t`. */
 export const ACL_OPERATION = Object.freeze({
-  unknown: 0, any: 1, all: 2, read: 3, write: 4, create: 5, delete: 6, alter: 7, describe: 8,
-  'cluster-action': 9, 'describe-configs': 10, 'alter-configs': 11, 'idempotent-write': 12,
+  unknown: 0,
+  any: 1,
+  all: 2,
+  read: 3,
+  write: 4,
+  create: 5,
+  delete: 6,
+  alter: 7,
+  describe: 8,
+  'cluster-action': 9,
+  'describe-configs': 10,
+  'alter-configs': 11,
+  'idempotent-write': 12,
 } as const)
 
 /** librdkafka's `rd_kafka_AclPermissionType_t`. */
@@ -280,7 +327,12 @@ export const ACL_PERMISSION = Object.freeze({ unknown: 0, any: 1, deny: 2, allow
 
 /** librdkafka's `rd_kafka_consumer_group_state_t`. */
 export const GROUP_STATE = Object.freeze({
-  unknown: 0, 'preparing-rebalance': 1, 'completing-rebalance': 2, stable: 3, dead: 4, empty: 5,
+  unknown: 0,
+  'preparing-rebalance': 1,
+  'completing-rebalance': 2,
+  stable: 3,
+  dead: 4,
+  empty: 5,
 } as const)
 
 /** librdkafka's `rd_kafka_consumer_group_type_t`. */
@@ -288,8 +340,13 @@ export const GROUP_TYPE = Object.freeze({ unknown: 0, consumer: 1, classic: 2 } 
 
 /** librdkafka's `rd_kafka_ConfigSource_t`. */
 export const CONFIG_SOURCE = Object.freeze({
-  unknown: 0, 'dynamic-topic': 1, 'dynamic-broker': 2, 'dynamic-default-broker': 3, 'static-broker': 4,
-  default: 5, 'group': 8,
+  unknown: 0,
+  'dynamic-topic': 1,
+  'dynamic-broker': 2,
+  'dynamic-default-broker': 3,
+  'static-broker': 4,
+  default: 5,
+  group: 8,
 } as const)
 
 /** librdkafka's `rd_kafka_AlterConfigOpType_t`. */
@@ -316,9 +373,17 @@ export function loadAdminAddon(): AdminAddon {
 }
 
 /** What the client core offers an Admin (see native/client.c and native/admin.c). */
-interface CoreAddon extends Omit<AdminAddon, 'createClient' | 'destroyClient' | 'inFlight' | 'metadata' | 'setOAuthToken'> {
+interface CoreAddon extends Omit<
+  AdminAddon,
+  'createClient' | 'destroyClient' | 'inFlight' | 'metadata' | 'setOAuthToken'
+> {
   clientSetOAuthToken(handle: RawAdminHandle, token: RawOAuthToken | { failure: string }): void
-  clientCreate(kind: 'admin', config: Readonly<Record<string, string>>, onWake: () => void, options: { oauthbearer: boolean }): RawAdminHandle
+  clientCreate(
+    kind: 'admin',
+    config: Readonly<Record<string, string>>,
+    onWake: () => void,
+    options: { oauthbearer: boolean },
+  ): RawAdminHandle
   clientDestroy(handle: RawAdminHandle): Promise<void>
   clientDrainEvents(handle: RawAdminHandle): Array<{ kind: string } & Record<string, unknown>>
   clientMetadata(handle: RawAdminHandle, options: { timeoutMs: number; topic?: string }): Promise<RawMetadata>
@@ -332,18 +397,28 @@ interface CoreAddon extends Omit<AdminAddon, 'createClient' | 'destroyClient' | 
 function adminOnCore(core: CoreAddon): AdminAddon {
   const drain = (handle: RawAdminHandle, onEvent: RawAdminEventListener): void => {
     for (const event of core.clientDrainEvents(handle)) {
-      if (event.kind === 'error' || event.kind === 'log' || event.kind === 'oauthbearer-refresh') onEvent(event.kind, event as never)
+      if (event.kind === 'error' || event.kind === 'log' || event.kind === 'oauthbearer-refresh')
+        onEvent(event.kind, event as never)
     }
   }
   const listeners = new WeakMap<RawAdminHandle, RawAdminEventListener>()
   return Object.assign(Object.create(core) as AdminAddon, {
-    createClient(config: Readonly<Record<string, string>>, onEvent: RawAdminEventListener, options = { oauthbearer: false }): RawAdminHandle {
+    createClient(
+      config: Readonly<Record<string, string>>,
+      onEvent: RawAdminEventListener,
+      options = { oauthbearer: false },
+    ): RawAdminHandle {
       // Declared before the call: the event callback may run during clientCreate and must see `undefined` there.
       let handle: RawAdminHandle | undefined
       // eslint-disable-next-line prefer-const -- a `const` would be in its temporal dead zone while clientCreate runs
-      handle = core.clientCreate('admin', config, () => {
-        if (handle) drain(handle, onEvent)
-      }, options)
+      handle = core.clientCreate(
+        'admin',
+        config,
+        () => {
+          if (handle) drain(handle, onEvent)
+        },
+        options,
+      )
       listeners.set(handle, onEvent)
       return handle
     },
@@ -353,7 +428,9 @@ function adminOnCore(core: CoreAddon): AdminAddon {
       if (onEvent) drain(handle, onEvent)
     },
     inFlight: (handle: RawAdminHandle) => core.adminInFlight(handle),
-    setOAuthToken: (handle: RawAdminHandle, token: RawOAuthToken | { failure: string }) => core.clientSetOAuthToken(handle, token),
-    metadata: (handle: RawAdminHandle, options: { timeoutMs: number; topic?: string }) => core.clientMetadata(handle, options),
+    setOAuthToken: (handle: RawAdminHandle, token: RawOAuthToken | { failure: string }) =>
+      core.clientSetOAuthToken(handle, token),
+    metadata: (handle: RawAdminHandle, options: { timeoutMs: number; topic?: string }) =>
+      core.clientMetadata(handle, options),
   })
 }

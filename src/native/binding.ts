@@ -23,5 +23,8 @@ export interface LibrdkafkaInfo {
  */
 export function librdkafkaInfo(): LibrdkafkaInfo {
   const addon = loadAddon<{ librdkafkaVersion(): string; librdkafkaFeatures(): string }>()
-  return { version: addon.librdkafkaVersion(), features: Object.freeze(addon.librdkafkaFeatures().split(',').filter(Boolean)) }
+  return {
+    version: addon.librdkafkaVersion(),
+    features: Object.freeze(addon.librdkafkaFeatures().split(',').filter(Boolean)),
+  }
 }

@@ -29,7 +29,9 @@ export class Bootstrap {
 
   /** Takes the bootstrap properties out of `config` (which is changed) and keeps them. */
   constructor(config: Record<string, string>) {
-    const lists = BOOTSTRAP_KEYS.map((key) => config[key]).filter((list): list is string => list !== undefined && list !== '')
+    const lists = BOOTSTRAP_KEYS.map((key) => config[key]).filter(
+      (list): list is string => list !== undefined && list !== '',
+    )
     for (const key of BOOTSTRAP_KEYS) delete config[key]
     this.#brokers = lists.length === 0 ? undefined : lists.join(',')
   }
@@ -39,7 +41,10 @@ export class Bootstrap {
     if (this.#added || this.#brokers === undefined) return
     this.#added = true
     if (addon.clientAddBrokers(handle, this.#brokers) === 0) {
-      throw new ConfigError('brokers', `librdkafka found no broker address in '${this.#brokers}'; give host:port pairs, e.g. 'localhost:9092'`)
+      throw new ConfigError(
+        'brokers',
+        `librdkafka found no broker address in '${this.#brokers}'; give host:port pairs, e.g. 'localhost:9092'`,
+      )
     }
   }
 }

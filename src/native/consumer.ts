@@ -48,10 +48,17 @@ export interface RawError {
   readonly isFatal?: boolean
 }
 
-type ConsumerEvent = RawClientEvent | { readonly kind: 'commit'; readonly code: number; readonly message: string; readonly offsets: RawTopicPartition[] }
+type ConsumerEvent =
+  | RawClientEvent
+  | { readonly kind: 'commit'; readonly code: number; readonly message: string; readonly offsets: RawTopicPartition[] }
 
 interface ConsumerAddon {
-  clientCreate(kind: 'consumer', config: Record<string, string>, onWake: () => void, options: { oauthbearer: boolean }): object
+  clientCreate(
+    kind: 'consumer',
+    config: Record<string, string>,
+    onWake: () => void,
+    options: { oauthbearer: boolean },
+  ): object
   clientAddBrokers(handle: object, brokers: string): number
   clientDestroy(handle: object): Promise<void>
   clientDrainEvents(handle: object): ConsumerEvent[]
@@ -70,10 +77,27 @@ interface ConsumerAddon {
   consumerGroupMetadata(handle: object): Buffer
   consumerSubscribe(handle: object, topics: readonly string[]): Promise<void>
   consumerUnsubscribe(handle: object): Promise<void>
-  consumerAssign(handle: object, partitions: readonly RawTopicPartition[], assign: boolean, incremental: boolean): Promise<void>
-  consumerCommitted(handle: object, partitions: readonly RawTopicPartition[], timeoutMs: number): Promise<RawTopicPartition[]>
-  consumerOffsetsForTimes(handle: object, partitions: readonly RawTopicPartition[], timeoutMs: number): Promise<RawTopicPartition[]>
-  consumerQueryWatermarks(handle: object, partitions: readonly RawTopicPartition[], timeoutMs: number): Promise<{ low: number; high: number }>
+  consumerAssign(
+    handle: object,
+    partitions: readonly RawTopicPartition[],
+    assign: boolean,
+    incremental: boolean,
+  ): Promise<void>
+  consumerCommitted(
+    handle: object,
+    partitions: readonly RawTopicPartition[],
+    timeoutMs: number,
+  ): Promise<RawTopicPartition[]>
+  consumerOffsetsForTimes(
+    handle: object,
+    partitions: readonly RawTopicPartition[],
+    timeoutMs: number,
+  ): Promise<RawTopicPartition[]>
+  consumerQueryWatermarks(
+    handle: object,
+    partitions: readonly RawTopicPartition[],
+    timeoutMs: number,
+  ): Promise<{ low: number; high: number }>
 }
 
 /** What the consumer hears from its native client (all on the JavaScript thread, never inside librdkafka). */
@@ -106,8 +130,12 @@ export class NativeConsumerAdapter {
    * @param callbacks - where librdkafka's events go
    * @param options - `oauthbearer`: tokens come from {@link setOAuthToken}
    */
-  constructor(globalConfig: Record<string, unknown>, topicConfig: Record<string, unknown>, callbacks: NativeConsumerCallbacks,
-    options: { oauthbearer: boolean } = { oauthbearer: false }) {
+  constructor(
+    globalConfig: Record<string, unknown>,
+    topicConfig: Record<string, unknown>,
+    callbacks: NativeConsumerCallbacks,
+    options: { oauthbearer: boolean } = { oauthbearer: false },
+  ) {
     this.#addon = loadAddon<ConsumerAddon>()
     this.#callbacks = callbacks
     const strings = toStrings({ ...topicConfig, ...globalConfig })
@@ -123,7 +151,10 @@ export class NativeConsumerAdapter {
   #drainEvents(): void {
     for (const event of this.#addon.clientDrainEvents(this.#handle)) {
       if (event.kind === 'commit') {
-        this.#callbacks.offsetCommit(event.code === RESP_ERR.NO_ERROR ? undefined : { code: event.code, message: event.message }, event.offsets)
+        this.#callbacks.offsetCommit(
+          event.code === RESP_ERR.NO_ERROR ? undefined : { code: event.code, message: event.message },
+          event.offsets,
+        )
       } else {
         this.#callbacks.event(event)
       }
@@ -158,10 +189,17 @@ export class NativeConsumerAdapter {
     const count = state[0]!
     if (state[3]! > 0) this.#rebalances.push(...this.#addon.consumerTakeRebalances(this.#handle))
     if (count === 0) return undefined
-    if (state[2]! > this.#topics.length) this.#topics.push(...this.#addon.consumerTopicNames(this.#handle, this.#topics.length))
+    if (state[2]! > this.#topics.length)
+      this.#topics.push(...this.#addon.consumerTopicNames(this.#handle, this.#topics.length))
     const headerLengths = state[1]! > 0 ? this.#addon.consumerHeaderLengths(this.#handle) : undefined
-    return new FetchedBatch(count, data, this.#meta.slice(0, count * STRIDE), this.#numbers.slice(0, count * 2),
-      headerLengths, this.#topics)
+    return new FetchedBatch(
+      count,
+      data,
+      this.#meta.slice(0, count * STRIDE),
+      this.#numbers.slice(0, count * 2),
+      headerLengths,
+      this.#topics,
+    )
   }
 
   /** The rebalances raised since the last call, oldest first. */
@@ -225,7 +263,10 @@ export class NativeConsumerAdapter {
    * For each partition, the earliest offset whose timestamp is at or after the one given as `offset` (ms since the
    * epoch), or -1 when no record is that recent yet; asked of the partitions' leaders on the worker.
    */
-  offsetsForTimes(partitions: ReadonlyArray<RawTopicPartition & { offset: number }>, timeoutMs: number): Promise<RawTopicPartition[]> {
+  offsetsForTimes(
+    partitions: ReadonlyArray<RawTopicPartition & { offset: number }>,
+    timeoutMs: number,
+  ): Promise<RawTopicPartition[]> {
     return this.#addon.consumerOffsetsForTimes(this.#handle, partitions, timeoutMs)
   }
 

@@ -46,8 +46,14 @@ export class FetchedBatch {
   readonly #topics: readonly string[]
 
   /** @internal */
-  constructor(count: number, data: Buffer, meta: Int32Array, numbers: Float64Array, headerLengths: Int32Array | undefined,
-    topics: readonly string[]) {
+  constructor(
+    count: number,
+    data: Buffer,
+    meta: Int32Array,
+    numbers: Float64Array,
+    headerLengths: Int32Array | undefined,
+    topics: readonly string[],
+  ) {
     this.count = count
     this.#data = data
     this.#meta = meta
@@ -83,8 +89,14 @@ export class FetchedBatch {
 
   /** The message at entry `i`. */
   message(i: number): RawMessage {
-    return new FetchedMessage(this, i, this.topic(i), this.#meta[i * STRIDE + M_PARTITION]!, this.#numbers[i * 2]!,
-      this.#numbers[i * 2 + 1]!)
+    return new FetchedMessage(
+      this,
+      i,
+      this.topic(i),
+      this.#meta[i * STRIDE + M_PARTITION]!,
+      this.#numbers[i * 2]!,
+      this.#numbers[i * 2 + 1]!,
+    )
   }
 
   /** @internal */
@@ -114,7 +126,10 @@ export class FetchedBatch {
     const count = this.#meta[base + M_HEADERS]!
     const lengths = this.#headerLengths
     if (count === 0 || lengths === undefined) return NO_HEADERS
-    let at = this.#meta[base + M_DATA_START]! + Math.max(0, this.#meta[base + M_KEY]!) + Math.max(0, this.#meta[base + M_VALUE]!)
+    let at =
+      this.#meta[base + M_DATA_START]! +
+      Math.max(0, this.#meta[base + M_KEY]!) +
+      Math.max(0, this.#meta[base + M_VALUE]!)
     const headers: RawHeader[] = []
     for (let h = this.#meta[base + M_HEADER_START]!, end = h + count; h < end; h++) {
       const nameLength = lengths[h * 2]!

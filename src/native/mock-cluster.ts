@@ -39,7 +39,8 @@ export function startNativeMockCluster(brokerCount: number): NativeMockCluster {
     close: () => addon.mockStop(handle),
     pushRequestErrors: (apiKey, codes) => addon.mockPushRequestErrors(handle, apiKey, [...codes]),
     setBrokerUp: (brokerId, up) => addon.mockSetBrokerUp(handle, brokerId, up),
-    createTopic: (topic, partitions, replicationFactor) => addon.mockCreateTopic(handle, topic, partitions, replicationFactor),
+    createTopic: (topic, partitions, replicationFactor) =>
+      addon.mockCreateTopic(handle, topic, partitions, replicationFactor),
     setCoordinator: (keyType, key, brokerId) => addon.mockSetCoordinator(handle, keyType, key, brokerId),
   }
 }

@@ -14,7 +14,13 @@ export const PERSISTENCE = Object.freeze({ notPersisted: 0, possiblyPersisted: 1
 
 /** An event of the client other than a delivery report, as the addon reports it. */
 export type RawClientEvent =
-  | { readonly kind: 'error'; readonly code: number; readonly rdkafkaName: string; readonly message: string; readonly isFatal: boolean }
+  | {
+      readonly kind: 'error'
+      readonly code: number
+      readonly rdkafkaName: string
+      readonly message: string
+      readonly isFatal: boolean
+    }
   | { readonly kind: 'log'; readonly level: number; readonly facility: string; readonly message: string }
   | { readonly kind: 'stats'; readonly json: string }
   | { readonly kind: 'oauthbearer-refresh'; readonly config: string }
@@ -44,7 +50,12 @@ export interface DeliveryBatch {
 export type RawHeader = readonly [name: string, value: Buffer | null]
 
 interface ProducerAddon {
-  clientCreate(kind: 'producer', config: Record<string, string>, onWake: () => void, options: { oauthbearer: boolean }): object
+  clientCreate(
+    kind: 'producer',
+    config: Record<string, string>,
+    onWake: () => void,
+    options: { oauthbearer: boolean },
+  ): object
   clientAddBrokers(handle: object, brokers: string): number
   clientDestroy(handle: object): Promise<void>
   clientDrainEvents(handle: object): RawClientEvent[]
@@ -53,10 +64,24 @@ interface ProducerAddon {
   clientMetadata(handle: object, options: { timeoutMs: number; topic?: string }): Promise<RawMetadata>
   clientSetOAuthToken(handle: object, token: RawOAuthToken | { failure: string }): void
   producerTopic(handle: object, name: string): number
-  producerProduce(handle: object, meta: Int32Array, timestamps: Float64Array, data: Buffer, firstSeq: number,
-    count: number, failures: Int32Array): number
-  producerDrainDeliveries(handle: object, seq: Uint32Array, partition: Int32Array, offset: Float64Array,
-    timestamp: Float64Array, error: Int32Array, status: Int32Array): number
+  producerProduce(
+    handle: object,
+    meta: Int32Array,
+    timestamps: Float64Array,
+    data: Buffer,
+    firstSeq: number,
+    count: number,
+    failures: Int32Array,
+  ): number
+  producerDrainDeliveries(
+    handle: object,
+    seq: Uint32Array,
+    partition: Int32Array,
+    offset: Float64Array,
+    timestamp: Float64Array,
+    error: Int32Array,
+    status: Int32Array,
+  ): number
   producerPurge(handle: object, inFlightToo: boolean): void
   producerQueueLength(handle: object): number
   producerFlush(handle: object, timeoutMs: number): Promise<void>
@@ -65,8 +90,12 @@ interface ProducerAddon {
   transactionBegin(handle: object): void
   transactionCommit(handle: object, timeoutMs: number): Promise<void>
   transactionAbort(handle: object, timeoutMs: number): Promise<void>
-  transactionSendOffsets(handle: object, offsets: ReadonlyArray<{ topic: string; partition: number; offset: bigint }>,
-    groupMetadata: Buffer, timeoutMs: number): Promise<void>
+  transactionSendOffsets(
+    handle: object,
+    offsets: ReadonlyArray<{ topic: string; partition: number; offset: bigint }>,
+    groupMetadata: Buffer,
+    timeoutMs: number,
+  ): Promise<void>
 }
 
 /** Fields per record in the batch's Int32Array (see native/producer.c). */
@@ -98,8 +127,14 @@ class BatchBuilder {
     this.#headerLengths.length = 0
   }
 
-  add(topicIndex: number, partition: number, key: Buffer | null, value: Buffer | null, timestamp: number | undefined,
-    headers: readonly RawHeader[] | undefined): void {
+  add(
+    topicIndex: number,
+    partition: number,
+    key: Buffer | null,
+    value: Buffer | null,
+    timestamp: number | undefined,
+    headers: readonly RawHeader[] | undefined,
+  ): void {
     const index = this.count
     if ((index + 1) * STRIDE > this.meta.length) this.#growRecords()
     let size = (key?.length ?? 0) + (value?.length ?? 0)
@@ -239,8 +274,15 @@ export class NativeProducerClient {
   produce(firstSeq: number): { taken: number; failures: Int32Array } {
     const batch = this.#batch
     const meta = batch.finish()
-    const taken = this.#addon.producerProduce(this.#handle, meta, batch.timestamps, batch.data, firstSeq >>> 0,
-      batch.count, batch.failures)
+    const taken = this.#addon.producerProduce(
+      this.#handle,
+      meta,
+      batch.timestamps,
+      batch.data,
+      firstSeq >>> 0,
+      batch.count,
+      batch.failures,
+    )
     batch.reset()
     return { taken, failures: batch.failures }
   }
@@ -251,8 +293,15 @@ export class NativeProducerClient {
     for (const event of events) this.#callbacks.event(event)
     const reports = this.#reports
     for (;;) {
-      reports.count = this.#addon.producerDrainDeliveries(this.#handle, reports.seq, reports.partition, reports.offset,
-        reports.timestamp, reports.error, reports.status)
+      reports.count = this.#addon.producerDrainDeliveries(
+        this.#handle,
+        reports.seq,
+        reports.partition,
+        reports.offset,
+        reports.timestamp,
+        reports.error,
+        reports.status,
+      )
       if (reports.count === 0) break
       this.#callbacks.deliveries(reports)
       if (reports.count < DRAIN_SIZE) break
@@ -315,8 +364,11 @@ export class NativeProducerClient {
   }
 
   /** Adds consumer offsets to the transaction with the consumer's serialized group metadata, on the worker. */
-  sendOffsetsToTransaction(offsets: ReadonlyArray<{ topic: string; partition: number; offset: bigint }>,
-    groupMetadata: Buffer, timeoutMs: number): Promise<void> {
+  sendOffsetsToTransaction(
+    offsets: ReadonlyArray<{ topic: string; partition: number; offset: bigint }>,
+    groupMetadata: Buffer,
+    timeoutMs: number,
+  ): Promise<void> {
     return this.#addon.transactionSendOffsets(this.#handle, offsets, groupMetadata, timeoutMs)
   }
 

@@ -5,17 +5,33 @@
  * @module
  */
 import {
-  context as otelContext, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace,
-  type Attributes, type Context, type Link, type Span, type Tracer,
+  context as otelContext,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+  type Tracer,
 } from '@opentelemetry/api'
 import type { AsyncLocalStorage } from 'node:async_hooks'
 import { tracingChannels, type KafkitTracingChannel } from '../tracing/channels.js'
 import type {
-  AdminCallContext, ConsumerBatchContext, ConsumerMessageContext, ProducerSendContext, ProducerTransactionContext,
+  AdminCallContext,
+  ConsumerBatchContext,
+  ConsumerMessageContext,
+  ProducerSendContext,
+  ProducerTransactionContext,
 } from '../tracing/types.js'
 import { MESSAGING_ATTRIBUTES as A } from './attributes.js'
 import { headerGetter, headerSetter, textKey } from './headers.js'
-import { resolveInstrumentationOptions, type KafkitInstrumentationOptions, type ResolvedInstrumentationOptions } from './options.js'
+import {
+  resolveInstrumentationOptions,
+  type KafkitInstrumentationOptions,
+  type ResolvedInstrumentationOptions,
+} from './options.js'
 
 /** A running instrumentation, from {@link instrumentKafkit}. */
 export interface KafkitInstrumentation {
@@ -32,7 +48,9 @@ export const TRACER_NAME = 'kafkit'
  * (normally `AsyncLocalStorageContextManager`) then carries the span into the handler's awaits.
  */
 function contextStore(): AsyncLocalStorage<unknown> {
-  return { run: <R>(value: Context, fn: () => R): R => otelContext.with(value, fn) } as unknown as AsyncLocalStorage<unknown>
+  return {
+    run: <R>(value: Context, fn: () => R): R => otelContext.with(value, fn),
+  } as unknown as AsyncLocalStorage<unknown>
 }
 
 /**
@@ -76,9 +94,15 @@ export function instrumentKafkit(options: KafkitInstrumentationOptions = {}): Ka
     if (span !== undefined) recordError(span, context.error)
   }
   /** Subscribes the span-ending handlers (and `start`, when given) to a channel. */
-  const follow = <C extends object>(channel: KafkitTracingChannel<C>, start: (context: C) => void, asyncEnd: (context: C) => void): void => {
+  const follow = <C extends object>(
+    channel: KafkitTracingChannel<C>,
+    start: (context: C) => void,
+    asyncEnd: (context: C) => void,
+  ): void => {
     const handlers = {
-      start, end: noop, asyncStart: noop,
+      start,
+      end: noop,
+      asyncStart: noop,
       asyncEnd: (context: C) => {
         asyncEnd(context)
         endSpan(context)
@@ -110,9 +134,13 @@ export function instrumentKafkit(options: KafkitInstrumentationOptions = {}): Ka
     follow(tracingChannels.producerTransaction, noop, noop)
   }
   if (resolved.admin) {
-    follow(tracingChannels.adminCall, (context) => spans.set(context, startAdmin(tracer, context)), (context) => {
-      if (context.attempts !== undefined) spans.get(context)?.setAttribute(A.adminAttempts, context.attempts)
-    })
+    follow(
+      tracingChannels.adminCall,
+      (context) => spans.set(context, startAdmin(tracer, context)),
+      (context) => {
+        if (context.attempts !== undefined) spans.get(context)?.setAttribute(A.adminAttempts, context.attempts)
+      },
+    )
   }
 
   let enabled = true
@@ -127,7 +155,12 @@ export function instrumentKafkit(options: KafkitInstrumentationOptions = {}): Ka
 
 function noop(): void {}
 
-function startSend(tracer: Tracer, options: ResolvedInstrumentationOptions, spans: WeakMap<object, Span>, context: ProducerSendContext): void {
+function startSend(
+  tracer: Tracer,
+  options: ResolvedInstrumentationOptions,
+  spans: WeakMap<object, Span>,
+  context: ProducerSendContext,
+): void {
   const records = context.records
   const topic = commonTopic(records.map((record) => record?.topic))
   const attributes: Attributes = {
@@ -146,9 +179,14 @@ function startSend(tracer: Tracer, options: ResolvedInstrumentationOptions, span
   } else {
     attributes[A.batchMessageCount] = records.length
   }
-  const span = tracer.startSpan(topic === undefined ? 'send' : `send ${topic}`, { kind: SpanKind.PRODUCER, attributes }, otelContext.active())
+  const span = tracer.startSpan(
+    topic === undefined ? 'send' : `send ${topic}`,
+    { kind: SpanKind.PRODUCER, attributes },
+    otelContext.active(),
+  )
   spans.set(context, span)
-  if (options.injectHeaders) options.propagator.inject(trace.setSpan(otelContext.active(), span), context.headers, headerSetter)
+  if (options.injectHeaders)
+    options.propagator.inject(trace.setSpan(otelContext.active(), span), context.headers, headerSetter)
 }
 
 function finishSend(spans: WeakMap<object, Span>): (context: ProducerSendContext) => void {
@@ -173,7 +211,11 @@ function startProcess(tracer: Tracer, options: ResolvedInstrumentationOptions, c
   return tracer.startSpan(`process ${context.topic}`, { kind: SpanKind.CONSUMER, attributes }, parent)
 }
 
-function startProcessBatch(tracer: Tracer, options: ResolvedInstrumentationOptions, context: ConsumerBatchContext): Span {
+function startProcessBatch(
+  tracer: Tracer,
+  options: ResolvedInstrumentationOptions,
+  context: ConsumerBatchContext,
+): Span {
   const attributes = consumerAttributes(context.topic, context.partition, context.groupId, context.clientId)
   attributes[A.batchMessageCount] = context.messages.length
   // A batch has many producers: each message's span is a link, not the parent.
@@ -185,7 +227,11 @@ function startProcessBatch(tracer: Tracer, options: ResolvedInstrumentationOptio
     seen.add(spanContext.spanId)
     links.push({ context: spanContext, attributes: { [A.kafkaMessageOffset]: Number(message.offset) } })
   }
-  return tracer.startSpan(`process ${context.topic}`, { kind: SpanKind.CONSUMER, attributes, links }, otelContext.active())
+  return tracer.startSpan(
+    `process ${context.topic}`,
+    { kind: SpanKind.CONSUMER, attributes, links },
+    otelContext.active(),
+  )
 }
 
 function startTransaction(tracer: Tracer, context: ProducerTransactionContext): Span {
@@ -195,13 +241,22 @@ function startTransaction(tracer: Tracer, context: ProducerTransactionContext): 
 }
 
 function startAdmin(tracer: Tracer, context: AdminCallContext): Span {
-  return tracer.startSpan(context.operation, {
-    kind: SpanKind.CLIENT,
-    attributes: { [A.system]: 'kafka', [A.adminOperation]: context.operation },
-  }, otelContext.active())
+  return tracer.startSpan(
+    context.operation,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: { [A.system]: 'kafka', [A.adminOperation]: context.operation },
+    },
+    otelContext.active(),
+  )
 }
 
-function consumerAttributes(topic: string, partition: number, groupId: string, clientId: string | undefined): Attributes {
+function consumerAttributes(
+  topic: string,
+  partition: number,
+  groupId: string,
+  clientId: string | undefined,
+): Attributes {
   const attributes: Attributes = {
     [A.system]: 'kafka',
     [A.operationName]: 'process',

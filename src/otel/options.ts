@@ -61,9 +61,13 @@ export function resolveInstrumentationOptions(options: unknown): ResolvedInstrum
   const propagator = opts.propagator ?? propagation
   const { inject, extract } = propagator as Partial<TextMapPropagator>
   if (typeof inject !== 'function' || typeof extract !== 'function') {
-    throw new ConfigError('propagator', 'expected an OpenTelemetry TextMapPropagator (an object with inject() and extract())')
+    throw new ConfigError(
+      'propagator',
+      'expected an OpenTelemetry TextMapPropagator (an object with inject() and extract())',
+    )
   }
-  const flag = (key: keyof typeof INSTRUMENTATION_DEFAULTS): boolean => expectBoolean(opts[key] ?? INSTRUMENTATION_DEFAULTS[key], key)
+  const flag = (key: keyof typeof INSTRUMENTATION_DEFAULTS): boolean =>
+    expectBoolean(opts[key] ?? INSTRUMENTATION_DEFAULTS[key], key)
   return {
     tracerProvider: tracerProvider as TracerProvider,
     propagator: propagator as TextMapPropagator,

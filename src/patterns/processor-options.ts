@@ -2,7 +2,16 @@
  * Processor options: types, defaults and validation.
  * @module
  */
-import { type ClientOptions, expectBoolean, expectFunction, expectInteger, expectObject, expectOneOf, expectString, rejectUnknownKeys } from '../config/index.js'
+import {
+  type ClientOptions,
+  expectBoolean,
+  expectFunction,
+  expectInteger,
+  expectObject,
+  expectOneOf,
+  expectString,
+  rejectUnknownKeys,
+} from '../config/index.js'
 import { ConfigError } from '../errors/kafka-error.js'
 import type { MessageFor, TopicPartition } from '../consumer/types.js'
 import type { ConsumerOptions } from '../consumer/options.js'
@@ -37,8 +46,17 @@ export interface ProcessorContext<O extends TopicSerdeMap> {
 
 /** The consumer options a processor passes through (the group, offsets and isolation level are its own). */
 export const PROCESSOR_CONSUMER_KEYS = [
-  'rdkafka', 'logger', 'groupInstanceId', 'rebalanceTimeoutMs', 'maxBufferedMessagesPerPartition', 'maxBufferedBytesPerPartition',
-  'fetchBatchSize', 'maxPollWaitMs', 'statsIntervalMs', 'connectTimeoutMs', 'requestTimeoutMs',
+  'rdkafka',
+  'logger',
+  'groupInstanceId',
+  'rebalanceTimeoutMs',
+  'maxBufferedMessagesPerPartition',
+  'maxBufferedBytesPerPartition',
+  'fetchBatchSize',
+  'maxPollWaitMs',
+  'statsIntervalMs',
+  'connectTimeoutMs',
+  'requestTimeoutMs',
 ] as const satisfies ReadonlyArray<keyof ConsumerOptions<unknown, unknown, undefined>>
 
 /** The empty TopicSerdeMap: the producer options picked below do not depend on serdes. */
@@ -47,15 +65,29 @@ type NoSerdes = {}
 
 /** The producer options a processor passes through (idempotence, acks and the transaction are its own). */
 export const PROCESSOR_PRODUCER_KEYS = [
-  'rdkafka', 'logger', 'compression', 'lingerMs', 'maxQueuedMessages', 'maxQueuedKBytes', 'maxBlockMs',
-  'statsIntervalMs', 'connectTimeoutMs', 'disconnectTimeoutMs',
+  'rdkafka',
+  'logger',
+  'compression',
+  'lingerMs',
+  'maxQueuedMessages',
+  'maxQueuedKBytes',
+  'maxBlockMs',
+  'statsIntervalMs',
+  'connectTimeoutMs',
+  'disconnectTimeoutMs',
 ] as const satisfies ReadonlyArray<keyof ProducerOptions<unknown, unknown, NoSerdes>>
 
 /** Settings of the processor's consumer it does not set itself. */
-export type ProcessorConsumerOptions = Pick<ConsumerOptions<unknown, unknown, undefined>, (typeof PROCESSOR_CONSUMER_KEYS)[number]>
+export type ProcessorConsumerOptions = Pick<
+  ConsumerOptions<unknown, unknown, undefined>,
+  (typeof PROCESSOR_CONSUMER_KEYS)[number]
+>
 
 /** Settings of the processor's transactional producer it does not set itself. */
-export type ProcessorProducerOptions = Pick<ProducerOptions<unknown, unknown, NoSerdes>, (typeof PROCESSOR_PRODUCER_KEYS)[number]>
+export type ProcessorProducerOptions = Pick<
+  ProducerOptions<unknown, unknown, NoSerdes>,
+  (typeof PROCESSOR_PRODUCER_KEYS)[number]
+>
 
 /** Handles one input message; resolve once every output was passed to `ctx.send()`. */
 export type ProcessorHandler<I extends TopicSerdeMap, O extends TopicSerdeMap> = (
@@ -69,7 +101,10 @@ export type ProcessorHandler<I extends TopicSerdeMap, O extends TopicSerdeMap> =
  * @typeParam I - serdes of the input topics
  * @typeParam O - serdes of the output topics
  */
-export interface ProcessorOptions<I extends TopicSerdeMap, O extends TopicSerdeMap> extends Omit<ClientOptions, 'rdkafka'> {
+export interface ProcessorOptions<I extends TopicSerdeMap, O extends TopicSerdeMap> extends Omit<
+  ClientOptions,
+  'rdkafka'
+> {
   /** The consumer group reading the inputs; its offsets are committed only inside the processor's transactions. */
   groupId: string
   /**
@@ -177,14 +212,38 @@ export interface ResolvedProcessorOptions {
 
 const CONNECTION_KEYS = ['brokers', 'clientId', 'ssl', 'sasl'] as const
 const KNOWN_KEYS = [
-  ...CONNECTION_KEYS, 'groupId', 'transactionalId', 'input', 'output', 'handle', 'retry', 'onAssign', 'consumer', 'producer',
+  ...CONNECTION_KEYS,
+  'groupId',
+  'transactionalId',
+  'input',
+  'output',
+  'handle',
+  'retry',
+  'onAssign',
+  'consumer',
+  'producer',
   ...Object.keys(PROCESSOR_DEFAULTS),
 ]
 
 /** librdkafka properties exactly-once depends on: the processor sets them and a tuning block may not. */
 const OWN_RDKAFKA_KEYS: Readonly<Record<'consumer' | 'producer', readonly string[]>> = {
-  consumer: ['group.id', 'isolation.level', 'enable.auto.commit', 'enable.auto.offset.store', 'auto.offset.reset', 'group.protocol'],
-  producer: ['transactional.id', 'enable.idempotence', 'acks', 'request.required.acks', 'transaction.timeout.ms', 'max.in.flight', 'max.in.flight.requests.per.connection'],
+  consumer: [
+    'group.id',
+    'isolation.level',
+    'enable.auto.commit',
+    'enable.auto.offset.store',
+    'auto.offset.reset',
+    'group.protocol',
+  ],
+  producer: [
+    'transactional.id',
+    'enable.idempotence',
+    'acks',
+    'request.required.acks',
+    'transaction.timeout.ms',
+    'max.in.flight',
+    'max.in.flight.requests.per.connection',
+  ],
 }
 
 /** A tuning block: an object of known keys (their values are checked by the client that takes them). */
@@ -195,7 +254,11 @@ function tuning(value: unknown, keys: readonly string[], path: 'consumer' | 'pro
   if (block.rdkafka !== undefined) {
     const rdkafka = expectObject(block.rdkafka, `${path}.rdkafka`)
     const own = OWN_RDKAFKA_KEYS[path].find((key) => Object.hasOwn(rdkafka, key))
-    if (own !== undefined) throw new ConfigError(`${path}.rdkafka['${own}']`, 'is set by the Processor (exactly-once depends on it) and cannot be overridden')
+    if (own !== undefined)
+      throw new ConfigError(
+        `${path}.rdkafka['${own}']`,
+        'is set by the Processor (exactly-once depends on it) and cannot be overridden',
+      )
   }
   return { ...block }
 }
@@ -219,7 +282,11 @@ export function resolveProcessorOptions(options: unknown): ResolvedProcessorOpti
   const input = topicMap(opts.input, 'input')
   const output = topicMap(opts.output, 'output')
   const overlap = Object.keys(input).find((topic) => Object.hasOwn(output, topic))
-  if (overlap !== undefined) throw new ConfigError(`output.${overlap}`, 'is also an input topic: a processor reading its own outputs loops forever')
+  if (overlap !== undefined)
+    throw new ConfigError(
+      `output.${overlap}`,
+      'is also an input topic: a processor reading its own outputs loops forever',
+    )
   return {
     connection,
     groupId: expectString(opts.groupId, 'groupId'),
@@ -235,9 +302,12 @@ export function resolveProcessorOptions(options: unknown): ResolvedProcessorOpti
     sessionTimeoutMs: expectInteger(pick('sessionTimeoutMs'), 'sessionTimeoutMs', 1, 3_600_000),
     heartbeatIntervalMs: expectInteger(pick('heartbeatIntervalMs'), 'heartbeatIntervalMs', 1, 3_600_000),
     revokeTimeoutMs: expectInteger(pick('revokeTimeoutMs'), 'revokeTimeoutMs', 0, 86_400_000),
-    retry: opts.retry === undefined ? undefined : (expectObject(opts.retry, 'retry')),
+    retry: opts.retry === undefined ? undefined : expectObject(opts.retry, 'retry'),
     errorPolicy: expectOneOf(pick('errorPolicy'), ['stop', 'skip'], 'errorPolicy'),
-    onAssign: opts.onAssign === undefined ? undefined : (expectFunction(opts.onAssign, 'onAssign') as ResolvedProcessorOptions['onAssign']),
+    onAssign:
+      opts.onAssign === undefined
+        ? undefined
+        : (expectFunction(opts.onAssign, 'onAssign') as ResolvedProcessorOptions['onAssign']),
     consumer: tuning(opts.consumer, PROCESSOR_CONSUMER_KEYS, 'consumer'),
     producer: tuning(opts.producer, PROCESSOR_PRODUCER_KEYS, 'producer'),
   }

@@ -42,7 +42,9 @@ function withPath<C>(block: 'consumer' | 'producer', create: () => C): C {
     return create()
   } catch (error) {
     if (error instanceof ConfigError && keys.includes(error.path.split(/[.[]/)[0]!)) {
-      throw new ConfigError(`${block}.${error.path}`, error.message.replace(/^Invalid option `[^`]*`: /, ''), { cause: error })
+      throw new ConfigError(`${block}.${error.path}`, error.message.replace(/^Invalid option `[^`]*`: /, ''), {
+        cause: error,
+      })
     }
     throw error
   }
@@ -56,7 +58,10 @@ const PROCESSOR_BUFFERED_MESSAGES = 20_000
 
 /** A handler failed at `index` of the messages a transaction covered. */
 class HandlerFailure {
-  constructor(readonly index: number, readonly error: unknown) {}
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {}
 }
 
 /**
@@ -95,10 +100,11 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   readonly #unheard = new UnheardErrors('kafkit Processor')
   readonly #rounds = new TransactionRounds({
     transaction: (fn) => this.#producer.transaction(fn),
-    sendOffsets: (tx, shares) => tx.sendOffsets({
-      consumer: this.#consumer,
-      offsets: shares.map((share) => ({ topic: share.topic, partition: share.partition, offset: share.next })),
-    }),
+    sendOffsets: (tx, shares) =>
+      tx.sendOffsets({
+        consumer: this.#consumer,
+        offsets: shares.map((share) => ({ topic: share.topic, partition: share.partition, offset: share.next })),
+      }),
     staleError: (share) => new StateError(share.describe()),
     ready: () => this.#replacing,
   })
@@ -108,35 +114,43 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
     super()
     this.#options = resolveProcessorOptions(options)
     const { connection, groupId, input } = this.#options
-    this.#consumer = withPath('consumer', () => new Consumer({
-      // A round's commit leaves the handlers idle for a few round trips: a deeper buffer keeps the partitions
-      // fetched meanwhile instead of paused (pausing drops librdkafka's prefetch; the fetch after resuming lags).
-      maxBufferedMessagesPerPartition: PROCESSOR_BUFFERED_MESSAGES,
-      ...(this.#options.consumer as object),
-      ...(connection as Pick<ProcessorOptions<I, O>, 'brokers'>),
-      groupId,
-      topics: input,
-      fromBeginning: this.#options.fromBeginning,
-      commitOffsets: false,
-      isolationLevel: 'read_committed',
-      sessionTimeoutMs: this.#options.sessionTimeoutMs,
-      heartbeatIntervalMs: this.#options.heartbeatIntervalMs,
-      revokeTimeoutMs: this.#options.revokeTimeoutMs,
-      ...(this.#options.onAssign === undefined ? {} : { onAssign: this.#options.onAssign }),
-    }))
+    this.#consumer = withPath(
+      'consumer',
+      () =>
+        new Consumer({
+          // A round's commit leaves the handlers idle for a few round trips: a deeper buffer keeps the partitions
+          // fetched meanwhile instead of paused (pausing drops librdkafka's prefetch; the fetch after resuming lags).
+          maxBufferedMessagesPerPartition: PROCESSOR_BUFFERED_MESSAGES,
+          ...(this.#options.consumer as object),
+          ...(connection as Pick<ProcessorOptions<I, O>, 'brokers'>),
+          groupId,
+          topics: input,
+          fromBeginning: this.#options.fromBeginning,
+          commitOffsets: false,
+          isolationLevel: 'read_committed',
+          sessionTimeoutMs: this.#options.sessionTimeoutMs,
+          heartbeatIntervalMs: this.#options.heartbeatIntervalMs,
+          revokeTimeoutMs: this.#options.revokeTimeoutMs,
+          ...(this.#options.onAssign === undefined ? {} : { onAssign: this.#options.onAssign }),
+        }),
+    )
     this.#producer = this.#createProducer()
     this.#consumer.on('error', (error) => this.#report(error))
   }
 
   #createProducer(): Producer<Buffer, Buffer, TopicSerdeMap> {
     const { connection, transactionalId, output } = this.#options
-    const producer = withPath('producer', () => new Producer({
-      ...(this.#options.producer as object),
-      ...(connection as Pick<ProcessorOptions<I, O>, 'brokers'>),
-      transactionalId,
-      topics: output,
-      transactionTimeoutMs: this.#options.transactionTimeoutMs,
-    }))
+    const producer = withPath(
+      'producer',
+      () =>
+        new Producer({
+          ...(this.#options.producer as object),
+          ...(connection as Pick<ProcessorOptions<I, O>, 'brokers'>),
+          transactionalId,
+          topics: output,
+          transactionTimeoutMs: this.#options.transactionTimeoutMs,
+        }),
+    )
     producer.on('error', (error) => this.#report(error))
     return producer
   }
@@ -147,7 +161,13 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
    * ({@link RoundHost.ready}); failing to connect the new producer stops the processor.
    */
   #replaceProducer(cause: KafkaError): void {
-    if (this.#replacing !== undefined || this.#fatal !== undefined || this.#lifecycle.state === 'closing' || this.#lifecycle.state === 'closed') return
+    if (
+      this.#replacing !== undefined ||
+      this.#fatal !== undefined ||
+      this.#lifecycle.state === 'closing' ||
+      this.#lifecycle.state === 'closed'
+    )
+      return
     this.#report(cause)
     const stuck = this.#producer
     this.#replacing = (async () => {
@@ -238,7 +258,8 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
       await this.#consumer.stop().catch(() => undefined)
       if (this.#consumer.state !== 'idle') await this.#consumer.disconnect()
     } finally {
-      if (this.#producer.state !== 'idle') await this.#producer.disconnect().catch((error: unknown) => this.#report(error as KafkaError))
+      if (this.#producer.state !== 'idle')
+        await this.#producer.disconnect().catch((error: unknown) => this.#report(error as KafkaError))
       this.#lifecycle.set('closed')
     }
   }
@@ -282,7 +303,14 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
    * Handles messages `from`..`limit` (bounded by size and time) inside the open round and waits for the round's
    * commit; returns where it ended. Rejects with a {@link Doom} when the round aborted on a member's account.
    */
-  async #share(me: object, messages: readonly AnyInput[], from: number, limit: number, signal: AbortSignal, stale: () => boolean): Promise<number> {
+  async #share(
+    me: object,
+    messages: readonly AnyInput[],
+    from: number,
+    limit: number,
+    signal: AbortSignal,
+    stale: () => boolean,
+  ): Promise<number> {
     const round = await this.#rounds.join()
     const started = Date.now()
     const { maxBatchSize, maxBatchMs, handle } = this.#options
@@ -335,12 +363,19 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
     }
   }
 
-  #context(tx: Transaction<any, any, any>, signal: AbortSignal, committed: Array<() => void>): ProcessorContext<TopicSerdeMap> {
+  #context(
+    tx: Transaction<any, any, any>,
+    signal: AbortSignal,
+    committed: Array<() => void>,
+  ): ProcessorContext<TopicSerdeMap> {
     const output = this.#options.output
     return {
       send: (record) => {
         if (!Object.hasOwn(output, record.topic)) {
-          throw new KafkaError('ERR_UNKNOWN_OUTPUT', `ctx.send() to '${record.topic}', which is not in the processor's output topics (${Object.keys(output).join(', ')})`)
+          throw new KafkaError(
+            'ERR_UNKNOWN_OUTPUT',
+            `ctx.send() to '${record.topic}', which is not in the processor's output topics (${Object.keys(output).join(', ')})`,
+          )
         }
         // Not awaited and no handler attached (a PendingDelivery then costs no promise): a failed send fails the
         // commit, and the transaction's rejection reports it.
@@ -377,12 +412,21 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
 
   #publish(transaction: number, first: AnyInput, messages: number, outcome: 'commit' | 'abort', error?: unknown): void {
     if (!channels.processorTransaction.hasSubscribers) return
-    const payload = { groupId: this.#options.groupId, transaction, topic: first.topic, partition: first.partition, messages, outcome, error: error instanceof HandlerFailure ? error.error : error }
+    const payload = {
+      groupId: this.#options.groupId,
+      transaction,
+      topic: first.topic,
+      partition: first.partition,
+      messages,
+      outcome,
+      error: error instanceof HandlerFailure ? error.error : error,
+    }
     channels.processorTransaction.publish(payload)
   }
 
   #report(error: KafkaError): void {
-    if (channels.processorError.hasSubscribers) channels.processorError.publish({ groupId: this.#options.groupId, error })
+    if (channels.processorError.hasSubscribers)
+      channels.processorError.publish({ groupId: this.#options.groupId, error })
     if (this.listenerCount('error') > 0) this.emit('error', error)
     else this.#unheard.warn(error)
   }

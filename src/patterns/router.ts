@@ -27,7 +27,13 @@ type InputValue<I extends TopicSerdeMap> = { [T in keyof I]: ValueOf<I[T]> }[key
  * input value types (a discriminated union); with a header, any string.
  */
 export type EventTypeOf<I extends TopicSerdeMap, F extends string | undefined> = [F] extends [string]
-  ? InputValue<I> extends infer V ? (V extends { readonly [K in F]: infer T } ? (T extends string ? T : never) : never) : never
+  ? InputValue<I> extends infer V
+    ? V extends { readonly [K in F]: infer T }
+      ? T extends string
+        ? T
+        : never
+      : never
+    : never
   : string
 
 /** The message a handler of `T` receives: with a field, its value is narrowed to the union member of type `T`. */
@@ -45,14 +51,19 @@ export interface RouterContext<O extends TopicSerdeMap> extends ProcessorContext
 }
 
 /** Reacts to one event; whatever it emits commits together with the event's offset. */
-export type EventHandler<I extends TopicSerdeMap, O extends TopicSerdeMap, F extends string | undefined, T extends string> = (
-  event: RoutedEvent<I, F, T>,
-  ctx: RouterContext<O>,
-) => void | Promise<void>
+export type EventHandler<
+  I extends TopicSerdeMap,
+  O extends TopicSerdeMap,
+  F extends string | undefined,
+  T extends string,
+> = (event: RoutedEvent<I, F, T>, ctx: RouterContext<O>) => void | Promise<void>
 
 /** Event router options: those of a {@link Processor} without `handle`, plus how events are typed. */
-export interface EventRouterOptions<I extends TopicSerdeMap, O extends TopicSerdeMap, F extends string | undefined>
-  extends Omit<ProcessorOptions<I, O>, 'handle'> {
+export interface EventRouterOptions<
+  I extends TopicSerdeMap,
+  O extends TopicSerdeMap,
+  F extends string | undefined,
+> extends Omit<ProcessorOptions<I, O>, 'handle'> {
   /** Where the event type is read. @default { header: 'event-type' } */
   eventType?: EventTypeSource<F & string>
   /**
@@ -64,7 +75,10 @@ export interface EventRouterOptions<I extends TopicSerdeMap, O extends TopicSerd
 }
 
 /** Event router defaults. */
-export const EVENT_ROUTER_DEFAULTS = Object.freeze({ eventType: Object.freeze({ header: 'event-type' }), unknownEvents: 'stop' } as const)
+export const EVENT_ROUTER_DEFAULTS = Object.freeze({
+  eventType: Object.freeze({ header: 'event-type' }),
+  unknownEvents: 'stop',
+} as const)
 
 type AnyHandler = (event: ProcessorInput<TopicSerdeMap>, ctx: RouterContext<TopicSerdeMap>) => void | Promise<void>
 
@@ -118,7 +132,8 @@ export class EventRouter<I extends TopicSerdeMap, O extends TopicSerdeMap, F ext
 
   /** Registers a handler for events of `type`; several handlers of one type run in order, in one transaction. */
   on<T extends EventTypeOf<I, F>>(type: T, handler: EventHandler<I, O, F, T>): this {
-    if (this.#processor.state !== 'idle') throw new StateError('EventRouter.on() called after start(): register every handler first')
+    if (this.#processor.state !== 'idle')
+      throw new StateError('EventRouter.on() called after start(): register every handler first')
     const list = this.#handlers.get(type) ?? []
     list.push(handler as unknown as AnyHandler)
     this.#handlers.set(type, list)
@@ -133,7 +148,8 @@ export class EventRouter<I extends TopicSerdeMap, O extends TopicSerdeMap, F ext
 
   /** Connects and starts routing. */
   async start(): Promise<void> {
-    if (this.#handlers.size === 0) throw new StateError('EventRouter.start() called without handlers: register them with on(type, handler) first')
+    if (this.#handlers.size === 0)
+      throw new StateError('EventRouter.start() called without handlers: register them with on(type, handler) first')
     await this.#processor.start()
   }
 
@@ -151,7 +167,13 @@ export class EventRouter<I extends TopicSerdeMap, O extends TopicSerdeMap, F ext
     const type = this.#typeOf(message)
     const handlers = type === undefined ? undefined : this.#handlers.get(type)
     if (channels.routerEvent.hasSubscribers) {
-      channels.routerEvent.publish({ type: type ?? null, topic: message.topic, partition: message.partition, offset: message.offset, handled: handlers !== undefined })
+      channels.routerEvent.publish({
+        type: type ?? null,
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        handled: handlers !== undefined,
+      })
     }
     if (handlers === undefined) {
       await this.#unknownEvent(message, type, ctx)
@@ -161,7 +183,8 @@ export class EventRouter<I extends TopicSerdeMap, O extends TopicSerdeMap, F ext
       send: (record) => ctx.send(record),
       signal: ctx.signal,
       onCommit: (callback) => ctx.onCommit(callback),
-      emit: (eventType, record) => ctx.send({ ...record, headers: { ...record.headers, [this.#emitHeader]: eventType } }),
+      emit: (eventType, record) =>
+        ctx.send({ ...record, headers: { ...record.headers, [this.#emitHeader]: eventType } }),
     }
     for (const handler of handlers) await handler(message, routerCtx)
   }
@@ -173,17 +196,35 @@ export class EventRouter<I extends TopicSerdeMap, O extends TopicSerdeMap, F ext
     return typeof type === 'string' ? type : undefined
   }
 
-  async #unknownEvent(message: ProcessorInput<TopicSerdeMap>, type: string | undefined, ctx: ProcessorContext<TopicSerdeMap>): Promise<void> {
+  async #unknownEvent(
+    message: ProcessorInput<TopicSerdeMap>,
+    type: string | undefined,
+    ctx: ProcessorContext<TopicSerdeMap>,
+  ): Promise<void> {
     const policy = this.#unknown
     if (policy === 'skip') return
     const reason = type === undefined ? 'event without a type' : `no handler for event type '${type}'`
-    const error = new KafkaError('ERR_UNKNOWN_EVENT', `${message.topic}[${message.partition}]@${message.offset}: ${reason}`, {
-      topic: message.topic, partition: message.partition, offset: message.offset,
-    })
+    const error = new KafkaError(
+      'ERR_UNKNOWN_EVENT',
+      `${message.topic}[${message.partition}]@${message.offset}: ${reason}`,
+      {
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+      },
+    )
     if (policy === 'stop') throw error
     const serdes = this.#input[message.topic] ?? {}
-    const context = (field: 'key' | 'value'): SerdeContext => ({ topic: message.topic, field, headers: message.headers })
-    const encode = async (serde: (typeof serdes)['key'], value: unknown, field: 'key' | 'value'): Promise<Buffer | null> =>
+    const context = (field: 'key' | 'value'): SerdeContext => ({
+      topic: message.topic,
+      field,
+      headers: message.headers,
+    })
+    const encode = async (
+      serde: (typeof serdes)['key'],
+      value: unknown,
+      field: 'key' | 'value',
+    ): Promise<Buffer | null> =>
       value === null ? null : serde === undefined ? (value as Buffer) : serde.serialize(value, context(field))
     const headers: Record<string, Headers[string]> = { ...(message.headers as Headers) }
     headers[DEAD_LETTER_HEADERS.errorMessage] = error.message
@@ -205,8 +246,11 @@ function resolveSource(value: unknown): { header: string } | { field: string } {
   if (value === undefined) return { ...EVENT_ROUTER_DEFAULTS.eventType }
   const source = expectObject(value, 'eventType')
   rejectUnknownKeys(source, ['header', 'field'], 'eventType')
-  if ((source.header === undefined) === (source.field === undefined)) throw new ConfigError('eventType', 'expected exactly one of { header } or { field }')
-  return source.header !== undefined ? { header: expectString(source.header, 'eventType.header') } : { field: expectString(source.field, 'eventType.field') }
+  if ((source.header === undefined) === (source.field === undefined))
+    throw new ConfigError('eventType', 'expected exactly one of { header } or { field }')
+  return source.header !== undefined
+    ? { header: expectString(source.header, 'eventType.header') }
+    : { field: expectString(source.field, 'eventType.field') }
 }
 
 function resolveUnknown(value: unknown): 'skip' | 'stop' | { deadLetter: { topic: string } } {

@@ -72,7 +72,14 @@ export interface SagaCommand {
 /** What a mediator consumes from its reply topic (JSON, keyed by saga id). */
 export type SagaMessage =
   | { readonly kind: 'start'; readonly sagaId: string; readonly state: unknown }
-  | { readonly kind: 'reply'; readonly sagaId: string; readonly step: number; readonly ok: boolean; readonly data?: unknown; readonly reason?: string }
+  | {
+      readonly kind: 'reply'
+      readonly sagaId: string
+      readonly step: number
+      readonly ok: boolean
+      readonly data?: unknown
+      readonly reason?: string
+    }
   | { readonly kind: 'timeout'; readonly sagaId: string; readonly step: number }
 
 /** What applying one message yields: the new record and the commands to send with it. */
@@ -83,8 +90,10 @@ export interface SagaTransition<S> {
 
 /** Validates a saga definition and returns it, typed by its state. */
 export function defineSaga<S>(definition: SagaDefinition<S>): SagaDefinition<S> {
-  if (typeof definition?.name !== 'string' || definition.name === '') throw new ConfigError('saga.name', 'expected a non-empty string')
-  if (!Array.isArray(definition.steps) || definition.steps.length === 0) throw new ConfigError('saga.steps', 'expected at least one step')
+  if (typeof definition?.name !== 'string' || definition.name === '')
+    throw new ConfigError('saga.name', 'expected a non-empty string')
+  if (!Array.isArray(definition.steps) || definition.steps.length === 0)
+    throw new ConfigError('saga.steps', 'expected at least one step')
   definition.steps.forEach((step: SagaDefinition<S>['steps'][number], index) => {
     if (typeof step.command?.topic !== 'string' || typeof step.command.build !== 'function') {
       throw new ConfigError(`saga.steps[${index}].command`, 'expected { topic, build(state) }')
@@ -100,7 +109,12 @@ export function defineSaga<S>(definition: SagaDefinition<S>): SagaDefinition<S> 
  * Applies `message` to the saga's current record. Returns `undefined` for what must change nothing: a duplicate
  * start, a reply or timeout for a step no longer awaited, anything about a finished or unknown saga.
  */
-export function transition<S>(definition: SagaDefinition<S>, current: SagaRecord<S> | undefined, message: SagaMessage, now: number): SagaTransition<S> | undefined {
+export function transition<S>(
+  definition: SagaDefinition<S>,
+  current: SagaRecord<S> | undefined,
+  message: SagaMessage,
+  now: number,
+): SagaTransition<S> | undefined {
   if (message.kind === 'start') {
     if (current !== undefined) return undefined
     return enter(definition, message.sagaId, message.state as S, 0, now, 1)
@@ -110,11 +124,22 @@ export function transition<S>(definition: SagaDefinition<S>, current: SagaRecord
     const step = definition.steps[current.step]!
     const state = step.onReply ? step.onReply(current.state, message.data) : current.state
     if (current.step + 1 === definition.steps.length) {
-      return { record: { id: current.id, version: current.version + 1, status: 'completed', step: current.step, state, deadline: null }, commands: [] }
+      return {
+        record: {
+          id: current.id,
+          version: current.version + 1,
+          status: 'completed',
+          step: current.step,
+          state,
+          deadline: null,
+        },
+        commands: [],
+      }
     }
     return enter(definition, current.id, state, current.step + 1, now, current.version + 1)
   }
-  const reason = message.kind === 'timeout' ? 'timeout' : (message.reason ?? `step ${definition.steps[current.step]!.name} failed`)
+  const reason =
+    message.kind === 'timeout' ? 'timeout' : (message.reason ?? `step ${definition.steps[current.step]!.name} failed`)
   // Undo the steps that completed, latest first. The failed (or timed-out) step itself is compensated too when it
   // timed out: its participant may have acted without the reply arriving in time.
   const last = message.kind === 'timeout' ? current.step : current.step - 1
@@ -122,19 +147,55 @@ export function transition<S>(definition: SagaDefinition<S>, current: SagaRecord
   for (let index = last; index >= 0; index--) {
     const step = definition.steps[index]!
     if (!step.compensation) continue
-    commands.push({ topic: step.compensation.topic, command: command(definition, current.id, index, 'compensation', step.compensation.build(current.state)) })
+    commands.push({
+      topic: step.compensation.topic,
+      command: command(definition, current.id, index, 'compensation', step.compensation.build(current.state)),
+    })
   }
-  return { record: { id: current.id, version: current.version + 1, status: 'compensated', step: current.step, state: current.state, deadline: null, reason }, commands }
+  return {
+    record: {
+      id: current.id,
+      version: current.version + 1,
+      status: 'compensated',
+      step: current.step,
+      state: current.state,
+      deadline: null,
+      reason,
+    },
+    commands,
+  }
 }
 
-function enter<S>(definition: SagaDefinition<S>, id: string, state: S, index: number, now: number, version: number): SagaTransition<S> {
+function enter<S>(
+  definition: SagaDefinition<S>,
+  id: string,
+  state: S,
+  index: number,
+  now: number,
+  version: number,
+): SagaTransition<S> {
   const step = definition.steps[index]!
   return {
-    record: { id, version, status: 'running', step: index, state, deadline: step.timeoutMs === undefined ? null : now + step.timeoutMs },
-    commands: [{ topic: step.command.topic, command: command(definition, id, index, 'command', step.command.build(state)) }],
+    record: {
+      id,
+      version,
+      status: 'running',
+      step: index,
+      state,
+      deadline: step.timeoutMs === undefined ? null : now + step.timeoutMs,
+    },
+    commands: [
+      { topic: step.command.topic, command: command(definition, id, index, 'command', step.command.build(state)) },
+    ],
   }
 }
 
-function command<S>(definition: SagaDefinition<S>, sagaId: string, step: number, kind: SagaCommand['kind'], payload: unknown): SagaCommand {
+function command<S>(
+  definition: SagaDefinition<S>,
+  sagaId: string,
+  step: number,
+  kind: SagaCommand['kind'],
+  payload: unknown,
+): SagaCommand {
   return { saga: definition.name, sagaId, step, stepName: definition.steps[step]!.name, kind, payload }
 }

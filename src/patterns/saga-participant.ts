@@ -12,7 +12,8 @@ import type { ProcessorOptions } from './processor-options.js'
 import type { SagaCommand, SagaMessage } from './saga-machine.js'
 
 /** What a participant's step returns: success (with data the mediator folds into the saga state) or failure. */
-export type SagaStepResult = { readonly ok: true; readonly data?: unknown } | { readonly ok: false; readonly reason: string }
+export type SagaStepResult =
+  { readonly ok: true; readonly data?: unknown } | { readonly ok: false; readonly reason: string }
 
 /** Participant options. */
 export interface SagaParticipantOptions<O extends TopicSerdeMap> extends Omit<ClientOptions, 'rdkafka'> {
@@ -44,7 +45,9 @@ export interface SagaParticipantOptions<O extends TopicSerdeMap> extends Omit<Cl
  * transaction, so a crash never charges twice nor loses a reply. Start it with `start()`.
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is the empty TopicSerdeMap (no topic has its own serdes), not "any object"
-export function sagaParticipant<O extends TopicSerdeMap = {}>(options: SagaParticipantOptions<O>): Processor<TopicSerdeMap, TopicSerdeMap> {
+export function sagaParticipant<O extends TopicSerdeMap = {}>(
+  options: SagaParticipantOptions<O>,
+): Processor<TopicSerdeMap, TopicSerdeMap> {
   // `rest` keeps the caller's `handle`; the Processor's own `handle` below replaces it and calls it as a method.
   const { commandTopic, replyTopic, output, ...rest } = options
   return new Processor<TopicSerdeMap, TopicSerdeMap>({
@@ -57,9 +60,16 @@ export function sagaParticipant<O extends TopicSerdeMap = {}>(options: SagaParti
       if (command === null) return
       const result = await options.handle(command, ctx as unknown as ProcessorContext<O>)
       if (command.kind !== 'command') return
-      const reply: SagaMessage = result === undefined || result.ok
-        ? { kind: 'reply', sagaId: command.sagaId, step: command.step, ok: true, ...(result?.ok && result.data !== undefined ? { data: result.data } : {}) }
-        : { kind: 'reply', sagaId: command.sagaId, step: command.step, ok: false, reason: result.reason }
+      const reply: SagaMessage =
+        result === undefined || result.ok
+          ? {
+              kind: 'reply',
+              sagaId: command.sagaId,
+              step: command.step,
+              ok: true,
+              ...(result?.ok && result.data !== undefined ? { data: result.data } : {}),
+            }
+          : { kind: 'reply', sagaId: command.sagaId, step: command.step, ok: false, reason: result.reason }
       ctx.send({ topic: replyTopic, key: command.sagaId, value: reply } as never)
     },
   })

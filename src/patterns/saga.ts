@@ -15,7 +15,12 @@ import { Producer } from '../producer/producer.js'
 import { serdes } from '../serde/index.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { Processor } from './processor.js'
-import type { ProcessorConsumerOptions, ProcessorContext, ProcessorInput, ProcessorProducerOptions } from './processor-options.js'
+import type {
+  ProcessorConsumerOptions,
+  ProcessorContext,
+  ProcessorInput,
+  ProcessorProducerOptions,
+} from './processor-options.js'
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the target of {@link} in TSDoc below
 import type { ProcessorOptions } from './processor-options.js'
 import { defineSaga, type SagaDefinition, type SagaMessage, type SagaRecord, transition } from './saga-machine.js'
@@ -51,7 +56,11 @@ export interface SagaMediatorOptions<S> extends Omit<ClientOptions, 'rdkafka'> {
 }
 
 /** Mediator defaults. */
-export const SAGA_MEDIATOR_DEFAULTS = Object.freeze({ timeoutCheckMs: 250, sessionTimeoutMs: 45_000, rebuildTimeoutMs: 60_000 } as const)
+export const SAGA_MEDIATOR_DEFAULTS = Object.freeze({
+  timeoutCheckMs: 250,
+  sessionTimeoutMs: 45_000,
+  rebuildTimeoutMs: 60_000,
+} as const)
 
 // Written to each state partition on start; reading up to it (read_committed) means having read everything committed.
 const SENTINEL_KEY = '__kafkit_saga_sentinel__'
@@ -71,7 +80,9 @@ const SENTINEL_KEY = '__kafkit_saga_sentinel__'
  */
 export class SagaMediator<S> {
   readonly #definition: SagaDefinition<S>
-  readonly #options: Required<Pick<SagaMediatorOptions<S>, 'replyTopic' | 'stateTopic' | 'groupId' | 'timeoutCheckMs' | 'rebuildTimeoutMs'>>
+  readonly #options: Required<
+    Pick<SagaMediatorOptions<S>, 'replyTopic' | 'stateTopic' | 'groupId' | 'timeoutCheckMs' | 'rebuildTimeoutMs'>
+  >
   readonly #connection: Record<string, unknown>
   readonly #adminConnection: Record<string, unknown>
   readonly #consumerTuning: Record<string, unknown>
@@ -98,12 +109,25 @@ export class SagaMediator<S> {
       replyTopic: expectString(opts.replyTopic, 'replyTopic'),
       stateTopic: expectString(opts.stateTopic, 'stateTopic'),
       groupId: expectString(opts.groupId, 'groupId'),
-      timeoutCheckMs: expectInteger(opts.timeoutCheckMs ?? SAGA_MEDIATOR_DEFAULTS.timeoutCheckMs, 'timeoutCheckMs', 1, 3_600_000),
-      rebuildTimeoutMs: expectInteger(opts.rebuildTimeoutMs ?? SAGA_MEDIATOR_DEFAULTS.rebuildTimeoutMs, 'rebuildTimeoutMs', 1, 3_600_000),
+      timeoutCheckMs: expectInteger(
+        opts.timeoutCheckMs ?? SAGA_MEDIATOR_DEFAULTS.timeoutCheckMs,
+        'timeoutCheckMs',
+        1,
+        3_600_000,
+      ),
+      rebuildTimeoutMs: expectInteger(
+        opts.rebuildTimeoutMs ?? SAGA_MEDIATOR_DEFAULTS.rebuildTimeoutMs,
+        'rebuildTimeoutMs',
+        1,
+        3_600_000,
+      ),
     }
     this.#connection = {}
-    for (const key of ['brokers', 'clientId', 'ssl', 'sasl'] as const) if (opts[key] !== undefined) this.#connection[key] = opts[key]
-    const output: TopicSerdeMap = { [this.#options.stateTopic]: { key: serdes.string(), value: serdes.json<SagaRecord<S>>() } }
+    for (const key of ['brokers', 'clientId', 'ssl', 'sasl'] as const)
+      if (opts[key] !== undefined) this.#connection[key] = opts[key]
+    const output: TopicSerdeMap = {
+      [this.#options.stateTopic]: { key: serdes.string(), value: serdes.json<SagaRecord<S>>() },
+    }
     for (const step of this.#definition.steps) {
       output[step.command.topic] = { key: serdes.string(), value: serdes.json<unknown>() }
       if (step.compensation) output[step.compensation.topic] = { key: serdes.string(), value: serdes.json<unknown>() }
@@ -113,7 +137,12 @@ export class SagaMediator<S> {
       groupId: this.#options.groupId,
       transactionalId: expectString(opts.transactionalId, 'transactionalId'),
       fromBeginning: true,
-      sessionTimeoutMs: expectInteger(opts.sessionTimeoutMs ?? SAGA_MEDIATOR_DEFAULTS.sessionTimeoutMs, 'sessionTimeoutMs', 1, 3_600_000),
+      sessionTimeoutMs: expectInteger(
+        opts.sessionTimeoutMs ?? SAGA_MEDIATOR_DEFAULTS.sessionTimeoutMs,
+        'sessionTimeoutMs',
+        1,
+        3_600_000,
+      ),
       input: { [this.#options.replyTopic]: { key: serdes.string(), value: serdes.json<SagaMessage>() } },
       output,
       handle: (message, ctx) => this.#handle(message as unknown as ProcessorInput<TopicSerdeMap>, ctx),
@@ -130,7 +159,8 @@ export class SagaMediator<S> {
       ...globalRdkafka((opts.producer as { rdkafka?: unknown } | undefined)?.rdkafka),
       ...globalRdkafka((opts.consumer as { rdkafka?: unknown } | undefined)?.rdkafka),
     }
-    this.#adminConnection = Object.keys(adminRdkafka).length === 0 ? this.#connection : { ...this.#connection, rdkafka: adminRdkafka }
+    this.#adminConnection =
+      Object.keys(adminRdkafka).length === 0 ? this.#connection : { ...this.#connection, rdkafka: adminRdkafka }
     this.#producer = new Producer({
       ...(opts.producer as object | undefined),
       ...(this.#connection as { brokers: string }),
@@ -161,7 +191,10 @@ export class SagaMediator<S> {
     await this.#rebuild()
     // Not unref'd on purpose: a started mediator is a service that runs until stop(), or until its processing ends.
     this.#timer = setInterval(() => this.#checkDeadlines(), this.#options.timeoutCheckMs)
-    this.#processor.stopped().catch(() => undefined).finally(() => clearInterval(this.#timer))
+    this.#processor
+      .stopped()
+      .catch(() => undefined)
+      .finally(() => clearInterval(this.#timer))
   }
 
   /** Stops the deadline checks and the processor (its open transaction finishes first). */
@@ -183,7 +216,11 @@ export class SagaMediator<S> {
    * exactly once. Beginning an id that already exists does nothing.
    */
   async begin(id: string, state: S): Promise<void> {
-    await this.#producer.send({ topic: this.#options.replyTopic, key: id, value: { kind: 'start', sagaId: id, state } satisfies SagaMessage })
+    await this.#producer.send({
+      topic: this.#options.replyTopic,
+      key: id,
+      value: { kind: 'start', sagaId: id, state } satisfies SagaMessage,
+    })
   }
 
   /** The committed record of a saga, or `undefined` when this mediator knows no saga with that id. */
@@ -208,7 +245,13 @@ export class SagaMediator<S> {
         for (const record of batch.values()) {
           this.#remember(record)
           if (sagaTransitionChannel.hasSubscribers) {
-            sagaTransitionChannel.publish({ saga: this.#definition.name, id: record.id, status: record.status, step: record.step, reason: record.reason })
+            sagaTransitionChannel.publish({
+              saga: this.#definition.name,
+              id: record.id,
+              status: record.status,
+              step: record.step,
+              reason: record.reason,
+            })
           }
         }
       })
@@ -262,7 +305,9 @@ export class SagaMediator<S> {
       this.#timeoutsSent.add(key)
       // A duplicate timeout (after a restart) is harmless: the transition ignores it once the step moved on.
       const timeout: SagaMessage = { kind: 'timeout', sagaId: record.id, step: record.step }
-      this.#producer.send({ topic: this.#options.replyTopic, key: record.id, value: timeout }).catch(() => this.#timeoutsSent.delete(key))
+      this.#producer
+        .send({ topic: this.#options.replyTopic, key: record.id, value: timeout })
+        .catch(() => this.#timeoutsSent.delete(key))
     }
   }
 
@@ -281,7 +326,8 @@ export class SagaMediator<S> {
     } finally {
       await admin.disconnect()
     }
-    if (partitions === 0) throw new StateError(`SagaMediator.start(): state topic ${topic} has no partitions; create it (compacted) first`)
+    if (partitions === 0)
+      throw new StateError(`SagaMediator.start(): state topic ${topic} has no partitions; create it (compacted) first`)
     const nonce = randomUUID()
     for (let partition = 0; partition < partitions; partition++) {
       await this.#producer.send({ topic, partition, key: SENTINEL_KEY, value: nonce })
@@ -302,9 +348,15 @@ export class SagaMediator<S> {
       done = resolve
       failed = reject
     })
-    const timer = setTimeout(() => failed(new TimeoutError(
-      `SagaMediator: reading state topic ${topic} took longer than rebuildTimeoutMs (${this.#options.rebuildTimeoutMs} ms); ${pending.size} partition(s) not read up to the sentinel`,
-    )), this.#options.rebuildTimeoutMs)
+    const timer = setTimeout(
+      () =>
+        failed(
+          new TimeoutError(
+            `SagaMediator: reading state topic ${topic} took longer than rebuildTimeoutMs (${this.#options.rebuildTimeoutMs} ms); ${pending.size} partition(s) not read up to the sentinel`,
+          ),
+        ),
+      this.#options.rebuildTimeoutMs,
+    )
     await reader.connect()
     try {
       await reader.subscribe({ topics: [topic] })
@@ -323,17 +375,27 @@ export class SagaMediator<S> {
           const record = parseRecord(message.value)
           if (record === undefined) {
             // One bad record must not keep the mediator from starting: the saga it stood for is unknown here.
-            this.#report(new SerializationError(
-              `SagaMediator: skipped a malformed saga record in state topic ${topic} (partition ${message.partition}, offset ${message.offset}, key ${JSON.stringify(message.key)}): not a JSON saga record`,
-              { topic, partition: message.partition, offset: message.offset, field: 'value' },
-            ))
+            this.#report(
+              new SerializationError(
+                `SagaMediator: skipped a malformed saga record in state topic ${topic} (partition ${message.partition}, offset ${message.offset}, key ${JSON.stringify(message.key)}): not a JSON saga record`,
+                { topic, partition: message.partition, offset: message.offset, field: 'value' },
+              ),
+            )
             return
           }
           this.#remember(record as SagaRecord<S>)
         },
       })
       // A reader whose run ended (a fatal client error) will never reach the sentinel.
-      reader.stopped().then(() => failed(new StateError(`SagaMediator: the reader of state topic ${topic} stopped before reaching the sentinel`)), failed)
+      reader
+        .stopped()
+        .then(
+          () =>
+            failed(
+              new StateError(`SagaMediator: the reader of state topic ${topic} stopped before reaching the sentinel`),
+            ),
+          failed,
+        )
       await finished
     } finally {
       clearTimeout(timer)
@@ -353,7 +415,8 @@ function parseRecord(value: Buffer): SagaRecord<unknown> | undefined {
   }
   const record = parsed as Partial<SagaRecord<unknown>> | null
   if (typeof record !== 'object' || record === null) return undefined
-  if (typeof record.id !== 'string' || typeof record.version !== 'number' || typeof record.step !== 'number') return undefined
+  if (typeof record.id !== 'string' || typeof record.version !== 'number' || typeof record.step !== 'number')
+    return undefined
   if (record.status !== 'running' && record.status !== 'completed' && record.status !== 'compensated') return undefined
   if (record.deadline !== null && typeof record.deadline !== 'number') return undefined
   return record as SagaRecord<unknown>

@@ -30,7 +30,10 @@ export class Doom {
    * @param owner - the member whose failure or revocation aborted the round
    * @param cause - its error
    */
-  constructor(readonly owner: object, readonly cause: unknown) {}
+  constructor(
+    readonly owner: object,
+    readonly cause: unknown,
+  ) {}
 }
 
 /** What a round needs from the Processor: the producer's transactions and the commit of the members' offsets. */

@@ -83,7 +83,9 @@ export class DeliveryTracker {
       const deferred = this.#inFlight.get(seq[index]!)
       if (deferred === undefined) continue
       const failure = fromRdkafkaError(code, {
-        operation: 'send', topic: deferred.topic, ...(partition[index]! >= 0 ? { partition: partition[index]! } : {}),
+        operation: 'send',
+        topic: deferred.topic,
+        ...(partition[index]! >= 0 ? { partition: partition[index]! } : {}),
       })
       if (status[index] === PERSISTENCE.possiblyPersisted) failure.possiblyPersisted = true
       if (this.#purgedWithoutCause(failure)) {

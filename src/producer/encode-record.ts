@@ -53,13 +53,18 @@ export function topicOf(record: RecordFields | undefined): string {
  * @param extra - headers added by tracing subscribers; they replace the record's own headers of the same name
  */
 export function encodeRecord(
-  record: RecordFields, serdesFor: (topic: string) => TopicSerdes, extra?: readonly RawHeader[],
+  record: RecordFields,
+  serdesFor: (topic: string) => TopicSerdes,
+  extra?: readonly RawHeader[],
 ): EncodedRecord {
   const topic = record?.topic
-  if (typeof topic !== 'string' || topic === '') throw new ConfigError('record.topic', `expected a topic name, got ${JSON.stringify(topic)}`)
+  if (typeof topic !== 'string' || topic === '')
+    throw new ConfigError('record.topic', `expected a topic name, got ${JSON.stringify(topic)}`)
   const partition = record.partition ?? NO_PARTITION
   if (!Number.isInteger(partition) || partition < NO_PARTITION) {
-    throw new ConfigError('record.partition', `expected a partition number >= 0, got ${String(record.partition)}`, { topic })
+    throw new ConfigError('record.partition', `expected a partition number >= 0, got ${String(record.partition)}`, {
+      topic,
+    })
   }
   const timestamp = record.timestamp
   if (timestamp !== undefined && (typeof timestamp !== 'number' || !Number.isFinite(timestamp))) {
@@ -81,19 +86,30 @@ export function encodeRecord(
 export function serializationError(error: unknown, topic: string): KafkaError {
   if (error instanceof KafkaError) return error
   const field = error instanceof HeaderError ? 'headers' : undefined
-  return new SerializationError(`Cannot serialize record for topic ${topic}: ${error instanceof Error ? error.message : String(error)}`, {
-    cause: error, topic, ...(field ? { field } : {}),
-  })
+  return new SerializationError(
+    `Cannot serialize record for topic ${topic}: ${error instanceof Error ? error.message : String(error)}`,
+    {
+      cause: error,
+      topic,
+      ...(field ? { field } : {}),
+    },
+  )
 }
 
 function encodeField(
-  data: unknown, serde: Serde<unknown> | undefined, topic: string, field: 'key' | 'value', headers: Headers | undefined,
+  data: unknown,
+  serde: Serde<unknown> | undefined,
+  topic: string,
+  field: 'key' | 'value',
+  headers: Headers | undefined,
 ): Buffer | null | Promise<Buffer> {
   if (data === null || data === undefined) return null
   if (serde === undefined) {
     if (Buffer.isBuffer(data)) return data
     if (typeof data === 'string') return Buffer.from(data, 'utf8')
-    throw new TypeError(`${field} of a topic without a ${field} serde must be a Buffer or a string, got ${typeof data}; configure a serde (e.g. serdes.json()) for topic ${topic}`)
+    throw new TypeError(
+      `${field} of a topic without a ${field} serde must be a Buffer or a string, got ${typeof data}; configure a serde (e.g. serdes.json()) for topic ${topic}`,
+    )
   }
   const context: SerdeContext = { topic, field, headers }
   const out = serde.serialize(data, context)
@@ -112,7 +128,8 @@ class HeaderError extends TypeError {}
 
 /** A record's headers as name/bytes pairs: string values as UTF-8, Buffers as they are, arrays as repeated names. */
 export function encodeHeaders(headers: Headers): RawHeader[] {
-  if (typeof headers !== 'object' || headers === null) throw new HeaderError(`headers must be an object, got ${typeof headers}`)
+  if (typeof headers !== 'object' || headers === null)
+    throw new HeaderError(`headers must be an object, got ${typeof headers}`)
   const out: RawHeader[] = []
   for (const name of Object.keys(headers)) {
     const value = headers[name]

@@ -79,7 +79,12 @@ export const PRODUCER_DEFAULTS = Object.freeze({
 } as const)
 
 const PRODUCER_KEYS = [
-  'key', 'value', 'topics', ...Object.keys(PRODUCER_DEFAULTS), 'transactionalId', 'logger',
+  'key',
+  'value',
+  'topics',
+  ...Object.keys(PRODUCER_DEFAULTS),
+  'transactionalId',
+  'logger',
 ] as const
 
 /** Validated producer settings. */
@@ -113,7 +118,8 @@ export function resolveProducerOptions(options: unknown): ResolvedProducerOption
   if (idempotent && acksValue !== 'all') {
     throw new ConfigError('acks', "idempotence needs acks 'all'; set idempotent: false to use acks 0 or 1")
   }
-  const transactionalId = opts.transactionalId === undefined ? undefined : expectString(opts.transactionalId, 'transactionalId')
+  const transactionalId =
+    opts.transactionalId === undefined ? undefined : expectString(opts.transactionalId, 'transactionalId')
   if (transactionalId !== undefined && !idempotent) {
     throw new ConfigError('idempotent', 'a transactional producer is always idempotent; remove idempotent: false')
   }

@@ -82,10 +82,13 @@ export class PendingDelivery implements Promise<DeliveryReport> {
       return
     }
     const previous = this.#listener
-    this.#listener = previous === undefined ? listener : () => {
-      previous()
-      listener()
-    }
+    this.#listener =
+      previous === undefined
+        ? listener
+        : () => {
+            previous()
+            listener()
+          }
   }
 
   #notify(listener: () => void): void {
@@ -122,7 +125,12 @@ export class PendingDelivery implements Promise<DeliveryReport> {
 
   #buildReport(): void {
     this.#state = DELIVERED
-    this.#value = { topic: this.topic, partition: this.#partition, offset: String(this.#offset), timestamp: this.#timestamp }
+    this.#value = {
+      topic: this.topic,
+      partition: this.#partition,
+      offset: String(this.#offset),
+      timestamp: this.#timestamp,
+    }
   }
 
   /** Settles with a failure. Later settle calls are ignored. */

@@ -19,7 +19,15 @@ import { TRANSACTION_STUCK } from './stuck-call.js'
 import { TransactionRunner, type Transaction } from './transaction.js'
 import { ProducerTracing } from './tracing.js'
 import { tracingChannels } from '../tracing/channels.js'
-import type { AnyRecord, DeliveryReport, ProducerEvents, ProducerRecord, RawData, RdkafkaStats, RecordFor } from './types.js'
+import type {
+  AnyRecord,
+  DeliveryReport,
+  ProducerEvents,
+  ProducerRecord,
+  RawData,
+  RdkafkaStats,
+  RecordFor,
+} from './types.js'
 
 /**
  * A typed Kafka producer over librdkafka.
@@ -67,10 +75,18 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     const queueLimit = Number(this.#options.rdkafkaConfig['queue.buffering.max.messages'])
     const tokenProvider = tokenProviderOf(options)
     try {
-      this.#native = new NativeProducerClient(this.#options.rdkafkaConfig, {
-        deliveries: (batch) => this.#deliveries.onDeliveries(batch),
-        event: (event) => this.#link.onEvent(event, { error: (error) => this.#onClientError(error), stats: (json) => this.#onStats(json) }),
-      }, { oauthbearer: tokenProvider !== undefined })
+      this.#native = new NativeProducerClient(
+        this.#options.rdkafkaConfig,
+        {
+          deliveries: (batch) => this.#deliveries.onDeliveries(batch),
+          event: (event) =>
+            this.#link.onEvent(event, {
+              error: (error) => this.#onClientError(error),
+              stats: (json) => this.#onStats(json),
+            }),
+        },
+        { oauthbearer: tokenProvider !== undefined },
+      )
     } catch (error) {
       // librdkafka validates property values at creation (e.g. acks: 'most'); the addon names each refused one.
       throw configErrorFrom(error)
@@ -96,12 +112,16 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     const clientId = this.#options.rdkafkaConfig['client.id']
     const transactionalId = this.#options.rdkafkaConfig['transactional.id']
     this.#tracing = new ProducerTracing(
-      typeof clientId === 'string' ? clientId : undefined, typeof transactionalId === 'string' ? transactionalId : undefined,
+      typeof clientId === 'string' ? clientId : undefined,
+      typeof transactionalId === 'string' ? transactionalId : undefined,
     )
     const logName = this.#options.rdkafkaConfig['client.id']
     this.#link = new ClientLink(
-      'Producer', this.#options.logger, `producer ${typeof logName === 'string' ? logName : ''}`.trim(),
-      tokenProvider, (token) => this.#native.setOAuthToken(token),
+      'Producer',
+      this.#options.logger,
+      `producer ${typeof logName === 'string' ? logName : ''}`.trim(),
+      tokenProvider,
+      (token) => this.#native.setOAuthToken(token),
     )
     this.#transactions = new TransactionRunner(this.#native, this.#options, {
       fail: (error) => this.#failFatally(error),
@@ -153,15 +173,18 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   }
 
   async #connect(): Promise<void> {
-    await this.#link.connect(async (guard) => {
-      await guard.run(this.#native.connect(this.#options.connectTimeoutMs))
-      if (this.#options.transactional) await guard.run(this.#transactions.init())
-    }, () => {
-      this.#lifecycle.set('closed')
-      // Destroyed in the background: the handle's worker runs jobs in order, so the destroy waits for a metadata
-      // request still running, which a hopeless error made pointless.
-      void this.#native.destroy().catch(() => undefined)
-    })
+    await this.#link.connect(
+      async (guard) => {
+        await guard.run(this.#native.connect(this.#options.connectTimeoutMs))
+        if (this.#options.transactional) await guard.run(this.#transactions.init())
+      },
+      () => {
+        this.#lifecycle.set('closed')
+        // Destroyed in the background: the handle's worker runs jobs in order, so the destroy waits for a metadata
+        // request still running, which a hopeless error made pointless.
+        void this.#native.destroy().catch(() => undefined)
+      },
+    )
     this.#lifecycle.set('connected')
   }
 
@@ -177,7 +200,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   send<Topic extends string>(record: RecordFor<K, V, T, Topic>): Promise<DeliveryReport> {
     if (this.#lifecycle.state !== 'connected' || this.#fatal) return Promise.reject(this.#refusal('send'))
     if (this.#options.transactional && !this.#transactions.open) {
-      return Promise.reject(new StateError('Producer.send() on a transactional producer must run inside producer.transaction(async (tx) => tx.send(...))'))
+      return Promise.reject(
+        new StateError(
+          'Producer.send() on a transactional producer must run inside producer.transaction(async (tx) => tx.send(...))',
+        ),
+      )
     }
     return this.#send(record)
   }
@@ -188,8 +215,10 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     return this.#tracing.send(record, this.#enqueueTraced)
   }
 
-  #enqueueTraced = (record: ProducerRecord<unknown, unknown>, extra: readonly RawHeader[] | undefined): PendingDelivery =>
-    this.#enqueue(record as AnyRecord<K, V, T>, extra)
+  #enqueueTraced = (
+    record: ProducerRecord<unknown, unknown>,
+    extra: readonly RawHeader[] | undefined,
+  ): PendingDelivery => this.#enqueue(record as AnyRecord<K, V, T>, extra)
 
   /**
    * Sends several records (any topics) in order and resolves with their reports in the same order. If some fail,
@@ -206,10 +235,15 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       throw new StateError('Producer.sendBatch() on a transactional producer must run inside producer.transaction()')
     }
     if (!tracingChannels.producerSend.hasSubscribers) return this.#sendBatch(records, undefined)
-    return this.#tracing.sendBatch(records as ReadonlyArray<ProducerRecord<unknown, unknown>>, (extra) => this.#sendBatch(records, extra))
+    return this.#tracing.sendBatch(records as ReadonlyArray<ProducerRecord<unknown, unknown>>, (extra) =>
+      this.#sendBatch(records, extra),
+    )
   }
 
-  async #sendBatch(records: ReadonlyArray<AnyRecord<K, V, T>>, extra: readonly RawHeader[] | undefined): Promise<DeliveryReport[]> {
+  async #sendBatch(
+    records: ReadonlyArray<AnyRecord<K, V, T>>,
+    extra: readonly RawHeader[] | undefined,
+  ): Promise<DeliveryReport[]> {
     // The caller waits for the whole batch, which is already as large as it will get: lingering only delays it.
     this.#pipeline.sendNowOnceHandedOver()
     const deliveries = records.map((record) => this.#enqueue(record, extra))
@@ -234,7 +268,10 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       else reports.push(delivery.report!)
     })
     if (failures.length > 0) {
-      throw new KafkaAggregateError(failures, `${failures.length} of ${records.length} records were not delivered; see .failures`)
+      throw new KafkaAggregateError(
+        failures,
+        `${failures.length} of ${records.length} records were not delivered; see .failures`,
+      )
     }
     return reports
   }
@@ -264,7 +301,10 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     this.#native.drain()
     while (this.#deliveries.size > 0) {
       const left = deadline - Date.now()
-      if (left <= 0) throw new TimeoutError(`Producer.flush() timed out after ${timeoutMs} ms with ${this.#deliveries.size} records unacknowledged`)
+      if (left <= 0)
+        throw new TimeoutError(
+          `Producer.flush() timed out after ${timeoutMs} ms with ${this.#deliveries.size} records unacknowledged`,
+        )
       await this.#deliveries.waitForSettled(left)
       this.#native.drain()
     }
@@ -278,7 +318,9 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   async transaction<R>(fn: (tx: Transaction<K, V, T>) => Promise<R>): Promise<R> {
     if (this.#lifecycle.state !== 'connected' || this.#fatal) throw this.#refusal('transaction')
     if (!this.#options.transactional) {
-      throw new StateError('Producer.transaction() needs a transactional producer: pass transactionalId to new Producer({...})')
+      throw new StateError(
+        'Producer.transaction() needs a transactional producer: pass transactionalId to new Producer({...})',
+      )
     }
     const run = (): Promise<R> => this.#transactions.run(fn, (record) => this.#send(record as AnyRecord<K, V, T>))
     return tracingChannels.producerTransaction.hasSubscribers ? this.#tracing.transaction(run) : run()
@@ -319,7 +361,10 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
 
   #refusal(method: string): KafkaError {
     if (this.#fatal) {
-      return new StateError(`Producer.${method}() refused: the producer hit a fatal error (${this.#fatal.message}); create a new Producer`, { cause: this.#fatal, fatal: true })
+      return new StateError(
+        `Producer.${method}() refused: the producer hit a fatal error (${this.#fatal.message}); create a new Producer`,
+        { cause: this.#fatal, fatal: true },
+      )
     }
     try {
       this.#lifecycle.assertConnected(method)

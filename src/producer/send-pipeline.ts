@@ -82,8 +82,15 @@ export class SendPipeline {
   push(deferred: PendingDelivery, record: EncodedRecord): void {
     const { topic, partition, timestamp, headers, key, value } = record
     const waiting: WaitingRecord = {
-      deferred, topic, partition, timestamp, headers,
-      key: null, value: null, state: 'pending', deadline: Date.now() + this.#host.maxBlockMs,
+      deferred,
+      topic,
+      partition,
+      timestamp,
+      headers,
+      key: null,
+      value: null,
+      state: 'pending',
+      deadline: Date.now() + this.#host.maxBlockMs,
     }
     this.#waiting.push(waiting)
     this.#host.native.setActive(true)
@@ -154,7 +161,14 @@ export class SendPipeline {
       records.length = 0
       for (const record of this.#waiting) {
         if (record.state !== 'ready' || records.length === BATCH_SIZE) break
-        batch.add(native.topicIndex(record.topic), record.partition, record.key, record.value, record.timestamp, record.headers)
+        batch.add(
+          native.topicIndex(record.topic),
+          record.partition,
+          record.key,
+          record.value,
+          record.timestamp,
+          record.headers,
+        )
         records.push(record)
       }
       if (records.length === 0) break
@@ -219,7 +233,10 @@ export class SendPipeline {
     const deadline = Date.now() + timeoutMs
     while (this.#waiting.length > 0) {
       const left = deadline - Date.now()
-      if (left <= 0) throw new TimeoutError(`${operation} timed out after ${timeoutMs} ms with ${this.#waiting.length} records still waiting for room`)
+      if (left <= 0)
+        throw new TimeoutError(
+          `${operation} timed out after ${timeoutMs} ms with ${this.#waiting.length} records still waiting for room`,
+        )
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left)
         this.#idleWaiters.push(() => {
@@ -264,28 +281,36 @@ export class SendPipeline {
   #startExpiryTimer(): void {
     if (this.#expiryTimer !== undefined) return
     const { maxBlockMs } = this.#host
-    this.#expiryTimer = setInterval(() => {
-      const now = Date.now()
-      for (const record of this.#waiting) {
-        if (record.deadline > now) break
-        if (record.state === 'settled') continue
-        record.state = 'settled'
-        this.#host.rejectSend(record.deferred, new TimeoutError(
-          `send to ${record.topic} waited ${maxBlockMs} ms (maxBlockMs) for room in the local queue; the brokers are too slow or unreachable`,
-          { topic: record.topic },
-        ))
-      }
-      this.drain()
-      if (this.#waiting.length === 0) {
-        clearInterval(this.#expiryTimer)
-        this.#expiryTimer = undefined
-      }
-    }, Math.min(100, Math.max(1, maxBlockMs)))
+    this.#expiryTimer = setInterval(
+      () => {
+        const now = Date.now()
+        for (const record of this.#waiting) {
+          if (record.deadline > now) break
+          if (record.state === 'settled') continue
+          record.state = 'settled'
+          this.#host.rejectSend(
+            record.deferred,
+            new TimeoutError(
+              `send to ${record.topic} waited ${maxBlockMs} ms (maxBlockMs) for room in the local queue; the brokers are too slow or unreachable`,
+              { topic: record.topic },
+            ),
+          )
+        }
+        this.drain()
+        if (this.#waiting.length === 0) {
+          clearInterval(this.#expiryTimer)
+          this.#expiryTimer = undefined
+        }
+      },
+      Math.min(100, Math.max(1, maxBlockMs)),
+    )
     this.#expiryTimer.unref()
   }
 }
 
 /** The topic and (when chosen) partition of a record, for its error. */
 function placeOf(record: WaitingRecord): { topic: string; partition?: number } {
-  return record.partition === NO_PARTITION ? { topic: record.topic } : { topic: record.topic, partition: record.partition }
+  return record.partition === NO_PARTITION
+    ? { topic: record.topic }
+    : { topic: record.topic, partition: record.partition }
 }

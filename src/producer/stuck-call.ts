@@ -20,7 +20,10 @@ export class TransactionStuckError extends KafkaError {
    * @param operation - the librdkafka call (`sendOffsetsToTransaction`, `commitTransaction`, `abortTransaction`)
    * @param message - what happened and what to do
    */
-  constructor(readonly operation: string, message: string) {
+  constructor(
+    readonly operation: string,
+    message: string,
+  ) {
     super(TRANSACTION_STUCK, message, { fatal: true })
   }
 }
@@ -36,7 +39,12 @@ export const STUCK_GRACE_MS = 5_000
  * @param timeoutMs - the timeout the call was given
  * @param onStuck - told of the error before it is thrown (the producer marks itself failed)
  */
-export async function boundTransactionCall<T>(call: Promise<T>, operation: string, timeoutMs: number, onStuck: (error: KafkaError) => void): Promise<T> {
+export async function boundTransactionCall<T>(
+  call: Promise<T>,
+  operation: string,
+  timeoutMs: number,
+  onStuck: (error: KafkaError) => void,
+): Promise<T> {
   const limitMs = timeoutMs + STUCK_GRACE_MS
   let timer: NodeJS.Timeout | undefined
   const stuck = new Promise<never>((_, reject) => {

@@ -10,7 +10,10 @@ import type { PendingDelivery } from './pending-delivery.js'
 import type { DeliveryReport, ProducerRecord } from './types.js'
 
 /** Hands records to the producer's queue, adding `extra` headers to each. */
-export type Enqueue = (record: ProducerRecord<unknown, unknown>, extra: readonly RawHeader[] | undefined) => PendingDelivery
+export type Enqueue = (
+  record: ProducerRecord<unknown, unknown>,
+  extra: readonly RawHeader[] | undefined,
+) => PendingDelivery
 
 /** Traces one producer's sends and transactions. */
 export class ProducerTracing {
@@ -58,7 +61,8 @@ export class ProducerTracing {
    * Traces one `sendBatch()`: `run` receives the headers `start` subscribers added, for every record of the batch.
    */
   sendBatch(
-    records: ReadonlyArray<ProducerRecord<unknown, unknown>>, run: (extra: readonly RawHeader[] | undefined) => Promise<DeliveryReport[]>,
+    records: ReadonlyArray<ProducerRecord<unknown, unknown>>,
+    run: (extra: readonly RawHeader[] | undefined) => Promise<DeliveryReport[]>,
   ): Promise<DeliveryReport[]> {
     const context = this.#sendContext('sendBatch', records)
     return tracingChannels.producerSend.tracePromise(() => run(rawHeaders(context.headers)), context)
@@ -66,11 +70,17 @@ export class ProducerTracing {
 
   /** Traces one `transaction(fn)`; `fn` runs inside the `start` channel's bound stores. */
   transaction<R>(run: () => Promise<R>): Promise<R> {
-    const context: ProducerTransactionContext = { clientId: this.#clientId, transactionalId: this.#transactionalId ?? '' }
+    const context: ProducerTransactionContext = {
+      clientId: this.#clientId,
+      transactionalId: this.#transactionalId ?? '',
+    }
     return tracingChannels.producerTransaction.tracePromise(run, context)
   }
 
-  #sendContext(operation: ProducerSendContext['operation'], records: ReadonlyArray<ProducerRecord<unknown, unknown>>): ProducerSendContext {
+  #sendContext(
+    operation: ProducerSendContext['operation'],
+    records: ReadonlyArray<ProducerRecord<unknown, unknown>>,
+  ): ProducerSendContext {
     return { operation, clientId: this.#clientId, transactionalId: this.#transactionalId, records, headers: {} }
   }
 }
@@ -92,7 +102,10 @@ function rawHeaders(headers: Readonly<Record<string, string | Buffer>>): RawHead
  * A record's headers with `extra` added; a name in `extra` replaces the record's own headers of that name (a
  * forwarded record must not carry two `traceparent`s).
  */
-export function withExtraHeaders(own: RawHeader[] | undefined, extra: readonly RawHeader[] | undefined): RawHeader[] | undefined {
+export function withExtraHeaders(
+  own: RawHeader[] | undefined,
+  extra: readonly RawHeader[] | undefined,
+): RawHeader[] | undefined {
   if (extra === undefined) return own
   if (own === undefined || own.length === 0) return extra.slice()
   const replaced = new Set(extra.map(([name]) => name))

@@ -13,7 +13,11 @@ export interface TransactionOffsets {
   /** The kafkit Consumer whose group the offsets belong to (its group metadata fences zombies, KIP-447). */
   readonly consumer: object
   /** Per partition, the offset of the next record to read (last processed + 1). */
-  readonly offsets: ReadonlyArray<{ readonly topic: string; readonly partition: number; readonly offset: string | number | bigint }>
+  readonly offsets: ReadonlyArray<{
+    readonly topic: string
+    readonly partition: number
+    readonly offset: string | number | bigint
+  }>
 }
 
 /** The handle `producer.transaction(fn)` passes to `fn`. */
@@ -60,8 +64,12 @@ export class TransactionRunner {
   }
 
   /** Begins, runs `fn`, then commits; aborts and rethrows on failure. */
-  async run<R>(fn: (tx: Transaction<any, any, any>) => Promise<R>, send: (record: unknown) => PendingDelivery): Promise<R> {
-    if (this.#open) throw new StateError('Producer.transaction() called while another transaction is running; await it first')
+  async run<R>(
+    fn: (tx: Transaction<any, any, any>) => Promise<R>,
+    send: (record: unknown) => PendingDelivery,
+  ): Promise<R> {
+    if (this.#open)
+      throw new StateError('Producer.transaction() called while another transaction is running; await it first')
     try {
       this.native.beginTransaction()
     } catch (error) {
@@ -81,13 +89,17 @@ export class TransactionRunner {
       sendOffsets: async ({ consumer, offsets }) => {
         if (closed) throw new StateError('tx.sendOffsets() called after the transaction ended')
         const groupMetadata = (consumer as { [CONSUMER_GROUP_METADATA]?: () => Buffer })[CONSUMER_GROUP_METADATA]
-        if (typeof groupMetadata !== 'function') throw new StateError('tx.sendOffsets() needs a connected kafkit Consumer')
+        if (typeof groupMetadata !== 'function')
+          throw new StateError('tx.sendOffsets() needs a connected kafkit Consumer')
         try {
-          await this.#bounded(this.native.sendOffsetsToTransaction(
-            offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset) })),
-            groupMetadata.call(consumer),
-            this.options.transactionTimeoutMs,
-          ), 'sendOffsetsToTransaction')
+          await this.#bounded(
+            this.native.sendOffsetsToTransaction(
+              offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset) })),
+              groupMetadata.call(consumer),
+              this.options.transactionTimeoutMs,
+            ),
+            'sendOffsetsToTransaction',
+          )
         } catch (error) {
           throw this.#classify(error, 'sendOffsetsToTransaction')
         }
@@ -166,7 +178,9 @@ export class TransactionRunner {
 
   /** A blocking librdkafka call that must not outlive its own timeout: past it the producer is unusable. */
   #bounded<T>(call: Promise<T>, operation: string): Promise<T> {
-    return boundTransactionCall(call, operation, this.options.transactionTimeoutMs, (error) => this.producer.fail(error))
+    return boundTransactionCall(call, operation, this.options.transactionTimeoutMs, (error) =>
+      this.producer.fail(error),
+    )
   }
 
   #classify(error: unknown, operation: string): KafkaError {
@@ -187,7 +201,8 @@ const REPORTS_GRACE_MS = 1_000
  * abort): a more useful error than the commit's "failed to flush". Waits briefly for the reports to reach JS.
  */
 async function firstDeliveryFailure(sends: readonly PendingDelivery[]): Promise<unknown> {
-  const own = (): unknown => sends.find((sent) => sent.failed && !(sent.error instanceof KafkaError && PURGED.has(sent.error.code)))?.error
+  const own = (): unknown =>
+    sends.find((sent) => sent.failed && !(sent.error instanceof KafkaError && PURGED.has(sent.error.code)))?.error
   if (own() !== undefined || sends.length === 0) return own()
   let timer: NodeJS.Timeout | undefined
   await Promise.race([

@@ -43,13 +43,16 @@ export type RawData = Buffer | string
  * otherwise the producer-wide `K`/`V`.
  */
 export type RecordFor<K, V, T extends TopicSerdeMap, Topic extends string> = Topic extends keyof T
-  ? ProducerRecord<KeyOf<T[Topic]> extends Buffer ? RawData : KeyOf<T[Topic]>, ValueOf<T[Topic]> extends Buffer ? RawData : ValueOf<T[Topic]>, Topic>
+  ? ProducerRecord<
+      KeyOf<T[Topic]> extends Buffer ? RawData : KeyOf<T[Topic]>,
+      ValueOf<T[Topic]> extends Buffer ? RawData : ValueOf<T[Topic]>,
+      Topic
+    >
   : ProducerRecord<K, V, Topic>
 
 /** Any record this producer accepts, for batches that mix topics. */
 export type AnyRecord<K, V, T extends TopicSerdeMap> =
-  | { [Topic in keyof T & string]: RecordFor<K, V, T, Topic> }[keyof T & string]
-  | ProducerRecord<K, V, string>
+  { [Topic in keyof T & string]: RecordFor<K, V, T, Topic> }[keyof T & string] | ProducerRecord<K, V, string>
 
 /** librdkafka statistics (`statistics.interval.ms`), parsed. See librdkafka's STATISTICS.md for every field. */
 export interface RdkafkaStats {

@@ -33,7 +33,7 @@ export function loadConfluent(): Promise<ConfluentModule> {
   loading ??= import(CONFLUENT_PACKAGE).then(
     (module: ConfluentModule & { default?: ConfluentModule }) =>
       // A CommonJS package: Node finds its named exports statically; the default export is the fallback.
-      (typeof module.SchemaRegistryClient === 'function' ? module : module.default ?? module),
+      typeof module.SchemaRegistryClient === 'function' ? module : (module.default ?? module),
     (error: unknown) => {
       loading = undefined
       throw missingDependency(error)

@@ -102,9 +102,17 @@ const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
 
 /** Node's certificate verification codes (`X509_V_ERR_*` without the prefix). OpenSSL alerts start with ERR_SSL_. */
 const TLS_CODES = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'CERT_REJECTED',
-  'CERT_SIGNATURE_FAILURE', 'ERR_TLS_CERT_ALTNAME_INVALID',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
 ])
 
 function isTlsFailure(code: unknown): boolean {
@@ -112,16 +120,27 @@ function isTlsFailure(code: unknown): boolean {
 }
 
 /** Maps a status and `error_code` to a reason. Unknown codes fall back on the HTTP status class. */
-function reasonFor(status: number | undefined, registryCode: number | undefined, notFound: SchemaRegistryErrorReason): SchemaRegistryErrorReason {
+function reasonFor(
+  status: number | undefined,
+  registryCode: number | undefined,
+  notFound: SchemaRegistryErrorReason,
+): SchemaRegistryErrorReason {
   switch (registryCode) {
-    case 40401: return SchemaRegistryErrorReason.SUBJECT_NOT_FOUND
-    case 40402: return SchemaRegistryErrorReason.VERSION_NOT_FOUND
-    case 40403: return SchemaRegistryErrorReason.SCHEMA_NOT_FOUND
-    case 409: return SchemaRegistryErrorReason.INCOMPATIBLE_SCHEMA
-    case 42201: return SchemaRegistryErrorReason.INVALID_SCHEMA
+    case 40401:
+      return SchemaRegistryErrorReason.SUBJECT_NOT_FOUND
+    case 40402:
+      return SchemaRegistryErrorReason.VERSION_NOT_FOUND
+    case 40403:
+      return SchemaRegistryErrorReason.SCHEMA_NOT_FOUND
+    case 409:
+      return SchemaRegistryErrorReason.INCOMPATIBLE_SCHEMA
+    case 42201:
+      return SchemaRegistryErrorReason.INVALID_SCHEMA
     case 42202:
-    case 42203: return SchemaRegistryErrorReason.INVALID_REQUEST
-    default: break // other codes, or none: the HTTP status decides below
+    case 42203:
+      return SchemaRegistryErrorReason.INVALID_REQUEST
+    default:
+      break // other codes, or none: the HTTP status decides below
   }
   if (status === undefined) return SchemaRegistryErrorReason.UNAVAILABLE
   if (status === 401 || status === 403) return SchemaRegistryErrorReason.UNAUTHORIZED
@@ -178,24 +197,34 @@ function shownUrl(url: string): string {
 export function toSchemaRegistryError(error: unknown, context: RegistryCallContext): SchemaRegistryError {
   if (error instanceof SchemaRegistryError) return error
   const like = (typeof error === 'object' && error !== null ? error : {}) as HttpErrorLike
-  const status = typeof like.status === 'number' ? like.status
-    : typeof like.response?.status === 'number' ? like.response.status : undefined
+  const status =
+    typeof like.status === 'number'
+      ? like.status
+      : typeof like.response?.status === 'number'
+        ? like.response.status
+        : undefined
   const registryCode = typeof like.errorCode === 'number' && like.errorCode >= 0 ? like.errorCode : undefined
-  const reason = status === undefined && isTlsFailure(like.code)
-    ? SchemaRegistryErrorReason.TLS_FAILED
-    : reasonFor(status, registryCode, context.notFound ?? SchemaRegistryErrorReason.SUBJECT_NOT_FOUND)
+  const reason =
+    status === undefined && isTlsFailure(like.code)
+      ? SchemaRegistryErrorReason.TLS_FAILED
+      : reasonFor(status, registryCode, context.notFound ?? SchemaRegistryErrorReason.SUBJECT_NOT_FOUND)
   const detail = typeof like.message === 'string' && like.message !== '' ? like.message : String(error)
   const about = [
     context.subject === undefined ? undefined : `subject "${context.subject}"`,
     context.schemaId === undefined ? undefined : `schema id ${context.schemaId}`,
-  ].filter(Boolean).join(', ')
-  const failure = typeof like.code === 'string'
-    ? NETWORK_FAILURES[like.code] ?? (isTlsFailure(like.code) ? 'TLS handshake failed' : undefined)
-    : undefined
-  const answered = status === undefined
-    ? `no answer${failure === undefined ? '' : `: ${failure}`} (${typeof like.code === 'string' ? `${like.code}: ` : ''}${detail})`
-    : `HTTP ${status}${registryCode === undefined ? '' : ` error_code ${registryCode}`}: ${detail}`
-  const at = context.urls === undefined || context.urls.length === 0 ? '' : ` at ${context.urls.map(shownUrl).join(', ')}`
+  ]
+    .filter(Boolean)
+    .join(', ')
+  const failure =
+    typeof like.code === 'string'
+      ? (NETWORK_FAILURES[like.code] ?? (isTlsFailure(like.code) ? 'TLS handshake failed' : undefined))
+      : undefined
+  const answered =
+    status === undefined
+      ? `no answer${failure === undefined ? '' : `: ${failure}`} (${typeof like.code === 'string' ? `${like.code}: ` : ''}${detail})`
+      : `HTTP ${status}${registryCode === undefined ? '' : ` error_code ${registryCode}`}: ${detail}`
+  const at =
+    context.urls === undefined || context.urls.length === 0 ? '' : ` at ${context.urls.map(shownUrl).join(', ')}`
   return new SchemaRegistryError(
     reason,
     `Schema registry${at}: ${context.operation}${about === '' ? '' : ` (${about})`} failed with ${answered}`,

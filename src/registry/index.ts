@@ -8,11 +8,7 @@ export {
   type StoredSchema,
   type SubjectVersion,
 } from './schema-registry.js'
-export {
-  SchemaRegistryError,
-  type SchemaRegistryErrorOptions,
-  SchemaRegistryErrorReason,
-} from './errors.js'
+export { SchemaRegistryError, type SchemaRegistryErrorOptions, SchemaRegistryErrorReason } from './errors.js'
 export {
   SCHEMA_REGISTRY_DEFAULTS,
   type SchemaRegistryBasicAuth,

@@ -3,7 +3,14 @@
  * @module
  */
 import { ConfigError } from '../errors/kafka-error.js'
-import { expectBoolean, expectInteger, expectObject, expectSecret, expectString, rejectUnknownKeys } from '../config/validate.js'
+import {
+  expectBoolean,
+  expectInteger,
+  expectObject,
+  expectSecret,
+  expectString,
+  rejectUnknownKeys,
+} from '../config/validate.js'
 
 /** HTTP basic authentication. */
 export interface SchemaRegistryBasicAuth {
@@ -79,7 +86,15 @@ export const SCHEMA_REGISTRY_DEFAULTS = Object.freeze({
 } as const)
 
 const OPTION_KEYS = [
-  'url', 'auth', 'headers', 'tls', 'requestTimeoutMs', 'maxRetries', 'retryBackoffMs', 'retryBackoffMaxMs', 'cacheCapacity',
+  'url',
+  'auth',
+  'headers',
+  'tls',
+  'requestTimeoutMs',
+  'maxRetries',
+  'retryBackoffMs',
+  'retryBackoffMaxMs',
+  'cacheCapacity',
   'cacheTtlMs',
 ] as const
 
@@ -123,7 +138,10 @@ function validateAuth(value: unknown): SchemaRegistryBasicAuth | SchemaRegistryB
     return { token: expectSecret(auth.token, 'auth.token') }
   }
   rejectUnknownKeys(auth, ['username', 'password'], 'auth')
-  return { username: expectString(auth.username, 'auth.username'), password: expectSecret(auth.password, 'auth.password') }
+  return {
+    username: expectString(auth.username, 'auth.username'),
+    password: expectSecret(auth.password, 'auth.password'),
+  }
 }
 
 function expectPem(value: unknown, path: string): string | Buffer {
@@ -147,10 +165,14 @@ function validateTls(value: unknown, urls: readonly string[]): Readonly<SchemaRe
   // A key is a secret: its value is never echoed (expectPem names only the kind).
   if (tls.key !== undefined) resolved.key = expectPem(tls.key, 'tls.key')
   if ((resolved.cert === undefined) !== (resolved.key === undefined)) {
-    throw new ConfigError(resolved.cert === undefined ? 'tls.cert' : 'tls.key', 'mutual TLS needs both `cert` and `key`')
+    throw new ConfigError(
+      resolved.cert === undefined ? 'tls.cert' : 'tls.key',
+      'mutual TLS needs both `cert` and `key`',
+    )
   }
   if (tls.passphrase !== undefined) resolved.passphrase = expectSecret(tls.passphrase, 'tls.passphrase')
-  if (tls.rejectUnauthorized !== undefined) resolved.rejectUnauthorized = expectBoolean(tls.rejectUnauthorized, 'tls.rejectUnauthorized')
+  if (tls.rejectUnauthorized !== undefined)
+    resolved.rejectUnauthorized = expectBoolean(tls.rejectUnauthorized, 'tls.rejectUnauthorized')
   return Object.freeze(resolved)
 }
 

@@ -126,7 +126,9 @@ function toStored(info: ConfluentSchemaInfo): StoredSchema {
 function tlsAgent(tls: SchemaRegistryTlsOptions): Agent {
   return new Agent({
     keepAlive: true,
-    ...(tls.ca === undefined ? {} : { ca: typeof tls.ca === 'string' || Buffer.isBuffer(tls.ca) ? tls.ca : [...tls.ca] }),
+    ...(tls.ca === undefined
+      ? {}
+      : { ca: typeof tls.ca === 'string' || Buffer.isBuffer(tls.ca) ? tls.ca : [...tls.ca] }),
     ...(tls.cert === undefined ? {} : { cert: tls.cert }),
     ...(tls.key === undefined ? {} : { key: tls.key }),
     ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
@@ -168,10 +170,12 @@ export class SchemaRegistry {
    * code `ERR_MISSING_DEPENDENCY` when it is not installed, `StateError` after {@link SchemaRegistry.close}.
    */
   async getClient(): Promise<ConfluentClient> {
-    if (this.#closed) throw new StateError('SchemaRegistry.getClient() was called after close(): create a new SchemaRegistry')
+    if (this.#closed)
+      throw new StateError('SchemaRegistry.getClient() was called after close(): create a new SchemaRegistry')
     if (this.#client) return this.#client
     const confluent = await loadConfluent()
-    if (this.#closed) throw new StateError('SchemaRegistry.getClient() was called after close(): create a new SchemaRegistry')
+    if (this.#closed)
+      throw new StateError('SchemaRegistry.getClient() was called after close(): create a new SchemaRegistry')
     return (this.#client ??= this.#createClient(confluent.SchemaRegistryClient))
   }
 
@@ -185,25 +189,30 @@ export class SchemaRegistry {
    * existing id without creating a version. Rejected with reason `INCOMPATIBLE_SCHEMA` when the subject's
    * compatibility rule refuses it, `INVALID_SCHEMA` when the registry cannot parse it.
    */
-  async register(options: SchemaDefinition & {
-    /** The subject, e.g. `orders-value`. */
-    subject: string
-    /** Ask the registry to normalize the schema first (see docs/avro.md on Apicurio). @default false */
-    normalize?: boolean
-  }): Promise<RegisteredSchema> {
+  async register(
+    options: SchemaDefinition & {
+      /** The subject, e.g. `orders-value`. */
+      subject: string
+      /** Ask the registry to normalize the schema first (see docs/avro.md on Apicurio). @default false */
+      normalize?: boolean
+    },
+  ): Promise<RegisteredSchema> {
     const { subject } = options
     const metadata = await this.#call({ operation: 'register schema', subject }, (client) =>
-      client.registerFullResponse(subject, toSchemaInfo(options), options.normalize ?? false))
+      client.registerFullResponse(subject, toSchemaInfo(options), options.normalize ?? false),
+    )
     return { subject, id: metadata.id ?? -1, version: metadata.version }
   }
 
   /** Finds the id and version of a schema already registered under a subject; reason `SCHEMA_NOT_FOUND` if absent. */
-  async lookup(options: SchemaDefinition & {
-    /** The subject. */
-    subject: string
-    /** Compare normalized schemas rather than their text. @default false */
-    normalize?: boolean
-  }): Promise<RegisteredSchema> {
+  async lookup(
+    options: SchemaDefinition & {
+      /** The subject. */
+      subject: string
+      /** Compare normalized schemas rather than their text. @default false */
+      normalize?: boolean
+    },
+  ): Promise<RegisteredSchema> {
     const { subject } = options
     const metadata = await this.#call(
       { operation: 'look up schema', subject, notFound: SchemaRegistryErrorReason.SCHEMA_NOT_FOUND },
@@ -221,7 +230,12 @@ export class SchemaRegistry {
   }): Promise<StoredSchema> {
     const { id, subject = '' } = options
     const info = await this.#call(
-      { operation: 'get schema by id', schemaId: id, subject: subject === '' ? undefined : subject, notFound: SchemaRegistryErrorReason.SCHEMA_NOT_FOUND },
+      {
+        operation: 'get schema by id',
+        schemaId: id,
+        subject: subject === '' ? undefined : subject,
+        notFound: SchemaRegistryErrorReason.SCHEMA_NOT_FOUND,
+      },
       (client) => client.getBySubjectAndId(subject, id),
     )
     return toStored(info)
@@ -234,7 +248,8 @@ export class SchemaRegistry {
   }): Promise<SubjectVersion> {
     const { subject } = options
     const metadata = await this.#call({ operation: 'get latest version', subject }, (client) =>
-      client.getLatestSchemaMetadata(subject))
+      client.getLatestSchemaMetadata(subject),
+    )
     return { ...toStored(metadata), subject, version: metadata.version ?? -1, id: metadata.id ?? -1 }
   }
 
@@ -276,29 +291,36 @@ export class SchemaRegistry {
   }): Promise<number[]> {
     const { subject } = options
     return this.#call({ operation: 'delete subject', subject }, (client) =>
-      client.deleteSubject(subject, options.permanent ?? false))
+      client.deleteSubject(subject, options.permanent ?? false),
+    )
   }
 
   /**
    * The compatibility level of a subject, or the registry's default level when `subject` is omitted or the subject
    * has no level of its own.
    */
-  async getCompatibility(options: {
-    /** The subject. @default the registry-wide level */
-    subject?: string
-  } = {}): Promise<CompatibilityLevel> {
+  async getCompatibility(
+    options: {
+      /** The subject. @default the registry-wide level */
+      subject?: string
+    } = {},
+  ): Promise<CompatibilityLevel> {
     const { subject } = options
     if (subject !== undefined) {
       try {
-        return await this.#call({ operation: 'get compatibility level', subject }, async (client) =>
-          (await client.getCompatibility(subject)) as CompatibilityLevel)
+        return await this.#call(
+          { operation: 'get compatibility level', subject },
+          async (client) => (await client.getCompatibility(subject)) as CompatibilityLevel,
+        )
       } catch (error) {
         // Confluent answers 40408 for "no subject-level config", Apicurio 40401: both mean "use the default".
         if ((error as { status?: number }).status !== 404) throw error
       }
     }
-    return this.#call({ operation: 'get default compatibility level' }, async (client) =>
-      (await client.getDefaultCompatibility()) as CompatibilityLevel)
+    return this.#call(
+      { operation: 'get default compatibility level' },
+      async (client) => (await client.getDefaultCompatibility()) as CompatibilityLevel,
+    )
   }
 
   /** Sets the compatibility level of a subject (also before its first version), or the registry-wide default. */
@@ -312,10 +334,12 @@ export class SchemaRegistry {
     const update = level as Parameters<ConfluentClient['updateCompatibility']>[1]
     if (subject === undefined) {
       await this.#call({ operation: `set default compatibility level ${level}` }, (client) =>
-        client.updateDefaultCompatibility(update))
+        client.updateDefaultCompatibility(update),
+      )
     } else {
       await this.#call({ operation: `set compatibility level ${level}`, subject }, (client) =>
-        client.updateCompatibility(subject, update))
+        client.updateCompatibility(subject, update),
+      )
     }
     return level
   }
@@ -324,17 +348,22 @@ export class SchemaRegistry {
    * Whether a schema could be registered under a subject without breaking its compatibility rule (tested against
    * the latest version, or the given one). A subject without versions accepts anything.
    */
-  async testCompatibility(options: SchemaDefinition & {
-    /** The subject. */
-    subject: string
-    /** The version to test against. @default the latest */
-    version?: number
-  }): Promise<boolean> {
+  async testCompatibility(
+    options: SchemaDefinition & {
+      /** The subject. */
+      subject: string
+      /** The version to test against. @default the latest */
+      version?: number
+    },
+  ): Promise<boolean> {
     const { subject, version } = options
     const info = toSchemaInfo(options)
     try {
       return await this.#call({ operation: 'test compatibility', subject }, (client) =>
-        version === undefined ? client.testSubjectCompatibility(subject, info) : client.testCompatibility(subject, version, info))
+        version === undefined
+          ? client.testSubjectCompatibility(subject, info)
+          : client.testCompatibility(subject, version, info),
+      )
     } catch (error) {
       const reason = (error as { reason?: string }).reason
       if (version === undefined && (reason === 'SUBJECT_NOT_FOUND' || reason === 'VERSION_NOT_FOUND')) return true
@@ -372,7 +401,12 @@ export class SchemaRegistry {
         ...(options.tls === undefined ? {} : { httpsAgent: tlsAgent(options.tls) }),
       },
       ...(auth !== undefined && 'username' in auth
-        ? { basicAuthCredentials: { credentialsSource: 'USER_INFO' as const, userInfo: `${auth.username}:${auth.password}` } }
+        ? {
+            basicAuthCredentials: {
+              credentialsSource: 'USER_INFO' as const,
+              userInfo: `${auth.username}:${auth.password}`,
+            },
+          }
         : {}),
     })
   }

@@ -9,12 +9,68 @@ import { AvroCodegenError, type Definition, inlineForeignTypes, type Source } fr
 
 // Names a generated declaration must not take: TypeScript keywords and the globals the generated code uses.
 const RESERVED = new Set([
-  'any', 'Array', 'bigint', 'boolean', 'break', 'Buffer', 'case', 'catch', 'class', 'const', 'continue', 'Date',
-  'debugger', 'declare', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for',
-  'function', 'if', 'implements', 'import', 'in', 'instanceof', 'interface', 'let', 'never', 'new', 'null', 'number',
-  'object', 'package', 'private', 'protected', 'public', 'Record', 'return', 'static', 'string', 'super', 'switch',
-  'symbol', 'this', 'throw', 'true', 'try', 'type', 'typeof', 'TypedAvroSchema', 'undefined', 'unknown', 'var',
-  'void', 'while', 'with', 'yield',
+  'any',
+  'Array',
+  'bigint',
+  'boolean',
+  'break',
+  'Buffer',
+  'case',
+  'catch',
+  'class',
+  'const',
+  'continue',
+  'Date',
+  'debugger',
+  'declare',
+  'default',
+  'delete',
+  'do',
+  'else',
+  'enum',
+  'export',
+  'extends',
+  'false',
+  'finally',
+  'for',
+  'function',
+  'if',
+  'implements',
+  'import',
+  'in',
+  'instanceof',
+  'interface',
+  'let',
+  'never',
+  'new',
+  'null',
+  'number',
+  'object',
+  'package',
+  'private',
+  'protected',
+  'public',
+  'Record',
+  'return',
+  'static',
+  'string',
+  'super',
+  'switch',
+  'symbol',
+  'this',
+  'throw',
+  'true',
+  'try',
+  'type',
+  'typeof',
+  'TypedAvroSchema',
+  'undefined',
+  'unknown',
+  'var',
+  'void',
+  'while',
+  'with',
+  'yield',
 ])
 
 /** The TypeScript name of each named type: its short name, or namespace-qualified where short names collide. */
@@ -43,7 +99,12 @@ interface ModuleEmitter {
   readonly imports: Map<string, Set<string>>
 }
 
-export function emitModule(file: Source, definitions: Map<string, Definition>, names: Map<string, string>, importFrom: string): string {
+export function emitModule(
+  file: Source,
+  definitions: Map<string, Definition>,
+  names: Map<string, string>,
+  importFrom: string,
+): string {
   const emitter: ModuleEmitter = { file, names, definitions, declarations: [], declared: new Set(), imports: new Map() }
   const type = file.type!
   const topName = type.name === undefined ? undefined : names.get(type.name)
@@ -51,7 +112,9 @@ export function emitModule(file: Source, definitions: Map<string, Definition>, n
   let valueType: string
   if (topName === undefined) {
     valueType = pascalCase(file.module) || 'Value'
-    emitter.declarations.push(`${docComment(type.doc, '') || `/** Values of the schema in ${file.path.split(/[\\/]/).pop() ?? file.path}. */\n`}export type ${valueType} = ${expression}\n`)
+    emitter.declarations.push(
+      `${docComment(type.doc, '') || `/** Values of the schema in ${file.path.split(/[\\/]/).pop() ?? file.path}. */\n`}export type ${valueType} = ${expression}\n`,
+    )
   } else {
     valueType = topName
   }
@@ -81,31 +144,45 @@ export function header(source: string): string {
 function typeExpression(type: Type, emitter: ModuleEmitter): string {
   const typeName = type.typeName
   switch (typeName) {
-    case 'null': return 'null'
-    case 'boolean': return 'boolean'
+    case 'null':
+      return 'null'
+    case 'boolean':
+      return 'boolean'
     case 'int':
     case 'long':
     case 'float':
-    case 'double': return 'number'
-    case 'string': return 'string'
-    case 'bytes': return 'Buffer'
-    case 'logical:timestamp-millis': return 'Date'
+    case 'double':
+      return 'number'
+    case 'string':
+      return 'string'
+    case 'bytes':
+      return 'Buffer'
+    case 'logical:timestamp-millis':
+      return 'Date'
     case 'logical:date':
     case 'logical:decimal':
-    case 'logical:uuid': return 'string'
-    case 'array': return `Array<${typeExpression((type as avro.types.ArrayType).itemsType, emitter)}>`
-    case 'map': return `Record<string, ${typeExpression((type as avro.types.MapType).valuesType as Type, emitter)}>`
+    case 'logical:uuid':
+      return 'string'
+    case 'array':
+      return `Array<${typeExpression((type as avro.types.ArrayType).itemsType, emitter)}>`
+    case 'map':
+      return `Record<string, ${typeExpression((type as avro.types.MapType).valuesType as Type, emitter)}>`
     case 'union:unwrapped':
       return (type as avro.types.UnwrappedUnionType).types.map((branch) => typeExpression(branch, emitter)).join(' | ')
     case 'union:wrapped':
       // avsc wraps ambiguous unions: each non-null value is an object with one key, the branch's name.
       return (type as avro.types.WrappedUnionType).types
-        .map((branch) => (branch.typeName === 'null' ? 'null' : `{ ${JSON.stringify(branch.branchName)}: ${typeExpression(branch, emitter)} }`))
+        .map((branch) =>
+          branch.typeName === 'null'
+            ? 'null'
+            : `{ ${JSON.stringify(branch.branchName)}: ${typeExpression(branch, emitter)} }`,
+        )
         .join(' | ')
     case 'record':
     case 'error':
     case 'enum':
-    case 'fixed': return namedType(type, emitter)
+    case 'fixed':
+      return namedType(type, emitter)
     default:
       if (typeName.startsWith('logical:')) {
         return typeExpression((type as avro.types.LogicalType).underlyingType, emitter)
@@ -130,14 +207,16 @@ function namedType(type: Type, emitter: ModuleEmitter): string {
   if (type.typeName === 'enum') {
     const symbols = (type as avro.types.EnumType).symbols
     emitter.declarations.push(
-      `${doc || `/** The symbols of Avro enum \`${fullName}\`. */\n`}`
-      + `export const ${name} = {\n${symbols.map((symbol) => `  ${propertyName(symbol)}: ${JSON.stringify(symbol)},`).join('\n')}\n} as const\n`
-      + `/** One of {@link ${name}}. */\nexport type ${name} = (typeof ${name})[keyof typeof ${name}]\n`,
+      `${doc || `/** The symbols of Avro enum \`${fullName}\`. */\n`}` +
+        `export const ${name} = {\n${symbols.map((symbol) => `  ${propertyName(symbol)}: ${JSON.stringify(symbol)},`).join('\n')}\n} as const\n` +
+        `/** One of {@link ${name}}. */\nexport type ${name} = (typeof ${name})[keyof typeof ${name}]\n`,
     )
     return name
   }
   if (type.typeName === 'fixed') {
-    emitter.declarations.push(`${doc || `/** Avro fixed \`${fullName}\` (${(type as avro.types.FixedType).size} bytes). */\n`}export type ${name} = Buffer\n`)
+    emitter.declarations.push(
+      `${doc || `/** Avro fixed \`${fullName}\` (${(type as avro.types.FixedType).size} bytes). */\n`}export type ${name} = Buffer\n`,
+    )
     return name
   }
   // Reserve the slot before the fields so nested declarations come after their parent, as in the schema.
@@ -152,7 +231,11 @@ function namedType(type: Type, emitter: ModuleEmitter): string {
 }
 
 function pascalCase(text: string): string {
-  return text.split(/[^A-Za-z0-9]+/).filter(Boolean).map((part) => part[0]!.toUpperCase() + part.slice(1)).join('')
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('')
 }
 
 function camelCase(text: string): string {

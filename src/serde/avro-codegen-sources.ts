@@ -113,8 +113,13 @@ export function readSources(sources: readonly AvroSourceFile[]): Source[] {
   const modules = new Map<string, string>()
   return sources.map((source) => {
     const module = moduleName(source.path)
-    if (module === 'index') throw new AvroCodegenError('a schema file cannot be named index.avsc (index.ts re-exports the others)', source.path)
-    if (!/^[A-Za-z0-9_.-]+$/.test(module)) throw new AvroCodegenError('file names may only use letters, digits, _, . and -', source.path)
+    if (module === 'index')
+      throw new AvroCodegenError(
+        'a schema file cannot be named index.avsc (index.ts re-exports the others)',
+        source.path,
+      )
+    if (!/^[A-Za-z0-9_.-]+$/.test(module))
+      throw new AvroCodegenError('file names may only use letters, digits, _, . and -', source.path)
     const clash = modules.get(module)
     if (clash !== undefined) throw new AvroCodegenError(`generates ${module}.ts, like ${clash}`, source.path)
     modules.set(module, source.path)
@@ -134,7 +139,8 @@ export function collectDefinitions(files: Source[]): Map<string, Definition> {
     walkSchema(file.json, undefined, {
       define(fullName, node) {
         const existing = definitions.get(fullName)
-        if (existing) throw new AvroCodegenError(`defines ${fullName}, already defined in ${existing.file.path}`, file.path)
+        if (existing)
+          throw new AvroCodegenError(`defines ${fullName}, already defined in ${existing.file.path}`, file.path)
         definitions.set(fullName, { fullName, file, node })
         file.defines.push(fullName)
       },
@@ -154,7 +160,10 @@ export function dependencyOrder(files: Source[], definitions: Map<string, Defini
     const current = state.get(file)
     if (current === 'done') return
     if (current === 'visiting') {
-      throw new AvroCodegenError(`schema files depend on each other in a cycle: ${[...chain, file].map((f) => f.path).join(' -> ')}`, file.path)
+      throw new AvroCodegenError(
+        `schema files depend on each other in a cycle: ${[...chain, file].map((f) => f.path).join(' -> ')}`,
+        file.path,
+      )
     }
     state.set(file, 'visiting')
     for (const reference of file.references) {
@@ -207,9 +216,15 @@ export function inlineForeignTypes(file: Source, definitions: Map<string, Defini
     if (type === 'record' || type === 'error' || type === 'enum' || type === 'fixed') {
       const own = typeof node.namespace === 'string' ? node.namespace : undefined
       const name = typeof node.name === 'string' ? node.name : undefined
-      const scope = name === undefined ? namespace : own ?? impliedNamespace(qualify(name, own ?? namespace)) ?? namespace
+      const scope =
+        name === undefined ? namespace : (own ?? impliedNamespace(qualify(name, own ?? namespace)) ?? namespace)
       if ((type === 'record' || type === 'error') && Array.isArray(node.fields)) {
-        return { ...node, fields: node.fields.map((field: unknown) => (isObject(field) ? { ...field, type: rewrite(field.type, scope) } : field)) }
+        return {
+          ...node,
+          fields: node.fields.map((field: unknown) =>
+            isObject(field) ? { ...field, type: rewrite(field.type, scope) } : field,
+          ),
+        }
       }
       return node
     }

@@ -49,7 +49,10 @@ export const AVRO_CODEGEN_DEFAULTS = Object.freeze({ importFrom: 'kafkit', index
  * @param sources - the `.avsc` files, in any order (dependencies are resolved across them)
  * @param options - import path of kafkit, index module
  */
-export function generateAvroTypes(sources: readonly AvroSourceFile[], options: AvroCodegenOptions = {}): GeneratedFile[] {
+export function generateAvroTypes(
+  sources: readonly AvroSourceFile[],
+  options: AvroCodegenOptions = {},
+): GeneratedFile[] {
   const importFrom = options.importFrom ?? AVRO_CODEGEN_DEFAULTS.importFrom
   const withIndex = options.index ?? AVRO_CODEGEN_DEFAULTS.index
   const files = readSources(sources)
@@ -57,7 +60,10 @@ export function generateAvroTypes(sources: readonly AvroSourceFile[], options: A
   const ordered = dependencyOrder(files, definitions)
   parseInOrder(ordered)
   const names = typeScriptNames(definitions)
-  const generated = files.map((file) => ({ path: `${file.module}.ts`, content: emitModule(file, definitions, names, importFrom) }))
+  const generated = files.map((file) => ({
+    path: `${file.module}.ts`,
+    content: emitModule(file, definitions, names, importFrom),
+  }))
   if (withIndex && files.length > 0) {
     const lines = files.map((file) => `export * from './${file.module}.js'`)
     generated.push({ path: 'index.ts', content: `${header('the schemas of this directory')}\n${lines.join('\n')}\n` })

@@ -26,22 +26,37 @@ export interface ConfluentAvro {
   /** `SerdeType.KEY` / `SerdeType.VALUE`. */
   readonly serdeType: { readonly key: SerdeType; readonly value: SerdeType }
   /** The library's serializer (with a faster schema cache), used with `useLatestVersion`. */
-  readonly AvroSerializer: new (client: ConfluentClient, serdeType: SerdeType, conf: AvroSerializerConfig) => AvroSerializer
+  readonly AvroSerializer: new (
+    client: ConfluentClient,
+    serdeType: SerdeType,
+    conf: AvroSerializerConfig,
+  ) => AvroSerializer
   /** The library's deserializer (with a faster schema cache), used unless a local reader schema is given. */
-  readonly AvroDeserializer: new (client: ConfluentClient, serdeType: SerdeType, conf: AvroDeserializerConfig) => AvroDeserializer
+  readonly AvroDeserializer: new (
+    client: ConfluentClient,
+    serdeType: SerdeType,
+    conf: AvroDeserializerConfig,
+  ) => AvroDeserializer
   /**
    * A serializer bound to one schema id. kafkit registers (or looks up) the user's schema once per subject; the
    * library's own flow would instead derive a schema from each value (`Type.forValue`) or ask the registry.
    */
   readonly FixedSchemaSerializer: new (
-    client: ConfluentClient, serdeType: SerdeType, conf: AvroSerializerConfig, id: number, info: ConfluentSchemaInfo,
+    client: ConfluentClient,
+    serdeType: SerdeType,
+    conf: AvroSerializerConfig,
+    id: number,
+    info: ConfluentSchemaInfo,
   ) => AvroSerializer
   /**
    * A deserializer that resolves every writer schema into a local reader schema. The library only takes reader
    * schemas from the registry (`useLatestVersion`).
    */
   readonly LocalReaderDeserializer: new (
-    client: ConfluentClient, serdeType: SerdeType, conf: AvroDeserializerConfig, reader: ConfluentSchemaMetadata,
+    client: ConfluentClient,
+    serdeType: SerdeType,
+    conf: AvroDeserializerConfig,
+    reader: ConfluentSchemaMetadata,
   ) => AvroDeserializer
   /** The library's serialization error class (thrown for invalid values and bad headers). */
   readonly SerializationError: new (message?: string) => Error
@@ -96,7 +111,13 @@ function buildConfluentAvro(serde: Awaited<ReturnType<typeof loadConfluent>>): C
   class AvroDeserializer extends withTypeCache(LibraryDeserializer) {
     readonly #writers = new Map<string, ConfluentSchemaInfo>()
 
-    override async getWriterSchema(topic: string, payload: Buffer, schemaId: SchemaId, headers?: LibraryHeaders, format?: string): Promise<[ConfluentSchemaInfo, number]> {
+    override async getWriterSchema(
+      topic: string,
+      payload: Buffer,
+      schemaId: SchemaId,
+      headers?: LibraryHeaders,
+      format?: string,
+    ): Promise<[ConfluentSchemaInfo, number]> {
       const bytesRead = this.deserializeSchemaId(topic, payload, schemaId, headers)
       const key = `${topic}\u0000${schemaId.id ?? schemaId.guid ?? ''}`
       const known = this.#writers.get(key)
@@ -111,7 +132,13 @@ function buildConfluentAvro(serde: Awaited<ReturnType<typeof loadConfluent>>): C
     readonly #schemaId: SchemaId
     readonly #info: ConfluentSchemaInfo
 
-    constructor(client: ConfluentClient, serdeType: SerdeType, conf: AvroSerializerConfig, id: number, info: ConfluentSchemaInfo) {
+    constructor(
+      client: ConfluentClient,
+      serdeType: SerdeType,
+      conf: AvroSerializerConfig,
+      id: number,
+      info: ConfluentSchemaInfo,
+    ) {
       // useSchemaId only makes the library skip deriving a schema from the value; getSchemaId below answers.
       super(client, serdeType, { ...conf, useSchemaId: id, autoRegisterSchemas: false, useLatestVersion: false })
       this.#schemaId = new serde.SchemaId('AVRO', id)
@@ -126,7 +153,12 @@ function buildConfluentAvro(serde: Awaited<ReturnType<typeof loadConfluent>>): C
   class LocalReaderDeserializer extends AvroDeserializer {
     readonly #reader: ConfluentSchemaMetadata
 
-    constructor(client: ConfluentClient, serdeType: SerdeType, conf: AvroDeserializerConfig, reader: ConfluentSchemaMetadata) {
+    constructor(
+      client: ConfluentClient,
+      serdeType: SerdeType,
+      conf: AvroDeserializerConfig,
+      reader: ConfluentSchemaMetadata,
+    ) {
       super(client, serdeType, { ...conf, useLatestVersion: false })
       this.#reader = reader
     }

@@ -184,7 +184,9 @@ function toTwosComplement(value: bigint, size: number | undefined): Buffer | und
     if (length > size) return undefined
     length = size
   }
-  const hex = BigInt.asUintN(length * 8, value).toString(16).padStart(length * 2, '0')
+  const hex = BigInt.asUintN(length * 8, value)
+    .toString(16)
+    .padStart(length * 2, '0')
   return Buffer.from(hex, 'hex')
 }
 

@@ -65,12 +65,19 @@ export function parseAvroSchema(input: AvroSchemaInput, path: string): ParsedAvr
     try {
       json = JSON.parse(input)
     } catch (error) {
-      throw new ConfigError(path, `expected Avro schema JSON text, got a string that is not JSON (${(error as Error).message}); primitive schemas are written '"string"' or { type: 'string' }`, { cause: error })
+      throw new ConfigError(
+        path,
+        `expected Avro schema JSON text, got a string that is not JSON (${(error as Error).message}); primitive schemas are written '"string"' or { type: 'string' }`,
+        { cause: error },
+      )
     }
   } else if (typeof input === 'object' && input !== null) {
     json = input
   } else {
-    throw new ConfigError(path, `expected an Avro schema (JSON text or object), got ${input === null ? 'null' : typeof input}`)
+    throw new ConfigError(
+      path,
+      `expected an Avro schema (JSON text or object), got ${input === null ? 'null' : typeof input}`,
+    )
   }
   let type: Type
   try {

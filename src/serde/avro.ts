@@ -13,7 +13,11 @@ import type { SchemaRegistry } from '../registry/schema-registry.js'
 import { confluentAvro } from './avro-confluent.js'
 import { AvroSerializationError } from './registry-serde-errors.js'
 import {
-  AvroSubjectStrategy, REGISTRY_SERDE_DEFAULTS, RegistrySerdeCore, resolveRegistrySerdeOptions, type SubjectNameFunction,
+  AvroSubjectStrategy,
+  REGISTRY_SERDE_DEFAULTS,
+  RegistrySerdeCore,
+  resolveRegistrySerdeOptions,
+  type SubjectNameFunction,
 } from './registry-serde-core.js'
 import { AVRO_TYPE_OPTIONS } from './avro-logical-types.js'
 import {
@@ -116,13 +120,20 @@ class AvroSerde<T> implements Serde<T> {
       error: (reason, message, errorOptions) => new AvroSerializationError(reason, message, errorOptions),
     })
     this.#schema = options.schema === undefined ? undefined : parseAvroSchema(options.schema, 'schema')
-    this.#reader = options.readerSchema === undefined ? undefined : parseAvroSchema(options.readerSchema, 'readerSchema')
+    this.#reader =
+      options.readerSchema === undefined ? undefined : parseAvroSchema(options.readerSchema, 'readerSchema')
     const strategy = resolved.subjectStrategy
     if (resolved.useLatestVersion && this.#reader !== undefined) {
-      throw new ConfigError('readerSchema', 'cannot be combined with useLatestVersion, which reads into the latest registered version')
+      throw new ConfigError(
+        'readerSchema',
+        'cannot be combined with useLatestVersion, which reads into the latest registered version',
+      )
     }
     if (resolved.useLatestVersion && this.#schema === undefined && strategy !== AvroSubjectStrategy.TOPIC_NAME) {
-      throw new ConfigError('schema', `subjectStrategy '${String(strategy)}' names subjects after the record: give the schema whose latest version to use`)
+      throw new ConfigError(
+        'schema',
+        `subjectStrategy '${String(strategy)}' names subjects after the record: give the schema whose latest version to use`,
+      )
     }
   }
 
@@ -154,7 +165,9 @@ class AvroSerde<T> implements Serde<T> {
         subject = undefined
       }
       throw await this.#core.readFailure(error, context, {
-        schemaId, subject, nameSubject: true,
+        schemaId,
+        subject,
+        nameSubject: true,
         decodeDetail: `${this.#reader === undefined ? '' : ' into the reader schema'}: ${error instanceof Error ? error.message : String(error)}`,
       })
     }
@@ -168,8 +181,12 @@ class AvroSerde<T> implements Serde<T> {
     const { registry } = core
     const schema = this.#schema
     if (!core.useLatestVersion && schema === undefined) {
-      throw core.error('serialize', 'NO_WRITER_SCHEMA', context,
-        'this Avro serde has no schema to write with: pass `schema` (or `useLatestVersion: true`) to serdes.avro()')
+      throw core.error(
+        'serialize',
+        'NO_WRITER_SCHEMA',
+        context,
+        'this Avro serde has no schema to write with: pass `schema` (or `useLatestVersion: true`) to serdes.avro()',
+      )
     }
     const subject = core.subjectName(topic, field, schema?.name)
     const confluent = await core.registryCall(context, subject, confluentAvro)
@@ -182,22 +199,38 @@ class AvroSerde<T> implements Serde<T> {
       return {
         subject,
         schemaId: latest.id,
-        serializer: new confluent.AvroSerializer(client, serdeType, { ...conf, useLatestVersion: true, autoRegisterSchemas: false }),
+        serializer: new confluent.AvroSerializer(client, serdeType, {
+          ...conf,
+          useLatestVersion: true,
+          autoRegisterSchemas: false,
+        }),
         type: typeOrUndefined(latest.schema),
       }
     }
     const definition = { subject, schema: (schema as ParsedAvroSchema).text, normalize: core.normalize }
     const { id } = await core.registryCall(context, subject, () =>
-      core.autoRegister ? registry.register(definition) : registry.lookup(definition))
+      core.autoRegister ? registry.register(definition) : registry.lookup(definition),
+    )
     // The registered version as the registry has it: with its rule set and metadata, if any, for the library's rules.
     const info = await core.registryCall(context, subject, async (): Promise<ConfluentSchemaInfo> => {
       try {
         return await client.getBySubjectAndId(subject, id)
       } catch (error) {
-        throw toSchemaRegistryError(error, { operation: 'get schema by id', subject, schemaId: id, notFound: SchemaRegistryErrorReason.SCHEMA_NOT_FOUND, urls: registry.urls })
+        throw toSchemaRegistryError(error, {
+          operation: 'get schema by id',
+          subject,
+          schemaId: id,
+          notFound: SchemaRegistryErrorReason.SCHEMA_NOT_FOUND,
+          urls: registry.urls,
+        })
       }
     })
-    return { subject, schemaId: id, serializer: new confluent.FixedSchemaSerializer(client, serdeType, conf, id, info), type: (schema as ParsedAvroSchema).type }
+    return {
+      subject,
+      schemaId: id,
+      serializer: new confluent.FixedSchemaSerializer(client, serdeType, conf, id, info),
+      type: (schema as ParsedAvroSchema).type,
+    }
   }
 
   // -- reading ------------------------------------------------------------------------------------------------------
@@ -205,11 +238,18 @@ class AvroSerde<T> implements Serde<T> {
   #createReader = async (field: 'key' | 'value'): Promise<AvroDeserializer> => {
     const confluent = await confluentAvro()
     const client = await this.#core.registry.getClient()
-    const conf = { ...AVRO_TYPE_OPTIONS, useLatestVersion: this.#core.useLatestVersion, subjectNameStrategy: this.#strategyFunction(field) }
+    const conf = {
+      ...AVRO_TYPE_OPTIONS,
+      useLatestVersion: this.#core.useLatestVersion,
+      subjectNameStrategy: this.#strategyFunction(field),
+    }
     const serdeType = confluent.serdeType[field]
     return this.#reader === undefined
       ? new confluent.AvroDeserializer(client, serdeType, conf)
-      : new confluent.LocalReaderDeserializer(client, serdeType, conf, { schema: this.#reader.text, schemaType: 'AVRO' })
+      : new confluent.LocalReaderDeserializer(client, serdeType, conf, {
+          schema: this.#reader.text,
+          schemaType: 'AVRO',
+        })
   }
 
   // -- subjects -----------------------------------------------------------------------------------------------------
@@ -220,7 +260,8 @@ class AvroSerde<T> implements Serde<T> {
    * library's own strategies do.
    */
   #strategyFunction(field: 'key' | 'value'): SubjectNameStrategyFunc {
-    return (topic, _serdeType, info) => this.#core.readerSubject(topic, field, info === undefined ? undefined : this.#recordName(info.schema))
+    return (topic, _serdeType, info) =>
+      this.#core.readerSubject(topic, field, info === undefined ? undefined : this.#recordName(info.schema))
   }
 
   #recordName(schemaText: string): string | undefined {
@@ -250,7 +291,14 @@ function mismatchOf(type: Type, value: unknown): string | undefined {
   let found: string | undefined
   type.isValid(value, {
     errorHook: (path: string[], any: unknown, expected: Type) => {
-      const kind = any === null ? 'null' : Array.isArray(any) ? 'an array' : Buffer.isBuffer(any) ? 'a Buffer' : `a value of type ${typeof any}`
+      const kind =
+        any === null
+          ? 'null'
+          : Array.isArray(any)
+            ? 'an array'
+            : Buffer.isBuffer(any)
+              ? 'a Buffer'
+              : `a value of type ${typeof any}`
       found ??= `at ${path.length === 0 ? 'the top level' : path.join('.')}, expected ${expected.name ?? expected.typeName}, got ${kind}`
     },
   })

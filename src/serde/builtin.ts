@@ -26,8 +26,7 @@ export function string(): Serde<string> {
  * error becomes the serde's.
  */
 export type JsonValidator<T = unknown> =
-  | ((value: unknown) => value is T)
-  | ((value: unknown) => boolean | string | readonly string[])
+  ((value: unknown) => value is T) | ((value: unknown) => boolean | string | readonly string[])
 
 /**
  * Options of `serdes.json()`.
@@ -53,12 +52,15 @@ function verdict(result: boolean | string | readonly string[]): string | undefin
 }
 
 function invalid(context: SerdeContext, direction: 'write' | 'read', reason: string): never {
-  throw new SerializationError(`JSON: the ${context.field} ${direction === 'write' ? 'to write' : 'read'} is not valid (topic ${context.topic}): ${reason}`, {
-    field: context.field,
-    topic: context.topic,
-    ...(context.partition === undefined ? {} : { partition: context.partition }),
-    ...(context.offset === undefined ? {} : { offset: context.offset }),
-  })
+  throw new SerializationError(
+    `JSON: the ${context.field} ${direction === 'write' ? 'to write' : 'read'} is not valid (topic ${context.topic}): ${reason}`,
+    {
+      field: context.field,
+      topic: context.topic,
+      ...(context.partition === undefined ? {} : { partition: context.partition }),
+      ...(context.offset === undefined ? {} : { offset: context.offset }),
+    },
+  )
 }
 
 /**
@@ -107,14 +109,17 @@ export function json<T>(options: JsonSerdeOptions<T> = {}): Serde<T> {
     serialize: (value, context) => {
       const reason = schemaValidator.check(value)
       if (reason instanceof Promise) {
-        return reason.then((later) => (later === undefined ? encodeText(value, context) : invalid(context, 'write', later)))
+        return reason.then((later) =>
+          later === undefined ? encodeText(value, context) : invalid(context, 'write', later),
+        )
       }
       return reason === undefined ? encodeText(value, context) : invalid(context, 'write', reason)
     },
     deserialize: (data, context) => {
       const value: unknown = JSON.parse(data.toString('utf8'))
       const reason = schemaValidator.check(value)
-      if (reason instanceof Promise) return reason.then((later) => (later === undefined ? (value as T) : invalid(context, 'read', later)))
+      if (reason instanceof Promise)
+        return reason.then((later) => (later === undefined ? (value as T) : invalid(context, 'read', later)))
       return reason === undefined ? (value as T) : invalid(context, 'read', reason)
     },
   }
@@ -123,23 +128,34 @@ export function json<T>(options: JsonSerdeOptions<T> = {}): Serde<T> {
 /** Raw bytes, passed through without copying. */
 export function buffer(): Serde<Buffer> {
   return {
-    serialize: (value, context) => (Buffer.isBuffer(value) ? value : fail(context, `expected a Buffer, got ${typeof value}`)),
+    serialize: (value, context) =>
+      Buffer.isBuffer(value) ? value : fail(context, `expected a Buffer, got ${typeof value}`),
     deserialize: (data) => data,
   }
 }
 
 /** Signed 32-bit big-endian integers (Java's `IntegerSerializer`). */
 export function int32(): Serde<number> {
-  return fixedWidth(4, 'an int32', 'a 32-bit integer',
+  return fixedWidth(
+    4,
+    'an int32',
+    'a 32-bit integer',
     (value) => Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff,
-    (out, value) => out.writeInt32BE(value), (data) => data.readInt32BE(0))
+    (out, value) => out.writeInt32BE(value),
+    (data) => data.readInt32BE(0),
+  )
 }
 
 /** Signed 64-bit big-endian integers as `bigint` (Java's `LongSerializer`). */
 export function int64(): Serde<bigint> {
-  return fixedWidth(8, 'an int64', 'a 64-bit bigint',
+  return fixedWidth(
+    8,
+    'an int64',
+    'a 64-bit bigint',
     (value) => typeof value === 'bigint' && value >= -(2n ** 63n) && value < 2n ** 63n,
-    (out, value) => out.writeBigInt64BE(value), (data) => data.readBigInt64BE(0))
+    (out, value) => out.writeBigInt64BE(value),
+    (data) => data.readBigInt64BE(0),
+  )
 }
 
 /**
@@ -147,7 +163,12 @@ export function int64(): Serde<bigint> {
  * {@link SerializationError} saying what was expected.
  */
 function fixedWidth<T>(
-  width: number, name: string, expected: string, valid: (value: T) => boolean, write: (out: Buffer, value: T) => void, read: (data: Buffer) => T,
+  width: number,
+  name: string,
+  expected: string,
+  valid: (value: T) => boolean,
+  write: (out: Buffer, value: T) => void,
+  read: (data: Buffer) => T,
 ): Serde<T> {
   return {
     serialize: (value, context) => {

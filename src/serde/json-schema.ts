@@ -54,18 +54,30 @@ function parseSchema(schema: unknown): JsonSchemaObject | undefined {
     try {
       parsed = JSON.parse(schema)
     } catch (error) {
-      throw new ConfigError('schema', `expected JSON Schema text, got a string that is not JSON (${(error as Error).message})`, { cause: error })
+      throw new ConfigError(
+        'schema',
+        `expected JSON Schema text, got a string that is not JSON (${(error as Error).message})`,
+        { cause: error },
+      )
     }
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError('schema', `expected a JSON Schema object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}`)
+    throw new ConfigError(
+      'schema',
+      `expected a JSON Schema object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}`,
+    )
   }
   return parsed as JsonSchemaObject
 }
 
 /** Ajv's errors as `at <path>: <message>`; Ajv (without `verbose`) never quotes the value. */
 export function describeValidationErrors(errors: ValidateFunction['errors']): string {
-  const list = (errors ?? []).slice(0, 5).map((error) => `at ${error.instancePath === '' ? 'the top level' : error.instancePath}: ${error.message ?? error.keyword}`)
+  const list = (errors ?? [])
+    .slice(0, 5)
+    .map(
+      (error) =>
+        `at ${error.instancePath === '' ? 'the top level' : error.instancePath}: ${error.message ?? error.keyword}`,
+    )
   const more = (errors?.length ?? 0) > 5 ? ` (and ${errors!.length - 5} more)` : ''
   return list.length === 0 ? 'it does not validate' : `${list.join('; ')}${more}`
 }
@@ -83,9 +95,15 @@ function jsonSchemaFormat<T>(schema: JsonSchemaObject | undefined, validateOnRea
     definition: async () => ({ schema: text! }),
     // Values are validated by kafkit (checkValue) so that the message says where, without quoting the value.
     serializer: (confluent, client, field, conf) =>
-      new confluent.JsonSerializer(client, field === 'key' ? confluent.SerdeType.KEY : confluent.SerdeType.VALUE, { ...conf, validate: false }),
+      new confluent.JsonSerializer(client, field === 'key' ? confluent.SerdeType.KEY : confluent.SerdeType.VALUE, {
+        ...conf,
+        validate: false,
+      }),
     deserializer: (confluent, client, field, conf): JsonDeserializer =>
-      new confluent.JsonDeserializer(client, field === 'key' ? confluent.SerdeType.KEY : confluent.SerdeType.VALUE, { ...conf, validate: validateOnRead }),
+      new confluent.JsonDeserializer(client, field === 'key' ? confluent.SerdeType.KEY : confluent.SerdeType.VALUE, {
+        ...conf,
+        validate: validateOnRead,
+      }),
     async checkValue(value, writer: { serializer: JsonSerializer; info: SchemaInfo }) {
       let validator = validators.get(writer.serializer)
       if (!validator) {
@@ -114,6 +132,7 @@ function jsonSchemaFormat<T>(schema: JsonSchemaObject | undefined, validateOnRea
  */
 export function jsonSchema<T>(options: JsonSchemaSerdeOptions<T>): Serde<T> {
   const object = (typeof options === 'object' && options !== null ? options : {}) as Partial<JsonSchemaSerdeOptions<T>>
-  const validate = object.validate === undefined ? JSON_SCHEMA_SERDE_DEFAULTS.validate : expectBoolean(object.validate, 'validate')
+  const validate =
+    object.validate === undefined ? JSON_SCHEMA_SERDE_DEFAULTS.validate : expectBoolean(object.validate, 'validate')
   return new RegistrySerde<T>(options, jsonSchemaFormat<T>(parseSchema(object.schema), validate))
 }

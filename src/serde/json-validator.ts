@@ -10,8 +10,15 @@ import { KafkaError } from '../errors/kafka-error.js'
 const AJV_PACKAGE = 'ajv'
 const AJV_RANGE = '^8.17.1'
 
-interface AjvError { readonly instancePath: string; readonly message?: string; readonly keyword: string }
-interface CompiledValidator { (value: unknown): boolean; errors?: readonly AjvError[] | null }
+interface AjvError {
+  readonly instancePath: string
+  readonly message?: string
+  readonly keyword: string
+}
+interface CompiledValidator {
+  (value: unknown): boolean
+  errors?: readonly AjvError[] | null
+}
 type AjvClass = new (options: Record<string, unknown>) => { compile(schema: unknown): CompiledValidator }
 
 function ajvClass(module: unknown): AjvClass {
@@ -41,8 +48,15 @@ export class LazyJsonSchemaValidator {
   #verdict(validate: CompiledValidator, value: unknown): string | undefined {
     if (validate(value)) return undefined
     const errors = validate.errors ?? []
-    const listed = errors.slice(0, 5).map((error) => `at ${error.instancePath === '' ? 'the top level' : error.instancePath}: ${error.message ?? error.keyword}`)
-    return listed.length === 0 ? 'does not match the schema' : `${listed.join('; ')}${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ''}`
+    const listed = errors
+      .slice(0, 5)
+      .map(
+        (error) =>
+          `at ${error.instancePath === '' ? 'the top level' : error.instancePath}: ${error.message ?? error.keyword}`,
+      )
+    return listed.length === 0
+      ? 'does not match the schema'
+      : `${listed.join('; ')}${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ''}`
   }
 
   #compile(): Promise<CompiledValidator> {

@@ -52,18 +52,26 @@ export interface ProtobufSerdeOptions<T extends ProtobufMessage> extends Registr
 
 /** Where a written value departs from the message type, never quoting it. */
 function checkMessage(value: unknown, schema: ProtobufMessageSchema | undefined): string | undefined {
-  if (typeof value !== 'object' || value === null) return `expected a protobuf-es message, got ${value === null ? 'null' : typeof value}`
+  if (typeof value !== 'object' || value === null)
+    return `expected a protobuf-es message, got ${value === null ? 'null' : typeof value}`
   const typeName = (value as { $typeName?: unknown }).$typeName
   if (typeof typeName !== 'string') {
     return 'expected a protobuf-es message made with create(<MessageSchema>, {...}) (it has no $typeName)'
   }
-  if (schema !== undefined && typeName !== schema.typeName) return `expected a ${schema.typeName} message, got a ${typeName}`
+  if (schema !== undefined && typeName !== schema.typeName)
+    return `expected a ${schema.typeName} message, got a ${typeName}`
   return undefined
 }
 
 function protobufFormat<T extends ProtobufMessage>(schema: ProtobufMessageSchema<T> | undefined): SchemaFormat<T> {
-  if (schema !== undefined && (typeof schema !== 'object' || schema === null || schema.kind !== 'message' || typeof schema.typeName !== 'string')) {
-    throw new ConfigError('schema', 'expected a protobuf-es message descriptor, e.g. the OrderSchema constant protoc-gen-es generates for Order')
+  if (
+    schema !== undefined &&
+    (typeof schema !== 'object' || schema === null || schema.kind !== 'message' || typeof schema.typeName !== 'string')
+  ) {
+    throw new ConfigError(
+      'schema',
+      'expected a protobuf-es message descriptor, e.g. the OrderSchema constant protoc-gen-es generates for Order',
+    )
   }
   const withDescriptor = (serializer: ProtobufSerializer): ProtobufSerializer => {
     // The serializer finds a message's descriptor by its $typeName in this registry.
@@ -79,20 +87,39 @@ function protobufFormat<T extends ProtobufMessage>(schema: ProtobufMessageSchema
     async definition(confluent, client, normalize, autoRegister) {
       // The library turns the file descriptor into the registry's form (base64 FileDescriptorProto) and registers
       // the files it imports (builtins aside) under subjects named after them.
-      const serializer = new confluent.ProtobufSerializer(client, confluent.SerdeType.VALUE, { autoRegisterSchemas: autoRegister, normalizeSchemas: normalize })
-      const info = await serializer.getSchemaInfo((schema as unknown as { file: Parameters<ProtobufSerializer['getSchemaInfo']>[0] }).file)
-      return { schema: info.schema, references: (info.references ?? []).map(({ name, subject, version }) => ({ name, subject, version })) }
+      const serializer = new confluent.ProtobufSerializer(client, confluent.SerdeType.VALUE, {
+        autoRegisterSchemas: autoRegister,
+        normalizeSchemas: normalize,
+      })
+      const info = await serializer.getSchemaInfo(
+        (schema as unknown as { file: Parameters<ProtobufSerializer['getSchemaInfo']>[0] }).file,
+      )
+      return {
+        schema: info.schema,
+        references: (info.references ?? []).map(({ name, subject, version }) => ({ name, subject, version })),
+      }
     },
     serializer: (confluent, client, field, conf) =>
-      withDescriptor(new confluent.ProtobufSerializer(client, field === 'key' ? confluent.SerdeType.KEY : confluent.SerdeType.VALUE, conf)),
+      withDescriptor(
+        new confluent.ProtobufSerializer(
+          client,
+          field === 'key' ? confluent.SerdeType.KEY : confluent.SerdeType.VALUE,
+          conf,
+        ),
+      ),
     deserializer: (confluent, client, field, conf): ProtobufDeserializer =>
-      new confluent.ProtobufDeserializer(client, field === 'key' ? confluent.SerdeType.KEY : confluent.SerdeType.VALUE, conf),
+      new confluent.ProtobufDeserializer(
+        client,
+        field === 'key' ? confluent.SerdeType.KEY : confluent.SerdeType.VALUE,
+        conf,
+      ),
     checkValue: (value) => checkMessage(value, schema),
     // Apicurio 2.x parses Protobuf schemas as .proto text when it checks compatibility, and answers 500 to the base64
     // descriptors Confluent's serializers register (tested in test/integration/protobuf.test.ts).
-    registryHint: (error) => (error.status === 500
-      ? "if this registry is Apicurio 2.x: it cannot check compatibility of the binary descriptors Confluent's Protobuf serializers register; set the subject's compatibility to NONE there, or use Confluent Schema Registry"
-      : undefined),
+    registryHint: (error) =>
+      error.status === 500
+        ? "if this registry is Apicurio 2.x: it cannot check compatibility of the binary descriptors Confluent's Protobuf serializers register; set the subject's compatibility to NONE there, or use Confluent Schema Registry"
+        : undefined,
   }
 }
 
@@ -112,5 +139,8 @@ function protobufFormat<T extends ProtobufMessage>(schema: ProtobufMessageSchema
  */
 export function protobuf<T extends ProtobufMessage = ProtobufMessage>(options: ProtobufSerdeOptions<T>): Serde<T> {
   const object = options as Partial<ProtobufSerdeOptions<T>> | null
-  return new RegistrySerde<T>(options, protobufFormat<T>(typeof object === 'object' && object !== null ? object.schema : undefined))
+  return new RegistrySerde<T>(
+    options,
+    protobufFormat<T>(typeof object === 'object' && object !== null ? object.schema : undefined),
+  )
 }

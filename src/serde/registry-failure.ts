@@ -14,15 +14,22 @@ export type RegistryFailureReason = 'INCOMPATIBLE_SCHEMA' | 'SCHEMA_NOT_REGISTER
  * @param subject - the subject written under
  * @param useLatestVersion - whether the serde writes with the subject's latest version (changes the hint)
  */
-export function registryFailure(error: SchemaRegistryError, subject: string, useLatestVersion: boolean): { reason: RegistryFailureReason; hint: string } {
+export function registryFailure(
+  error: SchemaRegistryError,
+  subject: string,
+  useLatestVersion: boolean,
+): { reason: RegistryFailureReason; hint: string } {
   if (error.reason === SchemaRegistryErrorReason.INCOMPATIBLE_SCHEMA) {
     return {
       reason: 'INCOMPATIBLE_SCHEMA',
       hint: `the registry refused the schema under subject "${subject}" as incompatible with the versions already there (check the subject's compatibility level)`,
     }
   }
-  if (error.reason === SchemaRegistryErrorReason.SUBJECT_NOT_FOUND || error.reason === SchemaRegistryErrorReason.SCHEMA_NOT_FOUND
-    || error.reason === SchemaRegistryErrorReason.VERSION_NOT_FOUND) {
+  if (
+    error.reason === SchemaRegistryErrorReason.SUBJECT_NOT_FOUND ||
+    error.reason === SchemaRegistryErrorReason.SCHEMA_NOT_FOUND ||
+    error.reason === SchemaRegistryErrorReason.VERSION_NOT_FOUND
+  ) {
     return {
       reason: 'SCHEMA_NOT_REGISTERED',
       hint: useLatestVersion

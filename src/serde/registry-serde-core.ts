@@ -11,7 +11,11 @@ import { ConfigError } from '../errors/kafka-error.js'
 import { SchemaRegistryError, SchemaRegistryErrorReason, toSchemaRegistryError } from '../registry/errors.js'
 import { SchemaRegistry } from '../registry/schema-registry.js'
 import { registryFailure } from './registry-failure.js'
-import type { RegistrySerdeErrorReason, RegistrySerializationError, RegistrySerializationErrorOptions } from './registry-serde-errors.js'
+import type {
+  RegistrySerdeErrorReason,
+  RegistrySerializationError,
+  RegistrySerializationErrorOptions,
+} from './registry-serde-errors.js'
 import type { SerdeContext } from './types.js'
 
 /** How the registry subject of a key or value is named (Confluent's subject name strategies). */
@@ -74,13 +78,18 @@ const BASE_OPTION_KEYS = ['registry', 'subjectStrategy', 'autoRegister', 'normal
 const STRATEGIES = Object.values(AvroSubjectStrategy)
 
 /** The shared options, validated. */
-export type ResolvedRegistrySerdeOptions = Required<Omit<RegistrySerdeOptions, 'subjectStrategy'>> & { subjectStrategy: AvroSubjectStrategy | SubjectNameFunction }
+export type ResolvedRegistrySerdeOptions = Required<Omit<RegistrySerdeOptions, 'subjectStrategy'>> & {
+  subjectStrategy: AvroSubjectStrategy | SubjectNameFunction
+}
 
 /**
  * Validates the shared options; throws {@link ConfigError} naming the offending one.
  * @param formatKeys - the option keys of the serde beyond the shared ones
  */
-export function resolveRegistrySerdeOptions(options: unknown, formatKeys: readonly string[]): ResolvedRegistrySerdeOptions {
+export function resolveRegistrySerdeOptions(
+  options: unknown,
+  formatKeys: readonly string[],
+): ResolvedRegistrySerdeOptions {
   const object = expectObject(options, 'options')
   rejectUnknownKeys(object, [...BASE_OPTION_KEYS, ...formatKeys], 'options')
   const registry = object.registry
@@ -92,7 +101,10 @@ export function resolveRegistrySerdeOptions(options: unknown, formatKeys: readon
     object[key] === undefined ? REGISTRY_SERDE_DEFAULTS[key] : expectBoolean(object[key], key)
   return {
     registry,
-    subjectStrategy: typeof strategy === 'function' ? (strategy as SubjectNameFunction) : expectOneOf(strategy, STRATEGIES, 'subjectStrategy'),
+    subjectStrategy:
+      typeof strategy === 'function'
+        ? (strategy as SubjectNameFunction)
+        : expectOneOf(strategy, STRATEGIES, 'subjectStrategy'),
     autoRegister: flag('autoRegister'),
     normalize: flag('normalize'),
     useLatestVersion: flag('useLatestVersion'),
@@ -175,7 +187,8 @@ export class RegistrySerdeCore<W extends WriterPlace, R, E extends RegistrySeria
     const strategy = this.strategy
     if (typeof strategy === 'function') return strategy({ topic, field, recordName })
     if (strategy === AvroSubjectStrategy.TOPIC_NAME) return `${topic}-${field}`
-    if (recordName === undefined) throw new ConfigError('subjectStrategy', `'${strategy}' needs ${this.#identity.unnamed}`)
+    if (recordName === undefined)
+      throw new ConfigError('subjectStrategy', `'${strategy}' needs ${this.#identity.unnamed}`)
     return strategy === AvroSubjectStrategy.RECORD_NAME ? recordName : `${topic}-${recordName}`
   }
 
@@ -189,24 +202,46 @@ export class RegistrySerdeCore<W extends WriterPlace, R, E extends RegistrySeria
   }
 
   /** Runs a registry call for writing under `subject`; its failure becomes the serde's error with a reason and hint. */
-  async registryCall<T>(context: SerdeContext, subject: string, call: () => Promise<T>, advice?: (error: SchemaRegistryError) => string | undefined): Promise<T> {
+  async registryCall<T>(
+    context: SerdeContext,
+    subject: string,
+    call: () => Promise<T>,
+    advice?: (error: SchemaRegistryError) => string | undefined,
+  ): Promise<T> {
     try {
       return await call()
     } catch (error) {
       if (!(error instanceof SchemaRegistryError)) throw error
       const { reason, hint } = registryFailure(error, subject, this.useLatestVersion)
       const extra = advice?.(error)
-      throw this.error('serialize', reason, context, `${hint}: ${error.message}${extra === undefined ? '' : ` (${extra})`}`, { cause: error, subject, retriable: error.retriable })
+      throw this.error(
+        'serialize',
+        reason,
+        context,
+        `${hint}: ${error.message}${extra === undefined ? '' : ` (${extra})`}`,
+        { cause: error, subject, retriable: error.retriable },
+      )
     }
   }
 
   /** Registry failures inside the library surface as its `RestError` or an axios error: both carry an HTTP shape. */
-  asRegistryError(error: unknown, subject: string | undefined, schemaId: number | undefined): SchemaRegistryError | undefined {
+  asRegistryError(
+    error: unknown,
+    subject: string | undefined,
+    schemaId: number | undefined,
+  ): SchemaRegistryError | undefined {
     if (error instanceof SchemaRegistryError) return error
     const like = error as { status?: unknown; errorCode?: unknown; isAxiosError?: unknown } | null
     if (typeof like !== 'object' || like === null) return undefined
-    if (!(typeof like.status === 'number' && typeof like.errorCode === 'number') && like.isAxiosError !== true) return undefined
-    return toSchemaRegistryError(error, { operation: 'serde request', subject, schemaId, notFound: SchemaRegistryErrorReason.SCHEMA_NOT_FOUND, urls: this.registry.urls })
+    if (!(typeof like.status === 'number' && typeof like.errorCode === 'number') && like.isAxiosError !== true)
+      return undefined
+    return toSchemaRegistryError(error, {
+      operation: 'serde request',
+      subject,
+      schemaId,
+      notFound: SchemaRegistryErrorReason.SCHEMA_NOT_FOUND,
+      urls: this.registry.urls,
+    })
   }
 
   /**
@@ -216,10 +251,17 @@ export class RegistrySerdeCore<W extends WriterPlace, R, E extends RegistrySeria
   writeFailure(error: unknown, context: SerdeContext, writer: WriterPlace, invalid: () => string): E {
     const registryError = this.asRegistryError(error, writer.subject, writer.schemaId)
     if (registryError) {
-      return this.error('serialize', 'REGISTRY_ERROR', context, registryError.message,
-        { cause: registryError, subject: writer.subject, schemaId: writer.schemaId, retriable: registryError.retriable })
+      return this.error('serialize', 'REGISTRY_ERROR', context, registryError.message, {
+        cause: registryError,
+        subject: writer.subject,
+        schemaId: writer.schemaId,
+        retriable: registryError.retriable,
+      })
     }
-    return this.error('serialize', 'INVALID_RECORD', context, invalid(), { subject: writer.subject, schemaId: writer.schemaId })
+    return this.error('serialize', 'INVALID_RECORD', context, invalid(), {
+      subject: writer.subject,
+      schemaId: writer.schemaId,
+    })
   }
 
   /**
@@ -227,11 +269,16 @@ export class RegistrySerdeCore<W extends WriterPlace, R, E extends RegistrySeria
    * schema id in the data, if any. Throws `NOT_WIRE_FORMAT`.
    */
   wireSchemaId(data: Buffer, context: SerdeContext): { idInHeader: boolean; schemaId: number | undefined } {
-    const idInHeader = context.headers?.[context.field === 'key' ? '__key_schema_id' : '__value_schema_id'] !== undefined
+    const idInHeader =
+      context.headers?.[context.field === 'key' ? '__key_schema_id' : '__value_schema_id'] !== undefined
     // The library reads an empty payload as null, which no T allows; anything without a header is not Confluent's.
     if (!idInHeader && (data.length < 5 || (data[0] !== 0 && data[0] !== 1))) {
-      throw this.error('deserialize', 'NOT_WIRE_FORMAT', context,
-        `${data.length < 5 ? `${data.length} bytes is too short for` : `magic byte ${data[0]} is not`} Confluent's wire format (magic byte 0, 4-byte schema id, ${this.#identity.label} data): it was not written by a Schema Registry serializer`)
+      throw this.error(
+        'deserialize',
+        'NOT_WIRE_FORMAT',
+        context,
+        `${data.length < 5 ? `${data.length} bytes is too short for` : `magic byte ${data[0]} is not`} Confluent's wire format (magic byte 0, 4-byte schema id, ${this.#identity.label} data): it was not written by a Schema Registry serializer`,
+      )
     }
     return { idInHeader, schemaId: !idInHeader && data[0] === 0 ? data.readInt32BE(1) : undefined }
   }
@@ -248,37 +295,65 @@ export class RegistrySerdeCore<W extends WriterPlace, R, E extends RegistrySeria
     if (registryError) {
       // The library asks the registry for the writer schema (by id) and, with useLatestVersion, the latest version:
       // ask again for the id alone (an error path, so the extra request costs nothing in the common case).
-      if (schemaId !== undefined && registryError.status === 404 && !(await this.#schemaIdExists(nameSubject ? subject : undefined, schemaId))) {
-        return this.error('deserialize', 'UNKNOWN_SCHEMA_ID', context,
+      if (
+        schemaId !== undefined &&
+        registryError.status === 404 &&
+        !(await this.#schemaIdExists(nameSubject ? subject : undefined, schemaId))
+      ) {
+        return this.error(
+          'deserialize',
+          'UNKNOWN_SCHEMA_ID',
+          context,
           `schema id ${schemaId} in the record header is unknown to the registry (${this.registry.urls.join(', ')}): was it written against another registry?`,
-          { cause: registryError, schemaId, ...named })
+          { cause: registryError, schemaId, ...named },
+        )
       }
       const reason = this.useLatestVersion && registryError.status === 404 ? 'SCHEMA_NOT_REGISTERED' : 'REGISTRY_ERROR'
-      return this.error('deserialize', reason, context, registryError.message,
-        { cause: registryError, retriable: registryError.retriable, ...id, ...(subject === undefined ? {} : { subject }) })
+      return this.error('deserialize', reason, context, registryError.message, {
+        cause: registryError,
+        retriable: registryError.retriable,
+        ...id,
+        ...(subject === undefined ? {} : { subject }),
+      })
     }
-    return this.error('deserialize', 'DECODE_FAILED', context,
+    return this.error(
+      'deserialize',
+      'DECODE_FAILED',
+      context,
       `the ${context.field} does not decode with its writer schema${schemaId === undefined ? '' : ` (id ${schemaId})`}${read.decodeDetail}`,
-      { cause: error, ...id, ...named })
+      { cause: error, ...id, ...named },
+    )
   }
 
   /** The serde's error, its message naming the direction, field, topic and (when known) partition and offset. */
-  error(direction: 'serialize' | 'deserialize', reason: RegistrySerdeErrorReason, context: SerdeContext, detail: string, extra: ErrorExtra = {}): E {
+  error(
+    direction: 'serialize' | 'deserialize',
+    reason: RegistrySerdeErrorReason,
+    context: SerdeContext,
+    detail: string,
+    extra: ErrorExtra = {},
+  ): E {
     const where = [
       `topic ${context.topic}`,
       context.partition === undefined ? undefined : `partition ${context.partition}`,
       context.offset === undefined ? undefined : `offset ${context.offset}`,
-    ].filter(Boolean).join(', ')
-    return this.#identity.error(reason, `${this.#identity.label}: cannot ${direction} the ${context.field} (${where}): ${detail}`, {
-      field: context.field,
-      topic: context.topic,
-      ...(context.partition === undefined ? {} : { partition: context.partition }),
-      ...(context.offset === undefined ? {} : { offset: context.offset }),
-      ...(extra.cause === undefined ? {} : { cause: extra.cause }),
-      ...(extra.subject === undefined ? {} : { subject: extra.subject }),
-      ...(extra.schemaId === undefined ? {} : { schemaId: extra.schemaId }),
-      ...(extra.retriable === undefined ? {} : { retriable: extra.retriable }),
-    })
+    ]
+      .filter(Boolean)
+      .join(', ')
+    return this.#identity.error(
+      reason,
+      `${this.#identity.label}: cannot ${direction} the ${context.field} (${where}): ${detail}`,
+      {
+        field: context.field,
+        topic: context.topic,
+        ...(context.partition === undefined ? {} : { partition: context.partition }),
+        ...(context.offset === undefined ? {} : { offset: context.offset }),
+        ...(extra.cause === undefined ? {} : { cause: extra.cause }),
+        ...(extra.subject === undefined ? {} : { subject: extra.subject }),
+        ...(extra.schemaId === undefined ? {} : { schemaId: extra.schemaId }),
+        ...(extra.retriable === undefined ? {} : { retriable: extra.retriable }),
+      },
+    )
   }
 
   async #schemaIdExists(subject: string | undefined, schemaId: number): Promise<boolean> {

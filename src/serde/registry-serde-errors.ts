@@ -109,7 +109,12 @@ export class SchemaSerializationError extends RegistrySerializationError {
    * @param message - what failed, where, and what to do about it
    * @param options - topic/partition/offset, field, subject, schema id, cause
    */
-  constructor(format: SchemaSerdeFormat, reason: SchemaSerdeErrorReason, message: string, options: SchemaSerializationErrorOptions = {}) {
+  constructor(
+    format: SchemaSerdeFormat,
+    reason: SchemaSerdeErrorReason,
+    message: string,
+    options: SchemaSerializationErrorOptions = {},
+  ) {
     super(reason, message, options)
     this.format = format
   }

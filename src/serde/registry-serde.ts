@@ -47,16 +47,29 @@ export interface SchemaFormat<T> {
   /** The name record-based strategies use (message full name, JSON schema title), when there is one. */
   readonly recordName: string | undefined
   /** The schema text (and references) to register; registers Protobuf dependencies on the way. */
-  definition(confluent: ConfluentModule, client: ConfluentClient, normalize: boolean, autoRegister: boolean): Promise<WriterDefinition>
+  definition(
+    confluent: ConfluentModule,
+    client: ConfluentClient,
+    normalize: boolean,
+    autoRegister: boolean,
+  ): Promise<WriterDefinition>
   /** The library serializer. */
   serializer(confluent: ConfluentModule, client: ConfluentClient, field: 'key' | 'value', conf: LibraryConf): Serializer
   /** The library deserializer. */
-  deserializer(confluent: ConfluentModule, client: ConfluentClient, field: 'key' | 'value', conf: Omit<LibraryConf, 'autoRegisterSchemas' | 'useSchemaId' | 'normalizeSchemas'>): Deserializer
+  deserializer(
+    confluent: ConfluentModule,
+    client: ConfluentClient,
+    field: 'key' | 'value',
+    conf: Omit<LibraryConf, 'autoRegisterSchemas' | 'useSchemaId' | 'normalizeSchemas'>,
+  ): Deserializer
   /**
    * Why a value cannot be written with the writer schema, or `undefined` when it can. Says where and what was
    * expected, never the value (records carry personal data, errors end up in logs).
    */
-  checkValue(value: unknown, writer: { serializer: Serializer; info: SchemaInfo }): Promise<string | undefined> | string | undefined
+  checkValue(
+    value: unknown,
+    writer: { serializer: Serializer; info: SchemaInfo },
+  ): Promise<string | undefined> | string | undefined
   /** Extra advice for a registry failure of this format, or `undefined`. */
   registryHint?(error: SchemaRegistryError): string | undefined
   /** Why a decoded value is not acceptable (JSON Schema validation), or `undefined`. */
@@ -88,24 +101,39 @@ export class RegistrySerde<T> implements Serde<T> {
       error: (reason, message, options) => new SchemaSerializationError(format.format, reason, message, options),
     })
     if (resolved.useLatestVersion && format.recordName === undefined && this.#core.recordBased) {
-      throw new ConfigError('schema', `subjectStrategy '${String(resolved.subjectStrategy)}' names subjects after the record: give the schema whose latest version to use`)
+      throw new ConfigError(
+        'schema',
+        `subjectStrategy '${String(resolved.subjectStrategy)}' names subjects after the record: give the schema whose latest version to use`,
+      )
     }
   }
 
   async serialize(value: T, context: SerdeContext): Promise<Buffer> {
     const writer = await this.#core.writerFor(context, this.#createWriter)
-    const problem = writer.info === undefined ? undefined : await this.#format.checkValue(value, { serializer: writer.serializer, info: writer.info })
+    const problem =
+      writer.info === undefined
+        ? undefined
+        : await this.#format.checkValue(value, { serializer: writer.serializer, info: writer.info })
     if (problem !== undefined) {
-      throw this.#core.error('serialize', 'INVALID_RECORD', context,
+      throw this.#core.error(
+        'serialize',
+        'INVALID_RECORD',
+        context,
         `the ${context.field} does not match the schema${writer.schemaId === undefined ? '' : ` with id ${writer.schemaId}`} (subject "${writer.subject}"): ${problem}`,
-        { subject: writer.subject, schemaId: writer.schemaId })
+        { subject: writer.subject, schemaId: writer.schemaId },
+      )
     }
     try {
       return await writer.serializer.serialize(context.topic, value)
     } catch (error) {
       // The library's message may quote the value: keep it and its error out of the message and the cause chain.
-      throw this.#core.writeFailure(error, context, writer, () =>
-        `the ${context.field} could not be written with the schema${writer.schemaId === undefined ? '' : ` with id ${writer.schemaId}`} (subject "${writer.subject}"): the ${this.#format.label} serializer refused it (${error instanceof Error ? error.name : typeof error})`)
+      throw this.#core.writeFailure(
+        error,
+        context,
+        writer,
+        () =>
+          `the ${context.field} could not be written with the schema${writer.schemaId === undefined ? '' : ` with id ${writer.schemaId}`} (subject "${writer.subject}"): the ${this.#format.label} serializer refused it (${error instanceof Error ? error.name : typeof error})`,
+      )
     }
   }
 
@@ -126,9 +154,13 @@ export class RegistrySerde<T> implements Serde<T> {
     }
     const problem = await this.#format.checkDecoded?.(value, deserializer, context.topic, data)
     if (problem !== undefined) {
-      throw this.#core.error('deserialize', 'DECODE_FAILED', context,
+      throw this.#core.error(
+        'deserialize',
+        'DECODE_FAILED',
+        context,
         `the ${field} does not validate against its writer schema${schemaId === undefined ? '' : ` (id ${schemaId})`}: ${problem}`,
-        { ...(schemaId === undefined ? {} : { schemaId }) })
+        { ...(schemaId === undefined ? {} : { schemaId }) },
+      )
     }
     return value as T
   }
@@ -141,18 +173,32 @@ export class RegistrySerde<T> implements Serde<T> {
     const core = this.#core
     const { registry } = core
     if (!core.useLatestVersion && !format.hasSchema) {
-      throw core.error('serialize', 'NO_WRITER_SCHEMA', context,
-        `this ${format.label} serde has no schema to write with: pass \`schema\` (or \`useLatestVersion: true\`)`)
+      throw core.error(
+        'serialize',
+        'NO_WRITER_SCHEMA',
+        context,
+        `this ${format.label} serde has no schema to write with: pass \`schema\` (or \`useLatestVersion: true\`)`,
+      )
     }
     const subject = core.subjectName(topic, field, format.recordName)
-    const registryCall = <R>(call: () => Promise<R>): Promise<R> => core.registryCall(context, subject, call, this.#advice)
+    const registryCall = <R>(call: () => Promise<R>): Promise<R> =>
+      core.registryCall(context, subject, call, this.#advice)
     const confluent = await registryCall(loadConfluent)
     const client = await registryCall(() => registry.getClient())
     const conf = { normalizeSchemas: core.normalize, subjectNameStrategy: () => subject }
     if (core.useLatestVersion) {
       const latest = await registryCall(() => registry.getLatest({ subject }))
-      const serializer = format.serializer(confluent, client, field, { ...conf, autoRegisterSchemas: false, useLatestVersion: true })
-      return { subject, schemaId: latest.id, serializer, info: { schema: latest.schema, schemaType: latest.schemaType, references: [...latest.references] } }
+      const serializer = format.serializer(confluent, client, field, {
+        ...conf,
+        autoRegisterSchemas: false,
+        useLatestVersion: true,
+      })
+      return {
+        subject,
+        schemaId: latest.id,
+        serializer,
+        info: { schema: latest.schema, schemaType: latest.schemaType, references: [...latest.references] },
+      }
     }
     const definition = await registryCall(async () => {
       try {
@@ -161,10 +207,25 @@ export class RegistrySerde<T> implements Serde<T> {
         throw core.asRegistryError(error, subject, undefined) ?? error
       }
     })
-    const request = { subject, schema: definition.schema, schemaType: format.format, normalize: core.normalize, ...(definition.references === undefined ? {} : { references: definition.references }) }
-    const { id } = await registryCall(() => core.autoRegister ? registry.register(request) : registry.lookup(request))
-    const serializer = format.serializer(confluent, client, field, { ...conf, autoRegisterSchemas: false, useLatestVersion: false, useSchemaId: id })
-    const info: SchemaInfo = { schema: definition.schema, schemaType: format.format, references: (definition.references ?? []).map((ref) => ({ ...ref })) }
+    const request = {
+      subject,
+      schema: definition.schema,
+      schemaType: format.format,
+      normalize: core.normalize,
+      ...(definition.references === undefined ? {} : { references: definition.references }),
+    }
+    const { id } = await registryCall(() => (core.autoRegister ? registry.register(request) : registry.lookup(request)))
+    const serializer = format.serializer(confluent, client, field, {
+      ...conf,
+      autoRegisterSchemas: false,
+      useLatestVersion: false,
+      useSchemaId: id,
+    })
+    const info: SchemaInfo = {
+      schema: definition.schema,
+      schemaType: format.format,
+      references: (definition.references ?? []).map((ref) => ({ ...ref })),
+    }
     return { subject, schemaId: id, serializer, info }
   }
 

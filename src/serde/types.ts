@@ -11,7 +11,8 @@ export interface SerdeContext {
   /** Whether the key or the value is being (de)serialized. */
   readonly field: 'key' | 'value'
   /** The record's headers (as sent, or as received). */
-  readonly headers?: Readonly<Record<string, string | Buffer | null | ReadonlyArray<string | Buffer | null>>> | undefined
+  readonly headers?:
+    Readonly<Record<string, string | Buffer | null | ReadonlyArray<string | Buffer | null>>> | undefined
   /** The partition, when known (always on the consumer side). */
   readonly partition?: number | undefined
   /** The offset, when known (always on the consumer side). */

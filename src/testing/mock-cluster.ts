@@ -5,9 +5,22 @@ import { startNativeMockCluster, type NativeMockCluster } from '../native/mock-c
 
 /** Kafka protocol API keys of the requests whose failures {@link MockCluster.failRequests} can inject. */
 export const MOCK_API = Object.freeze({
-  produce: 0, fetch: 1, listOffsets: 2, metadata: 3, offsetCommit: 8, offsetFetch: 9, findCoordinator: 10,
-  joinGroup: 11, heartbeat: 12, leaveGroup: 13, syncGroup: 14, initProducerId: 22, addPartitionsToTxn: 24,
-  addOffsetsToTxn: 25, endTxn: 26, txnOffsetCommit: 28,
+  produce: 0,
+  fetch: 1,
+  listOffsets: 2,
+  metadata: 3,
+  offsetCommit: 8,
+  offsetFetch: 9,
+  findCoordinator: 10,
+  joinGroup: 11,
+  heartbeat: 12,
+  leaveGroup: 13,
+  syncGroup: 14,
+  initProducerId: 22,
+  addPartitionsToTxn: 24,
+  addOffsetsToTxn: 25,
+  endTxn: 26,
+  txnOffsetCommit: 28,
 } as const)
 
 /** A request API by name (see {@link MOCK_API}) or by its protocol API key. */
@@ -85,12 +98,18 @@ export class MockCluster {
     const native = this.#live('failRequests')
     const apiKey = typeof api === 'number' ? api : MOCK_API[api]
     if (!Number.isInteger(apiKey) || apiKey < 0) {
-      throw new ConfigError('api', `MockCluster.failRequests(): unknown API ${JSON.stringify(api)}; use one of ${Object.keys(MOCK_API).join(', ')} or a protocol API key`)
+      throw new ConfigError(
+        'api',
+        `MockCluster.failRequests(): unknown API ${JSON.stringify(api)}; use one of ${Object.keys(MOCK_API).join(', ')} or a protocol API key`,
+      )
     }
     const codes = errors.map((error, index) => {
       const code = typeof error === 'number' ? error : codeByName.get(error)
       if (code === undefined || !Number.isInteger(code)) {
-        throw new ConfigError(`errors[${index}]`, `MockCluster.failRequests(): unknown error ${JSON.stringify(error)}; use a kafkit code such as 'ERR_KAFKA_NOT_LEADER_FOR_PARTITION'`)
+        throw new ConfigError(
+          `errors[${index}]`,
+          `MockCluster.failRequests(): unknown error ${JSON.stringify(error)}; use a kafkit code such as 'ERR_KAFKA_NOT_LEADER_FOR_PARTITION'`,
+        )
       }
       return code
     })
@@ -114,7 +133,10 @@ export class MockCluster {
   setCoordinator(keyType: 'group' | 'transaction', key: string, brokerId: number): void {
     const native = this.#live('setCoordinator')
     if (keyType !== 'group' && keyType !== 'transaction') {
-      throw new ConfigError('keyType', `MockCluster.setCoordinator() takes 'group' or 'transaction', got ${JSON.stringify(keyType)}`)
+      throw new ConfigError(
+        'keyType',
+        `MockCluster.setCoordinator() takes 'group' or 'transaction', got ${JSON.stringify(keyType)}`,
+      )
     }
     try {
       native.setCoordinator(keyType, key, brokerId)

@@ -6,7 +6,11 @@
  */
 import diagnostics, { type TracingChannel } from 'node:diagnostics_channel'
 import type {
-  AdminCallContext, ConsumerBatchContext, ConsumerMessageContext, ProducerSendContext, ProducerTransactionContext,
+  AdminCallContext,
+  ConsumerBatchContext,
+  ConsumerMessageContext,
+  ProducerSendContext,
+  ProducerTransactionContext,
 } from './types.js'
 
 /**
@@ -49,11 +53,15 @@ export const tracingChannels = Object.freeze({
   /** Each `send()`, `sendBatch()` and `tx.send()`. */
   producerSend: diagnostics.tracingChannel<unknown, ProducerSendContext>(TRACING_CHANNEL_NAMES.producerSend),
   /** Each `producer.transaction(fn)`. */
-  producerTransaction: diagnostics.tracingChannel<unknown, ProducerTransactionContext>(TRACING_CHANNEL_NAMES.producerTransaction),
+  producerTransaction: diagnostics.tracingChannel<unknown, ProducerTransactionContext>(
+    TRACING_CHANNEL_NAMES.producerTransaction,
+  ),
   /** Each message handled by `eachMessage` or a `for await` loop. */
   consumerProcess: diagnostics.tracingChannel<unknown, ConsumerMessageContext>(TRACING_CHANNEL_NAMES.consumerProcess),
   /** Each batch handled by `eachBatch`. */
-  consumerProcessBatch: diagnostics.tracingChannel<unknown, ConsumerBatchContext>(TRACING_CHANNEL_NAMES.consumerProcessBatch),
+  consumerProcessBatch: diagnostics.tracingChannel<unknown, ConsumerBatchContext>(
+    TRACING_CHANNEL_NAMES.consumerProcessBatch,
+  ),
   /** Each `Admin` method call. */
   adminCall: diagnostics.tracingChannel<unknown, AdminCallContext>(TRACING_CHANNEL_NAMES.adminCall),
 })

@@ -1,5 +1,11 @@
 export { TRACING_CHANNEL_NAMES, tracingChannels, type KafkitTracingChannel } from './channels.js'
 export type {
-  AdminCallContext, ConsumerBatchContext, ConsumerMessageContext, HandlingOutcome, ProducerSendContext,
-  ProducerTransactionContext, TraceHeaderValue, TracedMessage,
+  AdminCallContext,
+  ConsumerBatchContext,
+  ConsumerMessageContext,
+  HandlingOutcome,
+  ProducerSendContext,
+  ProducerTransactionContext,
+  TraceHeaderValue,
+  TracedMessage,
 } from './types.js'

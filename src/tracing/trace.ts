@@ -13,7 +13,11 @@ import type { TracedMessage } from './types.js'
  * recovered from (a message skipped by the error policy) is still published as `error`, and `fn`'s value is not
  * copied to `context.result`.
  */
-export function traceSettled<C extends { error?: unknown }, R>(channel: KafkitTracingChannel<C>, context: C, fn: () => Promise<R>): Promise<R> {
+export function traceSettled<C extends { error?: unknown }, R>(
+  channel: KafkitTracingChannel<C>,
+  context: C,
+  fn: () => Promise<R>,
+): Promise<R> {
   return channel.start.runStores(context, () => {
     let promise: Promise<R>
     try {
@@ -45,5 +49,12 @@ export function traceSettled<C extends { error?: unknown }, R>(channel: KafkitTr
 
 /** The public view of a fetched message (only built while someone subscribes). */
 export function tracedMessage(raw: RawMessage): TracedMessage {
-  return { topic: raw.topic, partition: raw.partition, offset: String(raw.offset), timestamp: raw.timestamp, key: raw.key, headers: raw.headers }
+  return {
+    topic: raw.topic,
+    partition: raw.partition,
+    offset: String(raw.offset),
+    timestamp: raw.timestamp,
+    key: raw.key,
+    headers: raw.headers,
+  }
 }

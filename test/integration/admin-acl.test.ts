@@ -6,7 +6,16 @@ import diagnostics from 'node:diagnostics_channel'
 import { createRequire } from 'node:module'
 import type * as NodeRdkafka from 'node-rdkafka'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Admin, AuthenticationError, AuthorizationError, ConfigError, Consumer, KafkaError, Producer, type AdminOptions } from '../../src/index.js'
+import {
+  Admin,
+  AuthenticationError,
+  AuthorizationError,
+  ConfigError,
+  Consumer,
+  KafkaError,
+  Producer,
+  type AdminOptions,
+} from '../../src/index.js'
 import { uniqueName, waitFor } from './helpers/kafka.js'
 import { type SecureCluster, startSecureCluster, SUPER_USER } from './helpers/secure-cluster.js'
 
@@ -23,13 +32,19 @@ function as(user: { username: string; password: string }, extra: Partial<AdminOp
 
 beforeAll(async () => {
   cluster = await startSecureCluster(async (bootstrap) => {
-    const probe = new Admin({ brokers: bootstrap, sasl: { mechanism: 'scram-sha-256', ...SUPER_USER }, connectTimeoutMs: 2000 })
+    const probe = new Admin({
+      brokers: bootstrap,
+      sasl: { mechanism: 'scram-sha-256', ...SUPER_USER },
+      connectTimeoutMs: 2000,
+    })
     await probe.connect()
     await probe.disconnect()
   })
   admin = new Admin(as(SUPER_USER))
   await admin.connect()
-  await admin.alterUserScramCredentials([{ user: alice.username, mechanism: 'scram-sha-256', password: alice.password }])
+  await admin.alterUserScramCredentials([
+    { user: alice.username, mechanism: 'scram-sha-256', password: alice.password },
+  ])
 })
 
 afterAll(async () => {
@@ -73,7 +88,10 @@ describe('Admin: SCRAM users and ACLs on a secured broker', () => {
     await asAlice.disconnect()
 
     const impostor = new Admin(as({ username: alice.username, password: 'wrong' }, { connectTimeoutMs: 3000 }))
-    const error = await impostor.connect().then(() => undefined, (e: unknown) => e)
+    const error = await impostor.connect().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(AuthenticationError)
     expect((error as KafkaError).code).toBe('ERR_KAFKA_AUTHENTICATION')
     expect((error as KafkaError).retriable).toBe(false)
@@ -83,11 +101,22 @@ describe('Admin: SCRAM users and ACLs on a secured broker', () => {
   it('a producer and a consumer with a wrong password fail to connect with a non-retriable AuthenticationError', async () => {
     const sasl = { mechanism: 'scram-sha-256' as const, username: alice.username, password: 'wrong' }
     const producer = new Producer({ brokers: cluster.bootstrap, sasl, connectTimeoutMs: 3000 })
-    const producerError = await producer.connect().then(() => undefined, (e: unknown) => e)
+    const producerError = await producer.connect().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(producerError).toBeInstanceOf(AuthenticationError)
     expect((producerError as KafkaError).retriable).toBe(false)
-    const consumer = new Consumer({ brokers: cluster.bootstrap, sasl, groupId: uniqueName('group'), connectTimeoutMs: 3000 })
-    const consumerError = await consumer.connect().then(() => undefined, (e: unknown) => e)
+    const consumer = new Consumer({
+      brokers: cluster.bootstrap,
+      sasl,
+      groupId: uniqueName('group'),
+      connectTimeoutMs: 3000,
+    })
+    const consumerError = await consumer.connect().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(consumerError).toBeInstanceOf(AuthenticationError)
     expect((consumerError as KafkaError).code).toBe('ERR_KAFKA_AUTHENTICATION')
   })
@@ -96,54 +125,94 @@ describe('Admin: SCRAM users and ACLs on a secured broker', () => {
     const topic = uniqueName('acl-topic')
     await admin.createTopics([{ topic, partitions: 1 }])
 
-    const denied = await sendAsAlice(topic).then(() => undefined, (e: unknown) => e)
+    const denied = await sendAsAlice(topic).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(denied).toBeInstanceOf(AuthorizationError)
     expect((denied as AuthorizationError).code).toBe('ERR_KAFKA_TOPIC_AUTHORIZATION_FAILED')
 
     const principal = `User:${alice.username}`
-    await admin.createAcls([{ resourceType: 'topic', resourceName: topic, principal, operation: 'write', permission: 'allow' }])
+    await admin.createAcls([
+      { resourceType: 'topic', resourceName: topic, principal, operation: 'write', permission: 'allow' },
+    ])
     expect(await admin.describeAcls({ principal })).toEqual([
-      { resourceType: 'topic', resourceName: topic, patternType: 'literal', principal, host: '*', operation: 'write', permission: 'allow' },
+      {
+        resourceType: 'topic',
+        resourceName: topic,
+        patternType: 'literal',
+        principal,
+        host: '*',
+        operation: 'write',
+        permission: 'allow',
+      },
     ])
 
     // The authorizer applies new ACLs from the metadata log: retry until the send goes through.
-    await waitFor(async () => {
-      await sendAsAlice(topic)
-      return true
-    }, 'the write ACL to take effect', 60_000)
+    await waitFor(
+      async () => {
+        await sendAsAlice(topic)
+        return true
+      },
+      'the write ACL to take effect',
+      60_000,
+    )
 
     // Second means for the write: the super user reads the record back with node-rdkafka.
     const latest = await admin.listOffsets([{ topic, partition: 0, at: 'latest' }])
     expect(Number(latest[0]!.offset)).toBeGreaterThanOrEqual(1)
 
     const deleted = await admin.deleteAcls([{ principal, operation: 'write' }])
-    expect(deleted).toEqual([[expect.objectContaining({ resourceName: topic, operation: 'write', permission: 'allow' })]])
+    expect(deleted).toEqual([
+      [expect.objectContaining({ resourceName: topic, operation: 'write', permission: 'allow' })],
+    ])
     expect(await admin.describeAcls({ principal })).toEqual([])
-    await waitFor(async () => {
-      const error = await sendAsAlice(topic).then(() => undefined, (e: unknown) => e)
-      return error instanceof AuthorizationError
-    }, 'the write ACL to be gone', 60_000)
+    await waitFor(
+      async () => {
+        const error = await sendAsAlice(topic).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
+        return error instanceof AuthorizationError
+      },
+      'the write ACL to be gone',
+      60_000,
+    )
   })
 
   it('an idempotent producer without any WRITE permission fails fatally with an AuthorizationError naming the cause', async () => {
     const topic = uniqueName('acl-idempotent')
     await admin.createTopics([{ topic, partitions: 1 }])
-    const producer = new Producer({ brokers: cluster.bootstrap, sasl: { mechanism: 'scram-sha-256', ...alice }, deliveryTimeoutMs: 10_000 })
+    const producer = new Producer({
+      brokers: cluster.bootstrap,
+      sasl: { mechanism: 'scram-sha-256', ...alice },
+      deliveryTimeoutMs: 10_000,
+    })
     const errors: KafkaError[] = []
     producer.on('error', (error) => errors.push(error))
     await producer.connect()
     try {
-      const denied = await producer.send({ topic, value: 'hello' }).then(() => undefined, (e: unknown) => e)
+      const denied = await producer.send({ topic, value: 'hello' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       expect(denied, String(denied)).toBeInstanceOf(AuthorizationError)
       expect((denied as AuthorizationError).code).toMatch(/AUTHORIZATION_FAILED$/)
       // librdkafka may fail the record on the topic's authorization (not fatal) before its producer id request fails
       // fatally on the cluster's; either way the producer ends up failed, and later calls are refused naming the
       // fatal AuthorizationError.
       let refused: unknown
-      await waitFor(async () => {
-        refused = await producer.send({ topic, value: 'again' }).then(() => undefined, (e: unknown) => e)
-        return refused instanceof KafkaError && refused.fatal
-      }, 'the producer to fail fatally', 30_000)
+      await waitFor(
+        async () => {
+          refused = await producer.send({ topic, value: 'again' }).then(
+            () => undefined,
+            (e: unknown) => e,
+          )
+          return refused instanceof KafkaError && refused.fatal
+        },
+        'the producer to fail fatally',
+        30_000,
+      )
       const cause = (refused as KafkaError).cause ?? refused
       expect(cause, String(cause)).toBeInstanceOf(AuthorizationError)
       expect((cause as AuthorizationError).fatal).toBe(true)
@@ -160,43 +229,96 @@ describe('Admin: SCRAM users and ACLs on a secured broker', () => {
     await admin.createTopics([{ topic, partitions: 1 }])
     await produceAsAdmin(topic, 'r1')
     await admin.createAcls([
-      { resourceType: 'topic', resourceName: prefix, patternType: 'prefixed', principal, operation: 'read', permission: 'allow' },
-      { resourceType: 'group', resourceName: prefix, patternType: 'prefixed', principal, operation: 'read', permission: 'allow' },
+      {
+        resourceType: 'topic',
+        resourceName: prefix,
+        patternType: 'prefixed',
+        principal,
+        operation: 'read',
+        permission: 'allow',
+      },
+      {
+        resourceType: 'group',
+        resourceName: prefix,
+        patternType: 'prefixed',
+        principal,
+        operation: 'read',
+        permission: 'allow',
+      },
     ])
     const matching = await admin.describeAcls({ resourceType: 'topic', resourceName: topic, patternType: 'match' })
     expect(matching.map((a) => [a.resourceName, a.patternType, a.operation])).toEqual([[prefix, 'prefixed', 'read']])
 
     const values: string[] = []
-    await waitFor(async () => {
-      values.push(...(await readAsAlice(topic, group)))
-      return values.length > 0
-    }, 'alice to read through the prefixed ACLs', 60_000)
+    await waitFor(
+      async () => {
+        values.push(...(await readAsAlice(topic, group)))
+        return values.length > 0
+      },
+      'alice to read through the prefixed ACLs',
+      60_000,
+    )
     expect(values).toEqual(['r1'])
 
-    await admin.createAcls([{ resourceType: 'topic', resourceName: topic, principal, operation: 'read', permission: 'deny' }])
-    await waitFor(async () => {
-      const error = await readAsAlice(topic, `${group}-2`).then(() => undefined, (e: unknown) => e)
-      return error !== undefined && /authoriz/i.test(String((error as Error).message))
-    }, 'the DENY entry to win', 60_000)
+    await admin.createAcls([
+      { resourceType: 'topic', resourceName: topic, principal, operation: 'read', permission: 'deny' },
+    ])
+    await waitFor(
+      async () => {
+        const error = await readAsAlice(topic, `${group}-2`).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
+        return error !== undefined && /authoriz/i.test(String((error as Error).message))
+      },
+      'the DENY entry to win',
+      60_000,
+    )
 
-    const removed = await admin.deleteAcls([{ resourceName: prefix, patternType: 'prefixed' }, { resourceName: topic, permission: 'deny' }])
+    const removed = await admin.deleteAcls([
+      { resourceName: prefix, patternType: 'prefixed' },
+      { resourceName: topic, permission: 'deny' },
+    ])
     expect(removed.map((list) => list.length)).toEqual([2, 1])
   })
 
   it('bad ACL input is refused before sending; unknown users fail by name', async () => {
-    const missingType = await admin.createAcls([{ resourceType: 'topic', resourceName: 't', principal: 'alice', operation: 'read', permission: 'allow' }])
-      .then(() => undefined, (e: unknown) => e)
+    const missingType = await admin
+      .createAcls([
+        { resourceType: 'topic', resourceName: 't', principal: 'alice', operation: 'read', permission: 'allow' },
+      ])
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect(missingType).toBeInstanceOf(ConfigError)
     expect((missingType as ConfigError).path).toBe('acls[0].principal')
 
-    const badOperation = await admin.createAcls([{ resourceType: 'topic', resourceName: 't', principal: 'User:a', operation: 'fly' as never, permission: 'allow' }])
-      .then(() => undefined, (e: unknown) => e)
+    const badOperation = await admin
+      .createAcls([
+        {
+          resourceType: 'topic',
+          resourceName: 't',
+          principal: 'User:a',
+          operation: 'fly' as never,
+          permission: 'allow',
+        },
+      ])
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect((badOperation as ConfigError).path).toBe('acls[0].operation')
     expect(await admin.describeAcls({ resourceName: 't' })).toEqual([])
 
     const unknownUser = uniqueName('nobody')
-    const error = await admin.describeUserScramCredentials([unknownUser]).then(() => undefined, (e: unknown) => e)
-    expect((error as { failures?: Array<{ error: KafkaError }> }).failures?.[0]?.error.code).toBe('ERR_KAFKA_RESOURCE_NOT_FOUND')
+    const error = await admin.describeUserScramCredentials([unknownUser]).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect((error as { failures?: Array<{ error: KafkaError }> }).failures?.[0]?.error.code).toBe(
+      'ERR_KAFKA_RESOURCE_NOT_FOUND',
+    )
   })
 
   it("a restricted admin principal works although it may not describe kafkit's guard group", async () => {
@@ -237,7 +359,11 @@ describe('Producer and Consumer: SASL/OAUTHBEARER with a token provider', () => 
         mechanism: 'oauthbearer',
         tokenProvider: async ({ config }) => {
           calls.push(config)
-          return { tokenValue: unsecuredJwt(SUPER_USER.username, 60_000), lifetimeMs: 60_000, principal: SUPER_USER.username }
+          return {
+            tokenValue: unsecuredJwt(SUPER_USER.username, 60_000),
+            lifetimeMs: 60_000,
+            principal: SUPER_USER.username,
+          }
         },
       },
     })
@@ -251,12 +377,17 @@ describe('Producer and Consumer: SASL/OAUTHBEARER with a token provider', () => 
     }
   })
 
-  it('fails to connect, naming the provider\'s failure, when tokenProvider rejects', async () => {
+  it("fails to connect, naming the provider's failure, when tokenProvider rejects", async () => {
     const warnings: string[] = []
     const producer = new Producer({
       brokers: cluster.bootstrap,
       connectTimeoutMs: 3000,
-      logger: { debug: () => undefined, info: () => undefined, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
+      logger: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: (m) => warnings.push(m),
+        error: (m) => warnings.push(m),
+      },
       sasl: { mechanism: 'oauthbearer', tokenProvider: () => Promise.reject(new Error('identity provider down')) },
     })
     const errors: KafkaError[] = []
@@ -278,7 +409,11 @@ describe('Producer and Consumer: SASL/OAUTHBEARER with a token provider', () => 
         mechanism: 'oauthbearer',
         tokenProvider: async ({ config }) => {
           calls.push(config)
-          return { tokenValue: unsecuredJwt(SUPER_USER.username, 60_000), lifetimeMs: 60_000, principal: SUPER_USER.username }
+          return {
+            tokenValue: unsecuredJwt(SUPER_USER.username, 60_000),
+            lifetimeMs: 60_000,
+            principal: SUPER_USER.username,
+          }
         },
       },
     })
@@ -286,7 +421,11 @@ describe('Producer and Consumer: SASL/OAUTHBEARER with a token provider', () => 
     try {
       await consumer.subscribe({ topics: [topic] })
       const values: string[] = []
-      await consumer.run({ eachMessage: async ({ message }) => { values.push(message.value!.toString()) } })
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          values.push(message.value!.toString())
+        },
+      })
       await waitFor(() => values.length === 1, 'the record read with a token', 30_000)
       expect(values).toEqual(['read with a token'])
       expect(calls.length).toBeGreaterThanOrEqual(1)
@@ -297,10 +436,16 @@ describe('Producer and Consumer: SASL/OAUTHBEARER with a token provider', () => 
   })
 
   it('refuses a tokenProvider that is not a function, for every role', () => {
-    expect(() => new Admin({ brokers: cluster.bootstrap, sasl: { mechanism: 'oauthbearer', tokenProvider: 42 as never } }))
-      .toThrow(ConfigError)
-    expect(() => new Producer({ brokers: cluster.bootstrap, sasl: { mechanism: 'oauthbearer', tokenProvider: 'token' as never } }))
-      .toThrow(/sasl.tokenProvider/)
+    expect(
+      () => new Admin({ brokers: cluster.bootstrap, sasl: { mechanism: 'oauthbearer', tokenProvider: 42 as never } }),
+    ).toThrow(ConfigError)
+    expect(
+      () =>
+        new Producer({
+          brokers: cluster.bootstrap,
+          sasl: { mechanism: 'oauthbearer', tokenProvider: 'token' as never },
+        }),
+    ).toThrow(/sasl.tokenProvider/)
   })
 })
 
@@ -316,22 +461,28 @@ async function produceAsAdmin(topic: string, value: string): Promise<void> {
 
 /** Reads what alice can read of `topic` in `group` within a few seconds, with a raw node-rdkafka consumer. */
 async function readAsAlice(topic: string, group: string): Promise<string[]> {
-  const consumer = new rdkafka.KafkaConsumer({
-    'bootstrap.servers': cluster.bootstrap,
-    'security.protocol': 'sasl_plaintext',
-    'sasl.mechanisms': 'SCRAM-SHA-256',
-    'sasl.username': alice.username,
-    'sasl.password': alice.password,
-    'group.id': group,
-    'enable.auto.commit': false,
-  }, { 'auto.offset.reset': 'earliest' })
-  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 10_000 }, (e) => (e ? reject(e) : resolve())))
+  const consumer = new rdkafka.KafkaConsumer(
+    {
+      'bootstrap.servers': cluster.bootstrap,
+      'security.protocol': 'sasl_plaintext',
+      'sasl.mechanisms': 'SCRAM-SHA-256',
+      'sasl.username': alice.username,
+      'sasl.password': alice.password,
+      'group.id': group,
+      'enable.auto.commit': false,
+    },
+    { 'auto.offset.reset': 'earliest' },
+  )
+  await new Promise<void>((resolve, reject) =>
+    consumer.connect({ timeout: 10_000 }, (e) => (e ? reject(e) : resolve())),
+  )
   try {
     consumer.subscribe([topic])
     const deadline = Date.now() + 8000
     while (Date.now() < deadline) {
       const messages = await new Promise<NodeRdkafka.Message[]>((resolve, reject) =>
-        consumer.consume(10, (e, batch) => (e ? reject(e) : resolve(batch))))
+        consumer.consume(10, (e, batch) => (e ? reject(e) : resolve(batch))),
+      )
       if (messages.length > 0) return messages.map((m) => m.value!.toString())
     }
     return []

@@ -12,7 +12,9 @@ const rdkafka = require('node-rdkafka') as typeof NodeRdkafka
 /** Writes `count` records to one partition with node-rdkafka and waits for them. */
 async function produce(topic: string, partition: number, count: number): Promise<void> {
   const producer = new rdkafka.Producer({ 'bootstrap.servers': brokers(), dr_cb: true, 'linger.ms': 0 })
-  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (e) => (e ? reject(e) : resolve())))
+  await new Promise<void>((resolve, reject) =>
+    producer.connect({ timeout: 10_000 }, (e) => (e ? reject(e) : resolve())),
+  )
   let delivered = 0
   producer.on('delivery-report', () => delivered++)
   producer.setPollInterval(10)
@@ -44,7 +46,9 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 describe('kafkit admin CLI', () => {
   it('topics create/list/describe/delete do what the Admin API then sees', async () => {
     const topic = uniqueName('cli-topic')
-    expect(await cli('topics', 'create', topic, '--partitions', '3', '--config', 'retention.ms=123456')).toMatchObject({ code: 0 })
+    expect(await cli('topics', 'create', topic, '--partitions', '3', '--config', 'retention.ms=123456')).toMatchObject({
+      code: 0,
+    })
     const [description] = await admin.describeTopics([topic])
     expect(description!.partitions).toHaveLength(3)
     const [configs] = await admin.describeConfigs([{ type: 'topic', name: topic }])
@@ -69,11 +73,21 @@ describe('kafkit admin CLI', () => {
     const group = uniqueName('cli-group')
     await admin.createTopics([{ topic, partitions: 2 }])
     await produce(topic, 1, 3)
-    await admin.alterGroupOffsets(group, [{ topic, partition: 0, offset: 0 }, { topic, partition: 1, offset: 0 }])
+    await admin.alterGroupOffsets(group, [
+      { topic, partition: 0, offset: 0 },
+      { topic, partition: 1, offset: 0 },
+    ])
 
     const lag = await cli('groups', 'lag', group, '--json')
     expect(lag.code).toBe(0)
-    expect(JSON.parse(lag.out)).toMatchObject({ group, totalLag: 3, partitions: [{ partition: 0, offset: '0', lag: 0 }, { partition: 1, offset: '0', lag: 3 }] })
+    expect(JSON.parse(lag.out)).toMatchObject({
+      group,
+      totalLag: 3,
+      partitions: [
+        { partition: 0, offset: '0', lag: 0 },
+        { partition: 1, offset: '0', lag: 3 },
+      ],
+    })
     expect((await cli('groups', 'lag', group)).out).toContain('total lag 3')
     expect((await cli('groups', 'describe', group)).out).toContain(`group ${group}: empty`)
 

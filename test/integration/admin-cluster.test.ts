@@ -65,7 +65,10 @@ describe('Admin on a 3-node cluster', () => {
 
   it('a replication factor above the broker count fails by name and creates nothing', async () => {
     const topic = uniqueName('admin-rf4')
-    const error = await admin.createTopics([{ topic, partitions: 1, replicationFactor: 4 }]).then(() => undefined, (e: unknown) => e)
+    const error = await admin.createTopics([{ topic, partitions: 1, replicationFactor: 4 }]).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(KafkaAggregateError)
     const [failure] = (error as KafkaAggregateError).failures
     expect(failure).toMatchObject({ index: 0, error: { code: 'ERR_KAFKA_INVALID_REPLICATION_FACTOR', topic } })
@@ -74,13 +77,38 @@ describe('Admin on a 3-node cluster', () => {
 
   it('explicit replica assignments are kept, for new topics and for added partitions', async () => {
     const topic = uniqueName('admin-assign')
-    await admin.createTopics([{ topic, replicaAssignment: [[1, 2], [2, 3], [3, 1]] }])
+    await admin.createTopics([
+      {
+        topic,
+        replicaAssignment: [
+          [1, 2],
+          [2, 3],
+          [3, 1],
+        ],
+      },
+    ])
     let [description] = await admin.describeTopics([topic])
-    expect(description!.partitions.map((p) => p.replicas.map((r) => r.id))).toEqual([[1, 2], [2, 3], [3, 1]])
+    expect(description!.partitions.map((p) => p.replicas.map((r) => r.id))).toEqual([
+      [1, 2],
+      [2, 3],
+      [3, 1],
+    ])
 
-    await admin.createPartitions([{ topic, count: 5, replicaAssignment: [[3, 2], [1, 3]] }])
+    await admin.createPartitions([
+      {
+        topic,
+        count: 5,
+        replicaAssignment: [
+          [3, 2],
+          [1, 3],
+        ],
+      },
+    ])
     ;[description] = await admin.describeTopics([topic])
-    expect(description!.partitions.slice(3).map((p) => p.replicas.map((r) => r.id))).toEqual([[3, 2], [1, 3]])
+    expect(description!.partitions.slice(3).map((p) => p.replicas.map((r) => r.id))).toEqual([
+      [3, 2],
+      [1, 3],
+    ])
   })
 
   it('a stopped broker leaves the ISR and the cluster; min.insync.replicas set by alterConfigs then refuses acks=all', async () => {
@@ -95,14 +123,30 @@ describe('Admin on a 3-node cluster', () => {
     await stopNode(3, { dir })
     try {
       // Short per-call timeouts: a request librdkafka happened to send to the stopping broker must not use up the wait.
-      await waitFor(async () => ids((await admin.describeCluster({ timeoutMs: 5_000 })).brokers).join() === '1,2', 'broker 3 to leave the cluster', 120_000)
-      await waitFor(async () => ids((await admin.describeTopics([topic], { timeoutMs: 5_000 }))[0]!.partitions[0]!.isr).join() === '1,2', 'the ISR to shrink', 120_000)
+      await waitFor(
+        async () => ids((await admin.describeCluster({ timeoutMs: 5_000 })).brokers).join() === '1,2',
+        'broker 3 to leave the cluster',
+        120_000,
+      )
+      await waitFor(
+        async () =>
+          ids((await admin.describeTopics([topic], { timeoutMs: 5_000 }))[0]!.partitions[0]!.isr).join() === '1,2',
+        'the ISR to shrink',
+        120_000,
+      )
 
       // Second means for the config: the brokers now refuse a fully acknowledged write.
-      const producer = new rdkafka.Producer({ 'bootstrap.servers': bootstrap, dr_cb: true, 'linger.ms': 0 }, { acks: -1, 'message.timeout.ms': 5000 })
-      await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (e) => (e ? reject(e) : resolve())))
+      const producer = new rdkafka.Producer(
+        { 'bootstrap.servers': bootstrap, dr_cb: true, 'linger.ms': 0 },
+        { acks: -1, 'message.timeout.ms': 5000 },
+      )
+      await new Promise<void>((resolve, reject) =>
+        producer.connect({ timeout: 10_000 }, (e) => (e ? reject(e) : resolve())),
+      )
       try {
-        const report = new Promise<NodeRdkafka.LibrdKafkaError | null>((resolve) => producer.once('delivery-report', (e) => resolve(e)))
+        const report = new Promise<NodeRdkafka.LibrdKafkaError | null>((resolve) =>
+          producer.once('delivery-report', (e) => resolve(e)),
+        )
         producer.setPollInterval(10)
         producer.produce(topic, 0, Buffer.from('needs three replicas'))
         expect((await report)?.message).toMatch(/in-sync replicas|timed out/i)
@@ -112,6 +156,10 @@ describe('Admin on a 3-node cluster', () => {
     } finally {
       await startNode(3, { dir })
     }
-    await waitFor(async () => ids((await admin.describeTopics([topic]))[0]!.partitions[0]!.isr).join() === '1,2,3', 'the ISR to grow back', 90_000)
+    await waitFor(
+      async () => ids((await admin.describeTopics([topic]))[0]!.partitions[0]!.isr).join() === '1,2,3',
+      'the ISR to grow back',
+      90_000,
+    )
   }, 300_000)
 })

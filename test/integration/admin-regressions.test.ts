@@ -29,15 +29,18 @@ describe('Admin regressions', () => {
     dirs.push(dir)
     const { bootstrap } = await up({ nodes: 1, registry: false, dir })
     const script = join(dir, 'fresh-offsets.mts')
-    await writeFile(script, [
-      `import { Admin } from ${JSON.stringify(join(root, 'src', 'index.ts'))}`,
-      `const admin = new Admin({ brokers: ${JSON.stringify(bootstrap)} })`,
-      'await admin.connect()',
-      'const results = []',
-      "for (let i = 0; i < 5; i++) results.push(await admin.listGroupOffsets(`unseen-group-${i}`))",
-      'await admin.disconnect()',
-      'console.log(JSON.stringify(results))',
-    ].join('\n'))
+    await writeFile(
+      script,
+      [
+        `import { Admin } from ${JSON.stringify(join(root, 'src', 'index.ts'))}`,
+        `const admin = new Admin({ brokers: ${JSON.stringify(bootstrap)} })`,
+        'await admin.connect()',
+        'const results = []',
+        'for (let i = 0; i < 5; i++) results.push(await admin.listGroupOffsets(`unseen-group-${i}`))',
+        'await admin.disconnect()',
+        'console.log(JSON.stringify(results))',
+      ].join('\n'),
+    )
     const { stdout } = await run(process.execPath, [tsx, script], { cwd: root, timeout: 120_000 })
     expect(JSON.parse(stdout.trim())).toEqual([[], [], [], [], []])
   }, 180_000)

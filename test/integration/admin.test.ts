@@ -36,9 +36,14 @@ function topicName(prefix: string): string {
 }
 
 /** Produces records through node-rdkafka and waits until all are acknowledged. */
-async function produce(topic: string, records: ReadonlyArray<{ partition: number; value: string; timestamp?: number }>): Promise<void> {
+async function produce(
+  topic: string,
+  records: ReadonlyArray<{ partition: number; value: string; timestamp?: number }>,
+): Promise<void> {
   const producer = new rdkafka.Producer({ 'bootstrap.servers': brokers(), dr_cb: true, 'linger.ms': 0 })
-  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())))
+  await new Promise<void>((resolve, reject) =>
+    producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())),
+  )
   try {
     let delivered = 0
     let failure: Error | undefined
@@ -63,7 +68,9 @@ async function startConsumer(group: string, topic: string, reset: 'earliest' | '
     { 'bootstrap.servers': brokers(), 'group.id': group, 'enable.auto.commit': false },
     { 'auto.offset.reset': reset },
   )
-  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())))
+  await new Promise<void>((resolve, reject) =>
+    consumer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())),
+  )
   consumer.subscribe([topic])
   return {
     consumer,
@@ -72,9 +79,13 @@ async function startConsumer(group: string, topic: string, reset: 'earliest' | '
       const messages: NodeRdkafka.Message[] = []
       const deadline = Date.now() + timeoutMs
       while (messages.length < count) {
-        if (Date.now() > deadline) throw new Error(`only ${messages.length} of ${count} messages within ${timeoutMs} ms`)
-        messages.push(...(await new Promise<NodeRdkafka.Message[]>((resolve, reject) =>
-          consumer.consume(count - messages.length, (error, batch) => (error ? reject(error) : resolve(batch))))))
+        if (Date.now() > deadline)
+          throw new Error(`only ${messages.length} of ${count} messages within ${timeoutMs} ms`)
+        messages.push(
+          ...(await new Promise<NodeRdkafka.Message[]>((resolve, reject) =>
+            consumer.consume(count - messages.length, (error, batch) => (error ? reject(error) : resolve(batch))),
+          )),
+        )
       }
       return messages
     },
@@ -93,9 +104,16 @@ async function configValue(topic: string, name: string): Promise<string | null |
   return (await configEntry(topic, name))?.value
 }
 
-function failuresOf(error: unknown): Array<{ index: number; code: string; topic: string | undefined; message: string }> {
+function failuresOf(
+  error: unknown,
+): Array<{ index: number; code: string; topic: string | undefined; message: string }> {
   expect(error).toBeInstanceOf(KafkaAggregateError)
-  return (error as KafkaAggregateError).failures.map((f) => ({ index: f.index, code: f.error.code, topic: f.error.topic, message: f.error.message }))
+  return (error as KafkaAggregateError).failures.map((f) => ({
+    index: f.index,
+    code: f.error.code,
+    topic: f.error.topic,
+    message: f.error.message,
+  }))
 }
 
 describe('Admin: cluster and topics', () => {
@@ -108,19 +126,30 @@ describe('Admin: cluster and topics', () => {
     expect(cluster.controller).not.toBeNull()
     expect(cluster.brokers.map((b) => b.id)).toContain(cluster.controller!.id)
     expect(cluster.brokers.map((b) => b.id).sort()).toEqual(metadata.brokers.map((b) => b.id).sort())
-    const bootstrapPorts = brokers().split(',').map((b) => Number(b.split(':')[1]))
+    const bootstrapPorts = brokers()
+      .split(',')
+      .map((b) => Number(b.split(':')[1]))
     expect(cluster.brokers.some((b) => bootstrapPorts.includes(b.port))).toBe(true)
   })
 
   it('createTopics creates what describeTopics, listTopics, node-rdkafka metadata and describeConfigs then show', async () => {
     const topic = topicName('create')
-    await admin.createTopics([{ topic, partitions: 3, replicationFactor: 1, config: { 'cleanup.policy': 'compact', 'retention.ms': 3_600_000 } }])
+    await admin.createTopics([
+      {
+        topic,
+        partitions: 3,
+        replicationFactor: 1,
+        config: { 'cleanup.policy': 'compact', 'retention.ms': 3_600_000 },
+      },
+    ])
 
     const [description] = await admin.describeTopics([topic])
     expect(description!.topic).toBe(topic)
     expect(description!.isInternal).toBe(false)
     expect(description!.partitions.map((p) => p.partition)).toEqual([0, 1, 2])
-    expect(description!.partitions.every((p) => p.leader !== null && p.replicas.length === 1 && p.isr.length === 1)).toBe(true)
+    expect(
+      description!.partitions.every((p) => p.leader !== null && p.replicas.length === 1 && p.isr.length === 1),
+    ).toBe(true)
     expect(await admin.listTopics()).toContain(topic)
 
     const metadata = await getMetadata(topic)
@@ -146,10 +175,19 @@ describe('Admin: cluster and topics', () => {
     const fresh = topicName('fresh')
     await admin.createTopics([{ topic: existing, partitions: 2, config: { 'retention.ms': 60_000 } }])
 
-    const error = await admin.createTopics([{ topic: fresh, partitions: 1 }, { topic: existing, partitions: 5, config: { 'retention.ms': 1 } }])
-      .then(() => undefined, (e: unknown) => e)
+    const error = await admin
+      .createTopics([
+        { topic: fresh, partitions: 1 },
+        { topic: existing, partitions: 5, config: { 'retention.ms': 1 } },
+      ])
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     const failures = failuresOf(error)
-    expect(failures).toEqual([expect.objectContaining({ index: 1, code: 'ERR_KAFKA_TOPIC_ALREADY_EXISTS', topic: existing })])
+    expect(failures).toEqual([
+      expect.objectContaining({ index: 1, code: 'ERR_KAFKA_TOPIC_ALREADY_EXISTS', topic: existing }),
+    ])
     expect(failures[0]!.message).toContain(existing)
 
     const [existingAfter, freshAfter] = await admin.describeTopics([existing, fresh])
@@ -162,7 +200,15 @@ describe('Admin: cluster and topics', () => {
   it('a negative partition count is refused before anything is sent: no topic of the batch is created', async () => {
     const good = topicName('neg-good')
     const bad = topicName('neg-bad')
-    const error = await admin.createTopics([{ topic: good, partitions: 1 }, { topic: bad, partitions: -3 }]).then(() => undefined, (e: unknown) => e)
+    const error = await admin
+      .createTopics([
+        { topic: good, partitions: 1 },
+        { topic: bad, partitions: -3 },
+      ])
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect(error).toBeInstanceOf(ConfigError)
     expect((error as ConfigError).path).toBe('topics[1].partitions')
     expect((error as ConfigError).message).toContain(bad)
@@ -174,7 +220,10 @@ describe('Admin: cluster and topics', () => {
 
   it('an unknown topic config key fails its topic with INVALID_CONFIG and creates nothing for it', async () => {
     const topic = topicName('badconfig')
-    const error = await admin.createTopics([{ topic, config: { 'no.such.property': 'x' } }]).then(() => undefined, (e: unknown) => e)
+    const error = await admin.createTopics([{ topic, config: { 'no.such.property': 'x' } }]).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     const failures = failuresOf(error)
     expect(failures).toEqual([expect.objectContaining({ index: 0, code: 'ERR_KAFKA_INVALID_CONFIG', topic })])
     expect(failures[0]!.message).toContain('no.such.property')
@@ -191,14 +240,25 @@ describe('Admin: cluster and topics', () => {
     const topic = topicName('partitions')
     await admin.createTopics([{ topic, partitions: 2 }])
     await admin.createPartitions([{ topic, count: 5 }])
-    await waitFor(async () => (await getMetadata(topic)).topics.find((t) => t.name === topic)?.partitions.length === 5, 'five partitions in metadata')
+    await waitFor(
+      async () => (await getMetadata(topic)).topics.find((t) => t.name === topic)?.partitions.length === 5,
+      'five partitions in metadata',
+    )
     expect((await admin.describeTopics([topic]))[0]!.partitions).toHaveLength(5)
 
-    const error = await admin.createPartitions([{ topic, count: 3 }]).then(() => undefined, (e: unknown) => e)
-    expect(failuresOf(error)).toEqual([expect.objectContaining({ index: 0, code: 'ERR_KAFKA_INVALID_PARTITIONS', topic })])
+    const error = await admin.createPartitions([{ topic, count: 3 }]).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(failuresOf(error)).toEqual([
+      expect.objectContaining({ index: 0, code: 'ERR_KAFKA_INVALID_PARTITIONS', topic }),
+    ])
     expect((await admin.describeTopics([topic]))[0]!.partitions).toHaveLength(5)
 
-    const negative = await admin.createPartitions([{ topic, count: -1 }]).then(() => undefined, (e: unknown) => e)
+    const negative = await admin.createPartitions([{ topic, count: -1 }]).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(negative).toBeInstanceOf(ConfigError)
     expect((negative as ConfigError).path).toBe('partitions[0].count')
   })
@@ -208,11 +268,21 @@ describe('Admin: cluster and topics', () => {
     const missing = uniqueName('admin-missing')
     await admin.createTopics([{ topic, partitions: 1 }])
 
-    const describeError = await admin.describeTopics([topic, missing]).then(() => undefined, (e: unknown) => e)
-    expect(failuresOf(describeError)).toEqual([expect.objectContaining({ index: 1, code: 'ERR_KAFKA_UNKNOWN_TOPIC_OR_PART', topic: missing })])
+    const describeError = await admin.describeTopics([topic, missing]).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(failuresOf(describeError)).toEqual([
+      expect.objectContaining({ index: 1, code: 'ERR_KAFKA_UNKNOWN_TOPIC_OR_PART', topic: missing }),
+    ])
 
-    const deleteError = await admin.deleteTopics([missing, topic]).then(() => undefined, (e: unknown) => e)
-    expect(failuresOf(deleteError)).toEqual([expect.objectContaining({ index: 0, code: 'ERR_KAFKA_UNKNOWN_TOPIC_OR_PART', topic: missing })])
+    const deleteError = await admin.deleteTopics([missing, topic]).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(failuresOf(deleteError)).toEqual([
+      expect.objectContaining({ index: 0, code: 'ERR_KAFKA_UNKNOWN_TOPIC_OR_PART', topic: missing }),
+    ])
     await waitFor(async () => !(await admin.listTopics()).includes(topic), `topic ${topic} to disappear`)
     const metadata = await getMetadata(topic).catch(() => undefined)
     expect(metadata?.topics.find((t) => t.name === topic && t.partitions.length > 0)).toBeUndefined()
@@ -224,7 +294,10 @@ describe('Admin: offsets and records', () => {
     const topic = topicName('offsets')
     await admin.createTopics([{ topic, partitions: 2 }])
     const base = Date.UTC(2026, 5, 1)
-    await produce(topic, Array.from({ length: 10 }, (_, i) => ({ partition: 0, value: `v${i}`, timestamp: base + i * 1000 })))
+    await produce(
+      topic,
+      Array.from({ length: 10 }, (_, i) => ({ partition: 0, value: `v${i}`, timestamp: base + i * 1000 })),
+    )
 
     const offsets = await admin.listOffsets([
       { topic, partition: 0, at: 'earliest' },
@@ -237,11 +310,16 @@ describe('Admin: offsets and records', () => {
     expect(offsets[2]!.timestamp).toBe(base + 5000)
     expect(offsets[3]!.timestamp).toBe(base + 9000)
 
-    const error = await admin.listOffsets([
-      { topic, partition: 0, at: 'latest' },
-      { topic, partition: 7, at: 'latest' },
-      { topic: 'admin-no-such-topic-x', partition: 0, at: 'latest' },
-    ]).then(() => undefined, (e: unknown) => e)
+    const error = await admin
+      .listOffsets([
+        { topic, partition: 0, at: 'latest' },
+        { topic, partition: 7, at: 'latest' },
+        { topic: 'admin-no-such-topic-x', partition: 0, at: 'latest' },
+      ])
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     const failures = failuresOf(error)
     expect(failures.map((f) => [f.index, f.code, f.topic])).toEqual([
       [1, 'ERR_KAFKA_UNKNOWN_TOPIC_OR_PART', topic],
@@ -252,9 +330,14 @@ describe('Admin: offsets and records', () => {
   it('deleteRecords moves the start offset: a read below it fails, reads start there', async () => {
     const topic = topicName('records')
     await admin.createTopics([{ topic, partitions: 1 }])
-    await produce(topic, Array.from({ length: 6 }, (_, i) => ({ partition: 0, value: `r${i}` })))
+    await produce(
+      topic,
+      Array.from({ length: 6 }, (_, i) => ({ partition: 0, value: `r${i}` })),
+    )
 
-    expect(await admin.deleteRecords([{ topic, partition: 0, before: 4 }])).toEqual([{ topic, partition: 0, lowWatermark: '4' }])
+    expect(await admin.deleteRecords([{ topic, partition: 0, before: 4 }])).toEqual([
+      { topic, partition: 0, lowWatermark: '4' },
+    ])
     expect((await admin.listOffsets([{ topic, partition: 0, at: 'earliest' }]))[0]!.offset).toBe('4')
 
     // A fetch at offset 0 is out of range now: with auto.offset.reset=error the consumer reports it.
@@ -262,15 +345,20 @@ describe('Admin: offsets and records', () => {
       { 'bootstrap.servers': brokers(), 'group.id': uniqueName('admin-reader'), 'enable.auto.commit': false },
       { 'auto.offset.reset': 'error' },
     )
-    await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 10_000 }, (e) => (e ? reject(e) : resolve())))
+    await new Promise<void>((resolve, reject) =>
+      consumer.connect({ timeout: 10_000 }, (e) => (e ? reject(e) : resolve())),
+    )
     try {
       consumer.assign([{ topic, partition: 0, offset: 0 }])
       let failure: NodeRdkafka.LibrdKafkaError | undefined
       const received: NodeRdkafka.Message[] = []
       await waitFor(async () => {
         try {
-          received.push(...(await new Promise<NodeRdkafka.Message[]>((resolve, reject) =>
-            consumer.consume(10, (e, messages) => (e ? reject(e) : resolve(messages))))))
+          received.push(
+            ...(await new Promise<NodeRdkafka.Message[]>((resolve, reject) =>
+              consumer.consume(10, (e, messages) => (e ? reject(e) : resolve(messages))),
+            )),
+          )
         } catch (error) {
           failure = error as NodeRdkafka.LibrdKafkaError
         }
@@ -282,8 +370,11 @@ describe('Admin: offsets and records', () => {
       consumer.assign([{ topic, partition: 0, offset: 4 }])
       const rest: NodeRdkafka.Message[] = []
       await waitFor(async () => {
-        rest.push(...(await new Promise<NodeRdkafka.Message[]>((resolve, reject) =>
-          consumer.consume(10, (e, messages) => (e ? reject(e) : resolve(messages))))))
+        rest.push(
+          ...(await new Promise<NodeRdkafka.Message[]>((resolve, reject) =>
+            consumer.consume(10, (e, messages) => (e ? reject(e) : resolve(messages))),
+          )),
+        )
         return rest.length >= 2
       }, 'the records above the start offset')
       expect(rest.map((m) => m.offset)).toEqual([4, 5])
@@ -291,9 +382,16 @@ describe('Admin: offsets and records', () => {
       await new Promise<void>((resolve) => consumer.disconnect(() => resolve()))
     }
 
-    const beyond = await admin.deleteRecords([{ topic, partition: 0, before: 100 }]).then(() => undefined, (e: unknown) => e)
-    expect(failuresOf(beyond)).toEqual([expect.objectContaining({ index: 0, code: 'ERR_KAFKA_OFFSET_OUT_OF_RANGE', topic })])
-    expect(await admin.deleteRecords([{ topic, partition: 0, before: 'latest' }])).toEqual([{ topic, partition: 0, lowWatermark: '6' }])
+    const beyond = await admin.deleteRecords([{ topic, partition: 0, before: 100 }]).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(failuresOf(beyond)).toEqual([
+      expect.objectContaining({ index: 0, code: 'ERR_KAFKA_OFFSET_OUT_OF_RANGE', topic }),
+    ])
+    expect(await admin.deleteRecords([{ topic, partition: 0, before: 'latest' }])).toEqual([
+      { topic, partition: 0, lowWatermark: '6' },
+    ])
   })
 })
 
@@ -310,7 +408,10 @@ describe('Admin: consumer groups', () => {
     try {
       const messages = await reader.take(8)
       // Commit 3 of partition 0 and everything of partition 1.
-      reader.consumer.commitSync([{ topic, partition: 0, offset: 3 }, { topic, partition: 1, offset: 3 }])
+      reader.consumer.commitSync([
+        { topic, partition: 0, offset: 3 },
+        { topic, partition: 1, offset: 3 },
+      ])
 
       await waitFor(async () => (await admin.describeGroups([group]))[0]!.state === 'stable', 'the group to be stable')
       const listed = await admin.listGroups()
@@ -319,24 +420,41 @@ describe('Admin: consumer groups', () => {
 
       const [description] = await admin.describeGroups([group])
       expect(description!.members).toHaveLength(1)
-      expect(description!.members[0]!.assignment.map((a) => `${a.topic}:${a.partition}`).sort()).toEqual([`${topic}:0`, `${topic}:1`])
+      expect(description!.members[0]!.assignment.map((a) => `${a.topic}:${a.partition}`).sort()).toEqual([
+        `${topic}:0`,
+        `${topic}:1`,
+      ])
       expect(description!.coordinator).not.toBeNull()
       expect(messages).toHaveLength(8)
 
       const offsets = await admin.listGroupOffsets(group)
-      expect(offsets.map((o) => [o.partition, o.offset, o.endOffset, o.lag])).toEqual([[0, '3', '5', 2], [1, '3', '3', 0]])
+      expect(offsets.map((o) => [o.partition, o.offset, o.endOffset, o.lag])).toEqual([
+        [0, '3', '5', 2],
+        [1, '3', '3', 0],
+      ])
 
-      const error = await admin.alterGroupOffsets(group, [{ topic, partition: 0, offset: 0 }]).then(() => undefined, (e: unknown) => e)
+      const error = await admin.alterGroupOffsets(group, [{ topic, partition: 0, offset: 0 }]).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       expect(error).toBeInstanceOf(KafkaError)
       expect((error as KafkaError).code).toBe('ERR_KAFKA_NON_EMPTY_GROUP')
       expect((error as KafkaError).message).toContain(group)
       expect(await admin.listGroupOffsets(group)).toEqual(offsets)
 
-      const resetError = await admin.resetGroupOffsets(group, { topic, to: 'earliest' }).then(() => undefined, (e: unknown) => e)
+      const resetError = await admin.resetGroupOffsets(group, { topic, to: 'earliest' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       expect((resetError as KafkaError).code).toBe('ERR_KAFKA_NON_EMPTY_GROUP')
 
-      const deleteError = await admin.deleteGroups([group]).then(() => undefined, (e: unknown) => e)
-      expect(failuresOf(deleteError)).toEqual([expect.objectContaining({ index: 0, code: 'ERR_KAFKA_NON_EMPTY_GROUP' })])
+      const deleteError = await admin.deleteGroups([group]).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(failuresOf(deleteError)).toEqual([
+        expect.objectContaining({ index: 0, code: 'ERR_KAFKA_NON_EMPTY_GROUP' }),
+      ])
       expect(failuresOf(deleteError)[0]!.message).toContain(group)
     } finally {
       await reader.stop()
@@ -347,11 +465,21 @@ describe('Admin: consumer groups', () => {
     const topic = topicName('resume')
     const group = uniqueName('admin-resume')
     await admin.createTopics([{ topic, partitions: 1 }])
-    await produce(topic, Array.from({ length: 6 }, (_, i) => ({ partition: 0, value: `m${i}` })))
+    await produce(
+      topic,
+      Array.from({ length: 6 }, (_, i) => ({ partition: 0, value: `m${i}` })),
+    )
 
     await admin.alterGroupOffsets(group, [{ topic, partition: 0, offset: '2', metadata: 'set-by-admin' }])
     const [committed] = await admin.listGroupOffsets(group)
-    expect(committed).toMatchObject({ topic, partition: 0, offset: '2', metadata: 'set-by-admin', endOffset: '6', lag: 4 })
+    expect(committed).toMatchObject({
+      topic,
+      partition: 0,
+      offset: '2',
+      metadata: 'set-by-admin',
+      endOffset: '6',
+      lag: 4,
+    })
 
     // 'latest' as reset policy: reading offset 2 can only come from the committed offset.
     const reader = await startConsumer(group, topic, 'latest')
@@ -376,12 +504,14 @@ describe('Admin: consumer groups', () => {
     const committed = async () => (await admin.listGroupOffsets(group, { topics: [topic] })).map((o) => o.offset)
 
     expect(await admin.resetGroupOffsets(group, { topic, to: 'latest' })).toEqual([
-      { topic, partition: 0, offset: '4' }, { topic, partition: 1, offset: '2' },
+      { topic, partition: 0, offset: '4' },
+      { topic, partition: 1, offset: '2' },
     ])
     expect(await committed()).toEqual(['4', '2'])
 
     expect(await admin.resetGroupOffsets(group, { topic, to: 'earliest', dryRun: true })).toEqual([
-      { topic, partition: 0, offset: '0' }, { topic, partition: 1, offset: '0' },
+      { topic, partition: 0, offset: '0' },
+      { topic, partition: 1, offset: '0' },
     ])
     expect(await committed()).toEqual(['4', '2'])
 
@@ -394,9 +524,15 @@ describe('Admin: consumer groups', () => {
 
     await admin.deleteGroupOffsets(group, [{ topic, partition: 0 }])
     const after = await admin.listGroupOffsets(group, { topics: [topic] })
-    expect(after.map((o) => [o.offset, o.lag])).toEqual([[null, null], ['0', 2]])
+    expect(after.map((o) => [o.offset, o.lag])).toEqual([
+      [null, null],
+      ['0', 2],
+    ])
 
-    const unknownPartition = await admin.resetGroupOffsets(group, { topic, to: 'earliest', partitions: [9] }).then(() => undefined, (e: unknown) => e)
+    const unknownPartition = await admin.resetGroupOffsets(group, { topic, to: 'earliest', partitions: [9] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(unknownPartition).toBeInstanceOf(ConfigError)
     expect((unknownPartition as ConfigError).message).toContain(topic)
   })
@@ -409,7 +545,10 @@ describe('Admin: consumer groups', () => {
     await admin.alterGroupOffsets(group, [{ topic, partition: 0, offset: 0 }])
     expect((await admin.listGroups()).map((g) => g.groupId)).toContain(group)
 
-    const error = await admin.deleteGroups([group, unknown]).then(() => undefined, (e: unknown) => e)
+    const error = await admin.deleteGroups([group, unknown]).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(failuresOf(error)).toEqual([expect.objectContaining({ index: 1, code: 'ERR_KAFKA_GROUP_ID_NOT_FOUND' })])
     expect(failuresOf(error)[0]!.message).toContain(unknown)
     expect((await admin.listGroups()).map((g) => g.groupId)).not.toContain(group)
@@ -425,14 +564,26 @@ describe('Admin: configuration', () => {
     await admin.alterConfigs([{ type: 'topic', name: topic, set: { 'max.message.bytes': 1024 } }])
 
     // The controller applies the change; brokers see it a moment later.
-    await waitFor(async () => (await configValue(topic, 'max.message.bytes')) === '1024', 'max.message.bytes to be 1024')
+    await waitFor(
+      async () => (await configValue(topic, 'max.message.bytes')) === '1024',
+      'max.message.bytes to be 1024',
+    )
     expect(await configValue(topic, 'retention.ms')).toBe('86400000')
 
     // Second means: the broker now refuses a 4 KiB record on this topic.
-    const producer = new rdkafka.Producer({ 'bootstrap.servers': brokers(), dr_cb: true, 'linger.ms': 0, 'message.max.bytes': 1_000_000 })
-    await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (e) => (e ? reject(e) : resolve())))
+    const producer = new rdkafka.Producer({
+      'bootstrap.servers': brokers(),
+      dr_cb: true,
+      'linger.ms': 0,
+      'message.max.bytes': 1_000_000,
+    })
+    await new Promise<void>((resolve, reject) =>
+      producer.connect({ timeout: 10_000 }, (e) => (e ? reject(e) : resolve())),
+    )
     try {
-      const report = new Promise<NodeRdkafka.LibrdKafkaError | null>((resolve) => producer.once('delivery-report', (error) => resolve(error)))
+      const report = new Promise<NodeRdkafka.LibrdKafkaError | null>((resolve) =>
+        producer.once('delivery-report', (error) => resolve(error)),
+      )
       producer.setPollInterval(10)
       producer.produce(topic, 0, Buffer.alloc(4096, 1))
       // node-rdkafka reports broker delivery errors with code -1; its message carries the broker's error.
@@ -442,15 +593,22 @@ describe('Admin: configuration', () => {
     }
 
     await admin.alterConfigs([{ type: 'topic', name: topic, delete: ['max.message.bytes'] }])
-    await waitFor(async () => (await configEntry(topic, 'max.message.bytes'))?.isDefault === true, 'max.message.bytes back to its default')
+    await waitFor(
+      async () => (await configEntry(topic, 'max.message.bytes'))?.isDefault === true,
+      'max.message.bytes back to its default',
+    )
     expect(await configEntry(topic, 'max.message.bytes')).toMatchObject({ isDefault: true, source: 'default' })
   })
 
   it('an unknown property fails its resource with INVALID_CONFIG and changes nothing on it', async () => {
     const topic = topicName('config-bad')
     await admin.createTopics([{ topic, partitions: 1 }])
-    const error = await admin.alterConfigs([{ type: 'topic', name: topic, set: { 'retention.ms': 1234, 'no.such.property': 'x' } }])
-      .then(() => undefined, (e: unknown) => e)
+    const error = await admin
+      .alterConfigs([{ type: 'topic', name: topic, set: { 'retention.ms': 1234, 'no.such.property': 'x' } }])
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     const failures = failuresOf(error)
     expect(failures).toEqual([expect.objectContaining({ index: 0, code: 'ERR_KAFKA_INVALID_CONFIG', topic })])
     expect(failures[0]!.message).toContain('no.such.property')
@@ -472,7 +630,9 @@ describe('Admin: configuration', () => {
     await waitFor(async () => (await configValue(topic, 'cleanup.policy')) === 'delete,compact', 'compact appended')
     await admin.alterConfigs([{ type: 'topic', name: topic, subtract: { 'cleanup.policy': 'delete' } }])
     await waitFor(async () => (await configValue(topic, 'cleanup.policy')) === 'compact', 'delete subtracted')
-    await admin.alterConfigs([{ type: 'topic', name: topic, set: { 'cleanup.policy': 'delete' } }], { validateOnly: true })
+    await admin.alterConfigs([{ type: 'topic', name: topic, set: { 'cleanup.policy': 'delete' } }], {
+      validateOnly: true,
+    })
     await admin.alterConfigs([{ type: 'topic', name: topic, set: { 'segment.ms': 7_200_000 } }])
     await waitFor(async () => (await configValue(topic, 'segment.ms')) === '7200000', 'the later change to be visible')
     expect(await configValue(topic, 'cleanup.policy')).toBe('compact')
@@ -502,7 +662,10 @@ describe('Admin: lifecycle and diagnostics', () => {
     }
     expect(second.state).toBe('closed')
     expect(seen.some((m) => m.operation === 'describeCluster' && m.durationMs >= 0)).toBe(true)
-    const refused = await second.listTopics().then(() => undefined, (e: unknown) => e)
+    const refused = await second.listTopics().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(refused).toBeInstanceOf(StateError)
     expect((refused as StateError).message).toContain('disconnected client cannot be reused')
     await second.disconnect()
@@ -521,7 +684,10 @@ describe('Admin: lifecycle and diagnostics', () => {
   it('connect() to a port nobody listens on fails with a ConnectionError within connectTimeoutMs', async () => {
     const nowhere = new Admin({ brokers: '127.0.0.1:1', connectTimeoutMs: 1500 })
     const started = Date.now()
-    const error = await nowhere.connect().then(() => undefined, (e: unknown) => e)
+    const error = await nowhere.connect().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(KafkaError)
     expect((error as KafkaError).code).toBe('ERR_CONNECTION')
     expect(Date.now() - started).toBeLessThan(10_000)

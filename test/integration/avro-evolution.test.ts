@@ -9,8 +9,14 @@ import type { TypedAvroSchema } from '../../src/serde/avro-schema.js'
 import { fixtureSchema, testRegistry } from './helpers/avro.js'
 import { brokers, createTopic, uniqueName, waitFor } from './helpers/kafka.js'
 
-interface UserV1 { id: number; name: string }
-interface UserV2 extends UserV1 { email: string | null; tier: 'FREE' | 'PRO' }
+interface UserV1 {
+  id: number
+  name: string
+}
+interface UserV2 extends UserV1 {
+  email: string | null
+  tier: 'FREE' | 'PRO'
+}
 const userV1 = fixtureSchema('evolution/user-v1.avsc') as TypedAvroSchema<UserV1>
 const userV2 = fixtureSchema('evolution/user-v2.avsc') as TypedAvroSchema<UserV2>
 const userV3 = fixtureSchema('evolution/user-v3-breaking.avsc') as TypedAvroSchema<UserV2 & { age: number }>
@@ -23,18 +29,27 @@ afterAll(async () => {
 })
 
 async function consumeAll<V>(topic: string, value: ReturnType<typeof serdes.avro<V>>, count: number): Promise<V[]> {
-  const consumer = new Consumer({ brokers: brokers(), groupId: uniqueName('avro-evolution'), fromBeginning: true, value })
+  const consumer = new Consumer({
+    brokers: brokers(),
+    groupId: uniqueName('avro-evolution'),
+    fromBeginning: true,
+    value,
+  })
   closers.push(() => consumer.disconnect())
   await consumer.connect()
   await consumer.subscribe({ topics: [topic] })
   const values: V[] = []
-  await consumer.run({ eachMessage: async ({ message }) => { values.push(message.value!) } })
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      values.push(message.value!)
+    },
+  })
   await waitFor(() => values.length >= count, `${count} records`)
   await consumer.stop()
   return values
 }
 
-describe('Avro schema evolution with the registry\'s compatibility rules', () => {
+describe("Avro schema evolution with the registry's compatibility rules", () => {
   it('v1 records are read as v2 values by a consumer with v2 as reader schema, or with useLatestVersion', async () => {
     const topic = uniqueName('avro-users')
     const subject = `${topic}-value`
@@ -64,7 +79,10 @@ describe('Avro schema evolution with the registry\'s compatibility rules', () =>
     expect(await consumeAll(topic, serdes.avro({ registry, readerSchema: userV2 }), 2)).toEqual(expected)
     expect(await consumeAll(topic, serdes.avro<UserV2>({ registry, useLatestVersion: true }), 2)).toEqual(expected)
     // Without a reader schema each record comes out as it was written.
-    expect(await consumeAll(topic, serdes.avro<UserV1 | UserV2>({ registry }), 2)).toEqual([{ id: 1, name: 'Ada' }, expected[1]])
+    expect(await consumeAll(topic, serdes.avro<UserV1 | UserV2>({ registry }), 2)).toEqual([
+      { id: 1, name: 'Ada' },
+      expected[1],
+    ])
 
     // A producer on useLatestVersion writes with version 2's id.
     const latest = serdes.avro<UserV2>({ registry, useLatestVersion: true })
@@ -79,7 +97,10 @@ describe('Avro schema evolution with the registry\'s compatibility rules', () =>
     await registry.register({ subject, schema: userV1 })
 
     expect(await registry.testCompatibility({ subject, schema: userV3 })).toBe(false)
-    const refused = await registry.register({ subject, schema: userV3 }).then(() => undefined, (e: unknown) => e)
+    const refused = await registry.register({ subject, schema: userV3 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(refused).toBeInstanceOf(SchemaRegistryError)
     expect((refused as SchemaRegistryError).reason).toBe(SchemaRegistryErrorReason.INCOMPATIBLE_SCHEMA)
     expect((refused as SchemaRegistryError).code).toBe('ERR_SCHEMA_REGISTRY_INCOMPATIBLE_SCHEMA')
@@ -114,7 +135,10 @@ describe('Avro schema evolution with the registry\'s compatibility rules', () =>
     const topic = uniqueName('avro-users-noauto')
     const subject = `${topic}-value`
     const serde = serdes.avro({ registry, schema: userV1, autoRegister: false })
-    const refused = await Promise.resolve(serde.serialize({ id: 1, name: 'Ada' }, { topic, field: 'value' })).then(() => undefined, (e: unknown) => e)
+    const refused = await Promise.resolve(serde.serialize({ id: 1, name: 'Ada' }, { topic, field: 'value' })).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect((refused as AvroSerializationError).reason).toBe(AvroErrorReason.SCHEMA_NOT_REGISTERED)
     const { id } = await registry.register({ subject, schema: userV1 })
     expect((await serde.serialize({ id: 1, name: 'Ada' }, { topic, field: 'value' })).readInt32BE(1)).toBe(id)

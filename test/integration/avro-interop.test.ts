@@ -77,7 +77,10 @@ describe('Avro wire-format interop', () => {
     const response = await fetch(`${registryUrl()}/schemas/ids/${id}`)
     expect(response.status).toBe(200)
     const { schema } = (await response.json()) as { schema: string }
-    const plain = avro.Type.forSchema(JSON.parse(schema) as avro.Schema).fromBuffer(bytes.subarray(5)) as Record<string, unknown>
+    const plain = avro.Type.forSchema(JSON.parse(schema) as avro.Schema).fromBuffer(bytes.subarray(5)) as Record<
+      string,
+      unknown
+    >
     expect(plain).toMatchObject({
       id: payment.id,
       amount: Buffer.from('12d687', 'hex'), // 1234567 unscaled, scale 2
@@ -89,7 +92,7 @@ describe('Avro wire-format interop', () => {
     })
   })
 
-  it('kafkit reads fastavro\'s bytes framed with the id the registry gave the schema', async () => {
+  it("kafkit reads fastavro's bytes framed with the id the registry gave the schema", async () => {
     const topic = uniqueName('avro-interop-in')
     await createTopic(topic)
     const { id } = await registry.register({ subject: `${topic}-value`, schema: paymentSchema })
@@ -97,12 +100,21 @@ describe('Avro wire-format interop', () => {
     header.writeInt32BE(id, 1)
     await produceRaw(topic, [{ value: Buffer.concat([header, golden]) }])
 
-    const consumer = new Consumer({ brokers: brokers(), groupId: uniqueName('avro-interop'), fromBeginning: true, value: serdes.avro<Payment>({ registry }) })
+    const consumer = new Consumer({
+      brokers: brokers(),
+      groupId: uniqueName('avro-interop'),
+      fromBeginning: true,
+      value: serdes.avro<Payment>({ registry }),
+    })
     closers.push(() => consumer.disconnect())
     await consumer.connect()
     await consumer.subscribe({ topics: [topic] })
     const values: Payment[] = []
-    await consumer.run({ eachMessage: async ({ message }) => { values.push(message.value!) } })
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        values.push(message.value!)
+      },
+    })
     await waitFor(() => values.length >= 1, 'the golden record')
     await consumer.stop()
     expect(values).toEqual([payment])

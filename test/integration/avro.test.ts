@@ -12,7 +12,9 @@ import { sampleOrders, testRegistry } from './helpers/avro.js'
 import { brokers, createTopic, readAll, uniqueName, waitFor } from './helpers/kafka.js'
 import { produceRaw } from './helpers/raw-produce.js'
 
-interface OrderKey { id: string }
+interface OrderKey {
+  id: string
+}
 const orderKeySchema: TypedAvroSchema<OrderKey> = {
   type: 'record',
   name: 'OrderKey',
@@ -27,14 +29,25 @@ afterAll(async () => {
   await registry.close()
 })
 
-function newProducer<K, V>(options: { key?: ReturnType<typeof serdes.avro<K>>; value: ReturnType<typeof serdes.avro<V>> }) {
+function newProducer<K, V>(options: {
+  key?: ReturnType<typeof serdes.avro<K>>
+  value: ReturnType<typeof serdes.avro<V>>
+}) {
   const producer = new Producer({ brokers: brokers(), ...options })
   closers.push(() => producer.disconnect())
   return producer
 }
 
-async function newConsumer<K, V>(topic: string, options: { key?: ReturnType<typeof serdes.avro<K>>; value: ReturnType<typeof serdes.avro<V>>; groupId?: string }) {
-  const consumer = new Consumer({ brokers: brokers(), groupId: options.groupId ?? uniqueName('avro-group'), fromBeginning: true, ...options })
+async function newConsumer<K, V>(
+  topic: string,
+  options: { key?: ReturnType<typeof serdes.avro<K>>; value: ReturnType<typeof serdes.avro<V>>; groupId?: string },
+) {
+  const consumer = new Consumer({
+    brokers: brokers(),
+    groupId: options.groupId ?? uniqueName('avro-group'),
+    fromBeginning: true,
+    ...options,
+  })
   closers.push(() => consumer.disconnect())
   await consumer.connect()
   await consumer.subscribe({ topics: [topic] })
@@ -64,9 +77,16 @@ describe('Avro through the schema registry and the broker', () => {
     }
 
     // A consumer without schemas: each record decodes with the writer schema its id names.
-    const consumer = await newConsumer(topic, { key: serdes.avro<OrderKey>({ registry }), value: serdes.avro<Order>({ registry }) })
+    const consumer = await newConsumer(topic, {
+      key: serdes.avro<OrderKey>({ registry }),
+      value: serdes.avro<Order>({ registry }),
+    })
     const received: Array<{ key: OrderKey | null; value: Order | null }> = []
-    await consumer.run({ eachMessage: async ({ message }) => { received.push({ key: message.key, value: message.value }) } })
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        received.push({ key: message.key, value: message.value })
+      },
+    })
     await waitFor(() => received.length >= orders.length, 'all orders')
     await consumer.stop()
     expect(received).toEqual(orders.map((order) => ({ key: { id: order.id }, value: order })))
@@ -89,7 +109,11 @@ describe('Avro through the schema registry and the broker', () => {
     expect(subjects).toContain(`${topic}-com.acme.orders.Order`)
     expect(subjects).not.toContain(`${topic}-value`)
     // A reader with the same strategy decodes it.
-    expect(await serdes.avro<Order>({ registry, subjectStrategy: 'record-name' }).deserialize(bytes, { topic, field: 'value', partition: 0, offset: '0' })).toEqual(order)
+    expect(
+      await serdes
+        .avro<Order>({ registry, subjectStrategy: 'record-name' })
+        .deserialize(bytes, { topic, field: 'value', partition: 0, offset: '0' }),
+    ).toEqual(order)
   })
 
   it('a record that does not match the schema fails its own send only', async () => {
@@ -114,7 +138,7 @@ describe('Avro through the schema registry and the broker', () => {
     expect(await readAll(topic, 2)).toHaveLength(2)
   })
 
-  describe('undecodable records take the consumer\'s error policy', () => {
+  describe("undecodable records take the consumer's error policy", () => {
     // Offsets: 0 good, 1 JSON (no magic byte), 2 unknown schema id, 3 good.
     async function poisonedTopic(): Promise<{ topic: string; orders: Order[] }> {
       const topic = uniqueName('avro-poison')
@@ -137,7 +161,13 @@ describe('Avro through the schema registry and the broker', () => {
       const errors: KafkaError[] = []
       consumer.on('error', (error) => errors.push(error))
       const seen: Order[] = []
-      await consumer.run({ retry: { retries: 0 }, errorPolicy: 'skip', eachMessage: async ({ message }) => { seen.push(message.value!) } })
+      await consumer.run({
+        retry: { retries: 0 },
+        errorPolicy: 'skip',
+        eachMessage: async ({ message }) => {
+          seen.push(message.value!)
+        },
+      })
       await waitFor(() => seen.length >= 2, 'the two good orders')
       await consumer.stop()
       expect(seen).toEqual(orders)
@@ -153,8 +183,16 @@ describe('Avro through the schema registry and the broker', () => {
       const { topic } = await poisonedTopic()
       const consumer = await newConsumer(topic, { value: serdes.avro<Order>({ registry }) })
       const seen: string[] = []
-      await consumer.run({ retry: { retries: 0 }, eachMessage: async ({ message }) => { seen.push(message.offset) } })
-      const error = await consumer.stopped().then(() => undefined, (e: unknown) => e)
+      await consumer.run({
+        retry: { retries: 0 },
+        eachMessage: async ({ message }) => {
+          seen.push(message.offset)
+        },
+      })
+      const error = await consumer.stopped().then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       expect(error).toBeInstanceOf(SerializationError)
       expect((error as AvroSerializationError).reason).toBe(AvroErrorReason.NOT_WIRE_FORMAT)
       expect((error as AvroSerializationError).offset).toBe('1')
@@ -170,7 +208,9 @@ describe('Avro through the schema registry and the broker', () => {
       await consumer.run({
         retry: { retries: 0 },
         errorPolicy: { deadLetter: { topic: deadLetterTopic } },
-        eachMessage: async ({ message }) => { seen.push(message.value!) },
+        eachMessage: async ({ message }) => {
+          seen.push(message.value!)
+        },
       })
       await waitFor(() => seen.length >= 2, 'the two good orders')
       const dead = await readAll(deadLetterTopic, 2)

@@ -23,11 +23,19 @@ describe('chaos: faults injected while clients run', () => {
   it('2 broker kills, a consumer and a Processor killed: nothing lost, no exactly-once duplicate, all caught up', async () => {
     const started = Date.now()
     const result = await runChaos({
-      durationS: 60, brokerKills: 2, brokerStops: 0, consumerKills: 1, processorKills: 1, minGapMs: 10_000,
-      convergeTimeoutMs: 120_000, kafkit: join(sources.dir, 'index.js'),
+      durationS: 60,
+      brokerKills: 2,
+      brokerStops: 0,
+      consumerKills: 1,
+      processorKills: 1,
+      minGapMs: 10_000,
+      convergeTimeoutMs: 120_000,
+      kafkit: join(sources.dir, 'index.js'),
       log: (line) => console.log(line),
     })
-    console.log(`${renderTable(result)}\n${renderTimeline(result)}\n${result.notes.join('\n')}\n[chaos test] ${Math.round((Date.now() - started) / 1000)} s`)
+    console.log(
+      `${renderTable(result)}\n${renderTimeline(result)}\n${result.notes.join('\n')}\n[chaos test] ${Math.round((Date.now() - started) / 1000)} s`,
+    )
 
     expect(result.faults.brokerKills).toBe(2)
     expect(result.faults.consumerKills + result.faults.processorKills).toBe(2)

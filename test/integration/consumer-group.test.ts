@@ -81,7 +81,15 @@ describe('Consumer groups against a real broker', () => {
     const ledger = new Ledger()
     const rebalances: RebalanceEvent[] = []
     const members = ['a', 'b', 'c'].map((name) => {
-      const consumer = track(new Consumer({ brokers: brokers(), groupId, fromBeginning: true, value: serdes.string(), sessionTimeoutMs: 10_000 }))
+      const consumer = track(
+        new Consumer({
+          brokers: brokers(),
+          groupId,
+          fromBeginning: true,
+          value: serdes.string(),
+          sessionTimeoutMs: 10_000,
+        }),
+      )
       consumer.on('rebalance', (event) => rebalances.push(event))
       return { name, consumer }
     })
@@ -99,7 +107,8 @@ describe('Consumer groups against a real broker', () => {
           if (++count % 50 === 0) await sleep(5)
         },
       })
-      if (index < members.length - 1) await waitFor(() => ledger.total > (index + 1) * 5_000, `member ${name} under way`)
+      if (index < members.length - 1)
+        await waitFor(() => ledger.total > (index + 1) * 5_000, `member ${name} under way`)
     }
     await waitFor(() => ledger.total >= total, `${total} messages`, 120_000)
     await Promise.all(members.map(({ consumer }) => consumer.stop()))
@@ -133,19 +142,34 @@ describe('Consumer groups against a real broker', () => {
       const ends = await endOffsets(topic, 4)
       const ledger = new Ledger()
       const victimPartitions = new Set<number>()
-      child = startChildConsumer(compiled.dir, { brokers: brokers(), groupId, topic, sessionTimeoutMs: 6_000, delayMs: 200 }, (report: ChildReport) => {
-        if (report.type === 'batch') {
-          victimPartitions.add(report.partition)
-          for (const offset of report.offsets) ledger.add('victim', report.partition, offset)
-        }
-      })
+      child = startChildConsumer(
+        compiled.dir,
+        { brokers: brokers(), groupId, topic, sessionTimeoutMs: 6_000, delayMs: 200 },
+        (report: ChildReport) => {
+          if (report.type === 'batch') {
+            victimPartitions.add(report.partition)
+            for (const offset of report.offsets) ledger.add('victim', report.partition, offset)
+          }
+        },
+      )
       await waitFor(() => ledger.total >= 1_000, 'the victim under way', 60_000)
-      const survivor = track(new Consumer({ brokers: brokers(), groupId, fromBeginning: true, sessionTimeoutMs: 6_000 }))
+      const survivor = track(
+        new Consumer({ brokers: brokers(), groupId, fromBeginning: true, sessionTimeoutMs: 6_000 }),
+      )
       await survivor.connect()
       await survivor.subscribe({ topics: [topic] })
-      await survivor.run({ eachMessage: async ({ message }) => { ledger.add('survivor', message.partition, Number(message.offset)); await sleep(1) } })
+      await survivor.run({
+        eachMessage: async ({ message }) => {
+          ledger.add('survivor', message.partition, Number(message.offset))
+          await sleep(1)
+        },
+      })
       // Let the group settle with both members, then kill the victim while it is busy.
-      await waitFor(() => [...ledger.handled.values()].flat().some((h) => h.member === 'survivor'), 'the survivor under way', 60_000)
+      await waitFor(
+        () => [...ledger.handled.values()].flat().some((h) => h.member === 'survivor'),
+        'the survivor under way',
+        60_000,
+      )
       const victimHandledBeforeKill = ledger.total
       await sleep(500)
       child.kill('SIGKILL')
@@ -153,19 +177,33 @@ describe('Consumer groups against a real broker', () => {
       const committedAtKill = await groupOffsets(groupId, topic, 4)
       const victimMax = new Map<number, number>()
       for (const [partition, list] of ledger.handled) {
-        for (const h of list) if (h.member === 'victim') victimMax.set(partition, Math.max(victimMax.get(partition) ?? -1, h.offset))
+        for (const h of list)
+          if (h.member === 'victim') victimMax.set(partition, Math.max(victimMax.get(partition) ?? -1, h.offset))
       }
       // A new member joins too.
-      const newcomer = track(new Consumer({ brokers: brokers(), groupId, fromBeginning: true, sessionTimeoutMs: 6_000 }))
+      const newcomer = track(
+        new Consumer({ brokers: brokers(), groupId, fromBeginning: true, sessionTimeoutMs: 6_000 }),
+      )
       await newcomer.connect()
       await newcomer.subscribe({ topics: [topic] })
-      await newcomer.run({ eachMessage: async ({ message }) => { ledger.add('newcomer', message.partition, Number(message.offset)) } })
+      await newcomer.run({
+        eachMessage: async ({ message }) => {
+          ledger.add('newcomer', message.partition, Number(message.offset))
+        },
+      })
 
       const total = ends.reduce((a, b) => a + b, 0)
-      await waitFor(() => {
-        const distinct = [...ledger.handled.values()].reduce((n, list) => n + new Set(list.map((h) => h.offset)).size, 0)
-        return distinct >= total
-      }, 'every message handled', 120_000)
+      await waitFor(
+        () => {
+          const distinct = [...ledger.handled.values()].reduce(
+            (n, list) => n + new Set(list.map((h) => h.offset)).size,
+            0,
+          )
+          return distinct >= total
+        },
+        'every message handled',
+        120_000,
+      )
       await Promise.all([survivor.stop(), newcomer.stop()])
 
       expect(victimHandledBeforeKill).toBeGreaterThan(0)
@@ -180,9 +218,12 @@ describe('Consumer groups against a real broker', () => {
         for (const offset of offsets) expect(offset).toBeGreaterThanOrEqual(committedAtKill[partition]!)
         duplicateCount += offsets.length
       }
-      for (const partition of victimPartitions) bound += Math.max(0, (victimMax.get(partition) ?? -1) + 1 - Math.max(0, committedAtKill[partition]!))
+      for (const partition of victimPartitions)
+        bound += Math.max(0, (victimMax.get(partition) ?? -1) + 1 - Math.max(0, committedAtKill[partition]!))
       expect(duplicateCount).toBeLessThanOrEqual(bound)
-      console.log(`[kill test] ${duplicateCount} duplicates (bound ${bound}) across victim partitions ${[...victimPartitions].join(',')}`)
+      console.log(
+        `[kill test] ${duplicateCount} duplicates (bound ${bound}) across victim partitions ${[...victimPartitions].join(',')}`,
+      )
       expect(await groupOffsets(groupId, topic, 4)).toEqual(ends)
     }, 240_000)
     it('a member frozen past its session timeout: its partitions move, it lets go on waking, nothing is lost', async () => {
@@ -193,17 +234,30 @@ describe('Consumer groups against a real broker', () => {
       const ends = await endOffsets(topic, 2)
       const ledger = new Ledger()
       const victimEvents: string[] = []
-      child = startChildConsumer(compiled.dir, { brokers: brokers(), groupId, topic, sessionTimeoutMs: 6_000, delayMs: 300 }, (report: ChildReport) => {
-        if (report.type === 'batch') for (const offset of report.offsets) ledger.add('victim', report.partition, offset)
-        if (report.type === 'rebalance') victimEvents.push(`${report.event.type}:${report.event.partitions.map((p) => p.partition).join(',')}`)
-        if (report.type === 'error') victimEvents.push(`error:${report.message}`)
-        if (report.type === 'hook') victimEvents.push(`${report.name}:${report.partitions.join(',')}`)
-      })
+      child = startChildConsumer(
+        compiled.dir,
+        { brokers: brokers(), groupId, topic, sessionTimeoutMs: 6_000, delayMs: 300 },
+        (report: ChildReport) => {
+          if (report.type === 'batch')
+            for (const offset of report.offsets) ledger.add('victim', report.partition, offset)
+          if (report.type === 'rebalance')
+            victimEvents.push(`${report.event.type}:${report.event.partitions.map((p) => p.partition).join(',')}`)
+          if (report.type === 'error') victimEvents.push(`error:${report.message}`)
+          if (report.type === 'hook') victimEvents.push(`${report.name}:${report.partitions.join(',')}`)
+        },
+      )
       await waitFor(() => ledger.total >= 100, 'the victim under way', 60_000)
-      const survivor = track(new Consumer({ brokers: brokers(), groupId, fromBeginning: true, sessionTimeoutMs: 6_000 }))
+      const survivor = track(
+        new Consumer({ brokers: brokers(), groupId, fromBeginning: true, sessionTimeoutMs: 6_000 }),
+      )
       await survivor.connect()
       await survivor.subscribe({ topics: [topic] })
-      await survivor.run({ eachMessage: async ({ message }) => { ledger.add('survivor', message.partition, Number(message.offset)); await sleep(2) } })
+      await survivor.run({
+        eachMessage: async ({ message }) => {
+          ledger.add('survivor', message.partition, Number(message.offset))
+          await sleep(2)
+        },
+      })
       await waitFor(() => survivor.assignment().length === 1, 'one partition each', 60_000)
       const victimPartition = 1 - survivor.assignment()[0]!.partition
       const eventsBeforeFreeze = victimEvents.length
@@ -211,9 +265,14 @@ describe('Consumer groups against a real broker', () => {
       const committedAtFreeze = await groupOffsets(groupId, topic, 2)
       await waitFor(() => survivor.assignment().length === 2, 'the survivor taking over', 60_000)
       child.kill('SIGCONT')
-      const afterWaking = (): string[] => victimEvents.slice(eventsBeforeFreeze).filter((e) => e.startsWith('lost:') || e.startsWith('revoke:'))
+      const afterWaking = (): string[] =>
+        victimEvents.slice(eventsBeforeFreeze).filter((e) => e.startsWith('lost:') || e.startsWith('revoke:'))
       await waitFor(() => afterWaking().length > 0, 'the victim noticing', 60_000)
-      await waitFor(() => [...ledger.handled.values()].reduce((n, l) => n + new Set(l.map((h) => h.offset)).size, 0) >= 3_000, 'every message', 120_000)
+      await waitFor(
+        () => [...ledger.handled.values()].reduce((n, l) => n + new Set(l.map((h) => h.offset)).size, 0) >= 3_000,
+        'every message',
+        120_000,
+      )
       await survivor.stop()
       child.kill('SIGKILL')
 
@@ -238,10 +297,18 @@ describe('Consumer groups against a real broker', () => {
     const groupId = uniqueName('group')
     await createTopic(topic, { partitions: 2 })
     await produceRaw(topic, sequence(2, 3))
-    const consumer = track(new Consumer({
-      brokers: brokers(), groupId, fromBeginning: true, value: serdes.string(),
-      sessionTimeoutMs: 6_000, heartbeatIntervalMs: 1_000, rebalanceTimeoutMs: 7_000, revokeTimeoutMs: 5_000,
-    }))
+    const consumer = track(
+      new Consumer({
+        brokers: brokers(),
+        groupId,
+        fromBeginning: true,
+        value: serdes.string(),
+        sessionTimeoutMs: 6_000,
+        heartbeatIntervalMs: 1_000,
+        rebalanceTimeoutMs: 7_000,
+        revokeTimeoutMs: 5_000,
+      }),
+    )
     const events: RebalanceEvent[] = []
     consumer.on('rebalance', (event) => events.push(event))
     await consumer.connect()
@@ -269,11 +336,20 @@ describe('Consumer groups against a real broker', () => {
     const ledger = new Ledger()
     const slowDone = new Map<number, number>()
     const hooks: string[] = []
-    const first = track(new Consumer({
-      brokers: brokers(), groupId, fromBeginning: true, value: serdes.string(),
-      onRevoke: (partitions) => { hooks.push(`onRevoke:${partitions.map((p) => p.partition).join(',')}`) },
-      onLost: (partitions) => { hooks.push(`onLost:${partitions.map((p) => p.partition).join(',')}`) },
-    }))
+    const first = track(
+      new Consumer({
+        brokers: brokers(),
+        groupId,
+        fromBeginning: true,
+        value: serdes.string(),
+        onRevoke: (partitions) => {
+          hooks.push(`onRevoke:${partitions.map((p) => p.partition).join(',')}`)
+        },
+        onLost: (partitions) => {
+          hooks.push(`onLost:${partitions.map((p) => p.partition).join(',')}`)
+        },
+      }),
+    )
     await first.connect()
     await first.subscribe({ topics: [topic] })
     let slowStarted = 0
@@ -294,8 +370,16 @@ describe('Consumer groups against a real broker', () => {
     second.on('rebalance', (event) => secondEvents.push(event))
     await second.connect()
     await second.subscribe({ topics: [topic] })
-    await second.run({ eachMessage: async ({ message }) => { ledger.add('second', message.partition, Number(message.offset)) } })
-    await waitFor(() => [...ledger.handled.values()].reduce((n, l) => n + new Set(l.map((h) => h.offset)).size, 0) >= 40, 'all 40 messages', 60_000)
+    await second.run({
+      eachMessage: async ({ message }) => {
+        ledger.add('second', message.partition, Number(message.offset))
+      },
+    })
+    await waitFor(
+      () => [...ledger.handled.values()].reduce((n, l) => n + new Set(l.map((h) => h.offset)).size, 0) >= 40,
+      'all 40 messages',
+      60_000,
+    )
     await Promise.all([first.stop(), second.stop()])
 
     const moved = secondEvents.find((e) => e.type === 'assign')!.partitions.map((p) => p.partition)
@@ -313,7 +397,7 @@ describe('Consumer groups against a real broker', () => {
     expect(hooks.filter((h) => h.startsWith('onLost'))).toEqual([])
   }, 90_000)
 
-  it("poison message with errorPolicy deadLetter: lands in the DLQ with error headers, the rest is handled", async () => {
+  it('poison message with errorPolicy deadLetter: lands in the DLQ with error headers, the rest is handled', async () => {
     const topic = uniqueName('group-poison')
     const dlq = uniqueName('group-poison-dlq')
     const groupId = uniqueName('group')
@@ -324,7 +408,15 @@ describe('Consumer groups against a real broker', () => {
       { key: 'b', value: '{"n":2}', headers: { trace: 't-2' } },
       { key: 'c', value: '{"n":3}' },
     ])
-    const consumer = track(new Consumer({ brokers: brokers(), groupId, fromBeginning: true, key: serdes.string(), value: serdes.json<{ n: number }>() }))
+    const consumer = track(
+      new Consumer({
+        brokers: brokers(),
+        groupId,
+        fromBeginning: true,
+        key: serdes.string(),
+        value: serdes.json<{ n: number }>(),
+      }),
+    )
     consumer.on('error', () => {})
     await consumer.connect()
     await consumer.subscribe({ topics: [topic] })
@@ -362,7 +454,9 @@ describe('Consumer groups against a real broker', () => {
     const events: RebalanceEvent[] = []
     let shared = false
     const start = async (name: string): Promise<Consumer> => {
-      const consumer = track(new Consumer({ brokers: brokers(), groupId, groupProtocol: 'consumer', fromBeginning: true }))
+      const consumer = track(
+        new Consumer({ brokers: brokers(), groupId, groupProtocol: 'consumer', fromBeginning: true }),
+      )
       consumer.on('rebalance', (event) => {
         events.push(event)
         if (name === 'b' && event.type === 'assign') shared = true
@@ -370,10 +464,12 @@ describe('Consumer groups against a real broker', () => {
       await consumer.connect()
       await consumer.subscribe({ topics: [topic] })
       // Slow until the partitions are shared (the broker-driven handover takes a few heartbeats), then fast.
-      await consumer.run({ eachMessage: async ({ message }) => {
-        ledger.add(name, message.partition, Number(message.offset))
-        if (!shared) await sleep(5)
-      } })
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          ledger.add(name, message.partition, Number(message.offset))
+          if (!shared) await sleep(5)
+        },
+      })
       return consumer
     }
     const a = await start('a')
@@ -397,18 +493,32 @@ describe('Consumer groups against a real broker', () => {
     await produceRaw(topic, sequence(2, 50))
     const ledger = new Ledger()
     const start = async (instance: string, events: RebalanceEvent[]): Promise<Consumer> => {
-      const consumer = track(new Consumer({ brokers: brokers(), groupId, groupInstanceId: instance, fromBeginning: true, sessionTimeoutMs: 30_000 }))
+      const consumer = track(
+        new Consumer({
+          brokers: brokers(),
+          groupId,
+          groupInstanceId: instance,
+          fromBeginning: true,
+          sessionTimeoutMs: 30_000,
+        }),
+      )
       consumer.on('rebalance', (event) => events.push(event))
       await consumer.connect()
       await consumer.subscribe({ topics: [topic] })
-      await consumer.run({ eachMessage: async ({ message }) => ledger.add(instance, message.partition, Number(message.offset)) })
+      await consumer.run({
+        eachMessage: async ({ message }) => ledger.add(instance, message.partition, Number(message.offset)),
+      })
       return consumer
     }
     const aEvents: RebalanceEvent[] = []
     const bEvents: RebalanceEvent[] = []
     const a = await start('a', aEvents)
     const b = await start('b', bEvents)
-    await waitFor(() => aEvents.some((e) => e.type === 'assign') && bEvents.some((e) => e.type === 'assign'), 'both members assigned', 60_000)
+    await waitFor(
+      () => aEvents.some((e) => e.type === 'assign') && bEvents.some((e) => e.type === 'assign'),
+      'both members assigned',
+      60_000,
+    )
     await waitFor(() => ledger.total >= 100, 'first 100 messages')
     await waitFor(() => a.assignment().length === 1 && b.assignment().length === 1, 'one partition each', 60_000)
     const aPartitions = a.assignment().map((p) => p.partition)
@@ -419,10 +529,14 @@ describe('Consumer groups against a real broker', () => {
     await start('a', again)
     await waitFor(() => ledger.total >= 200, 'next 100 messages', 60_000)
     // The restarted member got its partitions back and the other member saw nothing move.
-    expect(again.filter((e) => e.type === 'assign').flatMap((e) => e.partitions.map((p) => p.partition)).sort()).toEqual(aPartitions.sort())
+    expect(
+      again
+        .filter((e) => e.type === 'assign')
+        .flatMap((e) => e.partitions.map((p) => p.partition))
+        .sort(),
+    ).toEqual(aPartitions.sort())
     expect(bEvents.length).toBe(bSettled)
     expect(ledger.duplicates()).toEqual(new Map())
     await b.stop()
   }, 120_000)
 })
-

@@ -20,14 +20,23 @@ afterAll(async () => {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function backpressuredConsumer(count: number): Promise<{ consumer: Consumer<Buffer, string>; topic: string; groupId: string }> {
+async function backpressuredConsumer(
+  count: number,
+): Promise<{ consumer: Consumer<Buffer, string>; topic: string; groupId: string }> {
   const topic = uniqueName('consumer-bp')
   const groupId = uniqueName('group')
   await createTopic(topic)
   await produceRaw(topic, sequence(1, count))
-  const consumer = track(new Consumer({
-    brokers: brokers(), groupId, fromBeginning: true, value: serdes.string(), maxBufferedMessagesPerPartition: 10, fetchBatchSize: 10,
-  }))
+  const consumer = track(
+    new Consumer({
+      brokers: brokers(),
+      groupId,
+      fromBeginning: true,
+      value: serdes.string(),
+      maxBufferedMessagesPerPartition: 10,
+      fetchBatchSize: 10,
+    }),
+  )
   await consumer.connect()
   await consumer.subscribe({ topics: [topic] })
   return { consumer, topic, groupId }
@@ -70,17 +79,26 @@ describe('Consumer regressions', () => {
     await createTopic(topic)
     await produceRaw(topic, sequence(1, 10))
     const errors: Error[] = []
-    const consumer = track(new Consumer({
-      brokers: brokers(), groupId: uniqueName('group'), fromBeginning: true, revokeTimeoutMs: 2_000,
-      onAssign: () => new Promise<void>(() => undefined),
-    }))
+    const consumer = track(
+      new Consumer({
+        brokers: brokers(),
+        groupId: uniqueName('group'),
+        fromBeginning: true,
+        revokeTimeoutMs: 2_000,
+        onAssign: () => new Promise<void>(() => undefined),
+      }),
+    )
     consumer.on('error', (error) => errors.push(error))
     await consumer.connect()
     await consumer.subscribe({ topics: [topic] })
     let handled = 0
     await consumer.run({ eachMessage: () => void handled++ })
     await waitFor(() => handled === 10, 'the messages after the hook timed out', 20_000)
-    expect(errors.some((error) => (error as { code?: string }).code === 'ERR_HOOK' && error.message.includes('revokeTimeoutMs'))).toBe(true)
+    expect(
+      errors.some(
+        (error) => (error as { code?: string }).code === 'ERR_HOOK' && error.message.includes('revokeTimeoutMs'),
+      ),
+    ).toBe(true)
     await consumer.stop()
   }, 60_000)
 
@@ -93,12 +111,15 @@ describe('Consumer regressions', () => {
     }
     process.on('warning', onWarning)
     try {
-      const consumer = track(new Consumer({
-        brokers: brokers(), groupId: uniqueName('group'),
-        onAssign: () => {
-          throw new Error('onAssign failed')
-        },
-      }))
+      const consumer = track(
+        new Consumer({
+          brokers: brokers(),
+          groupId: uniqueName('group'),
+          onAssign: () => {
+            throw new Error('onAssign failed')
+          },
+        }),
+      )
       await consumer.connect()
       await consumer.subscribe({ topics: [topic] })
       await consumer.run({ eachMessage: () => undefined })
@@ -131,16 +152,21 @@ describe('Consumer regressions', () => {
       retry: { retries: 0 },
       eachBatch: async ({ batch, resolveOffset }) => {
         // Messages handled concurrently; offset 2 fails while the later ones succeed and resolve.
-        const results = await Promise.allSettled(batch.messages.map(async (message) => {
-          if (message.offset === '2') throw new Error('offset 2 failed')
-          await sleep(Number(message.offset) * 5)
-          resolveOffset(message.offset)
-        }))
+        const results = await Promise.allSettled(
+          batch.messages.map(async (message) => {
+            if (message.offset === '2') throw new Error('offset 2 failed')
+            await sleep(Number(message.offset) * 5)
+            resolveOffset(message.offset)
+          }),
+        )
         const failed = results.find((result) => result.status === 'rejected')
-        if (failed) throw (failed).reason
+        if (failed) throw failed.reason
       },
     })
-    const failure = await consumer.stopped().then(() => undefined, (error: unknown) => error)
+    const failure = await consumer.stopped().then(
+      () => undefined,
+      (error: unknown) => error,
+    )
     expect((failure as Error).message).toContain('offset 2 failed')
     // Offsets 0 and 1 are processed; 2 failed, so nothing from 2 on may be committed.
     expect(await groupOffsets(groupId, topic, 1)).toEqual([2])
@@ -157,7 +183,11 @@ describe('Consumer regressions', () => {
     await waitFor(() => offsets.length >= 30, '30 messages')
     await consumer.stop()
     await consumer.run({ eachMessage })
-    await waitFor(() => offsets.length >= 300 && new Set(offsets).size === 300, 'all 300 messages after the second run()', 60_000)
+    await waitFor(
+      () => offsets.length >= 300 && new Set(offsets).size === 300,
+      'all 300 messages after the second run()',
+      60_000,
+    )
     await consumer.stop()
     expect(await groupOffsets(groupId, topic, 1)).toEqual([300])
   }, 120_000)
@@ -245,7 +275,11 @@ describe('Consumer regressions', () => {
     const a = track(new Consumer({ brokers: brokers(), groupId, fromBeginning: true }))
     await a.connect()
     await a.subscribe({ topics: [topic] })
-    await a.run({ eachMessage: async ({ message }) => { handled[message.partition]!++ } })
+    await a.run({
+      eachMessage: async ({ message }) => {
+        handled[message.partition]!++
+      },
+    })
     await waitFor(() => handled[0]! + handled[1]! >= 20, 'the first 20 records')
     const b = track(new Consumer({ brokers: brokers(), groupId, fromBeginning: true }))
     await b.connect()

@@ -35,7 +35,9 @@ describe('Consumer against a real broker', () => {
     const groupId = uniqueName('group')
     await createTopic(topic, { partitions: 3 })
     await produceRaw(topic, sequence(3, 1000))
-    const consumer = track(new Consumer({ brokers: brokers(), groupId, fromBeginning: true, key: serdes.string(), value: serdes.string() }))
+    const consumer = track(
+      new Consumer({ brokers: brokers(), groupId, fromBeginning: true, key: serdes.string(), value: serdes.string() }),
+    )
     await consumer.connect()
     await consumer.subscribe({ topics: [topic] })
     const values: string[] = []
@@ -118,19 +120,25 @@ describe('Consumer against a real broker', () => {
     await createTopic(audit)
     await produceRaw(orders, [{ value: JSON.stringify({ id: 'o1', amount: 3 }) }])
     await produceRaw(audit, [{ key: Buffer.from([0, 0, 0, 7]), value: 'hello' }])
-    const consumer = track(new Consumer({
-      brokers: brokers(),
-      groupId: uniqueName('group'),
-      fromBeginning: true,
-      topics: {
-        [orders]: { value: serdes.json<{ id: string; amount: number }>() },
-        [audit]: { key: serdes.int32(), value: serdes.string() },
-      },
-    }))
+    const consumer = track(
+      new Consumer({
+        brokers: brokers(),
+        groupId: uniqueName('group'),
+        fromBeginning: true,
+        topics: {
+          [orders]: { value: serdes.json<{ id: string; amount: number }>() },
+          [audit]: { key: serdes.int32(), value: serdes.string() },
+        },
+      }),
+    )
     await consumer.connect()
     await consumer.subscribe({ topics: [orders, audit] })
     const seen: unknown[] = []
-    await consumer.run({ eachMessage: async ({ message }) => { seen.push({ topic: message.topic, key: message.key, value: message.value }) } })
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push({ topic: message.topic, key: message.key, value: message.value })
+      },
+    })
     await waitFor(() => seen.length >= 2, 'both messages')
     await consumer.stop()
     expect(seen).toContainEqual({ topic: orders, key: null, value: { id: 'o1', amount: 3 } })
@@ -155,7 +163,10 @@ describe('Consumer against a real broker', () => {
         }
       },
     })
-    const error = await consumer.stopped().then(() => undefined, (e: unknown) => e)
+    const error = await consumer.stopped().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(KafkaError)
     expect((error as KafkaError).code).toBe('ERR_HANDLER')
     expect((error as KafkaError).offset).toBe('7')
@@ -170,13 +181,21 @@ describe('Consumer against a real broker', () => {
     const groupId = uniqueName('group')
     await createTopic(topic)
     await produceRaw(topic, [{ value: '{"n":1}' }, { value: 'not json' }, { value: '{"n":3}' }])
-    const consumer = track(new Consumer({ brokers: brokers(), groupId, fromBeginning: true, value: serdes.json<{ n: number }>() }))
+    const consumer = track(
+      new Consumer({ brokers: brokers(), groupId, fromBeginning: true, value: serdes.json<{ n: number }>() }),
+    )
     const errors: KafkaError[] = []
     consumer.on('error', (error) => errors.push(error))
     await consumer.connect()
     await consumer.subscribe({ topics: [topic] })
     const seen: number[] = []
-    await consumer.run({ retry: { retries: 1, initialDelayMs: 1 }, errorPolicy: 'skip', eachMessage: async ({ message }) => { seen.push(message.value!.n) } })
+    await consumer.run({
+      retry: { retries: 1, initialDelayMs: 1 },
+      errorPolicy: 'skip',
+      eachMessage: async ({ message }) => {
+        seen.push(message.value!.n)
+      },
+    })
     await waitFor(() => seen.length >= 2, 'two good messages')
     await consumer.stop()
     expect(seen).toEqual([1, 3])
@@ -212,14 +231,20 @@ describe('Consumer against a real broker', () => {
     await waitFor(() => seen[0]!.length >= 301, 'partition 0 replayed after the seek')
     // Partition 1 stayed paused all along.
     expect(seen[1]).toEqual([])
-    const expected0 = [...Array.from({ length: 101 }, (_, i) => String(i)), ...Array.from({ length: 200 }, (_, i) => String(i))]
+    const expected0 = [
+      ...Array.from({ length: 101 }, (_, i) => String(i)),
+      ...Array.from({ length: 200 }, (_, i) => String(i)),
+    ]
     expect(seen[0]).toEqual(expected0)
     consumer.resume([{ topic }])
     await waitFor(() => seen[1]!.length >= 200, 'partition 1 after resume')
     expect(seen[1]).toEqual(Array.from({ length: 200 }, (_, i) => String(i)))
     expect(consumer.position().map((p) => p.offset)).toEqual(['200', '200'])
     const lag = consumer.lag()
-    expect(lag.map((l) => [l.highWatermark, l.lag])).toEqual([['200', 0], ['200', 0]])
+    expect(lag.map((l) => [l.highWatermark, l.lag])).toEqual([
+      ['200', 0],
+      ['200', 0],
+    ])
     await consumer.stop()
     expect(await groupOffsets(groupId, topic, 2)).toEqual([200, 200])
   })
@@ -229,9 +254,15 @@ describe('Consumer against a real broker', () => {
     const groupId = uniqueName('group')
     await createTopic(topic, { partitions: 2 })
     await produceRaw(topic, sequence(2, 3000, 100))
-    const consumer = track(new Consumer({
-      brokers: brokers(), groupId, fromBeginning: true, maxBufferedMessagesPerPartition: 100, fetchBatchSize: 50,
-    }))
+    const consumer = track(
+      new Consumer({
+        brokers: brokers(),
+        groupId,
+        fromBeginning: true,
+        maxBufferedMessagesPerPartition: 100,
+        fetchBatchSize: 50,
+      }),
+    )
     await consumer.connect()
     await consumer.subscribe({ topics: [topic] })
     const handled = [0, 0]
@@ -283,17 +314,26 @@ describe('Consumer against a real broker', () => {
     await produceRaw(topic, sequence(2, 20))
     const seen: string[] = []
     const assigned: Array<{ topic: string; partition: number }> = []
-    const consumer: Consumer<Buffer, string> = track(new Consumer({
-      brokers: brokers(), groupId: uniqueName('group'), fromBeginning: true, value: serdes.string(),
-      onAssign: async (partitions) => {
-        assigned.push(...partitions)
-        await new Promise((resolve) => setTimeout(resolve, 300))
-        await consumer.seek({ topic, partition: 1, offset: '15' })
-      },
-    }))
+    const consumer: Consumer<Buffer, string> = track(
+      new Consumer({
+        brokers: brokers(),
+        groupId: uniqueName('group'),
+        fromBeginning: true,
+        value: serdes.string(),
+        onAssign: async (partitions) => {
+          assigned.push(...partitions)
+          await new Promise((resolve) => setTimeout(resolve, 300))
+          await consumer.seek({ topic, partition: 1, offset: '15' })
+        },
+      }),
+    )
     await consumer.connect()
     await consumer.subscribe({ topics: [topic] })
-    await consumer.run({ eachMessage: async ({ message }) => { seen.push(message.value!) } })
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push(message.value!)
+      },
+    })
     await waitFor(() => seen.length >= 25, '20 + 5 messages')
     await consumer.stop()
     expect(assigned.map((p) => p.partition).sort()).toEqual([0, 1])
@@ -310,10 +350,12 @@ describe('Consumer against a real broker', () => {
       await producer.transaction(async (tx) => {
         await tx.send({ topic, value: 'committed-1' })
       })
-      await producer.transaction(async (tx) => {
-        await tx.send({ topic, value: 'aborted' })
-        throw new Error('abort it')
-      }).catch(() => undefined)
+      await producer
+        .transaction(async (tx) => {
+          await tx.send({ topic, value: 'aborted' })
+          throw new Error('abort it')
+        })
+        .catch(() => undefined)
       await producer.transaction(async (tx) => {
         await tx.send({ topic, value: 'committed-2' })
       })
@@ -321,11 +363,23 @@ describe('Consumer against a real broker', () => {
       await producer.disconnect()
     }
     const read = async (isolationLevel?: 'read_uncommitted'): Promise<string[]> => {
-      const consumer = track(new Consumer({ brokers: brokers(), groupId: uniqueName('group'), fromBeginning: true, value: serdes.string(), ...(isolationLevel ? { isolationLevel } : {}) }))
+      const consumer = track(
+        new Consumer({
+          brokers: brokers(),
+          groupId: uniqueName('group'),
+          fromBeginning: true,
+          value: serdes.string(),
+          ...(isolationLevel ? { isolationLevel } : {}),
+        }),
+      )
       await consumer.connect()
       await consumer.subscribe({ topics: [topic] })
       const values: string[] = []
-      await consumer.run({ eachMessage: async ({ message }) => { values.push(message.value!) } })
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          values.push(message.value!)
+        },
+      })
       await waitFor(() => values.includes('committed-2'), 'the last committed record')
       await consumer.stop()
       return values
@@ -339,7 +393,11 @@ describe('Consumer against a real broker', () => {
     const groupId = uniqueName('group')
     await createTopic(topic)
     await produceRaw(topic, sequence(1, 10))
-    const seen = { message: [] as unknown[], commit: [] as Array<{ offsets: Array<{ topic: string; offset: string | null }> }>, rebalance: [] as unknown[] }
+    const seen = {
+      message: [] as unknown[],
+      commit: [] as Array<{ offsets: Array<{ topic: string; offset: string | null }> }>,
+      rebalance: [] as unknown[],
+    }
     const listeners = {
       message: (m: unknown) => seen.message.push(m),
       commit: (m: unknown) => seen.commit.push(m as never),
@@ -351,7 +409,11 @@ describe('Consumer against a real broker', () => {
       await consumer.connect()
       await consumer.subscribe({ topics: [topic] })
       let handled = 0
-      await consumer.run({ eachMessage: async () => { handled++ } })
+      await consumer.run({
+        eachMessage: async () => {
+          handled++
+        },
+      })
       await waitFor(() => handled >= 10, '10 messages')
       await consumer.stop()
     } finally {
@@ -365,10 +427,14 @@ describe('Consumer against a real broker', () => {
   it('8 idle consumers in one process leave the libuv threadpool and the event loop free', async () => {
     const topic = uniqueName('consumer-idle')
     await createTopic(topic)
-    const consumers = Array.from({ length: 8 }, () => track(new Consumer({ brokers: brokers(), groupId: uniqueName('group') })))
+    const consumers = Array.from({ length: 8 }, () =>
+      track(new Consumer({ brokers: brokers(), groupId: uniqueName('group') })),
+    )
     let assigned = 0
     for (const consumer of consumers) {
-      consumer.on('rebalance', (event) => { if (event.type === 'assign') assigned++ })
+      consumer.on('rebalance', (event) => {
+        if (event.type === 'assign') assigned++
+      })
       await consumer.connect()
       await consumer.subscribe({ topics: [topic] })
       await consumer.run({ eachMessage: async () => {} })
@@ -389,7 +455,9 @@ describe('Consumer against a real broker', () => {
     await Promise.all(consumers.map((consumer) => consumer.stop()))
     latencies.sort((a, b) => a - b)
     const p99 = latencies[Math.floor(latencies.length * 0.99)]!
-    console.log(`[idle consumers] fs.stat p50 ${latencies[Math.floor(latencies.length / 2)]!.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms; event-loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms`)
+    console.log(
+      `[idle consumers] fs.stat p50 ${latencies[Math.floor(latencies.length / 2)]!.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms; event-loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms`,
+    )
     expect(p99).toBeLessThan(50)
     expect(delay.percentile(99) / 1e6).toBeLessThan(100)
   })
@@ -400,16 +468,22 @@ describe('Consumer against a real broker', () => {
     const base = Date.now() - 60_000
     const producer = new Producer({ brokers: brokers() })
     await producer.connect()
-    for (let i = 0; i < 10; i++) await producer.send({ topic, partition: 0, value: `v${i}`, timestamp: base + i * 1_000 })
+    for (let i = 0; i < 10; i++)
+      await producer.send({ topic, partition: 0, value: `v${i}`, timestamp: base + i * 1_000 })
     await producer.disconnect()
     const consumer = track(new Consumer({ brokers: brokers(), groupId: uniqueName('group') }))
     await consumer.connect()
-    const at = async (timestamp: number): Promise<string | null> => (await consumer.offsetsForTimes([{ topic, partition: 0, timestamp }]))[0]!.offset
+    const at = async (timestamp: number): Promise<string | null> =>
+      (await consumer.offsetsForTimes([{ topic, partition: 0, timestamp }]))[0]!.offset
     expect(await at(base + 4_500)).toBe('5')
     expect(await at(base)).toBe('0')
     expect(await at(Date.now() + 60_000)).toBeNull()
-    await expect(consumer.offsetsForTimes([{ topic, partition: 0, timestamp: base }, { topic, partition: 0, timestamp: base + 1 }]))
-      .rejects.toThrow(/twice/)
+    await expect(
+      consumer.offsetsForTimes([
+        { topic, partition: 0, timestamp: base },
+        { topic, partition: 0, timestamp: base + 1 },
+      ]),
+    ).rejects.toThrow(/twice/)
     expect(await consumer.watermarks(topic, 0)).toEqual({ low: '0', high: '10' })
     await expect(consumer.offsetsForTimes([{ topic, partition: 0, timestamp: -5 }])).rejects.toThrow(/timestamp/)
     await consumer.disconnect()

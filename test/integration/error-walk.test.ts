@@ -35,7 +35,9 @@ interface FailureCase {
 }
 
 const closers: Array<() => Promise<unknown>> = []
-function closeLater<T extends { disconnect(): Promise<unknown> } | { stop(): Promise<unknown> } | { close(): Promise<unknown> }>(client: T): T {
+function closeLater<
+  T extends { disconnect(): Promise<unknown> } | { stop(): Promise<unknown> } | { close(): Promise<unknown> },
+>(client: T): T {
   closers.push(async () => {
     const c = client as Partial<Record<'disconnect' | 'stop' | 'close', () => Promise<unknown>>>
     await (c.disconnect ?? c.stop ?? c.close)?.call(client).catch(() => undefined)
@@ -44,7 +46,13 @@ function closeLater<T extends { disconnect(): Promise<unknown> } | { stop(): Pro
 }
 
 const avroSchema = {
-  type: 'record', name: 'Reading', namespace: 'kafkit.test.walk', fields: [{ name: 'sensor', type: 'string' }, { name: 'celsius', type: 'double' }],
+  type: 'record',
+  name: 'Reading',
+  namespace: 'kafkit.test.walk',
+  fields: [
+    { name: 'sensor', type: 'string' },
+    { name: 'celsius', type: 'double' },
+  ],
 } as const
 
 let topic: string
@@ -67,10 +75,16 @@ beforeAll(async () => {
   txProducer = closeLater(new Producer({ brokers: brokers(), transactionalId: uniqueName('walk-tx') }))
   smallProducer = closeLater(new Producer({ brokers: brokers(), rdkafka: { 'message.max.bytes': 1_000 } }))
   consumer = closeLater(new Consumer({ brokers: brokers(), groupId: uniqueName('walk-group') }))
-  manualConsumer = closeLater(new Consumer({ brokers: brokers(), groupId: uniqueName('walk-manual'), commitOffsets: false }))
+  manualConsumer = closeLater(
+    new Consumer({ brokers: brokers(), groupId: uniqueName('walk-manual'), commitOffsets: false }),
+  )
   subscribed = closeLater(new Consumer({ brokers: brokers(), groupId: uniqueName('walk-subscribed') }))
   admin = closeLater(new Admin({ brokers: brokers() }))
-  await Promise.all([producer, closedProducer, txProducer, smallProducer, consumer, manualConsumer, subscribed, admin].map((client) => client.connect()))
+  await Promise.all(
+    [producer, closedProducer, txProducer, smallProducer, consumer, manualConsumer, subscribed, admin].map((client) =>
+      client.connect(),
+    ),
+  )
   await subscribed.subscribe({ topics: [topic] })
   await closedProducer.disconnect()
   const server = createServer().listen(0, '127.0.0.1')
@@ -85,43 +99,130 @@ afterAll(async () => {
   await mock?.stop()
 }, 120_000)
 
-const saga = defineSaga<{ n: number }>({ name: 'walk', steps: [{ name: 'a', command: { topic: 'walk.commands', build: (state) => state } }] })
-const processorBase = { brokers: 'localhost:9092', groupId: 'g', transactionalId: 't', input: { a: {} }, output: { b: {} }, handle: () => undefined }
-const mediatorBase = { brokers: 'localhost:9092', saga, groupId: 'g', transactionalId: 't', replyTopic: 'r', stateTopic: 'st' }
-const participantBase = { brokers: 'localhost:9092', groupId: 'p', transactionalId: 'pt', commandTopic: 'c', replyTopic: 'r', handle: () => undefined }
+const saga = defineSaga<{ n: number }>({
+  name: 'walk',
+  steps: [{ name: 'a', command: { topic: 'walk.commands', build: (state) => state } }],
+})
+const processorBase = {
+  brokers: 'localhost:9092',
+  groupId: 'g',
+  transactionalId: 't',
+  input: { a: {} },
+  output: { b: {} },
+  handle: () => undefined,
+}
+const mediatorBase = {
+  brokers: 'localhost:9092',
+  saga,
+  groupId: 'g',
+  transactionalId: 't',
+  replyTopic: 'r',
+  stateTopic: 'st',
+}
+const participantBase = {
+  brokers: 'localhost:9092',
+  groupId: 'p',
+  transactionalId: 'pt',
+  commandTopic: 'c',
+  replyTopic: 'r',
+  handle: () => undefined,
+}
 
 const producerCases: FailureCase[] = [
   { name: 'new Producer() without brokers', code: 'ERR_CONFIG', run: () => new Producer({} as never) },
-  { name: 'new Producer() with a malformed broker', code: 'ERR_CONFIG', run: () => new Producer({ brokers: 'no-port' }) },
-  { name: 'new Producer() with an unknown option', code: 'ERR_CONFIG', run: () => new Producer({ brokers: brokers(), lingerMS: 5 } as never) },
-  { name: 'new Producer() with an unknown rdkafka property', code: 'ERR_CONFIG', run: () => new Producer({ brokers: brokers(), rdkafka: { 'linger.mss': 5 } as never }) },
-  { name: 'new Producer() with an ill-typed rdkafka property', code: 'ERR_CONFIG', run: () => new Producer({ brokers: brokers(), rdkafka: { 'compression.codec': 'rar' as never } }) },
-  { name: 'new Producer() with a reserved rdkafka property', code: 'ERR_CONFIG', run: () => new Producer({ brokers: brokers(), rdkafka: { dr_cb: true } }) },
-  { name: 'send() before connect()', code: 'ERR_STATE', run: () => new Producer({ brokers: brokers() }).send({ topic, value: 'x' }) },
+  {
+    name: 'new Producer() with a malformed broker',
+    code: 'ERR_CONFIG',
+    run: () => new Producer({ brokers: 'no-port' }),
+  },
+  {
+    name: 'new Producer() with an unknown option',
+    code: 'ERR_CONFIG',
+    run: () => new Producer({ brokers: brokers(), lingerMS: 5 } as never),
+  },
+  {
+    name: 'new Producer() with an unknown rdkafka property',
+    code: 'ERR_CONFIG',
+    run: () => new Producer({ brokers: brokers(), rdkafka: { 'linger.mss': 5 } as never }),
+  },
+  {
+    name: 'new Producer() with an ill-typed rdkafka property',
+    code: 'ERR_CONFIG',
+    run: () => new Producer({ brokers: brokers(), rdkafka: { 'compression.codec': 'rar' as never } }),
+  },
+  {
+    name: 'new Producer() with a reserved rdkafka property',
+    code: 'ERR_CONFIG',
+    run: () => new Producer({ brokers: brokers(), rdkafka: { dr_cb: true } }),
+  },
+  {
+    name: 'send() before connect()',
+    code: 'ERR_STATE',
+    run: () => new Producer({ brokers: brokers() }).send({ topic, value: 'x' }),
+  },
   { name: 'send() after disconnect()', code: 'ERR_STATE', run: () => closedProducer.send({ topic, value: 'x' }) },
-  { name: 'sendBatch() after disconnect()', code: 'ERR_STATE', run: () => closedProducer.sendBatch([{ topic, value: 'x' }]) },
+  {
+    name: 'sendBatch() after disconnect()',
+    code: 'ERR_STATE',
+    run: () => closedProducer.sendBatch([{ topic, value: 'x' }]),
+  },
   { name: 'flush() after disconnect()', code: 'ERR_STATE', run: () => closedProducer.flush() },
   { name: 'send() without a topic', code: 'ERR_CONFIG', run: () => producer.send({ value: 'x' } as never) },
-  { name: 'send() to a negative partition', code: 'ERR_CONFIG', run: () => producer.send({ topic, partition: -2, value: 'x' }) },
-  { name: 'send() with a bad timestamp', code: 'ERR_CONFIG', run: () => producer.send({ topic, value: 'x', timestamp: Number.NaN }) },
-  { name: 'send() of a value no serde can write', code: 'ERR_SERIALIZATION', run: () => producer.send({ topic, value: 42 as never }) },
-  { name: 'send() with an ill-typed header', code: 'ERR_SERIALIZATION', run: () => producer.send({ topic, value: 'x', headers: { h: 42 as never } }) },
+  {
+    name: 'send() to a negative partition',
+    code: 'ERR_CONFIG',
+    run: () => producer.send({ topic, partition: -2, value: 'x' }),
+  },
+  {
+    name: 'send() with a bad timestamp',
+    code: 'ERR_CONFIG',
+    run: () => producer.send({ topic, value: 'x', timestamp: Number.NaN }),
+  },
+  {
+    name: 'send() of a value no serde can write',
+    code: 'ERR_SERIALIZATION',
+    run: () => producer.send({ topic, value: 42 as never }),
+  },
+  {
+    name: 'send() with an ill-typed header',
+    code: 'ERR_SERIALIZATION',
+    run: () => producer.send({ topic, value: 'x', headers: { h: 42 as never } }),
+  },
   {
     name: 'send() whose serde throws',
     code: 'ERR_SERIALIZATION',
     run: async () => {
-      const throwing = closeLater(new Producer({ brokers: brokers(), value: { serialize: () => { throw new Error('boom') }, deserialize: () => null } as never }))
+      const throwing = closeLater(
+        new Producer({
+          brokers: brokers(),
+          value: {
+            serialize: () => {
+              throw new Error('boom')
+            },
+            deserialize: () => null,
+          } as never,
+        }),
+      )
       await throwing.connect()
       return throwing.send({ topic, value: 'x' })
     },
   },
-  { name: 'send() of a record larger than message.max.bytes', code: 'ERR_KAFKA_MSG_SIZE_TOO_LARGE', run: () => smallProducer.send({ topic, value: 'x'.repeat(5_000) }) },
-  { name: 'sendBatch() of something else than an array', code: 'ERR_CONFIG', run: () => producer.sendBatch('x' as never) },
+  {
+    name: 'send() of a record larger than message.max.bytes',
+    code: 'ERR_KAFKA_MSG_SIZE_TOO_LARGE',
+    run: () => smallProducer.send({ topic, value: 'x'.repeat(5_000) }),
+  },
+  {
+    name: 'sendBatch() of something else than an array',
+    code: 'ERR_CONFIG',
+    run: () => producer.sendBatch('x' as never),
+  },
   {
     name: 'sendBatch() with an oversized and an untopiced record',
     code: 'ERR_AGGREGATE',
     failures: ['ERR_KAFKA_MSG_SIZE_TOO_LARGE', 'ERR_CONFIG'],
-    run: () => smallProducer.sendBatch([{ topic, value: 'ok' }, { topic, value: 'x'.repeat(5_000) }, { value: 'x' } as never]),
+    run: () =>
+      smallProducer.sendBatch([{ topic, value: 'ok' }, { topic, value: 'x'.repeat(5_000) }, { value: 'x' } as never]),
   },
   {
     name: 'flush() after sends nobody awaited failed',
@@ -136,7 +237,9 @@ const producerCases: FailureCase[] = [
     name: 'flush() while the only broker is down (mock cluster)',
     code: 'ERR_KAFKA_TIMED_OUT',
     run: async () => {
-      const down = closeLater(new Producer({ brokers: mock.bootstrapServers, rdkafka: { 'message.timeout.ms': 60_000 } }))
+      const down = closeLater(
+        new Producer({ brokers: mock.bootstrapServers, rdkafka: { 'message.timeout.ms': 60_000 } }),
+      )
       await down.connect()
       mock.setBrokerUp(1, false)
       try {
@@ -147,15 +250,32 @@ const producerCases: FailureCase[] = [
       }
     },
   },
-  { name: 'transaction() on a producer without transactionalId', code: 'ERR_STATE', run: () => producer.transaction(async () => undefined) },
-  { name: 'send() of a transactional producer outside a transaction', code: 'ERR_STATE', run: () => txProducer.send({ topic, value: 'x' }) },
-  { name: 'sendBatch() of a transactional producer outside a transaction', code: 'ERR_STATE', run: () => txProducer.sendBatch([{ topic, value: 'x' }]) },
+  {
+    name: 'transaction() on a producer without transactionalId',
+    code: 'ERR_STATE',
+    run: () => producer.transaction(async () => undefined),
+  },
+  {
+    name: 'send() of a transactional producer outside a transaction',
+    code: 'ERR_STATE',
+    run: () => txProducer.send({ topic, value: 'x' }),
+  },
+  {
+    name: 'sendBatch() of a transactional producer outside a transaction',
+    code: 'ERR_STATE',
+    run: () => txProducer.sendBatch([{ topic, value: 'x' }]),
+  },
   {
     name: 'a second transaction() while one runs',
     code: 'ERR_STATE',
     run: async () => {
       let release!: () => void
-      const first = txProducer.transaction(() => new Promise<void>((resolve) => { release = resolve }))
+      const first = txProducer.transaction(
+        () =>
+          new Promise<void>((resolve) => {
+            release = resolve
+          }),
+      )
       try {
         await txProducer.transaction(async () => undefined)
       } finally {
@@ -169,7 +289,9 @@ const producerCases: FailureCase[] = [
     code: 'ERR_STATE',
     run: async () => {
       let leaked: { send(record: unknown): Promise<unknown> } | undefined
-      await txProducer.transaction(async (tx) => { leaked = tx })
+      await txProducer.transaction(async (tx) => {
+        leaked = tx
+      })
       return leaked!.send({ topic, value: 'late' })
     },
   },
@@ -178,24 +300,68 @@ const producerCases: FailureCase[] = [
     code: 'ERR_STATE',
     run: () => txProducer.transaction(async (tx) => tx.sendOffsets({ consumer: {}, offsets: [] })),
   },
-  { name: 'connect() to a closed port', code: 'ERR_KAFKA_TRANSPORT', run: () => new Producer({ brokers: '127.0.0.1:1', connectTimeoutMs: 1_500 }).connect() },
+  {
+    name: 'connect() to a closed port',
+    code: 'ERR_KAFKA_TRANSPORT',
+    run: () => new Producer({ brokers: '127.0.0.1:1', connectTimeoutMs: 1_500 }).connect(),
+  },
 ]
 
 const consumerCases: FailureCase[] = [
-  { name: 'new Consumer() without groupId', code: 'ERR_CONFIG', run: () => new Consumer({ brokers: brokers() } as never) },
-  { name: 'new Consumer() with an unknown option', code: 'ERR_CONFIG', run: () => new Consumer({ brokers: brokers(), groupId: 'g', autoCommit: true } as never) },
-  { name: 'new Consumer() with group.id in rdkafka', code: 'ERR_CONFIG', run: () => new Consumer({ brokers: brokers(), groupId: 'g', rdkafka: { 'group.id': 'h' } }) },
-  { name: 'new Consumer() with a producer property', code: 'ERR_CONFIG', run: () => new Consumer({ brokers: brokers(), groupId: 'g', rdkafka: { 'linger.ms': 5 } as never }) },
-  { name: 'subscribe() before connect()', code: 'ERR_STATE', run: () => new Consumer({ brokers: brokers(), groupId: 'g' }).subscribe({ topics: [topic] }) },
+  {
+    name: 'new Consumer() without groupId',
+    code: 'ERR_CONFIG',
+    run: () => new Consumer({ brokers: brokers() } as never),
+  },
+  {
+    name: 'new Consumer() with an unknown option',
+    code: 'ERR_CONFIG',
+    run: () => new Consumer({ brokers: brokers(), groupId: 'g', autoCommit: true } as never),
+  },
+  {
+    name: 'new Consumer() with group.id in rdkafka',
+    code: 'ERR_CONFIG',
+    run: () => new Consumer({ brokers: brokers(), groupId: 'g', rdkafka: { 'group.id': 'h' } }),
+  },
+  {
+    name: 'new Consumer() with a producer property',
+    code: 'ERR_CONFIG',
+    run: () => new Consumer({ brokers: brokers(), groupId: 'g', rdkafka: { 'linger.ms': 5 } as never }),
+  },
+  {
+    name: 'subscribe() before connect()',
+    code: 'ERR_STATE',
+    run: () => new Consumer({ brokers: brokers(), groupId: 'g' }).subscribe({ topics: [topic] }),
+  },
   { name: 'subscribe() to no topic', code: 'ERR_CONFIG', run: () => consumer.subscribe({ topics: [] }) },
-  { name: 'subscribe() to something else than topics', code: 'ERR_CONFIG', run: () => consumer.subscribe({ topics: [42 as never] }) },
-  { name: 'commit() before connect()', code: 'ERR_STATE', run: () => new Consumer({ brokers: brokers(), groupId: 'g' }).commit() },
+  {
+    name: 'subscribe() to something else than topics',
+    code: 'ERR_CONFIG',
+    run: () => consumer.subscribe({ topics: [42 as never] }),
+  },
+  {
+    name: 'commit() before connect()',
+    code: 'ERR_STATE',
+    run: () => new Consumer({ brokers: brokers(), groupId: 'g' }).commit(),
+  },
   { name: 'commit() when offsets go through transactions', code: 'ERR_STATE', run: () => manualConsumer.commit() },
-  { name: 'pause() before connect()', code: 'ERR_STATE', run: () => new Consumer({ brokers: brokers(), groupId: 'g' }).pause([{ topic }]) },
+  {
+    name: 'pause() before connect()',
+    code: 'ERR_STATE',
+    run: () => new Consumer({ brokers: brokers(), groupId: 'g' }).pause([{ topic }]),
+  },
   { name: 'run() before subscribe()', code: 'ERR_STATE', run: () => consumer.run({ eachMessage: () => undefined }) },
   { name: 'run() without a handler', code: 'ERR_CONFIG', run: () => subscribed.run({} as never) },
-  { name: 'seek() of a partition not assigned to the member', code: 'ERR_STATE', run: () => consumer.seek({ topic, partition: 0, offset: '0' }) },
-  { name: 'connect() to a closed port', code: 'ERR_KAFKA_TRANSPORT', run: () => new Consumer({ brokers: '127.0.0.1:1', groupId: 'g', connectTimeoutMs: 1_500 }).connect() },
+  {
+    name: 'seek() of a partition not assigned to the member',
+    code: 'ERR_STATE',
+    run: () => consumer.seek({ topic, partition: 0, offset: '0' }),
+  },
+  {
+    name: 'connect() to a closed port',
+    code: 'ERR_KAFKA_TRANSPORT',
+    run: () => new Consumer({ brokers: '127.0.0.1:1', groupId: 'g', connectTimeoutMs: 1_500 }).connect(),
+  },
   {
     name: 'run() whose handler keeps throwing (errorPolicy stop)',
     code: 'ERR_HANDLER',
@@ -203,10 +369,17 @@ const consumerCases: FailureCase[] = [
       const handlerTopic = uniqueName('walk-handler')
       await createTopic(handlerTopic)
       await producer.send({ topic: handlerTopic, value: 'poison' })
-      const failing = closeLater(new Consumer({ brokers: brokers(), groupId: uniqueName('walk-handler'), fromBeginning: true }))
+      const failing = closeLater(
+        new Consumer({ brokers: brokers(), groupId: uniqueName('walk-handler'), fromBeginning: true }),
+      )
       await failing.connect()
       await failing.subscribe({ topics: [handlerTopic] })
-      await failing.run({ eachMessage: () => { throw new Error('handler bug') }, retry: { retries: 0 } })
+      await failing.run({
+        eachMessage: () => {
+          throw new Error('handler bug')
+        },
+        retry: { retries: 0 },
+      })
       return failing.stopped()
     },
   },
@@ -217,7 +390,14 @@ const consumerCases: FailureCase[] = [
       const badTopic = uniqueName('walk-decode')
       await createTopic(badTopic)
       await producer.send({ topic: badTopic, value: '{not json' })
-      const reader = closeLater(new Consumer({ brokers: brokers(), groupId: uniqueName('walk-decode'), fromBeginning: true, value: serdes.json() }))
+      const reader = closeLater(
+        new Consumer({
+          brokers: brokers(),
+          groupId: uniqueName('walk-decode'),
+          fromBeginning: true,
+          value: serdes.json(),
+        }),
+      )
       await reader.connect()
       await reader.subscribe({ topics: [badTopic] })
       await reader.run({ eachMessage: () => undefined })
@@ -235,8 +415,16 @@ const adminCases: FailureCase[] = [
     failures: ['ERR_KAFKA_TOPIC_ALREADY_EXISTS'],
     run: () => admin.createTopics([{ topic }]),
   },
-  { name: 'createTopics() with zero partitions', code: 'ERR_CONFIG', run: () => admin.createTopics([{ topic: uniqueName('walk-zero'), partitions: 0 }]) },
-  { name: 'createTopics() of something else than an array', code: 'ERR_CONFIG', run: () => admin.createTopics('x' as never) },
+  {
+    name: 'createTopics() with zero partitions',
+    code: 'ERR_CONFIG',
+    run: () => admin.createTopics([{ topic: uniqueName('walk-zero'), partitions: 0 }]),
+  },
+  {
+    name: 'createTopics() of something else than an array',
+    code: 'ERR_CONFIG',
+    run: () => admin.createTopics('x' as never),
+  },
   {
     name: 'deleteTopics() of an unknown topic',
     code: 'ERR_AGGREGATE',
@@ -247,7 +435,10 @@ const adminCases: FailureCase[] = [
     name: 'describeTopics() of an unknown topic',
     code: 'ERR_AGGREGATE',
     failures: ['ERR_KAFKA_UNKNOWN_TOPIC_OR_PART'],
-    run: () => admin.describeTopics([topic, uniqueName('walk-missing')]).then(() => { throw new Error('resolved') }),
+    run: () =>
+      admin.describeTopics([topic, uniqueName('walk-missing')]).then(() => {
+        throw new Error('resolved')
+      }),
   },
   {
     name: 'createPartitions() that would shrink a topic',
@@ -261,7 +452,11 @@ const adminCases: FailureCase[] = [
     failures: ['ERR_KAFKA_INVALID_CONFIG'],
     run: () => admin.alterConfigs([{ type: 'topic', name: topic, set: { 'no.such.config': '1' } }] as never),
   },
-  { name: 'listOffsets() of a negative partition', code: 'ERR_CONFIG', run: () => admin.listOffsets([{ topic, partition: -1, at: 'latest' }] as never) },
+  {
+    name: 'listOffsets() of a negative partition',
+    code: 'ERR_CONFIG',
+    run: () => admin.listOffsets([{ topic, partition: -1, at: 'latest' }] as never),
+  },
 ]
 
 const serdeCases: FailureCase[] = [
@@ -269,7 +464,8 @@ const serdeCases: FailureCase[] = [
   {
     name: 'SchemaRegistry: latest schema of an unknown subject',
     code: 'ERR_SCHEMA_REGISTRY_SUBJECT_NOT_FOUND',
-    run: () => closeLater(new SchemaRegistry({ url: registryUrl() })).getLatest({ subject: uniqueName('walk-nosubject') }),
+    run: () =>
+      closeLater(new SchemaRegistry({ url: registryUrl() })).getLatest({ subject: uniqueName('walk-nosubject') }),
   },
   {
     name: 'SchemaRegistry: unreachable registry',
@@ -289,9 +485,15 @@ const serdeCases: FailureCase[] = [
     name: 'send() of an Avro value that does not match its schema',
     code: 'ERR_SERIALIZATION',
     run: async () => {
-      const avroProducer = closeLater(new Producer({
-        brokers: brokers(), value: serdes.avro<{ sensor: string; celsius: number }>({ registry: closeLater(new SchemaRegistry({ url: registryUrl() })), schema: avroSchema }),
-      }))
+      const avroProducer = closeLater(
+        new Producer({
+          brokers: brokers(),
+          value: serdes.avro<{ sensor: string; celsius: number }>({
+            registry: closeLater(new SchemaRegistry({ url: registryUrl() })),
+            schema: avroSchema,
+          }),
+        }),
+      )
       await avroProducer.connect()
       return avroProducer.send({ topic, value: { sensor: 's', celsius: 'warm' as never } })
     },
@@ -301,7 +503,12 @@ const serdeCases: FailureCase[] = [
     code: 'ERR_SERIALIZATION',
     run: async () => {
       const registry = closeLater(new SchemaRegistry({ url: closedPortUrl, maxRetries: 0 }))
-      const avroProducer = closeLater(new Producer({ brokers: brokers(), value: serdes.avro<{ sensor: string; celsius: number }>({ registry, schema: avroSchema }) }))
+      const avroProducer = closeLater(
+        new Producer({
+          brokers: brokers(),
+          value: serdes.avro<{ sensor: string; celsius: number }>({ registry, schema: avroSchema }),
+        }),
+      )
       await avroProducer.connect()
       return avroProducer.send({ topic, value: { sensor: 's', celsius: 1 } })
     },
@@ -310,7 +517,9 @@ const serdeCases: FailureCase[] = [
     name: 'send() of a value its JSON Schema refuses',
     code: 'ERR_SERIALIZATION',
     run: async () => {
-      const validating = closeLater(new Producer({ brokers: brokers(), value: serdes.json({ validate: { type: 'object', required: ['id'] } }) }))
+      const validating = closeLater(
+        new Producer({ brokers: brokers(), value: serdes.json({ validate: { type: 'object', required: ['id'] } }) }),
+      )
       await validating.connect()
       return validating.send({ topic, value: {} })
     },
@@ -318,24 +527,77 @@ const serdeCases: FailureCase[] = [
   {
     name: 'serdes.json({ validate }) writing a value its JSON Schema refuses',
     code: 'ERR_SERIALIZATION',
-    run: () => serdes.json({ validate: { type: 'object', required: ['id'] } }).serialize({}, { topic, field: 'value' } as never),
+    run: () =>
+      serdes.json({ validate: { type: 'object', required: ['id'] } }).serialize({}, { topic, field: 'value' } as never),
   },
-  { name: 'serdes.avro() without a registry', code: 'ERR_CONFIG', run: () => serdes.avro({ schema: avroSchema } as never) },
-  { name: 'generateAvroTypes() of a file that is not a schema', code: 'ERR_AVRO_CODEGEN', run: () => generateAvroTypes([{ path: 'bad.avsc', text: '{"type": "recordz"' }]) },
+  {
+    name: 'serdes.avro() without a registry',
+    code: 'ERR_CONFIG',
+    run: () => serdes.avro({ schema: avroSchema } as never),
+  },
+  {
+    name: 'generateAvroTypes() of a file that is not a schema',
+    code: 'ERR_AVRO_CODEGEN',
+    run: () => generateAvroTypes([{ path: 'bad.avsc', text: '{"type": "recordz"' }]),
+  },
 ]
 
 const patternCases: FailureCase[] = [
-  { name: 'new Processor() without groupId', code: 'ERR_CONFIG', run: () => new Processor({ ...processorBase, groupId: undefined } as never) },
-  { name: 'new Processor() without input', code: 'ERR_CONFIG', run: () => new Processor({ ...processorBase, input: {} }) },
-  { name: 'new Processor() with a bad errorPolicy', code: 'ERR_CONFIG', run: () => new Processor({ ...processorBase, errorPolicy: 'retry' } as never) },
-  { name: 'new Processor() that turns idempotence off', code: 'ERR_CONFIG', run: () => new Processor({ ...processorBase, producer: { idempotent: false } } as never) },
-  { name: 'new Processor() with a read_uncommitted consumer', code: 'ERR_CONFIG', run: () => new Processor({ ...processorBase, consumer: { rdkafka: { 'isolation.level': 'read_uncommitted' } } }) },
-  { name: 'new SagaMediator() without stateTopic', code: 'ERR_CONFIG', run: () => new SagaMediator({ ...mediatorBase, stateTopic: undefined } as never) },
-  { name: 'new SagaMediator() with a read_uncommitted consumer', code: 'ERR_CONFIG', run: () => new SagaMediator({ ...mediatorBase, consumer: { rdkafka: { 'isolation.level': 'read_uncommitted' } } }) },
-  { name: 'sagaParticipant() with a negative lingerMs', code: 'ERR_CONFIG', run: () => sagaParticipant({ ...participantBase, producer: { lingerMs: -5 } }) },
-  { name: 'new EventRouter() with a bad eventType', code: 'ERR_CONFIG', run: () => new EventRouter({ ...processorBase, handle: undefined, eventType: { column: 'x' } } as never) },
-  { name: 'new EventRouter() with a bad unknownEvents policy', code: 'ERR_CONFIG', run: () => new EventRouter({ ...processorBase, handle: undefined, unknownEvents: 'drop' } as never) },
-  { name: 'SagaMediator.begin() before start()', code: 'ERR_STATE', run: () => new SagaMediator({ ...mediatorBase, brokers: brokers() }).begin('s-1', { n: 1 }) },
+  {
+    name: 'new Processor() without groupId',
+    code: 'ERR_CONFIG',
+    run: () => new Processor({ ...processorBase, groupId: undefined } as never),
+  },
+  {
+    name: 'new Processor() without input',
+    code: 'ERR_CONFIG',
+    run: () => new Processor({ ...processorBase, input: {} }),
+  },
+  {
+    name: 'new Processor() with a bad errorPolicy',
+    code: 'ERR_CONFIG',
+    run: () => new Processor({ ...processorBase, errorPolicy: 'retry' } as never),
+  },
+  {
+    name: 'new Processor() that turns idempotence off',
+    code: 'ERR_CONFIG',
+    run: () => new Processor({ ...processorBase, producer: { idempotent: false } } as never),
+  },
+  {
+    name: 'new Processor() with a read_uncommitted consumer',
+    code: 'ERR_CONFIG',
+    run: () => new Processor({ ...processorBase, consumer: { rdkafka: { 'isolation.level': 'read_uncommitted' } } }),
+  },
+  {
+    name: 'new SagaMediator() without stateTopic',
+    code: 'ERR_CONFIG',
+    run: () => new SagaMediator({ ...mediatorBase, stateTopic: undefined } as never),
+  },
+  {
+    name: 'new SagaMediator() with a read_uncommitted consumer',
+    code: 'ERR_CONFIG',
+    run: () => new SagaMediator({ ...mediatorBase, consumer: { rdkafka: { 'isolation.level': 'read_uncommitted' } } }),
+  },
+  {
+    name: 'sagaParticipant() with a negative lingerMs',
+    code: 'ERR_CONFIG',
+    run: () => sagaParticipant({ ...participantBase, producer: { lingerMs: -5 } }),
+  },
+  {
+    name: 'new EventRouter() with a bad eventType',
+    code: 'ERR_CONFIG',
+    run: () => new EventRouter({ ...processorBase, handle: undefined, eventType: { column: 'x' } } as never),
+  },
+  {
+    name: 'new EventRouter() with a bad unknownEvents policy',
+    code: 'ERR_CONFIG',
+    run: () => new EventRouter({ ...processorBase, handle: undefined, unknownEvents: 'drop' } as never),
+  },
+  {
+    name: 'SagaMediator.begin() before start()',
+    code: 'ERR_STATE',
+    run: () => new SagaMediator({ ...mediatorBase, brokers: brokers() }).begin('s-1', { n: 1 }),
+  },
   {
     name: 'a Processor handler sending to a topic not in output (errorPolicy stop)',
     code: 'ERR_UNKNOWN_OUTPUT',
@@ -343,13 +605,18 @@ const patternCases: FailureCase[] = [
       const input = uniqueName('walk-proc-in')
       await createTopic(input)
       await producer.send({ topic: input, value: 'x' })
-      const processor = closeLater(new Processor({
-        brokers: brokers(), groupId: uniqueName('walk-proc'), transactionalId: uniqueName('walk-proc-tx'), fromBeginning: true,
-        input: { [input]: { value: serdes.string() } },
-        output: { [uniqueName('walk-proc-out')]: { value: serdes.string() } },
-        retry: { retries: 0 },
-        handle: (_message, ctx) => ctx.send({ topic: 'not-an-output', value: 'y' }),
-      }))
+      const processor = closeLater(
+        new Processor({
+          brokers: brokers(),
+          groupId: uniqueName('walk-proc'),
+          transactionalId: uniqueName('walk-proc-tx'),
+          fromBeginning: true,
+          input: { [input]: { value: serdes.string() } },
+          output: { [uniqueName('walk-proc-out')]: { value: serdes.string() } },
+          retry: { retries: 0 },
+          handle: (_message, ctx) => ctx.send({ topic: 'not-an-output', value: 'y' }),
+        }),
+      )
       await processor.start()
       return processor.stopped()
     },
@@ -358,9 +625,21 @@ const patternCases: FailureCase[] = [
 
 const testingCases: FailureCase[] = [
   { name: 'MockCluster.start() with zero brokers', code: 'ERR_CONFIG', run: () => MockCluster.start({ brokers: 0 }) },
-  { name: 'MockCluster.failRequests() of an unknown API', code: 'ERR_CONFIG', run: () => mock.failRequests('nope' as never, ['ERR_KAFKA_REQUEST_TIMED_OUT']) },
-  { name: 'MockCluster.failRequests() with an unknown error', code: 'ERR_CONFIG', run: () => mock.failRequests('produce', ['ERR_NOPE']) },
-  { name: 'MockCluster.setCoordinator() of an unknown key type', code: 'ERR_CONFIG', run: () => mock.setCoordinator('broker' as never, 'k', 1) },
+  {
+    name: 'MockCluster.failRequests() of an unknown API',
+    code: 'ERR_CONFIG',
+    run: () => mock.failRequests('nope' as never, ['ERR_KAFKA_REQUEST_TIMED_OUT']),
+  },
+  {
+    name: 'MockCluster.failRequests() with an unknown error',
+    code: 'ERR_CONFIG',
+    run: () => mock.failRequests('produce', ['ERR_NOPE']),
+  },
+  {
+    name: 'MockCluster.setCoordinator() of an unknown key type',
+    code: 'ERR_CONFIG',
+    run: () => mock.setCoordinator('broker' as never, 'k', 1),
+  },
   {
     name: 'MockCluster.bootstrapServers after stop()',
     code: 'ERR_STATE',

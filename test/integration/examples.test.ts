@@ -12,7 +12,9 @@ const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs')
 // Every example is a script that exits 0 only when it did what it shows (they throw otherwise).
 // The order saga is a folder: its entry points are the two topologies (the other files are its services).
 const examples = [
-  ...readdirSync(join(root, 'examples')).filter((file) => file.endsWith('.ts')).sort(),
+  ...readdirSync(join(root, 'examples'))
+    .filter((file) => file.endsWith('.ts'))
+    .sort(),
   'order-saga/run.ts',
   'order-saga/choreography.ts',
 ]
@@ -22,12 +24,16 @@ describe('examples', () => {
     expect(examples.length).toBeGreaterThan(0)
   })
 
-  it.each(examples)('examples/%s runs against the real cluster', async (file) => {
-    const { stdout } = await run(process.execPath, [tsx, join('examples', file)], {
-      cwd: root,
-      env: { ...process.env, KAFKA_BROKERS: brokers() },
-      timeout: 150_000,
-    })
-    expect(stdout.trim().length).toBeGreaterThan(0)
-  }, 180_000)
+  it.each(examples)(
+    'examples/%s runs against the real cluster',
+    async (file) => {
+      const { stdout } = await run(process.execPath, [tsx, join('examples', file)], {
+        cwd: root,
+        env: { ...process.env, KAFKA_BROKERS: brokers() },
+        timeout: 150_000,
+      })
+      expect(stdout.trim().length).toBeGreaterThan(0)
+    },
+    180_000,
+  )
 })

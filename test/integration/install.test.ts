@@ -17,14 +17,25 @@ describe('npm install kafkit', () => {
   afterAll(() => rmSync(project, { recursive: true, force: true }))
 
   it('gives a working Producer, Consumer and Admin in one step from the packed tarball', () => {
-    const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], { cwd: ROOT, encoding: 'utf8' })
+    const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
     const tarball = join(project, packed.trim().split('\n').pop()!)
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', type: 'module', private: true }))
-    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: project, encoding: 'utf8' })
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'app', version: '1.0.0', type: 'module', private: true }),
+    )
+    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', tarball], {
+      cwd: project,
+      encoding: 'utf8',
+    })
     expect(install.status, install.stderr).toBe(0)
 
     const topic = uniqueName('install')
-    writeFileSync(join(project, 'app.js'), `
+    writeFileSync(
+      join(project, 'app.js'),
+      `
       import { Admin, Consumer, Producer } from 'kafkit'
       const brokers = process.env.KAFKA_BROKERS
       const admin = new Admin({ brokers })
@@ -43,12 +54,19 @@ describe('npm install kafkit', () => {
       }
       await consumer.disconnect()
       await admin.disconnect()
-    `)
+    `,
+    )
     const run = spawnSync(process.execPath, ['app.js'], {
-      cwd: project, encoding: 'utf8', env: { ...process.env, KAFKA_BROKERS: brokers() }, timeout: 60_000,
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, KAFKA_BROKERS: brokers() },
+      timeout: 60_000,
     })
     expect(run.status, run.stderr).toBe(0)
-    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual({ offset: '0', value: 'hello from a fresh install' })
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual({
+      offset: '0',
+      value: 'hello from a fresh install',
+    })
   }, 600_000)
 
   it('installs no schema registry library (an optional peer); using a registry says which package to install', () => {
@@ -56,7 +74,9 @@ describe('npm install kafkit', () => {
     expect(existsSync(join(project, 'node_modules', '@confluentinc', 'schemaregistry'))).toBe(false)
     expect(existsSync(join(project, 'node_modules', '@aws-sdk'))).toBe(false)
     expect(existsSync(join(project, 'node_modules', '@azure'))).toBe(false)
-    writeFileSync(join(project, 'registry.mjs'), `
+    writeFileSync(
+      join(project, 'registry.mjs'),
+      `
       import { SchemaRegistry, serdes } from 'kafkit'
       const registry = new SchemaRegistry({ url: 'http://127.0.0.1:9/apis/ccompat/v7' })
       const failed = (promise) => promise.then(() => undefined, (error) => ({ code: error.code, message: error.message }))
@@ -65,7 +85,8 @@ describe('npm install kafkit', () => {
         avro: await failed(serdes.avro({ registry, schema: { type: 'string' } }).serialize('x', { topic: 't', field: 'value' })),
         jsonSchema: await failed(serdes.jsonSchema({ registry, schema: { type: 'string' } }).serialize('x', { topic: 't', field: 'value' })),
       }))
-    `)
+    `,
+    )
     const run = spawnSync(process.execPath, ['registry.mjs'], { cwd: project, encoding: 'utf8', timeout: 60_000 })
     expect(run.status, run.stderr).toBe(0)
     const seen = JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, { code: string; message: string }>
@@ -78,7 +99,9 @@ describe('npm install kafkit', () => {
   it('works from CommonJS: require() of kafkit and kafkit/testing in the same install', () => {
     // Runs after the test above, in the project it installed into; Node >= 20.19 and >= 22.12 require() ES modules.
     const topic = uniqueName('install-cjs')
-    writeFileSync(join(project, 'app.cjs'), `
+    writeFileSync(
+      join(project, 'app.cjs'),
+      `
       const { Admin, Consumer, Producer, serdes } = require('kafkit')
       const { MockCluster } = require('kafkit/testing')
       async function main() {
@@ -101,9 +124,13 @@ describe('npm install kafkit', () => {
         await admin.disconnect()
       }
       main().catch((error) => { console.error(error); process.exit(1) })
-    `)
+    `,
+    )
     const run = spawnSync(process.execPath, ['app.cjs'], {
-      cwd: project, encoding: 'utf8', env: { ...process.env, KAFKA_BROKERS: brokers() }, timeout: 60_000,
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, KAFKA_BROKERS: brokers() },
+      timeout: 60_000,
     })
     expect(run.status, run.stderr).toBe(0)
     expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual({ value: 'hello from CommonJS', mock: 'function' })
@@ -111,24 +138,33 @@ describe('npm install kafkit', () => {
 
   it('kafkit/otel needs the optional peer @opentelemetry/api, which the install above did not bring', () => {
     // Runs after the tests above, in the project they installed into.
-    writeFileSync(join(project, 'otel.cjs'), `
+    writeFileSync(
+      join(project, 'otel.cjs'),
+      `
       require('kafkit')
       let missing = 'loaded'
       try { require('kafkit/otel') } catch (error) { missing = error.code + ' ' + (String(error.message).includes('@opentelemetry/api')) }
       console.log(missing)
-    `)
+    `,
+    )
     const without = spawnSync(process.execPath, ['otel.cjs'], { cwd: project, encoding: 'utf8', timeout: 60_000 })
     expect(without.status, without.stderr).toBe(0)
     expect(without.stdout.trim()).toMatch(/^ERR_MODULE_NOT_FOUND true$|^MODULE_NOT_FOUND true$/)
 
-    const peer = spawnSync('npm', ['install', '--no-audit', '--no-fund', '@opentelemetry/api@1.9.1'], { cwd: project, encoding: 'utf8' })
+    const peer = spawnSync('npm', ['install', '--no-audit', '--no-fund', '@opentelemetry/api@1.9.1'], {
+      cwd: project,
+      encoding: 'utf8',
+    })
     expect(peer.status, peer.stderr).toBe(0)
-    writeFileSync(join(project, 'otel.mjs'), `
+    writeFileSync(
+      join(project, 'otel.mjs'),
+      `
       import { instrumentKafkit } from 'kafkit/otel'
       const { instrumentKafkit: required } = (await import('node:module')).createRequire(import.meta.url)('kafkit/otel')
       instrumentKafkit().disable()
       console.log(typeof instrumentKafkit, required === instrumentKafkit)
-    `)
+    `,
+    )
     const withPeer = spawnSync(process.execPath, ['otel.mjs'], { cwd: project, encoding: 'utf8', timeout: 60_000 })
     expect(withPeer.status, withPeer.stderr).toBe(0)
     expect(withPeer.stdout.trim()).toBe('function true')

@@ -13,8 +13,13 @@ import { testRegistry } from './helpers/avro.js'
 import { brokers, createTopic, readAll, uniqueName, waitFor } from './helpers/kafka.js'
 import { produceRaw } from './helpers/raw-produce.js'
 
-interface Payment { id: string; cents: number }
-interface PaymentV2 extends Payment { note?: string }
+interface Payment {
+  id: string
+  cents: number
+}
+interface PaymentV2 extends Payment {
+  note?: string
+}
 
 // Closed content models (additionalProperties: false): adding an optional property is then a backward-compatible
 // change for JSON Schema compatibility checkers.
@@ -50,7 +55,12 @@ async function newProducer<V>(value: Serde<V>) {
 }
 
 async function newConsumer<V>(topic: string, value: Serde<V>) {
-  const consumer = new Consumer({ brokers: brokers(), groupId: uniqueName('json-schema-group'), fromBeginning: true, value })
+  const consumer = new Consumer({
+    brokers: brokers(),
+    groupId: uniqueName('json-schema-group'),
+    fromBeginning: true,
+    value,
+  })
   closers.push(() => consumer.disconnect())
   await consumer.connect()
   await consumer.subscribe({ topics: [topic] })
@@ -58,7 +68,10 @@ async function newConsumer<V>(topic: string, value: Serde<V>) {
 }
 
 async function sendError(send: Promise<unknown>): Promise<SchemaSerializationError> {
-  const error = await send.then(() => undefined, (e: unknown) => e)
+  const error = await send.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(error).toBeInstanceOf(SchemaSerializationError)
   return error as SchemaSerializationError
 }
@@ -67,7 +80,10 @@ describe('JSON Schema through the schema registry and the broker', () => {
   it('round-trips typed values; the bytes are magic byte 0, the registered id, then the JSON text', async () => {
     const topic = uniqueName('json-schema-payments')
     await createTopic(topic)
-    const payments: Payment[] = [{ id: 'p-1', cents: 4200 }, { id: 'p-2', cents: 0 }]
+    const payments: Payment[] = [
+      { id: 'p-1', cents: 4200 },
+      { id: 'p-2', cents: 0 },
+    ]
     const producer = await newProducer(serdes.jsonSchema({ registry, schema: paymentV1 }))
     for (const payment of payments) await producer.send({ topic, value: payment })
 
@@ -75,12 +91,21 @@ describe('JSON Schema through the schema registry and the broker', () => {
     expect(latest.schemaType).toBe('JSON')
     expect(JSON.parse(latest.schema)).toEqual(paymentV1)
     const raw = await readAll(topic, payments.length)
-    expect(raw.map((record) => [record.value![0], record.value!.readInt32BE(1), JSON.parse(record.value!.subarray(5).toString()) as unknown]))
-      .toEqual(payments.map((payment) => [0, latest.id, payment]))
+    expect(
+      raw.map((record) => [
+        record.value![0],
+        record.value!.readInt32BE(1),
+        JSON.parse(record.value!.subarray(5).toString()) as unknown,
+      ]),
+    ).toEqual(payments.map((payment) => [0, latest.id, payment]))
 
     const consumer = await newConsumer(topic, serdes.jsonSchema<Payment>({ registry }))
     const seen: Payment[] = []
-    await consumer.run({ eachMessage: async ({ message }) => { seen.push(message.value!) } })
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push(message.value!)
+      },
+    })
     await waitFor(() => seen.length >= payments.length, 'the payments')
     expect(seen).toEqual(payments)
   })
@@ -89,7 +114,9 @@ describe('JSON Schema through the schema registry and the broker', () => {
     const topic = uniqueName('json-schema-invalid')
     await createTopic(topic)
     const producer = await newProducer(serdes.jsonSchema({ registry, schema: paymentV1 }))
-    const error = await sendError(producer.send({ topic, value: { id: 'secret-card-1234', cents: 'lots' as unknown as number } }))
+    const error = await sendError(
+      producer.send({ topic, value: { id: 'secret-card-1234', cents: 'lots' as unknown as number } }),
+    )
     expect(error.reason).toBe(SchemaSerdeErrorReason.INVALID_RECORD)
     expect(error.format).toBe('JSON')
     expect(error.message).toMatch(/at \/cents: must be integer/)
@@ -112,7 +139,13 @@ describe('JSON Schema through the schema registry and the broker', () => {
     const errors: KafkaError[] = []
     consumer.on('error', (error) => errors.push(error))
     const seen: string[] = []
-    await consumer.run({ retry: { retries: 0 }, errorPolicy: 'skip', eachMessage: async ({ message }) => { seen.push(message.value!.id) } })
+    await consumer.run({
+      retry: { retries: 0 },
+      errorPolicy: 'skip',
+      eachMessage: async ({ message }) => {
+        seen.push(message.value!.id)
+      },
+    })
     await waitFor(() => seen.length >= 2, 'the two valid payments')
     await consumer.stop()
     expect(seen).toEqual(['p-1', 'p-3'])
@@ -139,16 +172,25 @@ describe('JSON Schema through the schema registry and the broker', () => {
 
     const consumer = await newConsumer(topic, serdes.jsonSchema<PaymentV2>({ registry }))
     const seen: PaymentV2[] = []
-    await consumer.run({ eachMessage: async ({ message }) => { seen.push(message.value!) } })
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push(message.value!)
+      },
+    })
     await waitFor(() => seen.length >= 2, 'both versions')
-    expect(seen).toEqual([{ id: 'p-1', cents: 1 }, { id: 'p-2', cents: 2, note: 'refund' }])
+    expect(seen).toEqual([
+      { id: 'p-1', cents: 1 },
+      { id: 'p-2', cents: 2, note: 'refund' },
+    ])
   })
 
   it('record-name: the subject is the schema title', async () => {
     const topic = uniqueName('json-schema-record-name')
     await createTopic(topic)
     const title = `Payment${uniqueName('').slice(1)}`
-    const producer = await newProducer(serdes.jsonSchema<Payment>({ registry, schema: { ...paymentV1, title }, subjectStrategy: 'record-name' }))
+    const producer = await newProducer(
+      serdes.jsonSchema<Payment>({ registry, schema: { ...paymentV1, title }, subjectStrategy: 'record-name' }),
+    )
     await producer.send({ topic, value: { id: 'p-1', cents: 1 } })
     expect((await registry.getLatest({ subject: title })).schemaType).toBe('JSON')
   })

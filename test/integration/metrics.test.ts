@@ -5,7 +5,7 @@ import { Producer } from '../../src/producer/index.js'
 import { brokers, createTopic, uniqueName, waitFor } from './helpers/kafka.js'
 
 describe('statsSnapshot: librdkafka statistics as a typed snapshot', () => {
-  it('reports a producer\'s per-partition sends and brokers, and a consumer\'s committed offsets, lag and group', async () => {
+  it("reports a producer's per-partition sends and brokers, and a consumer's committed offsets, lag and group", async () => {
     const topic = uniqueName('metrics')
     await createTopic(topic, { partitions: 2 })
     const producerStats: StatsSnapshot[] = []
@@ -13,7 +13,9 @@ describe('statsSnapshot: librdkafka statistics as a typed snapshot', () => {
     producer.on('stats', (stats) => producerStats.push(statsSnapshot(stats)))
     await producer.connect()
     try {
-      await producer.sendBatch(Array.from({ length: 100 }, (_, n) => ({ topic, partition: n % 2, value: Buffer.alloc(10) })))
+      await producer.sendBatch(
+        Array.from({ length: 100 }, (_, n) => ({ topic, partition: n % 2, value: Buffer.alloc(10) })),
+      )
       await waitFor(() => {
         const last = producerStats.at(-1)
         const mine = last?.partitions.filter((p) => p.topic === topic) ?? []
@@ -32,17 +34,31 @@ describe('statsSnapshot: librdkafka statistics as a typed snapshot', () => {
     expect(sent.group).toBeNull()
 
     const consumerStats: StatsSnapshot[] = []
-    const consumer = new Consumer({ brokers: brokers(), groupId: uniqueName('metrics'), fromBeginning: true, statsIntervalMs: 200, autoCommitIntervalMs: 200 })
+    const consumer = new Consumer({
+      brokers: brokers(),
+      groupId: uniqueName('metrics'),
+      fromBeginning: true,
+      statsIntervalMs: 200,
+      autoCommitIntervalMs: 200,
+    })
     consumer.on('stats', (stats) => consumerStats.push(statsSnapshot(stats)))
     await consumer.connect()
     let read = 0
     try {
       await consumer.subscribe({ topics: [topic] })
-      await consumer.run({ eachMessage: () => { read++ } })
-      await waitFor(() => {
-        const mine = consumerStats.at(-1)?.partitions.filter((p) => p.topic === topic) ?? []
-        return mine.length === 2 && mine.every((p) => p.committedOffset === 50 && p.lag === 0)
-      }, 'consumer statistics with both partitions committed at 50 and no lag', 30_000)
+      await consumer.run({
+        eachMessage: () => {
+          read++
+        },
+      })
+      await waitFor(
+        () => {
+          const mine = consumerStats.at(-1)?.partitions.filter((p) => p.topic === topic) ?? []
+          return mine.length === 2 && mine.every((p) => p.committedOffset === 50 && p.lag === 0)
+        },
+        'consumer statistics with both partitions committed at 50 and no lag',
+        30_000,
+      )
       await consumer.stop()
     } finally {
       await consumer.disconnect()
@@ -51,15 +67,41 @@ describe('statsSnapshot: librdkafka statistics as a typed snapshot', () => {
     const caughtUp = consumerStats.at(-1)!
     expect(caughtUp.type).toBe('consumer')
     expect(caughtUp.group).toMatchObject({ joinState: 'steady', assignedPartitions: 2 })
-    expect(caughtUp.partitions.filter((p) => p.topic === topic).map((p) => [p.partition, p.highWatermark, p.messagesReceived]))
-      .toEqual([[0, 50, 50], [1, 50, 50]])
+    expect(
+      caughtUp.partitions
+        .filter((p) => p.topic === topic)
+        .map((p) => [p.partition, p.highWatermark, p.messagesReceived]),
+    ).toEqual([
+      [0, 50, 50],
+      [1, 50, 50],
+    ])
   })
 
   it('leaves out what librdkafka has no value for, instead of passing -1 on', () => {
     const snapshot = statsSnapshot({
-      name: 'rdkafka#consumer-1', type: 'consumer', age: 1_500_000, msg_cnt: 3, msg_size: 300,
-      brokers: { 'b:9092/1': { name: 'b:9092/1', nodeid: 1, state: 'UP', rtt: { cnt: 0, avg: 0, p99: 0 }, throttle: { cnt: 2, avg: 15, max: 20 } } },
-      topics: { t: { topic: 't', partitions: { '-1': { partition: -1 }, '0': { partition: 0, leader: 1, consumer_lag: -1, committed_offset: -1001, hi_offset: 7 } } } },
+      name: 'rdkafka#consumer-1',
+      type: 'consumer',
+      age: 1_500_000,
+      msg_cnt: 3,
+      msg_size: 300,
+      brokers: {
+        'b:9092/1': {
+          name: 'b:9092/1',
+          nodeid: 1,
+          state: 'UP',
+          rtt: { cnt: 0, avg: 0, p99: 0 },
+          throttle: { cnt: 2, avg: 15, max: 20 },
+        },
+      },
+      topics: {
+        t: {
+          topic: 't',
+          partitions: {
+            '-1': { partition: -1 },
+            '0': { partition: 0, leader: 1, consumer_lag: -1, committed_offset: -1001, hi_offset: 7 },
+          },
+        },
+      },
     })
     expect(snapshot.ageMs).toBe(1500)
     expect([snapshot.queuedMessages, snapshot.queuedBytes]).toEqual([3, 300])

@@ -11,7 +11,8 @@ import { Admin, Consumer, Producer, serdes } from '../../src/index.js'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
 const brokers = (): string => inject('kafkaBrokers')
-const unique = (prefix: string): string => `${prefix}-${process.version.replace(/\./g, '_')}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`
+const unique = (prefix: string): string =>
+  `${prefix}-${process.version.replace(/\./g, '_')}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`
 
 describe(`kafkit on Node ${process.version}`, () => {
   it('creates a topic, sends with headers and reads the record back', async () => {
@@ -22,16 +23,31 @@ describe(`kafkit on Node ${process.version}`, () => {
       await admin.createTopics([{ topic, partitions: 2 }])
       const producer = new Producer({ brokers: brokers(), key: serdes.string(), value: serdes.json<{ n: number }>() })
       await producer.connect()
-      const report = await producer.send({ topic, partition: 1, key: 'k', value: { n: 7 }, headers: { trace: ['a', Buffer.from([0xff])] } })
+      const report = await producer.send({
+        topic,
+        partition: 1,
+        key: 'k',
+        value: { n: 7 },
+        headers: { trace: ['a', Buffer.from([0xff])] },
+      })
       await producer.disconnect()
       expect(report).toMatchObject({ topic, partition: 1, offset: '0' })
 
-      const consumer = new Consumer({ brokers: brokers(), groupId: unique('smoke-group'), fromBeginning: true, key: serdes.string(), value: serdes.json<{ n: number }>() })
+      const consumer = new Consumer({
+        brokers: brokers(),
+        groupId: unique('smoke-group'),
+        fromBeginning: true,
+        key: serdes.string(),
+        value: serdes.json<{ n: number }>(),
+      })
       await consumer.connect()
       await consumer.subscribe({ topics: [topic] })
       for await (const message of consumer) {
         expect(message).toMatchObject({ topic, partition: 1, offset: '0', key: 'k', value: { n: 7 } })
-        expect(message.headerList).toEqual([['trace', Buffer.from('a')], ['trace', Buffer.from([0xff])]])
+        expect(message.headerList).toEqual([
+          ['trace', Buffer.from('a')],
+          ['trace', Buffer.from([0xff])],
+        ])
         break
       }
       await consumer.disconnect()
@@ -43,11 +59,14 @@ describe(`kafkit on Node ${process.version}`, () => {
   it('loads from CommonJS (require of the built package)', () => {
     // dist/ is what the package ships; `npm run build` (part of `npm test`) wrote it.
     const script = join(ROOT, '.cache', `smoke-${process.pid}.cjs`)
-    writeFileSync(script, `
+    writeFileSync(
+      script,
+      `
       const kafkit = require(${JSON.stringify(join(ROOT, 'dist', 'index.js'))})
       const testing = require(${JSON.stringify(join(ROOT, 'dist', 'testing', 'index.js'))})
       console.log(JSON.stringify([typeof kafkit.Producer, typeof kafkit.Consumer, typeof testing.MockCluster, kafkit.librdkafkaInfo().version]))
-    `)
+    `,
+    )
     const run = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000 })
     expect(run.status, run.stderr).toBe(0)
     const [producer, consumer, mock, version] = JSON.parse(run.stdout.trim()) as string[]

@@ -1,7 +1,12 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { W3CTraceContextPropagator } from '@opentelemetry/core'
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base'
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Admin, Producer, serdes } from '../../src/index.js'
 import { instrumentKafkit, type KafkitInstrumentation } from '../../src/otel/index.js'
@@ -31,7 +36,8 @@ afterAll(async () => {
 })
 
 const parentOf = (span: ReadableSpan): string | undefined =>
-  (span as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId ?? (span as { parentSpanId?: string }).parentSpanId
+  (span as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId ??
+  (span as { parentSpanId?: string }).parentSpanId
 
 function sendSpans(topic: string): ReadableSpan[] {
   return exporter.getFinishedSpans().filter((span) => span.name === `send ${topic}`)
@@ -98,19 +104,35 @@ describe('kafkit/otel against a real broker', () => {
     const sends = sendSpans(topic)
     expect(sends).toHaveLength(3)
 
-    const { spans } = await runOtelChild(sources.dir, { brokers: brokers(), groupId: uniqueName('otel-batch-group'), topic, mode: 'batch', count: 3 })
+    const { spans } = await runOtelChild(sources.dir, {
+      brokers: brokers(),
+      groupId: uniqueName('otel-batch-group'),
+      topic,
+      mode: 'batch',
+      count: 3,
+    })
     const processSpans = (await spans).filter((span) => span.name === `process ${topic}`)
     expect(processSpans.length).toBeGreaterThan(0)
-    const counted = processSpans.reduce((sum, span) => sum + Number(span.attributes['messaging.batch.message_count']), 0)
+    const counted = processSpans.reduce(
+      (sum, span) => sum + Number(span.attributes['messaging.batch.message_count']),
+      0,
+    )
     expect(counted).toBe(3)
-    const linked = processSpans.flatMap((span: ReportedSpan) => span.links).map((link) => `${link.traceId}/${link.spanId}`).sort()
+    const linked = processSpans
+      .flatMap((span: ReportedSpan) => span.links)
+      .map((link) => `${link.traceId}/${link.spanId}`)
+      .sort()
     expect(linked).toEqual(sends.map((span) => `${span.spanContext().traceId}/${span.spanContext().spanId}`).sort())
   })
 
   it('a transaction span is the parent of the sends inside it; Admin calls get CLIENT spans', async () => {
     const topic = uniqueName('otel-tx')
     await createTopic(topic)
-    const transactional = new Producer({ brokers: brokers(), transactionalId: uniqueName('otel-tx-id'), value: serdes.string() })
+    const transactional = new Producer({
+      brokers: brokers(),
+      transactionalId: uniqueName('otel-tx-id'),
+      value: serdes.string(),
+    })
     await transactional.connect()
     try {
       await transactional.transaction(async (tx) => {

@@ -23,7 +23,11 @@ async function committedOffsets(groupId: string, topic: string): Promise<Map<num
   await admin.connect()
   try {
     const offsets = await admin.listGroupOffsets(groupId)
-    return new Map(offsets.filter((o) => o.topic === topic).map((o) => [o.partition, o.offset === null ? null : o.offset.toString()]))
+    return new Map(
+      offsets
+        .filter((o) => o.topic === topic)
+        .map((o) => [o.partition, o.offset === null ? null : o.offset.toString()]),
+    )
   } finally {
     await admin.disconnect()
   }
@@ -38,7 +42,13 @@ function expected(count: number): number[] {
   return Array.from({ length: count }, (_, n) => n * 10)
 }
 
-interface TransactionEvent { outcome: string; messages: number; groupId: string; transaction: number; partition: number }
+interface TransactionEvent {
+  outcome: string
+  messages: number
+  groupId: string
+  transaction: number
+  partition: number
+}
 
 function recordTransactions(): { events: TransactionEvent[]; dispose: () => void } {
   const events: TransactionEvent[] = []
@@ -60,7 +70,11 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
     const tx = recordTransactions()
     let handled = 0
     const processor = new Processor({
-      brokers: brokers(), groupId, transactionalId: uniqueName('proc-tx'), fromBeginning: true, maxBatchSize: 50,
+      brokers: brokers(),
+      groupId,
+      transactionalId: uniqueName('proc-tx'),
+      fromBeginning: true,
+      maxBatchSize: 50,
       input: { [input]: { value: serdes.int32() } },
       output: { [output]: { key: serdes.string(), value: serdes.int32() } },
       handle: (message, ctx) => {
@@ -71,7 +85,14 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
     try {
       await processor.start()
       expect(processor.state).toBe('connected')
-      await waitFor(() => tx.events.filter((e) => e.groupId === groupId && e.outcome === 'commit').reduce((n, e) => n + e.messages, 0) >= 300, '300 inputs committed', 60_000)
+      await waitFor(
+        () =>
+          tx.events
+            .filter((e) => e.groupId === groupId && e.outcome === 'commit')
+            .reduce((n, e) => n + e.messages, 0) >= 300,
+        '300 inputs committed',
+        60_000,
+      )
     } finally {
       await processor.stop()
       tx.dispose()
@@ -98,7 +119,12 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
     const tx = recordTransactions()
     let failures = 0
     const processor = new Processor({
-      brokers: brokers(), groupId, transactionalId: uniqueName('proc-fail-tx'), fromBeginning: true, maxBatchSize: 40, maxBatchMs: 60_000,
+      brokers: brokers(),
+      groupId,
+      transactionalId: uniqueName('proc-fail-tx'),
+      fromBeginning: true,
+      maxBatchSize: 40,
+      maxBatchMs: 60_000,
       retry: { retries: 3, initialDelayMs: 10 },
       input: { [input]: { value: serdes.int32() } },
       output: { [output]: { value: serdes.int32() } },
@@ -113,7 +139,13 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
     })
     try {
       await processor.start()
-      await waitFor(() => tx.events.filter((e) => e.groupId === groupId && e.outcome === 'commit').reduce((n, e) => n + e.messages, 0) >= 40, '40 inputs committed')
+      await waitFor(
+        () =>
+          tx.events
+            .filter((e) => e.groupId === groupId && e.outcome === 'commit')
+            .reduce((n, e) => n + e.messages, 0) >= 40,
+        '40 inputs committed',
+      )
     } finally {
       await processor.stop()
       tx.dispose()
@@ -140,7 +172,13 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
     const handledPerPartition = new Map<number, number>()
     let failed = false
     const processor = new Processor({
-      brokers: brokers(), groupId, transactionalId: uniqueName('proc-share-tx'), fromBeginning: true, maxBatchSize: 20, maxBatchMs: 60_000, partitionsPerTransaction: 32,
+      brokers: brokers(),
+      groupId,
+      transactionalId: uniqueName('proc-share-tx'),
+      fromBeginning: true,
+      maxBatchSize: 20,
+      maxBatchMs: 60_000,
+      partitionsPerTransaction: 32,
       retry: { retries: 2, initialDelayMs: 10 },
       input: { [input]: { value: serdes.int32() } },
       output: { [output]: { value: serdes.int32() } },
@@ -157,7 +195,14 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
     })
     try {
       await processor.start()
-      await waitFor(() => tx.events.filter((e) => e.groupId === groupId && e.outcome === 'commit').reduce((n, e) => n + e.messages, 0) >= 400, '400 inputs committed', 60_000)
+      await waitFor(
+        () =>
+          tx.events
+            .filter((e) => e.groupId === groupId && e.outcome === 'commit')
+            .reduce((n, e) => n + e.messages, 0) >= 400,
+        '400 inputs committed',
+        60_000,
+      )
     } finally {
       await processor.stop()
       tx.dispose()
@@ -165,7 +210,11 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
     const mine = tx.events.filter((e) => e.groupId === groupId)
     // The partitions whose messages (one at least) a transaction carried.
     const partitionsOf = (transaction: number, outcome: string): Set<number> =>
-      new Set(mine.filter((e) => e.transaction === transaction && e.outcome === outcome && e.messages > 0).map((e) => e.partition))
+      new Set(
+        mine
+          .filter((e) => e.transaction === transaction && e.outcome === outcome && e.messages > 0)
+          .map((e) => e.partition),
+      )
     // The failure in partition 2 aborted the transaction for the partitions sharing it too.
     const aborted = mine.find((e) => e.outcome === 'abort')!
     expect(aborted).toBeDefined()
@@ -173,10 +222,13 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
     expect(sharing.has(2)).toBe(true)
     expect(sharing.size).toBeGreaterThan(1)
     // Their messages ran again in a later transaction.
-    for (const partition of sharing) if (partition !== 2) expect(handledPerPartition.get(partition)).toBeGreaterThan(100)
+    for (const partition of sharing)
+      if (partition !== 2) expect(handledPerPartition.get(partition)).toBeGreaterThan(100)
     expect(mine.filter((e) => e.outcome === 'commit').reduce((n, e) => n + e.messages, 0)).toBe(400)
     // Several partitions committed together at least once.
-    expect(Math.max(...mine.filter((e) => e.outcome === 'commit').map((e) => partitionsOf(e.transaction, 'commit').size))).toBeGreaterThan(1)
+    expect(
+      Math.max(...mine.filter((e) => e.outcome === 'commit').map((e) => partitionsOf(e.transaction, 'commit').size)),
+    ).toBeGreaterThan(1)
     // Each output is visible exactly once: the aborted attempt's outputs, sent before the failure, stay hidden.
     const committed = await readAll(output, 400, { isolationLevel: 'read_committed', settleMs: 1500 })
     expect(outputValues(committed)).toEqual(expected(400))
@@ -194,8 +246,13 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
     const tx = recordTransactions()
     const make = () =>
       new Processor({
-        brokers: brokers(), groupId, transactionalId: uniqueName('proc-reb-tx'), fromBeginning: true, maxBatchSize: 20,
-        sessionTimeoutMs: 6000, heartbeatIntervalMs: 500,
+        brokers: brokers(),
+        groupId,
+        transactionalId: uniqueName('proc-reb-tx'),
+        fromBeginning: true,
+        maxBatchSize: 20,
+        sessionTimeoutMs: 6000,
+        heartbeatIntervalMs: 500,
         input: { [input]: { value: serdes.int32() } },
         output: { [output]: { value: serdes.int32() } },
         handle: async (message, ctx) => {
@@ -205,7 +262,8 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
       })
     const first = make()
     const second = make()
-    const done = (): number => tx.events.filter((e) => e.groupId === groupId && e.outcome === 'commit').reduce((n, e) => n + e.messages, 0)
+    const done = (): number =>
+      tx.events.filter((e) => e.groupId === groupId && e.outcome === 'commit').reduce((n, e) => n + e.messages, 0)
     try {
       await first.start()
       await waitFor(() => done() >= 40, 'first instance under way')
@@ -227,7 +285,10 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
     const transactionalId = uniqueName('proc-fence-tx')
     const make = (groupId: string) =>
       new Processor({
-        brokers: brokers(), groupId, transactionalId, fromBeginning: true,
+        brokers: brokers(),
+        groupId,
+        transactionalId,
+        fromBeginning: true,
         input: { [input]: { value: serdes.int32() } },
         output: { [output]: { value: serdes.int32() } },
         handle: (message, ctx) => ctx.send({ topic: output, value: message.value! }),
@@ -240,9 +301,15 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
     await old.start()
     await newer.start()
     try {
-      const outcome = old.stopped().then(() => 'resolved', (error: unknown) => error)
+      const outcome = old.stopped().then(
+        () => 'resolved',
+        (error: unknown) => error,
+      )
       await seed(input, 5, 1)
-      const result = await Promise.race([outcome, new Promise((resolve) => setTimeout(() => resolve('timeout'), 60_000))])
+      const result = await Promise.race([
+        outcome,
+        new Promise((resolve) => setTimeout(() => resolve('timeout'), 60_000)),
+      ])
       expect(result).toBeInstanceOf(Error)
       expect((result as { fatal?: boolean }).fatal).toBe(true)
     } finally {
@@ -252,7 +319,14 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
   })
 
   it('rejects bad options before connecting', () => {
-    const base = { brokers: brokers(), groupId: 'g', transactionalId: 't', input: { a: {} }, output: { b: {} }, handle: () => undefined }
+    const base = {
+      brokers: brokers(),
+      groupId: 'g',
+      transactionalId: 't',
+      input: { a: {} },
+      output: { b: {} },
+      handle: () => undefined,
+    }
     expect(() => new Processor({ ...base, maxBatchSize: 0 })).toThrow(/maxBatchSize/)
     expect(() => new Processor({ ...base, output: { a: {} } })).toThrow(/output\.a/)
     // @ts-expect-error unknown option
@@ -279,7 +353,15 @@ describe('Processor crash (SIGKILL mid-stream)', () => {
     await createTopic(input, { partitions: 2 })
     await createTopic(output, { partitions: 2 })
     await seed(input, count, 2)
-    const options = { brokers: brokers(), groupId, transactionalId: uniqueName('proc-kill-tx'), input, output, delayMs: 3, maxBatchSize: 40 }
+    const options = {
+      brokers: brokers(),
+      groupId,
+      transactionalId: uniqueName('proc-kill-tx'),
+      input,
+      output,
+      delayMs: 3,
+      maxBatchSize: 40,
+    }
     let committedBeforeKill = 0
     let committed = 0
     const killed: ProcessorChildReport[] = []
@@ -297,10 +379,14 @@ describe('Processor crash (SIGKILL mid-stream)', () => {
       if (report.type === 'transaction' && report.outcome === 'commit') committed += report.messages
     })
     children.push(second)
-    await waitFor(async () => {
-      const offsets = await committedOffsets(groupId, input)
-      return offsets.get(0) === String(count / 2) && offsets.get(1) === String(count / 2)
-    }, 'the replacement committed up to the end', 90_000)
+    await waitFor(
+      async () => {
+        const offsets = await committedOffsets(groupId, input)
+        return offsets.get(0) === String(count / 2) && offsets.get(1) === String(count / 2)
+      },
+      'the replacement committed up to the end',
+      90_000,
+    )
     second.kill('SIGKILL')
     const outputs = await readAll(output, count, { isolationLevel: 'read_committed', settleMs: 2000 })
     expect(outputValues(outputs)).toEqual(expected(count))

@@ -38,7 +38,9 @@ describe('Processor regressions', () => {
     const groupId = uniqueName('procreg-group')
     await createTopic(input)
     const processor = new Processor({
-      brokers: brokers(), groupId, transactionalId: uniqueName('procreg-tx'),
+      brokers: brokers(),
+      groupId,
+      transactionalId: uniqueName('procreg-tx'),
       input: { [input]: { value: serdes.string() } },
       output: { [uniqueName('procreg-out')]: { value: serdes.string() } },
       handle: () => undefined,
@@ -52,7 +54,11 @@ describe('Processor regressions', () => {
     await admin.connect()
     try {
       // The broker drops the member once it left (a moment after stop()); a running processor would stay.
-      await waitFor(async () => ((await admin.describeGroups([groupId]))[0]?.members ?? []).length === 0, 'the group to be empty', 20_000)
+      await waitFor(
+        async () => ((await admin.describeGroups([groupId]))[0]?.members ?? []).length === 0,
+        'the group to be empty',
+        20_000,
+      )
     } finally {
       await admin.disconnect()
     }
@@ -67,8 +73,13 @@ describe('Processor regressions', () => {
     await seed(input, ['a', 'big', 'c'])
     const errors: KafkaError[] = []
     const processor = new Processor({
-      brokers: brokers(), groupId, transactionalId: uniqueName('procreg-tx'), fromBeginning: true, maxBatchSize: 1,
-      errorPolicy: 'skip', retry: { retries: 1, initialDelayMs: 10 },
+      brokers: brokers(),
+      groupId,
+      transactionalId: uniqueName('procreg-tx'),
+      fromBeginning: true,
+      maxBatchSize: 1,
+      errorPolicy: 'skip',
+      retry: { retries: 1, initialDelayMs: 10 },
       input: { [input]: { value: serdes.string() } },
       output: { [output]: { value: serdes.string() } },
       // librdkafka refuses the 'big' output locally (larger than message.max.bytes): its delivery fails.
@@ -82,11 +93,21 @@ describe('Processor regressions', () => {
     let ended = false
     try {
       await processor.start()
-      stopped = processor.stopped().then(() => undefined, (error: unknown) => error).finally(() => {
-        ended = true
-      })
+      stopped = processor
+        .stopped()
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        )
+        .finally(() => {
+          ended = true
+        })
       // Either the processor stops, or (the fault) it skips 'big' and commits past it.
-      await waitFor(async () => ended || Number(await committedOffset(groupId, input)) >= 2, 'the processor to stop or to pass the failing input', 60_000)
+      await waitFor(
+        async () => ended || Number(await committedOffset(groupId, input)) >= 2,
+        'the processor to stop or to pass the failing input',
+        60_000,
+      )
     } finally {
       await processor.stop()
     }
@@ -117,10 +138,18 @@ describe('SagaMediator regressions', () => {
       { key: 'done-2', value: JSON.stringify(kept) },
       { key: 'done-1', value: null },
     ])
-    const saga = defineSaga<Record<string, never>>({ name: 'reg', steps: [{ name: 'only', command: { topic: commands, build: () => ({}) } }] })
+    const saga = defineSaga<Record<string, never>>({
+      name: 'reg',
+      steps: [{ name: 'only', command: { topic: commands, build: () => ({}) } }],
+    })
     const mediator = new SagaMediator({
-      brokers: brokers(), saga, groupId: uniqueName('sagareg-group'), transactionalId: uniqueName('sagareg-tx'),
-      replyTopic: replies, stateTopic: state, rebuildTimeoutMs: 20_000,
+      brokers: brokers(),
+      saga,
+      groupId: uniqueName('sagareg-group'),
+      transactionalId: uniqueName('sagareg-tx'),
+      replyTopic: replies,
+      stateTopic: state,
+      rebuildTimeoutMs: 20_000,
     })
     const errors: KafkaError[] = []
     mediator.onError((error) => errors.push(error))
@@ -131,7 +160,9 @@ describe('SagaMediator regressions', () => {
       ])
       expect(mediator.get('done-2')?.status).toBe('completed')
       expect(mediator.get('done-1')).toBeUndefined()
-      expect(errors.some((error) => error.code === 'ERR_SERIALIZATION' && error.message.includes('"broken"'))).toBe(true)
+      expect(errors.some((error) => error.code === 'ERR_SERIALIZATION' && error.message.includes('"broken"'))).toBe(
+        true,
+      )
     } finally {
       await mediator.stop()
     }

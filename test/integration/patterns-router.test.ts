@@ -21,7 +21,10 @@ describe('EventRouter (choreography on Processor)', () => {
     let placed = 0
     let cancelled = 0
     const paymentService = new EventRouter({
-      brokers: brokers(), groupId: uniqueName('payments'), transactionalId: uniqueName('payments-tx'), fromBeginning: true,
+      brokers: brokers(),
+      groupId: uniqueName('payments'),
+      transactionalId: uniqueName('payments-tx'),
+      fromBeginning: true,
       input: { [orders]: { key: serdes.string(), value: serdes.json<OrderEvent>() } },
       output: { [payments]: { key: serdes.string(), value: serdes.json<{ orderId: string; charged: number }>() } },
       eventType: { field: 'type' },
@@ -30,14 +33,21 @@ describe('EventRouter (choreography on Processor)', () => {
     paymentService
       .on('OrderPlaced', (event, ctx) => {
         placed++
-        ctx.emit('PaymentCharged', { topic: payments, key: event.key, value: { orderId: event.value.id, charged: event.value.amount } })
+        ctx.emit('PaymentCharged', {
+          topic: payments,
+          key: event.key,
+          value: { orderId: event.value.id, charged: event.value.amount },
+        })
       })
       .on('OrderCancelled', () => {
         cancelled++
       })
     // Order service: reacts to PaymentCharged (type in the default header) with OrderConfirmed.
     const orderService = new EventRouter({
-      brokers: brokers(), groupId: uniqueName('orders'), transactionalId: uniqueName('orders-tx'), fromBeginning: true,
+      brokers: brokers(),
+      groupId: uniqueName('orders'),
+      transactionalId: uniqueName('orders-tx'),
+      fromBeginning: true,
       input: { [payments]: { key: serdes.string(), value: serdes.json<{ orderId: string; charged: number }>() } },
       output: { [status]: { key: serdes.string(), value: serdes.string() } },
     })
@@ -50,7 +60,13 @@ describe('EventRouter (choreography on Processor)', () => {
     const events: OrderEvent[] = []
     for (let n = 0; n < 60; n++) {
       const id = `o-${n}`
-      events.push(n % 10 === 9 ? { type: 'Weird', id } : n % 10 === 8 ? { type: 'OrderCancelled', id } : { type: 'OrderPlaced', id, amount: n })
+      events.push(
+        n % 10 === 9
+          ? { type: 'Weird', id }
+          : n % 10 === 8
+            ? { type: 'OrderCancelled', id }
+            : { type: 'OrderPlaced', id, amount: n },
+      )
     }
     await producer.sendBatch(events.map((value) => ({ topic: orders, key: value.id, value })))
     await producer.disconnect()
@@ -58,9 +74,16 @@ describe('EventRouter (choreography on Processor)', () => {
     try {
       await paymentService.start()
       await orderService.start()
-      const confirmed = await readAll(status, 48, { isolationLevel: 'read_committed', settleMs: 2000, timeoutMs: 90_000 })
+      const confirmed = await readAll(status, 48, {
+        isolationLevel: 'read_committed',
+        settleMs: 2000,
+        timeoutMs: 90_000,
+      })
       expect(confirmed.map((r) => r.value!.toString()).sort()).toEqual(
-        events.filter((e) => e.type === 'OrderPlaced').map((e) => `confirmed:${e.id}`).sort(),
+        events
+          .filter((e) => e.type === 'OrderPlaced')
+          .map((e) => `confirmed:${e.id}`)
+          .sort(),
       )
       expect(confirmed.every((r) => r.headers['event-type']?.toString() === 'OrderConfirmed')).toBe(true)
       const charged = await readAll(payments, 48, { isolationLevel: 'read_committed', settleMs: 1000 })
@@ -68,7 +91,10 @@ describe('EventRouter (choreography on Processor)', () => {
       expect(charged.every((r) => r.headers['event-type']?.toString() === 'PaymentCharged')).toBe(true)
       const letters = await readAll(dead, 6, { isolationLevel: 'read_committed', settleMs: 1000 })
       expect(letters.map((r) => (JSON.parse(r.value!.toString()) as OrderEvent).id).sort()).toEqual(
-        events.filter((e) => e.type === 'Weird').map((e) => e.id).sort(),
+        events
+          .filter((e) => e.type === 'Weird')
+          .map((e) => e.id)
+          .sort(),
       )
       expect(letters.every((r) => r.headers['kafkit-error-code']?.toString() === 'ERR_UNKNOWN_EVENT')).toBe(true)
       expect(letters.every((r) => r.headers['kafkit-original-topic']?.toString() === orders)).toBe(true)
@@ -84,7 +110,10 @@ describe('EventRouter (choreography on Processor)', () => {
     const topic = uniqueName('chor-stop')
     await createTopic(topic, { partitions: 1 })
     const router = new EventRouter({
-      brokers: brokers(), groupId: uniqueName('chor-stop-group'), transactionalId: uniqueName('chor-stop-tx'), fromBeginning: true,
+      brokers: brokers(),
+      groupId: uniqueName('chor-stop-group'),
+      transactionalId: uniqueName('chor-stop-tx'),
+      fromBeginning: true,
       input: { [topic]: { value: serdes.string() } },
       output: { [uniqueName('chor-stop-out')]: { value: serdes.string() } },
       retry: { retries: 0 },
@@ -97,7 +126,10 @@ describe('EventRouter (choreography on Processor)', () => {
     await router.start()
     try {
       const outcome = await Promise.race([
-        router.stopped().then(() => 'resolved', (error: unknown) => error),
+        router.stopped().then(
+          () => 'resolved',
+          (error: unknown) => error,
+        ),
         new Promise((resolve) => setTimeout(() => resolve('timeout'), 60_000)),
       ])
       expect((outcome as { code?: string }).code).toBe('ERR_UNKNOWN_EVENT')

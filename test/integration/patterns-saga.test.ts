@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { defineSaga, Processor, SagaMediator, sagaParticipant, type SagaCommand, type SagaMessage } from '../../src/patterns/index.js'
+import {
+  defineSaga,
+  Processor,
+  SagaMediator,
+  sagaParticipant,
+  type SagaCommand,
+  type SagaMessage,
+} from '../../src/patterns/index.js'
 import { serdes } from '../../src/serde/index.js'
 import { brokers, createTopic, readAll, uniqueName, waitFor } from './helpers/kafka.js'
 
@@ -21,7 +28,10 @@ describe('SagaMediator (orchestration)', () => {
       stock: uniqueName('saga-stock'),
     }
     for (const topic of Object.values(t)) {
-      await createTopic(topic, { partitions: 2, ...(topic === t.state ? { config: { 'cleanup.policy': 'compact' } } : {}) })
+      await createTopic(topic, {
+        partitions: 2,
+        ...(topic === t.state ? { config: { 'cleanup.policy': 'compact' } } : {}),
+      })
     }
     const saga = defineSaga<OrderState>({
       name: 'order',
@@ -47,8 +57,11 @@ describe('SagaMediator (orchestration)', () => {
     const noShipping = (id: number): boolean => id % 11 === 0 && !failsPayment(id) && !failsInventory(id)
 
     const payments = sagaParticipant({
-      ...common, groupId: uniqueName('payments'), transactionalId: uniqueName('payments-tx'),
-      commandTopic: t.payments, replyTopic: t.replies,
+      ...common,
+      groupId: uniqueName('payments'),
+      transactionalId: uniqueName('payments-tx'),
+      commandTopic: t.payments,
+      replyTopic: t.replies,
       output: { [t.ledger]: { key: serdes.string(), value: serdes.json<{ orderId: number; kind: string }>() } },
       handle: (command, ctx) => {
         const { orderId } = command.payload as { orderId: number }
@@ -62,8 +75,11 @@ describe('SagaMediator (orchestration)', () => {
       },
     })
     const inventory = sagaParticipant({
-      ...common, groupId: uniqueName('inventory'), transactionalId: uniqueName('inventory-tx'),
-      commandTopic: t.inventory, replyTopic: t.replies,
+      ...common,
+      groupId: uniqueName('inventory'),
+      transactionalId: uniqueName('inventory-tx'),
+      commandTopic: t.inventory,
+      replyTopic: t.replies,
       output: { [t.stock]: { key: serdes.string(), value: serdes.json<{ orderId: number; kind: string }>() } },
       handle: (command, ctx) => {
         const { orderId } = command.payload as { orderId: number }
@@ -77,17 +93,31 @@ describe('SagaMediator (orchestration)', () => {
       },
     })
     const shipping = new Processor({
-      ...common, groupId: uniqueName('shipping'), transactionalId: uniqueName('shipping-tx'), fromBeginning: true,
+      ...common,
+      groupId: uniqueName('shipping'),
+      transactionalId: uniqueName('shipping-tx'),
+      fromBeginning: true,
       input: { [t.shipping]: { key: serdes.string(), value: serdes.json<SagaCommand>() } },
       output: { [t.replies]: { key: serdes.string(), value: serdes.json<SagaMessage>() } },
       handle: (message, ctx) => {
         const command = message.value!
         const { orderId } = command.payload as { orderId: number }
         if (noShipping(orderId)) return
-        ctx.send({ topic: t.replies, key: command.sagaId, value: { kind: 'reply', sagaId: command.sagaId, step: command.step, ok: true } })
+        ctx.send({
+          topic: t.replies,
+          key: command.sagaId,
+          value: { kind: 'reply', sagaId: command.sagaId, step: command.step, ok: true },
+        })
       },
     })
-    const mediatorOptions = { ...common, saga, groupId: uniqueName('mediator'), transactionalId: uniqueName('mediator-tx'), replyTopic: t.replies, stateTopic: t.state }
+    const mediatorOptions = {
+      ...common,
+      saga,
+      groupId: uniqueName('mediator'),
+      transactionalId: uniqueName('mediator-tx'),
+      replyTopic: t.replies,
+      stateTopic: t.state,
+    }
     const count = 60
     const ids = Array.from({ length: count }, (_, n) => n + 1)
     let mediator = new SagaMediator(mediatorOptions)
@@ -100,7 +130,16 @@ describe('SagaMediator (orchestration)', () => {
     try {
       await Promise.all([payments.start(), inventory.start(), shipping.start(), mediator.start()])
       for (const id of ids.slice(0, 30)) await mediator.begin(`order-${id}`, { orderId: id, amount: id * 10 })
-      await waitFor(() => ids.slice(0, 30).every((id) => mediator.get(`order-${id}`)?.status !== 'running' && mediator.get(`order-${id}`) !== undefined), 'first 30 sagas finished', 60_000)
+      await waitFor(
+        () =>
+          ids
+            .slice(0, 30)
+            .every(
+              (id) => mediator.get(`order-${id}`)?.status !== 'running' && mediator.get(`order-${id}`) !== undefined,
+            ),
+        'first 30 sagas finished',
+        60_000,
+      )
       // Restart: the new mediator rebuilds every saga from the state topic before handling replies.
       await mediator.stop()
       mediator = new SagaMediator(mediatorOptions)
@@ -109,7 +148,14 @@ describe('SagaMediator (orchestration)', () => {
       expect(rebuilt.every((status) => status === 'completed' || status === 'compensated')).toBe(true)
       await mediator.begin('order-1', { orderId: 1, amount: 999 }) // a duplicate start changes nothing
       for (const id of ids.slice(30)) await mediator.begin(`order-${id}`, { orderId: id, amount: id * 10 })
-      await waitFor(() => ids.every((id) => mediator.get(`order-${id}`) !== undefined && mediator.get(`order-${id}`)!.status !== 'running'), 'all sagas finished', 90_000)
+      await waitFor(
+        () =>
+          ids.every(
+            (id) => mediator.get(`order-${id}`) !== undefined && mediator.get(`order-${id}`)!.status !== 'running',
+          ),
+        'all sagas finished',
+        90_000,
+      )
       // Terminal sagas may still have compensations on their way: read while the participants run.
       for (const id of ids) {
         const record = mediator.get(`order-${id}`)!
@@ -125,13 +171,21 @@ describe('SagaMediator (orchestration)', () => {
 
       const charged = ids.filter((id) => !failsPayment(id))
       const refunded = ids.filter((id) => failsInventory(id) || noShipping(id))
-      const ledger = (await readAll(t.ledger, charged.length + refunded.length, { settleMs: 1500 })).map((r) => JSON.parse(r.value!.toString()) as { orderId: number; kind: string })
-      const sortedIds = (entries: Array<{ orderId: number; kind: string }>, kind: string): number[] => entries.filter((e) => e.kind === kind).map((e) => e.orderId).sort((a, b) => a - b)
+      const ledger = (await readAll(t.ledger, charged.length + refunded.length, { settleMs: 1500 })).map(
+        (r) => JSON.parse(r.value!.toString()) as { orderId: number; kind: string },
+      )
+      const sortedIds = (entries: Array<{ orderId: number; kind: string }>, kind: string): number[] =>
+        entries
+          .filter((e) => e.kind === kind)
+          .map((e) => e.orderId)
+          .sort((a, b) => a - b)
       expect(sortedIds(ledger, 'charge')).toEqual(charged)
       expect(sortedIds(ledger, 'refund')).toEqual(refunded)
       const reserved = ids.filter((id) => !failsPayment(id) && !failsInventory(id))
       const released = ids.filter((id) => noShipping(id))
-      const stock = (await readAll(t.stock, reserved.length + released.length, { settleMs: 1500 })).map((r) => JSON.parse(r.value!.toString()) as { orderId: number; kind: string })
+      const stock = (await readAll(t.stock, reserved.length + released.length, { settleMs: 1500 })).map(
+        (r) => JSON.parse(r.value!.toString()) as { orderId: number; kind: string },
+      )
       expect(sortedIds(stock, 'reserve')).toEqual(reserved)
       expect(sortedIds(stock, 'release')).toEqual(released)
     } finally {

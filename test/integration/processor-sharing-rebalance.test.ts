@@ -85,8 +85,15 @@ describe('Processor sharing transactions across rebalances', () => {
       const errors: string[] = []
       let handled = 0
       const survivor = new Processor({
-        brokers: brokers(), groupId, transactionalId: uniqueName('share-reb-tx'), fromBeginning: true,
-        partitionsPerTransaction: 32, maxBatchSize: 200, maxBatchMs: 200, sessionTimeoutMs: 6000, heartbeatIntervalMs: 500,
+        brokers: brokers(),
+        groupId,
+        transactionalId: uniqueName('share-reb-tx'),
+        fromBeginning: true,
+        partitionsPerTransaction: 32,
+        maxBatchSize: 200,
+        maxBatchMs: 200,
+        sessionTimeoutMs: 6000,
+        heartbeatIntervalMs: 500,
         input: { [input]: { value: serdes.int32() } },
         output: { [output]: { key: serdes.string(), value: serdes.int32() } },
         handle: async (message, ctx) => {
@@ -98,8 +105,15 @@ describe('Processor sharing transactions across rebalances', () => {
       survivor.on('error', (error) => errors.push(`${error.code} ${error.message}`))
       const feeder = feed(input, 300)
       const childOptions = {
-        brokers: brokers(), groupId, transactionalId: uniqueName('share-reb-child-tx'), input, output, delayMs: 1, maxBatchSize: 200,
-        partitionsPerTransaction: 32, maxBatchMs: 200,
+        brokers: brokers(),
+        groupId,
+        transactionalId: uniqueName('share-reb-child-tx'),
+        input,
+        output,
+        delayMs: 1,
+        maxBatchSize: 200,
+        partitionsPerTransaction: 32,
+        maxBatchMs: 200,
       }
       let count = 0
       try {
@@ -120,11 +134,16 @@ describe('Processor sharing transactions across rebalances', () => {
         await new Promise((resolve) => setTimeout(resolve, 15_000))
         count = await feeder.stop()
         const lastRebalanceWindow = Date.now()
-        await waitFor(async () => (await committedTotal(groupId, input)) === count, `all ${count} inputs committed`, 45_000)
-          .catch((error: unknown) => {
-            const gaps = commits.map((t, i) => (i === 0 ? 0 : t - commits[i - 1]!))
-            throw new Error(`${(error as Error).message}; survivor's longest gap between commits ${Math.max(...gaps)} ms, last commit ${Date.now() - (commits.at(-1) ?? 0)} ms ago, ${Date.now() - lastRebalanceWindow} ms after the feed stopped; aborts: ${aborts.slice(0, 5).join(' | ')}; errors: ${errors.slice(0, 5).join(' | ')}`)
-          })
+        await waitFor(
+          async () => (await committedTotal(groupId, input)) === count,
+          `all ${count} inputs committed`,
+          45_000,
+        ).catch((error: unknown) => {
+          const gaps = commits.map((t, i) => (i === 0 ? 0 : t - commits[i - 1]!))
+          throw new Error(
+            `${(error as Error).message}; survivor's longest gap between commits ${Math.max(...gaps)} ms, last commit ${Date.now() - (commits.at(-1) ?? 0)} ms ago, ${Date.now() - lastRebalanceWindow} ms after the feed stopped; aborts: ${aborts.slice(0, 5).join(' | ')}; errors: ${errors.slice(0, 5).join(' | ')}`,
+          )
+        })
         replacement.kill('SIGKILL')
       } finally {
         if (count === 0) await feeder.stop()

@@ -34,7 +34,9 @@ describe('Producer failover on a 3-node cluster', () => {
         // Pace the stream so the kill lands while records are in flight.
         await sends[sends.length - 1]
         if (!killed && i >= total / 3) {
-          const leader = (await getMetadata(topic, bootstrap)).topics.find((t) => t.name === topic)!.partitions.find((p) => p.id === 0)!.leader
+          const leader = (await getMetadata(topic, bootstrap)).topics
+            .find((t) => t.name === topic)!
+            .partitions.find((p) => p.id === 0)!.leader
           await stopNode(leader, { dir, kill: true })
           killed = true
         }

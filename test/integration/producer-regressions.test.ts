@@ -39,7 +39,9 @@ describe('Producer regressions', () => {
       },
       deserialize: (data) => data.toString(),
     }
-    const producer = track(new Producer({ brokers: brokers(), transactionalId: uniqueName('tx-pending'), value: gatedString }))
+    const producer = track(
+      new Producer({ brokers: brokers(), transactionalId: uniqueName('tx-pending'), value: gatedString }),
+    )
     await producer.connect()
     let aborted: Promise<unknown> | undefined
     const failed = await producer

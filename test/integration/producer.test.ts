@@ -1,6 +1,14 @@
 import diagnostics from 'node:diagnostics_channel'
 import { afterAll, describe, expect, it } from 'vitest'
-import { KafkaAggregateError, KafkaError, Producer, SerializationError, StateError, serdes, type Serde } from '../../src/index.js'
+import {
+  KafkaAggregateError,
+  KafkaError,
+  Producer,
+  SerializationError,
+  StateError,
+  serdes,
+  type Serde,
+} from '../../src/index.js'
 import { brokers, createTopic, readAll, uniqueName } from './helpers/kafka.js'
 
 interface Order {
@@ -94,17 +102,24 @@ describe('Producer against a real broker', () => {
     let delivered = 0
     const sends: Array<Promise<void>> = []
     for (let i = 0; i < count; i++) {
-      sends.push(producer.send({ topic, value: payload }).then(() => void delivered++, (error) => void failures.push(error)))
+      sends.push(
+        producer.send({ topic, value: payload }).then(
+          () => void delivered++,
+          (error) => void failures.push(error),
+        ),
+      )
     }
     await Promise.all(sends)
     await producer.flush()
     clearInterval(sampler)
     expect(failures).toEqual([])
     expect(delivered).toBe(count)
-    console.info(`backpressure: ${count} sends through a 1000-record queue, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`)
+    console.info(
+      `backpressure: ${count} sends through a 1000-record queue, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+    )
   })
 
-  it('lets a producing loop wait for capacity: 100k sends, kafkit\'s own queue never beyond librdkafka\'s size', async () => {
+  it("lets a producing loop wait for capacity: 100k sends, kafkit's own queue never beyond librdkafka's size", async () => {
     const topic = uniqueName('producer-capacity')
     await createTopic(topic, { partitions: 2 })
     const producer = track(new Producer({ brokers: brokers(), maxQueuedMessages: 500 }))
@@ -134,7 +149,9 @@ describe('Producer against a real broker', () => {
     await createTopic(topic, { partitions: 2 })
     const producer = track(new Producer({ brokers: brokers(), value: serdes.json<{ n: number }>() }))
     await producer.connect()
-    const reports = await producer.sendBatch(Array.from({ length: 100 }, (_, n) => ({ topic, value: { n }, partition: n % 2 })))
+    const reports = await producer.sendBatch(
+      Array.from({ length: 100 }, (_, n) => ({ topic, value: { n }, partition: n % 2 })),
+    )
     expect(reports.map((r) => r.partition)).toEqual(Array.from({ length: 100 }, (_, n) => n % 2))
 
     const cyclic: Record<string, unknown> = {}
@@ -179,7 +196,11 @@ describe('Producer against a real broker', () => {
     const producer = track(
       new Producer({
         brokers: brokers(),
-        rdkafka: { 'message.max.bytes': 10_000, 'allow.auto.create.topics': false, 'topic.metadata.propagation.max.ms': 1000 },
+        rdkafka: {
+          'message.max.bytes': 10_000,
+          'allow.auto.create.topics': false,
+          'topic.metadata.propagation.max.ms': 1000,
+        },
       }),
     )
     await producer.connect()
@@ -189,7 +210,9 @@ describe('Producer against a real broker', () => {
     expect((oversized as KafkaError).code).toBe('ERR_KAFKA_MSG_SIZE_TOO_LARGE')
     expect((oversized as KafkaError).topic).toBe(topic)
 
-    const badHeader = await producer.send({ topic, value: 'v', headers: { count: 42 as never } }).catch((e: unknown) => e)
+    const badHeader = await producer
+      .send({ topic, value: 'v', headers: { count: 42 as never } })
+      .catch((e: unknown) => e)
     expect(badHeader).toBeInstanceOf(SerializationError)
     expect((badHeader as SerializationError).field).toBe('headers')
 
@@ -217,7 +240,12 @@ describe('Producer against a real broker', () => {
     await producer.connect()
     const binary = Buffer.from([0xff, 0x00, 0xfe, 0x80])
     const deliveries = [
-      producer.send({ topic, value: 'a', timestamp: 1_700_000_000_000, headers: { bin: binary, trace: ['t1', 't2', Buffer.from([0xc3])] } }),
+      producer.send({
+        topic,
+        value: 'a',
+        timestamp: 1_700_000_000_000,
+        headers: { bin: binary, trace: ['t1', 't2', Buffer.from([0xc3])] },
+      }),
       producer.send({ topic, value: 'b', headers: { empty: null, text: 'plain' } }),
       producer.send({ topic, value: 'c' }),
     ]
@@ -227,7 +255,10 @@ describe('Producer against a real broker', () => {
     const [first, second, third] = await readAll(topic, 3)
     expect(first!.timestamp).toBe(1_700_000_000_000)
     expect(first!.headerList.map(([name, value]) => [name, [...value]])).toEqual([
-      ['bin', [0xff, 0x00, 0xfe, 0x80]], ['trace', [...Buffer.from('t1')]], ['trace', [...Buffer.from('t2')]], ['trace', [0xc3]],
+      ['bin', [0xff, 0x00, 0xfe, 0x80]],
+      ['trace', [...Buffer.from('t1')]],
+      ['trace', [...Buffer.from('t2')]],
+      ['trace', [0xc3]],
     ])
     expect(second!.headerList.map(([name]) => name)).toEqual(['empty', 'text'])
     expect(second!.headers.text!.toString()).toBe('plain')
@@ -237,7 +268,9 @@ describe('Producer against a real broker', () => {
   it('commits transactions for read_committed readers and never shows aborted ones', async () => {
     const topic = uniqueName('producer-tx')
     await createTopic(topic, { partitions: 2 })
-    const producer = track(new Producer({ brokers: brokers(), transactionalId: uniqueName('tx'), value: serdes.string() }))
+    const producer = track(
+      new Producer({ brokers: brokers(), transactionalId: uniqueName('tx'), value: serdes.string() }),
+    )
     await producer.connect()
 
     await expect(producer.send({ topic, value: 'outside' })).rejects.toBeInstanceOf(StateError)
@@ -279,7 +312,9 @@ describe('Producer against a real broker', () => {
       },
       deserialize: (data) => data.toString(),
     }
-    const producer = track(new Producer({ brokers: brokers(), transactionalId: uniqueName('tx-async'), value: slowString }))
+    const producer = track(
+      new Producer({ brokers: brokers(), transactionalId: uniqueName('tx-async'), value: slowString }),
+    )
     await producer.connect()
 
     const count = 500

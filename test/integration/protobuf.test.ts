@@ -8,7 +8,15 @@ import { Producer } from '../../src/producer/index.js'
 import { serdes } from '../../src/serde/index.js'
 import { SchemaSerdeErrorReason, SchemaSerializationError } from '../../src/serde/registry-serde-errors.js'
 import type { Serde } from '../../src/serde/types.js'
-import { type Order, OrderBrokenSchema, OrderSchema, type OrderV2, OrderV2Schema, type Refund, RefundSchema } from '../fixtures/protobuf/orders.js'
+import {
+  type Order,
+  OrderBrokenSchema,
+  OrderSchema,
+  type OrderV2,
+  OrderV2Schema,
+  type Refund,
+  RefundSchema,
+} from '../fixtures/protobuf/orders.js'
 import { testRegistry } from './helpers/avro.js'
 import { brokers, createTopic, readAll, uniqueName, waitFor } from './helpers/kafka.js'
 
@@ -27,19 +35,31 @@ async function newProducer<V>(value: Serde<V>) {
 }
 
 async function readValues<V>(topic: string, value: Serde<V>, count: number): Promise<V[]> {
-  const consumer = new Consumer({ brokers: brokers(), groupId: uniqueName('protobuf-group'), fromBeginning: true, value })
+  const consumer = new Consumer({
+    brokers: brokers(),
+    groupId: uniqueName('protobuf-group'),
+    fromBeginning: true,
+    value,
+  })
   closers.push(() => consumer.disconnect())
   await consumer.connect()
   await consumer.subscribe({ topics: [topic] })
   const seen: V[] = []
-  await consumer.run({ eachMessage: async ({ message }) => { seen.push(message.value!) } })
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      seen.push(message.value!)
+    },
+  })
   await waitFor(() => seen.length >= count, `${count} protobuf records from ${topic}`)
   await consumer.disconnect()
   return seen
 }
 
 async function sendError(send: Promise<unknown>): Promise<SchemaSerializationError> {
-  const error = await send.then(() => undefined, (e: unknown) => e)
+  const error = await send.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(error).toBeInstanceOf(SchemaSerializationError)
   return error as SchemaSerializationError
 }
@@ -65,7 +85,10 @@ describe('Protobuf through the schema registry and the broker', () => {
     }
 
     const read: Order[] = await readValues(topic, serdes.protobuf({ registry, schema: OrderSchema }), orders.length)
-    expect(read.map(({ id, cents }) => ({ id, cents }))).toEqual([{ id: 'o-1', cents: 1250n }, { id: 'o-2', cents: -3n }])
+    expect(read.map(({ id, cents }) => ({ id, cents }))).toEqual([
+      { id: 'o-1', cents: 1250n },
+      { id: 'o-2', cents: -3n },
+    ])
     expect(read.every((order) => order.$typeName === 'kafkit.test.Order')).toBe(true)
   })
 
@@ -118,18 +141,23 @@ describe('Protobuf through the schema registry and the broker', () => {
     const v1 = await newProducer(serdes.protobuf({ registry, schema: OrderSchema }))
     await v1.send({ topic, value: create(OrderSchema, { id: 'o-1', cents: 100n }) })
     const broken = await newProducer(serdes.protobuf({ registry, schema: OrderBrokenSchema }))
-    const error = await sendError(broken.send({ topic, value: create(OrderBrokenSchema, { id: 'o-3', cents: 'three' }) }))
+    const error = await sendError(
+      broken.send({ topic, value: create(OrderBrokenSchema, { id: 'o-3', cents: 'three' }) }),
+    )
     expect(error.format).toBe('PROTOBUF')
     expect(error.subject).toBe(subject)
     expect([SchemaSerdeErrorReason.INCOMPATIBLE_SCHEMA, SchemaSerdeErrorReason.REGISTRY_ERROR]).toContain(error.reason)
-    if (error.reason === SchemaSerdeErrorReason.REGISTRY_ERROR) expect((error.cause as { status?: number }).status).toBe(500)
+    if (error.reason === SchemaSerdeErrorReason.REGISTRY_ERROR)
+      expect((error.cause as { status?: number }).status).toBe(500)
     expect(await registry.listVersions({ subject })).toEqual([1])
   })
 
   it('topic-record-name: the subject is <topic>-<message full name>', async () => {
     const topic = uniqueName('protobuf-record-name')
     await createTopic(topic)
-    const producer = await newProducer(serdes.protobuf({ registry, schema: OrderSchema, subjectStrategy: 'topic-record-name' }))
+    const producer = await newProducer(
+      serdes.protobuf({ registry, schema: OrderSchema, subjectStrategy: 'topic-record-name' }),
+    )
     await producer.send({ topic, value: create(OrderSchema, { id: 'o-1', cents: 1n }) })
     expect((await registry.getLatest({ subject: `${topic}-kafkit.test.Order` })).schemaType).toBe('PROTOBUF')
   })
@@ -142,7 +170,9 @@ describe('Protobuf through the schema registry and the broker', () => {
     expect(plain.reason).toBe(SchemaSerdeErrorReason.INVALID_RECORD)
     expect(plain.message).toMatch(/create\(/)
     expect(plain.message).not.toContain('secret-id')
-    const other = await sendError(producer.send({ topic, value: create(RefundSchema, { orderId: 'secret-id' }) as unknown as Order }))
+    const other = await sendError(
+      producer.send({ topic, value: create(RefundSchema, { orderId: 'secret-id' }) as unknown as Order }),
+    )
     expect(other.reason).toBe(SchemaSerdeErrorReason.INVALID_RECORD)
     expect(other.message).toMatch(/expected a kafkit\.test\.Order message, got a kafkit\.test\.Refund/)
     expect(other.message).not.toContain('secret-id')

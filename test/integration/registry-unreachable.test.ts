@@ -16,12 +16,18 @@ import { AvroErrorReason, AvroSerializationError } from '../../src/serde/registr
 import { testRegistry } from './helpers/avro.js'
 import { brokers, createTopic, readAll, uniqueName, waitFor } from './helpers/kafka.js'
 
-interface Reading { sensor: string; celsius: number }
+interface Reading {
+  sensor: string
+  celsius: number
+}
 const readingSchema = {
   type: 'record',
   name: 'Reading',
   namespace: 'kafkit.test.unreachable',
-  fields: [{ name: 'sensor', type: 'string' }, { name: 'celsius', type: 'double' }],
+  fields: [
+    { name: 'sensor', type: 'string' },
+    { name: 'celsius', type: 'double' },
+  ],
 } as const
 
 const PASSWORD = 'pa55-never-printed'
@@ -61,7 +67,13 @@ afterAll(async () => {
 })
 
 function registryAt(url: string, extra: { requestTimeoutMs?: number } = {}): SchemaRegistry {
-  const registry = new SchemaRegistry({ url, maxRetries: 1, retryBackoffMs: 10, auth: { username: 'svc', password: PASSWORD }, ...extra })
+  const registry = new SchemaRegistry({
+    url,
+    maxRetries: 1,
+    retryBackoffMs: 10,
+    auth: { username: 'svc', password: PASSWORD },
+    ...extra,
+  })
   closers.push(() => registry.close())
   return registry
 }
@@ -74,7 +86,12 @@ function expectNoSecret(error: unknown): void {
 
 describe('SchemaRegistry against a registry it cannot reach', () => {
   it('connection refused: a retriable UNAVAILABLE error naming the URL, not the credentials', async () => {
-    const error = await registryAt(closedUrl).listSubjects().then(() => undefined, (e: unknown) => e)
+    const error = await registryAt(closedUrl)
+      .listSubjects()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect(error).toBeInstanceOf(SchemaRegistryError)
     expect(error).toBeInstanceOf(KafkaError)
     const registryError = error as SchemaRegistryError
@@ -89,8 +106,12 @@ describe('SchemaRegistry against a registry it cannot reach', () => {
 
   it('a listener that never answers: the same error after requestTimeoutMs, saying it timed out', async () => {
     const started = Date.now()
-    const error = await registryAt(silent.url, { requestTimeoutMs: 300 }).register({ subject: 'never-value', schema: readingSchema })
-      .then(() => undefined, (e: unknown) => e)
+    const error = await registryAt(silent.url, { requestTimeoutMs: 300 })
+      .register({ subject: 'never-value', schema: readingSchema })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect(Date.now() - started).toBeGreaterThanOrEqual(300)
     expect(error).toBeInstanceOf(SchemaRegistryError)
     const registryError = error as SchemaRegistryError
@@ -116,7 +137,10 @@ describe('serdes over an unreachable registry lose nothing', () => {
     })
     closers.push(() => producer.disconnect())
     await producer.connect()
-    const error = await producer.send({ topic, value: { sensor: 's1', celsius: 21.5 } }).then(() => undefined, (e: unknown) => e)
+    const error = await producer.send({ topic, value: { sensor: 's1', celsius: 21.5 } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(AvroSerializationError)
     const serdeError = error as AvroSerializationError
     expect(serdeError.reason).toBe(AvroErrorReason.REGISTRY_ERROR)
@@ -139,7 +163,10 @@ describe('serdes over an unreachable registry lose nothing', () => {
     await createTopic(topic)
     const registry = testRegistry()
     closers.push(() => registry.close())
-    const producer = new Producer({ brokers: brokers(), value: serdes.avro<Reading>({ registry, schema: readingSchema }) })
+    const producer = new Producer({
+      brokers: brokers(),
+      value: serdes.avro<Reading>({ registry, schema: readingSchema }),
+    })
     closers.push(() => producer.disconnect())
     await producer.connect()
     await producer.send({ topic, value: { sensor: 's2', celsius: -4 } })
@@ -156,8 +183,17 @@ describe('serdes over an unreachable registry lose nothing', () => {
     await down.connect()
     await down.subscribe({ topics: [topic] })
     const seenWhileDown: Reading[] = []
-    await down.run({ retry: { retries: 1, initialDelayMs: 10 }, errorPolicy: 'skip', eachMessage: async ({ message }) => { seenWhileDown.push(message.value!) } })
-    const stopError = await down.stopped().then(() => undefined, (e: unknown) => e)
+    await down.run({
+      retry: { retries: 1, initialDelayMs: 10 },
+      errorPolicy: 'skip',
+      eachMessage: async ({ message }) => {
+        seenWhileDown.push(message.value!)
+      },
+    })
+    const stopError = await down.stopped().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(stopError).toBeInstanceOf(SerializationError)
     expect((stopError as AvroSerializationError).reason).toBe(AvroErrorReason.REGISTRY_ERROR)
     expect((stopError as AvroSerializationError).retriable).toBe(true)
@@ -168,12 +204,21 @@ describe('serdes over an unreachable registry lose nothing', () => {
     await down.disconnect()
 
     // The same group with a reachable registry: the record was not skipped, so it is still there to read.
-    const up = new Consumer({ brokers: brokers(), groupId, fromBeginning: true, value: serdes.avro<Reading>({ registry }) })
+    const up = new Consumer({
+      brokers: brokers(),
+      groupId,
+      fromBeginning: true,
+      value: serdes.avro<Reading>({ registry }),
+    })
     closers.push(() => up.disconnect())
     await up.connect()
     await up.subscribe({ topics: [topic] })
     const seen: Reading[] = []
-    await up.run({ eachMessage: async ({ message }) => { seen.push(message.value!) } })
+    await up.run({
+      eachMessage: async ({ message }) => {
+        seen.push(message.value!)
+      },
+    })
     await waitFor(() => seen.length >= 1, 'the record once the registry is reachable')
     expect(seen).toEqual([{ sensor: 's2', celsius: -4 }])
     await up.disconnect()

@@ -14,13 +14,19 @@ let rdkafka: Record<string, string>
 
 beforeAll(async () => {
   cluster = await startSecureCluster(async (bootstrap) => {
-    const probe = new Admin({ brokers: bootstrap, sasl: { mechanism: 'scram-sha-256', ...SUPER_USER }, connectTimeoutMs: 2000 })
+    const probe = new Admin({
+      brokers: bootstrap,
+      sasl: { mechanism: 'scram-sha-256', ...SUPER_USER },
+      connectTimeoutMs: 2000,
+    })
     await probe.connect()
     await probe.disconnect()
   })
   rdkafka = {
-    'security.protocol': 'sasl_plaintext', 'sasl.mechanisms': 'SCRAM-SHA-256',
-    'sasl.username': SUPER_USER.username, 'sasl.password': SUPER_USER.password,
+    'security.protocol': 'sasl_plaintext',
+    'sasl.mechanisms': 'SCRAM-SHA-256',
+    'sasl.username': SUPER_USER.username,
+    'sasl.password': SUPER_USER.password,
   }
 })
 
@@ -32,7 +38,14 @@ async function createTopics(...topics: Array<{ name: string; config?: Record<str
   const admin = new Admin({ brokers: cluster.bootstrap, rdkafka })
   await admin.connect()
   try {
-    await admin.createTopics(topics.map((topic) => ({ topic: topic.name, partitions: 1, replicationFactor: 1, ...(topic.config ? { config: topic.config } : {}) })))
+    await admin.createTopics(
+      topics.map((topic) => ({
+        topic: topic.name,
+        partitions: 1,
+        replicationFactor: 1,
+        ...(topic.config ? { config: topic.config } : {}),
+      })),
+    )
   } finally {
     await admin.disconnect()
   }
@@ -53,7 +66,13 @@ describe('security settings given through rdkafka', () => {
       if (action !== undefined) actions.push(action)
     }
     diagnostics.subscribe('kafkit:consumer:error', listener)
-    const consumer = new Consumer({ brokers: cluster.bootstrap, rdkafka: { ...rdkafka, 'fetch.wait.max.ms': 50 }, groupId: uniqueName('group'), fromBeginning: true, connectTimeoutMs: 10_000 })
+    const consumer = new Consumer({
+      brokers: cluster.bootstrap,
+      rdkafka: { ...rdkafka, 'fetch.wait.max.ms': 50 },
+      groupId: uniqueName('group'),
+      fromBeginning: true,
+      connectTimeoutMs: 10_000,
+    })
     consumer.on('error', () => undefined)
     try {
       await consumer.connect()
@@ -77,11 +96,20 @@ describe('security settings given through rdkafka', () => {
     const state = uniqueName('sec-state')
     const commands = uniqueName('sec-commands')
     await createTopics({ name: replies }, { name: state, config: { 'cleanup.policy': 'compact' } }, { name: commands })
-    const saga = defineSaga<Record<string, never>>({ name: 'sec', steps: [{ name: 'only', command: { topic: commands, build: () => ({}) } }] })
+    const saga = defineSaga<Record<string, never>>({
+      name: 'sec',
+      steps: [{ name: 'only', command: { topic: commands, build: () => ({}) } }],
+    })
     const mediator = new SagaMediator({
-      brokers: cluster.bootstrap, saga, groupId: uniqueName('sec-group'), transactionalId: uniqueName('sec-tx'),
-      replyTopic: replies, stateTopic: state, rebuildTimeoutMs: 30_000,
-      consumer: { rdkafka, connectTimeoutMs: 10_000 }, producer: { rdkafka, connectTimeoutMs: 10_000 },
+      brokers: cluster.bootstrap,
+      saga,
+      groupId: uniqueName('sec-group'),
+      transactionalId: uniqueName('sec-tx'),
+      replyTopic: replies,
+      stateTopic: state,
+      rebuildTimeoutMs: 30_000,
+      consumer: { rdkafka, connectTimeoutMs: 10_000 },
+      producer: { rdkafka, connectTimeoutMs: 10_000 },
     })
     mediator.onError(() => undefined)
     try {

@@ -55,20 +55,30 @@ beforeAll(async () => {
   certificatesDir = await mkdtemp(join(tmpdir(), 'kafkit-security-'))
   const tls = await makeCertificates(join(certificatesDir, 'tls'))
   const [startedCluster, startedRegistry, startedMtlsRegistry] = await Promise.allSettled([
-    startSecureCluster(async (bootstrap) => {
-      const probe = new Admin({ brokers: bootstrap, sasl: { mechanism: 'scram-sha-256', ...SUPER_USER }, connectTimeoutMs: 2000 })
-      await probe.connect()
-      await probe.disconnect()
-    }, { tls }),
+    startSecureCluster(
+      async (bootstrap) => {
+        const probe = new Admin({
+          brokers: bootstrap,
+          sasl: { mechanism: 'scram-sha-256', ...SUPER_USER },
+          connectTimeoutMs: 2000,
+        })
+        await probe.connect()
+        await probe.disconnect()
+      },
+      { tls },
+    ),
     startTlsRegistry(tls, join(certificatesDir, 'registry')),
     startMutualTlsProxy(tls),
   ])
   if (startedCluster.status === 'fulfilled') cluster = startedCluster.value
   if (startedRegistry.status === 'fulfilled') registry = startedRegistry.value
   if (startedMtlsRegistry.status === 'fulfilled') mtlsRegistry = startedMtlsRegistry.value
-  for (const result of [startedCluster, startedRegistry, startedMtlsRegistry]) if (result.status === 'rejected') throw result.reason
-  console.log(`[security] certificates made in ${tls.ms} ms; then secure cluster ready in ${cluster.timings.totalMs} ms, `
-    + `HTTPS registry in ${registry.startMs} ms (side by side)`)
+  for (const result of [startedCluster, startedRegistry, startedMtlsRegistry])
+    if (result.status === 'rejected') throw result.reason
+  console.log(
+    `[security] certificates made in ${tls.ms} ms; then secure cluster ready in ${cluster.timings.totalMs} ms, ` +
+      `HTTPS registry in ${registry.startMs} ms (side by side)`,
+  )
   admin = new Admin({ brokers: cluster.bootstrap, sasl: { mechanism: 'scram-sha-256', ...SUPER_USER } })
   await admin.connect()
   // The app user's SCRAM credentials, through kafkit's own SCRAM API (its PLAIN password is in the broker's config).
@@ -102,12 +112,21 @@ async function roundTrip(connection: Connection, label: string): Promise<void> {
   } finally {
     await producer.disconnect()
   }
-  const consumer = new Consumer({ ...connection, groupId: uniqueName(`security-${label}`), fromBeginning: true, connectTimeoutMs: 15_000 })
+  const consumer = new Consumer({
+    ...connection,
+    groupId: uniqueName(`security-${label}`),
+    fromBeginning: true,
+    connectTimeoutMs: 15_000,
+  })
   await consumer.connect()
   try {
     await consumer.subscribe({ topics: [topic] })
     const read: Array<[string, string]> = []
-    await consumer.run({ eachMessage: async ({ message }) => { read.push([message.key!.toString(), message.value!.toString()]) } })
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        read.push([message.key!.toString(), message.value!.toString()])
+      },
+    })
     await waitFor(() => read.length > 0, `the record sent over ${label} to be read back`, 30_000)
     expect(read).toEqual([[label, value]])
     await consumer.stop()
@@ -121,9 +140,15 @@ type Refusals = Record<Role, { error: unknown; ms: number }>
 
 /** connect() of a fresh client of each role, side by side: the error each rejected with (undefined if it connected). */
 async function connectEach(connection: Connection, connectTimeoutMs: number): Promise<Refusals> {
-  const attempt = async (client: { connect(): Promise<void>; disconnect(): Promise<void> }): Promise<{ error: unknown; ms: number }> => {
+  const attempt = async (client: {
+    connect(): Promise<void>
+    disconnect(): Promise<void>
+  }): Promise<{ error: unknown; ms: number }> => {
     const started = Date.now()
-    const error = await client.connect().then(() => undefined, (e: unknown) => e)
+    const error = await client.connect().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     const ms = Date.now() - started
     if (error === undefined) await client.disconnect()
     return { error, ms }
@@ -143,10 +168,14 @@ let wrongCa: Promise<Refusals> | undefined
 let wrongPassword: Promise<Refusals> | undefined
 const connectWithWrongCa = (): Promise<Refusals> =>
   (wrongCa ??= connectEach({ brokers: cluster.listeners.ssl, ssl: { ca: cluster.tls.otherCa } }, WRONG_CA_TIMEOUT_MS))
-const connectWithWrongPassword = (): Promise<Refusals> => (wrongPassword ??= connectEach({
-  brokers: cluster.listeners.saslPlaintext,
-  sasl: { mechanism: 'scram-sha-256', username: APP_USER.username, password: 'wrong' },
-}, WRONG_PASSWORD_TIMEOUT_MS))
+const connectWithWrongPassword = (): Promise<Refusals> =>
+  (wrongPassword ??= connectEach(
+    {
+      brokers: cluster.listeners.saslPlaintext,
+      sasl: { mechanism: 'scram-sha-256', username: APP_USER.username, password: 'wrong' },
+    },
+    WRONG_PASSWORD_TIMEOUT_MS,
+  ))
 
 /** What a failed connect() says, for a failure message. */
 function explain(role: string, result: { error: unknown; ms: number }): string {
@@ -191,8 +220,18 @@ describe('TLS', () => {
 
   it('mutual TLS with an encrypted key and its passphrase; Buffers work as well as strings', async () => {
     const passphrase = 'client-key-passphrase'
-    const encrypted = createPrivateKey(cluster.tls.clientKey).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase })
-    const ssl: SslOptions = { ca: Buffer.from(cluster.tls.ca), cert: Buffer.from(cluster.tls.clientCert), key: encrypted, passphrase }
+    const encrypted = createPrivateKey(cluster.tls.clientKey).export({
+      type: 'pkcs8',
+      format: 'pem',
+      cipher: 'aes-256-cbc',
+      passphrase,
+    })
+    const ssl: SslOptions = {
+      ca: Buffer.from(cluster.tls.ca),
+      cert: Buffer.from(cluster.tls.clientCert),
+      key: encrypted,
+      passphrase,
+    }
     const mtlsAdmin = new Admin({ brokers: cluster.listeners.mtls, ssl, connectTimeoutMs: 15_000 })
     await mtlsAdmin.connect()
     try {
@@ -203,7 +242,11 @@ describe('TLS', () => {
   })
 
   it('rejectUnauthorized: false connects without the CA; ssl: true (the system store) does not trust the test CA', async () => {
-    const unchecked = new Admin({ brokers: cluster.listeners.ssl, ssl: { rejectUnauthorized: false }, connectTimeoutMs: 10_000 })
+    const unchecked = new Admin({
+      brokers: cluster.listeners.ssl,
+      ssl: { rejectUnauthorized: false },
+      connectTimeoutMs: 10_000,
+    })
     await unchecked.connect()
     try {
       expect((await unchecked.describeCluster()).brokers).toHaveLength(1)
@@ -211,7 +254,10 @@ describe('TLS', () => {
       await unchecked.disconnect()
     }
     const systemStore = new Admin({ brokers: cluster.listeners.ssl, ssl: true, connectTimeoutMs: 10_000 })
-    const error = await systemStore.connect().then(() => undefined, (e: unknown) => e)
+    const error = await systemStore.connect().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(KafkaError)
     expect(messages(error)).toMatch(/certificate verify failed/)
   })
@@ -238,9 +284,14 @@ describe('TLS', () => {
 
   it('mutual TLS without a client certificate fails connect()', async () => {
     const connectTimeoutMs = 8000
-    const results = await connectEach({ brokers: cluster.listeners.mtls, ssl: { ca: cluster.tls.ca } }, connectTimeoutMs)
+    const results = await connectEach(
+      { brokers: cluster.listeners.mtls, ssl: { ca: cluster.tls.ca } },
+      connectTimeoutMs,
+    )
     for (const [role, result] of Object.entries(results)) {
-      expect(result.error, `${role} connected to the mutual TLS listener without a certificate`).toBeInstanceOf(KafkaError)
+      expect(result.error, `${role} connected to the mutual TLS listener without a certificate`).toBeInstanceOf(
+        KafkaError,
+      )
       expect(result.ms, explain(role, result)).toBeLessThan(connectTimeoutMs + 2000)
     }
   })
@@ -254,7 +305,14 @@ describe('SASL', () => {
   }
 
   it('scram-sha-512 over TLS (SASL_SSL): a Producer sends and a Consumer reads back', async () => {
-    await roundTrip({ brokers: cluster.listeners.saslSsl, ssl: { ca: cluster.tls.ca }, sasl: { mechanism: 'scram-sha-512', ...APP_USER } }, 'sasl-ssl')
+    await roundTrip(
+      {
+        brokers: cluster.listeners.saslSsl,
+        ssl: { ca: cluster.tls.ca },
+        sasl: { mechanism: 'scram-sha-512', ...APP_USER },
+      },
+      'sasl-ssl',
+    )
   })
 
   it('oauthbearer with a tokenProvider (unsecured JWT): a Producer sends and a Consumer reads back', async () => {
@@ -278,7 +336,11 @@ describe('SASL', () => {
         mechanism: 'oauthbearer',
         tokenProvider: async () => {
           principals.push(SUPER_USER.username)
-          return { tokenValue: unsecuredJwt(SUPER_USER.username, 60_000), lifetimeMs: 60_000, principal: SUPER_USER.username }
+          return {
+            tokenValue: unsecuredJwt(SUPER_USER.username, 60_000),
+            lifetimeMs: 60_000,
+            principal: SUPER_USER.username,
+          }
         },
       },
       connectTimeoutMs: 15_000,
@@ -294,7 +356,12 @@ describe('SASL', () => {
     }
     const refused = new Admin({
       brokers: cluster.listeners.saslPlaintext,
-      sasl: { mechanism: 'oauthbearer', tokenProvider: () => { throw new Error('identity provider down') } },
+      sasl: {
+        mechanism: 'oauthbearer',
+        tokenProvider: () => {
+          throw new Error('identity provider down')
+        },
+      },
       connectTimeoutMs: 3_000,
     })
     await expect(refused.connect()).rejects.toThrow(/Admin\.connect\(\) failed/)
@@ -327,19 +394,30 @@ describe('Schema registry over HTTPS', () => {
     await admin.createTopics([{ topic, partitions: 1 }])
     // Without `tls`, kafkit's SchemaRegistry trusts what Node trusts, and Node reads NODE_EXTRA_CA_CERTS only at
     // start, hence a child process. (The `tls.ca` option is tested in-process below.)
-    const { stdout } = await run(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'test', 'integration', 'helpers', 'registry-tls-child.ts')], {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_EXTRA_CA_CERTS: cluster.tls.files.caPem,
-        REGISTRY_URL: registry.url,
-        KAFKA_TLS_BROKERS: cluster.listeners.ssl,
-        KAFKA_TLS_CA: cluster.tls.files.caPem,
-        TOPIC: topic,
+    const { stdout } = await run(
+      process.execPath,
+      [
+        join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+        join(root, 'test', 'integration', 'helpers', 'registry-tls-child.ts'),
+      ],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          NODE_EXTRA_CA_CERTS: cluster.tls.files.caPem,
+          REGISTRY_URL: registry.url,
+          KAFKA_TLS_BROKERS: cluster.listeners.ssl,
+          KAFKA_TLS_CA: cluster.tls.files.caPem,
+          TOPIC: topic,
+        },
+        timeout: 60_000,
       },
-      timeout: 60_000,
-    })
-    const seen = JSON.parse(stdout.trim().split('\n').at(-1)!) as { registeredId: number; latestId: number; read: unknown[] }
+    )
+    const seen = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      registeredId: number
+      latestId: number
+      read: unknown[]
+    }
     expect(seen.read).toEqual([{ id: 'p-1', cents: 4200 }])
     expect(seen.latestId).toBe(seen.registeredId)
     // Second means: the registry itself, asked over HTTPS with the CA, lists the subject the child registered.
@@ -350,7 +428,10 @@ describe('Schema registry over HTTPS', () => {
   it("without the CA, the registry client refuses the registry's certificate with a SchemaRegistryError saying so", async () => {
     const untrusting = new SchemaRegistry({ url: registry.url, maxRetries: 0 })
     try {
-      const error = await untrusting.listSubjects().then(() => undefined, (e: unknown) => e)
+      const error = await untrusting.listSubjects().then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       expect(error).toBeInstanceOf(SchemaRegistryError)
       expect(messages(error)).toMatch(/certificate/i)
       expect((error as SchemaRegistryError).reason).toBe(SchemaRegistryErrorReason.TLS_FAILED)
@@ -365,9 +446,24 @@ describe('Schema registry over HTTPS', () => {
     await admin.createTopics([{ topic, partitions: 1 }])
     const trusting = new SchemaRegistry({ url: registry.url, maxRetries: 0, tls: { ca: cluster.tls.ca } })
     const ssl = { ca: cluster.tls.ca }
-    const schema = { type: 'record', name: 'Refund', namespace: 'kafkit.test.tls', fields: [{ name: 'id', type: 'string' }] } as const
-    const producer = new Producer({ brokers: cluster.listeners.ssl, ssl, value: serdes.avro<{ id: string }>({ registry: trusting, schema }) })
-    const consumer = new Consumer({ brokers: cluster.listeners.ssl, ssl, groupId: uniqueName('security-avro-ca'), fromBeginning: true, value: serdes.avro<{ id: string }>({ registry: trusting }) })
+    const schema = {
+      type: 'record',
+      name: 'Refund',
+      namespace: 'kafkit.test.tls',
+      fields: [{ name: 'id', type: 'string' }],
+    } as const
+    const producer = new Producer({
+      brokers: cluster.listeners.ssl,
+      ssl,
+      value: serdes.avro<{ id: string }>({ registry: trusting, schema }),
+    })
+    const consumer = new Consumer({
+      brokers: cluster.listeners.ssl,
+      ssl,
+      groupId: uniqueName('security-avro-ca'),
+      fromBeginning: true,
+      value: serdes.avro<{ id: string }>({ registry: trusting }),
+    })
     try {
       await producer.connect()
       await producer.send({ topic, value: { id: 'r-1' } })
@@ -376,7 +472,11 @@ describe('Schema registry over HTTPS', () => {
       await consumer.connect()
       await consumer.subscribe({ topics: [topic] })
       const read: Array<{ id: string }> = []
-      await consumer.run({ eachMessage: async ({ message }) => { read.push(message.value!) } })
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          read.push(message.value!)
+        },
+      })
       await waitFor(() => read.length >= 1, 'the Avro record over TLS')
       expect(read).toEqual([{ id: 'r-1' }])
     } finally {
@@ -387,9 +487,17 @@ describe('Schema registry over HTTPS', () => {
   })
 
   it('with a `tls.ca` that did not sign the certificate, the registry client refuses it: TLS_FAILED, not retriable', async () => {
-    const wrongCa = new SchemaRegistry({ url: registry.url, maxRetries: 2, retryBackoffMs: 10, tls: { ca: cluster.tls.otherCa } })
+    const wrongCa = new SchemaRegistry({
+      url: registry.url,
+      maxRetries: 2,
+      retryBackoffMs: 10,
+      tls: { ca: cluster.tls.otherCa },
+    })
     try {
-      const error = await wrongCa.listSubjects().then(() => undefined, (e: unknown) => e)
+      const error = await wrongCa.listSubjects().then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       expect(error).toBeInstanceOf(SchemaRegistryError)
       expect((error as SchemaRegistryError).reason).toBe(SchemaRegistryErrorReason.TLS_FAILED)
       expect((error as SchemaRegistryError).code).toBe('ERR_SCHEMA_REGISTRY_TLS_FAILED')
@@ -404,13 +512,18 @@ describe('Schema registry over HTTPS', () => {
   it('mutual TLS: with `tls.cert` and `tls.key` a registry endpoint that requires a client certificate accepts the client; without them it refuses it', async () => {
     const subject = uniqueName('security-mtls-value')
     const withCertificate = new SchemaRegistry({
-      url: mtlsRegistry.url, maxRetries: 0, tls: { ca: cluster.tls.ca, cert: cluster.tls.clientCert, key: cluster.tls.clientKey },
+      url: mtlsRegistry.url,
+      maxRetries: 0,
+      tls: { ca: cluster.tls.ca, cert: cluster.tls.clientCert, key: cluster.tls.clientKey },
     })
     const withoutCertificate = new SchemaRegistry({ url: mtlsRegistry.url, maxRetries: 0, tls: { ca: cluster.tls.ca } })
     try {
       const { id } = await withCertificate.register({ subject, schema: { type: 'string' } })
       expect((await withCertificate.getLatest({ subject })).id).toBe(id)
-      const error = await withoutCertificate.listSubjects().then(() => undefined, (e: unknown) => e)
+      const error = await withoutCertificate.listSubjects().then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       expect(error).toBeInstanceOf(SchemaRegistryError)
       expect((error as SchemaRegistryError).message).toContain(mtlsRegistry.url)
       expect((error as SchemaRegistryError).reason).toBe(SchemaRegistryErrorReason.TLS_FAILED)
@@ -444,28 +557,42 @@ interface MutualTlsProxy {
  */
 async function startMutualTlsProxy(tls: TlsFiles): Promise<MutualTlsProxy> {
   const upstream = new URL(registryUrl())
-  const server = createHttpsServer({
-    key: readFileSync(tls.brokerKeyPem), cert: readFileSync(tls.brokerCertPem), ca: readFileSync(tls.caPem),
-    requestCert: true, rejectUnauthorized: true,
-  }, (incoming, outgoing) => {
-    const forwarded = httpRequest({
-      host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: upstream.host },
-    }, (answer) => {
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers)
-      answer.pipe(outgoing)
-    })
-    forwarded.once('error', (error) => outgoing.writeHead(502).end(String(error)))
-    incoming.pipe(forwarded)
-  })
+  const server = createHttpsServer(
+    {
+      key: readFileSync(tls.brokerKeyPem),
+      cert: readFileSync(tls.brokerCertPem),
+      ca: readFileSync(tls.caPem),
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (incoming, outgoing) => {
+      const forwarded = httpRequest(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers: { ...incoming.headers, host: upstream.host },
+        },
+        (answer) => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers)
+          answer.pipe(outgoing)
+        },
+      )
+      forwarded.once('error', (error) => outgoing.writeHead(502).end(String(error)))
+      incoming.pipe(forwarded)
+    },
+  )
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const { port } = server.address() as AddressInfo
   return {
     url: `https://127.0.0.1:${port}/apis/ccompat/v7`,
-    stop: () => new Promise((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }
 
@@ -475,8 +602,12 @@ function httpsGet(url: string, ca: string): Promise<string> {
     const req = request(url, { ca }, (res) => {
       let body = ''
       res.setEncoding('utf8')
-      res.on('data', (chunk: string) => { body += chunk })
-      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: HTTP ${res.statusCode} ${body}`))))
+      res.on('data', (chunk: string) => {
+        body += chunk
+      })
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: HTTP ${res.statusCode} ${body}`)),
+      )
     })
     req.once('error', reject)
     req.end()

@@ -10,9 +10,21 @@ import { brokers } from './helpers/kafka.js'
 
 describe('soak: a producer and a consumer running steadily', () => {
   it('keeps RSS, file descriptors, threads and libuv handles steady and loses nothing', async () => {
-    const result = await runSoak({ brokers: brokers(), kafkit, durationS: 45, rate: 10_000, sampleEveryS: 3, warmupShare: 0.3 })
+    const result = await runSoak({
+      brokers: brokers(),
+      kafkit,
+      durationS: 45,
+      rate: 10_000,
+      sampleEveryS: 3,
+      warmupShare: 0.3,
+    })
     console.log(renderSoak(result))
     expect(result.counts.sent).toBeGreaterThan(400_000)
-    for (const check of result.checks) expect({ check: check.name, value: check.value, ok: check.ok }).toEqual({ check: check.name, value: check.value, ok: true })
+    for (const check of result.checks)
+      expect({ check: check.name, value: check.value, ok: check.ok }).toEqual({
+        check: check.name,
+        value: check.value,
+        ok: true,
+      })
   })
 })

@@ -1,8 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import {
-  Admin, Producer, SerializationError, serdes, tracingChannels,
-  type AdminCallContext, type KafkitTracingChannel, type ProducerSendContext, type ProducerTransactionContext, type Serde,
+  Admin,
+  Producer,
+  SerializationError,
+  serdes,
+  tracingChannels,
+  type AdminCallContext,
+  type KafkitTracingChannel,
+  type ProducerSendContext,
+  type ProducerTransactionContext,
+  type Serde,
 } from '../../src/index.js'
 import { brokers, createTopic, readAll, uniqueName } from './helpers/kafka.js'
 
@@ -15,7 +23,13 @@ function record<C extends object>(channel: KafkitTracingChannel<C>, onStart?: (c
     if (event === 'start') onStart?.(context)
     events.push({ event, context: { ...context } as Record<string, unknown> })
   }
-  const handlers = { start: on('start'), end: on('end'), asyncStart: on('asyncStart'), asyncEnd: on('asyncEnd'), error: on('error') }
+  const handlers = {
+    start: on('start'),
+    end: on('end'),
+    asyncStart: on('asyncStart'),
+    asyncEnd: on('asyncEnd'),
+    error: on('error'),
+  }
   channel.subscribe(handlers)
   cleanups.push(() => channel.unsubscribe(handlers))
   return events
@@ -40,7 +54,9 @@ describe('kafkit:producer:send against a real broker', () => {
   it('publishes start, end, asyncStart, asyncEnd around one send, and writes the headers a start subscriber added', async () => {
     const topic = uniqueName('trace-send')
     await createTopic(topic)
-    const producer = await connected(new Producer({ brokers: brokers(), clientId: 'tracer', key: serdes.string(), value: serdes.string() }))
+    const producer = await connected(
+      new Producer({ brokers: brokers(), clientId: 'tracer', key: serdes.string(), value: serdes.string() }),
+    )
     const events = record(tracingChannels.producerSend, (context) => {
       context.headers.traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'
       context.headers.binary = Buffer.from([0, 1, 2])
@@ -83,7 +99,11 @@ describe('kafkit:producer:send against a real broker', () => {
     expect(events[2]!.context.error).toBeInstanceOf(SerializationError)
 
     events.length = 0
-    const records = [{ topic, value: 'a' }, { topic, value: 'b' }, { topic, value: 'c' }]
+    const records = [
+      { topic, value: 'a' },
+      { topic, value: 'b' },
+      { topic, value: 'c' },
+    ]
     const reports = await producer.sendBatch(records)
     expect(events.map((e) => e.event)).toEqual(['start', 'end', 'asyncStart', 'asyncEnd'])
     const batch = events[3]!.context as unknown as ProducerSendContext
@@ -141,9 +161,11 @@ describe('kafkit:producer:transaction against a real broker', () => {
     expect(sendStores).toEqual([`tx:${transactionalId}`])
 
     transactions.length = 0
-    await expect(producer.transaction(async () => {
-      throw new Error('changed my mind')
-    })).rejects.toThrow('changed my mind')
+    await expect(
+      producer.transaction(async () => {
+        throw new Error('changed my mind')
+      }),
+    ).rejects.toThrow('changed my mind')
     expect(transactions.map((e) => e.event)).toEqual(['start', 'end', 'error', 'asyncStart', 'asyncEnd'])
     expect((transactions[2]!.context.error as Error).message).toBe('changed my mind')
   })

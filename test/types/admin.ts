@@ -11,13 +11,24 @@ import {
 } from '../../src/index.js'
 
 export async function adminTypeTests(): Promise<void> {
-  const admin = new Admin({ brokers: 'localhost:9092', requestTimeoutMs: 5000, rdkafka: { 'socket.keepalive.enable': true } })
+  const admin = new Admin({
+    brokers: 'localhost:9092',
+    requestTimeoutMs: 5000,
+    rdkafka: { 'socket.keepalive.enable': true },
+  })
   // @ts-expect-error a misspelled option does not compile
   new Admin({ brokers: 'localhost:9092', requestTimeoutMS: 5000 })
   // @ts-expect-error producer properties are not admin properties
   new Admin({ brokers: 'localhost:9092', rdkafka: { 'linger.ms': 5 } })
 
-  await admin.createTopics([{ topic: 'orders', partitions: 6, replicationFactor: 3, config: { 'cleanup.policy': 'compact', 'retention.ms': 1000 } }])
+  await admin.createTopics([
+    {
+      topic: 'orders',
+      partitions: 6,
+      replicationFactor: 3,
+      config: { 'cleanup.policy': 'compact', 'retention.ms': 1000 },
+    },
+  ])
   // @ts-expect-error partitions is a number
   await admin.createTopics([{ topic: 'orders', partitions: '6' }])
   // @ts-expect-error the topic name is required
@@ -43,7 +54,11 @@ export async function adminTypeTests(): Promise<void> {
   const behind: number | null = lag[0]!.lag
   void committed
   void behind
-  await admin.alterGroupOffsets('billing', [{ topic: 'orders', partition: 0, offset: 42 }, { topic: 'orders', partition: 1, offset: '7' }, { topic: 'orders', partition: 2, offset: 9n }])
+  await admin.alterGroupOffsets('billing', [
+    { topic: 'orders', partition: 0, offset: 42 },
+    { topic: 'orders', partition: 1, offset: '7' },
+    { topic: 'orders', partition: 2, offset: 9n },
+  ])
   // @ts-expect-error offsets are string, number or bigint
   await admin.alterGroupOffsets('billing', [{ topic: 'orders', partition: 0, offset: true }])
   await admin.resetGroupOffsets('billing', { topic: 'orders', to: 'earliest' })
@@ -53,18 +68,28 @@ export async function adminTypeTests(): Promise<void> {
   // @ts-expect-error the topic is required
   await admin.resetGroupOffsets('billing', { to: 'latest' })
 
-  const offsets: PartitionOffset[] = await admin.listOffsets([{ topic: 'orders', partition: 0, at: 'max-timestamp' }], { isolationLevel: 'read_committed' })
+  const offsets: PartitionOffset[] = await admin.listOffsets([{ topic: 'orders', partition: 0, at: 'max-timestamp' }], {
+    isolationLevel: 'read_committed',
+  })
   void offsets[0]!.offset.padStart(4)
   // @ts-expect-error partition is a number
   await admin.listOffsets([{ topic: 'orders', partition: '0', at: 'latest' }])
-  await admin.deleteRecords([{ topic: 'orders', partition: 0, before: 'latest' }, { topic: 'orders', partition: 1, before: 100 }])
+  await admin.deleteRecords([
+    { topic: 'orders', partition: 0, before: 'latest' },
+    { topic: 'orders', partition: 1, before: 100 },
+  ])
 
   await admin.describeConfigs([{ type: 'broker', name: '1' }])
-  await admin.alterConfigs([{ type: 'topic', name: 'orders', set: { 'retention.ms': 1000 }, delete: ['cleanup.policy'] }], { validateOnly: true })
+  await admin.alterConfigs(
+    [{ type: 'topic', name: 'orders', set: { 'retention.ms': 1000 }, delete: ['cleanup.policy'] }],
+    { validateOnly: true },
+  )
   // @ts-expect-error 'queue' is not a config resource type
   await admin.describeConfigs([{ type: 'queue', name: 'x' }])
 
-  await admin.createAcls([{ resourceType: 'topic', resourceName: 'orders', principal: 'User:alice', operation: 'write', permission: 'allow' }])
+  await admin.createAcls([
+    { resourceType: 'topic', resourceName: 'orders', principal: 'User:alice', operation: 'write', permission: 'allow' },
+  ])
   const acls: AclDescription[] = await admin.describeAcls({ principal: 'User:alice', patternType: 'match' })
   void acls
   await admin.createAcls([
@@ -88,7 +113,10 @@ export async function adminTypeTests(): Promise<void> {
       permission: 'allow',
     },
   ])
-  await admin.alterUserScramCredentials([{ user: 'alice', mechanism: 'scram-sha-256', password: 'secret' }, { user: 'bob', mechanism: 'scram-sha-512', delete: true }])
+  await admin.alterUserScramCredentials([
+    { user: 'alice', mechanism: 'scram-sha-256', password: 'secret' },
+    { user: 'bob', mechanism: 'scram-sha-512', delete: true },
+  ])
   // @ts-expect-error an upsert needs a password
   await admin.alterUserScramCredentials([{ user: 'alice', mechanism: 'scram-sha-256' }])
 

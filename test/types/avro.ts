@@ -28,7 +28,11 @@ export async function typeTests(): Promise<void> {
   await producer.send({ topic: 'orders', key: 'k', value: { ...order, status: Status.SHIPPED, note: 42 } })
 
   // A consumer of Orders: a reader schema and the writer-schema-only form both give Order.
-  const consumer = new Consumer({ brokers: 'localhost:9092', groupId: 'g', value: serdes.avro({ registry, readerSchema: orderSchema }) })
+  const consumer = new Consumer({
+    brokers: 'localhost:9092',
+    groupId: 'g',
+    value: serdes.avro({ registry, readerSchema: orderSchema }),
+  })
   await consumer.run({
     eachMessage: async ({ message }) => {
       const placed: Date | undefined = message.value?.placedAt
@@ -46,9 +50,16 @@ export async function typeTests(): Promise<void> {
   // @ts-expect-error writer and reader schemas of different types do not make one serde
   serdes.avro({ registry, schema: addressSchema, readerSchema: orderSchema })
   // Untyped schemas (plain JSON) are accepted, typed by the type argument.
-  const plain: Serde<{ a: number }> = serdes.avro<{ a: number }>({ registry, schema: { type: 'record', name: 'A', fields: [{ name: 'a', type: 'int' }] } })
+  const plain: Serde<{ a: number }> = serdes.avro<{ a: number }>({
+    registry,
+    schema: { type: 'record', name: 'A', fields: [{ name: 'a', type: 'int' }] },
+  })
   void plain
-  const typedByHand: TypedAvroSchema<{ a: number }> = { type: 'record', name: 'A', fields: [{ name: 'a', type: 'int' }] }
+  const typedByHand: TypedAvroSchema<{ a: number }> = {
+    type: 'record',
+    name: 'A',
+    fields: [{ name: 'a', type: 'int' }],
+  }
   serdes.avro({ registry, schema: typedByHand }) satisfies Serde<{ a: number }>
 
   // @ts-expect-error subject strategies are a closed set (or a function)

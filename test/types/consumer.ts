@@ -19,7 +19,12 @@ function assertType<T extends true>(): T | undefined {
 
 export async function typeTests(): Promise<void> {
   // Generics flow from the serdes.
-  const consumer = new Consumer({ brokers: 'localhost:9092', groupId: 'billing', key: serdes.string(), value: serdes.json<Order>() })
+  const consumer = new Consumer({
+    brokers: 'localhost:9092',
+    groupId: 'billing',
+    key: serdes.string(),
+    value: serdes.json<Order>(),
+  })
   const typed: Consumer<string, Order> = consumer
   void typed
   await consumer.subscribe({ topics: ['orders', /^orders-.*/] })
@@ -58,7 +63,11 @@ export async function typeTests(): Promise<void> {
 
   // Without serdes: raw Buffers.
   const raw = new Consumer({ brokers: 'localhost:9092', groupId: 'raw' })
-  await raw.run({ eachMessage: async ({ message }) => { assertType<Equal<typeof message.value, Buffer | null>>() } })
+  await raw.run({
+    eachMessage: async ({ message }) => {
+      assertType<Equal<typeof message.value, Buffer | null>>()
+    },
+  })
 
   // A topics serde map: the message is a union discriminated by topic.
   const perTopic = new Consumer({
@@ -99,7 +108,11 @@ export async function typeTests(): Promise<void> {
   await consumer.run({ eachMessage: async () => {}, eachBatch: async () => {} })
   // @ts-expect-error an error policy is stop, skip or a dead-letter topic
   await consumer.run({ eachMessage: async () => {}, errorPolicy: 'ignore' })
-  await consumer.run({ eachMessage: async () => {}, errorPolicy: { deadLetter: { topic: 'orders-dlq' } }, retry: { retries: 3 } })
+  await consumer.run({
+    eachMessage: async () => {},
+    errorPolicy: { deadLetter: { topic: 'orders-dlq' } },
+    retry: { retries: 3 },
+  })
   // @ts-expect-error seek offsets are strings, 'earliest' or 'latest'
   await consumer.seek({ topic: 'orders', partition: 0, offset: 5 })
 
@@ -113,14 +126,18 @@ export async function typeTests(): Promise<void> {
   // A logger and an OAUTHBEARER token provider.
   new Consumer({ brokers: 'localhost:9092', groupId: 'g', logger: console })
   new Consumer({
-    brokers: 'localhost:9092', groupId: 'g',
-    sasl: { mechanism: 'oauthbearer', tokenProvider: async () => ({ tokenValue: 't', lifetimeMs: 60_000, principal: 'svc' }) },
+    brokers: 'localhost:9092',
+    groupId: 'g',
+    sasl: {
+      mechanism: 'oauthbearer',
+      tokenProvider: async () => ({ tokenValue: 't', lifetimeMs: 60_000, principal: 'svc' }),
+    },
   })
   // @ts-expect-error a logger has debug, info, warn and error
   new Consumer({ brokers: 'localhost:9092', groupId: 'g', logger: { log: () => {} } })
   // Offsets by time and queried watermarks.
   const byTime = await consumer.offsetsForTimes([{ topic: 'orders', partition: 0, timestamp: Date.now() - 60_000 }])
-  assertType<Equal<typeof byTime[number]['offset'], string | null>>()
+  assertType<Equal<(typeof byTime)[number]['offset'], string | null>>()
   const marks = await consumer.watermarks('orders', 0)
   assertType<Equal<typeof marks, { low: string; high: string }>>()
   // @ts-expect-error a timestamp is a number of ms

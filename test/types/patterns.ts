@@ -12,11 +12,14 @@ interface Enriched {
   amount: number
   vat: number
 }
-type OrderEvent = { type: 'OrderPlaced'; id: string; amount: number } | { type: 'OrderCancelled'; id: string; reason: string }
+type OrderEvent =
+  { type: 'OrderPlaced'; id: string; amount: number } | { type: 'OrderCancelled'; id: string; reason: string }
 
 export function processorTypes(): void {
   new Processor({
-    brokers: 'localhost:9092', groupId: 'g', transactionalId: 't',
+    brokers: 'localhost:9092',
+    groupId: 'g',
+    transactionalId: 't',
     input: { orders: { key: serdes.string(), value: serdes.json<Order>() } },
     output: { 'orders.enriched': { key: serdes.string(), value: serdes.json<Enriched>() } },
     handle: (message, ctx) => {
@@ -33,22 +36,31 @@ export function processorTypes(): void {
     },
   })
   new Processor({
-    brokers: 'localhost:9092', groupId: 'g', transactionalId: 't',
-    input: { orders: { value: serdes.json<Order>() } }, output: { out: {} },
+    brokers: 'localhost:9092',
+    groupId: 'g',
+    transactionalId: 't',
+    input: { orders: { value: serdes.json<Order>() } },
+    output: { out: {} },
     handle: () => undefined,
     // @ts-expect-error misspelled option
     maxBatchSise: 10,
   })
   new Processor({
-    brokers: 'localhost:9092', groupId: 'g', transactionalId: 't',
-    input: { orders: {} }, output: { out: {} },
+    brokers: 'localhost:9092',
+    groupId: 'g',
+    transactionalId: 't',
+    input: { orders: {} },
+    output: { out: {} },
     handle: () => undefined,
     consumer: { fetchBatchSize: 500, rdkafka: { 'client.rack': 'r1' } },
     producer: { compression: 'zstd', lingerMs: 10 },
   })
   new Processor({
-    brokers: 'localhost:9092', groupId: 'g', transactionalId: 't',
-    input: { orders: {} }, output: { out: {} },
+    brokers: 'localhost:9092',
+    groupId: 'g',
+    transactionalId: 't',
+    input: { orders: {} },
+    output: { out: {} },
     handle: () => undefined,
     // @ts-expect-error the group is the processor's own
     consumer: { groupId: 'other' },
@@ -59,7 +71,9 @@ export function processorTypes(): void {
 
 export function routerTypes(): void {
   const router = new EventRouter({
-    brokers: 'localhost:9092', groupId: 'g', transactionalId: 't',
+    brokers: 'localhost:9092',
+    groupId: 'g',
+    transactionalId: 't',
     input: { orders: { key: serdes.string(), value: serdes.json<OrderEvent>() } },
     output: { payments: { key: serdes.string(), value: serdes.json<{ orderId: string; charged: number }>() } },
     eventType: { field: 'type' },
@@ -79,7 +93,9 @@ export function routerTypes(): void {
   router.on('OrderShipped', () => undefined)
 
   const byHeader = new EventRouter({
-    brokers: 'localhost:9092', groupId: 'g', transactionalId: 't',
+    brokers: 'localhost:9092',
+    groupId: 'g',
+    transactionalId: 't',
     input: { payments: { value: serdes.json<{ orderId: string }>() } },
     output: { status: { value: serdes.string() } },
   })

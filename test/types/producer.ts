@@ -56,7 +56,12 @@ export async function typeTests(): Promise<void> {
   })
 
   // Headers: bytes, text, null, and repeated names as arrays.
-  await producer.send({ topic: 'orders', key: 'k', value: { id: 'o', amount: 1 }, headers: { bin: Buffer.from([0xff]), trace: ['a', 'b'], none: null } })
+  await producer.send({
+    topic: 'orders',
+    key: 'k',
+    value: { id: 'o', amount: 1 },
+    headers: { bin: Buffer.from([0xff]), trace: ['a', 'b'], none: null },
+  })
   // @ts-expect-error header values are strings, Buffers or null
   await producer.send({ topic: 'orders', key: 'k', value: { id: 'o', amount: 1 }, headers: { count: 1 } })
 
@@ -64,7 +69,10 @@ export async function typeTests(): Promise<void> {
   new Producer({
     brokers: 'localhost:9092',
     logger: console,
-    sasl: { mechanism: 'oauthbearer', tokenProvider: async () => ({ tokenValue: 'jwt', lifetimeMs: 60_000, principal: 'svc' }) },
+    sasl: {
+      mechanism: 'oauthbearer',
+      tokenProvider: async () => ({ tokenValue: 'jwt', lifetimeMs: 60_000, principal: 'svc' }),
+    },
   })
   new Producer({
     brokers: 'localhost:9092',

@@ -7,7 +7,10 @@ import { type Serde, serdes } from '../../src/serde/index.js'
 import type { TypedJsonSchema } from '../../src/serde/json-schema.js'
 import { type Order, OrderSchema } from '../fixtures/protobuf/orders.js'
 
-interface Payment { id: string; cents: number }
+interface Payment {
+  id: string
+  cents: number
+}
 declare const paymentSchema: TypedJsonSchema<Payment>
 
 export async function typeTests(): Promise<void> {
@@ -25,7 +28,10 @@ export async function typeTests(): Promise<void> {
   await producer.send({ topic: 'orders', value: { ...create(OrderSchema), cents: 1 } })
 
   // A TypedJsonSchema types the JSON Schema serde.
-  const payments = new Producer({ brokers: 'localhost:9092', value: serdes.jsonSchema({ registry, schema: paymentSchema }) })
+  const payments = new Producer({
+    brokers: 'localhost:9092',
+    value: serdes.jsonSchema({ registry, schema: paymentSchema }),
+  })
   await payments.send({ topic: 'payments', value: { id: 'p-1', cents: 5 } })
   // @ts-expect-error cents is a number
   await payments.send({ topic: 'payments', value: { id: 'p-1', cents: '5' } })

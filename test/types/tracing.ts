@@ -1,6 +1,11 @@
 // Type-level tests of the tracing channels and kafkit/otel: checked by `tsc -p tsconfig.json --noEmit`.
 // Every `@ts-expect-error` line must fail to compile; if it ever compiles, tsc reports the unused directive.
-import { tracingChannels, type ConsumerMessageContext, type DeliveryReport, type ProducerSendContext } from '../../src/index.js'
+import {
+  tracingChannels,
+  type ConsumerMessageContext,
+  type DeliveryReport,
+  type ProducerSendContext,
+} from '../../src/index.js'
 import { instrumentKafkit } from '../../src/otel/index.js'
 
 export function typeTests(): void {

@@ -23,7 +23,9 @@ export function testRegistry(): SchemaRegistry {
 
 /** The parsed JSON of a schema file under test/fixtures/avro. */
 export function fixtureSchema(path: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(fileURLToPath(new URL(`../../fixtures/avro/${path}`, import.meta.url)), 'utf8')) as Record<string, unknown>
+  return JSON.parse(
+    readFileSync(fileURLToPath(new URL(`../../fixtures/avro/${path}`, import.meta.url)), 'utf8'),
+  ) as Record<string, unknown>
 }
 
 /** A raw fixture file under test/fixtures/avro. */

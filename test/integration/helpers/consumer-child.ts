@@ -17,7 +17,9 @@ export async function transpileSources(): Promise<{ dir: string; cleanup: () => 
   const src = join(ROOT, 'src')
   const walk = async (folder: string): Promise<string[]> => {
     const entries = await readdir(folder, { withFileTypes: true })
-    const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? walk(join(folder, e.name)) : Promise.resolve([join(folder, e.name)]))))
+    const nested = await Promise.all(
+      entries.map((e) => (e.isDirectory() ? walk(join(folder, e.name)) : Promise.resolve([join(folder, e.name)]))),
+    )
     return nested.flat()
   }
   for (const file of (await walk(src)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
@@ -45,10 +47,19 @@ export type ChildReport =
 /** Starts a child consumer; `onReport` sees each report as it arrives. */
 export function startChildConsumer(
   dir: string,
-  options: { brokers: string; groupId: string; topic: string; sessionTimeoutMs: number; delayEvery?: number; delayMs?: number },
+  options: {
+    brokers: string
+    groupId: string
+    topic: string
+    sessionTimeoutMs: number
+    delayEvery?: number
+    delayMs?: number
+  },
   onReport: (report: ChildReport) => void,
 ): ChildProcess {
-  const child = fork(join(dir, 'child.js'), [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child = fork(join(dir, 'child.js'), [JSON.stringify(options)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
   child.on('message', (message) => onReport(message as ChildReport))
   return child
 }

@@ -24,7 +24,12 @@ export function uniqueName(prefix: string): string {
 /** Creates a topic and waits until its metadata shows every partition with a leader. */
 export async function createTopic(
   topic: string,
-  options: { partitions?: number; replicationFactor?: number; config?: Record<string, string>; bootstrap?: string } = {},
+  options: {
+    partitions?: number
+    replicationFactor?: number
+    config?: Record<string, string>
+    bootstrap?: string
+  } = {},
 ): Promise<void> {
   const bootstrap = options.bootstrap ?? brokers()
   const admin = rdkafka.AdminClient.create({ 'bootstrap.servers': bootstrap })
@@ -47,14 +52,20 @@ export async function createTopic(
   await waitFor(async () => {
     const metadata = await getMetadata(topic, bootstrap)
     const entry = metadata.topics.find((t) => t.name === topic)
-    return entry !== undefined && entry.partitions.length === (options.partitions ?? 1) && entry.partitions.every((p) => p.leader >= 0)
+    return (
+      entry !== undefined &&
+      entry.partitions.length === (options.partitions ?? 1) &&
+      entry.partitions.every((p) => p.leader >= 0)
+    )
   }, `topic ${topic} to have leaders`)
 }
 
 /** Cluster metadata for one topic. */
 export async function getMetadata(topic: string, bootstrap = brokers()): Promise<NodeRdkafka.Metadata> {
   const producer = new rdkafka.Producer({ 'bootstrap.servers': bootstrap })
-  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())))
+  await new Promise<void>((resolve, reject) =>
+    producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())),
+  )
   try {
     return await new Promise((resolve, reject) => {
       producer.getMetadata({ topic, timeout: 10_000 }, (error, metadata) => (error ? reject(error) : resolve(metadata)))
@@ -65,7 +76,11 @@ export async function getMetadata(topic: string, bootstrap = brokers()): Promise
 }
 
 /** Polls `condition` until it holds or the deadline passes. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     try {
@@ -98,7 +113,12 @@ export interface ReadRecord {
 export async function readAll(
   topic: string,
   count: number,
-  options: { isolationLevel?: 'read_committed' | 'read_uncommitted'; timeoutMs?: number; bootstrap?: string; settleMs?: number } = {},
+  options: {
+    isolationLevel?: 'read_committed' | 'read_uncommitted'
+    timeoutMs?: number
+    bootstrap?: string
+    settleMs?: number
+  } = {},
 ): Promise<ReadRecord[]> {
   const consumer = new rdkafka.KafkaConsumer(
     {
@@ -109,7 +129,9 @@ export async function readAll(
     },
     { 'auto.offset.reset': 'earliest' },
   )
-  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())))
+  await new Promise<void>((resolve, reject) =>
+    consumer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())),
+  )
   const records: ReadRecord[] = []
   try {
     consumer.subscribe([topic])
@@ -132,7 +154,12 @@ export async function readAll(
           topic: message.topic,
           partition: message.partition,
           offset: message.offset,
-          key: message.key === undefined || message.key === null ? null : Buffer.isBuffer(message.key) ? message.key : Buffer.from(message.key),
+          key:
+            message.key === undefined || message.key === null
+              ? null
+              : Buffer.isBuffer(message.key)
+                ? message.key
+                : Buffer.from(message.key),
           value: message.value,
           timestamp: message.timestamp,
           headers,

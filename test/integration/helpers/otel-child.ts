@@ -84,7 +84,10 @@ process.exit(0)
 `
 
 /** Writes the child script into the transpiled sources directory and starts it; resolves with its spans. */
-export async function runOtelChild(dir: string, options: OtelChildOptions): Promise<{ child: ChildProcess; spans: Promise<ReportedSpan[]> }> {
+export async function runOtelChild(
+  dir: string,
+  options: OtelChildOptions,
+): Promise<{ child: ChildProcess; spans: Promise<ReportedSpan[]> }> {
   const script = join(dir, 'otel-child.js')
   await writeFile(script, CHILD)
   const child = fork(script, [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })

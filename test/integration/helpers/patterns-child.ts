@@ -10,8 +10,7 @@ export { transpileSources } from './consumer-child.js'
 
 /** What the child reports. */
 export type ProcessorChildReport =
-  | { type: 'ready' }
-  | { type: 'transaction'; outcome: 'commit' | 'abort'; partition: number; messages: number }
+  { type: 'ready' } | { type: 'transaction'; outcome: 'commit' | 'abort'; partition: number; messages: number }
 
 /** Options of the child processor. */
 export interface ProcessorChildOptions {
@@ -55,7 +54,11 @@ await send({ type: 'ready' })
 `
 
 /** Writes the child script into the transpiled sources directory and starts it. */
-export async function startChildProcessor(dir: string, options: ProcessorChildOptions, onReport: (report: ProcessorChildReport) => void): Promise<ChildProcess> {
+export async function startChildProcessor(
+  dir: string,
+  options: ProcessorChildOptions,
+  onReport: (report: ProcessorChildReport) => void,
+): Promise<ChildProcess> {
   const script = join(dir, 'processor-child.js')
   await writeFile(script, CHILD)
   const child = fork(script, [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })

@@ -88,7 +88,11 @@ await send({ type: 'ready' })
 `
 
 /** Writes the child script into the transpiled sources directory and starts one saga process. */
-export async function startSagaChild(dir: string, options: SagaChildOptions, onReport: (report: SagaChildReport) => void = () => {}): Promise<ChildProcess> {
+export async function startSagaChild(
+  dir: string,
+  options: SagaChildOptions,
+  onReport: (report: SagaChildReport) => void = () => {},
+): Promise<ChildProcess> {
   // The mediator's Admin looks for kafkit's addon relative to the transpiled sources (`<dir>/../build`).
   const build = join(dirname(dir), 'build')
   await lstat(build).catch(() => symlink(join(dirname(dirname(dir)), 'build'), build).catch(() => undefined))

@@ -26,7 +26,9 @@ export async function produceRaw(topic: string, records: Iterable<RawRecord>, bo
     'queue.buffering.max.messages': 1_000_000,
     dr_cb: true,
   })
-  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())))
+  await new Promise<void>((resolve, reject) =>
+    producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())),
+  )
   let sent = 0
   let failed: NodeRdkafka.LibrdKafkaError | undefined
   producer.on('delivery-report', (error) => {
@@ -37,7 +39,8 @@ export async function produceRaw(topic: string, records: Iterable<RawRecord>, bo
     for (const record of records) {
       for (;;) {
         try {
-          const headers = record.headers === undefined ? undefined : Object.entries(record.headers).map(([k, v]) => ({ [k]: v }))
+          const headers =
+            record.headers === undefined ? undefined : Object.entries(record.headers).map(([k, v]) => ({ [k]: v }))
           producer.produce(
             topic,
             record.partition ?? null,
@@ -71,7 +74,8 @@ export function sequence(partitions: number, perPartition: number, size = 0): Ge
   const padding = size > 0 ? 'x'.repeat(size) : ''
   return (function* () {
     for (let i = 0; i < perPartition; i++) {
-      for (let p = 0; p < partitions; p++) yield { partition: p, key: `k${i}`, value: `${p}:${i}${padding ? `:${padding}` : ''}` }
+      for (let p = 0; p < partitions; p++)
+        yield { partition: p, key: `k${i}`, value: `${p}:${i}${padding ? `:${padding}` : ''}` }
     }
   })()
 }
@@ -79,28 +83,51 @@ export function sequence(partitions: number, perPartition: number, size = 0): Ge
 /** The end offsets (high watermarks) of a topic's partitions, from the broker. */
 export async function endOffsets(topic: string, partitions: number, bootstrap = brokers()): Promise<number[]> {
   const producer = new rdkafka.Producer({ 'bootstrap.servers': bootstrap })
-  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())))
+  await new Promise<void>((resolve, reject) =>
+    producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())),
+  )
   try {
-    return await Promise.all(Array.from({ length: partitions }, (_, partition) =>
-      new Promise<number>((resolve, reject) => {
-        producer.queryWatermarkOffsets(topic, partition, 10_000, (error, offsets) => (error ? reject(error) : resolve(offsets.highOffset)))
-      }),
-    ))
+    return await Promise.all(
+      Array.from(
+        { length: partitions },
+        (_, partition) =>
+          new Promise<number>((resolve, reject) => {
+            producer.queryWatermarkOffsets(topic, partition, 10_000, (error, offsets) =>
+              error ? reject(error) : resolve(offsets.highOffset),
+            )
+          }),
+      ),
+    )
   } finally {
     await new Promise<void>((resolve) => producer.disconnect(() => resolve()))
   }
 }
 
 /** The committed offsets of a group for a topic's partitions (-1 when none), read with a throwaway member-less client. */
-export async function groupOffsets(groupId: string, topic: string, partitions: number, bootstrap = brokers()): Promise<number[]> {
-  const consumer = new rdkafka.KafkaConsumer({ 'bootstrap.servers': bootstrap, 'group.id': groupId, 'enable.auto.commit': false }, {})
-  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())))
+export async function groupOffsets(
+  groupId: string,
+  topic: string,
+  partitions: number,
+  bootstrap = brokers(),
+): Promise<number[]> {
+  const consumer = new rdkafka.KafkaConsumer(
+    { 'bootstrap.servers': bootstrap, 'group.id': groupId, 'enable.auto.commit': false },
+    {},
+  )
+  await new Promise<void>((resolve, reject) =>
+    consumer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())),
+  )
   try {
     const result = await new Promise<NodeRdkafka.TopicPartitionOffset[]>((resolve, reject) =>
-      consumer.committed(Array.from({ length: partitions }, (_, partition) => ({ topic, partition })), 10_000, (error, offsets) =>
-        error ? reject(error) : resolve(offsets)),
+      consumer.committed(
+        Array.from({ length: partitions }, (_, partition) => ({ topic, partition })),
+        10_000,
+        (error, offsets) => (error ? reject(error) : resolve(offsets)),
+      ),
     )
-    return result.sort((a, b) => a.partition - b.partition).map((p) => (p.offset === undefined || p.offset < 0 ? -1 : p.offset))
+    return result
+      .sort((a, b) => a.partition - b.partition)
+      .map((p) => (p.offset === undefined || p.offset < 0 ? -1 : p.offset))
   } finally {
     await new Promise<void>((resolve) => consumer.disconnect(() => resolve()))
   }

@@ -9,13 +9,19 @@
 import { readFileSync } from 'node:fs'
 import { Consumer, Producer, SchemaRegistry, serdes } from '../../../src/index.js'
 
-interface Payment { id: string; cents: number }
+interface Payment {
+  id: string
+  cents: number
+}
 
 const schema = {
   type: 'record',
   name: 'Payment',
   namespace: 'kafkit.test.tls',
-  fields: [{ name: 'id', type: 'string' }, { name: 'cents', type: 'long' }],
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'cents', type: 'long' },
+  ],
 } as const
 
 function required(name: string): string {
@@ -36,11 +42,21 @@ await producer.connect()
 await producer.send({ topic, key: 'p-1', value: { id: 'p-1', cents: 4200 } })
 await producer.disconnect()
 
-const consumer = new Consumer({ brokers, ssl, groupId: `${topic}-group`, fromBeginning: true, value: serdes.avro<Payment>({ registry }) })
+const consumer = new Consumer({
+  brokers,
+  ssl,
+  groupId: `${topic}-group`,
+  fromBeginning: true,
+  value: serdes.avro<Payment>({ registry }),
+})
 await consumer.connect()
 await consumer.subscribe({ topics: [topic] })
 const read: Payment[] = []
-await consumer.run({ eachMessage: async ({ message }) => { read.push(message.value!) } })
+await consumer.run({
+  eachMessage: async ({ message }) => {
+    read.push(message.value!)
+  },
+})
 const deadline = Date.now() + 30_000
 while (read.length === 0) {
   if (Date.now() > deadline) throw new Error('no record read back within 30 s')
@@ -49,4 +65,10 @@ while (read.length === 0) {
 await consumer.disconnect()
 const latest = await registry.getLatest({ subject: `${topic}-value` })
 await registry.close()
-console.log(JSON.stringify({ registeredId: registered.id, latestId: latest.id, read: read.map((p) => ({ ...p, cents: Number(p.cents) })) }))
+console.log(
+  JSON.stringify({
+    registeredId: registered.id,
+    latestId: latest.id,
+    read: read.map((p) => ({ ...p, cents: Number(p.cents) })),
+  }),
+)

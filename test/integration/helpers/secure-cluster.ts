@@ -13,7 +13,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ensureKafka } from '../../../scripts/cluster/artifacts.mjs'
 import {
-  brokerProperties, clusterUuid, formatStorage, freePorts, type NodeFiles, startKafka, writeLog4j,
+  brokerProperties,
+  clusterUuid,
+  formatStorage,
+  freePorts,
+  type NodeFiles,
+  startKafka,
+  writeLog4j,
 } from '../../../scripts/cluster/kafka.mjs'
 import { exitWatch, stopPid } from '../../../scripts/cluster/processes.mjs'
 import { logTails } from '../../../scripts/cluster/util.mjs'
@@ -73,7 +79,13 @@ export interface SecureCluster {
   stop(): Promise<void>
 }
 
-interface Ports { saslPlaintext: number; saslSsl: number; ssl: number; mtls: number; controller: number }
+interface Ports {
+  saslPlaintext: number
+  saslSsl: number
+  ssl: number
+  mtls: number
+  controller: number
+}
 
 const MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512', 'PLAIN', 'OAUTHBEARER'] as const
 
@@ -143,12 +155,18 @@ export async function startSecureCluster(
   const dir = await mkdtemp(join(tmpdir(), 'kafkit-secure-cluster-'))
   let tls: TlsFiles
   try {
-    tls = givenTls ?? await makeCertificates(join(dir, 'tls'))
+    tls = givenTls ?? (await makeCertificates(join(dir, 'tls')))
   } catch (error) {
     await rm(dir, { recursive: true, force: true })
     throw new Error(`making the secure cluster's certificates failed: ${String(error)}`, { cause: error })
   }
-  const [saslPlaintext, saslSsl, ssl, mtls, controller] = await freePorts(5) as [number, number, number, number, number]
+  const [saslPlaintext, saslSsl, ssl, mtls, controller] = (await freePorts(5)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
   const ports: Ports = { saslPlaintext, saslSsl, ssl, mtls, controller }
   const files: NodeFiles = { properties: join(dir, 'server.properties'), logDir: join(dir, 'logs'), cwd: dir }
   await mkdir(join(dir, 'data'), { recursive: true })
@@ -158,8 +176,10 @@ export async function startSecureCluster(
   await formatStorage(dir, libs, files, clusterUuid(), {
     what: 'the secure node',
     extraArgs: [
-      '--add-scram', `SCRAM-SHA-256=[name=${SUPER_USER.username},password=${SUPER_USER.password}]`,
-      '--add-scram', `SCRAM-SHA-512=[name=${SUPER_USER.username},password=${SUPER_USER.password}]`,
+      '--add-scram',
+      `SCRAM-SHA-256=[name=${SUPER_USER.username},password=${SUPER_USER.password}]`,
+      '--add-scram',
+      `SCRAM-SHA-512=[name=${SUPER_USER.username},password=${SUPER_USER.password}]`,
     ],
   }).catch(async (error: unknown) => {
     await rm(dir, { recursive: true, force: true })
@@ -181,9 +201,16 @@ export async function startSecureCluster(
   }
 
   const at = (port: number): string => `127.0.0.1:${port}`
-  const listeners: SecureListeners = { saslPlaintext: at(saslPlaintext), saslSsl: at(saslSsl), ssl: at(ssl), mtls: at(mtls) }
+  const listeners: SecureListeners = {
+    saslPlaintext: at(saslPlaintext),
+    saslSsl: at(saslSsl),
+    ssl: at(ssl),
+    mtls: at(mtls),
+  }
   const bootstrap = listeners.saslPlaintext
-  const [ca, clientCert, clientKey, otherCa] = [tls.caPem, tls.clientCertPem, tls.clientKeyPem, tls.otherCaPem].map((file) => readFileSync(file, 'utf8')) as [string, string, string, string]
+  const [ca, clientCert, clientKey, otherCa] = [tls.caPem, tls.clientCertPem, tls.clientKeyPem, tls.otherCaPem].map(
+    (file) => readFileSync(file, 'utf8'),
+  ) as [string, string, string, string]
   const deadline = Date.now() + timeoutMs
   let last: unknown
   for (;;) {

@@ -39,25 +39,34 @@ function getStatus(url: string, ca: string): Promise<number> {
 export async function startTlsRegistry(tls: TlsFiles, dir: string, timeoutMs = 120_000): Promise<TlsRegistry> {
   const started = Date.now()
   const runner = await ensureApicurio()
-  const [port] = await freePorts(1) as [number]
+  const [port] = (await freePorts(1)) as [number]
   await mkdir(dir, { recursive: true })
   const logFile = join(dir, 'registry.log')
   const java = process.env.KAFKIT_REGISTRY_JAVA ?? process.env.KAFKIT_JAVA ?? 'java'
   const out = openSync(logFile, 'a')
   let child: ChildProcess
   try {
-    child = spawn(java, [
-      // As the plain registry (scripts/cluster-lib.mjs): C1 only and the serial GC, startup matters most.
-      '-Xmx512m', '-Xms64m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Djava.awt.headless=true',
-      `-Dkafkit.cluster=${dir}`,
-      '-Dquarkus.http.host=127.0.0.1',
-      `-Dquarkus.http.ssl-port=${port}`,
-      // No plaintext port at all: a client that fell back to http would find nothing.
-      '-Dquarkus.http.insecure-requests=disabled',
-      `-Dquarkus.http.ssl.certificate.files=${tls.brokerCertPem}`,
-      `-Dquarkus.http.ssl.certificate.key-files=${tls.brokerKeyPem}`,
-      '-jar', runner,
-    ], { cwd: dir, detached: true, stdio: ['ignore', out, out] })
+    child = spawn(
+      java,
+      [
+        // As the plain registry (scripts/cluster-lib.mjs): C1 only and the serial GC, startup matters most.
+        '-Xmx512m',
+        '-Xms64m',
+        '-XX:TieredStopAtLevel=1',
+        '-XX:+UseSerialGC',
+        '-Djava.awt.headless=true',
+        `-Dkafkit.cluster=${dir}`,
+        '-Dquarkus.http.host=127.0.0.1',
+        `-Dquarkus.http.ssl-port=${port}`,
+        // No plaintext port at all: a client that fell back to http would find nothing.
+        '-Dquarkus.http.insecure-requests=disabled',
+        `-Dquarkus.http.ssl.certificate.files=${tls.brokerCertPem}`,
+        `-Dquarkus.http.ssl.certificate.key-files=${tls.brokerKeyPem}`,
+        '-jar',
+        runner,
+      ],
+      { cwd: dir, detached: true, stdio: ['ignore', out, out] },
+    )
   } finally {
     closeSync(out)
   }

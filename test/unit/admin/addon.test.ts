@@ -20,12 +20,16 @@ describe('admin addon', () => {
     expect(loadAdminAddon()).toBe(addon)
   })
 
-  it.runIf(process.platform === 'linux')('shares the one librdkafka.so node-rdkafka loaded (no second copy in the process)', () => {
-    const mapped = readFileSync('/proc/self/maps', 'utf8').split('\n')
-      .filter((line) => line.includes('librdkafka.so'))
-      .map((line) => line.trim().split(/\s+/).pop())
-    expect(new Set(mapped).size).toBe(1)
-  })
+  it.runIf(process.platform === 'linux')(
+    'shares the one librdkafka.so node-rdkafka loaded (no second copy in the process)',
+    () => {
+      const mapped = readFileSync('/proc/self/maps', 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('librdkafka.so'))
+        .map((line) => line.trim().split(/\s+/).pop())
+      expect(new Set(mapped).size).toBe(1)
+    },
+  )
 
   it('throws librdkafka configuration errors with their code', () => {
     let error: unknown
@@ -44,7 +48,10 @@ describe('admin addon', () => {
       let ticks = 0
       const timer = setInterval(() => ticks++, 10)
       const started = Date.now()
-      const error = await addon.describeCluster(handle, { timeoutMs: 400 }).then(() => undefined, (e: unknown) => e)
+      const error = await addon.describeCluster(handle, { timeoutMs: 400 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       clearInterval(timer)
       expect(error).toMatchObject({ rdkafkaName: '_TIMED_OUT' })
       expect(Date.now() - started).toBeGreaterThanOrEqual(350)
@@ -58,7 +65,10 @@ describe('admin addon', () => {
 
   it('rejects requests still waiting when the handle is destroyed, and refuses calls afterwards', async () => {
     const handle: RawAdminHandle = addon.createClient(nowhere, () => undefined)
-    const pending = addon.describeTopics(handle, ['t'], { timeoutMs: 60_000 }).then(() => undefined, (e: unknown) => e)
+    const pending = addon.describeTopics(handle, ['t'], { timeoutMs: 60_000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(addon.inFlight(handle)).toBe(1)
     const started = Date.now()
     await addon.destroyClient(handle)
@@ -71,7 +81,9 @@ describe('admin addon', () => {
     const handle = addon.createClient(nowhere, () => undefined)
     try {
       expect(() => addon.deleteTopics(handle, 'orders' as never, { timeoutMs: 100 })).toThrow(TypeError)
-      expect(() => addon.alterGroupOffsets(handle, 'g', [{ topic: 't', partition: 0, offset: 5 as never }], { timeoutMs: 100 })).toThrow(/offset/)
+      expect(() =>
+        addon.alterGroupOffsets(handle, 'g', [{ topic: 't', partition: 0, offset: 5 as never }], { timeoutMs: 100 }),
+      ).toThrow(/offset/)
       expect(() => addon.createTopics(handle, [{ partitions: 1 } as never], { timeoutMs: 100 })).toThrow(/topic/)
       expect(() => addon.describeCluster({} as never, { timeoutMs: 100 })).toThrow(/handle/)
     } finally {
@@ -86,8 +98,14 @@ describe('admin addon', () => {
     })
     try {
       await addon.describeCluster(handle, { timeoutMs: 300 }).catch(() => undefined)
-      expect(events.some(([kind, payload]) => kind === 'log' && typeof (payload as { message: string }).message === 'string')).toBe(true)
-      expect(events.some(([kind, payload]) => kind === 'error' && typeof (payload as { code: number }).code === 'number')).toBe(true)
+      expect(
+        events.some(
+          ([kind, payload]) => kind === 'log' && typeof (payload as { message: string }).message === 'string',
+        ),
+      ).toBe(true)
+      expect(
+        events.some(([kind, payload]) => kind === 'error' && typeof (payload as { code: number }).code === 'number'),
+      ).toBe(true)
     } finally {
       await addon.destroyClient(handle)
     }
@@ -95,7 +113,10 @@ describe('admin addon', () => {
 
   it('Admin.connect() surfaces a property librdkafka refused as a ConfigError naming it', async () => {
     const admin = new Admin({ brokers: '127.0.0.1:1', rdkafka: { 'socket.timeout.ms': 5 } })
-    const error = await admin.connect().then(() => undefined, (e: unknown) => e)
+    const error = await admin.connect().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(ConfigError)
     expect(String((error as Error).message)).toContain('socket.timeout.ms')
     expect(admin.state).toBe('closed')

@@ -30,7 +30,10 @@ describe('Admin lifecycle without a broker', () => {
       () => admin.alterUserScramCredentials([]),
     ]
     for (const call of calls) {
-      const error = await call().then(() => undefined, (e: unknown) => e)
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       expect(error).toBeInstanceOf(StateError)
       expect((error as StateError).message).toContain('await admin.connect() first')
     }

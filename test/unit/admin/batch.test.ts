@@ -9,9 +9,16 @@ describe('BatchFailures', () => {
 
   it('throws one KafkaAggregateError with typed per-item errors, in input order, naming each item', () => {
     const failures = new BatchFailures('deleteGroups')
-    failures.addRaw(2, { code: 68, rdkafkaName: 'NON_EMPTY_GROUP', message: 'Broker: The group is not empty' }, "group 'billing'")
+    failures.addRaw(
+      2,
+      { code: 68, rdkafkaName: 'NON_EMPTY_GROUP', message: 'Broker: The group is not empty' },
+      "group 'billing'",
+    )
     failures.addRaw(0, { code: 30, rdkafkaName: 'GROUP_AUTHORIZATION_FAILED', message: 'denied' }, "group 'audit'")
-    failures.addRaw(1, { code: 3, rdkafkaName: 'UNKNOWN_TOPIC_OR_PART', message: 'gone' }, "topic 'orders'", { topic: 'orders', partition: 4 })
+    failures.addRaw(1, { code: 3, rdkafkaName: 'UNKNOWN_TOPIC_OR_PART', message: 'gone' }, "topic 'orders'", {
+      topic: 'orders',
+      partition: 4,
+    })
     let error: unknown
     try {
       failures.throwIfFailed(5)
@@ -26,7 +33,12 @@ describe('BatchFailures', () => {
     const [auth, topic, group] = aggregate.failures.map((f) => f.error)
     expect(auth).toBeInstanceOf(AuthorizationError)
     expect(auth!.message).toContain("group 'audit'")
-    expect(topic).toMatchObject({ code: 'ERR_KAFKA_UNKNOWN_TOPIC_OR_PART', topic: 'orders', partition: 4, rdkafkaCode: 3 })
+    expect(topic).toMatchObject({
+      code: 'ERR_KAFKA_UNKNOWN_TOPIC_OR_PART',
+      topic: 'orders',
+      partition: 4,
+      rdkafkaCode: 3,
+    })
     expect(group).toBeInstanceOf(KafkaError)
     expect(group!.code).toBe('ERR_KAFKA_NON_EMPTY_GROUP')
     expect(group!.message).toContain("deleteGroups of group 'billing' failed")
@@ -36,7 +48,10 @@ describe('BatchFailures', () => {
 
   it('keeps the summary short for large batches', () => {
     const failures = new BatchFailures('createTopics')
-    for (let i = 0; i < 8; i++) failures.addRaw(i, { code: 36, rdkafkaName: 'TOPIC_ALREADY_EXISTS', message: 'exists' }, `topic 't${i}'`, { topic: `t${i}` })
+    for (let i = 0; i < 8; i++)
+      failures.addRaw(i, { code: 36, rdkafkaName: 'TOPIC_ALREADY_EXISTS', message: 'exists' }, `topic 't${i}'`, {
+        topic: `t${i}`,
+      })
     expect(() => failures.throwIfFailed(8)).toThrow(/and 3 more/)
   })
 })

@@ -22,7 +22,10 @@ describe('librdkafka enum translation', () => {
   })
 
   it('names ACL operations, dropping unknown/any from authorized operation lists', () => {
-    expect(aclOperationNames([ACL_OPERATION.read, ACL_OPERATION.any, ACL_OPERATION['describe-configs'], 0])).toEqual(['read', 'describe-configs'])
+    expect(aclOperationNames([ACL_OPERATION.read, ACL_OPERATION.any, ACL_OPERATION['describe-configs'], 0])).toEqual([
+      'read',
+      'describe-configs',
+    ])
     expect(aclOperationNames(null)).toBeUndefined()
     expect(aclOperationName(ACL_OPERATION['idempotent-write'])).toBe('idempotent-write')
   })

@@ -6,7 +6,10 @@ import { Admin } from '../../../src/index.js'
 
 describe('Admin options', () => {
   it('applies the frozen defaults and hands librdkafka strings only, with the guard group', () => {
-    const resolved = resolveAdminOptions({ brokers: ['a:1', 'b:2'], rdkafka: { 'socket.keepalive.enable': true, 'metadata.max.age.ms': 1000 } })
+    const resolved = resolveAdminOptions({
+      brokers: ['a:1', 'b:2'],
+      rdkafka: { 'socket.keepalive.enable': true, 'metadata.max.age.ms': 1000 },
+    })
     expect(resolved).toMatchObject({ requestTimeoutMs: 30_000, connectTimeoutMs: 30_000, retryBackoffMs: 100 })
     expect(resolved.rdkafkaConfig).toEqual({
       'group.id': ADMIN_GUARD_GROUP,
@@ -20,8 +23,15 @@ describe('Admin options', () => {
   })
 
   it('maps SASL options to librdkafka properties', () => {
-    const { rdkafkaConfig } = resolveAdminOptions({ brokers: 'k:9092', sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } })
-    expect(rdkafkaConfig).toMatchObject({ 'security.protocol': 'sasl_plaintext', 'sasl.mechanisms': 'SCRAM-SHA-512', 'sasl.username': 'u' })
+    const { rdkafkaConfig } = resolveAdminOptions({
+      brokers: 'k:9092',
+      sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' },
+    })
+    expect(rdkafkaConfig).toMatchObject({
+      'security.protocol': 'sasl_plaintext',
+      'sasl.mechanisms': 'SCRAM-SHA-512',
+      'sasl.username': 'u',
+    })
   })
 
   it('rejects unknown and ill-typed options by path, before anything connects', () => {
@@ -32,12 +42,18 @@ describe('Admin options', () => {
     expect(configError(() => new Admin({ brokers: 'k:9092', retryBackoffMs: 1.5 })).path).toBe('retryBackoffMs')
     expect(configError(() => new Admin({} as never)).path).toBe('brokers')
     // Consumer and producer properties do not apply to an admin client.
-    expect(configError(() => new Admin({ brokers: 'k:9092', rdkafka: { 'group.id': 'x' } as never })).path).toBe("rdkafka['group.id']")
-    expect(configError(() => new Admin({ brokers: 'k:9092', rdkafka: { 'linger.ms': 1 } as never })).path).toBe("rdkafka['linger.ms']")
+    expect(configError(() => new Admin({ brokers: 'k:9092', rdkafka: { 'group.id': 'x' } as never })).path).toBe(
+      "rdkafka['group.id']",
+    )
+    expect(configError(() => new Admin({ brokers: 'k:9092', rdkafka: { 'linger.ms': 1 } as never })).path).toBe(
+      "rdkafka['linger.ms']",
+    )
   })
 
   it('refuses function-valued librdkafka properties, which the addon cannot pass on', () => {
-    const error = configError(() => resolveAdminOptions({ brokers: 'k:9092', rdkafka: { oauthbearer_token_refresh_cb: () => undefined } }))
+    const error = configError(() =>
+      resolveAdminOptions({ brokers: 'k:9092', rdkafka: { oauthbearer_token_refresh_cb: () => undefined } }),
+    )
     expect(error.path).toBe("rdkafka['oauthbearer_token_refresh_cb']")
   })
 })

@@ -27,10 +27,15 @@ describe('AdminContext.run', () => {
 
   it('does not retry a write on an error that may have been applied, but does for a read', async () => {
     let writes = 0
-    const write = await context().run('createTopics', {}, 'write', async () => {
-      writes++
-      throw raw('_TRANSPORT', -195)
-    }).then(() => undefined, (e: unknown) => e)
+    const write = await context()
+      .run('createTopics', {}, 'write', async () => {
+        writes++
+        throw raw('_TRANSPORT', -195)
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect(writes).toBe(1)
     expect(write).toBeInstanceOf(KafkaError)
     expect((write as KafkaError).code).toBe('ERR_KAFKA_TRANSPORT')
@@ -48,15 +53,25 @@ describe('AdminContext.run', () => {
 
   it('gives up at the deadline with the last error, and says which timeout ran out', async () => {
     const started = Date.now()
-    const error = await context().run('listGroupOffsets', { timeoutMs: 150 }, 'read', async () => {
-      throw new RetryRequest(raw('NOT_COORDINATOR', 16))
-    }).then(() => undefined, (e: unknown) => e)
+    const error = await context()
+      .run('listGroupOffsets', { timeoutMs: 150 }, 'read', async () => {
+        throw new RetryRequest(raw('NOT_COORDINATOR', 16))
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect(Date.now() - started).toBeLessThan(1000)
     expect((error as KafkaError).code).toBe('ERR_KAFKA_NOT_COORDINATOR')
 
-    const timeout = await context().run('describeCluster', { timeoutMs: 100 }, 'read', async () => {
-      throw raw('_TIMED_OUT', -185)
-    }).then(() => undefined, (e: unknown) => e)
+    const timeout = await context()
+      .run('describeCluster', { timeoutMs: 100 }, 'read', async () => {
+        throw raw('_TIMED_OUT', -185)
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect(timeout).toBeInstanceOf(TimeoutError)
     expect((timeout as TimeoutError).message).toContain('timeoutMs 100')
     expect((timeout as TimeoutError).retriable).toBe(true)
@@ -64,14 +79,30 @@ describe('AdminContext.run', () => {
 
   it('passes typed errors through untouched and wraps foreign ones', async () => {
     const aggregate = new KafkaAggregateError([], 'x')
-    await expect(context().run('a', {}, 'read', async () => { throw aggregate })).rejects.toBe(aggregate)
-    const foreign = await context().run('b', {}, 'read', async () => { throw new TypeError('boom') }).then(() => undefined, (e: unknown) => e)
+    await expect(
+      context().run('a', {}, 'read', async () => {
+        throw aggregate
+      }),
+    ).rejects.toBe(aggregate)
+    const foreign = await context()
+      .run('b', {}, 'read', async () => {
+        throw new TypeError('boom')
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect((foreign as KafkaError).code).toBe('ERR_ADMIN')
     expect((foreign as KafkaError).cause).toBeInstanceOf(TypeError)
   })
 
   it('refuses a bad per-call timeout', async () => {
-    const error = await context().run('x', { timeoutMs: -5 }, 'read', async () => 1).then(() => undefined, (e: unknown) => e)
+    const error = await context()
+      .run('x', { timeoutMs: -5 }, 'read', async () => 1)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect(error).toBeInstanceOf(ConfigError)
     expect((error as ConfigError).path).toBe('options.timeoutMs')
   })
@@ -100,12 +131,17 @@ describe('AdminContext.run', () => {
       await pending
       await drain
       expect(admin.inFlight).toBe(0)
-      await admin.run('failing', {}, 'write', async () => {
-        throw raw('INVALID_CONFIG', 40)
-      }).catch(() => undefined)
+      await admin
+        .run('failing', {}, 'write', async () => {
+          throw raw('INVALID_CONFIG', 40)
+        })
+        .catch(() => undefined)
     } finally {
       diagnostics.unsubscribe('kafkit:admin:request', listener)
     }
-    expect(messages.map((m) => [m.operation, m.attempts, m.error === undefined])).toEqual([['slow', 1, true], ['failing', 1, false]])
+    expect(messages.map((m) => [m.operation, m.attempts, m.error === undefined])).toEqual([
+      ['slow', 1, true],
+      ['failing', 1, false],
+    ])
   })
 })

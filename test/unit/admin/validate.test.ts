@@ -12,7 +12,10 @@ import {
 describe('admin argument checks', () => {
   it('accepts legal topic names and names the illegal ones', () => {
     expect(expectTopic('orders.v1_eu-west', 'topics[0]')).toBe('orders.v1_eu-west')
-    expect(configError(() => expectTopic('bad topic', 'topics[2]'))).toMatchObject({ path: 'topics[2]', topic: 'bad topic' })
+    expect(configError(() => expectTopic('bad topic', 'topics[2]'))).toMatchObject({
+      path: 'topics[2]',
+      topic: 'bad topic',
+    })
     expect(configError(() => expectTopic('..', 't')).message).toContain('not a legal topic name')
     expect(configError(() => expectTopic('x'.repeat(250), 't')).path).toBe('t')
     expect(configError(() => expectTopic('', 't')).message).toContain('non-empty string')
@@ -42,7 +45,9 @@ describe('admin argument checks', () => {
     expect(configError(() => expectAssignment([[1, -2]], 'a')).path).toBe('a[0][1]')
     expect(configError(() => expectAssignment([[]], 'a')).path).toBe('a[0]')
     expect(expectConfigRecord({ 'retention.ms': 1000, 'cleanup.policy': 'compact', flag: true }, 'c')).toEqual([
-      { name: 'retention.ms', value: '1000' }, { name: 'cleanup.policy', value: 'compact' }, { name: 'flag', value: 'true' },
+      { name: 'retention.ms', value: '1000' },
+      { name: 'cleanup.policy', value: 'compact' },
+      { name: 'flag', value: 'true' },
     ])
     expect(configError(() => expectConfigRecord({ x: null }, 'topics[0].config')).path).toBe("topics[0].config['x']")
   })

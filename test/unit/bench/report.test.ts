@@ -13,10 +13,29 @@ const scenario: ScenarioResult = {
   description: '1M x 100 bytes',
   rows: [
     {
-      scenario: 'produce', client: 'kafkit', variant: 'send', label: 'kafkit <send()>', runs: [],
-      summary: { msgsPerSec: { median: 400_000, min: 380_000, max: 420_000, count: 3, spread: 0.1 }, mbPerSec: 40, peakRssMb: 120, cpuSecondsPerMillion: 3, completedRuns: 3, runs: 3, errors: 0 },
+      scenario: 'produce',
+      client: 'kafkit',
+      variant: 'send',
+      label: 'kafkit <send()>',
+      runs: [],
+      summary: {
+        msgsPerSec: { median: 400_000, min: 380_000, max: 420_000, count: 3, spread: 0.1 },
+        mbPerSec: 40,
+        peakRssMb: 120,
+        cpuSecondsPerMillion: 3,
+        completedRuns: 3,
+        runs: 3,
+        errors: 0,
+      },
     },
-    { scenario: 'produce', client: 'platformatic', variant: 'send', label: '@platformatic/kafka', unavailable: 'needs Node >= 22', runs: [] },
+    {
+      scenario: 'produce',
+      client: 'platformatic',
+      variant: 'send',
+      label: '@platformatic/kafka',
+      unavailable: 'needs Node >= 22',
+      runs: [],
+    },
   ],
 }
 
@@ -47,8 +66,21 @@ describe('progress bar', () => {
 describe('BENCHMARKS.md section', () => {
   it('writes the machine, each scenario with its chart and table', () => {
     const results = {
-      schema: 1, mode: 'full', startedAt: '2026-11-28T10:00:00.000Z', durationSeconds: 600,
-      machine: { cpuModel: 'cpu', cores: 2, memoryGb: 24, os: 'Linux', node: 'v20', librdkafka: '2.12.0', kafka: '4.1.1', loadAverageStart: 1.5, loadAverageEnd: 2 },
+      schema: 1,
+      mode: 'full',
+      startedAt: '2026-11-28T10:00:00.000Z',
+      durationSeconds: 600,
+      machine: {
+        cpuModel: 'cpu',
+        cores: 2,
+        memoryGb: 24,
+        os: 'Linux',
+        node: 'v20',
+        librdkafka: '2.12.0',
+        kafka: '4.1.1',
+        loadAverageStart: 1.5,
+        loadAverageEnd: 2,
+      },
       settings: { rounds: 3 },
       scenarios: [scenario],
     } as unknown as BenchResults
@@ -81,14 +113,43 @@ describe('profile summary', () => {
 })
 
 describe('pipeline table', () => {
-  const report = (messages: number) => ({ messages, bytes: messages * 100, elapsedMs: 1000, completed: true, errors: 0, peakRssBytes: 1e8, cpuUserMs: 900, cpuSystemMs: 100 })
+  const report = (messages: number) => ({
+    messages,
+    bytes: messages * 100,
+    elapsedMs: 1000,
+    completed: true,
+    errors: 0,
+    peakRssBytes: 1e8,
+    cpuUserMs: 900,
+    cpuSystemMs: 100,
+  })
   it('shows the outputs a read_committed reader found and names duplicates and losses', () => {
     const pipeline: ScenarioResult = {
-      id: 'pipeline', title: '7. Consume-transform-produce', description: '200k',
+      id: 'pipeline',
+      title: '7. Consume-transform-produce',
+      description: '200k',
       rows: [
-        { scenario: 'pipeline', client: 'kafkit', variant: 'processor', label: 'kafkit Processor', runs: [{ round: 1, topic: 't', report: report(200), inTopic: 200 }] },
-        { scenario: 'pipeline', client: 'rdkafka', variant: 'at-least-once', label: 'raw', runs: [{ round: 1, topic: 't', report: report(200), inTopic: 203 }] },
-        { scenario: 'pipeline', client: 'kafkajs', variant: 'transaction', label: 'KafkaJS', runs: [{ round: 1, topic: 't', report: report(100), inTopic: 99 }] },
+        {
+          scenario: 'pipeline',
+          client: 'kafkit',
+          variant: 'processor',
+          label: 'kafkit Processor',
+          runs: [{ round: 1, topic: 't', report: report(200), inTopic: 200 }],
+        },
+        {
+          scenario: 'pipeline',
+          client: 'rdkafka',
+          variant: 'at-least-once',
+          label: 'raw',
+          runs: [{ round: 1, topic: 't', report: report(200), inTopic: 203 }],
+        },
+        {
+          scenario: 'pipeline',
+          client: 'kafkajs',
+          variant: 'transaction',
+          label: 'KafkaJS',
+          runs: [{ round: 1, topic: 't', report: report(100), inTopic: 99 }],
+        },
       ],
     }
     summarizeScenario(pipeline)

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { parseCConsumer, parseCProducer, parseJavaConsumer, parseJavaProducer } from '../../../bench/lib/limits.js'
 import { parseGnuTime } from '../../../bench/lib/measure.js'
 import { parseOptions } from '../../../bench/lib/options.js'
-import { summarizeRow, summarizeScenario, runLatency, type RowResult, type ScenarioResult } from '../../../bench/lib/results.js'
+import {
+  summarizeRow,
+  summarizeScenario,
+  runLatency,
+  type RowResult,
+  type ScenarioResult,
+} from '../../../bench/lib/results.js'
 import {
   cpuSecondsPerMillion,
   dropWarmup,
@@ -80,7 +86,11 @@ describe('rates, ratios and CPU cost', () => {
   })
 })
 
-function report(messages: number, elapsedMs: number, extra: Partial<{ completed: boolean; cpuUserMs: number; peakRssBytes: number }> = {}) {
+function report(
+  messages: number,
+  elapsedMs: number,
+  extra: Partial<{ completed: boolean; cpuUserMs: number; peakRssBytes: number }> = {},
+) {
   return {
     messages,
     bytes: messages * 100,
@@ -111,9 +121,24 @@ describe('row and scenario summaries', () => {
       variant: 'send',
       label: 'kafkit',
       runs: [
-        { round: 1, topic: 'a', report: report(1_000_000, 2000, { peakRssBytes: 200e6, cpuUserMs: 3000 }), inTopic: 1_000_000 },
-        { round: 2, topic: 'b', report: report(1_000_000, 4000, { peakRssBytes: 100e6, cpuUserMs: 1000 }), inTopic: 999_990 },
-        { round: 3, topic: 'c', report: report(1_000_000, 1000, { peakRssBytes: 300e6, cpuUserMs: 2000 }), inTopic: 1_000_000 },
+        {
+          round: 1,
+          topic: 'a',
+          report: report(1_000_000, 2000, { peakRssBytes: 200e6, cpuUserMs: 3000 }),
+          inTopic: 1_000_000,
+        },
+        {
+          round: 2,
+          topic: 'b',
+          report: report(1_000_000, 4000, { peakRssBytes: 100e6, cpuUserMs: 1000 }),
+          inTopic: 999_990,
+        },
+        {
+          round: 3,
+          topic: 'c',
+          report: report(1_000_000, 1000, { peakRssBytes: 300e6, cpuUserMs: 2000 }),
+          inTopic: 1_000_000,
+        },
         { round: 4, topic: 'd', error: 'crashed' },
       ],
     }
@@ -127,7 +152,9 @@ describe('row and scenario summaries', () => {
     expect(s.lost).toBe(10)
   })
   it('has no summary when every run failed', () => {
-    expect(summarizeRow({ ...row('kafkajs', 'send', []), runs: [{ round: 1, topic: 't', error: 'boom' }] })).toBeUndefined()
+    expect(
+      summarizeRow({ ...row('kafkajs', 'send', []), runs: [{ round: 1, topic: 't', error: 'boom' }] }),
+    ).toBeUndefined()
   })
   it('relates each row to the C limit and to kafkit with the same variant', () => {
     const scenario: ScenarioResult = {
@@ -163,7 +190,9 @@ describe('tool output parsing', () => {
     expect(parseCProducer(output)).toEqual({ messages: 500_000, bytes: 50_000_000, elapsedMs: 1431 })
   })
   it('reads the C consumer summary', () => {
-    expect(parseCConsumer('% 500000 messages (50000000 bytes) consumed in 446ms: 1118816 msgs/s (111.88 MB/s)\n')).toEqual({
+    expect(
+      parseCConsumer('% 500000 messages (50000000 bytes) consumed in 446ms: 1118816 msgs/s (111.88 MB/s)\n'),
+    ).toEqual({
       messages: 500_000,
       bytes: 50_000_000,
       elapsedMs: 446,
@@ -171,7 +200,8 @@ describe('tool output parsing', () => {
     expect(parseCConsumer('nothing here')).toBeUndefined()
   })
   it('reads ProducerPerformance and ConsumerPerformance', () => {
-    const producer = '300000 records sent, 150000.0 records/sec (14.31 MB/sec), 18.56 ms avg latency, 389.00 ms max latency.'
+    const producer =
+      '300000 records sent, 150000.0 records/sec (14.31 MB/sec), 18.56 ms avg latency, 389.00 ms max latency.'
     expect(parseJavaProducer(producer, 100)).toEqual({ messages: 300_000, bytes: 30_000_000, elapsedMs: 2000 })
     const consumer = [
       'start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec',
@@ -198,10 +228,21 @@ describe('tables and options', () => {
       id: 'produce',
       title: 't',
       description: 'd',
-      rows: [{ scenario: 'produce', client: 'platformatic', variant: 'send', label: 'platformatic', unavailable: 'needs Node >= 22', runs: [] }],
+      rows: [
+        {
+          scenario: 'produce',
+          client: 'platformatic',
+          variant: 'send',
+          label: 'platformatic',
+          unavailable: 'needs Node >= 22',
+          runs: [],
+        },
+      ],
     }
     summarizeScenario(scenario)
-    expect(markdownTable(scenarioColumns(scenario))).toContain('| platformatic | - | - | - | - | - | - | - | needs Node >= 22 |')
+    expect(markdownTable(scenarioColumns(scenario))).toContain(
+      '| platformatic | - | - | - | - | - | - | - | needs Node >= 22 |',
+    )
   })
   it('defaults to the quick run and validates flags', () => {
     const quick = parseOptions([], {})

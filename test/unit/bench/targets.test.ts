@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest'
 import type { RowResult, ScenarioResult } from '../../../bench/lib/results.js'
 import { evaluateTargets } from '../../../bench/lib/targets.js'
 
-function row(client: RowResult['client'], variant: string, median: number | undefined, unavailable?: string): RowResult {
+function row(
+  client: RowResult['client'],
+  variant: string,
+  median: number | undefined,
+  unavailable?: string,
+): RowResult {
   return {
     scenario: 'consume',
     client,
@@ -13,7 +18,15 @@ function row(client: RowResult['client'], variant: string, median: number | unde
     summary:
       median === undefined
         ? undefined
-        : { msgsPerSec: { median, min: median, max: median, count: 1, spread: 0 }, mbPerSec: 0, peakRssMb: 0, cpuSecondsPerMillion: 0, completedRuns: 1, runs: 1, errors: 0 },
+        : {
+            msgsPerSec: { median, min: median, max: median, count: 1, spread: 0 },
+            mbPerSec: 0,
+            peakRssMb: 0,
+            cpuSecondsPerMillion: 0,
+            completedRuns: 1,
+            runs: 1,
+            errors: 0,
+          },
   }
 }
 
@@ -48,7 +61,14 @@ describe('targets', () => {
   })
   it('cannot judge a peer without figures, and leaves the limits and raw node-rdkafka out of "ahead"', () => {
     expect(find('kafkit eachBatch ahead of ckjs-kafkajs eachBatch')).toMatchObject({ ratio: undefined, met: undefined })
-    expect(checks.some((c) => c.target.includes('ahead of c ') || c.target.includes('ahead of java') || c.target.includes('ahead of rdkafka'))).toBe(false)
+    expect(
+      checks.some(
+        (c) =>
+          c.target.includes('ahead of c ') ||
+          c.target.includes('ahead of java') ||
+          c.target.includes('ahead of rdkafka'),
+      ),
+    ).toBe(false)
   })
   it('has no raw-ratio target in the awaited scenarios', () => {
     const awaited = evaluateTargets([{ ...consume, id: 'produce-awaited' }])

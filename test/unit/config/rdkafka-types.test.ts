@@ -9,13 +9,16 @@ const src = new URL('../../../src/', import.meta.url).pathname
 /** Every file under `dir`, recursively. */
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)])
+    entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)],
+  )
 }
 
 describe('librdkafka property types', () => {
   it('types the rdkafka blocks from librdkafka CONFIGURATION.md', () => {
     expectTypeOf<ProducerRdkafkaConfig['linger.ms']>().toEqualTypeOf<number | undefined>()
-    expectTypeOf<ProducerRdkafkaConfig['compression.codec']>().toEqualTypeOf<'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd' | undefined>()
+    expectTypeOf<ProducerRdkafkaConfig['compression.codec']>().toEqualTypeOf<
+      'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd' | undefined
+    >()
     expectTypeOf<ConsumerRdkafkaConfig['auto.offset.reset']>().not.toBeAny()
     expectTypeOf<ConsumerRdkafkaConfig>().not.toHaveProperty('linger.ms')
   })

@@ -6,7 +6,17 @@ import type { Serde } from '../../../src/serde/types.js'
 import { serdes } from '../../../src/serde/index.js'
 
 function raw(overrides: Partial<RawMessage> = {}): RawMessage {
-  return { topic: 'orders', partition: 2, offset: 41, key: Buffer.from('k'), value: Buffer.from('{"n":1}'), size: 7, timestamp: 1000, headers: [], ...overrides }
+  return {
+    topic: 'orders',
+    partition: 2,
+    offset: 41,
+    key: Buffer.from('k'),
+    value: Buffer.from('{"n":1}'),
+    size: 7,
+    timestamp: 1000,
+    headers: [],
+    ...overrides,
+  }
 }
 
 describe('MessageDecoder', () => {
@@ -15,14 +25,23 @@ describe('MessageDecoder', () => {
     const message = decoder.decode(raw({ headers: [['trace', Buffer.from('t1')]] }))
     expect(message).not.toBeInstanceOf(Promise)
     expect(message).toEqual({
-      topic: 'orders', partition: 2, offset: '41', key: 'k', value: { n: 1 }, timestamp: 1000,
-      headers: { trace: Buffer.from('t1') }, headerList: [['trace', Buffer.from('t1')]],
+      topic: 'orders',
+      partition: 2,
+      offset: '41',
+      key: 'k',
+      value: { n: 1 },
+      timestamp: 1000,
+      headers: { trace: Buffer.from('t1') },
+      headerList: [['trace', Buffer.from('t1')]],
     })
     expect(decoder.decode(raw({ key: null, value: null }))).toMatchObject({ key: null, value: null })
   })
 
   it('passes raw Buffers through without serdes', () => {
-    const message = new MessageDecoder(undefined, undefined, undefined).decode(raw()) as { key: unknown; value: unknown }
+    const message = new MessageDecoder(undefined, undefined, undefined).decode(raw()) as {
+      key: unknown
+      value: unknown
+    }
     expect(message.key).toEqual(Buffer.from('k'))
     expect(message.value).toEqual(Buffer.from('{"n":1}'))
   })
@@ -51,22 +70,48 @@ describe('MessageDecoder', () => {
       error = e
     }
     expect(error).toBeInstanceOf(SerializationError)
-    expect(error).toMatchObject({ topic: 'orders', partition: 2, offset: '41', field: 'value', code: 'ERR_SERIALIZATION' })
+    expect(error).toMatchObject({
+      topic: 'orders',
+      partition: 2,
+      offset: '41',
+      field: 'value',
+      code: 'ERR_SERIALIZATION',
+    })
     expect((error as Error).message).toContain('topic orders partition 2 offset 41')
-    const failing: Serde<string> = { serialize: () => Buffer.alloc(0), deserialize: async () => { throw new Error('registry down') } }
-    await expect(new MessageDecoder(failing, undefined, undefined).decode(raw())).rejects.toMatchObject({ field: 'key', offset: '41' })
+    const failing: Serde<string> = {
+      serialize: () => Buffer.alloc(0),
+      deserialize: async () => {
+        throw new Error('registry down')
+      },
+    }
+    await expect(new MessageDecoder(failing, undefined, undefined).decode(raw())).rejects.toMatchObject({
+      field: 'key',
+      offset: '41',
+    })
   })
 
   it('uses per-topic serdes and fails for topics missing from the map', () => {
-    const decoder = new MessageDecoder(undefined, undefined, { orders: { value: serdes.json() }, audit: { key: serdes.string() } })
+    const decoder = new MessageDecoder(undefined, undefined, {
+      orders: { value: serdes.json() },
+      audit: { key: serdes.string() },
+    })
     expect((decoder.decode(raw()) as { value: unknown }).value).toEqual({ n: 1 })
-    expect((decoder.decode(raw({ topic: 'audit' })) as { key: unknown; value: unknown })).toMatchObject({ key: 'k', value: Buffer.from('{"n":1}') })
+    expect(decoder.decode(raw({ topic: 'audit' })) as { key: unknown; value: unknown }).toMatchObject({
+      key: 'k',
+      value: Buffer.from('{"n":1}'),
+    })
     expect(() => decoder.decode(raw({ topic: 'other' }))).toThrow(SerializationError)
   })
 
   it('turns header lists into records (the last of a repeated header wins, no value is empty)', () => {
     expect(toHeaders(undefined)).toEqual({})
-    expect(toHeaders([['a', Buffer.from('1')], ['b', Buffer.from('2')], ['a', Buffer.from('3')], ['c', null]]))
-      .toEqual({ a: Buffer.from('3'), b: Buffer.from('2'), c: Buffer.alloc(0) })
+    expect(
+      toHeaders([
+        ['a', Buffer.from('1')],
+        ['b', Buffer.from('2')],
+        ['a', Buffer.from('3')],
+        ['c', null],
+      ]),
+    ).toEqual({ a: Buffer.from('3'), b: Buffer.from('2'), c: Buffer.alloc(0) })
   })
 })

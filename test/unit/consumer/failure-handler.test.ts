@@ -6,17 +6,35 @@ import { resolveRunOptions } from '../../../src/consumer/run-options.js'
 import { KafkaError, SerializationError } from '../../../src/errors/index.js'
 import type { RawMessage } from '../../../src/native/consumer.js'
 
-const raw: RawMessage = { topic: 'orders', partition: 1, offset: 12, key: Buffer.from('k'), value: Buffer.from('v'), size: 1, timestamp: 5, headers: [] }
+const raw: RawMessage = {
+  topic: 'orders',
+  partition: 1,
+  offset: 12,
+  key: Buffer.from('k'),
+  value: Buffer.from('v'),
+  size: 1,
+  timestamp: 5,
+  headers: [],
+}
 const consumerOptions = resolveConsumerOptions({ brokers: 'localhost:9092', groupId: 'g' })
 
-function policy(run: Record<string, unknown>, deadLetter?: Partial<DeadLetterQueue>): { policy: FailureHandler; reported: KafkaError[] } {
+function policy(
+  run: Record<string, unknown>,
+  deadLetter?: Partial<DeadLetterQueue>,
+): { policy: FailureHandler; reported: KafkaError[] } {
   const reported: KafkaError[] = []
   const resolved = resolveRunOptions({ eachMessage: () => {}, ...run }, consumerOptions)
-  return { policy: new FailureHandler(resolved, deadLetter as DeadLetterQueue | undefined, (e) => reported.push(e)), reported }
+  return {
+    policy: new FailureHandler(resolved, deadLetter as DeadLetterQueue | undefined, (e) => reported.push(e)),
+    reported,
+  }
 }
 
 const context = (attempt: () => unknown, extra: { stale?: () => boolean; signal?: AbortSignal } = {}) => ({
-  raw, attempt, isStale: extra.stale ?? (() => false), signal: extra.signal ?? new AbortController().signal,
+  raw,
+  attempt,
+  isStale: extra.stale ?? (() => false),
+  signal: extra.signal ?? new AbortController().signal,
 })
 
 describe('FailureHandler', () => {
@@ -28,9 +46,12 @@ describe('FailureHandler', () => {
   it('retries until an attempt succeeds, reporting each failure with the message named', async () => {
     const { policy: p, reported } = policy({ retry: { retries: 5, initialDelayMs: 1 } })
     let calls = 0
-    const verdict = await p.recover(new Error('first'), context(() => {
-      if (++calls < 3) throw new Error(`again ${calls}`)
-    }))
+    const verdict = await p.recover(
+      new Error('first'),
+      context(() => {
+        if (++calls < 3) throw new Error(`again ${calls}`)
+      }),
+    )
     expect(verdict).toEqual({ kind: 'ok' })
     expect(calls).toBe(3)
     expect(reported.map((e) => e.message)).toEqual([
@@ -47,11 +68,16 @@ describe('FailureHandler', () => {
       calls++
       throw new Error('still failing')
     }
-    const stop = await policy({ retry: { retries: 2, initialDelayMs: 1 } }).policy.recover(new Error('x'), context(failing))
+    const stop = await policy({ retry: { retries: 2, initialDelayMs: 1 } }).policy.recover(
+      new Error('x'),
+      context(failing),
+    )
     expect(calls).toBe(2)
     expect(stop.kind).toBe('stop')
     expect(stop.kind === 'stop' && stop.error.message).toContain('still failing')
-    expect(await policy({ retry: { retries: 0 }, errorPolicy: 'skip' }).policy.recover(new Error('x'), context(failing))).toEqual({ kind: 'skip' })
+    expect(
+      await policy({ retry: { retries: 0 }, errorPolicy: 'skip' }).policy.recover(new Error('x'), context(failing)),
+    ).toEqual({ kind: 'skip' })
   })
 
   it('stops instead of skipping or dead-lettering a failure marked not skippable', async () => {
@@ -59,39 +85,75 @@ describe('FailureHandler', () => {
     const fail = (): never => {
       throw machinery
     }
-    expect(await policy({ retry: { retries: 1, initialDelayMs: 1 }, errorPolicy: 'skip' }).policy.recover(machinery, context(fail)))
-      .toEqual({ kind: 'stop', error: machinery })
+    expect(
+      await policy({ retry: { retries: 1, initialDelayMs: 1 }, errorPolicy: 'skip' }).policy.recover(
+        machinery,
+        context(fail),
+      ),
+    ).toEqual({ kind: 'stop', error: machinery })
     const sent: unknown[] = []
     const deadLetter = { topic: 'dlq', send: async (message: unknown) => void sent.push(message) }
-    expect(await policy({ retry: { retries: 0 }, errorPolicy: { deadLetter: { topic: 'dlq' } } }, deadLetter).policy.recover(machinery, context(fail)))
-      .toEqual({ kind: 'stop', error: machinery })
+    expect(
+      await policy({ retry: { retries: 0 }, errorPolicy: { deadLetter: { topic: 'dlq' } } }, deadLetter).policy.recover(
+        machinery,
+        context(fail),
+      ),
+    ).toEqual({ kind: 'stop', error: machinery })
     expect(sent).toEqual([])
   })
 
   it('keeps serde errors as they are', async () => {
     const { policy: p, reported } = policy({ retry: { retries: 0 }, errorPolicy: 'skip' })
     const serde = new SerializationError('bad bytes', { topic: 'orders', partition: 1, offset: '12', field: 'value' })
-    await p.recover(serde, context(() => undefined))
+    await p.recover(
+      serde,
+      context(() => undefined),
+    )
     expect(reported[0]).toBe(serde)
   })
 
   it("'deadLetter' sends the raw record, retrying the send, and stops when it never succeeds", async () => {
     const sent: Array<[RawMessage, KafkaError]> = []
     let failures = 1
-    const dlq = { topic: 'dlq', send: async (message: RawMessage, error: KafkaError) => {
-      if (failures-- > 0) throw new Error('broker away')
-      sent.push([message, error])
-    } }
-    const { policy: p, reported } = policy({ retry: { retries: 1, initialDelayMs: 1 }, errorPolicy: { deadLetter: { topic: 'dlq' } } }, dlq)
-    expect(await p.recover(new Error('poison'), context(() => { throw new Error('poison') }))).toEqual({ kind: 'skip' })
+    const dlq = {
+      topic: 'dlq',
+      send: async (message: RawMessage, error: KafkaError) => {
+        if (failures-- > 0) throw new Error('broker away')
+        sent.push([message, error])
+      },
+    }
+    const { policy: p, reported } = policy(
+      { retry: { retries: 1, initialDelayMs: 1 }, errorPolicy: { deadLetter: { topic: 'dlq' } } },
+      dlq,
+    )
+    expect(
+      await p.recover(
+        new Error('poison'),
+        context(() => {
+          throw new Error('poison')
+        }),
+      ),
+    ).toEqual({ kind: 'skip' })
     expect(sent).toHaveLength(1)
     expect(sent[0]![0]).toBe(raw)
     expect(sent[0]![1].message).toContain('poison')
     expect(reported.some((e) => e.code === 'ERR_DEAD_LETTER')).toBe(true)
 
-    const never = { topic: 'dlq', send: async () => { throw new Error('broker away') } }
-    const verdict = await policy({ retry: { retries: 1, initialDelayMs: 1 }, errorPolicy: { deadLetter: { topic: 'dlq' } } }, never)
-      .policy.recover(new Error('poison'), context(() => { throw new Error('poison') }))
+    const never = {
+      topic: 'dlq',
+      send: async () => {
+        throw new Error('broker away')
+      },
+    }
+    const verdict = await policy(
+      { retry: { retries: 1, initialDelayMs: 1 }, errorPolicy: { deadLetter: { topic: 'dlq' } } },
+      never,
+    ).policy.recover(
+      new Error('poison'),
+      context(() => {
+        throw new Error('poison')
+      }),
+    )
     expect(verdict.kind === 'stop' && verdict.error.code).toBe('ERR_DEAD_LETTER')
   })
 
@@ -99,11 +161,19 @@ describe('FailureHandler', () => {
     const { policy: p } = policy({ retry: { retries: 3, initialDelayMs: 60_000 } })
     const controller = new AbortController()
     const started = Date.now()
-    const pending = p.recover(new Error('x'), context(() => undefined, { signal: controller.signal }))
+    const pending = p.recover(
+      new Error('x'),
+      context(() => undefined, { signal: controller.signal }),
+    )
     setTimeout(() => controller.abort(), 10)
     expect(await pending).toEqual({ kind: 'stale' })
     expect(Date.now() - started).toBeLessThan(5_000)
-    expect(await p.recover(new Error('x'), context(() => undefined, { stale: () => true }))).toEqual({ kind: 'stale' })
+    expect(
+      await p.recover(
+        new Error('x'),
+        context(() => undefined, { stale: () => true }),
+      ),
+    ).toEqual({ kind: 'stale' })
   })
 
   it('sleep() resolves false at once on an aborted signal', async () => {
@@ -115,7 +185,16 @@ describe('FailureHandler', () => {
 describe('dead-letter headers', () => {
   it('carry the original headers (binary ones base64) and where and why it failed', () => {
     const binary = Buffer.from([0xff, 0xfe, 0x00])
-    const headers = deadLetterHeaders({ ...raw, headers: [['trace', Buffer.from('t-1')], ['blob', binary]] }, new KafkaError('ERR_HANDLER', 'boom'))
+    const headers = deadLetterHeaders(
+      {
+        ...raw,
+        headers: [
+          ['trace', Buffer.from('t-1')],
+          ['blob', binary],
+        ],
+      },
+      new KafkaError('ERR_HANDLER', 'boom'),
+    )
     expect(headers).toEqual({
       trace: 't-1',
       blob: binary.toString('base64'),

@@ -3,7 +3,9 @@ import { FetchLoop } from '../../../src/consumer/fetch-loop.js'
 import { FetchedBatch } from '../../../src/native/consumer.js'
 
 function batchOf(count: number): FetchedBatch {
-  return new FetchedBatch(count, Buffer.alloc(0), new Int32Array(count * 10), new Float64Array(count * 2), undefined, ['t'])
+  return new FetchedBatch(count, Buffer.alloc(0), new Int32Array(count * 10), new Float64Array(count * 2), undefined, [
+    't',
+  ])
 }
 
 /** A fake librdkafka queue: each fetch takes what is queued, up to the batch size, without waiting. */
@@ -26,15 +28,23 @@ class FakeQueue {
 
 const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-function loopOn(queue: FakeQueue, options: { maxWaitMs: number; saturatedPollMs: number; hasRoom?: () => boolean },
-  received: Array<[number, number]> = [], errors: unknown[] = [], afterFetch: () => void = () => {}): FetchLoop {
-  return new FetchLoop({
-    consume: queue.consume,
-    onMessages: (batch, poll) => received.push([batch.count, poll]),
-    afterFetch,
-    onError: (error) => errors.push(error),
-    hasRoom: options.hasRoom ?? (() => true),
-  }, { batchSize: 10, maxWaitMs: options.maxWaitMs, saturatedPollMs: options.saturatedPollMs })
+function loopOn(
+  queue: FakeQueue,
+  options: { maxWaitMs: number; saturatedPollMs: number; hasRoom?: () => boolean },
+  received: Array<[number, number]> = [],
+  errors: unknown[] = [],
+  afterFetch: () => void = () => {},
+): FetchLoop {
+  return new FetchLoop(
+    {
+      consume: queue.consume,
+      onMessages: (batch, poll) => received.push([batch.count, poll]),
+      afterFetch,
+      onError: (error) => errors.push(error),
+      hasRoom: options.hasRoom ?? (() => true),
+    },
+    { batchSize: 10, maxWaitMs: options.maxWaitMs, saturatedPollMs: options.saturatedPollMs },
+  )
 }
 
 describe('FetchLoop', () => {
@@ -45,7 +55,11 @@ describe('FetchLoop', () => {
     const loop = loopOn(queue, { maxWaitMs: 1_000, saturatedPollMs: 1_000 }, received)
     loop.start()
     await tick(50)
-    expect(received).toEqual([[10, 1], [10, 2], [5, 3]])
+    expect(received).toEqual([
+      [10, 1],
+      [10, 2],
+      [5, 3],
+    ])
     // A partial batch emptied the queue: nothing more until librdkafka signals.
     expect(queue.polls).toHaveLength(3)
     queue.queued = 4

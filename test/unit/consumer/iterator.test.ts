@@ -11,7 +11,10 @@ class FakeConsumer {
   #outcome: Promise<void> = Promise.resolve()
   #settle: (error?: Error) => void = () => {}
 
-  constructor(readonly messages: number[], readonly failAt?: number) {}
+  constructor(
+    readonly messages: number[],
+    readonly failAt?: number,
+  ) {}
 
   async run(options: RunOptions<number>): Promise<void> {
     this.#active = true
@@ -27,7 +30,10 @@ class FakeConsumer {
           return
         }
         try {
-          await (options.eachMessage as (p: { message: number; signal: AbortSignal }) => Promise<void>)({ message, signal: new AbortController().signal })
+          await (options.eachMessage as (p: { message: number; signal: AbortSignal }) => Promise<void>)({
+            message,
+            signal: new AbortController().signal,
+          })
           this.processed.push(message)
         } catch {
           this.unprocessed.push(message)
@@ -66,11 +72,13 @@ describe('MessageIterator', () => {
 
   it('a throwing loop body also leaves its message unprocessed', async () => {
     const consumer = new FakeConsumer([1, 2, 3])
-    await expect((async () => {
-      for await (const message of new MessageIterator(consumer)) {
-        if (message === 2) throw new Error('body failed')
-      }
-    })()).rejects.toThrow('body failed')
+    await expect(
+      (async () => {
+        for await (const message of new MessageIterator(consumer)) {
+          if (message === 2) throw new Error('body failed')
+        }
+      })(),
+    ).rejects.toThrow('body failed')
     expect(consumer.processed).toEqual([1])
     expect(consumer.unprocessed).toEqual([2])
   })
@@ -78,9 +86,11 @@ describe('MessageIterator', () => {
   it('rejects the pending next() when the run fails', async () => {
     const consumer = new FakeConsumer([1, 2, 3], 3)
     const seen: number[] = []
-    await expect((async () => {
-      for await (const message of new MessageIterator(consumer)) seen.push(message)
-    })()).rejects.toThrow('policy stop')
+    await expect(
+      (async () => {
+        for await (const message of new MessageIterator(consumer)) seen.push(message)
+      })(),
+    ).rejects.toThrow('policy stop')
     expect(seen).toEqual([1, 2])
   })
 })

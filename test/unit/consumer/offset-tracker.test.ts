@@ -32,7 +32,12 @@ describe('OffsetTracker', () => {
     const b = state(1)
     const c = state(2, 9)
     expect(tracker.store([a, b, c])).toBeUndefined()
-    expect(native.stored).toEqual([[{ topic: 't', partition: 0, offset: 5 }, { topic: 't', partition: 2, offset: 9 }]])
+    expect(native.stored).toEqual([
+      [
+        { topic: 't', partition: 0, offset: 5 },
+        { topic: 't', partition: 2, offset: 9 },
+      ],
+    ])
     expect(tracker.store([a, b, c])).toBeUndefined()
     expect(native.stored).toHaveLength(1)
     a.processedNext = 6
@@ -58,11 +63,16 @@ describe('OffsetTracker', () => {
     const done = tracker.commit([a], 1000)
     expect(native.commits).toEqual([[{ topic: 't', partition: 0, offset: 5 }]])
     let settled = false
-    void done.then(() => { settled = true })
+    void done.then(() => {
+      settled = true
+    })
     tracker.onCommitResult(undefined, [{ topic: 't', partition: 0, offset: 4 }])
     await Promise.resolve()
     expect(settled).toBe(false)
-    tracker.onCommitResult(undefined, [{ topic: 't', partition: 0, offset: 6 }, { topic: 't', partition: 1, offset: 3 }])
+    tracker.onCommitResult(undefined, [
+      { topic: 't', partition: 0, offset: 6 },
+      { topic: 't', partition: 1, offset: 3 },
+    ])
     await done
     expect(tracker.committedOffset('t', 0)).toBe(6)
     // Nothing new: resolves without a request.
@@ -74,10 +84,15 @@ describe('OffsetTracker', () => {
     const native = new FakeNative()
     const tracker = new OffsetTracker(native)
     const failing = tracker.commit([state(0, 5)], 1000)
-    tracker.onCommitResult(Object.assign(new Error('Broker: Specified group generation id is not valid'), { code: 22 }), [{ topic: 't', partition: 0, offset: 5 }])
+    tracker.onCommitResult(
+      Object.assign(new Error('Broker: Specified group generation id is not valid'), { code: 22 }),
+      [{ topic: 't', partition: 0, offset: 5 }],
+    )
     await expect(failing).rejects.toMatchObject({ code: 'ERR_KAFKA_ILLEGAL_GENERATION' })
     const noop = tracker.commit([state(1, 3)], 1000)
-    tracker.onCommitResult(Object.assign(new Error('Local: No offset stored'), { code: RESP_ERR._NO_OFFSET }), [{ topic: 't', partition: 1, offset: 3 }])
+    tracker.onCommitResult(Object.assign(new Error('Local: No offset stored'), { code: RESP_ERR._NO_OFFSET }), [
+      { topic: 't', partition: 1, offset: 3 },
+    ])
     await expect(noop).resolves.toBeUndefined()
   })
 

@@ -14,7 +14,16 @@ const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(reso
 
 function fill(state: PartitionState, from: number, count: number): void {
   for (let offset = from; offset < from + count; offset++) {
-    state.push({ topic: state.topic, partition: state.partition, offset, key: null, value: Buffer.from(`${state.partition}:${offset}`), size: 1, timestamp: -1, headers: [] })
+    state.push({
+      topic: state.topic,
+      partition: state.partition,
+      offset,
+      key: null,
+      value: Buffer.from(`${state.partition}:${offset}`),
+      size: 1,
+      timestamp: -1,
+      headers: [],
+    })
   }
 }
 
@@ -76,7 +85,12 @@ describe('PartitionScheduler', () => {
 
   it('marks a message processed only once its handler resolved', async () => {
     let release!: () => void
-    const { scheduler } = setup({ eachMessage: () => new Promise<void>((resolve) => { release = resolve }) })
+    const { scheduler } = setup({
+      eachMessage: () =>
+        new Promise<void>((resolve) => {
+          release = resolve
+        }),
+    })
     const state = new PartitionState('t', 0)
     fill(state, 5, 2)
     scheduler.schedule(state)
@@ -89,7 +103,12 @@ describe('PartitionScheduler', () => {
 
   it('ignores the result of a handler whose partition was seeked or revoked meanwhile', async () => {
     let release!: () => void
-    const { scheduler } = setup({ eachMessage: () => new Promise<void>((resolve) => { release = resolve }) })
+    const { scheduler } = setup({
+      eachMessage: () =>
+        new Promise<void>((resolve) => {
+          release = resolve
+        }),
+    })
     const state = new PartitionState('t', 0)
     fill(state, 0, 3)
     scheduler.schedule(state)
@@ -139,7 +158,10 @@ describe('PartitionScheduler', () => {
     fill(state, 0, 6)
     scheduler.schedule(state)
     await waitUntil(() => state.processedNext === 6)
-    expect(batches).toEqual([['0', '1', '2', '3', '4', '5'], ['3', '4', '5']])
+    expect(batches).toEqual([
+      ['0', '1', '2', '3', '4', '5'],
+      ['3', '4', '5'],
+    ])
     expect(state.size).toBe(0)
   })
 

@@ -3,7 +3,16 @@ import { PartitionState, PartitionTable } from '../../../src/consumer/partition-
 import type { RawMessage } from '../../../src/native/consumer.js'
 
 function message(offset: number, bytes = 10): RawMessage {
-  return { topic: 't', partition: 0, offset, value: Buffer.alloc(bytes), key: Buffer.alloc(2), size: bytes + 2, timestamp: -1, headers: [] }
+  return {
+    topic: 't',
+    partition: 0,
+    offset,
+    value: Buffer.alloc(bytes),
+    key: Buffer.alloc(2),
+    size: bytes + 2,
+    timestamp: -1,
+    headers: [],
+  }
 }
 
 describe('PartitionState', () => {

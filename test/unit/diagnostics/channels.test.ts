@@ -16,18 +16,28 @@ const root = new URL('../../../', import.meta.url).pathname
 /** Every file under `dir`, recursively. */
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)])
+    entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)],
+  )
 }
 
 describe('diagnostics channel registry', () => {
   it('keeps the public channel names', () => {
     expect(Object.values(DIAGNOSTICS_CHANNEL_NAMES).sort()).toEqual([
-      'kafkit:admin:error', 'kafkit:admin:log', 'kafkit:admin:request',
-      'kafkit:consumer:commit', 'kafkit:consumer:error', 'kafkit:consumer:message', 'kafkit:consumer:rebalance',
+      'kafkit:admin:error',
+      'kafkit:admin:log',
+      'kafkit:admin:request',
+      'kafkit:consumer:commit',
+      'kafkit:consumer:error',
+      'kafkit:consumer:message',
+      'kafkit:consumer:rebalance',
       'kafkit:consumer:stats',
-      'kafkit:processor:error', 'kafkit:processor:transaction',
-      'kafkit:producer:delivery', 'kafkit:producer:error', 'kafkit:producer:stats',
-      'kafkit:router:event', 'kafkit:saga:transition',
+      'kafkit:processor:error',
+      'kafkit:processor:transaction',
+      'kafkit:producer:delivery',
+      'kafkit:producer:error',
+      'kafkit:producer:stats',
+      'kafkit:router:event',
+      'kafkit:saga:transition',
     ])
   })
 
@@ -52,7 +62,9 @@ describe('diagnostics channel registry', () => {
 
   it('types each channel by its payload', () => {
     // eslint-disable-next-line @typescript-eslint/unbound-method -- only its type is read, it is never called
-    expectTypeOf(diagnosticsChannels.consumerCommit.publish).parameter(0).toEqualTypeOf<DiagnosticsChannelPayloads['kafkit:consumer:commit']>()
+    expectTypeOf(diagnosticsChannels.consumerCommit.publish)
+      .parameter(0)
+      .toEqualTypeOf<DiagnosticsChannelPayloads['kafkit:consumer:commit']>()
     expectTypeOf<DiagnosticsChannelPayloads['kafkit:admin:error']['error']>().toEqualTypeOf<KafkaError>()
   })
 
@@ -64,7 +76,10 @@ describe('diagnostics channel registry', () => {
   })
 
   it('is documented: every channel name appears in the guides', () => {
-    const docs = files(join(root, 'docs')).filter((file) => file.endsWith('.md')).map((file) => readFileSync(file, 'utf8')).join('\n')
+    const docs = files(join(root, 'docs'))
+      .filter((file) => file.endsWith('.md'))
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n')
     expect(Object.values(DIAGNOSTICS_CHANNEL_NAMES).filter((name) => !docs.includes(`\`${name}\``))).toEqual([])
   })
 })

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, KafkaAggregateError, KafkaError, StateError, TimeoutError } from '../../../src/errors/kafka-error.js'
+import {
+  ConfigError,
+  KafkaAggregateError,
+  KafkaError,
+  StateError,
+  TimeoutError,
+} from '../../../src/errors/kafka-error.js'
 
 describe('instanceof KafkaError', () => {
   it('holds for every kafkit error, aggregates included', () => {
@@ -32,8 +38,19 @@ describe('instanceof KafkaError', () => {
   it('gives an aggregate the flags of its failures', () => {
     const retriable = new TimeoutError('slow', { retriable: true })
     const fatal = new KafkaError('ERR_KAFKA_FENCED', 'fenced', { fatal: true })
-    const both = new KafkaAggregateError([{ index: 0, error: retriable }, { index: 3, error: fatal }], 'two failed')
-    expect({ retriable: both.retriable, fatal: both.fatal, abortable: both.abortable, code: both.code }).toEqual({ retriable: false, fatal: true, abortable: false, code: 'ERR_AGGREGATE' })
+    const both = new KafkaAggregateError(
+      [
+        { index: 0, error: retriable },
+        { index: 3, error: fatal },
+      ],
+      'two failed',
+    )
+    expect({ retriable: both.retriable, fatal: both.fatal, abortable: both.abortable, code: both.code }).toEqual({
+      retriable: false,
+      fatal: true,
+      abortable: false,
+      code: 'ERR_AGGREGATE',
+    })
     const onlyRetriable = new KafkaAggregateError([{ index: 1, error: retriable }], 'one failed')
     expect(onlyRetriable.retriable).toBe(true)
   })

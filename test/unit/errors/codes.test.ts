@@ -16,11 +16,15 @@ const src = new URL('../../../src/', import.meta.url).pathname
 /** Every file under `dir`, recursively. */
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)])
+    entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)],
+  )
 }
 
 const docs = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8')
-const allCodes: readonly string[] = [...KAFKIT_ERROR_CODES, ...RDKAFKA_ERROR_CODES.map((entry) => kafkitCodeFor(entry.name))]
+const allCodes: readonly string[] = [
+  ...KAFKIT_ERROR_CODES,
+  ...RDKAFKA_ERROR_CODES.map((entry) => kafkitCodeFor(entry.name)),
+]
 
 describe('error codes', () => {
   it('types KafkaError.code as the literal union', () => {
@@ -52,7 +56,11 @@ describe('error codes', () => {
   it('names librdkafka local errors by RESP_ERR, never by number, outside the generated table', () => {
     const magic = files(src)
       .filter((file) => !file.endsWith('.generated.ts'))
-      .flatMap((file) => readFileSync(file, 'utf8').split('\n').map((line, index) => [file, index + 1, line] as const))
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((line, index) => [file, index + 1, line] as const),
+      )
       .filter(([, , line]) => /(^|[^\w.])-1[4-9]\d\b/.test(line))
       .map(([file, line]) => `${file.slice(src.length)}:${line}`)
     expect(magic).toEqual([])

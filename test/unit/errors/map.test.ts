@@ -62,7 +62,9 @@ describe('fromRdkafkaError', () => {
     expect(error.rdkafkaCode).toBe(4242)
     expect(error.message).toContain('librdkafka error code 4242')
     // A real code is never second-guessed by its text.
-    expect(fromRdkafkaError({ code: RESP_ERR._TIMED_OUT, message: 'Broker: Message size too large' }).rdkafkaName).toBe('_TIMED_OUT')
+    expect(fromRdkafkaError({ code: RESP_ERR._TIMED_OUT, message: 'Broker: Message size too large' }).rdkafkaName).toBe(
+      '_TIMED_OUT',
+    )
   })
 
   it('names every librdkafka error by a constant equal to its number', () => {

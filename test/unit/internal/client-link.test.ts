@@ -6,7 +6,12 @@ const AUTHENTICATION = -169
 const TRANSPORT = -195
 
 function link(logs: string[] = []) {
-  const logger = { debug: () => undefined, info: () => undefined, warn: (message: string) => logs.push(message), error: (message: string) => logs.push(message) }
+  const logger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (message: string) => logs.push(message),
+    error: (message: string) => logs.push(message),
+  }
   return new ClientLink('Producer', logger, 'producer test', undefined, () => undefined)
 }
 
@@ -26,22 +31,35 @@ describe('ClientLink', () => {
   it('ends a connect at once on a hopeless client error, naming refused credentials as the reason', async () => {
     const client = link()
     let closed = 0
-    const connecting = client.connect((guard) => guard.run(new Promise<void>(() => undefined)), () => closed++)
+    const connecting = client.connect(
+      (guard) => guard.run(new Promise<void>(() => undefined)),
+      () => closed++,
+    )
     const mapped = client.clientError({ code: AUTHENTICATION, message: 'SASL authentication failed' })
     expect(mapped).toBeInstanceOf(AuthenticationError)
-    await expect(connecting).rejects.toThrow(/Producer\.connect\(\) failed: the brokers refused the client's credentials/)
+    await expect(connecting).rejects.toThrow(
+      /Producer\.connect\(\) failed: the brokers refused the client's credentials/,
+    )
     expect(closed).toBe(1)
   })
 
   it('throws the connect failure itself when no credentials were refused', async () => {
     const client = link()
     const failure = new KafkaError('ERR_TIMEOUT', 'metadata timed out')
-    await expect(client.connect(async () => {
-      throw failure
-    }, () => undefined)).rejects.toBe(failure)
-    const transport = client.connect(async () => {
-      throw new ConnectionError('refused')
-    }, () => undefined)
+    await expect(
+      client.connect(
+        async () => {
+          throw failure
+        },
+        () => undefined,
+      ),
+    ).rejects.toBe(failure)
+    const transport = client.connect(
+      async () => {
+        throw new ConnectionError('refused')
+      },
+      () => undefined,
+    )
     await expect(transport).rejects.toBeInstanceOf(ConnectionError)
   })
 
@@ -49,7 +67,12 @@ describe('ClientLink', () => {
     const client = link()
     const emitted: KafkaError[] = []
     const listening: ErrorEmitter = { listenerCount: () => 1, emit: (_event, error) => emitted.push(error) > 0 }
-    const deaf: ErrorEmitter = { listenerCount: () => 0, emit: () => { throw new Error('must not emit') } }
+    const deaf: ErrorEmitter = {
+      listenerCount: () => 0,
+      emit: () => {
+        throw new Error('must not emit')
+      },
+    }
     const error = new KafkaError('ERR_HANDLER', 'x')
     client.emitError(listening, error)
     expect(emitted).toEqual([error])

@@ -9,7 +9,9 @@ describe('Lifecycle', () => {
     expect(lifecycle.state).toBe('connected')
     await connected
     await expect(lifecycle.connect('connect', async () => undefined)).rejects.toThrow(StateError)
-    await expect(lifecycle.connect('connect', async () => undefined)).rejects.toThrow('Producer.connect() called while connected')
+    await expect(lifecycle.connect('connect', async () => undefined)).rejects.toThrow(
+      'Producer.connect() called while connected',
+    )
   })
 
   it('begins closing a connected client once, and closes a client that never connected without closing work', async () => {
@@ -26,7 +28,9 @@ describe('Lifecycle', () => {
   it('lets a connect in progress settle before closing, whichever way it ends', async () => {
     const lifecycle = new Lifecycle('Admin')
     let finish!: () => void
-    void lifecycle.connect('connect', () => new Promise<void>((resolve) => (finish = resolve)).then(() => lifecycle.set('connected')))
+    void lifecycle.connect('connect', () =>
+      new Promise<void>((resolve) => (finish = resolve)).then(() => lifecycle.set('connected')),
+    )
     const closing = lifecycle.beginClose()
     await Promise.resolve()
     expect(lifecycle.state).toBe('connecting')
@@ -35,7 +39,9 @@ describe('Lifecycle', () => {
     expect(lifecycle.state).toBe('closing')
 
     const failing = new Lifecycle('Admin')
-    void failing.connect('connect', () => Promise.reject(new Error('refused')).finally(() => failing.set('closed'))).catch(() => undefined)
+    void failing
+      .connect('connect', () => Promise.reject(new Error('refused')).finally(() => failing.set('closed')))
+      .catch(() => undefined)
     expect(await failing.beginClose()).toBe(false)
     expect(failing.state).toBe('closed')
     await failing.connectSettled()

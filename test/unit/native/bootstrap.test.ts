@@ -34,7 +34,14 @@ describe('clients connect only in connect()', () => {
     listeners.push(broker.close)
     const producer = new Producer({ brokers: broker.brokers })
     const consumer = new Consumer({ brokers: broker.brokers, groupId: 'g' })
-    const processor = new Processor({ brokers: broker.brokers, groupId: 'g', transactionalId: 't', input: { a: {} }, output: { b: {} }, handle: () => undefined })
+    const processor = new Processor({
+      brokers: broker.brokers,
+      groupId: 'g',
+      transactionalId: 't',
+      input: { a: {} },
+      output: { b: {} },
+      handle: () => undefined,
+    })
     expect(processor.state).toBe('idle')
     // librdkafka connected to its bootstrap brokers within milliseconds of creating a handle.
     await new Promise((resolve) => setTimeout(resolve, 700))

@@ -2,7 +2,11 @@ import { RESP_ERR } from '../../../src/errors/codes.generated.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadAddon } from '../../../src/native/addon.js'
 import {
-  type FetchedBatch, NativeConsumerAdapter, type RawError, type RawMessage, type RawTopicPartition,
+  type FetchedBatch,
+  NativeConsumerAdapter,
+  type RawError,
+  type RawMessage,
+  type RawTopicPartition,
 } from '../../../src/native/consumer.js'
 import { type NativeMockCluster, startNativeMockCluster } from '../../../src/native/mock-cluster.js'
 import { Producer } from '../../../src/producer/producer.js'
@@ -10,7 +14,12 @@ import { Producer } from '../../../src/producer/producer.js'
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 interface RawConsumerAddon {
-  clientCreate(kind: string, config: Record<string, string>, onWake: () => void, options: { oauthbearer: boolean }): object
+  clientCreate(
+    kind: string,
+    config: Record<string, string>,
+    onWake: () => void,
+    options: { oauthbearer: boolean },
+  ): object
   clientDestroy(handle: object): Promise<void>
   consumerConsume(handle: object, max: number, meta: Int32Array, numbers: Float64Array, state: Int32Array): Buffer
   consumerPause(handle: object, partitions: unknown, pause: boolean): void
@@ -26,9 +35,18 @@ class Harness {
 
   constructor(brokers: string, groupId: string) {
     this.native = new NativeConsumerAdapter(
-      { 'bootstrap.servers': brokers, 'group.id': groupId, 'enable.auto.commit': 'false', 'auto.offset.reset': 'earliest' },
+      {
+        'bootstrap.servers': brokers,
+        'group.id': groupId,
+        'enable.auto.commit': 'false',
+        'auto.offset.reset': 'earliest',
+      },
       {},
-      { wake: () => this.wakes++, offsetCommit: (error, offsets) => this.commits.push({ error, offsets }), event: () => undefined },
+      {
+        wake: () => this.wakes++,
+        offsetCommit: (error, offsets) => this.commits.push({ error, offsets }),
+        event: () => undefined,
+      },
     )
   }
 
@@ -63,7 +81,10 @@ describe('NativeConsumerAdapter (kafkit addon) on the mock cluster', () => {
     await producer.connect()
     for (let i = 0; i < 50; i++) {
       await producer.send({
-        topic: 'fetched', partition: i % 2, key: i % 5 === 0 ? null : `k${i}`, value: `value-${i}`,
+        topic: 'fetched',
+        partition: i % 2,
+        key: i % 5 === 0 ? null : `k${i}`,
+        value: `value-${i}`,
         timestamp: 1_700_000_000_000 + i,
         ...(i % 10 === 0 ? { headers: { trace: ['a', 'b'], blob: Buffer.from([0xff, 0x00]), empty: null } } : {}),
       })
@@ -91,16 +112,25 @@ describe('NativeConsumerAdapter (kafkit addon) on the mock cluster', () => {
       expect(message.size).toBe(message.value!.length + (message.key?.length ?? 0))
       if (i % 10 === 0) {
         // Repeated names kept in order, bytes untouched, a header without a value is null.
-        expect(message.headers).toEqual([['trace', Buffer.from('a')], ['trace', Buffer.from('b')], ['blob', Buffer.from([0xff, 0x00])], ['empty', null]])
+        expect(message.headers).toEqual([
+          ['trace', Buffer.from('a')],
+          ['trace', Buffer.from('b')],
+          ['blob', Buffer.from([0xff, 0x00])],
+          ['empty', null],
+        ])
       } else {
         expect(message.headers).toEqual([])
       }
     }
     // Offsets per partition are consecutive from 0; messages of earlier batches still read their own bytes.
     for (const partition of [0, 1]) {
-      expect(harness.messages.filter((m) => m.partition === partition).map((m) => m.offset)).toEqual(Array.from({ length: 25 }, (_, i) => i))
+      expect(harness.messages.filter((m) => m.partition === partition).map((m) => m.offset)).toEqual(
+        Array.from({ length: 25 }, (_, i) => i),
+      )
     }
-    expect(harness.messages[0]!.value!.buffer).toBe(harness.messages[0]!.key?.buffer ?? harness.messages[0]!.value!.buffer)
+    expect(harness.messages[0]!.value!.buffer).toBe(
+      harness.messages[0]!.key?.buffer ?? harness.messages[0]!.value!.buffer,
+    )
     await harness.native.disconnect()
   }, 30_000)
 
@@ -109,7 +139,10 @@ describe('NativeConsumerAdapter (kafkit addon) on the mock cluster', () => {
     await harness.native.connect(10_000)
     await harness.native.subscribe(['fetched'])
     await harness.fetch(50)
-    harness.native.commit([{ topic: 'fetched', partition: 0, offset: 25 }, { topic: 'fetched', partition: 1, offset: 7 }])
+    harness.native.commit([
+      { topic: 'fetched', partition: 0, offset: 25 },
+      { topic: 'fetched', partition: 1, offset: 7 },
+    ])
     const deadline = Date.now() + 10_000
     while (harness.commits.length === 0 && Date.now() < deadline) {
       harness.native.consume(10)
@@ -118,8 +151,17 @@ describe('NativeConsumerAdapter (kafkit addon) on the mock cluster', () => {
     // The commit result reached JavaScript through the wake-up, not by polling for it.
     expect(harness.wakes).toBeGreaterThan(0)
     expect(harness.commits[0]!.error).toBeUndefined()
-    expect(harness.commits[0]!.offsets.map((o) => [o.partition, o.offset])).toEqual([[0, 25], [1, 7]])
-    const committed = await harness.native.committed([{ topic: 'fetched', partition: 0 }, { topic: 'fetched', partition: 1 }], 10_000)
+    expect(harness.commits[0]!.offsets.map((o) => [o.partition, o.offset])).toEqual([
+      [0, 25],
+      [1, 7],
+    ])
+    const committed = await harness.native.committed(
+      [
+        { topic: 'fetched', partition: 0 },
+        { topic: 'fetched', partition: 1 },
+      ],
+      10_000,
+    )
     expect(committed.map((o) => o.offset)).toEqual([25, 7])
     await harness.native.disconnect()
   }, 30_000)
@@ -131,29 +173,54 @@ describe('NativeConsumerAdapter (kafkit addon) on the mock cluster', () => {
     await harness.fetch(50)
     harness.native.seek({ topic: 'fetched', partition: 1, offset: 20 })
     await harness.fetch(55)
-    expect(harness.messages.slice(50).map((m) => [m.partition, m.offset])).toEqual([[1, 20], [1, 21], [1, 22], [1, 23], [1, 24]])
+    expect(harness.messages.slice(50).map((m) => [m.partition, m.offset])).toEqual([
+      [1, 20],
+      [1, 21],
+      [1, 22],
+      [1, 23],
+      [1, 24],
+    ])
     expect(harness.native.position([{ topic: 'fetched', partition: 1 }])[0]!.offset).toBe(25)
     await harness.native.disconnect()
   }, 30_000)
 
   it('refuses bad arguments with a TypeError and a disconnected handle with a clear error', async () => {
     const raw = loadAddon<RawConsumerAddon>()
-    const handle = raw.clientCreate('consumer', { 'bootstrap.servers': brokers, 'group.id': 'g-bad' }, () => undefined, { oauthbearer: false })
+    const handle = raw.clientCreate(
+      'consumer',
+      { 'bootstrap.servers': brokers, 'group.id': 'g-bad' },
+      () => undefined,
+      { oauthbearer: false },
+    )
     const state = new Int32Array(4)
     expect(() => raw.consumerConsume(handle, 10, new Int32Array(5), new Float64Array(20), state)).toThrow(TypeError)
     expect(() => raw.consumerConsume(handle, 0, new Int32Array(100), new Float64Array(20), state)).toThrow(/batch size/)
-    expect(() => raw.consumerConsume(handle, 10, new Int32Array(100), new Int32Array(20) as never, state)).toThrow(/Float64Array/)
+    expect(() => raw.consumerConsume(handle, 10, new Int32Array(100), new Int32Array(20) as never, state)).toThrow(
+      /Float64Array/,
+    )
     expect(() => raw.consumerPause(handle, [{ partition: 0 }], true)).toThrow(TypeError)
     expect(raw.consumerConsume(handle, 10, new Int32Array(100), new Float64Array(20), state).length).toBe(0)
     await raw.clientDestroy(handle)
-    expect(() => raw.consumerConsume(handle, 10, new Int32Array(100), new Float64Array(20), state)).toThrow(/disconnected/)
-    const producer = raw.clientCreate('producer', { 'bootstrap.servers': brokers }, () => undefined, { oauthbearer: false })
-    expect(() => raw.consumerConsume(producer, 10, new Int32Array(100), new Float64Array(20), state)).toThrow(/expected a consumer/)
+    expect(() => raw.consumerConsume(handle, 10, new Int32Array(100), new Float64Array(20), state)).toThrow(
+      /disconnected/,
+    )
+    const producer = raw.clientCreate('producer', { 'bootstrap.servers': brokers }, () => undefined, {
+      oauthbearer: false,
+    })
+    expect(() => raw.consumerConsume(producer, 10, new Int32Array(100), new Float64Array(20), state)).toThrow(
+      /expected a consumer/,
+    )
     await raw.clientDestroy(producer)
   }, 30_000)
 
   it('refuses a consumer without a group id', () => {
-    expect(() => new NativeConsumerAdapter({ 'bootstrap.servers': brokers }, {}, { wake: () => undefined, offsetCommit: () => undefined, event: () => undefined }))
-      .toThrow(/group\.id/)
+    expect(
+      () =>
+        new NativeConsumerAdapter(
+          { 'bootstrap.servers': brokers },
+          {},
+          { wake: () => undefined, offsetCommit: () => undefined, event: () => undefined },
+        ),
+    ).toThrow(/group\.id/)
   })
 })

@@ -39,7 +39,11 @@ describe('instrumentKafkit options', () => {
 
 describe('trace context in headers', () => {
   it('reads the last value of a repeated header, and no value from a header without one', () => {
-    const headers = [['traceparent', Buffer.from('first')], ['other', null], ['traceparent', Buffer.from('second')]] as const
+    const headers = [
+      ['traceparent', Buffer.from('first')],
+      ['other', null],
+      ['traceparent', Buffer.from('second')],
+    ] as const
     expect(headerGetter.get(headers, 'traceparent')).toBe('second')
     expect(headerGetter.get(headers, 'other')).toBeUndefined()
     expect(headerGetter.get(headers, 'missing')).toBeUndefined()

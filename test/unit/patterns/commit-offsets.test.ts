@@ -22,7 +22,10 @@ describe('consumer commitOffsets option', () => {
 
   it('a disabled tracker neither stores nor commits', async () => {
     const calls: RawTopicPartition[][] = []
-    const native = { offsetsStore: (o: RawTopicPartition[]) => void calls.push(o), commit: (o: RawTopicPartition[]) => void calls.push(o) }
+    const native = {
+      offsetsStore: (o: RawTopicPartition[]) => void calls.push(o),
+      commit: (o: RawTopicPartition[]) => void calls.push(o),
+    }
     const state = new PartitionState('t', 0)
     state.processedNext = 7
     const disabled = new OffsetTracker(native, () => undefined, false)

@@ -7,7 +7,14 @@ import { defineSaga } from '../../../src/patterns/saga-machine.js'
 import { sagaParticipant } from '../../../src/patterns/saga-participant.js'
 import { configError } from '../../helpers/config-error.js'
 
-const base = { brokers: 'localhost:9092', groupId: 'g', transactionalId: 't', input: { a: {} }, output: { b: {} }, handle: () => undefined }
+const base = {
+  brokers: 'localhost:9092',
+  groupId: 'g',
+  transactionalId: 't',
+  input: { a: {} },
+  output: { b: {} },
+  handle: () => undefined,
+}
 
 describe('resolveProcessorOptions', () => {
   it('applies the defaults', () => {
@@ -44,17 +51,32 @@ describe('resolveProcessorOptions', () => {
 
 describe('Processor tuning blocks', () => {
   it('passes them to its clients and names their bad values by block', () => {
-    expect(() => new Processor({ ...base, consumer: { fetchBatchSize: 500, rdkafka: { 'client.rack': 'r1' } }, producer: { compression: 'zstd', lingerMs: 10 } })).not.toThrow()
+    expect(
+      () =>
+        new Processor({
+          ...base,
+          consumer: { fetchBatchSize: 500, rdkafka: { 'client.rack': 'r1' } },
+          producer: { compression: 'zstd', lingerMs: 10 },
+        }),
+    ).not.toThrow()
     expect(configError(() => new Processor({ ...base, producer: { lingerMs: -1 } })).path).toBe('producer.lingerMs')
-    expect(configError(() => new Processor({ ...base, producer: { rdkafka: { 'linger.mss': 5 } as never } })).path).toBe("producer.rdkafka['linger.mss']")
-    expect(configError(() => new Processor({ ...base, consumer: { maxBufferedMessagesPerPartition: 0 } })).path).toBe('consumer.maxBufferedMessagesPerPartition')
+    expect(
+      configError(() => new Processor({ ...base, producer: { rdkafka: { 'linger.mss': 5 } as never } })).path,
+    ).toBe("producer.rdkafka['linger.mss']")
+    expect(configError(() => new Processor({ ...base, consumer: { maxBufferedMessagesPerPartition: 0 } })).path).toBe(
+      'consumer.maxBufferedMessagesPerPartition',
+    )
   })
 
   it('takes a logger for each client', () => {
     const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined }
     expect(() => new Processor({ ...base, consumer: { logger }, producer: { logger } })).not.toThrow()
-    expect(configError(() => new Processor({ ...base, producer: { logger: { debug: 1 } as never } })).path).toMatch(/^producer\.logger/)
-    expect(configError(() => new Processor({ ...base, consumer: { logger: 'console' as never } })).path).toMatch(/^consumer\.logger/)
+    expect(configError(() => new Processor({ ...base, producer: { logger: { debug: 1 } as never } })).path).toMatch(
+      /^producer\.logger/,
+    )
+    expect(configError(() => new Processor({ ...base, consumer: { logger: 'console' as never } })).path).toMatch(
+      /^consumer\.logger/,
+    )
   })
 })
 
@@ -63,13 +85,34 @@ describe('saga tuning blocks', () => {
     name: 's',
     steps: [{ name: 'a', command: { topic: 'a.commands', build: (state) => state } }],
   })
-  const mediator = { brokers: 'localhost:9092', saga, groupId: 'g', transactionalId: 't', replyTopic: 'r', stateTopic: 'st' }
+  const mediator = {
+    brokers: 'localhost:9092',
+    saga,
+    groupId: 'g',
+    transactionalId: 't',
+    replyTopic: 'r',
+    stateTopic: 'st',
+  }
   it('the mediator and participants take them and name bad values by block', () => {
-    expect(() => new SagaMediator({ ...mediator, producer: { compression: 'lz4' }, consumer: { fetchBatchSize: 100 } })).not.toThrow()
-    expect(configError(() => new SagaMediator({ ...mediator, consumer: { rdkafka: { 'isolation.level': 'read_uncommitted' } } })).path)
-      .toBe("consumer.rdkafka['isolation.level']")
-    const participant = { brokers: 'localhost:9092', groupId: 'p', transactionalId: 'pt', commandTopic: 'c', replyTopic: 'r', handle: () => undefined }
+    expect(
+      () => new SagaMediator({ ...mediator, producer: { compression: 'lz4' }, consumer: { fetchBatchSize: 100 } }),
+    ).not.toThrow()
+    expect(
+      configError(
+        () => new SagaMediator({ ...mediator, consumer: { rdkafka: { 'isolation.level': 'read_uncommitted' } } }),
+      ).path,
+    ).toBe("consumer.rdkafka['isolation.level']")
+    const participant = {
+      brokers: 'localhost:9092',
+      groupId: 'p',
+      transactionalId: 'pt',
+      commandTopic: 'c',
+      replyTopic: 'r',
+      handle: () => undefined,
+    }
     expect(() => sagaParticipant({ ...participant, producer: { lingerMs: 1 } })).not.toThrow()
-    expect(configError(() => sagaParticipant({ ...participant, producer: { lingerMs: -5 } })).path).toBe('producer.lingerMs')
+    expect(configError(() => sagaParticipant({ ...participant, producer: { lingerMs: -5 } })).path).toBe(
+      'producer.lingerMs',
+    )
   })
 })

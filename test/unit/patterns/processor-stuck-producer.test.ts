@@ -68,9 +68,17 @@ describe('Processor with a transaction stuck in librdkafka (mock cluster)', () =
     const gate = new Promise<void>((resolve) => (open = resolve))
     try {
       processor = new Processor({
-        brokers: cluster.bootstrapServers, groupId: GROUP, transactionalId: TRANSACTIONAL_ID, fromBeginning: true,
-        transactionTimeoutMs: 2_000, partitionsPerTransaction: 2, sessionTimeoutMs: 3_000, heartbeatIntervalMs: 200, revokeTimeoutMs: 2_000,
-        consumer: { rdkafka }, producer: { rdkafka },
+        brokers: cluster.bootstrapServers,
+        groupId: GROUP,
+        transactionalId: TRANSACTIONAL_ID,
+        fromBeginning: true,
+        transactionTimeoutMs: 2_000,
+        partitionsPerTransaction: 2,
+        sessionTimeoutMs: 3_000,
+        heartbeatIntervalMs: 200,
+        revokeTimeoutMs: 2_000,
+        consumer: { rdkafka },
+        producer: { rdkafka },
         input: { 'stuck-in': { value: serdes.int32() } },
         output: { 'stuck-out': { value: serdes.int32() } },
         handle: async (message, ctx) => {
@@ -91,8 +99,16 @@ describe('Processor with a transaction stuck in librdkafka (mock cluster)', () =
       cluster.setCoordinator('group', GROUP, spare)
       open()
       const before = committed.length
-      await until(() => errors.some((e) => e.code === 'ERR_TRANSACTION_STUCK'), 'the stuck transaction reported', 30_000)
-      await until(() => committed.slice(before).reduce((a, b) => a + b, 0) >= 4, 'the later inputs committed by the new producer', 45_000)
+      await until(
+        () => errors.some((e) => e.code === 'ERR_TRANSACTION_STUCK'),
+        'the stuck transaction reported',
+        30_000,
+      )
+      await until(
+        () => committed.slice(before).reduce((a, b) => a + b, 0) >= 4,
+        'the later inputs committed by the new producer',
+        45_000,
+      )
       expect(processor.state).toBe('connected')
     } finally {
       diagnostics.unsubscribe('kafkit:processor:transaction', listener)

@@ -36,7 +36,7 @@ function share(owner: object, partition: number, next: bigint, stale = false): S
 }
 
 describe('TransactionRounds', () => {
-  it('commits the members that joined before it closed together, with every one\'s offset', async () => {
+  it("commits the members that joined before it closed together, with every one's offset", async () => {
     const { host, log } = recordingHost()
     const rounds = new TransactionRounds(host)
     const [a, b] = [{}, {}]
@@ -76,7 +76,7 @@ describe('TransactionRounds', () => {
     expect(log).toEqual(['begin 1', 'offsets 0@1', 'commit 1', 'begin 2', 'offsets 0@2', 'commit 2'])
   })
 
-  it('aborts the whole round on a member\'s failure, naming that member', async () => {
+  it("aborts the whole round on a member's failure, naming that member", async () => {
     const { host, log } = recordingHost()
     const rounds = new TransactionRounds(host)
     const [failing, innocent] = [{}, {}]
@@ -93,7 +93,7 @@ describe('TransactionRounds', () => {
     expect(log).toEqual(['begin 1', 'abort 1'])
   })
 
-  it('aborts when a member\'s partition was revoked meanwhile, naming that member', async () => {
+  it("aborts when a member's partition was revoked meanwhile, naming that member", async () => {
     const { host, log } = recordingHost()
     const rounds = new TransactionRounds(host)
     const revoked = {}
@@ -110,7 +110,10 @@ describe('TransactionRounds', () => {
   it('rejects every member when the transaction cannot begin, and the next round still begins', async () => {
     let refuse = true
     const { host } = recordingHost()
-    const rounds = new TransactionRounds({ ...host, transaction: (fn) => (refuse ? Promise.reject(new Error('producer closed')) : host.transaction(fn)) })
+    const rounds = new TransactionRounds({
+      ...host,
+      transaction: (fn) => (refuse ? Promise.reject(new Error('producer closed')) : host.transaction(fn)),
+    })
     const round = await rounds.join()
     expect(round.tx).toBeUndefined()
     round.done()

@@ -1,13 +1,19 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { KafkaError } from '../../../src/errors/kafka-error.js'
 import type { DeliveryBatch } from '../../../src/native/producer.js'
-import { DeliveryTracker, FATAL_CAUSE_WAIT_MS, type DeliveryTrackerHost } from '../../../src/producer/delivery-tracker.js'
+import {
+  DeliveryTracker,
+  FATAL_CAUSE_WAIT_MS,
+  type DeliveryTrackerHost,
+} from '../../../src/producer/delivery-tracker.js'
 import { PendingDelivery } from '../../../src/producer/pending-delivery.js'
 
 const PURGE_QUEUE = -152
 const MSG_SIZE_TOO_LARGE = 10
 
-function reports(rows: Array<{ seq: number; error?: number; partition?: number; offset?: number; status?: number }>): DeliveryBatch {
+function reports(
+  rows: Array<{ seq: number; error?: number; partition?: number; offset?: number; status?: number }>,
+): DeliveryBatch {
   return {
     count: rows.length,
     seq: Uint32Array.from(rows.map((r) => r.seq)),
@@ -20,7 +26,10 @@ function reports(rows: Array<{ seq: number; error?: number; partition?: number; 
 }
 
 function tracker(options: { transactional?: boolean; nativeFatal?: unknown } = {}): {
-  tracker: DeliveryTracker; host: DeliveryTrackerHost; rejected: Array<{ delivery: PendingDelivery; error: unknown }>; settledRounds: () => number
+  tracker: DeliveryTracker
+  host: DeliveryTrackerHost
+  rejected: Array<{ delivery: PendingDelivery; error: unknown }>
+  settledRounds: () => number
 } {
   let fatal: KafkaError | undefined
   let rounds = 0
@@ -56,10 +65,20 @@ describe('DeliveryTracker', () => {
     const bad = new PendingDelivery('orders')
     t.track(7, ok)
     t.track(8, bad)
-    t.onDeliveries(reports([{ seq: 7, partition: 3, offset: 42 }, { seq: 8, error: MSG_SIZE_TOO_LARGE, partition: 1, status: 1 }]))
+    t.onDeliveries(
+      reports([
+        { seq: 7, partition: 3, offset: 42 },
+        { seq: 8, error: MSG_SIZE_TOO_LARGE, partition: 1, status: 1 },
+      ]),
+    )
     expect(ok.report).toEqual({ topic: 'orders', partition: 3, offset: '42', timestamp: 1000 })
     expect(rejected).toHaveLength(1)
-    expect(rejected[0]!.error).toMatchObject({ code: 'ERR_KAFKA_MSG_SIZE_TOO_LARGE', topic: 'orders', partition: 1, possiblyPersisted: true })
+    expect(rejected[0]!.error).toMatchObject({
+      code: 'ERR_KAFKA_MSG_SIZE_TOO_LARGE',
+      topic: 'orders',
+      partition: 1,
+      possiblyPersisted: true,
+    })
     expect(t.size).toBe(0)
     expect(settledRounds()).toBe(1)
   })
@@ -105,7 +124,7 @@ describe('DeliveryTracker', () => {
     expect(late.rejected.map((r) => (r.error as KafkaError).rdkafkaName)).toEqual(['_PURGE_QUEUE'])
   })
 
-  it('fails a transactional producer\'s purged sends at once (an abort purges without a fatal error)', () => {
+  it("fails a transactional producer's purged sends at once (an abort purges without a fatal error)", () => {
     const { tracker: t, rejected } = tracker({ transactional: true })
     t.track(1, new PendingDelivery('t'))
     t.onDeliveries(reports([{ seq: 1, error: PURGE_QUEUE }]))

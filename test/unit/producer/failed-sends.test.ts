@@ -20,20 +20,25 @@ describe('FailedSends', () => {
       thrown = error
     }
     expect(thrown).toBeInstanceOf(KafkaAggregateError)
-    expect((thrown as KafkaAggregateError).message).toMatch(/^Producer\.flush\(\): 1 sends that nobody awaited failed \(first: first failure\)/)
+    expect((thrown as KafkaAggregateError).message).toMatch(
+      /^Producer\.flush\(\): 1 sends that nobody awaited failed \(first: first failure\)/,
+    )
     expect((thrown as KafkaAggregateError).failures.map((f) => f.error.code)).toEqual(['ERR_TIMEOUT'])
     expect(() => failed.throwUnobserved('again')).not.toThrow()
   })
 
   it('keeps a bounded number of failures but counts every one', () => {
     const failed = new FailedSends()
-    for (let index = 0; index < FAILED_SENDS_KEPT + 5; index++) failed.reject(new PendingDelivery('t'), new KafkaError('ERR_HANDLER', 'x'))
+    for (let index = 0; index < FAILED_SENDS_KEPT + 5; index++)
+      failed.reject(new PendingDelivery('t'), new KafkaError('ERR_HANDLER', 'x'))
     try {
       failed.throwUnobserved('Producer.disconnect()')
       expect.unreachable()
     } catch (error) {
       expect((error as KafkaAggregateError).failures).toHaveLength(FAILED_SENDS_KEPT)
-      expect((error as KafkaAggregateError).message).toContain(`${FAILED_SENDS_KEPT + 5} sends that nobody awaited failed`)
+      expect((error as KafkaAggregateError).message).toContain(
+        `${FAILED_SENDS_KEPT + 5} sends that nobody awaited failed`,
+      )
     }
   })
 

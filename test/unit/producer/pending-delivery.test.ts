@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PendingDelivery } from '../../../src/producer/pending-delivery.js'
 
-
 describe('PendingDelivery', () => {
   it('creates no promise until observed, then resolves with the converted report', async () => {
     const delivery = new PendingDelivery('t')

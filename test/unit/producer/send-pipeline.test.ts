@@ -11,7 +11,14 @@ const MSG_SIZE_TOO_LARGE = 10
 /** A native client that takes up to `room` records and records each batch's values. */
 function fakeNative(options: { room?: number; refuse?: number[] } = {}) {
   let pending: string[] = []
-  const state = { room: options.room ?? Infinity, batches: [] as string[][], firstSeqs: [] as number[], active: false, drains: 0, sendNows: 0 }
+  const state = {
+    room: options.room ?? Infinity,
+    batches: [] as string[][],
+    firstSeqs: [] as number[],
+    active: false,
+    drains: 0,
+    sendNows: 0,
+  }
   const native = {
     batch: {
       add: (_topic: number, _partition: number, _key: Buffer | null, value: Buffer | null) => {
@@ -56,15 +63,35 @@ function pipeline(native: NativeProducerClient, maxBlockMs = 1000, queueLimit = 
     rejected.push({ delivery, error })
   }
   const deliveries = new DeliveryTracker(16, {
-    transactional: false, fatal: () => undefined, nativeFatalError: () => undefined, failFatally: () => undefined, rejectSend, afterSettle: () => undefined,
+    transactional: false,
+    fatal: () => undefined,
+    nativeFatalError: () => undefined,
+    failFatally: () => undefined,
+    rejectSend,
+    afterSettle: () => undefined,
   })
   let closed = false
-  const sends = new SendPipeline({ native, deliveries, maxBlockMs, queueLimit, closed: () => closed, connected: () => !closed, rejectSend })
+  const sends = new SendPipeline({
+    native,
+    deliveries,
+    maxBlockMs,
+    queueLimit,
+    closed: () => closed,
+    connected: () => !closed,
+    rejectSend,
+  })
   return { sends, deliveries, rejected, close: () => (closed = true) }
 }
 
 function record(value: string | Promise<Buffer>, partition = NO_PARTITION): EncodedRecord {
-  return { topic: 't', partition, timestamp: undefined, headers: undefined, key: null, value: typeof value === 'string' ? Buffer.from(value) : value }
+  return {
+    topic: 't',
+    partition,
+    timestamp: undefined,
+    headers: undefined,
+    key: null,
+    value: typeof value === 'string' ? Buffer.from(value) : value,
+  }
 }
 
 afterEach(() => {
@@ -112,7 +139,9 @@ describe('SendPipeline', () => {
     sends.push(new PendingDelivery('t'), record(Promise.reject(new Error('schema gone'))))
     sends.push(new PendingDelivery('t'), record('next'))
     await new Promise((resolve) => setImmediate(resolve))
-    expect(rejected.map((r) => (r.error as KafkaError).message)).toEqual(['Cannot serialize record for topic t: schema gone'])
+    expect(rejected.map((r) => (r.error as KafkaError).message)).toEqual([
+      'Cannot serialize record for topic t: schema gone',
+    ])
     expect(state.batches.flat()).toEqual(['next'])
   })
 
@@ -126,7 +155,7 @@ describe('SendPipeline', () => {
     expect(rejected[0]!.error).toMatchObject({ code: 'ERR_KAFKA_MSG_SIZE_TOO_LARGE', topic: 't', partition: 2 })
   })
 
-  it('waits for room when librdkafka\'s queue is full and fails records that waited longer than maxBlockMs', async () => {
+  it("waits for room when librdkafka's queue is full and fails records that waited longer than maxBlockMs", async () => {
     vi.useFakeTimers()
     const { native, state } = fakeNative({ room: 1 })
     const { sends, rejected } = pipeline(native, 50, 2)
@@ -188,7 +217,9 @@ describe('SendPipeline', () => {
     const { native, state } = fakeNative({ room: 0 })
     const { sends, close } = pipeline(native, 60_000)
     sends.push(new PendingDelivery('t'), record('a'))
-    await expect(sends.handedOver(5, 'Producer.flush()')).rejects.toThrow(/Producer\.flush\(\) timed out after 5 ms with 1 records still waiting/)
+    await expect(sends.handedOver(5, 'Producer.flush()')).rejects.toThrow(
+      /Producer\.flush\(\) timed out after 5 ms with 1 records still waiting/,
+    )
     close()
     const before = state.batches.length
     sends.drain()

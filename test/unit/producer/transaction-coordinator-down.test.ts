@@ -37,7 +37,10 @@ afterEach(async () => {
 /** Settles with the outcome of `promise`, or with 'still pending' after `ms`. */
 function within(promise: Promise<unknown>, ms: number): Promise<unknown> {
   return Promise.race([
-    promise.then(() => 'resolved', (error: unknown) => error),
+    promise.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    ),
     new Promise((resolve) => setTimeout(() => resolve('still pending'), ms)),
   ])
 }
@@ -48,8 +51,11 @@ describe('transactions with the group coordinator down (mock cluster)', () => {
     consumer = new Consumer({ brokers: cluster.bootstrapServers, groupId: GROUP, rdkafka })
     await consumer.connect()
     producer = new Producer({
-      brokers: cluster.bootstrapServers, value: serdes.string(), transactionalId: TRANSACTIONAL_ID,
-      transactionTimeoutMs: TRANSACTION_TIMEOUT_MS, rdkafka,
+      brokers: cluster.bootstrapServers,
+      value: serdes.string(),
+      transactionalId: TRANSACTIONAL_ID,
+      transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
+      rdkafka,
     })
     await producer.connect()
     const offsets = { consumer, offsets: [{ topic: 'in', partition: 0, offset: 1n }] }
@@ -60,10 +66,13 @@ describe('transactions with the group coordinator down (mock cluster)', () => {
     })
     cluster.setBrokerUp(2, false)
     const started = Date.now()
-    const outcome = await within(producer.transaction(async (tx) => {
-      void tx.send({ topic: 'out', partition: 0, value: 'second' })
-      await tx.sendOffsets(offsets)
-    }), 5 * TRANSACTION_TIMEOUT_MS)
+    const outcome = await within(
+      producer.transaction(async (tx) => {
+        void tx.send({ topic: 'out', partition: 0, value: 'second' })
+        await tx.sendOffsets(offsets)
+      }),
+      5 * TRANSACTION_TIMEOUT_MS,
+    )
     expect(outcome).toBeInstanceOf(KafkaError)
     const error = outcome as KafkaError
     expect(error.code).toBe('ERR_TRANSACTION_STUCK')
@@ -71,7 +80,10 @@ describe('transactions with the group coordinator down (mock cluster)', () => {
     expect(error.message).toMatch(/sendOffsetsToTransaction did not return within/)
     expect(Date.now() - started).toBeLessThan(4 * TRANSACTION_TIMEOUT_MS)
     // The producer is unusable now: the next transaction is refused at once with the same error.
-    await expect(producer.transaction(async () => undefined)).rejects.toMatchObject({ fatal: true, cause: { code: 'ERR_TRANSACTION_STUCK' } })
+    await expect(producer.transaction(async () => undefined)).rejects.toMatchObject({
+      fatal: true,
+      cause: { code: 'ERR_TRANSACTION_STUCK' },
+    })
     // disconnect() does not queue behind the stuck call: it returns at once.
     const closing = Date.now()
     await producer.disconnect().catch(() => undefined)

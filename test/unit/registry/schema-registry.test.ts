@@ -14,7 +14,9 @@ async function fakeRegistry(status: number, body: unknown) {
   const requests: Array<{ method: string; url: string; headers: IncomingHttpHeaders; body: string }> = []
   const server = createServer((request, response) => {
     let data = ''
-    request.on('data', (chunk: Buffer) => { data += chunk.toString() })
+    request.on('data', (chunk: Buffer) => {
+      data += chunk.toString()
+    })
     request.on('end', () => {
       requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: data })
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
@@ -45,8 +47,16 @@ describe('SchemaRegistry options', () => {
     invalid({ url: 'https://a:1', tls: { cert: 'pem' } }, /`tls.key`.*both/)
     invalid({ url: 'https://a:1', tls: { key: 'pem' } }, /`tls.cert`.*both/)
     invalid({ url: 'https://a:1', tls: { rejectUnauthorised: false } }, /rejectUnauthorized/)
-    expect(() => new SchemaRegistry({ url: 'https://a:1', tls: { ca: 'pem', cert: 'pem', key: 'pem', passphrase: 'p', rejectUnauthorized: false } })).not.toThrow()
-    expect(new SchemaRegistry({ url: 'http://host:8080/apis/ccompat/v7/' }).urls).toEqual(['http://host:8080/apis/ccompat/v7'])
+    expect(
+      () =>
+        new SchemaRegistry({
+          url: 'https://a:1',
+          tls: { ca: 'pem', cert: 'pem', key: 'pem', passphrase: 'p', rejectUnauthorized: false },
+        }),
+    ).not.toThrow()
+    expect(new SchemaRegistry({ url: 'http://host:8080/apis/ccompat/v7/' }).urls).toEqual([
+      'http://host:8080/apis/ccompat/v7',
+    ])
   })
 })
 
@@ -65,11 +75,16 @@ describe('SchemaRegistry calls', () => {
 
   it('fail with a SchemaRegistryError whose reason says why', async () => {
     const registry = new SchemaRegistry({ url: 'mock://failures' })
-    const error = await registry.getLatest({ subject: 'missing' }).then(() => undefined, (e: unknown) => e)
+    const error = await registry.getLatest({ subject: 'missing' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(SchemaRegistryError)
     expect(error).toBeInstanceOf(KafkaError)
     expect((error as SchemaRegistryError).subject).toBe('missing')
-    expect(((await registry.getSchema({ id: 99 }).catch((e: unknown) => e)) as SchemaRegistryError).reason).toBe(SchemaRegistryErrorReason.SCHEMA_NOT_FOUND)
+    expect(((await registry.getSchema({ id: 99 }).catch((e: unknown) => e)) as SchemaRegistryError).reason).toBe(
+      SchemaRegistryErrorReason.SCHEMA_NOT_FOUND,
+    )
   })
 
   it('refuse calls after close()', async () => {
@@ -82,10 +97,14 @@ describe('SchemaRegistry calls', () => {
   it('send basic and bearer credentials and extra headers, and compact schema text', async () => {
     const server = await fakeRegistry(200, { id: 12 })
     try {
-      await new SchemaRegistry({ url: server.url, auth: { username: 'key', password: 's3cret' } })
-        .register({ subject: 'a', schema: JSON.stringify(schema, null, 2) })
-      await new SchemaRegistry({ url: server.url, auth: { token: 'tok' }, headers: { 'x-tenant': 't1' } })
-        .register({ subject: 'b', schema })
+      await new SchemaRegistry({ url: server.url, auth: { username: 'key', password: 's3cret' } }).register({
+        subject: 'a',
+        schema: JSON.stringify(schema, null, 2),
+      })
+      await new SchemaRegistry({ url: server.url, auth: { token: 'tok' }, headers: { 'x-tenant': 't1' } }).register({
+        subject: 'b',
+        schema,
+      })
       const [basic, bearer] = server.requests
       expect(basic!.method).toBe('POST')
       expect(basic!.url).toBe('/apis/ccompat/v7/subjects/a/versions?normalize=false')
@@ -120,7 +139,9 @@ describe('SchemaRegistry errors and credentials', () => {
     const walk = (value: unknown): string => {
       if (typeof value !== 'object' || value === null || seen.has(value)) return String(value)
       seen.add(value)
-      return Object.getOwnPropertyNames(value).map((name) => `${name}=${walk((value as Record<string, unknown>)[name])}`).join(',')
+      return Object.getOwnPropertyNames(value)
+        .map((name) => `${name}=${walk((value as Record<string, unknown>)[name])}`)
+        .join(',')
     }
     return `${inspect(error, { depth: 50, showHidden: true })}\n${walk(error)}`
   }
@@ -149,7 +170,8 @@ describe('SchemaRegistry errors and credentials', () => {
 })
 
 describe('toSchemaRegistryError', () => {
-  const rest = (status: number, errorCode: number) => Object.assign(new Error('registry says no'), { status, errorCode })
+  const rest = (status: number, errorCode: number) =>
+    Object.assign(new Error('registry says no'), { status, errorCode })
   const reasonOf = (error: unknown, notFound?: SchemaRegistryErrorReason) =>
     toSchemaRegistryError(error, { operation: 'op', ...(notFound ? { notFound } : {}) }).reason
 
@@ -162,12 +184,14 @@ describe('toSchemaRegistryError', () => {
     expect(reasonOf(rest(422, 42203))).toBe('INVALID_REQUEST')
   })
 
-  it('falls back on the HTTP status, and the call\'s meaning of a bare 404', () => {
+  it("falls back on the HTTP status, and the call's meaning of a bare 404", () => {
     expect(reasonOf(rest(401, -1))).toBe('UNAUTHORIZED')
     expect(reasonOf(rest(500, 50001))).toBe('UNAVAILABLE')
     expect(reasonOf(rest(404, 0))).toBe('UNSUPPORTED')
     expect(reasonOf(rest(404, 40400), SchemaRegistryErrorReason.SCHEMA_NOT_FOUND)).toBe('SCHEMA_NOT_FOUND')
-    expect(reasonOf(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', isAxiosError: true }))).toBe('UNAVAILABLE')
+    expect(
+      reasonOf(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', isAxiosError: true })),
+    ).toBe('UNAVAILABLE')
   })
 })
 
@@ -179,16 +203,32 @@ describe('toSchemaRegistryError without an answer', () => {
     )
     expect(error.reason).toBe(SchemaRegistryErrorReason.UNAVAILABLE)
     expect(error.retriable).toBe(true)
-    expect(error.message).toMatch(/^Schema registry at http:\/\/10\.0\.0\.1:8081\/apis\/ccompat\/v7: list subjects failed with no answer: connection refused/)
+    expect(error.message).toMatch(
+      /^Schema registry at http:\/\/10\.0\.0\.1:8081\/apis\/ccompat\/v7: list subjects failed with no answer: connection refused/,
+    )
     expect(error.message).not.toContain('token=abc')
-    expect(toSchemaRegistryError({ isAxiosError: true, code: 'ECONNABORTED', message: 'timeout of 300ms exceeded' }, { operation: 'x' }).message)
-      .toMatch(/no answer: timed out/)
+    expect(
+      toSchemaRegistryError(
+        { isAxiosError: true, code: 'ECONNABORTED', message: 'timeout of 300ms exceeded' },
+        { operation: 'x' },
+      ).message,
+    ).toMatch(/no answer: timed out/)
   })
 
   it('a certificate the client does not trust, or an alert from the server: TLS_FAILED, not retriable', () => {
-    for (const code of ['SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED']) {
+    for (const code of [
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+    ]) {
       const error = toSchemaRegistryError({ isAxiosError: true, code, message: 'handshake' }, { operation: 'x' })
-      expect([code, error.reason, error.retriable, error.code]).toEqual([code, SchemaRegistryErrorReason.TLS_FAILED, false, 'ERR_SCHEMA_REGISTRY_TLS_FAILED'])
+      expect([code, error.reason, error.retriable, error.code]).toEqual([
+        code,
+        SchemaRegistryErrorReason.TLS_FAILED,
+        false,
+        'ERR_SCHEMA_REGISTRY_TLS_FAILED',
+      ])
     }
   })
 })

@@ -48,7 +48,16 @@ describe('chaos ledger (at-least-once accounting)', () => {
   })
 
   it('uncommitted at a kill: per partition the victim handled, its highest offset + 1 minus the committed offset', () => {
-    expect(uncommittedAtKill(new Map([[0, 49], [1, 9], [2, 99]]), [40, 20, -1])).toBe(10 + 0 + 100)
+    expect(
+      uncommittedAtKill(
+        new Map([
+          [0, 49],
+          [1, 9],
+          [2, 99],
+        ]),
+        [40, 20, -1],
+      ),
+    ).toBe(10 + 0 + 100)
   })
 })
 

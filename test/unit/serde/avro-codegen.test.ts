@@ -26,11 +26,18 @@ async function tempDir(): Promise<string> {
 function silentIo(cwd = root) {
   const out: string[] = []
   const err: string[] = []
-  return { io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, cwd }, out, err }
+  return {
+    io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, cwd },
+    out,
+    err,
+  }
 }
 
 function generate(schemas: Record<string, unknown>): Record<string, string> {
-  const files = generateAvroTypes(Object.entries(schemas).map(([path, json]) => ({ path, text: JSON.stringify(json) })), { index: false })
+  const files = generateAvroTypes(
+    Object.entries(schemas).map(([path, json]) => ({ path, text: JSON.stringify(json) })),
+    { index: false },
+  )
   return Object.fromEntries(files.map((file) => [file.path, file.content]))
 }
 
@@ -39,30 +46,57 @@ function typeCheck(files: string[]): string[] {
   const program = ts.createProgram({
     rootNames: files,
     options: {
-      strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, noEmit: true, skipLibCheck: true,
-      module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
-      esModuleInterop: true, types: ['node'], typeRoots: [join(root, 'node_modules/@types')],
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      exactOptionalPropertyTypes: true,
+      noEmit: true,
+      skipLibCheck: true,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+      types: ['node'],
+      typeRoots: [join(root, 'node_modules/@types')],
     },
   })
-  return ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
 }
 
 describe('kafkit avro-types', () => {
   it('the generated fixture in test/fixtures/avro/generated is up to date', async () => {
     const { io, err } = silentIo()
-    const code = await runAvroTypesCli([join(fixtures, 'schemas'), '--out', join(fixtures, 'generated'), '--import-from', '../../../../src/serde/avro-schema.js', '--check'], io)
+    const code = await runAvroTypesCli(
+      [
+        join(fixtures, 'schemas'),
+        '--out',
+        join(fixtures, 'generated'),
+        '--import-from',
+        '../../../../src/serde/avro-schema.js',
+        '--check',
+      ],
+      io,
+    )
     expect(err.join('')).toBe('')
     expect(code).toBe(0)
   })
 
-  it('writes modules that compile under the project\'s strict settings and type the serde', async () => {
+  it("writes modules that compile under the project's strict settings and type the serde", async () => {
     const dir = await tempDir()
     const { io, out } = silentIo()
     const src = join(root, 'src')
-    expect(await runAvroTypesCli([join(fixtures, 'schemas/*.avsc'), '-o', dir, '--import-from', join(src, 'serde/avro-schema.js')], io)).toBe(0)
+    expect(
+      await runAvroTypesCli(
+        [join(fixtures, 'schemas/*.avsc'), '-o', dir, '--import-from', join(src, 'serde/avro-schema.js')],
+        io,
+      ),
+    ).toBe(0)
     expect(out.join('')).toMatch(/wrote address\.ts, order\.ts, index\.ts/)
     const usage = join(dir, 'usage.ts')
-    await writeFile(usage, `
+    await writeFile(
+      usage,
+      `
 import { SchemaRegistry } from '${join(src, 'registry/index.js')}'
 import { avro } from '${join(src, 'serde/avro.js')}'
 import type { Serde } from '${join(src, 'serde/types.js')}'
@@ -75,7 +109,8 @@ export const address: Address = { street: 's', city: 'c', country: Country.FR, p
 export const lost: Status = 'LOST'
 // @ts-expect-error a serde of Order is not a serde of Address
 export const wrong: Serde<Address> = avro({ registry, schema: orderSchema })
-`)
+`,
+    )
     expect(typeCheck([join(dir, 'index.ts'), usage])).toEqual([])
   }, 60_000) // a TypeScript program with Node's types: seconds on a busy machine
 
@@ -89,9 +124,18 @@ export const wrong: Serde<Address> = avro({ registry, schema: orderSchema })
   it('types unions as avsc decodes them: unwrapped when unambiguous, wrapped by branch name otherwise', () => {
     const { 'u.ts': code } = generate({
       'u.avsc': {
-        type: 'record', name: 'U', namespace: 'n', fields: [
+        type: 'record',
+        name: 'U',
+        namespace: 'n',
+        fields: [
           { name: 'maybe', type: ['null', 'string', 'int'] },
-          { name: 'either', type: [{ type: 'record', name: 'A', fields: [] }, { type: 'record', name: 'B', fields: [] }] },
+          {
+            name: 'either',
+            type: [
+              { type: 'record', name: 'A', fields: [] },
+              { type: 'record', name: 'B', fields: [] },
+            ],
+          },
           { name: 'numbers', type: ['null', 'int', 'long'] },
           { name: 'when', type: ['null', { type: 'long', logicalType: 'timestamp-millis' }] },
         ],
@@ -105,7 +149,12 @@ export const wrong: Serde<Address> = avro({ registry, schema: orderSchema })
 
   it('qualifies names that collide or are reserved, and names top-level non-records after the file', () => {
     const files = generate({
-      'one.avsc': { type: 'record', name: 'Item', namespace: 'a.b', fields: [{ name: 'd', type: { type: 'record', name: 'Date', fields: [] } }] },
+      'one.avsc': {
+        type: 'record',
+        name: 'Item',
+        namespace: 'a.b',
+        fields: [{ name: 'd', type: { type: 'record', name: 'Date', fields: [] } }],
+      },
       'two.avsc': { type: 'record', name: 'Item', namespace: 'c', fields: [] },
       'my-list.avsc': { type: 'array', items: 'string' },
       'buffer.avsc': { type: 'record', name: 'Buffer', fields: [{ name: 'data', type: 'bytes' }] },
@@ -130,12 +179,21 @@ export const wrong: Serde<Address> = avro({ registry, schema: orderSchema })
       throw new Error('expected a failure')
     }
     expect(fail({ 'bad.avsc': '{ nope' })).toMatch(/^bad\.avsc: not JSON/)
-    expect(fail({ 'bad.avsc': '{"type":"record","name":"R","fields":[{"name":"x","type":"Missing"}]}' })).toMatch(/^bad\.avsc: not a valid Avro schema: undefined type name: Missing/)
-    expect(fail({
-      'a.avsc': '{"type":"record","name":"A","fields":[{"name":"b","type":"B"}]}',
-      'b.avsc': '{"type":"record","name":"B","fields":[{"name":"a","type":"A"}]}',
-    })).toMatch(/cycle: a\.avsc -> b\.avsc -> a\.avsc/)
-    expect(fail({ 'a.avsc': '{"type":"enum","name":"E","symbols":["X"]}', 'b.avsc': '{"type":"enum","name":"E","symbols":["Y"]}' })).toMatch(/^b\.avsc: defines E, already defined in a\.avsc/)
+    expect(fail({ 'bad.avsc': '{"type":"record","name":"R","fields":[{"name":"x","type":"Missing"}]}' })).toMatch(
+      /^bad\.avsc: not a valid Avro schema: undefined type name: Missing/,
+    )
+    expect(
+      fail({
+        'a.avsc': '{"type":"record","name":"A","fields":[{"name":"b","type":"B"}]}',
+        'b.avsc': '{"type":"record","name":"B","fields":[{"name":"a","type":"A"}]}',
+      }),
+    ).toMatch(/cycle: a\.avsc -> b\.avsc -> a\.avsc/)
+    expect(
+      fail({
+        'a.avsc': '{"type":"enum","name":"E","symbols":["X"]}',
+        'b.avsc': '{"type":"enum","name":"E","symbols":["Y"]}',
+      }),
+    ).toMatch(/^b\.avsc: defines E, already defined in a\.avsc/)
     expect(fail({ 'x/index.avsc': '"string"' })).toMatch(/index\.avsc/)
   })
 

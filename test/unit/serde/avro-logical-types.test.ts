@@ -49,14 +49,21 @@ describe('decimal', () => {
   const bytesType = typeOf({ type: 'bytes', logicalType: 'decimal', precision: 6, scale: 2 })
   const fixedType = typeOf({ type: 'fixed', name: 'D', size: 3, logicalType: 'decimal', precision: 6, scale: 2 })
 
-  it('is a decimal string with exactly `scale` fraction digits, written as big-endian two\'s complement', () => {
+  it("is a decimal string with exactly `scale` fraction digits, written as big-endian two's complement", () => {
     // 1234.56 → unscaled 123456 = 0x01E240
     expect(plainTypeOf('bytes').fromBuffer(bytesType.toBuffer('1234.56'))).toEqual(Buffer.from([0x01, 0xe2, 0x40]))
     expect(plainTypeOf('bytes').fromBuffer(bytesType.toBuffer('-0.01'))).toEqual(Buffer.from([0xff]))
     // Minimal length, like Java's BigInteger.toByteArray(): -128 fits one byte, 128 needs two.
     expect(plainTypeOf('bytes').fromBuffer(bytesType.toBuffer('-1.28'))).toEqual(Buffer.from([0x80]))
     expect(plainTypeOf('bytes').fromBuffer(bytesType.toBuffer('1.28'))).toEqual(Buffer.from([0x00, 0x80]))
-    for (const [input, output] of [['1234.56', '1234.56'], ['-0.01', '-0.01'], ['7', '7.00'], ['0.5', '0.50'], ['-9999.99', '-9999.99'], ['0', '0.00']]) {
+    for (const [input, output] of [
+      ['1234.56', '1234.56'],
+      ['-0.01', '-0.01'],
+      ['7', '7.00'],
+      ['0.5', '0.50'],
+      ['-9999.99', '-9999.99'],
+      ['0', '0.00'],
+    ]) {
       expect(bytesType.fromBuffer(bytesType.toBuffer(input))).toBe(output)
     }
   })

@@ -6,7 +6,11 @@ const context = { topic: 't', field: 'value' as const }
 describe('built-in serdes', () => {
   it('round-trip their values', async () => {
     expect(await serdes.string().deserialize(await serdes.string().serialize('héllo', context), context)).toBe('héllo')
-    expect(await serdes.json<{ a: number[] }>().deserialize(await serdes.json<{ a: number[] }>().serialize({ a: [1, 2] }, context), context)).toEqual({ a: [1, 2] })
+    expect(
+      await serdes
+        .json<{ a: number[] }>()
+        .deserialize(await serdes.json<{ a: number[] }>().serialize({ a: [1, 2] }, context), context),
+    ).toEqual({ a: [1, 2] })
     expect(serdes.int32().serialize(-2, context)).toEqual(Buffer.from([0xff, 0xff, 0xff, 0xfe]))
     expect(serdes.int32().deserialize(Buffer.from([0, 0, 1, 0]), context)).toBe(256)
     expect(serdes.int64().deserialize(serdes.int64().serialize(2n ** 62n, context) as Buffer, context)).toBe(2n ** 62n)
@@ -21,9 +25,15 @@ describe('built-in serdes', () => {
 })
 
 describe('serdes.json with a validator', () => {
-  interface Order { id: string; cents: number }
+  interface Order {
+    id: string
+    cents: number
+  }
   const isOrder = (value: unknown): value is Order =>
-    typeof value === 'object' && value !== null && typeof (value as Order).id === 'string' && Number.isInteger((value as Order).cents)
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Order).id === 'string' &&
+    Number.isInteger((value as Order).cents)
 
   it('a type guard checks values written and read, and types the serde', () => {
     const serde = serdes.json({ validate: isOrder })
@@ -31,22 +41,37 @@ describe('serdes.json with a validator', () => {
     const order: Order = serde.deserialize(bytes, context) as Order
     expect(order).toEqual({ id: 'o-1', cents: 5 })
     expect(() => serde.serialize({ id: 'o-2' } as never, context)).toThrow(SerializationError)
-    expect(() => serde.deserialize(Buffer.from('{"id":7,"cents":1}'), { ...context, partition: 0, offset: '9' })).toThrow(/read is not valid \(topic t\)/)
+    expect(() =>
+      serde.deserialize(Buffer.from('{"id":7,"cents":1}'), { ...context, partition: 0, offset: '9' }),
+    ).toThrow(/read is not valid \(topic t\)/)
   })
 
   it('a function may say why, and its reasons never quote the value', () => {
-    const serde = serdes.json<Order>({ validate: (value) => (isOrder(value) ? true : ['id must be a string', 'cents must be an integer']) })
-    expect(() => serde.serialize({ id: 'secret', cents: 0.5 }, context)).toThrow(/id must be a string; cents must be an integer/)
+    const serde = serdes.json<Order>({
+      validate: (value) => (isOrder(value) ? true : ['id must be a string', 'cents must be an integer']),
+    })
+    expect(() => serde.serialize({ id: 'secret', cents: 0.5 }, context)).toThrow(
+      /id must be a string; cents must be an integer/,
+    )
     expect(() => serde.serialize({ id: 'secret', cents: 0.5 }, context)).not.toThrow(/secret/)
   })
 
   it('a JSON Schema is compiled with Ajv on first use; errors say where, never the value', async () => {
     const serde = serdes.json<Order>({
-      validate: { type: 'object', properties: { id: { type: 'string' }, cents: { type: 'integer' } }, required: ['id', 'cents'] },
+      validate: {
+        type: 'object',
+        properties: { id: { type: 'string' }, cents: { type: 'integer' } },
+        required: ['id', 'cents'],
+      },
     })
     const bytes = await serde.serialize({ id: 'o-1', cents: 5 }, context)
     expect(await serde.deserialize(bytes, context)).toEqual({ id: 'o-1', cents: 5 })
-    const error = await Promise.resolve().then(() => serde.serialize({ id: 'secret-value', cents: 1.5 }, context)).then(() => undefined, (e: unknown) => e)
+    const error = await Promise.resolve()
+      .then(() => serde.serialize({ id: 'secret-value', cents: 1.5 }, context))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect(error).toBeInstanceOf(SerializationError)
     expect((error as Error).message).toMatch(/at \/cents: must be integer/)
     expect((error as Error).message).not.toContain('secret-value')

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/errors/kafka-error.js'
 import { SchemaRegistry } from '../../../src/registry/schema-registry.js'
 import { RegistrySerdeCore, resolveRegistrySerdeOptions } from '../../../src/serde/registry-serde-core.js'
-import { AvroErrorReason, AvroSerializationError, SchemaSerdeErrorReason } from '../../../src/serde/registry-serde-errors.js'
+import {
+  AvroErrorReason,
+  AvroSerializationError,
+  SchemaSerdeErrorReason,
+} from '../../../src/serde/registry-serde-errors.js'
 import type { SerdeContext } from '../../../src/serde/types.js'
 
 const registry = new SchemaRegistry({ url: 'mock://registry-serde-core' })
@@ -11,17 +15,27 @@ const context: SerdeContext = { topic: 'orders', field: 'value', partition: 2, o
 function core(options: Record<string, unknown> = {}) {
   return new RegistrySerdeCore<{ subject: string; schemaId: number | undefined }, string, AvroSerializationError>(
     resolveRegistrySerdeOptions({ registry, ...options }, []),
-    { label: 'Avro', unnamed: 'a named schema', error: (reason, message, errorOptions) => new AvroSerializationError(reason, message, errorOptions) },
+    {
+      label: 'Avro',
+      unnamed: 'a named schema',
+      error: (reason, message, errorOptions) => new AvroSerializationError(reason, message, errorOptions),
+    },
   )
 }
 
 describe('RegistrySerdeCore', () => {
   it('names subjects by strategy, and gives no reader hint for a record-based strategy without a name', () => {
     expect(core().subjectName('orders', 'key', undefined)).toBe('orders-key')
-    expect(core({ subjectStrategy: 'record-name' }).subjectName('orders', 'value', 'com.acme.Order')).toBe('com.acme.Order')
-    expect(core({ subjectStrategy: 'topic-record-name' }).subjectName('orders', 'value', 'com.acme.Order')).toBe('orders-com.acme.Order')
+    expect(core({ subjectStrategy: 'record-name' }).subjectName('orders', 'value', 'com.acme.Order')).toBe(
+      'com.acme.Order',
+    )
+    expect(core({ subjectStrategy: 'topic-record-name' }).subjectName('orders', 'value', 'com.acme.Order')).toBe(
+      'orders-com.acme.Order',
+    )
     expect(core({ subjectStrategy: () => 'custom' }).subjectName('orders', 'value', undefined)).toBe('custom')
-    expect(() => core({ subjectStrategy: 'record-name' }).subjectName('orders', 'value', undefined)).toThrow(ConfigError)
+    expect(() => core({ subjectStrategy: 'record-name' }).subjectName('orders', 'value', undefined)).toThrow(
+      ConfigError,
+    )
     expect(core({ subjectStrategy: 'record-name' }).readerSubject('orders', 'value', undefined)).toBe('')
     expect(core().readerSubject('orders', 'value', undefined)).toBe('orders-value')
   })
@@ -55,17 +69,35 @@ describe('RegistrySerdeCore', () => {
       error = caught
     }
     expect(error).toBeInstanceOf(AvroSerializationError)
-    expect(error).toMatchObject({ reason: AvroErrorReason.NOT_WIRE_FORMAT, topic: 'orders', partition: 2, offset: '7', field: 'value' })
-    expect((error as Error).message).toBe("Avro: cannot deserialize the value (topic orders, partition 2, offset 7): magic byte 7 is not Confluent's wire format (magic byte 0, 4-byte schema id, Avro data): it was not written by a Schema Registry serializer")
+    expect(error).toMatchObject({
+      reason: AvroErrorReason.NOT_WIRE_FORMAT,
+      topic: 'orders',
+      partition: 2,
+      offset: '7',
+      field: 'value',
+    })
+    expect((error as Error).message).toBe(
+      "Avro: cannot deserialize the value (topic orders, partition 2, offset 7): magic byte 7 is not Confluent's wire format (magic byte 0, 4-byte schema id, Avro data): it was not written by a Schema Registry serializer",
+    )
     expect(serde.wireSchemaId(Buffer.from([0, 0, 0, 0, 42, 1]), context)).toEqual({ idInHeader: false, schemaId: 42 })
-    expect(serde.wireSchemaId(Buffer.alloc(0), { ...context, headers: { __value_schema_id: 'x' } })).toEqual({ idInHeader: true, schemaId: undefined })
+    expect(serde.wireSchemaId(Buffer.alloc(0), { ...context, headers: { __value_schema_id: 'x' } })).toEqual({
+      idInHeader: true,
+      schemaId: undefined,
+    })
   })
 
   it('maps a failed write that is no registry failure to INVALID_RECORD without the library error', () => {
-    const error = core().writeFailure(new TypeError('value 42 is wrong'), context, { subject: 'orders-value', schemaId: 3 }, () => 'the value does not match')
+    const error = core().writeFailure(
+      new TypeError('value 42 is wrong'),
+      context,
+      { subject: 'orders-value', schemaId: 3 },
+      () => 'the value does not match',
+    )
     expect(error).toMatchObject({ reason: 'INVALID_RECORD', subject: 'orders-value', schemaId: 3 })
     expect(error.cause).toBeUndefined()
-    expect(error.message).toBe('Avro: cannot serialize the value (topic orders, partition 2, offset 7): the value does not match')
+    expect(error.message).toBe(
+      'Avro: cannot serialize the value (topic orders, partition 2, offset 7): the value does not match',
+    )
   })
 
   it('maps a failed read that is no registry failure to DECODE_FAILED, naming the subject only when asked', async () => {
@@ -73,6 +105,8 @@ describe('RegistrySerdeCore', () => {
     const named = await core().readFailure(new Error('truncated'), context, { ...read, nameSubject: true })
     expect(named).toMatchObject({ reason: SchemaSerdeErrorReason.DECODE_FAILED, schemaId: 5, subject: 'orders-value' })
     expect(named.message).toMatch(/the value does not decode with its writer schema \(id 5\): truncated$/)
-    expect((await core().readFailure(new Error('truncated'), context, { ...read, nameSubject: false })).subject).toBeUndefined()
+    expect(
+      (await core().readFailure(new Error('truncated'), context, { ...read, nameSubject: false })).subject,
+    ).toBeUndefined()
   })
 })

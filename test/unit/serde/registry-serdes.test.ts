@@ -17,7 +17,12 @@ const paymentSchema = {
 } as const
 
 async function failure(promise: unknown): Promise<SchemaSerializationError> {
-  const error = await Promise.resolve().then(() => promise).then(() => undefined, (e: unknown) => e)
+  const error = await Promise.resolve()
+    .then(() => promise)
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    )
   expect(error).toBeInstanceOf(SchemaSerializationError)
   return error as SchemaSerializationError
 }
@@ -27,11 +32,15 @@ describe('registry serde options', () => {
 
   it('are validated at construction, naming the option', () => {
     expect(() => serdes.jsonSchema({ registry: {} as never, schema: paymentSchema })).toThrow(/`registry`/)
-    expect(() => serdes.jsonSchema({ registry, schema: paymentSchema, subjectStrategy: 'topic' as never })).toThrow(/`subjectStrategy`/)
+    expect(() => serdes.jsonSchema({ registry, schema: paymentSchema, subjectStrategy: 'topic' as never })).toThrow(
+      /`subjectStrategy`/,
+    )
     expect(() => serdes.jsonSchema({ registry, schema: '{not json' })).toThrow(/`schema`.*not JSON/)
     expect(() => serdes.jsonSchema({ registry, schema: paymentSchema, validat: true } as never)).toThrow(/validate/)
     expect(() => serdes.protobuf({ registry, schema: { kind: 'enum' } as never })).toThrow(ConfigError)
-    expect(() => serdes.protobuf({ registry, useLatestVersion: true, subjectStrategy: 'record-name' })).toThrow(/`schema`/)
+    expect(() => serdes.protobuf({ registry, useLatestVersion: true, subjectStrategy: 'record-name' })).toThrow(
+      /`schema`/,
+    )
   })
 })
 
@@ -49,9 +58,19 @@ describe('serdes.jsonSchema (in-memory registry)', () => {
 
   it('names subjects by strategy: record-name uses the title', async () => {
     const registry = new SchemaRegistry({ url: 'mock://json-schema-strategies' })
-    await serdes.jsonSchema({ registry, schema: paymentSchema, subjectStrategy: 'record-name' }).serialize({ id: 'a', cents: 1 }, context)
-    await serdes.jsonSchema({ registry, schema: paymentSchema, subjectStrategy: 'topic-record-name' }).serialize({ id: 'a', cents: 1 }, context)
-    await serdes.jsonSchema({ registry, schema: paymentSchema, subjectStrategy: ({ topic, field }) => `custom.${topic}.${field}` }).serialize({ id: 'a', cents: 1 }, context)
+    await serdes
+      .jsonSchema({ registry, schema: paymentSchema, subjectStrategy: 'record-name' })
+      .serialize({ id: 'a', cents: 1 }, context)
+    await serdes
+      .jsonSchema({ registry, schema: paymentSchema, subjectStrategy: 'topic-record-name' })
+      .serialize({ id: 'a', cents: 1 }, context)
+    await serdes
+      .jsonSchema({
+        registry,
+        schema: paymentSchema,
+        subjectStrategy: ({ topic, field }) => `custom.${topic}.${field}`,
+      })
+      .serialize({ id: 'a', cents: 1 }, context)
     expect((await registry.listSubjects()).sort()).toEqual(['Payment', 'custom.payments.value', 'payments-Payment'])
   })
 
@@ -66,7 +85,11 @@ describe('serdes.jsonSchema (in-memory registry)', () => {
     expect(notWire.reason).toBe(SchemaSerdeErrorReason.NOT_WIRE_FORMAT)
     const noSchema = await failure(serdes.jsonSchema({ registry }).serialize({}, context))
     expect(noSchema.reason).toBe(SchemaSerdeErrorReason.NO_WRITER_SCHEMA)
-    const unregistered = await failure(serdes.jsonSchema({ registry, schema: { ...paymentSchema, title: 'Other' }, autoRegister: false }).serialize({ id: 'a', cents: 1 }, { ...context, topic: 'elsewhere' }))
+    const unregistered = await failure(
+      serdes
+        .jsonSchema({ registry, schema: { ...paymentSchema, title: 'Other' }, autoRegister: false })
+        .serialize({ id: 'a', cents: 1 }, { ...context, topic: 'elsewhere' }),
+    )
     expect(unregistered.reason).toBe(SchemaSerdeErrorReason.SCHEMA_NOT_REGISTERED)
   })
 })
@@ -87,7 +110,9 @@ describe('serdes.protobuf (in-memory registry)', () => {
 
   it('refuses a value that is not a message of the schema', async () => {
     const registry = new SchemaRegistry({ url: 'mock://protobuf-invalid' })
-    const error = await failure(serdes.protobuf({ registry, schema: OrderSchema }).serialize({ id: 'x' } as never, context))
+    const error = await failure(
+      serdes.protobuf({ registry, schema: OrderSchema }).serialize({ id: 'x' } as never, context),
+    )
     expect(error.reason).toBe(SchemaSerdeErrorReason.INVALID_RECORD)
     expect(error.format).toBe('PROTOBUF')
   })

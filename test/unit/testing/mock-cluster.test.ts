@@ -10,7 +10,9 @@ describe('MockCluster', () => {
       expect(cluster.bootstrapServers).toMatch(/^127\.0\.0\.1:\d+,127\.0\.0\.1:\d+$/)
       const producer = new Producer({ brokers: cluster.bootstrapServers, value: serdes.string() })
       await producer.connect()
-      const reports = await Promise.all([1, 2, 3].map((n) => producer.send({ topic: 'mock-topic', partition: 0, value: `m${n}` })))
+      const reports = await Promise.all(
+        [1, 2, 3].map((n) => producer.send({ topic: 'mock-topic', partition: 0, value: `m${n}` })),
+      )
       expect(reports.map((r) => r.offset)).toEqual(['0', '1', '2'])
       await producer.disconnect()
     } finally {

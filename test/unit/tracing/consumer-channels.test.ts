@@ -9,14 +9,28 @@ import { PartitionScheduler } from '../../../src/consumer/partition-scheduler.js
 import type { AnyConsumerMessage, EachBatchPayload } from '../../../src/consumer/types.js'
 import type { KafkaError } from '../../../src/errors/index.js'
 import { serdes } from '../../../src/serde/index.js'
-import { tracingChannels, type ConsumerBatchContext, type ConsumerMessageContext, type KafkitTracingChannel } from '../../../src/tracing/index.js'
+import {
+  tracingChannels,
+  type ConsumerBatchContext,
+  type ConsumerMessageContext,
+  type KafkitTracingChannel,
+} from '../../../src/tracing/index.js'
 
 const consumerOptions = resolveConsumerOptions({ brokers: 'localhost:9092', groupId: 'g' })
 const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 function fill(state: PartitionState, from: number, count: number, headers: Array<[string, Buffer | null]> = []): void {
   for (let offset = from; offset < from + count; offset++) {
-    state.push({ topic: state.topic, partition: state.partition, offset, key: Buffer.from(`k${offset}`), value: Buffer.from(`v${offset}`), size: 1, timestamp: 1000 + offset, headers })
+    state.push({
+      topic: state.topic,
+      partition: state.partition,
+      offset,
+      key: Buffer.from(`k${offset}`),
+      value: Buffer.from(`v${offset}`),
+      size: 1,
+      timestamp: 1000 + offset,
+      headers,
+    })
   }
 }
 
@@ -43,7 +57,13 @@ type Event = { event: string; context: object }
 function record<C extends object>(channel: KafkitTracingChannel<C>): { events: Event[]; stop: () => void } {
   const events: Event[] = []
   const on = (event: string) => (context: C) => events.push({ event, context: { ...context } })
-  const handlers = { start: on('start'), end: on('end'), asyncStart: on('asyncStart'), asyncEnd: on('asyncEnd'), error: on('error') }
+  const handlers = {
+    start: on('start'),
+    end: on('end'),
+    asyncStart: on('asyncStart'),
+    asyncEnd: on('asyncEnd'),
+    error: on('error'),
+  }
   channel.subscribe(handlers)
   return { events, stop: () => channel.unsubscribe(handlers) }
 }
@@ -67,17 +87,36 @@ describe('kafkit:consumer:process', () => {
     const { events, stop } = record(tracingChannels.consumerProcess)
     cleanups.push(stop)
     const handled: string[] = []
-    const { scheduler } = setup({ eachMessage: async ({ message }: { message: AnyConsumerMessage }) => { handled.push(message.offset) } })
+    const { scheduler } = setup({
+      eachMessage: async ({ message }: { message: AnyConsumerMessage }) => {
+        handled.push(message.offset)
+      },
+    })
     const state = new PartitionState('orders', 3)
     fill(state, 7, 2, [['traceparent', Buffer.from('00-abc')]])
     scheduler.schedule(state)
     await waitUntil(() => events.filter((e) => e.event === 'asyncEnd').length === 2)
     expect(handled).toEqual(['7', '8'])
-    expect(events.map((e) => e.event)).toEqual(['start', 'end', 'asyncStart', 'asyncEnd', 'start', 'end', 'asyncStart', 'asyncEnd'])
+    expect(events.map((e) => e.event)).toEqual([
+      'start',
+      'end',
+      'asyncStart',
+      'asyncEnd',
+      'start',
+      'end',
+      'asyncStart',
+      'asyncEnd',
+    ])
     const first = events[0]!.context as ConsumerMessageContext
     expect(first).toEqual({
-      topic: 'orders', partition: 3, offset: '7', timestamp: 1007, key: Buffer.from('k7'),
-      headers: [['traceparent', Buffer.from('00-abc')]], groupId: 'billing', clientId: 'billing-1',
+      topic: 'orders',
+      partition: 3,
+      offset: '7',
+      timestamp: 1007,
+      key: Buffer.from('k7'),
+      headers: [['traceparent', Buffer.from('00-abc')]],
+      groupId: 'billing',
+      clientId: 'billing-1',
     })
     expect((events[3]!.context as ConsumerMessageContext).outcome).toBe('processed')
     expect(events[3]!.context).not.toHaveProperty('error')
@@ -94,7 +133,9 @@ describe('kafkit:consumer:process', () => {
     const { scheduler } = setup({
       eachMessage: async () => {
         seen.push(store.getStore())
-        await new Promise<void>((resolve) => { release = resolve })
+        await new Promise<void>((resolve) => {
+          release = resolve
+        })
         seen.push(store.getStore())
       },
     })
@@ -126,9 +167,19 @@ describe('kafkit:consumer:process', () => {
     expect(state.processedNext).toBe(3)
     // Retries stay inside the one traced handling of offset 1.
     expect(events.map((e) => `${e.event}:${(e.context as ConsumerMessageContext).offset}`)).toEqual([
-      'start:0', 'end:0', 'asyncStart:0', 'asyncEnd:0',
-      'start:1', 'end:1', 'error:1', 'asyncStart:1', 'asyncEnd:1',
-      'start:2', 'end:2', 'asyncStart:2', 'asyncEnd:2',
+      'start:0',
+      'end:0',
+      'asyncStart:0',
+      'asyncEnd:0',
+      'start:1',
+      'end:1',
+      'error:1',
+      'asyncStart:1',
+      'asyncEnd:1',
+      'start:2',
+      'end:2',
+      'asyncStart:2',
+      'asyncEnd:2',
     ])
     const failed = events.find((e) => e.event === 'error')!.context as ConsumerMessageContext
     expect((failed.error as Error).message).toBe('poison')
@@ -157,7 +208,11 @@ describe('kafkit:consumer:process', () => {
   it('builds and publishes nothing while nobody subscribes, and stops once the subscriber leaves', async () => {
     const channel = tracingChannels.consumerProcess
     const handled: string[] = []
-    const { scheduler } = setup({ eachMessage: async ({ message }: { message: AnyConsumerMessage }) => { handled.push(message.offset) } })
+    const { scheduler } = setup({
+      eachMessage: async ({ message }: { message: AnyConsumerMessage }) => {
+        handled.push(message.offset)
+      },
+    })
     const state = new PartitionState('t', 0)
     // The spy is only in place while nobody subscribes: it would keep the inactive channel's runStores otherwise.
     const handleUntraced = async (count: number): Promise<void> => {
@@ -191,7 +246,9 @@ describe('kafkit:consumer:process-batch', () => {
     const sizes: number[] = []
     const { scheduler } = setup({
       maxBatchSize: 10,
-      eachBatch: async ({ batch }: EachBatchPayload<AnyConsumerMessage>) => { sizes.push(batch.messages.length) },
+      eachBatch: async ({ batch }: EachBatchPayload<AnyConsumerMessage>) => {
+        sizes.push(batch.messages.length)
+      },
     })
     const state = new PartitionState('orders', 1)
     fill(state, 0, 4, [['traceparent', Buffer.from('x')]])

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..')
 // Static imports and re-exports (type-only ones are erased, so they do not count), dynamic imports, bare imports.
-const SPECIFIER = /^\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|^\s*import\s+'([^']+)'/gm
+const SPECIFIER =
+  /^\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|^\s*import\s+'([^']+)'/gm
 
 /** Every module specifier reachable through relative imports from `entry`, as written. */
 function reachable(entry: string): { files: Set<string>; packages: Set<string> } {
@@ -29,8 +30,14 @@ describe('@opentelemetry/api is an optional peer', () => {
   it('is loaded by kafkit/otel only: neither kafkit nor kafkit/testing reaches it', () => {
     for (const entry of ['src/index.ts', 'src/testing/index.ts']) {
       const { files, packages } = reachable(entry)
-      expect([...packages].filter((name) => name.startsWith('@opentelemetry/')), entry).toEqual([])
-      expect([...files].filter((file) => file.includes('/src/otel/')), entry).toEqual([])
+      expect(
+        [...packages].filter((name) => name.startsWith('@opentelemetry/')),
+        entry,
+      ).toEqual([])
+      expect(
+        [...files].filter((file) => file.includes('/src/otel/')),
+        entry,
+      ).toEqual([])
     }
     const otel = reachable('src/otel/index.ts')
     expect(otel.packages).toContain('@opentelemetry/api')
@@ -39,7 +46,10 @@ describe('@opentelemetry/api is an optional peer', () => {
   })
 
   it('is declared as an optional peer dependency and exported as the kafkit/otel subpath', () => {
-    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<'peerDependencies' | 'peerDependenciesMeta' | 'dependencies' | 'exports', Record<string, unknown>>
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<
+      'peerDependencies' | 'peerDependenciesMeta' | 'dependencies' | 'exports',
+      Record<string, unknown>
+    >
     expect(manifest.peerDependencies['@opentelemetry/api']).toBeDefined()
     expect(manifest.peerDependenciesMeta['@opentelemetry/api']).toEqual({ optional: true })
     expect(manifest.dependencies['@opentelemetry/api']).toBeUndefined()

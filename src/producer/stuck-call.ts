@@ -13,10 +13,14 @@ import { KafkaError } from '../errors/kafka-error.js'
 /** Code of the error raised when a transactional call of librdkafka outlives its own timeout by the grace period. */
 export const TRANSACTION_STUCK = 'ERR_TRANSACTION_STUCK'
 
-/** A transactional call of librdkafka that outlived its own timeout by {@link STUCK_GRACE_MS}. Always fatal. */
+/**
+ * A transactional call of librdkafka that outlived its own timeout by 5 s (librdkafka never returned). Always fatal:
+ * replace the producer (a new one with the same `transactionalId` fences this one).
+ */
 export class TransactionStuckError extends KafkaError {
   override name = 'TransactionStuckError'
   /**
+   * Creates the error; kafkit raises it, applications only read it.
    * @param operation - the librdkafka call (`sendOffsetsToTransaction`, `commitTransaction`, `abortTransaction`)
    * @param message - what happened and what to do
    */

@@ -1,15 +1,18 @@
 import { EventEmitter } from 'node:events'
 import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { Lifecycle, type ClientState } from '../internal/lifecycle.js'
-import { ConfigError, KafkaAggregateError, type KafkaError, StateError, TimeoutError } from '../errors/kafka-error.js'
+import { ConfigError, KafkaAggregateError, type KafkaError, StateError } from '../errors/kafka-error.js'
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the target of {@link} in TSDoc below
+import type { TimeoutError } from '../errors/kafka-error.js'
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the target of {@link} in TSDoc below
 import type { SerializationError } from '../errors/kafka-error.js'
-import { configErrorFrom, fromRdkafkaError } from '../errors/map.js'
+import { configErrorFrom } from '../errors/map.js'
 import { ClientLink } from '../internal/client-link.js'
 import { tokenProviderOf } from '../config/index.js'
 import { NativeProducerClient, type RawHeader } from '../native/producer.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { DeliveryTracker } from './delivery-tracker.js'
+import { deliverAll, type DrainParts, drainAndDestroy } from './drain.js'
 import { encodeRecord, topicOf, type TopicSerdes } from './encode-record.js'
 import { FailedSends } from './failed-sends.js'
 import { PendingDelivery } from './pending-delivery.js'
@@ -285,29 +288,8 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
    */
   async flush(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.#lifecycle.state !== 'connected') throw this.#refusal('flush')
-    await this.#deliverAll(options.timeoutMs ?? this.#options.disconnectTimeoutMs)
+    await deliverAll(this.#drainParts(), options.timeoutMs ?? this.#options.disconnectTimeoutMs)
     this.#failed.throwUnobserved('Producer.flush()')
-  }
-
-  async #deliverAll(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    await this.#pipeline.handedOver(timeoutMs, 'Producer.flush()')
-    try {
-      await this.#native.flush(Math.max(0, deadline - Date.now()))
-    } catch (error) {
-      throw fromRdkafkaError(error, { operation: `Producer.flush() (${this.#deliveries.size} records unacknowledged)` })
-    }
-    // librdkafka's flush returns once its reports are stored; hand them over now rather than at the next wake-up.
-    this.#native.drain()
-    while (this.#deliveries.size > 0) {
-      const left = deadline - Date.now()
-      if (left <= 0)
-        throw new TimeoutError(
-          `Producer.flush() timed out after ${timeoutMs} ms with ${this.#deliveries.size} records unacknowledged`,
-        )
-      await this.#deliveries.waitForSettled(left)
-      this.#native.drain()
-    }
   }
 
   /**
@@ -335,28 +317,14 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   async disconnect(): Promise<void> {
     if (!(await this.#lifecycle.beginClose())) return
     // A transactional call stuck in librdkafka holds the client's worker: a flush or destroy would queue behind it.
-    const stuck = this.#fatal?.code === TRANSACTION_STUCK
-    let flushError: unknown = stuck ? this.#fatal : undefined
-    try {
-      if (!stuck) await this.#deliverAll(this.#options.disconnectTimeoutMs)
-    } catch (error) {
-      flushError = error
-    }
-    const undelivered = new TimeoutError(
-      `Producer.disconnect(): record not delivered within disconnectTimeoutMs (${this.#options.disconnectTimeoutMs} ms)`,
-      { cause: flushError },
-    )
-    this.#pipeline.rejectWaiting(undelivered)
-    // Whatever librdkafka still holds could not be delivered in time: those sends fail with the TimeoutError, and the
-    // purge drops the records (their reports then find nothing left to settle) so that destroy does not wait for them.
-    this.#deliveries.settlePurged()
-    if (this.#deliveries.rejectAll(undelivered) > 0) this.#native.purge(true)
-    const destroyed = this.#native.destroy()
-    // Destroyed once the stuck call returns; until then the client's thread waits in librdkafka.
-    if (stuck) destroyed.catch(() => undefined)
-    else await destroyed
+    const stuck = this.#fatal?.code === TRANSACTION_STUCK ? this.#fatal : undefined
+    await drainAndDestroy(this.#drainParts(), this.#options.disconnectTimeoutMs, stuck)
     this.#lifecycle.set('closed')
     this.#failed.throwUnobserved('Producer.disconnect()')
+  }
+
+  #drainParts(): DrainParts {
+    return { native: this.#native, pipeline: this.#pipeline, deliveries: this.#deliveries }
   }
 
   #refusal(method: string): KafkaError {

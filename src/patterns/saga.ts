@@ -4,12 +4,9 @@
  * offset of the message that caused it, commits in one transaction of a {@link Processor}.
  * @module
  */
-import { randomUUID } from 'node:crypto'
 import { diagnosticsChannels } from '../diagnostics/channels.js'
-import { Admin } from '../admin/admin.js'
 import { type ClientOptions, expectInteger, expectObject, expectString, globalRdkafka } from '../config/index.js'
-import { Consumer } from '../consumer/consumer.js'
-import { type KafkaError, SerializationError, StateError, TimeoutError } from '../errors/kafka-error.js'
+import { type KafkaError, StateError } from '../errors/kafka-error.js'
 import { UnheardErrors } from '../internal/unheard.js'
 import { Producer } from '../producer/producer.js'
 import { serdes } from '../serde/index.js'
@@ -23,6 +20,7 @@ import type {
 } from './processor-options.js'
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the target of {@link} in TSDoc below
 import type { ProcessorOptions } from './processor-options.js'
+import { reloadStateTopic } from './saga-state.js'
 import { defineSaga, type SagaDefinition, type SagaMessage, type SagaRecord, transition } from './saga-machine.js'
 
 /** Published on every saga transition (`kafkit:saga:transition`, `SagaTransitionPayload`); also `diagnosticsChannels.sagaTransition`. */
@@ -61,9 +59,6 @@ export const SAGA_MEDIATOR_DEFAULTS = Object.freeze({
   sessionTimeoutMs: 45_000,
   rebuildTimeoutMs: 60_000,
 } as const)
-
-// Written to each state partition on start; reading up to it (read_committed) means having read everything committed.
-const SENTINEL_KEY = '__kafkit_saga_sentinel__'
 
 /**
  * Runs sagas of one definition. Every live saga is held in memory, reloaded from the state topic whenever reply
@@ -311,113 +306,19 @@ export class SagaMediator<S> {
     }
   }
 
-  /**
-   * Reads the state topic up to a sentinel written now to every partition: everything committed before it. Runs
-   * while replies of other partitions may be handled; versions keep a newer in-memory record from being replaced.
-   */
+  /** Reloads the state topic into memory (see reloadStateTopic in saga-state.ts). */
   async #rebuild(): Promise<void> {
-    const topic = this.#options.stateTopic
-    const admin = new Admin(this.#adminConnection as { brokers: string })
-    await admin.connect()
-    let partitions: number
-    try {
-      const [description] = await admin.describeTopics([topic])
-      partitions = description?.partitions.length ?? 0
-    } finally {
-      await admin.disconnect()
-    }
-    if (partitions === 0)
-      throw new StateError(`SagaMediator.start(): state topic ${topic} has no partitions; create it (compacted) first`)
-    const nonce = randomUUID()
-    for (let partition = 0; partition < partitions; partition++) {
-      await this.#producer.send({ topic, partition, key: SENTINEL_KEY, value: nonce })
-    }
-    const reader = new Consumer({
-      ...this.#consumerTuning,
-      ...(this.#connection as { brokers: string }),
-      groupId: `${this.#options.groupId}-rebuild-${nonce}`,
-      key: serdes.string(),
-      fromBeginning: true,
-      commitOffsets: false,
+    await reloadStateTopic({
+      producer: this.#producer,
+      connection: this.#connection,
+      adminConnection: this.#adminConnection,
+      consumerTuning: this.#consumerTuning,
+      groupId: this.#options.groupId,
+      stateTopic: this.#options.stateTopic,
+      rebuildTimeoutMs: this.#options.rebuildTimeoutMs,
+      remember: (record) => this.#remember(record as SagaRecord<S>),
+      forget: (id) => this.#forget(id),
+      report: (error) => this.#report(error),
     })
-    reader.on('error', (error) => this.#report(error))
-    const pending = new Set(Array.from({ length: partitions }, (_, p) => p))
-    let done!: () => void
-    let failed!: (error: unknown) => void
-    const finished = new Promise<void>((resolve, reject) => {
-      done = resolve
-      failed = reject
-    })
-    const timer = setTimeout(
-      () =>
-        failed(
-          new TimeoutError(
-            `SagaMediator: reading state topic ${topic} took longer than rebuildTimeoutMs (${this.#options.rebuildTimeoutMs} ms); ${pending.size} partition(s) not read up to the sentinel`,
-          ),
-        ),
-      this.#options.rebuildTimeoutMs,
-    )
-    await reader.connect()
-    try {
-      await reader.subscribe({ topics: [topic] })
-      await reader.run({
-        eachMessage: ({ message }) => {
-          if (message.key === SENTINEL_KEY) {
-            if (message.value?.toString() === JSON.stringify(nonce)) pending.delete(message.partition)
-            if (pending.size === 0) done()
-            return
-          }
-          if (message.key === null) return
-          if (message.value === null) {
-            this.#forget(message.key)
-            return
-          }
-          const record = parseRecord(message.value)
-          if (record === undefined) {
-            // One bad record must not keep the mediator from starting: the saga it stood for is unknown here.
-            this.#report(
-              new SerializationError(
-                `SagaMediator: skipped a malformed saga record in state topic ${topic} (partition ${message.partition}, offset ${message.offset}, key ${JSON.stringify(message.key)}): not a JSON saga record`,
-                { topic, partition: message.partition, offset: message.offset, field: 'value' },
-              ),
-            )
-            return
-          }
-          this.#remember(record as SagaRecord<S>)
-        },
-      })
-      // A reader whose run ended (a fatal client error) will never reach the sentinel.
-      reader
-        .stopped()
-        .then(
-          () =>
-            failed(
-              new StateError(`SagaMediator: the reader of state topic ${topic} stopped before reaching the sentinel`),
-            ),
-          failed,
-        )
-      await finished
-    } finally {
-      clearTimeout(timer)
-      await reader.stop().catch(() => undefined)
-      await reader.disconnect()
-    }
   }
-}
-
-/** A saga record read back from the state topic, or `undefined` when the bytes are not one. */
-function parseRecord(value: Buffer): SagaRecord<unknown> | undefined {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(value.toString('utf8'))
-  } catch {
-    return undefined
-  }
-  const record = parsed as Partial<SagaRecord<unknown>> | null
-  if (typeof record !== 'object' || record === null) return undefined
-  if (typeof record.id !== 'string' || typeof record.version !== 'number' || typeof record.step !== 'number')
-    return undefined
-  if (record.status !== 'running' && record.status !== 'completed' && record.status !== 'compensated') return undefined
-  if (record.deadline !== null && typeof record.deadline !== 'number') return undefined
-  return record as SagaRecord<unknown>
 }

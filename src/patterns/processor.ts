@@ -5,20 +5,23 @@
  * @module
  */
 import { EventEmitter } from 'node:events'
-import { Consumer } from '../consumer/consumer.js'
 import { notSkippable } from '../consumer/failure-handler.js'
 import type { EachBatchPayload } from '../consumer/types.js'
-import { ConfigError, KafkaError, StateError } from '../errors/kafka-error.js'
+import { KafkaError, StateError } from '../errors/kafka-error.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { UnheardErrors } from '../internal/unheard.js'
-import { Producer } from '../producer/producer.js'
-import { TransactionStuckError } from '../producer/stuck-call.js'
 import type { Transaction } from '../producer/transaction.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import {
-  PROCESSOR_CONSUMER_KEYS,
-  PROCESSOR_PRODUCER_KEYS,
+  connectReplacement,
+  createProcessorConsumer,
+  createProcessorProducer,
+  type ProcessorConsumer,
+  type ProcessorProducer,
+  stuckCause,
+} from './processor-clients.js'
+import {
   type ProcessorContext,
   type ProcessorInput,
   type ProcessorOptions,
@@ -34,27 +37,6 @@ export interface ProcessorEvents {
 }
 
 type AnyInput = ProcessorInput<TopicSerdeMap>
-
-/** Runs a client's constructor, naming a tuning block's option in its ConfigError as `consumer.…` / `producer.…`. */
-function withPath<C>(block: 'consumer' | 'producer', create: () => C): C {
-  const keys: readonly string[] = block === 'consumer' ? PROCESSOR_CONSUMER_KEYS : PROCESSOR_PRODUCER_KEYS
-  try {
-    return create()
-  } catch (error) {
-    if (error instanceof ConfigError && keys.includes(error.path.split(/[.[]/)[0]!)) {
-      throw new ConfigError(`${block}.${error.path}`, error.message.replace(/^Invalid option `[^`]*`: /, ''), {
-        cause: error,
-      })
-    }
-    throw error
-  }
-}
-
-/**
- * The processor consumer's `maxBufferedMessagesPerPartition` unless its tuning block says otherwise. Measured on one
- * local broker with 6 partitions: 140-160k msgs/s at the consumer's default (5000), 175-190k at 20000.
- */
-const PROCESSOR_BUFFERED_MESSAGES = 20_000
 
 /** A handler failed at `index` of the messages a transaction covered. */
 class HandlerFailure {
@@ -92,8 +74,8 @@ class HandlerFailure {
 export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends EventEmitter<ProcessorEvents> {
   readonly #options: ResolvedProcessorOptions
   readonly #lifecycle = new Lifecycle('Processor')
-  readonly #consumer: Consumer<Buffer, Buffer, TopicSerdeMap>
-  #producer: Producer<Buffer, Buffer, TopicSerdeMap>
+  readonly #consumer: ProcessorConsumer
+  #producer: ProcessorProducer
   /** Set while a stuck producer is being replaced: no transaction begins until it settles. */
   #replacing: Promise<void> | undefined
   #fatal: KafkaError | undefined
@@ -113,44 +95,13 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   constructor(options: ProcessorOptions<I, O>) {
     super()
     this.#options = resolveProcessorOptions(options)
-    const { connection, groupId, input } = this.#options
-    this.#consumer = withPath(
-      'consumer',
-      () =>
-        new Consumer({
-          // A round's commit leaves the handlers idle for a few round trips: a deeper buffer keeps the partitions
-          // fetched meanwhile instead of paused (pausing drops librdkafka's prefetch; the fetch after resuming lags).
-          maxBufferedMessagesPerPartition: PROCESSOR_BUFFERED_MESSAGES,
-          ...(this.#options.consumer as object),
-          ...(connection as Pick<ProcessorOptions<I, O>, 'brokers'>),
-          groupId,
-          topics: input,
-          fromBeginning: this.#options.fromBeginning,
-          commitOffsets: false,
-          isolationLevel: 'read_committed',
-          sessionTimeoutMs: this.#options.sessionTimeoutMs,
-          heartbeatIntervalMs: this.#options.heartbeatIntervalMs,
-          revokeTimeoutMs: this.#options.revokeTimeoutMs,
-          ...(this.#options.onAssign === undefined ? {} : { onAssign: this.#options.onAssign }),
-        }),
-    )
+    this.#consumer = createProcessorConsumer(this.#options)
     this.#producer = this.#createProducer()
     this.#consumer.on('error', (error) => this.#report(error))
   }
 
-  #createProducer(): Producer<Buffer, Buffer, TopicSerdeMap> {
-    const { connection, transactionalId, output } = this.#options
-    const producer = withPath(
-      'producer',
-      () =>
-        new Producer({
-          ...(this.#options.producer as object),
-          ...(connection as Pick<ProcessorOptions<I, O>, 'brokers'>),
-          transactionalId,
-          topics: output,
-          transactionTimeoutMs: this.#options.transactionTimeoutMs,
-        }),
-    )
+  #createProducer(): ProcessorProducer {
+    const producer = createProcessorProducer(this.#options)
     producer.on('error', (error) => this.#report(error))
     return producer
   }
@@ -173,12 +124,8 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
     this.#replacing = (async () => {
       const next = this.#createProducer()
       try {
-        await next.connect()
-      } catch (error) {
-        const fatal = new StateError(
-          `the processor's producer was stuck in a transaction and its replacement could not connect (${(error as Error).message}); the processor stops`,
-          { cause: error, fatal: true },
-        )
+        await connectReplacement(next)
+      } catch (fatal) {
         this.#failed(fatal)
         throw fatal
       }
@@ -430,16 +377,4 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
     if (this.listenerCount('error') > 0) this.emit('error', error)
     else this.#unheard.warn(error)
   }
-}
-
-/**
- * The stuck call behind `error` (itself, or the cause of a stuck producer's refusal) when the transaction cannot
- * have committed: stuck before the commit (`sendOffsetsToTransaction`) or in the abort. A commit that got stuck may
- * still complete: its inputs must not run again in a new transaction, so that one stops the processor.
- */
-function stuckCause(error: unknown): TransactionStuckError | undefined {
-  for (let current = error, depth = 0; current instanceof KafkaError && depth < 3; current = current.cause, depth++) {
-    if (current instanceof TransactionStuckError) return current.operation === 'commitTransaction' ? undefined : current
-  }
-  return undefined
 }

@@ -9,10 +9,7 @@ import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { tokenProviderOf } from '../config/index.js'
 import { CONSUMER_GROUP_METADATA } from '../internal/symbols.js'
 import type { TopicSerdeMap } from '../serde/types.js'
-import { ConsumerRun, deadLetterQueueFor, deadLetterReady, finishRun } from './consumer-run.js'
-import type { DeadLetterQueue } from './dead-letter.js'
 import { MessageDecoder } from './decoder.js'
-import { FailureHandler } from './failure-handler.js'
 import { type IteratorOptions, MessageIterator } from './iterator.js'
 import { NativeConsumerAdapter } from '../native/consumer.js'
 import { committedOffsets, offsetsForTimes, parseOffset, partitionLag, watermarks } from './offset-queries.js'
@@ -22,7 +19,7 @@ import { resolveRunOptions, type RunOptions } from './run-options.js'
 import { PartitionFlow } from './partition-flow.js'
 import { PartitionTable } from './partition-state.js'
 import { GroupMembership } from './group-membership.js'
-import { PartitionScheduler } from './partition-scheduler.js'
+import { RunControl } from './run-control.js'
 import { UserPauses } from './user-pauses.js'
 import type {
   ConsumerEvents,
@@ -75,10 +72,8 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   /** Who this consumer is, for the tracing channels. */
   readonly #identity: { readonly groupId: string; readonly clientId: string | undefined }
   readonly #pauses = new UserPauses()
-  #run: ConsumerRun | undefined
-  /** The outcome of the current or last run. */
-  #outcome: Promise<void> = Promise.resolve()
-  #deadLetter: DeadLetterQueue | undefined
+  /** The current run (if any), the outcome of the last one and their dead-letter queue. */
+  readonly #runs: RunControl
   /** Connect, client events and error reporting, as every client does them. */
   readonly #link: ClientLink
 
@@ -135,7 +130,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       ...shared,
       assigned: (states) => this.#flow.assigned(states),
       ready: (states) => {
-        for (const state of states) this.#run?.scheduler.schedule(state)
+        for (const state of states) this.#runs.scheduler?.schedule(state)
       },
       wake: () => this.#flow.wake(),
       rebalanced: (event) => this.emit('rebalance', event),
@@ -143,10 +138,18 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     this.#flow = new PartitionFlow({
       ...shared,
       pauses: this.#pauses,
-      scheduler: () => this.#run?.scheduler,
+      scheduler: () => this.#runs.scheduler,
       closed: () => this.#lifecycle.state === 'closed',
       afterFetch: () => this.#membership.serveRebalances(),
       clientError: (error) => this.#onClientError(error),
+    })
+    this.#runs = new RunControl({
+      ...shared,
+      flow: this.#flow,
+      decoder: this.#decoder,
+      identity: this.#identity,
+      assertConnected: (method) => this.#lifecycle.assertConnected(method),
+      hasErrorListener: () => this.listenerCount('error') > 0,
     })
   }
 
@@ -167,7 +170,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
 
   /** Whether a run is active (between `run()` and the end of `stop()`). */
   get running(): boolean {
-    return this.#run?.scheduler.active === true
+    return this.#runs.running
   }
 
   /** Connects to the brokers. Group membership starts with `subscribe()`. */
@@ -205,48 +208,15 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
    */
   async run(options: RunOptions<MessageFor<K, V, TM>>): Promise<void> {
     this.#lifecycle.assertConnected('run')
-    if (this.#run) throw new StateError('Consumer.run() called while running: await consumer.stop() first')
+    this.#runs.assertIdle()
     if (!this.#membership.subscribed)
       throw new StateError('Consumer.run() called without a subscription: await consumer.subscribe({ topics }) first')
-    const resolved = resolveRunOptions(options, this.#options)
-    const policy = resolved.errorPolicy
-    if (typeof policy === 'object') {
-      this.#deadLetter = deadLetterQueueFor(this.#deadLetter, policy.deadLetter, this.#options.connection, (error) =>
-        this.#report(error),
-      )
-      await deadLetterReady(this.#deadLetter)
-      // Awaited: the consumer may have been disconnected, or run() called again, meanwhile.
-      this.#lifecycle.assertConnected('run')
-      if (this.#run) throw new StateError('Consumer.run() called while running: await consumer.stop() first')
-    }
-    const failures = new FailureHandler(resolved, this.#deadLetter, (error) => this.#report(error))
-    const scheduler = new PartitionScheduler(
-      {
-        decoder: this.#decoder,
-        afterTask: (state) => this.#flow.afterTask(state),
-        endRun: (error) => this.#endRun(error),
-        highWatermark: (state) => {
-          const high = this.#native.cachedWatermarks(state.topic, state.partition)?.high
-          return high === undefined ? null : String(high)
-        },
-        identity: this.#identity,
-      },
-      resolved,
-      failures,
-    )
-    this.#run = new ConsumerRun(scheduler)
-    this.#outcome = this.#run.outcome
-    for (const state of this.#partitions.all()) {
-      if (state.pendingSeek !== undefined) void this.#flow.retrySeek(state)
-      this.#flow.syncPause(state)
-      scheduler.schedule(state)
-    }
-    this.#flow.wake()
+    await this.#runs.start(resolveRunOptions(options, this.#options))
   }
 
   /** Settles when the current (or last) run ends: resolves after `stop()`, rejects with the error that ended it. */
   stopped(): Promise<void> {
-    return this.#outcome
+    return this.#runs.outcome
   }
 
   /**
@@ -255,10 +225,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
    * @param options.timeoutMs - how long to wait for in-flight handlers @default revokeTimeoutMs
    */
   stop(options: { timeoutMs?: number } = {}): Promise<void> {
-    const run = this.#run
-    if (!run) return Promise.resolve()
-    run.stopping ??= this.#stopRun(run, options.timeoutMs ?? this.#options.revokeTimeoutMs)
-    return run.stopping
+    return this.#runs.stop(options.timeoutMs ?? this.#options.revokeTimeoutMs)
   }
 
   /** Commits the processed offsets of every assigned partition now; resolves once the coordinator confirmed. */
@@ -305,7 +272,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
     // The user's position replaces one a failed seek in stop() left pending.
     state.pendingSeek = undefined
     this.#flow.syncPause(state)
-    this.#run?.scheduler.schedule(state)
+    this.#runs.scheduler?.schedule(state)
   }
 
   /** The offset of the next message each assigned partition will hand to a handler (`null` when not known yet). */
@@ -390,46 +357,16 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       this.#report(fromRdkafkaError(error, { operation: 'Consumer.disconnect' }))
     }
     await this.#flow.stop()
-    await this.#deadLetter
-      ?.close()
-      .catch((error: unknown) =>
-        this.#report(fromRdkafkaError(error, { operation: 'closing the dead-letter producer' })),
-      )
+    await this.#runs.closeDeadLetter()
     await this.#native.disconnect()
     this.#tracker.abandon(new StateError('Consumer disconnected before the commit was confirmed'))
     this.#lifecycle.set('closed')
   }
 
-  async #stopRun(run: ConsumerRun, timeoutMs: number): Promise<void> {
-    const commitError = await finishRun(run, timeoutMs, {
-      partitions: this.#partitions,
-      tracker: this.#tracker,
-      flow: this.#flow,
-      requestTimeoutMs: this.#options.requestTimeoutMs,
-      report: (error) => this.#report(error),
-    })
-    if (this.#run === run) this.#run = undefined
-    for (const state of this.#partitions.all()) this.#flow.syncPause(state)
-    const failure = run.failure
-    if (failure !== undefined && this.listenerCount('error') > 0) run.outcome.catch(() => undefined)
-    run.settle(failure)
-    if (failure === undefined && commitError !== undefined) throw commitError
-  }
-
-  /** Ends the run with `error` (it rejects {@link Consumer.stopped}); the first such error wins. */
-  #endRun(error: KafkaError): void {
-    const run = this.#run
-    if (!run || run.failure !== undefined) return
-    run.failure = error
-    // Already reported when it happened; this only says what came of it.
-    if (channels.consumerError.hasSubscribers) channels.consumerError.publish({ error, action: 'stop' })
-    this.stop().catch(() => undefined)
-  }
-
   #onClientError(error: unknown): void {
     const mapped = this.#link.clientError(error)
     this.#report(mapped)
-    if (mapped.fatal) this.#endRun(mapped)
+    if (mapped.fatal) this.#runs.end(mapped)
   }
 
   #report(error: KafkaError): void {

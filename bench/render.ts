@@ -13,7 +13,7 @@ import { summarizeScenario } from './lib/results.js'
 import { summarizeSweep, sweepColumns } from './lib/sweep-report.js'
 import { scenarioColumns, textTable } from './lib/table.js'
 import { evaluateTargets } from './lib/targets.js'
-import type { BenchResults } from './run.js'
+import type { BenchResults } from './lib/bench-results.js'
 
 const args = process.argv.slice(2)
 const file = resolve(ROOT, args.find((arg) => !arg.startsWith('--')) ?? 'bench/results/full/latest.json')

@@ -5,7 +5,7 @@
  * @module
  */
 import { readFile, writeFile } from 'node:fs/promises'
-import type { BenchResults } from '../run.js'
+import type { BenchResults } from './bench-results.js'
 import { resultsKind, type ResultsKind } from './output.js'
 import { formatBytes, MIN_SWEEP_MESSAGES } from './sweep.js'
 import { sweepChartFile, sweepColumns } from './sweep-report.js'

@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { BenchResults } from '../run.js'
+import type { BenchResults } from './bench-results.js'
 import { renderChart, scenarioChart } from './svg.js'
 import { renderSweepChart, sweepChartFile } from './sweep-report.js'
 

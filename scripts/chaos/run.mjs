@@ -1,17 +1,17 @@
 // The fault-injection run behind `npm run chaos`: a fresh 3-node cluster of its own, kafkit clients in child
 // processes producing and consuming continuously, faults injected one at a time, then a verification from the
 // topics themselves. See docs/chaos.md for what each figure means. The defaults and the fault plan are in
-// options.mjs, the children's reports are tallied in tallies.mjs, verify.mjs reads the topics back and result.mjs
-// turns it all into the result and its invariants.
+// options.mjs, faults.mjs injects the faults, the children's reports are tallied in tallies.mjs, verify.mjs reads
+// the topics back and result.mjs turns it all into the result and its invariants.
 import { createWriteStream } from 'node:fs'
 import { copyFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { down, readState, startNode, stopNode, up } from '../cluster-lib.mjs'
+import { down, readState, up } from '../cluster-lib.mjs'
 import { Children } from './children.mjs'
-import { OffsetReader, createTopic, delay, underReplicated, waitFor } from './kafka.mjs'
-import { uncommittedAtKill } from './ledger.mjs'
-import { ALO_GROUP, CHAOS_DEFAULTS, EOS_GROUP, INPUT, OUTPUT, PARTITIONS, planFaults } from './options.mjs'
+import { injectFaults } from './faults.mjs'
+import { OffsetReader, createTopic, underReplicated, waitFor } from './kafka.mjs'
+import { ALO_GROUP, CHAOS_DEFAULTS, EOS_GROUP, INPUT, OUTPUT, PARTITIONS } from './options.mjs'
 import { buildResult } from './result.mjs'
 import { Tallies } from './tallies.mjs'
 import { verify } from './verify.mjs'
@@ -38,8 +38,12 @@ export async function runChaos(overrides = {}) {
     event('runner', line)
     log(`[chaos ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`)
   }
-  /** @type {number | null} a broker pid currently SIGSTOPped, to be continued whatever happens */
-  let frozenPid = null
+  /**
+   * A broker pid currently SIGSTOPped (to be continued whatever happens), and until when stalls are a broker fault's
+   * rather than a member's (while a broker fault and its recovery run); see faults.mjs.
+   * @type {{ frozenPid: number | null, until: number }}
+   */
+  const brokerFault = { frozenPid: null, until: 0 }
   const children = new Children({
     onReport: (handle, message) => tallies.onReport(handle, message),
     onUnplannedExit: (handle, code, signal) => onUnplannedExit(handle, code, signal),
@@ -58,8 +62,6 @@ export async function runChaos(overrides = {}) {
   const notes = []
   /** @type {Array<{ at: number, name: string, group: string, partitions: number[], stalledS: number }>} */
   const livenessRestarts = []
-  /** while a broker fault and its recovery run, stalls are the fault's, not a member's */
-  let brokerFaultUntil = 0
 
   /** @param {import('./children.mjs').ChildHandle} handle @param {number | null} code @param {string | null} signal */
   function onUnplannedExit(handle, code, signal) {
@@ -112,9 +114,9 @@ export async function runChaos(overrides = {}) {
   const cleanup = async (/** @type {boolean} */ keep) => {
     ending = true
     if (poller) clearInterval(poller)
-    if (frozenPid) {
+    if (brokerFault.frozenPid) {
       try {
-        process.kill(frozenPid, 'SIGCONT')
+        process.kill(brokerFault.frozenPid, 'SIGCONT')
       } catch {
         /* gone */
       }
@@ -192,81 +194,22 @@ export async function runChaos(overrides = {}) {
     say(`cluster ${bootstrap}, all clients under way after ${(phaseMs.setup / 1000).toFixed(0)} s`)
 
     // ---- faults
-    const plan = planFaults(opts)
     const faultStart = Date.now()
-    const spacing = (opts.durationS * 1000) / Math.max(1, plan.length)
-    const counters = { broker: 0, stop: 0, consumer: 0, processor: 0 }
-    let lastRecovered = 0
-    for (const [index, kind] of plan.entries()) {
-      const due = Math.max(faultStart + index * spacing, lastRecovered + opts.minGapMs)
-      if (Date.now() < due) await delay(due - Date.now())
-      await waitHealthy(kind)
-      const at = Math.round((Date.now() - t0) / 1000)
-      const started = Date.now()
-      if (kind === 'broker-kill' || kind === 'broker-stop') brokerFaultUntil = Number.MAX_SAFE_INTEGER
-      if (kind === 'broker-kill') {
-        const node = (counters.broker++ % 3) + 1
-        say(`fault ${index + 1}/${plan.length}: SIGKILL broker ${node}`)
-        await stopNode(node, { dir, kill: true })
-        await delay(opts.brokerDownMs)
-        await restartBroker(node)
-        const restartedMs = Date.now() - started
-        const isrMs = await timeToFullIsr(bootstrap)
-        faults.push({
-          kind,
-          target: `broker ${node}`,
-          at,
-          downMs: restartedMs,
-          recoveredMs: Date.now() - started,
-          isrMs,
-        })
-      } else if (kind === 'broker-stop') {
-        const node = ((counters.stop++ + 1) % 3) + 1
-        const pid = (await readState(dir))?.nodes.find((n) => n.id === node)?.pid
-        if (!pid) throw new Error(`broker ${node} has no pid to stop`)
-        say(`fault ${index + 1}/${plan.length}: SIGSTOP broker ${node} for ${opts.brokerStopMs / 1000} s`)
-        frozenPid = pid
-        process.kill(pid, 'SIGSTOP')
-        await delay(opts.brokerStopMs)
-        process.kill(pid, 'SIGCONT')
-        frozenPid = null
-        const isrMs = await timeToFullIsr(bootstrap)
-        faults.push({
-          kind,
-          target: `broker ${node}`,
-          at,
-          downMs: opts.brokerStopMs,
-          recoveredMs: Date.now() - started,
-          isrMs,
-        })
-      } else {
-        const role = kind === 'consumer-kill' ? 'consumer' : 'processor'
-        const slot = counters[role]++ % (role === 'consumer' ? opts.consumers : opts.processors)
-        const victim = /** @type {import('./children.mjs').ChildHandle} */ (children.get(role, slot))
-        say(`fault ${index + 1}/${plan.length}: SIGKILL ${victim.name}`)
-        await children.kill(victim)
-        /** @type {Record<string, unknown>} */
-        const record = { kind, target: victim.name, at }
-        if (role === 'consumer') {
-          // Nothing can commit for the dead member any more, and its partitions have not moved yet (they do after
-          // the session timeout): what the broker holds now is what it committed.
-          const committed = await waitFor(
-            "the group's committed offsets",
-            () => aloOffsets?.committed(INPUT, PARTITIONS),
-            60_000,
-          )
-          record.uncommitted = uncommittedAtKill(maxByMember.get(victim.name) ?? new Map(), committed)
-        }
-        const replacement = startChild(role, slot)
-        await waitFor(`${replacement.name} ready`, () => replacement.ready, 120_000)
-        record.recoveredMs = Date.now() - started
-        faults.push(record)
-      }
-      event('runner', faults[faults.length - 1])
-      lastRecovered = Date.now()
-      if (kind === 'broker-kill' || kind === 'broker-stop') brokerFaultUntil = lastRecovered
-    }
-    if (Date.now() < faultStart + opts.durationS * 1000) await delay(faultStart + opts.durationS * 1000 - Date.now())
+    await injectFaults({
+      opts,
+      t0,
+      dir,
+      bootstrap,
+      children,
+      startChild,
+      aloOffsets,
+      maxByMember,
+      say,
+      event,
+      faults,
+      notes,
+      brokerFault,
+    })
     phaseMs.faults = Date.now() - faultStart
     say(`faults done (${faults.length}); stopping the producers`)
 
@@ -364,27 +307,6 @@ export async function runChaos(overrides = {}) {
   // ---- helpers that need the run's state
 
   /**
-   * startNode, retried: a failure to spawn the JVM is the environment's, not kafkit's, and must not throw away a
-   * long run. (Seen once as `spawn ELOOP`: `npm run` puts node_modules/.bin first on PATH, and a node_modules
-   * symlink pointing at itself made the lookup of `java` fail until it was repaired.) Each retry is noted.
-   * @param {number} node
-   */
-  async function restartBroker(node) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await startNode(node, { dir, timeoutMs: 180_000 })
-        return
-      } catch (err) {
-        const message = /** @type {Error} */ (err).message.split('\n')[0]
-        if (attempt >= 4) throw err
-        notes.push(`restarting broker ${node} failed (attempt ${attempt}: ${message}); retried`)
-        say(`restarting broker ${node} failed (${message}); retrying in 5 s`)
-        await delay(5_000)
-      }
-    }
-  }
-
-  /**
    * The liveness probe (opts.restartStalled): per group and partition, when the committed offset last moved; a
    * partition behind its high watermark whose offset has not moved for stallMs gets its owner replaced.
    * @param {'consumer' | 'processor'} role @param {number[]} committed
@@ -396,7 +318,7 @@ export async function runChaos(overrides = {}) {
     committed.forEach((offset, p) => {
       const last = seen[p]
       if (!last || last.offset !== offset) seen[p] = { offset, since: now }
-      else if (now - last.since > opts.stallMs && now > brokerFaultUntil + opts.stallMs) stalled.push(p)
+      else if (now - last.since > opts.stallMs && now > brokerFault.until + opts.stallMs) stalled.push(p)
     })
     if (stalled.length === 0 || probing || ending || !bootstrap) return
     probing = true
@@ -430,45 +352,6 @@ export async function runChaos(overrides = {}) {
       for (const p of partitions) seen[p] = { offset: -2, since: Date.now() }
     } finally {
       probing = false
-    }
-  }
-
-  /**
-   * Before each fault: every child running and ready, the cluster fully replicated (at most one broker ever
-   * down or behind). A deadline keeps the run bounded; a fault injected without full health is noted.
-   * @param {string} kind
-   */
-  async function waitHealthy(kind) {
-    try {
-      await waitFor(
-        'every child ready',
-        () => [...children.current.values()].every((h) => h.ready && !h.exited),
-        120_000,
-      )
-      await waitFor('a fully replicated cluster', async () => (await underReplicated(bootstrap)).length === 0, 180_000)
-    } catch (err) {
-      notes.push(
-        `${kind} at ${Math.round((Date.now() - t0) / 1000)} s injected without full health: ${/** @type {Error} */ (err).message}`,
-      )
-    }
-  }
-
-  /** @param {string} servers @returns {Promise<number | null>} ms until no partition is under-replicated */
-  async function timeToFullIsr(servers) {
-    const started = Date.now()
-    try {
-      await waitFor(
-        'a fully replicated cluster',
-        async () => (await underReplicated(servers)).length === 0,
-        240_000,
-        1_000,
-      )
-      return Date.now() - started
-    } catch (err) {
-      notes.push(
-        `after a broker fault at ${Math.round((started - t0) / 1000)} s: ${/** @type {Error} */ (err).message}`,
-      )
-      return null
     }
   }
 }

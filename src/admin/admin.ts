@@ -14,6 +14,7 @@ import { loadAdminAddon, type RawAdminEventListener, type RawAdminHandle } from 
 import * as acls from './acls.js'
 import * as configs from './configs.js'
 import * as groups from './groups.js'
+import * as groupOffsetCalls from './group-offsets.js'
 import * as offsets from './offsets.js'
 import { type AdminOptions, resolveAdminOptions, type ResolvedAdminOptions } from './options.js'
 import { AdminContext } from './request.js'
@@ -259,7 +260,7 @@ export class Admin {
    * nothing was committed).
    */
   listGroupOffsets(groupId: string, options?: ListGroupOffsetsOptions): Promise<GroupPartitionOffset[]> {
-    return run(() => offsets.listGroupOffsets(this.#use('listGroupOffsets'), groupId, options))
+    return run(() => groupOffsetCalls.listGroupOffsets(this.#use('listGroupOffsets'), groupId, options))
   }
 
   /**
@@ -272,7 +273,7 @@ export class Admin {
     groupOffsets: readonly GroupOffsetInput[],
     options?: RequestOptions,
   ): Promise<void> {
-    return run(() => offsets.alterGroupOffsets(this.#use('alterGroupOffsets'), groupId, groupOffsets, options))
+    return run(() => groupOffsetCalls.alterGroupOffsets(this.#use('alterGroupOffsets'), groupId, groupOffsets, options))
   }
 
   /**
@@ -280,7 +281,7 @@ export class Admin {
    * a timestamp (the end when there is none). Resolves with the offsets written (or, with `dryRun`, that would be).
    */
   resetGroupOffsets(groupId: string, options: ResetGroupOffsetsOptions): Promise<GroupOffset[]> {
-    return run(() => offsets.resetGroupOffsets(this.#use('resetGroupOffsets'), groupId, options))
+    return run(() => groupOffsetCalls.resetGroupOffsets(this.#use('resetGroupOffsets'), groupId, options))
   }
 
   /**
@@ -288,7 +289,7 @@ export class Admin {
    * with `ERR_KAFKA_GROUP_SUBSCRIBED_TO_TOPIC`.
    */
   deleteGroupOffsets(groupId: string, partitions: readonly TopicPartition[], options?: RequestOptions): Promise<void> {
-    return run(() => offsets.deleteGroupOffsets(this.#use('deleteGroupOffsets'), groupId, partitions, options))
+    return run(() => groupOffsetCalls.deleteGroupOffsets(this.#use('deleteGroupOffsets'), groupId, partitions, options))
   }
 
   /**

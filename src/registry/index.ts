@@ -3,11 +3,11 @@ export {
   type RegisteredSchema,
   type SchemaDefinition,
   type SchemaReference,
-  SchemaRegistry,
   type SchemaType,
   type StoredSchema,
   type SubjectVersion,
-} from './schema-registry.js'
+} from './schema-model.js'
+export { SchemaRegistry } from './schema-registry.js'
 export { SchemaRegistryError, type SchemaRegistryErrorOptions, SchemaRegistryErrorReason } from './errors.js'
 export {
   SCHEMA_REGISTRY_DEFAULTS,

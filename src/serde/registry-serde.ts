@@ -9,7 +9,7 @@ import type { Deserializer, SchemaInfo, Serializer, SubjectNameStrategyFunc } fr
 import { ConfigError, KafkaError } from '../errors/kafka-error.js'
 import { type ConfluentClient, type ConfluentModule, loadConfluent } from '../registry/confluent.js'
 import type { SchemaRegistryError } from '../registry/errors.js'
-import type { SchemaReference } from '../registry/schema-registry.js'
+import type { SchemaReference } from '../registry/schema-model.js'
 import { RegistrySerdeCore, type RegistrySerdeOptions, resolveRegistrySerdeOptions } from './registry-serde-core.js'
 import { type SchemaSerdeFormat, SchemaSerializationError } from './registry-serde-errors.js'
 import type { Serde, SerdeContext } from './types.js'

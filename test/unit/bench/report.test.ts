@@ -5,7 +5,7 @@ import { summarizeScenario, type ScenarioResult } from '../../../bench/lib/resul
 import { scenarioColumns } from '../../../bench/lib/table.js'
 import { niceMax, renderChart, scenarioChart } from '../../../bench/lib/svg.js'
 import { summarizeProfile } from '../../../bench/profile-summary.js'
-import type { BenchResults } from '../../../bench/run.js'
+import type { BenchResults } from '../../../bench/lib/bench-results.js'
 
 const scenario: ScenarioResult = {
   id: 'produce',

@@ -19,7 +19,7 @@ import {
 } from '../../../bench/lib/sweep.js'
 import { sweepChart, sweepChartFile, sweepColumns, sweepTitle } from '../../../bench/lib/sweep-report.js'
 import { markdownTable } from '../../../bench/lib/table.js'
-import type { BenchResults } from '../../../bench/run.js'
+import type { BenchResults } from '../../../bench/lib/bench-results.js'
 
 function options(argv: string[]): BenchOptions {
   const parsed = parseOptions(argv, {})

@@ -19,8 +19,13 @@ const versions = (process.env.KAFKIT_TEST_NODE_VERSIONS ?? '22.23.5,24.22.3')
   .split(',')
   .map((v) => v.trim())
   .filter(Boolean)
-// They load node-rdkafka's own binding (built for the Node running npm test).
-const LEFT_OUT = ['test/unit/admin/addon.test.ts', 'test/unit/scripts/chaos.test.ts']
+// They load node-rdkafka's own binding (built for the Node running npm test); the stuck-producer test reads the mock
+// cluster's partition leaders through it (kafkit's Admin needs a controller, which the mock cluster lacks).
+const LEFT_OUT = [
+  'test/unit/admin/addon.test.ts',
+  'test/unit/scripts/chaos.test.ts',
+  'test/unit/patterns/processor-stuck-producer.test.ts',
+]
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options })

@@ -2,13 +2,13 @@
  * The Admin client where replication matters: a 3-node cluster of this file's own (scripts/cluster-lib.mjs, in a
  * temp dir, stopped afterwards).
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type * as NodeRdkafka from 'node-rdkafka'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { down, startNode, stopNode, up } from '../../scripts/cluster-lib.mjs'
+import { down, readState, startNode, stopNode, up } from '../../scripts/cluster-lib.mjs'
 import { Admin, KafkaAggregateError } from '../../src/index.js'
 import { getMetadata, uniqueName, waitFor } from './helpers/kafka.js'
 
@@ -35,6 +35,24 @@ afterAll(async () => {
 })
 
 const ids = (nodes: ReadonlyArray<{ id: number }>): number[] => nodes.map((n) => n.id).sort()
+
+/** The nodes' log lines about fencing, shutdown and controller elections: what a failed wait for a broker to leave needs. */
+async function fencingLog(): Promise<string> {
+  const state = await readState(dir)
+  const lines: string[] = []
+  for (const node of state?.nodes ?? []) {
+    const log = await readFile(node.logFile, 'utf8').catch(() => '')
+    const relevant = log
+      .split('\n')
+      .filter(
+        (line) =>
+          line.startsWith('[') &&
+          /fenced|controlled ?shutdown|became the active|transition to (Leader|Candidate|Resigned)/i.test(line),
+      )
+    lines.push(`-- node ${node.id} (pid ${node.pid ?? 'stopped'}): ${node.logFile}`, ...relevant.slice(-15))
+  }
+  return lines.join('\n')
+}
 
 describe('Admin on a 3-node cluster', () => {
   it('describeCluster lists the three brokers', async () => {
@@ -123,11 +141,14 @@ describe('Admin on a 3-node cluster', () => {
     await stopNode(3, { dir })
     try {
       // Short per-call timeouts: a request librdkafka happened to send to the stopping broker must not use up the wait.
+      let brokers = ''
       await waitFor(
-        async () => ids((await admin.describeCluster({ timeoutMs: 5_000 })).brokers).join() === '1,2',
-        'broker 3 to leave the cluster',
+        async () => (brokers = ids((await admin.describeCluster({ timeoutMs: 5_000 })).brokers).join()) === '1,2',
+        () => `broker 3 to leave the cluster (brokers seen last: ${brokers || 'none'})`,
         120_000,
-      )
+      ).catch(async (error: Error) => {
+        throw new Error(`${error.message}\n${await fencingLog()}`, { cause: error })
+      })
       await waitFor(
         async () =>
           ids((await admin.describeTopics([topic], { timeoutMs: 5_000 }))[0]!.partitions[0]!.isr).join() === '1,2',

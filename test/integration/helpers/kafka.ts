@@ -78,17 +78,25 @@ export async function getMetadata(topic: string, bootstrap = brokers()): Promise
 /** Polls `condition` until it holds or the deadline passes. */
 export async function waitFor(
   condition: () => boolean | Promise<boolean>,
-  what: string,
+  what: string | (() => string),
   timeoutMs = 30_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs
+  let lastError: unknown
   for (;;) {
     try {
       if (await condition()) return
-    } catch {
-      // not yet
+      lastError = undefined
+    } catch (error) {
+      lastError = error // not yet
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    if (Date.now() > deadline) {
+      const cause = lastError instanceof Error ? `; the last check threw: ${lastError.message}` : ''
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}${cause}`,
+        { cause: lastError },
+      )
+    }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }

@@ -47,10 +47,15 @@ async function feed(values: number[]): Promise<void> {
   await producer.disconnect()
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
+async function until(
+  condition: () => boolean,
+  what: string,
+  timeoutMs: number,
+  seen: () => string = () => '',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${seen() ? `; seen: ${seen()}` : ''}`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
@@ -66,6 +71,7 @@ describe('Processor with a transaction stuck in librdkafka (mock cluster)', () =
     const errors: KafkaError[] = []
     let open!: () => void
     const gate = new Promise<void>((resolve) => (open = resolve))
+    let waiting = 0
     try {
       processor = new Processor({
         brokers: cluster.bootstrapServers,
@@ -83,7 +89,10 @@ describe('Processor with a transaction stuck in librdkafka (mock cluster)', () =
         output: { 'stuck-out': { value: serdes.int32() } },
         handle: async (message, ctx) => {
           // Inputs from 4 on wait in an open round until the coordinator is down.
-          if (message.value! >= 4) await gate
+          if (message.value! >= 4) {
+            waiting++
+            await gate
+          }
           ctx.send({ topic: 'stuck-out', value: message.value! * 10 })
         },
       })
@@ -92,7 +101,8 @@ describe('Processor with a transaction stuck in librdkafka (mock cluster)', () =
       await feed([0, 1, 2, 3])
       await until(() => committed.reduce((a, b) => a + b, 0) >= 4, 'the first inputs committed', 30_000)
       await feed([4, 5, 6, 7])
-      await new Promise((resolve) => setTimeout(resolve, 500))
+      // A round holds an input past the gate: its offsets go out only after the coordinator is down.
+      await until(() => waiting > 0, 'a round to hold the later inputs', 30_000)
       // The group's coordinator dies; the cluster moves the group elsewhere, as Kafka does.
       const spare = [1, 2, 3, 4].find((id) => id !== coordinator)!
       cluster.setBrokerUp(coordinator, false)
@@ -103,11 +113,13 @@ describe('Processor with a transaction stuck in librdkafka (mock cluster)', () =
         () => errors.some((e) => e.code === 'ERR_TRANSACTION_STUCK'),
         'the stuck transaction reported',
         30_000,
+        () => `errors [${errors.map((e) => e.code).join()}], commits ${JSON.stringify(committed)}`,
       )
       await until(
         () => committed.slice(before).reduce((a, b) => a + b, 0) >= 4,
         'the later inputs committed by the new producer',
         45_000,
+        () => `errors [${errors.map((e) => e.code).join()}], commits ${JSON.stringify(committed)}`,
       )
       expect(processor.state).toBe('connected')
     } finally {

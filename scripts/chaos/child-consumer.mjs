@@ -43,6 +43,7 @@ await consumer.run({
     lastHandledAt = Date.now()
     await report({
       type: 'handled',
+      at: lastHandledAt,
       partition: batch.partition,
       offsets: batch.messages.map((/** @type {any} */ m) => Number(m.offset)),
       ids: batch.messages.map((/** @type {any} */ m) => Number(m.value.toString())),

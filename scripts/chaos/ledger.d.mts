@@ -7,8 +7,9 @@ export class Ledger {
   readonly uncommittedAtHandOver: number
   readonly belowCommitted: Array<{ member: string; partition: number; start: number; committed: number }>
   readonly committed: number[]
-  observeCommitted(offsets: number[]): void
-  add(member: string, partition: number, offsets: number[], ids: number[]): void
+  observeCommitted(offsets: number[], at: number): void
+  committedBy(partition: number, at: number): number
+  add(member: string, partition: number, offsets: number[], ids: number[], at: number): void
   coverage(ends: number[]): { distinct: number; missing: number; missingSample: string[] }
 }
 export function uncommittedAtKill(victimMax: Map<number, number>, committedAtKill: number[]): number

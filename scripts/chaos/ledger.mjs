@@ -5,10 +5,13 @@
 // re-delivery: the partition changed hands (a kill, a lost or revoked assignment) or was rewound. At-least-once
 // allows it only from the committed offset on: a run starting below the offset the group had committed for the
 // partition would redeliver committed messages (duplicates beyond "what was uncommitted"). The committed offsets
-// come from the broker (polled by the parent, and read right after each kill), so they can only lag the truth: the
-// check may miss a violation by a poll interval, it never reports one that did not happen. (The parent applies a
-// poll's answer a second late, so a member's report of a batch, written before the commit that covers it, is always
-// counted before that commit is.)
+// come from the broker (polled by the parent), so they can only lag the truth.
+//
+// The check is causal, not a matter of arrival order: every observation carries the time its answer arrived, every
+// batch the time its member had it in hand (same machine, same clock), and a run is held against the offsets
+// observed before its batch was in hand. A loaded parent may read a member's report seconds after a later commit's
+// poll answer; that commit must not count against the batch it covers. So the check may miss a violation by a poll
+// interval, and it never reports one that did not happen.
 
 export class Ledger {
   /** @param {number} partitions */
@@ -19,6 +22,8 @@ export class Ledger {
     this.maxHandled = Array.from({ length: partitions }, () => -1)
     /** @type {number[]} highest committed offset the broker confirmed so far, per partition (-1: none) */
     this.committed = Array.from({ length: partitions }, () => -1)
+    /** @type {Array<Array<{ at: number, committed: number }>>} per partition: when each rise was observed */
+    this.rises = Array.from({ length: partitions }, () => [])
     /** @type {Map<string, number>} `${member}/${partition}` -> last offset that member handled */
     this.lastByMember = new Map()
     this.handled = 0
@@ -35,23 +40,39 @@ export class Ledger {
 
   /**
    * Broker-confirmed committed offsets (from a poll); only ever raises what is known.
-   * @param {number[]} offsets
+   * @param {number[]} offsets @param {number} at when the answer arrived (ms since the epoch)
    */
-  observeCommitted(offsets) {
+  observeCommitted(offsets, at) {
     offsets.forEach((offset, partition) => {
-      if (offset > /** @type {number} */ (this.committed[partition])) this.committed[partition] = offset
+      if (offset > /** @type {number} */ (this.committed[partition])) {
+        this.committed[partition] = offset
+        const rises = /** @type {Array<{ at: number, committed: number }>} */ (this.rises[partition])
+        rises.push({ at, committed: offset })
+      }
     })
+  }
+
+  /** The highest committed offset observed by `at` (-1: none). @param {number} partition @param {number} at */
+  committedBy(partition, at) {
+    const rises = /** @type {Array<{ at: number, committed: number }>} */ (this.rises[partition])
+    let committed = -1
+    for (const rise of rises) {
+      if (rise.at > at) break
+      committed = rise.committed
+    }
+    return committed
   }
 
   /**
    * One batch a member reported before its handler returned.
    * @param {string} member @param {number} partition @param {number[]} offsets @param {number[]} ids
+   * @param {number} at when the member had the batch in hand (ms since the epoch)
    */
-  add(member, partition, offsets, ids) {
+  add(member, partition, offsets, ids, at) {
     const key = `${member}/${partition}`
     offsets.forEach((offset, i) => {
       const last = this.lastByMember.get(key)
-      if (last === undefined || offset !== last + 1) this.#runStart(member, partition, offset)
+      if (last === undefined || offset !== last + 1) this.#runStart(member, partition, offset, at)
       this.lastByMember.set(key, offset)
       let counts = /** @type {Uint16Array} */ (this.counts[partition])
       if (offset >= counts.length) {
@@ -68,11 +89,11 @@ export class Ledger {
     })
   }
 
-  /** @param {string} member @param {number} partition @param {number} start */
-  #runStart(member, partition, start) {
+  /** @param {string} member @param {number} partition @param {number} start @param {number} at */
+  #runStart(member, partition, start, at) {
     const max = /** @type {number} */ (this.maxHandled[partition])
     if (start > max) return // new ground, nothing re-delivered
-    const committed = Math.max(0, /** @type {number} */ (this.committed[partition]))
+    const committed = Math.max(0, this.committedBy(partition, at))
     this.redeliveries++
     this.uncommittedAtHandOver += Math.max(0, max + 1 - committed)
     if (start < committed) this.belowCommitted.push({ member, partition, start, committed })

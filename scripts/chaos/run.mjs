@@ -160,11 +160,11 @@ export async function runChaos(overrides = {}) {
     for (let slot = 0; slot < opts.producers; slot++) startChild('producer', slot)
     for (let slot = 0; slot < opts.consumers; slot++) startChild('consumer', slot)
     for (let slot = 0; slot < opts.processors; slot++) startChild('processor', slot)
-    // The committed offsets the ledger checks re-deliveries against, applied a second late (see ledger.mjs).
+    // The committed offsets the ledger checks re-deliveries against, stamped with when they arrived (see ledger.mjs).
     poller = setInterval(() => {
       aloOffsets?.committed(INPUT, PARTITIONS).then(
         (offsets) => {
-          setTimeout(() => ledger.observeCommitted(offsets), 1_000)
+          ledger.observeCommitted(offsets, Date.now())
           if (opts.restartStalled) probe('consumer', offsets).catch((err) => say(`liveness probe: ${err.message}`))
         },
         () => {},

@@ -51,7 +51,7 @@ export class Tallies {
         if (handle.role === 'producer') sentBy.set(handle.name, message.sent)
         break
       case 'handled': {
-        ledger.add(handle.name, message.partition, message.offsets, message.ids)
+        ledger.add(handle.name, message.partition, message.offsets, message.ids, message.at)
         const max = maxByMember.get(handle.name) ?? new Map()
         maxByMember.set(handle.name, max)
         max.set(message.partition, Math.max(max.get(message.partition) ?? -1, ...message.offsets))

@@ -7,10 +7,10 @@ const range = (from: number, to: number): number[] => Array.from({ length: to - 
 describe('chaos ledger (at-least-once accounting)', () => {
   it('a hand-over from the committed offset: duplicates equal the uncommitted span, nothing below committed', () => {
     const ledger = new Ledger(1)
-    ledger.add('a', 0, range(0, 50), range(0, 50))
-    ledger.observeCommitted([40])
+    ledger.add('a', 0, range(0, 50), range(0, 50), 1)
+    ledger.observeCommitted([40], 2)
     // a dies; b starts where the group committed and re-handles 40..49.
-    ledger.add('b', 0, range(40, 60), range(40, 60))
+    ledger.add('b', 0, range(40, 60), range(40, 60), 3)
     expect(ledger.duplicates).toBe(10)
     expect(ledger.redeliveries).toBe(1)
     expect(ledger.uncommittedAtHandOver).toBe(10)
@@ -20,21 +20,37 @@ describe('chaos ledger (at-least-once accounting)', () => {
 
   it('a run starting below the committed offset is reported', () => {
     const ledger = new Ledger(1)
-    ledger.add('a', 0, range(0, 50), range(0, 50))
-    ledger.observeCommitted([50])
-    ledger.add('b', 0, range(30, 50), range(30, 50))
+    ledger.add('a', 0, range(0, 50), range(0, 50), 1)
+    ledger.observeCommitted([50], 2)
+    ledger.add('b', 0, range(30, 50), range(30, 50), 3)
     expect(ledger.belowCommitted).toEqual([{ member: 'b', partition: 0, start: 30, committed: 50 }])
     expect(ledger.duplicates).toBe(20)
   })
 
+  it('holds a run only against offsets observed before its batch was in hand, however late its report arrives', () => {
+    const ledger = new Ledger(1)
+    ledger.add('a', 0, range(0, 300), range(0, 300), 1)
+    ledger.observeCommitted([100], 2)
+    // a loses the partition with 100..299 uncommitted; it gets it back at 10 and re-handles from 100, then commits
+    // 300. The poll answer saying 300 arrives at 12; the report of the batch in hand at 10 is read after it.
+    ledger.observeCommitted([300], 12)
+    ledger.add('a', 0, range(100, 300), range(100, 300), 10)
+    expect(ledger.belowCommitted).toEqual([])
+    expect(ledger.redeliveries).toBe(1)
+    expect(ledger.committedBy(0, 10)).toBe(100)
+    expect(ledger.committedBy(0, 12)).toBe(300)
+    expect(ledger.committedBy(0, 1)).toBe(-1)
+  })
+
   it('committed offsets only ever rise; continuing a run or new ground is no re-delivery; gaps are missing', () => {
     const ledger = new Ledger(2)
-    ledger.observeCommitted([10, -1])
-    ledger.observeCommitted([5, 3])
+    ledger.observeCommitted([10, -1], 1)
+    ledger.observeCommitted([5, 3], 2)
     expect(ledger.committed).toEqual([10, 3])
-    ledger.add('a', 0, range(0, 5), range(0, 5))
-    ledger.add('a', 0, range(5, 8), range(5, 8))
-    ledger.add('b', 1, [0, 1, 3], [100, 101, 103])
+    expect(ledger.committedBy(0, 5)).toBe(10)
+    ledger.add('a', 0, range(0, 5), range(0, 5), 3)
+    ledger.add('a', 0, range(5, 8), range(5, 8), 4)
+    ledger.add('b', 1, [0, 1, 3], [100, 101, 103], 5)
     expect(ledger.redeliveries).toBe(0)
     expect(ledger.duplicates).toBe(0)
     expect(ledger.coverage([8, 4])).toEqual({ distinct: 11, missing: 1, missingSample: ['1:2'] })
@@ -42,8 +58,8 @@ describe('chaos ledger (at-least-once accounting)', () => {
 
   it('grows past its initial size', () => {
     const ledger = new Ledger(1)
-    ledger.add('a', 0, [5000, 5001], [1, 2])
-    ledger.add('b', 0, [5000], [1])
+    ledger.add('a', 0, [5000, 5001], [1, 2], 1)
+    ledger.add('b', 0, [5000], [1], 2)
     expect(ledger.duplicates).toBe(1)
   })
 

@@ -6,7 +6,6 @@
 import { Consumer } from '../consumer/consumer.js'
 import { ConfigError, KafkaError, StateError } from '../errors/kafka-error.js'
 import { Producer } from '../producer/producer.js'
-import { TransactionStuckError } from '../producer/stuck-call.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import {
   PROCESSOR_CONSUMER_KEYS,
@@ -92,28 +91,44 @@ export function createProcessorProducer(options: ResolvedProcessorOptions): Proc
 }
 
 /**
- * Connects `next`, the replacement of a producer stuck in a transactional call: its connect() fences the stuck one
- * and aborts its open transaction. Rejects with a fatal {@link StateError} when the replacement cannot connect.
+ * Connects `next`, the replacement of a failed producer: its connect() fences the old one
+ * and completes or aborts its open transaction. Rejects with a fatal {@link StateError} when it cannot connect.
  */
 export async function connectReplacement(next: ProcessorProducer): Promise<void> {
   try {
     await next.connect()
   } catch (error) {
     throw new StateError(
-      `the processor's producer was stuck in a transaction and its replacement could not connect (${(error as Error).message}); the processor stops`,
+      `the processor's producer failed and its replacement could not connect (${(error as Error).message}); the processor stops`,
       { cause: error, fatal: true },
     )
   }
 }
 
 /**
- * The stuck call behind `error` (itself, or the cause of a stuck producer's refusal) when the transaction cannot
- * have committed: stuck before the commit (`sendOffsetsToTransaction`) or in the abort. A commit that got stuck may
- * still complete: its inputs must not run again in a new transaction, so that one stops the processor.
+ * Fatal codes a new producer does not cure: another instance took the transactionalId (fenced), or the principal
+ * may not use it.
  */
-export function stuckCause(error: unknown): TransactionStuckError | undefined {
-  for (let current = error, depth = 0; current instanceof KafkaError && depth < 3; current = current.cause, depth++) {
-    if (current instanceof TransactionStuckError) return current.operation === 'commitTransaction' ? undefined : current
+const INCURABLE = new Set<string>([
+  'ERR_KAFKA_PRODUCER_FENCED',
+  'ERR_KAFKA_INVALID_PRODUCER_EPOCH',
+  'ERR_KAFKA_FENCED',
+  'ERR_KAFKA_TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+  'ERR_KAFKA_CLUSTER_AUTHORIZATION_FAILED',
+])
+
+/**
+ * The producer failure behind `error` that a new producer cures: a fatal failure other than being fenced or refused
+ * authorization. Examples: a transactional call stuck in librdkafka (`ERR_TRANSACTION_STUCK`), or an abort the
+ * coordinator refused (`INVALID_TXN_STATE`) because the commit before it had completed although its answer was lost
+ * in a coordinator failover. The transaction's outcome is then unknown: the replacement's connect() completes or
+ * aborts it, and the group's committed offsets say which.
+ */
+export function replaceableCause(error: unknown): KafkaError | undefined {
+  if (!(error instanceof KafkaError) || !error.fatal) return undefined
+  for (let current: unknown = error, depth = 0; current instanceof KafkaError && depth < 4; depth++) {
+    if (INCURABLE.has(current.code)) return undefined
+    current = current.cause
   }
-  return undefined
+  return error
 }

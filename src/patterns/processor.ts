@@ -19,7 +19,7 @@ import {
   createProcessorProducer,
   type ProcessorConsumer,
   type ProcessorProducer,
-  stuckCause,
+  replaceableCause,
 } from './processor-clients.js'
 import {
   type ProcessorContext,
@@ -37,6 +37,9 @@ export interface ProcessorEvents {
 }
 
 type AnyInput = ProcessorInput<TopicSerdeMap>
+
+/** Producer replacements in a row without a committed transaction before the processor gives up and stops. */
+const MAX_REPLACEMENTS = 5
 
 /** A handler failed at `index` of the messages a transaction covered. */
 class HandlerFailure {
@@ -76,8 +79,15 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   readonly #lifecycle = new Lifecycle('Processor')
   readonly #consumer: ProcessorConsumer
   #producer: ProcessorProducer
-  /** Set while a stuck producer is being replaced: no transaction begins until it settles. */
+  /** Set while a failed producer is being replaced: no transaction begins until it settles. */
   #replacing: Promise<void> | undefined
+  /** Replacements since the last committed transaction. */
+  #replacements = 0
+  /**
+   * Partitions (`topic:partition`) whose last transaction's outcome is unknown: before their messages run again,
+   * the group's committed offset says which of them that transaction committed.
+   */
+  readonly #unverified = new Set<string>()
   #fatal: KafkaError | undefined
   readonly #unheard = new UnheardErrors('kafkit Processor')
   readonly #rounds = new TransactionRounds({
@@ -107,9 +117,9 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   }
 
   /**
-   * Replaces a producer whose transactional call is stuck in librdkafka (see `stuck-call.ts`): the new producer's
-   * connect() fences the stuck one and aborts its open transaction, whose inputs then run again. Rounds wait for it
-   * ({@link RoundHost.ready}); failing to connect the new producer stops the processor.
+   * Replaces a failed producer (see {@link replaceableCause}): the new producer's connect() fences the old one and
+   * completes or aborts its open transaction. Rounds wait for it ({@link RoundHost.ready}); failing to connect the
+   * new producer stops the processor.
    */
   #replaceProducer(cause: KafkaError): void {
     if (
@@ -120,6 +130,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
     )
       return
     this.#report(cause)
+    this.#replacements++
     const stuck = this.#producer
     this.#replacing = (async () => {
       const next = this.#createProducer()
@@ -219,10 +230,15 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
     // A handler failure: reported once the messages before it are committed, so that the retry (or skip) concerns
     // the failing message alone.
     let failure: HandlerFailure | undefined
+    const key = `${batch.topic}:${batch.partition}`
     while (from < limit) {
       const me = {}
       let end: number
       try {
+        if (this.#unverified.has(key)) {
+          from = await this.#skipCommitted(key, messages, from, limit, resolveOffset)
+          if (from >= limit) break
+        }
         end = await this.#share(me, messages, from, limit, signal, stale)
       } catch (error) {
         if (error instanceof Doom && error.owner !== me) {
@@ -232,6 +248,14 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
           throw this.#failed(error.cause instanceof HandlerFailure ? error.cause.error : error.cause)
         }
         const cause = error instanceof Doom ? error.cause : error
+        const replaceable = this.#fatal === undefined ? replaceableCause(cause) : undefined
+        if (replaceable !== undefined && this.#replacements < MAX_REPLACEMENTS) {
+          // The producer failed with the transaction's outcome unknown: a new producer settles it, then the group's
+          // committed offset says which of these messages it committed. Not the messages' fault: no retry is used.
+          this.#unverified.add(key)
+          this.#replaceProducer(replaceable)
+          continue
+        }
         if (cause instanceof HandlerFailure && failure === undefined) {
           failure = cause
           limit = cause.index
@@ -244,6 +268,29 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
       from = end
     }
     if (failure !== undefined) throw failure.error
+  }
+
+  /**
+   * After a producer failure left a transaction's outcome unknown: waits for the new producer (whose connect()
+   * settled that transaction), reads the group's committed offset of the partition (a stable read: the consumer
+   * reads committed), marks the messages below it handled, and returns the index of the first one to run again.
+   */
+  async #skipCommitted(
+    key: string,
+    messages: readonly AnyInput[],
+    from: number,
+    limit: number,
+    resolveOffset: (offset: string) => void,
+  ): Promise<number> {
+    await this.#replacing?.catch(() => undefined)
+    if (this.#fatal !== undefined) throw this.#fatal
+    const { topic, partition } = messages[from]!
+    const [entry] = await this.#consumer.committed([{ topic, partition }])
+    const committed = entry?.offset == null ? -1n : BigInt(entry.offset)
+    let next = from
+    while (next < limit && BigInt(messages[next]!.offset) < committed) resolveOffset(messages[next++]!.offset)
+    this.#unverified.delete(key)
+    return next
   }
 
   /**
@@ -294,6 +341,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
       this.#publish(round.id, first, end - from + ran, 'abort', error instanceof Doom ? error.cause : error)
       throw error
     }
+    this.#replacements = 0
     this.#publish(round.id, first, end - from, 'commit')
     for (const callback of committed) callback()
     return end
@@ -338,16 +386,11 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   /**
    * A failure of the transaction machinery (commit, offsets, deliveries; not the handler's): retried, but never
    * skipped or dead-lettered, since the next commit would then move past the input and lose its outputs. A fatal
-   * one (fenced, or a transaction that could be neither committed nor aborted) ends the processor at once.
+   * one that a new producer does not cure (fenced; or producers failing in a row, {@link MAX_REPLACEMENTS}) ends
+   * the processor at once.
    */
   #failed(error: unknown): unknown {
     notSkippable(error)
-    const stuck = stuckCause(error)
-    if (stuck !== undefined && this.#fatal === undefined) {
-      // Retried by the error policy: the retry's transaction waits for the new producer.
-      this.#replaceProducer(stuck)
-      return error
-    }
     if (error instanceof KafkaError && error.fatal && this.#fatal === undefined) {
       this.#fatal = error
       this.#report(error)

@@ -126,4 +126,72 @@ describe('Processor with a transaction stuck in librdkafka (mock cluster)', () =
       diagnostics.unsubscribe('kafkit:processor:transaction', listener)
     }
   }, 100_000)
+
+  it('replaces its producer when the transaction coordinator dies mid-transaction, then reads the committed offsets before running the inputs again', async () => {
+    // This time the transaction's coordinator is the broker that leads nothing, and it dies.
+    const groupHome = [1, 2, 3, 4].find((id) => id !== coordinator)!
+    cluster.setCoordinator('group', GROUP, groupHome)
+    cluster.setCoordinator('transaction', TRANSACTIONAL_ID, coordinator)
+    const committed: number[] = []
+    const listener = (message: unknown): void => {
+      const event = message as { groupId: string; outcome: string; messages: number }
+      if (event.groupId === GROUP && event.outcome === 'commit') committed.push(event.messages)
+    }
+    diagnostics.subscribe('kafkit:processor:transaction', listener)
+    const errors: KafkaError[] = []
+    const handled: number[] = []
+    let open!: () => void
+    const gate = new Promise<void>((resolve) => (open = resolve))
+    let waiting = 0
+    try {
+      processor = new Processor({
+        brokers: cluster.bootstrapServers,
+        groupId: GROUP,
+        transactionalId: TRANSACTIONAL_ID,
+        fromBeginning: true,
+        transactionTimeoutMs: 2_000,
+        sessionTimeoutMs: 3_000,
+        heartbeatIntervalMs: 200,
+        revokeTimeoutMs: 2_000,
+        consumer: { rdkafka },
+        producer: { rdkafka },
+        input: { 'stuck-in': { value: serdes.int32() } },
+        output: { 'stuck-out': { value: serdes.int32() } },
+        handle: async (message, ctx) => {
+          if (message.value! >= 4) {
+            waiting++
+            await gate
+          }
+          handled.push(message.value!)
+          ctx.send({ topic: 'stuck-out', value: message.value! * 10 })
+        },
+      })
+      processor.on('error', (error) => errors.push(error))
+      await processor.start()
+      await feed([0, 1, 2, 3])
+      await until(() => committed.reduce((a, b) => a + b, 0) >= 4, 'the first inputs committed', 30_000)
+      await feed([4, 5, 6, 7])
+      await until(() => waiting > 0, 'a round to hold the later inputs', 30_000)
+      // Down until the producer gave up on the transaction (librdkafka finds a moved coordinator by itself).
+      cluster.setBrokerUp(coordinator, false)
+      open()
+      const before = committed.length
+      const seen = (): string => `errors [${errors.map((e) => e.code).join()}], commits ${JSON.stringify(committed)}`
+      await until(() => errors.some((e) => e.fatal), 'the failed producer reported', 60_000, seen)
+      expect(committed.length).toBe(before)
+      cluster.setBrokerUp(coordinator, true)
+      await until(
+        () => committed.slice(before).reduce((a, b) => a + b, 0) >= 4,
+        'the later inputs committed by the new producer',
+        60_000,
+        seen,
+      )
+      expect(processor.state).toBe('connected')
+      // The first inputs ran once: the new producer's round read the committed offsets and did not run them again.
+      expect(handled.filter((value) => value < 4).sort()).toEqual([0, 1, 2, 3])
+      expect(new Set(handled.filter((value) => value >= 4))).toEqual(new Set([4, 5, 6, 7]))
+    } finally {
+      diagnostics.unsubscribe('kafkit:processor:transaction', listener)
+    }
+  }, 150_000)
 })

@@ -43,6 +43,24 @@ export function expectTopicPartition(
   return { ...item, topic, partition: expectPartition(item.partition, `${path}.partition`, topic) }
 }
 
+/**
+ * Validates a list of per-partition items at `name`: each a `{ topic, partition }` with the allowed `keys`, each
+ * partition once; `parse` reads the rest of an item (at `path`). Throws {@link ConfigError} naming the offending item.
+ */
+export function partitionItems<T extends TopicPartition>(
+  input: unknown,
+  name: string,
+  keys: readonly string[],
+  parse: (item: Record<string, unknown> & TopicPartition, path: string) => T,
+): T[] {
+  const items = expectArray(input, name).map((value, index) => {
+    const path = `${name}[${index}]`
+    return parse(expectTopicPartition(value, path, keys), path)
+  })
+  rejectDuplicates(items, (i) => `${i.topic}[${i.partition}]`, name, 'partition')
+  return items
+}
+
 /** The ListOffsets spec for a target: a logical offset, or a timestamp. */
 export function specFor(target: unknown, path: string): bigint {
   if (target === 'earliest' || target === 'latest' || target === 'max-timestamp') return OFFSET_SPEC[target]
@@ -228,17 +246,12 @@ export async function deleteRecords(
   input: readonly DeleteRecordsInput[],
   options: RequestOptions = {},
 ): Promise<DeletedRecords[]> {
-  const items = expectArray(input, 'partitions').map((value, index) => {
-    const path = `partitions[${index}]`
-    const item = expectTopicPartition(value, path, ['topic', 'partition', 'before'])
+  const items = partitionItems(input, 'partitions', ['topic', 'partition', 'before'], (item, path) => ({
+    topic: item.topic,
+    partition: item.partition,
     // librdkafka's RD_KAFKA_OFFSET_END (-1) means "the high watermark".
-    return {
-      topic: item.topic,
-      partition: item.partition,
-      offset: item.before === 'latest' ? -1n : toOffset(item.before, `${path}.before`),
-    }
-  })
-  rejectDuplicates(items, (i) => `${i.topic}[${i.partition}]`, 'partitions', 'partition')
+    offset: item.before === 'latest' ? -1n : toOffset(item.before, `${path}.before`),
+  }))
   // Deleting below an offset twice is harmless, so every transient error may be retried.
   return context.run('deleteRecords', options, 'read', async (attempt) => {
     const results = await askPartitions(context, 'deleteRecords', items, attempt, () =>

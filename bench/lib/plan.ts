@@ -96,7 +96,7 @@ const ROWS: Readonly<Record<ScenarioId, readonly Entry[]>> = Object.freeze({
   ],
   pipeline: [
     ['kafkit', 'processor', 'Processor, exactly-once'],
-    ['kafkit', 'processor-shared', 'Processor, exactly-once, partitionsPerTransaction 32'],
+    ['kafkit', 'processor-per-partition', 'Processor, exactly-once, partitionsPerTransaction 1'],
     ['kafkit', 'at-least-once', 'eachBatch + sendBatch(), at-least-once'],
     ['rdkafka', 'at-least-once', 'consume(n) + produce + flush + offsetsStore, at-least-once'],
     ['ckjs-kafkajs', 'transaction', 'eachBatch + transaction, exactly-once'],

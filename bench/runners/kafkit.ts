@@ -231,17 +231,17 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
 }
 
 /**
- * Consume-transform-produce. `processor`: kafkit's exactly-once `Processor` with its defaults (a transaction per
- * partition, up to 2000 inputs each), counted as its transactions commit (the `kafkit:processor:transaction`
- * diagnostics channel). `processor-shared`: the same with the opt-in `partitionsPerTransaction: 32` (partitions
- * handled at about the same time share one transaction).
+ * Consume-transform-produce. `processor`: kafkit's exactly-once `Processor` with its defaults (partitions handled
+ * at about the same time share a transaction, up to 2000 inputs per partition), counted as its transactions commit (the `kafkit:processor:transaction`
+ * diagnostics channel). `processor-per-partition`: the same with `partitionsPerTransaction: 1` (a transaction per
+ * partition instead of one shared by the partitions handled at about the same time).
  * `at-least-once`: a Consumer whose eachBatch handler awaits `sendBatch()` of the outputs, so input offsets are
  * stored only after their outputs were acknowledged.
  */
 async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
   const output = outputTopic(spec)
   const tracker = new ConsumeTracker(spec, context)
-  if (spec.variant === 'processor' || spec.variant === 'processor-shared') {
+  if (spec.variant === 'processor' || spec.variant === 'processor-per-partition') {
     const channel = diagnostics.channel('kafkit:processor:transaction')
     const onTransaction = (event: unknown): void => {
       const { outcome, messages } = event as { outcome: 'commit' | 'abort'; messages: number }
@@ -257,7 +257,7 @@ async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
       input: { [spec.topic]: {} },
       output: { [output]: {} },
       fromBeginning: true,
-      ...(spec.variant === 'processor-shared' ? { partitionsPerTransaction: 32 } : {}),
+      ...(spec.variant === 'processor-per-partition' ? { partitionsPerTransaction: 1 } : {}),
       // Security goes through the tuning blocks' librdkafka passthrough, as for the other kafkit rows.
       ...(Object.keys(spec.security).length > 0
         ? { consumer: { rdkafka: { ...spec.security } }, producer: { rdkafka: { ...spec.security } } }

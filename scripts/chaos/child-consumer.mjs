@@ -30,6 +30,7 @@ consumer.on('error', (/** @type {any} */ err) => {
 consumer.on('rebalance', (/** @type {any} */ event) => {
   void report({
     type: 'rebalance',
+    at: Date.now(),
     kind: event.type,
     partitions: event.partitions.map((/** @type {any} */ p) => p.partition),
   })

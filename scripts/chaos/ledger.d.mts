@@ -9,6 +9,7 @@ export class Ledger {
   readonly committed: number[]
   observeCommitted(offsets: number[], at: number): void
   committedBy(partition: number, at: number): number
+  assigned(member: string, partitions: number[], at: number): void
   add(member: string, partition: number, offsets: number[], ids: number[], at: number): void
   coverage(ends: number[]): { distinct: number; missing: number; missingSample: string[] }
 }

@@ -8,10 +8,16 @@
 // come from the broker (polled by the parent), so they can only lag the truth.
 //
 // The check is causal, not a matter of arrival order: every observation carries the time its answer arrived, every
-// batch the time its member had it in hand (same machine, same clock), and a run is held against the offsets
-// observed before its batch was in hand. A loaded parent may read a member's report seconds after a later commit's
-// poll answer; that commit must not count against the batch it covers. So the check may miss a violation by a poll
-// interval, and it never reports one that did not happen.
+// batch the time its member had it in hand and every assignment the time the member got it (same machine, same
+// clock). A loaded parent may read a member's report seconds after a later commit's poll answer; that commit must
+// not count against the batch it covers. The first run of a member on a partition after it was assigned is held
+// against the offsets observed before that assignment, since its start is the committed offset read then. A later
+// commit may still raise that offset over messages the member handled before it lost the partition: librdkafka
+// defers commits while the group's coordinator is unreachable and sends them with the member's generation of the
+// time they are sent, so a member that lost its partitions in a coordinator outage and got them back may see its
+// old commits land after its new assignment read the older offset. Those messages were uncommitted when the
+// partition changed hands. So the check may miss a violation by a poll interval, and it never reports one that
+// did not happen.
 
 export class Ledger {
   /** @param {number} partitions */
@@ -26,6 +32,8 @@ export class Ledger {
     this.rises = Array.from({ length: partitions }, () => [])
     /** @type {Map<string, number>} `${member}/${partition}` -> last offset that member handled */
     this.lastByMember = new Map()
+    /** @type {Map<string, number>} `${member}/${partition}` -> when it was assigned, until the member's first run */
+    this.freshAssignments = new Map()
     this.handled = 0
     this.duplicates = 0
     /** re-delivering runs, with the uncommitted span each was allowed to re-deliver */
@@ -64,6 +72,18 @@ export class Ledger {
   }
 
   /**
+   * A member got partitions at `at` (ms since the epoch): its next run on each starts from the committed offset it
+   * read then. @param {string} member @param {number[]} partitions @param {number} at
+   */
+  assigned(member, partitions, at) {
+    for (const partition of partitions) {
+      this.freshAssignments.set(`${member}/${partition}`, at)
+      // A new assignment starts a new run even at the next offset.
+      this.lastByMember.delete(`${member}/${partition}`)
+    }
+  }
+
+  /**
    * One batch a member reported before its handler returned.
    * @param {string} member @param {number} partition @param {number[]} offsets @param {number[]} ids
    * @param {number} at when the member had the batch in hand (ms since the epoch)
@@ -72,7 +92,11 @@ export class Ledger {
     const key = `${member}/${partition}`
     offsets.forEach((offset, i) => {
       const last = this.lastByMember.get(key)
-      if (last === undefined || offset !== last + 1) this.#runStart(member, partition, offset, at)
+      if (last === undefined || offset !== last + 1) {
+        const assignedAt = this.freshAssignments.get(key)
+        this.freshAssignments.delete(key)
+        this.#runStart(member, partition, offset, assignedAt ?? at)
+      }
       this.lastByMember.set(key, offset)
       let counts = /** @type {Uint16Array} */ (this.counts[partition])
       if (offset >= counts.length) {

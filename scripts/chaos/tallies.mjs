@@ -40,6 +40,9 @@ export class Tallies {
           if (message.kind === 'assign') held.add(p)
           else held.delete(p)
         }
+        if (handle.role === 'consumer' && message.kind === 'assign') {
+          ledger.assigned(handle.name, message.partitions, message.at)
+        }
         break
       }
       case 'acks':

@@ -21,7 +21,7 @@ describe('resolveProcessorOptions', () => {
     const resolved = resolveProcessorOptions(base)
     expect(resolved.maxBatchSize).toBe(PROCESSOR_DEFAULTS.maxBatchSize)
     expect(resolved.maxBatchMs).toBe(PROCESSOR_DEFAULTS.maxBatchMs)
-    expect(resolved.partitionsPerTransaction).toBe(1)
+    expect(resolved.partitionsPerTransaction).toBe(32)
     expect(resolved.errorPolicy).toBe('stop')
     expect(resolved.connection).toEqual({ brokers: 'localhost:9092' })
   })

@@ -42,6 +42,24 @@ describe('chaos ledger (at-least-once accounting)', () => {
     expect(ledger.committedBy(0, 1)).toBe(-1)
   })
 
+  it("holds a member's first run after an assignment against the offsets observed before it was assigned", () => {
+    const ledger = new Ledger(1)
+    ledger.assigned('a', [0], 1)
+    ledger.add('a', 0, range(0, 300), range(0, 300), 2)
+    ledger.observeCommitted([100], 3)
+    // a loses the partition with 100..299 handled and stored; it gets it back at 10 and reads committed 100. Its
+    // commit of 300, deferred by librdkafka while the coordinator was unreachable, lands at 11, before the
+    // re-delivered batch is in hand at 12.
+    ledger.assigned('a', [0], 10)
+    ledger.observeCommitted([300], 11)
+    ledger.add('a', 0, range(100, 300), range(100, 300), 12)
+    expect(ledger.belowCommitted).toEqual([])
+    expect(ledger.redeliveries).toBe(1)
+    // A rewind later within the same assignment is held against the offsets observed before its batch.
+    ledger.add('a', 0, range(200, 300), range(200, 300), 13)
+    expect(ledger.belowCommitted).toEqual([{ member: 'a', partition: 0, start: 200, committed: 300 }])
+  })
+
   it('committed offsets only ever rise; continuing a run or new ground is no re-delivery; gaps are missing', () => {
     const ledger = new Ledger(2)
     ledger.observeCommitted([10, -1], 1)

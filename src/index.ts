@@ -58,22 +58,7 @@ export {
 } from './serde/avro-codegen.js'
 
 // Configuration
-export type {
-  ClientOptions,
-  ConsumerRdkafkaConfig,
-  ProducerRdkafkaConfig,
-  AdminRdkafkaConfig,
-  SaslOptions,
-  SslOptions,
-  OAuthBearerToken,
-  OAuthBearerTokenProvider,
-  RdkafkaConsumerGlobalConfig,
-  RdkafkaConsumerTopicConfig,
-  RdkafkaGlobalConfig,
-  RdkafkaProducerGlobalConfig,
-  RdkafkaProducerTopicConfig,
-  RdkafkaTopicConfig,
-} from './config/index.js'
+export type * from './config/public.js'
 export type { Logger, LogFields } from './internal/log.js'
 export type { ClientState } from './internal/lifecycle.js'
 

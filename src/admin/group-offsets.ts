@@ -10,7 +10,7 @@ import { OFFSET_SPEC, type RawGroupResult, type RawPartitionOffset } from '../na
 import { BatchFailures } from './batch.js'
 import { offsetOrNull } from './convert.js'
 import { assertGroupEmpty, expectGroupId, nonEmptyGroup } from './groups.js'
-import { expectTopicPartition, key, listOffsetsOnce, missingPartition, specFor } from './offsets.js'
+import { expectTopicPartition, key, listOffsetsOnce, missingPartition, partitionItems, specFor } from './offsets.js'
 import { type AdminContext, type Attempt, isRetryable, RetryRequest, timeoutOnly } from './request.js'
 import type {
   GroupOffset,
@@ -22,15 +22,7 @@ import type {
   ResetGroupOffsetsOptions,
   TopicPartition,
 } from './types.js'
-import {
-  expectArray,
-  expectObject,
-  expectPartition,
-  expectTopic,
-  rejectDuplicates,
-  rejectUnknownKeys,
-  toOffset,
-} from './validate.js'
+import { expectArray, expectObject, expectPartition, expectTopic, rejectUnknownKeys, toOffset } from './validate.js'
 
 /** The single group result of a group offset call; its group-level error is thrown (retryable ones as retries). */
 function groupResult(results: readonly RawGroupResult[], groupId: string, operation: string): RawGroupResult {
@@ -178,18 +170,13 @@ export async function alterGroupOffsets(
   options: RequestOptions = {},
 ): Promise<void> {
   const groupId = expectGroupId(groupIdInput, 'groupId')
-  const offsets = expectArray(input, 'offsets').map((value, index) => {
-    const path = `offsets[${index}]`
-    const item = expectTopicPartition(value, path, ['topic', 'partition', 'offset', 'metadata'])
-    return {
-      topic: item.topic,
-      partition: item.partition,
-      offset: toOffset(item.offset, `${path}.offset`),
-      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- typed `string`; what JavaScript callers pass is coerced, as before
-      ...(item.metadata === undefined ? {} : { metadata: String(item.metadata) }),
-    }
-  })
-  rejectDuplicates(offsets, (o) => `${o.topic}[${o.partition}]`, 'offsets', 'partition')
+  const offsets = partitionItems(input, 'offsets', ['topic', 'partition', 'offset', 'metadata'], (item, path) => ({
+    topic: item.topic,
+    partition: item.partition,
+    offset: toOffset(item.offset, `${path}.offset`),
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- typed `string`; what JavaScript callers pass is coerced, as before
+    ...(item.metadata === undefined ? {} : { metadata: String(item.metadata) }),
+  }))
   await context.run('alterGroupOffsets', options, 'write', (attempt) =>
     commitOffsets(context, groupId, offsets, attempt, 'alterGroupOffsets'),
   )
@@ -203,11 +190,10 @@ export async function deleteGroupOffsets(
   options: RequestOptions = {},
 ): Promise<void> {
   const groupId = expectGroupId(groupIdInput, 'groupId')
-  const partitions = expectArray(input, 'partitions').map((p, i) => {
-    const { topic, partition } = expectTopicPartition(p, `partitions[${i}]`)
-    return { topic, partition }
-  })
-  rejectDuplicates(partitions, (o) => `${o.topic}[${o.partition}]`, 'partitions', 'partition')
+  const partitions = partitionItems(input, 'partitions', ['topic', 'partition'], ({ topic, partition }) => ({
+    topic,
+    partition,
+  }))
   await context.run('deleteGroupOffsets', options, 'write', async ({ raw }) => {
     const result = groupResult(
       await context.addon.deleteGroupOffsets(context.handle, groupId, partitions, raw),

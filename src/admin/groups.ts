@@ -20,28 +20,26 @@ export function expectGroupId(value: unknown, path: string): string {
   return expectString(value, path)
 }
 
-/** See {@link Admin.listGroups}. */
-export async function listGroups(context: AdminContext, options: ListGroupsOptions = {}): Promise<GroupListing[]> {
-  const states = (options.states === undefined ? [] : expectArray(options.states, 'options.states')).map(
-    (state, index) => {
-      const value = GROUP_STATE[state as keyof typeof GROUP_STATE]
-      if (value === undefined)
-        throw new ConfigError(
-          `options.states[${index}]`,
-          `unknown group state ${JSON.stringify(state)}; expected one of ${Object.keys(GROUP_STATE).join(', ')}`,
-        )
-      return value
-    },
-  )
-  const types = (options.types === undefined ? [] : expectArray(options.types, 'options.types')).map((type, index) => {
-    const value = GROUP_TYPE[type as keyof typeof GROUP_TYPE]
+/**
+ * Maps an optional list of names (at `path`) to their values in `table`; throws {@link ConfigError} naming the item
+ * that is no name of `table`, and what it should have been (a `what`).
+ */
+function namedValues<T>(names: unknown, path: string, table: Readonly<Record<string, T>>, what: string): T[] {
+  return (names === undefined ? [] : expectArray(names, path)).map((name, index) => {
+    const value = table[name as string]
     if (value === undefined)
       throw new ConfigError(
-        `options.types[${index}]`,
-        `unknown group type ${JSON.stringify(type)}; expected one of ${Object.keys(GROUP_TYPE).join(', ')}`,
+        `${path}[${index}]`,
+        `unknown ${what} ${JSON.stringify(name)}; expected one of ${Object.keys(table).join(', ')}`,
       )
     return value
   })
+}
+
+/** See {@link Admin.listGroups}. */
+export async function listGroups(context: AdminContext, options: ListGroupsOptions = {}): Promise<GroupListing[]> {
+  const states = namedValues(options.states, 'options.states', GROUP_STATE, 'group state')
+  const types = namedValues(options.types, 'options.types', GROUP_TYPE, 'group type')
   return context.run(
     'listGroups',
     options,

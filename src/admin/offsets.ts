@@ -43,6 +43,24 @@ export function expectTopicPartition(
   return { ...item, topic, partition: expectPartition(item.partition, `${path}.partition`, topic) }
 }
 
+/**
+ * Validates a list of per-partition items at `name`: each a `{ topic, partition }` with the allowed `keys`, each
+ * partition once; `parse` reads the rest of an item (at `path`). Throws {@link ConfigError} naming the offending item.
+ */
+export function partitionItems<T extends TopicPartition>(
+  input: unknown,
+  name: string,
+  keys: readonly string[],
+  parse: (item: Record<string, unknown> & TopicPartition, path: string) => T,
+): T[] {
+  const items = expectArray(input, name).map((value, index) => {
+    const path = `${name}[${index}]`
+    return parse(expectTopicPartition(value, path, keys), path)
+  })
+  rejectDuplicates(items, (i) => `${i.topic}[${i.partition}]`, name, 'partition')
+  return items
+}
+
 /** The ListOffsets spec for a target: a logical offset, or a timestamp. */
 export function specFor(target: unknown, path: string): bigint {
   if (target === 'earliest' || target === 'latest' || target === 'max-timestamp') return OFFSET_SPEC[target]
@@ -95,6 +113,50 @@ async function diagnoseNoLeader(
   throw new RetryRequest(error)
 }
 
+/**
+ * Runs a per-partition request (`call`) once: when librdkafka fails it whole for want of a leader, unknown partitions
+ * fail by name ({@link diagnoseNoLeader}); a transient per-partition error asks for another attempt.
+ */
+async function askPartitions(
+  context: AdminContext,
+  operation: string,
+  items: readonly TopicPartition[],
+  attempt: Attempt,
+  call: () => Promise<RawPartitionOffset[]>,
+): Promise<RawPartitionOffset[]> {
+  let results: RawPartitionOffset[]
+  try {
+    results = await call()
+  } catch (error) {
+    if ((error as RawError).rdkafkaName === '_NOENT')
+      return diagnoseNoLeader(context, operation, items, error as RawError, attempt)
+    throw error
+  }
+  const transient = results.find((r) => isRetryable(r.error, 'read'))
+  if (transient?.error) throw new RetryRequest(transient.error)
+  return results
+}
+
+/**
+ * Returns a partition's `result` when it succeeded; else records it in `failures` against its input `index` (its
+ * error, or {@link missingPartition} when the answer left it out) and returns undefined.
+ */
+function succeeded<R extends { readonly error: RawError | null }>(
+  failures: BatchFailures,
+  index: number,
+  { topic, partition }: TopicPartition,
+  result: R | undefined,
+): R | undefined {
+  if (result && !result.error) return result
+  failures.addRaw(
+    index,
+    result?.error ? normalized(result.error) : missingPartition(topic, partition),
+    `partition ${topic}[${partition}]`,
+    { topic, partition },
+  )
+  return undefined
+}
+
 /** Runs ListOffsets once: unknown partitions fail by name, moving leaders ask for another attempt. */
 export async function listOffsetsOnce(
   context: AdminContext,
@@ -103,17 +165,10 @@ export async function listOffsetsOnce(
   attempt: Attempt,
   isolationLevel?: number,
 ): Promise<Map<string, RawPartitionOffset>> {
-  let results: RawPartitionOffset[]
-  try {
-    const raw = { ...timeoutOnly(attempt.raw), ...(isolationLevel === undefined ? {} : { isolationLevel }) }
-    results = await context.addon.listOffsets(context.handle, items, raw)
-  } catch (error) {
-    if ((error as RawError).rdkafkaName === '_NOENT')
-      return diagnoseNoLeader(context, operation, items, error as RawError, attempt)
-    throw error
-  }
-  const transient = results.find((r) => isRetryable(r.error, 'read'))
-  if (transient?.error) throw new RetryRequest(transient.error)
+  const raw = { ...timeoutOnly(attempt.raw), ...(isolationLevel === undefined ? {} : { isolationLevel }) }
+  const results = await askPartitions(context, operation, items, attempt, () =>
+    context.addon.listOffsets(context.handle, items, raw),
+  )
   return new Map(results.map((r) => [key(r.topic, r.partition), r]))
 }
 
@@ -149,16 +204,9 @@ export async function listOffsets(
     )
     const failures = new BatchFailures('listOffsets')
     const offsets = items.map(({ topic, partition, spec }, index) => {
-      const result = answers[round[index]!]!.get(key(topic, partition))
-      if (!result || result.error) {
-        failures.addRaw(
-          index,
-          result?.error ? normalized(result.error) : missingPartition(topic, partition),
-          `partition ${topic}[${partition}]`,
-          { topic, partition },
-        )
-        return undefined
-      }
+      const found = answers[round[index]!]!.get(key(topic, partition))
+      const result = succeeded(failures, index, { topic, partition }, found)
+      if (!result) return undefined
       const timestamp = spec >= 0n || spec === OFFSET_SPEC['max-timestamp'] ? (result.timestamp ?? -1) : -1
       return {
         topic,
@@ -198,41 +246,22 @@ export async function deleteRecords(
   input: readonly DeleteRecordsInput[],
   options: RequestOptions = {},
 ): Promise<DeletedRecords[]> {
-  const items = expectArray(input, 'partitions').map((value, index) => {
-    const path = `partitions[${index}]`
-    const item = expectTopicPartition(value, path, ['topic', 'partition', 'before'])
+  const items = partitionItems(input, 'partitions', ['topic', 'partition', 'before'], (item, path) => ({
+    topic: item.topic,
+    partition: item.partition,
     // librdkafka's RD_KAFKA_OFFSET_END (-1) means "the high watermark".
-    return {
-      topic: item.topic,
-      partition: item.partition,
-      offset: item.before === 'latest' ? -1n : toOffset(item.before, `${path}.before`),
-    }
-  })
-  rejectDuplicates(items, (i) => `${i.topic}[${i.partition}]`, 'partitions', 'partition')
+    offset: item.before === 'latest' ? -1n : toOffset(item.before, `${path}.before`),
+  }))
   // Deleting below an offset twice is harmless, so every transient error may be retried.
   return context.run('deleteRecords', options, 'read', async (attempt) => {
-    let results: RawPartitionOffset[]
-    try {
-      results = await context.addon.deleteRecords(context.handle, items, attempt.raw)
-    } catch (error) {
-      if ((error as RawError).rdkafkaName === '_NOENT')
-        return diagnoseNoLeader(context, 'deleteRecords', items, error as RawError, attempt)
-      throw error
-    }
-    const transient = results.find((r) => isRetryable(r.error, 'read'))
-    if (transient?.error) throw new RetryRequest(transient.error)
+    const results = await askPartitions(context, 'deleteRecords', items, attempt, () =>
+      context.addon.deleteRecords(context.handle, items, attempt.raw),
+    )
     const failures = new BatchFailures('deleteRecords')
     const deleted = items.map(({ topic, partition }, index) => {
-      const result = results.find((r) => r.topic === topic && r.partition === partition)
-      if (!result || result.error) {
-        failures.addRaw(
-          index,
-          result?.error ? normalized(result.error) : missingPartition(topic, partition),
-          `partition ${topic}[${partition}]`,
-          { topic, partition },
-        )
-        return undefined
-      }
+      const found = results.find((r) => r.topic === topic && r.partition === partition)
+      const result = succeeded(failures, index, { topic, partition }, found)
+      if (!result) return undefined
       return { topic, partition, lowWatermark: result.offset.toString() }
     })
     failures.throwIfFailed(items.length)

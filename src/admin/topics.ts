@@ -4,7 +4,7 @@
  */
 import { RESP_ERR } from '../errors/codes.generated.js'
 import { ConfigError, TimeoutError } from '../errors/kafka-error.js'
-import type { RawRequestOptions, RawTopicDescription, RawTopicResult } from '../native/admin-addon.js'
+import type { AdminAddon, RawRequestOptions, RawTopicDescription, RawTopicResult } from '../native/admin-addon.js'
 import { BatchFailures } from './batch.js'
 import { aclOperationNames, toNode } from './convert.js'
 import { type AdminContext, pause, RetryRequest, timeoutOnly } from './request.js'
@@ -53,21 +53,23 @@ function collectTopicFailures(operation: string, topics: readonly string[], resu
 }
 
 /**
- * Validates a list of per-topic items: each an object with known keys only, naming a topic; `parse` reads the rest.
- * Throws {@link ConfigError} naming the offending item.
+ * Validates a list of per-topic items: each an object with known keys only, naming a topic (each topic once);
+ * `parse` reads the rest. Throws {@link ConfigError} naming the offending item.
  */
-function topicItems<T>(
+function topicItems<T extends { readonly topic: string }>(
   input: unknown,
   name: string,
   keys: readonly string[],
   parse: (item: Record<string, unknown>, path: string, topic: string) => T,
 ): T[] {
-  return expectArray(input, name).map((value, index) => {
+  const items = expectArray(input, name).map((value, index) => {
     const path = `${name}[${index}]`
     const item = expectObject(value, path)
     rejectUnknownKeys(item, keys, path)
     return parse(item, path, expectTopic(item.topic, `${path}.topic`))
   })
+  rejectDuplicates(items, (t) => `'${t.topic}'`, name, 'topic')
+  return items
 }
 
 /** See {@link Admin.createTopics}. */
@@ -109,15 +111,26 @@ export async function createTopics(
       ...(item.config === undefined ? {} : { config: expectConfigRecord(item.config, `${path}.config`) }),
     }
   })
-  rejectDuplicates(topics, (t) => `'${t.topic}'`, 'topics', 'topic')
-  await changeTopics(
-    context,
-    'createTopics',
-    options,
-    topics,
-    (raw) => context.addon.createTopics(context.handle, topics, raw),
-    (t) => t.partitions,
-  )
+  await changeTopics(context, CREATE_TOPICS, options, topics)
+}
+
+/** A call that creates topics or partitions: its name, how it reaches the addon, the partitions a topic must show. */
+interface TopicChange<T extends { readonly topic: string }> {
+  readonly operation: 'createTopics' | 'createPartitions'
+  readonly send: (context: AdminContext, items: readonly T[], raw: RawRequestOptions) => Promise<RawTopicResult[]>
+  readonly partitionsOf: (item: T) => number
+}
+
+const CREATE_TOPICS: TopicChange<Parameters<AdminAddon['createTopics']>[1][number]> = {
+  operation: 'createTopics',
+  send: (context, items, raw) => context.addon.createTopics(context.handle, items, raw),
+  partitionsOf: (t) => t.partitions,
+}
+
+const CREATE_PARTITIONS: TopicChange<Parameters<AdminAddon['createPartitions']>[1][number]> = {
+  operation: 'createPartitions',
+  send: (context, items, raw) => context.addon.createPartitions(context.handle, items, raw),
+  partitionsOf: (t) => t.count,
 }
 
 /**
@@ -127,11 +140,9 @@ export async function createTopics(
  */
 async function changeTopics<T extends { readonly topic: string }>(
   context: AdminContext,
-  operation: 'createTopics' | 'createPartitions',
+  { operation, send, partitionsOf }: TopicChange<T>,
   options: CreateTopicsOptions | CreatePartitionsOptions,
   items: readonly T[],
-  call: (raw: RawRequestOptions) => Promise<RawTopicResult[]>,
-  partitionsOf: (item: T) => number,
 ): Promise<void> {
   const validateOnly = options.validateOnly === true
   await context.run(
@@ -139,7 +150,7 @@ async function changeTopics<T extends { readonly topic: string }>(
     options,
     'write',
     async ({ raw, deadline }) => {
-      const results = await call(raw)
+      const results = await send(context, items, raw)
       const failures = topicFailures(
         operation,
         items.map((t) => t.topic),
@@ -237,15 +248,7 @@ export async function createPartitions(
         : { replicaAssignment: expectAssignment(item.replicaAssignment, `${path}.replicaAssignment`) }),
     }
   })
-  rejectDuplicates(items, (t) => `'${t.topic}'`, 'partitions', 'topic')
-  await changeTopics(
-    context,
-    'createPartitions',
-    options,
-    items,
-    (raw) => context.addon.createPartitions(context.handle, items, raw),
-    (t) => t.count,
-  )
+  await changeTopics(context, CREATE_PARTITIONS, options, items)
 }
 
 /** See {@link Admin.listTopics}. */

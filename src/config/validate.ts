@@ -81,6 +81,21 @@ export function expectInteger(value: unknown, path: string, min = 0, max = Numbe
   return value
 }
 
+/**
+ * Reads the integer option `key` of `block` (`defaults[key]` when the block leaves it out): throws
+ * {@link ConfigError}, at path `${prefix}${key}`, unless it is an integer from `min` to `max`.
+ */
+export function integerOption<K extends string>(
+  block: Readonly<Record<string, unknown>>,
+  defaults: Readonly<Record<K, number>>,
+  key: K,
+  prefix: string,
+  min: number,
+  max: number,
+): number {
+  return expectInteger(block[key] ?? defaults[key], `${prefix}${key}`, min, max)
+}
+
 /** Throws unless `value` is one of `allowed`. */
 export function expectOneOf<const T extends string>(value: unknown, allowed: readonly T[], path: string): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {

@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events'
 import { type KafkaError, StateError } from '../errors/kafka-error.js'
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the target of {@link} in TSDoc below
 import type { ConfigError } from '../errors/kafka-error.js'
-import { configErrorFrom, fromRdkafkaError } from '../errors/map.js'
-import { ClientLink } from '../internal/client-link.js'
+import { fromRdkafkaError } from '../errors/map.js'
+import { ClientLink, logNameOf } from '../internal/client-link.js'
 import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { tokenProviderOf } from '../config/index.js'
@@ -90,33 +90,26 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       groupId: String(this.#options.globalConfig['group.id']),
       clientId: typeof clientId === 'string' ? clientId : undefined,
     }
-    const tokenProvider = tokenProviderOf(options)
-    try {
-      this.#native = new NativeConsumerAdapter(
-        this.#options.globalConfig,
-        this.#options.topicConfig,
-        {
-          wake: () => this.#flow.wake(),
-          offsetCommit: (error, offsets) => this.#tracker.onCommitResult(error, offsets),
-          event: (event) =>
-            this.#link.onEvent(event, {
-              error: (error) => this.#onClientError(error),
-              stats: (json) => this.#onStats(json),
-            }),
-        },
-        { oauthbearer: tokenProvider !== undefined },
-      )
-    } catch (error) {
-      // librdkafka validates property values at creation; the addon names each refused one.
-      throw configErrorFrom(error)
-    }
-    const logGroup = this.#options.globalConfig['group.id']
     this.#link = new ClientLink(
       'Consumer',
       this.#options.logger,
-      `consumer ${typeof logGroup === 'string' ? logGroup : ''}`.trim(),
-      tokenProvider,
+      logNameOf('consumer', this.#options.globalConfig['group.id']),
+      tokenProviderOf(options),
       (token) => this.#native.setOAuthToken(token),
+    )
+    this.#native = this.#link.createNative(
+      { error: (error) => this.#onClientError(error), stats: (json) => this.#onStats(json) },
+      (event, native) =>
+        new NativeConsumerAdapter(
+          this.#options.globalConfig,
+          this.#options.topicConfig,
+          {
+            wake: () => this.#flow.wake(),
+            offsetCommit: (error, offsets) => this.#tracker.onCommitResult(error, offsets),
+            event,
+          },
+          native,
+        ),
     )
     this.#tracker = new OffsetTracker(this.#native, (error) => this.#onClientError(error), this.#options.commitOffsets)
     const shared = {

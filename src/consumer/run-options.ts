@@ -9,6 +9,7 @@ import {
   expectInteger,
   expectObject,
   expectString,
+  integerOption,
   rejectUnknownKeys,
 } from '../config/index.js'
 import { ConfigError } from '../errors/kafka-error.js'
@@ -123,19 +124,9 @@ export function resolveRunOptions(options: unknown, consumer: ResolvedConsumerOp
   const retryInput = opts.retry === undefined ? {} : expectObject(opts.retry, 'run.retry')
   rejectUnknownKeys(retryInput, Object.keys(RETRY_DEFAULTS), 'run.retry')
   const retry = {
-    retries: expectInteger(retryInput.retries ?? RETRY_DEFAULTS.retries, 'run.retry.retries', 0, 1_000_000),
-    initialDelayMs: expectInteger(
-      retryInput.initialDelayMs ?? RETRY_DEFAULTS.initialDelayMs,
-      'run.retry.initialDelayMs',
-      0,
-      86_400_000,
-    ),
-    maxDelayMs: expectInteger(
-      retryInput.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
-      'run.retry.maxDelayMs',
-      0,
-      86_400_000,
-    ),
+    retries: integerOption(retryInput, RETRY_DEFAULTS, 'retries', 'run.retry.', 0, 1_000_000),
+    initialDelayMs: integerOption(retryInput, RETRY_DEFAULTS, 'initialDelayMs', 'run.retry.', 0, 86_400_000),
+    maxDelayMs: integerOption(retryInput, RETRY_DEFAULTS, 'maxDelayMs', 'run.retry.', 0, 86_400_000),
     multiplier: retryInput.multiplier ?? RETRY_DEFAULTS.multiplier,
   }
   if (typeof retry.multiplier !== 'number' || !(retry.multiplier >= 1)) {

@@ -12,10 +12,4 @@ export {
 } from './kafka-error.js'
 export { describeRdkafkaCode, fromRdkafkaError, kafkitCodeFor, type NativeErrorLike } from './map.js'
 export { KAFKIT_ERROR_CODES, type KafkaErrorCode, type KafkitErrorCode, SCHEMA_REGISTRY_REASONS } from './codes.js'
-export {
-  RDKAFKA_ERROR_CODES,
-  RESP_ERR,
-  type RdkafkaErrorCode,
-  type RdkafkaErrorName,
-  type RdkafkaKafkitCode,
-} from './codes.generated.js'
+export * from './codes.generated.js'

@@ -6,7 +6,13 @@
  */
 import type { OAuthBearerTokenProvider } from '../config/index.js'
 import { AuthenticationError, ConnectionError, KafkaError } from '../errors/kafka-error.js'
-import { authenticationFailed, authFailureReported, fromRdkafkaError, hopelessConnect } from '../errors/map.js'
+import {
+  authenticationFailed,
+  authFailureReported,
+  configErrorFrom,
+  fromRdkafkaError,
+  hopelessConnect,
+} from '../errors/map.js'
 import type { RawClientEvent } from '../native/producer.js'
 import { ConnectGuard } from './connect-guard.js'
 import { LogRouter, type Logger } from './log.js'
@@ -19,6 +25,14 @@ export interface ClientEventHandlers {
   error(error: unknown): void
   /** A statistics document (JSON). */
   stats(json: string): void
+}
+
+/**
+ * The name a client's log lines carry: its kind, then `name` (its client id or group) when that is a string, e.g.
+ * `producer my-client-id`.
+ */
+export function logNameOf(kind: 'producer' | 'consumer', name: unknown): string {
+  return `${kind} ${typeof name === 'string' ? name : ''}`.trim()
 }
 
 /** A client that emits its errors (a Producer or a Consumer). */
@@ -73,6 +87,22 @@ export class ClientLink {
       closeQuietly()
       if (this.#authFailure) throw authenticationFailed(this.#client, this.#authFailure)
       throw hopelessConnect(this.#client, failure)
+    }
+  }
+
+  /**
+   * Creates the client's native handle: `create` gets the listener for the handle's events (routed by
+   * {@link ClientLink.onEvent} to `handlers`) and whether OAUTHBEARER tokens come from a provider. librdkafka checks
+   * property values at creation and the addon names each one it refused: a refusal is thrown as a ConfigError.
+   */
+  createNative<N>(
+    handlers: ClientEventHandlers,
+    create: (onEvent: (event: RawClientEvent) => void, options: { oauthbearer: boolean }) => N,
+  ): N {
+    try {
+      return create((event) => this.onEvent(event, handlers), { oauthbearer: this.#oauth !== undefined })
+    } catch (error) {
+      throw configErrorFrom(error)
     }
   }
 

@@ -173,6 +173,21 @@ export type RawAdminEventListener = (
     (RawError & { isFatal?: boolean }) | { level: number; facility: string; message: string } | { config: string },
 ) => void
 
+/** A partition as a request names it. */
+export interface RawPartitionRef {
+  topic: string
+  partition: number
+}
+
+/**
+ * An admin request of the addon: the handle, what the request is about (`Args`), then the request's options; the
+ * promise settles (on the main thread) with `Result`.
+ */
+export type AdminRequest<Args extends unknown[], Result> = (
+  handle: RawAdminHandle,
+  ...args: [...Args, options: RawRequestOptions]
+) => Promise<Result>
+
 /** The addon's exports. Every request returns a promise settled on the main thread. */
 export interface AdminAddon {
   librdkafkaVersion(): string
@@ -187,102 +202,71 @@ export interface AdminAddon {
   /** Answers an OAUTHBEARER refresh request. */
   setOAuthToken(handle: RawAdminHandle, token: RawOAuthToken | { failure: string }): void
   metadata(handle: RawAdminHandle, options: { timeoutMs: number; topic?: string }): Promise<RawMetadata>
-  createTopics(
-    handle: RawAdminHandle,
-    topics: ReadonlyArray<{
-      topic: string
-      partitions: number
-      replicationFactor: number
-      replicaAssignment?: ReadonlyArray<readonly number[]>
-      config?: ReadonlyArray<{ name: string; value: string }>
-    }>,
-    options: RawRequestOptions,
-  ): Promise<RawTopicResult[]>
-  deleteTopics(handle: RawAdminHandle, topics: readonly string[], options: RawRequestOptions): Promise<RawTopicResult[]>
-  createPartitions(
-    handle: RawAdminHandle,
-    partitions: ReadonlyArray<{ topic: string; count: number; replicaAssignment?: ReadonlyArray<readonly number[]> }>,
-    options: RawRequestOptions,
-  ): Promise<RawTopicResult[]>
-  describeTopics(
-    handle: RawAdminHandle,
-    topics: readonly string[],
-    options: RawRequestOptions,
-  ): Promise<RawTopicDescription[]>
-  describeCluster(handle: RawAdminHandle, options: RawRequestOptions): Promise<RawClusterDescription>
-  listGroups(
-    handle: RawAdminHandle,
-    options: RawRequestOptions,
-  ): Promise<{ groups: RawGroupListing[]; errors: RawError[] }>
-  describeGroups(
-    handle: RawAdminHandle,
-    groups: readonly string[],
-    options: RawRequestOptions,
-  ): Promise<RawGroupDescription[]>
-  deleteGroups(handle: RawAdminHandle, groups: readonly string[], options: RawRequestOptions): Promise<RawGroupResult[]>
-  listGroupOffsets(
-    handle: RawAdminHandle,
-    group: string,
-    partitions: ReadonlyArray<{ topic: string; partition: number }> | null,
-    options: RawRequestOptions,
-  ): Promise<RawGroupResult[]>
-  alterGroupOffsets(
-    handle: RawAdminHandle,
-    group: string,
-    partitions: ReadonlyArray<{ topic: string; partition: number; offset: bigint; metadata?: string }>,
-    options: RawRequestOptions,
-  ): Promise<RawGroupResult[]>
-  deleteGroupOffsets(
-    handle: RawAdminHandle,
-    group: string,
-    partitions: ReadonlyArray<{ topic: string; partition: number }>,
-    options: RawRequestOptions,
-  ): Promise<RawGroupResult[]>
-  listOffsets(
-    handle: RawAdminHandle,
-    partitions: ReadonlyArray<{ topic: string; partition: number; spec: bigint }>,
-    options: RawRequestOptions,
-  ): Promise<RawPartitionOffset[]>
-  deleteRecords(
-    handle: RawAdminHandle,
-    partitions: ReadonlyArray<{ topic: string; partition: number; offset: bigint }>,
-    options: RawRequestOptions,
-  ): Promise<RawPartitionOffset[]>
-  describeConfigs(
-    handle: RawAdminHandle,
-    resources: ReadonlyArray<{ type: number; name: string }>,
-    options: RawRequestOptions,
-  ): Promise<RawConfigResource[]>
-  incrementalAlterConfigs(
-    handle: RawAdminHandle,
-    resources: ReadonlyArray<{
-      type: number
-      name: string
-      ops: ReadonlyArray<{ name: string; op: number; value: string | null }>
-    }>,
-    options: RawRequestOptions,
-  ): Promise<RawConfigResource[]>
-  createAcls(
-    handle: RawAdminHandle,
-    acls: readonly RawAclBinding[],
-    options: RawRequestOptions,
-  ): Promise<Array<RawError | null>>
-  describeAcls(handle: RawAdminHandle, filter: RawAclBinding, options: RawRequestOptions): Promise<RawAclBinding[]>
-  deleteAcls(
-    handle: RawAdminHandle,
-    filters: readonly RawAclBinding[],
-    options: RawRequestOptions,
-  ): Promise<Array<{ error: RawError | null; deleted: RawAclBinding[] }>>
-  describeUserScramCredentials(
-    handle: RawAdminHandle,
-    users: readonly string[],
-    options: RawRequestOptions,
-  ): Promise<
+  readonly createTopics: AdminRequest<
+    [
+      topics: ReadonlyArray<{
+        topic: string
+        partitions: number
+        replicationFactor: number
+        replicaAssignment?: ReadonlyArray<readonly number[]>
+        config?: ReadonlyArray<{ name: string; value: string }>
+      }>,
+    ],
+    RawTopicResult[]
+  >
+  readonly deleteTopics: AdminRequest<[topics: readonly string[]], RawTopicResult[]>
+  readonly createPartitions: AdminRequest<
+    [partitions: ReadonlyArray<{ topic: string; count: number; replicaAssignment?: ReadonlyArray<readonly number[]> }>],
+    RawTopicResult[]
+  >
+  readonly describeTopics: AdminRequest<[topics: readonly string[]], RawTopicDescription[]>
+  readonly describeCluster: AdminRequest<[], RawClusterDescription>
+  readonly listGroups: AdminRequest<[], { groups: RawGroupListing[]; errors: RawError[] }>
+  readonly describeGroups: AdminRequest<[groups: readonly string[]], RawGroupDescription[]>
+  readonly deleteGroups: AdminRequest<[groups: readonly string[]], RawGroupResult[]>
+  readonly listGroupOffsets: AdminRequest<
+    [group: string, partitions: readonly RawPartitionRef[] | null],
+    RawGroupResult[]
+  >
+  readonly alterGroupOffsets: AdminRequest<
+    [group: string, partitions: ReadonlyArray<RawPartitionRef & { offset: bigint; metadata?: string }>],
+    RawGroupResult[]
+  >
+  readonly deleteGroupOffsets: AdminRequest<[group: string, partitions: readonly RawPartitionRef[]], RawGroupResult[]>
+  readonly listOffsets: AdminRequest<
+    [partitions: ReadonlyArray<RawPartitionRef & { spec: bigint }>],
+    RawPartitionOffset[]
+  >
+  readonly deleteRecords: AdminRequest<
+    [partitions: ReadonlyArray<RawPartitionRef & { offset: bigint }>],
+    RawPartitionOffset[]
+  >
+  readonly describeConfigs: AdminRequest<
+    [resources: ReadonlyArray<{ type: number; name: string }>],
+    RawConfigResource[]
+  >
+  readonly incrementalAlterConfigs: AdminRequest<
+    [
+      resources: ReadonlyArray<{
+        type: number
+        name: string
+        ops: ReadonlyArray<{ name: string; op: number; value: string | null }>
+      }>,
+    ],
+    RawConfigResource[]
+  >
+  readonly createAcls: AdminRequest<[acls: readonly RawAclBinding[]], Array<RawError | null>>
+  readonly describeAcls: AdminRequest<[filter: RawAclBinding], RawAclBinding[]>
+  readonly deleteAcls: AdminRequest<
+    [filters: readonly RawAclBinding[]],
+    Array<{ error: RawError | null; deleted: RawAclBinding[] }>
+  >
+  readonly describeUserScramCredentials: AdminRequest<
+    [users: readonly string[]],
     Array<{ user: string; error: RawError | null; credentials: Array<{ mechanism: number; iterations: number }> }>
   >
-  alterUserScramCredentials(
-    handle: RawAdminHandle,
-    alterations: readonly RawScramAlteration[],
-    options: RawRequestOptions,
-  ): Promise<Array<{ user: string; error: RawError | null }>>
+  readonly alterUserScramCredentials: AdminRequest<
+    [alterations: readonly RawScramAlteration[]],
+    Array<{ user: string; error: RawError | null }>
+  >
 }

@@ -9,8 +9,8 @@
  */
 import { RESP_ERR } from '../errors/codes.generated.js'
 import { loadAddon } from './addon.js'
+import type { ClientCoreAddon } from './client-addon.js'
 import { Bootstrap, toStrings } from './client-config.js'
-import type { RawMetadata } from './admin-addon.js'
 import { FetchedBatch, STRIDE } from './fetched-batch.js'
 import type { RawClientEvent, RawOAuthToken } from './producer.js'
 
@@ -52,18 +52,7 @@ type ConsumerEvent =
   | RawClientEvent
   | { readonly kind: 'commit'; readonly code: number; readonly message: string; readonly offsets: RawTopicPartition[] }
 
-interface ConsumerAddon {
-  clientCreate(
-    kind: 'consumer',
-    config: Record<string, string>,
-    onWake: () => void,
-    options: { oauthbearer: boolean },
-  ): object
-  clientAddBrokers(handle: object, brokers: string): number
-  clientDestroy(handle: object): Promise<void>
-  clientDrainEvents(handle: object): ConsumerEvent[]
-  clientMetadata(handle: object, options: { timeoutMs: number; topic?: string }): Promise<RawMetadata>
-  clientSetOAuthToken(handle: object, token: RawOAuthToken | { failure: string }): void
+interface ConsumerAddon extends ClientCoreAddon<'consumer', ConsumerEvent> {
   consumerConsume(handle: object, max: number, meta: Int32Array, numbers: Float64Array, state: Int32Array): Buffer
   consumerHeaderLengths(handle: object): Int32Array
   consumerTopicNames(handle: object, from: number): string[]

@@ -6,6 +6,7 @@
  * @module
  */
 import { loadAddon } from './addon.js'
+import type { ClientCoreAddon } from './client-addon.js'
 import { Bootstrap, toStrings } from './client-config.js'
 import type { RawMetadata } from './admin-addon.js'
 
@@ -49,20 +50,9 @@ export interface DeliveryBatch {
 /** A header as it crosses the boundary: a name and bytes (null for a header without a value). */
 export type RawHeader = readonly [name: string, value: Buffer | null]
 
-interface ProducerAddon {
-  clientCreate(
-    kind: 'producer',
-    config: Record<string, string>,
-    onWake: () => void,
-    options: { oauthbearer: boolean },
-  ): object
-  clientAddBrokers(handle: object, brokers: string): number
-  clientDestroy(handle: object): Promise<void>
-  clientDrainEvents(handle: object): RawClientEvent[]
+interface ProducerAddon extends ClientCoreAddon<'producer', RawClientEvent> {
   clientSetActive(handle: object, active: boolean): void
   clientFatalError(handle: object): { code: number; rdkafkaName: string; message: string; isFatal: true } | null
-  clientMetadata(handle: object, options: { timeoutMs: number; topic?: string }): Promise<RawMetadata>
-  clientSetOAuthToken(handle: object, token: RawOAuthToken | { failure: string }): void
   producerTopic(handle: object, name: string): number
   producerProduce(
     handle: object,

@@ -124,17 +124,7 @@ export function transition<S>(
     const step = definition.steps[current.step]!
     const state = step.onReply ? step.onReply(current.state, message.data) : current.state
     if (current.step + 1 === definition.steps.length) {
-      return {
-        record: {
-          id: current.id,
-          version: current.version + 1,
-          status: 'completed',
-          step: current.step,
-          state,
-          deadline: null,
-        },
-        commands: [],
-      }
+      return { record: ended(current, 'completed', state), commands: [] }
     }
     return enter(definition, current.id, state, current.step + 1, now, current.version + 1)
   }
@@ -152,18 +142,12 @@ export function transition<S>(
       command: command(definition, current.id, index, 'compensation', step.compensation.build(current.state)),
     })
   }
-  return {
-    record: {
-      id: current.id,
-      version: current.version + 1,
-      status: 'compensated',
-      step: current.step,
-      state: current.state,
-      deadline: null,
-      reason,
-    },
-    commands,
-  }
+  return { record: { ...ended(current, 'compensated', current.state), reason }, commands }
+}
+
+/** The record of a saga that ended at its current step: the next version, with no deadline. */
+function ended<S>(current: SagaRecord<S>, status: 'completed' | 'compensated', state: S): SagaRecord<S> {
+  return { id: current.id, version: current.version + 1, status, step: current.step, state, deadline: null }
 }
 
 function enter<S>(

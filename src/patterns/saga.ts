@@ -5,7 +5,7 @@
  * @module
  */
 import { diagnosticsChannels } from '../diagnostics/channels.js'
-import { type ClientOptions, expectInteger, expectObject, expectString, globalRdkafka } from '../config/index.js'
+import { type ClientOptions, expectObject, expectString, globalRdkafka, integerOption } from '../config/index.js'
 import { type KafkaError, StateError } from '../errors/kafka-error.js'
 import { UnheardErrors } from '../internal/unheard.js'
 import { Producer } from '../producer/producer.js'
@@ -104,18 +104,8 @@ export class SagaMediator<S> {
       replyTopic: expectString(opts.replyTopic, 'replyTopic'),
       stateTopic: expectString(opts.stateTopic, 'stateTopic'),
       groupId: expectString(opts.groupId, 'groupId'),
-      timeoutCheckMs: expectInteger(
-        opts.timeoutCheckMs ?? SAGA_MEDIATOR_DEFAULTS.timeoutCheckMs,
-        'timeoutCheckMs',
-        1,
-        3_600_000,
-      ),
-      rebuildTimeoutMs: expectInteger(
-        opts.rebuildTimeoutMs ?? SAGA_MEDIATOR_DEFAULTS.rebuildTimeoutMs,
-        'rebuildTimeoutMs',
-        1,
-        3_600_000,
-      ),
+      timeoutCheckMs: integerOption(opts, SAGA_MEDIATOR_DEFAULTS, 'timeoutCheckMs', '', 1, 3_600_000),
+      rebuildTimeoutMs: integerOption(opts, SAGA_MEDIATOR_DEFAULTS, 'rebuildTimeoutMs', '', 1, 3_600_000),
     }
     this.#connection = {}
     for (const key of ['brokers', 'clientId', 'ssl', 'sasl'] as const)
@@ -132,12 +122,7 @@ export class SagaMediator<S> {
       groupId: this.#options.groupId,
       transactionalId: expectString(opts.transactionalId, 'transactionalId'),
       fromBeginning: true,
-      sessionTimeoutMs: expectInteger(
-        opts.sessionTimeoutMs ?? SAGA_MEDIATOR_DEFAULTS.sessionTimeoutMs,
-        'sessionTimeoutMs',
-        1,
-        3_600_000,
-      ),
+      sessionTimeoutMs: integerOption(opts, SAGA_MEDIATOR_DEFAULTS, 'sessionTimeoutMs', '', 1, 3_600_000),
       input: { [this.#options.replyTopic]: { key: serdes.string(), value: serdes.json<SagaMessage>() } },
       output,
       handle: (message, ctx) => this.#handle(message as unknown as ProcessorInput<TopicSerdeMap>, ctx),

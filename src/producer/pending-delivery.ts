@@ -98,10 +98,15 @@ export class PendingDelivery implements Promise<DeliveryReport> {
 
   /** Settles with a delivery report. Later settle calls are ignored. */
   resolve(report: DeliveryReport): void {
+    this.#settle(DELIVERED, report, this.#resolve)
+  }
+
+  /** Settles (unless settled already) in `state` with `value`: hands it to `callback`, then notifies the listener. */
+  #settle<T>(state: typeof DELIVERED | typeof FAILED, value: T, callback: ((value: T) => void) | undefined): void {
     if (this.#state !== PENDING) return
-    this.#state = DELIVERED
-    this.#value = report
-    this.#resolve?.(report)
+    this.#state = state
+    this.#value = value
+    callback?.(value)
     if (this.#listener !== undefined) this.#notify(this.#listener)
   }
 
@@ -135,11 +140,7 @@ export class PendingDelivery implements Promise<DeliveryReport> {
 
   /** Settles with a failure. Later settle calls are ignored. */
   reject(error: unknown): void {
-    if (this.#state !== PENDING) return
-    this.#state = FAILED
-    this.#value = error
-    this.#reject?.(error)
-    if (this.#listener !== undefined) this.#notify(this.#listener)
+    this.#settle(FAILED, error, this.#reject)
   }
 
   /** Attaches handlers, as `Promise.prototype.then`. */

@@ -6,8 +6,7 @@ import { ConfigError, KafkaAggregateError, type KafkaError, StateError } from '.
 import type { TimeoutError } from '../errors/kafka-error.js'
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the target of {@link} in TSDoc below
 import type { SerializationError } from '../errors/kafka-error.js'
-import { configErrorFrom } from '../errors/map.js'
-import { ClientLink } from '../internal/client-link.js'
+import { ClientLink, logNameOf } from '../internal/client-link.js'
 import { tokenProviderOf } from '../config/index.js'
 import { NativeProducerClient, type RawHeader } from '../native/producer.js'
 import type { TopicSerdeMap } from '../serde/types.js'
@@ -76,24 +75,22 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     super()
     this.#options = resolveProducerOptions(options)
     const queueLimit = Number(this.#options.rdkafkaConfig['queue.buffering.max.messages'])
-    const tokenProvider = tokenProviderOf(options)
-    try {
-      this.#native = new NativeProducerClient(
-        this.#options.rdkafkaConfig,
-        {
-          deliveries: (batch) => this.#deliveries.onDeliveries(batch),
-          event: (event) =>
-            this.#link.onEvent(event, {
-              error: (error) => this.#onClientError(error),
-              stats: (json) => this.#onStats(json),
-            }),
-        },
-        { oauthbearer: tokenProvider !== undefined },
-      )
-    } catch (error) {
-      // librdkafka validates property values at creation (e.g. acks: 'most'); the addon names each refused one.
-      throw configErrorFrom(error)
-    }
+    this.#link = new ClientLink(
+      'Producer',
+      this.#options.logger,
+      logNameOf('producer', this.#options.rdkafkaConfig['client.id']),
+      tokenProviderOf(options),
+      (token) => this.#native.setOAuthToken(token),
+    )
+    this.#native = this.#link.createNative(
+      { error: (error) => this.#onClientError(error), stats: (json) => this.#onStats(json) },
+      (event, native) =>
+        new NativeProducerClient(
+          this.#options.rdkafkaConfig,
+          { deliveries: (batch) => this.#deliveries.onDeliveries(batch), event },
+          native,
+        ),
+    )
     const rejectSend = (delivery: PendingDelivery, error: unknown): void => this.#failed.reject(delivery, error)
     this.#deliveries = new DeliveryTracker(queueLimit, {
       transactional: this.#options.transactional,
@@ -117,14 +114,6 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     this.#tracing = new ProducerTracing(
       typeof clientId === 'string' ? clientId : undefined,
       typeof transactionalId === 'string' ? transactionalId : undefined,
-    )
-    const logName = this.#options.rdkafkaConfig['client.id']
-    this.#link = new ClientLink(
-      'Producer',
-      this.#options.logger,
-      `producer ${typeof logName === 'string' ? logName : ''}`.trim(),
-      tokenProvider,
-      (token) => this.#native.setOAuthToken(token),
     )
     this.#transactions = new TransactionRunner(this.#native, this.#options, {
       fail: (error) => this.#failFatally(error),

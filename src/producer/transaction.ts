@@ -136,42 +136,48 @@ export class TransactionRunner {
   }
 
   async #commit(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#bounded(this.native.commitTransaction(this.options.transactionTimeoutMs), 'commitTransaction')
-        return
-      } catch (error) {
-        const mapped = this.#classify(error, 'commitTransaction')
-        // librdkafka: a retriable commit error may be retried; an abortable one needs abort; fatal ends the producer.
-        if (mapped.retriable && !mapped.abortable && !mapped.fatal && attempt < 3) continue
-        throw mapped
-      }
-    }
+    await this.#endTransaction('commitTransaction', async (mapped, attempt) => {
+      // librdkafka: a retriable commit error may be retried; an abortable one needs abort; fatal ends the producer.
+      if (mapped.retriable && !mapped.abortable && !mapped.fatal && attempt < 3) return 'retry'
+      throw mapped
+    })
   }
 
   async #abort(): Promise<void> {
+    await this.#endTransaction('abortTransaction', async (mapped, attempt) => {
+      // Fatal: the producer is already marked failed, and its fatal error is what the caller reports.
+      if (mapped.fatal) return 'give up'
+      // librdkafka: an abort that failed with a retriable error (a timeout) is still in progress and must be called
+      // again to finish. _CONFLICT means a commit that gave up is still in progress: it will not go away.
+      if (mapped.retriable && mapped.rdkafkaName !== '_CONFLICT' && attempt < ABORT_ATTEMPTS) {
+        await new Promise((resolve) => setTimeout(resolve, ABORT_RETRY_MS))
+        return 'retry'
+      }
+      // Neither committed nor aborted: every later transaction would fail. Only a new producer (whose
+      // initTransactions aborts the pending transaction) can go on.
+      const unusable = new StateError(
+        `the transaction could be neither committed nor aborted (${mapped.message}); this producer is unusable: create a new Producer with the same transactionalId, whose connect() aborts the pending transaction`,
+        { cause: mapped, fatal: true },
+      )
+      this.producer.fail(unusable)
+      throw unusable
+    })
+  }
+
+  /**
+   * Commits or aborts the transaction (bounded by its timeout), calling `failed` with each attempt's mapped error and
+   * number: it throws, or says whether to try again or give up quietly.
+   */
+  async #endTransaction(
+    operation: 'commitTransaction' | 'abortTransaction',
+    failed: (mapped: KafkaError, attempt: number) => Promise<'retry' | 'give up'>,
+  ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#bounded(this.native.abortTransaction(this.options.transactionTimeoutMs), 'abortTransaction')
+        await this.#bounded(this.native[operation](this.options.transactionTimeoutMs), operation)
         return
       } catch (error) {
-        const mapped = this.#classify(error, 'abortTransaction')
-        // Fatal: the producer is already marked failed, and its fatal error is what the caller reports.
-        if (mapped.fatal) return
-        // librdkafka: an abort that failed with a retriable error (a timeout) is still in progress and must be called
-        // again to finish. _CONFLICT means a commit that gave up is still in progress: it will not go away.
-        if (mapped.retriable && mapped.rdkafkaName !== '_CONFLICT' && attempt < ABORT_ATTEMPTS) {
-          await new Promise((resolve) => setTimeout(resolve, ABORT_RETRY_MS))
-          continue
-        }
-        // Neither committed nor aborted: every later transaction would fail. Only a new producer (whose
-        // initTransactions aborts the pending transaction) can go on.
-        const unusable = new StateError(
-          `the transaction could be neither committed nor aborted (${mapped.message}); this producer is unusable: create a new Producer with the same transactionalId, whose connect() aborts the pending transaction`,
-          { cause: mapped, fatal: true },
-        )
-        this.producer.fail(unusable)
-        throw unusable
+        if ((await failed(this.#classify(error, operation), attempt)) === 'give up') return
       }
     }
   }

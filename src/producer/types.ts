@@ -2,7 +2,7 @@ import type { KafkaError } from '../errors/kafka-error.js'
 import type { KeyOf, TopicSerdeMap, ValueOf } from '../serde/types.js'
 
 /** One header value: text (sent as UTF-8), bytes (sent as they are, binary included), or null for no value. */
-export type HeaderValue = string | Buffer | null
+type HeaderValue = string | Buffer | null
 
 /** Record headers. A name with an array of values is sent as that many headers with the same name, in order. */
 export type Headers = Readonly<Record<string, HeaderValue | readonly HeaderValue[]>>

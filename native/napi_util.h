@@ -67,6 +67,8 @@ void kafkit_set_string(napi_env env, napi_value object, const char *key, const c
 void kafkit_set_int(napi_env env, napi_value object, const char *key, int64_t value);
 void kafkit_set_bigint(napi_env env, napi_value object, const char *key, int64_t value);
 void kafkit_set_bool(napi_env env, napi_value object, const char *key, bool value);
+/* `object` with `key` set to `value` (for a value made of another one and one more property). */
+napi_value kafkit_with(napi_env env, napi_value object, const char *key, napi_value value);
 napi_value kafkit_null(napi_env env);
 napi_value kafkit_undefined(napi_env env);
 napi_value kafkit_int(napi_env env, int64_t value);

@@ -7,10 +7,11 @@
 // This file is the entry the CLI (scripts/cluster.mjs), the test setup, the benchmark and the chaos runs import; the
 // code lives in scripts/cluster/, one module per concern. Types: each module's .d.mts is generated from its JSDoc
 // (node scripts/gen-cluster-types.mjs; a unit test fails when one is out of date).
-export { APICURIO_VERSION, DEFAULT_DIR, KAFKA_VERSION, ROOT } from './cluster/config.mjs'
+export { APICURIO_VERSION, DEFAULT_DIR, KAFKA_VERSION, REGISTRY_JAVA, ROOT } from './cluster/config.mjs'
 export { ensureApicurio, ensureKafka } from './cluster/artifacts.mjs'
 export { readState } from './cluster/state.mjs'
-export { isAlive } from './cluster/processes.mjs'
+export { isAlive, spawnJvm, stopPid } from './cluster/processes.mjs'
+export { registryArgs } from './cluster/registry.mjs'
 export { freePorts } from './cluster/kafka.mjs'
 export { down, startNode, status, stopNode, up } from './cluster/api.mjs'
 

@@ -7,8 +7,45 @@ import { ConfigError, SerializationError } from '../errors/kafka-error.js'
 import { LazyJsonSchemaValidator } from './json-validator.js'
 import type { Serde, SerdeContext } from './types.js'
 
-function fail(context: SerdeContext, what: string): never {
-  throw new TypeError(`${what} (topic ${context.topic}, ${context.field})`)
+/** The record a serde failed on, for the error (a serde called directly, without a context, names none). */
+function details(context: SerdeContext | undefined): {
+  field?: 'key' | 'value'
+  topic?: string
+  partition?: number
+  offset?: string
+} {
+  if (context === undefined) return {}
+  return {
+    field: context.field,
+    topic: context.topic,
+    ...(context.partition === undefined ? {} : { partition: context.partition }),
+    ...(context.offset === undefined ? {} : { offset: context.offset }),
+  }
+}
+
+/** " (the value of topic t partition 0 offset 5)", or nothing without a context. */
+function where(context: SerdeContext | undefined): string {
+  if (context === undefined) return ''
+  const partition = context.partition === undefined ? '' : ` partition ${context.partition}`
+  const offset = context.offset === undefined ? '' : ` offset ${context.offset}`
+  return ` (the ${context.field} of topic ${context.topic}${partition}${offset})`
+}
+
+/** Rejects a value or bytes with a {@link SerializationError} that says what was expected and where. */
+function fail(context: SerdeContext | undefined, what: string, cause?: unknown): never {
+  throw new SerializationError(`${what}${where(context)}`, {
+    ...details(context),
+    ...(cause === undefined ? {} : { cause }),
+  })
+}
+
+/** Parses UTF-8 JSON; bytes that are not JSON fail with a {@link SerializationError} that does not quote them. */
+function parseJson(data: Buffer, context: SerdeContext | undefined): unknown {
+  try {
+    return JSON.parse(data.toString('utf8'))
+  } catch (error) {
+    return fail(context, `not valid JSON: ${data.length} byte${data.length === 1 ? '' : 's'}`, error)
+  }
 }
 
 /** UTF-8 strings. */
@@ -51,16 +88,10 @@ function verdict(result: boolean | string | readonly string[]): string | undefin
   return result.length === 0 ? undefined : result.join('; ')
 }
 
-function invalid(context: SerdeContext, direction: 'write' | 'read', reason: string): never {
-  throw new SerializationError(
-    `JSON: the ${context.field} ${direction === 'write' ? 'to write' : 'read'} is not valid (topic ${context.topic}): ${reason}`,
-    {
-      field: context.field,
-      topic: context.topic,
-      ...(context.partition === undefined ? {} : { partition: context.partition }),
-      ...(context.offset === undefined ? {} : { offset: context.offset }),
-    },
-  )
+function invalid(context: SerdeContext | undefined, direction: 'write' | 'read', reason: string): never {
+  const what = `${context?.field ?? 'value'} ${direction === 'write' ? 'to write' : 'read'}`
+  const topic = context === undefined ? '' : ` (topic ${context.topic})`
+  throw new SerializationError(`JSON: the ${what} is not valid${topic}: ${reason}`, details(context))
 }
 
 /**
@@ -80,12 +111,22 @@ export function json<T>(options: JsonSerdeOptions<T> = {}): Serde<T> {
   rejectUnknownKeys(settings, ['validate'], 'options')
   const validate = settings.validate
   const encodeText = (value: T, context: SerdeContext): Buffer => {
-    const text = JSON.stringify(value)
+    let text: string | undefined
+    try {
+      text = JSON.stringify(value)
+    } catch (error) {
+      // A cycle or a BigInt.
+      return fail(
+        context,
+        `JSON: cannot encode the value (${error instanceof Error ? error.message : String(error)})`,
+        error,
+      )
+    }
     if (text === undefined) fail(context, `cannot encode ${typeof value} as JSON`)
     return Buffer.from(text, 'utf8')
   }
   if (validate === undefined) {
-    return { serialize: encodeText, deserialize: (data) => JSON.parse(data.toString('utf8')) as T }
+    return { serialize: encodeText, deserialize: (data, context) => parseJson(data, context) as T }
   }
   if (typeof validate === 'function') {
     const check = validate as (value: unknown) => boolean | string | readonly string[]
@@ -95,7 +136,7 @@ export function json<T>(options: JsonSerdeOptions<T> = {}): Serde<T> {
         return reason === undefined ? encodeText(value, context) : invalid(context, 'write', reason)
       },
       deserialize: (data, context) => {
-        const value: unknown = JSON.parse(data.toString('utf8'))
+        const value = parseJson(data, context)
         const reason = verdict(check(value))
         return reason === undefined ? (value as T) : invalid(context, 'read', reason)
       },
@@ -116,7 +157,7 @@ export function json<T>(options: JsonSerdeOptions<T> = {}): Serde<T> {
       return reason === undefined ? encodeText(value, context) : invalid(context, 'write', reason)
     },
     deserialize: (data, context) => {
-      const value: unknown = JSON.parse(data.toString('utf8'))
+      const value = parseJson(data, context)
       const reason = schemaValidator.check(value)
       if (reason instanceof Promise)
         return reason.then((later) => (later === undefined ? (value as T) : invalid(context, 'read', later)))

@@ -4,12 +4,18 @@
  * Quarkus reads the PEM certificate and key itself (`quarkus.http.ssl.certificate.*`) and opens no plaintext port.
  * This helper owns the one JVM it starts (stopped by pid, never by name).
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { closeSync, openSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { request } from 'node:https'
 import { join } from 'node:path'
-import { ensureApicurio, freePorts, isAlive } from '../../../scripts/cluster-lib.mjs'
+import {
+  ensureApicurio,
+  freePorts,
+  REGISTRY_JAVA,
+  registryArgs,
+  spawnJvm,
+  stopPid,
+} from '../../../scripts/cluster-lib.mjs'
 import type { TlsFiles } from '../../../scripts/tls-lib.mjs'
 
 /** A running HTTPS registry. */
@@ -42,48 +48,21 @@ export async function startTlsRegistry(tls: TlsFiles, dir: string, timeoutMs = 1
   const [port] = (await freePorts(1)) as [number]
   await mkdir(dir, { recursive: true })
   const logFile = join(dir, 'registry.log')
-  const java = process.env.KAFKIT_REGISTRY_JAVA ?? process.env.KAFKIT_JAVA ?? 'java'
-  const out = openSync(logFile, 'a')
-  let child: ChildProcess
-  try {
-    child = spawn(
-      java,
-      [
-        // As the plain registry (scripts/cluster-lib.mjs): C1 only and the serial GC, startup matters most.
-        '-Xmx512m',
-        '-Xms64m',
-        '-XX:TieredStopAtLevel=1',
-        '-XX:+UseSerialGC',
-        '-Djava.awt.headless=true',
-        `-Dkafkit.cluster=${dir}`,
-        '-Dquarkus.http.host=127.0.0.1',
-        `-Dquarkus.http.ssl-port=${port}`,
-        // No plaintext port at all: a client that fell back to http would find nothing.
-        '-Dquarkus.http.insecure-requests=disabled',
-        `-Dquarkus.http.ssl.certificate.files=${tls.brokerCertPem}`,
-        `-Dquarkus.http.ssl.certificate.key-files=${tls.brokerKeyPem}`,
-        '-jar',
-        runner,
-      ],
-      { cwd: dir, detached: true, stdio: ['ignore', out, out] },
-    )
-  } finally {
-    closeSync(out)
-  }
-  child.unref()
+  const listener = [
+    `-Dquarkus.http.ssl-port=${port}`,
+    // No plaintext port at all: a client that fell back to http would find nothing.
+    '-Dquarkus.http.insecure-requests=disabled',
+    `-Dquarkus.http.ssl.certificate.files=${tls.brokerCertPem}`,
+    `-Dquarkus.http.ssl.certificate.key-files=${tls.brokerKeyPem}`,
+  ]
+  const child = spawnJvm(REGISTRY_JAVA, registryArgs(dir, runner, listener), logFile, dir)
   const pid = child.pid
   let exited = false
   child.once('exit', () => {
     exited = true
   })
   const stop = async (): Promise<void> => {
-    if (pid !== undefined && isAlive(pid)) {
-      process.kill(pid, 'SIGTERM')
-      const deadline = Date.now() + 20_000
-      while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
-      if (isAlive(pid)) process.kill(pid, 'SIGKILL')
-      while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    await stopPid(pid, dir)
     await rm(dir, { recursive: true, force: true })
   }
 

@@ -22,6 +22,39 @@ describe('built-in serdes', () => {
     expect(() => serdes.string().serialize(5 as never, context)).toThrow(/expected a string/)
     expect(() => serdes.json().serialize(undefined, context)).toThrow(/JSON/)
   })
+
+  it('fail with a typed SerializationError, also when called directly without a context', () => {
+    const caught = (fn: () => unknown): SerializationError => {
+      try {
+        fn()
+      } catch (error) {
+        expect(error).toBeInstanceOf(SerializationError)
+        return error as SerializationError
+      }
+      throw new Error('expected a throw')
+    }
+    const notJson = caught(() =>
+      serdes.json().deserialize(Buffer.from('secret{'), { ...context, partition: 2, offset: '41' }),
+    )
+    expect(notJson.code).toBe('ERR_SERIALIZATION')
+    expect(notJson.message).toBe('not valid JSON: 7 bytes (the value of topic t partition 2 offset 41)')
+    expect(notJson).toMatchObject({ topic: 't', field: 'value', partition: 2, offset: '41' })
+    expect(notJson.cause).toBeInstanceOf(SyntaxError)
+
+    const cycle: Record<string, unknown> = {}
+    cycle.self = cycle
+    expect(caught(() => serdes.json().serialize(cycle, context)).message).toMatch(/JSON: cannot encode the value/)
+    expect(caught(() => serdes.json().serialize(1n, context)).message).toMatch(/cannot encode/)
+
+    const direct = caught(() => (serdes.string().serialize as (value: unknown) => Buffer)(5))
+    expect(direct.message).toBe('expected a string, got number')
+    expect(caught(() => (serdes.int32().deserialize as (data: Buffer) => number)(Buffer.alloc(2))).message).toBe(
+      'expected 4 bytes for an int32, got 2',
+    )
+    expect(caught(() => (serdes.json().deserialize as (data: Buffer) => unknown)(Buffer.from('{'))).message).toBe(
+      'not valid JSON: 1 byte',
+    )
+  })
 })
 
 describe('serdes.json with a validator', () => {

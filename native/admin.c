@@ -9,26 +9,27 @@
 /* Applies a list of int32 enum values (group states or types) to the options; NULL or librdkafka's error. */
 typedef rd_kafka_error_t *(*match_setter)(rd_kafka_AdminOptions_t *options, const int32_t *values, size_t count);
 
-#define NO_MEMORY_FOR_MATCHES(what)                                                                                    \
-  rd_kafka_error_new(RD_KAFKA_RESP_ERR__FAIL, "kafkit: out of memory while reading " what)
+/* Defines `name`, a match_setter handing the values to librdkafka's `setter` as an array of the enum `type`. */
+#define MATCH_SETTER(name, type, setter, what)                                                                         \
+  static rd_kafka_error_t *name(rd_kafka_AdminOptions_t *options, const int32_t *values, size_t count) {               \
+    type *typed = calloc(count ? count : 1, sizeof(*typed));                                                           \
+    if (!typed) return rd_kafka_error_new(RD_KAFKA_RESP_ERR__FAIL, "kafkit: out of memory while reading " what);       \
+    for (size_t i = 0; i < count; i++) typed[i] = (type)values[i];                                                     \
+    rd_kafka_error_t *error = setter(options, typed, count);                                                           \
+    free(typed);                                                                                                       \
+    return error;                                                                                                      \
+  }
 
-static rd_kafka_error_t *match_states(rd_kafka_AdminOptions_t *options, const int32_t *values, size_t count) {
-  rd_kafka_consumer_group_state_t *typed = calloc(count ? count : 1, sizeof(*typed));
-  if (!typed) return NO_MEMORY_FOR_MATCHES("the group states to match");
-  for (size_t i = 0; i < count; i++) typed[i] = (rd_kafka_consumer_group_state_t)values[i];
-  rd_kafka_error_t *error = rd_kafka_AdminOptions_set_match_consumer_group_states(options, typed, count);
-  free(typed);
-  return error;
-}
+MATCH_SETTER(match_states, rd_kafka_consumer_group_state_t, rd_kafka_AdminOptions_set_match_consumer_group_states,
+             "the group states to match")
+MATCH_SETTER(match_types, rd_kafka_consumer_group_type_t, rd_kafka_AdminOptions_set_match_consumer_group_types,
+             "the group types to match")
 
-static rd_kafka_error_t *match_types(rd_kafka_AdminOptions_t *options, const int32_t *values, size_t count) {
-  rd_kafka_consumer_group_type_t *typed = calloc(count ? count : 1, sizeof(*typed));
-  if (!typed) return NO_MEMORY_FOR_MATCHES("the group types to match");
-  for (size_t i = 0; i < count; i++) typed[i] = (rd_kafka_consumer_group_type_t)values[i];
-  rd_kafka_error_t *error = rd_kafka_AdminOptions_set_match_consumer_group_types(options, typed, count);
-  free(typed);
-  return error;
-}
+/* The optional `key: number[]` options of listGroups, each applied by its setter. */
+static const struct {
+  const char *key;
+  match_setter set;
+} matches[] = {{"states", match_states}, {"types", match_types}};
 
 /* Applies the optional `key: number[]` of the JavaScript options through `set`; false after throwing. */
 static bool set_matches(napi_env env, rd_kafka_AdminOptions_t *admin_options, napi_value options, const char *key,
@@ -77,8 +78,10 @@ static rd_kafka_AdminOptions_t *admin_options_from(napi_env env, kafkit_client *
   if (!err && !error && isolation >= 0) {
     error = rd_kafka_AdminOptions_set_isolation_level(admin_options, (rd_kafka_IsolationLevel_t)isolation);
   }
-  bool matched = !err && !error && set_matches(env, admin_options, options, "states", match_states, &error);
-  if (matched && !error) set_matches(env, admin_options, options, "types", match_types, &error);
+  bool matched = !err && !error;
+  for (size_t i = 0; matched && !error && i < sizeof(matches) / sizeof(matches[0]); i++) {
+    matched = set_matches(env, admin_options, options, matches[i].key, matches[i].set, &error);
+  }
   bool pending = kafkit_exception_pending(env);
   if (err || error || pending) {
     if (!pending) {
@@ -248,32 +251,31 @@ static void settle_with_result(napi_env env, kafkit_request *request) {
   settle(env, request, !exception, exception ? exception : value);
 }
 
-void kafkit_admin_settle_delivered(napi_env env, kafkit_client *client) {
+/* Detaches the list `*list` of the client's requests, under its lock. */
+static kafkit_request *take_requests(kafkit_client *client, kafkit_request **list) {
   uv_mutex_lock(&client->lock);
-  kafkit_request *ready = client->requests_ready;
-  client->requests_ready = NULL;
+  kafkit_request *taken = *list;
+  *list = NULL;
   uv_mutex_unlock(&client->lock);
-  while (ready) {
-    kafkit_request *next = ready->next;
+  return taken;
+}
+
+void kafkit_admin_settle_delivered(napi_env env, kafkit_client *client) {
+  for (kafkit_request *ready = take_requests(client, &client->requests_ready), *next; ready; ready = next) {
+    next = ready->next;
     napi_handle_scope scope;
     napi_open_handle_scope(env, &scope);
     settle_with_result(env, ready);
     napi_close_handle_scope(env, scope);
-    ready = next;
   }
 }
 
 void kafkit_admin_reject_pending(napi_env env, kafkit_client *client) {
   kafkit_admin_settle_delivered(env, client);
-  uv_mutex_lock(&client->lock);
-  kafkit_request *pending = client->requests;
-  client->requests = NULL;
-  uv_mutex_unlock(&client->lock);
-  while (pending) {
-    kafkit_request *next = pending->next;
+  for (kafkit_request *pending = take_requests(client, &client->requests), *next; pending; pending = next) {
+    next = pending->next;
     napi_value error = kafkit_error_instance(env, RD_KAFKA_RESP_ERR__DESTROY, "the admin client was disconnected");
     settle(env, pending, false, error ? error : kafkit_caught(env));
-    pending = next;
   }
 }
 

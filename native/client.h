@@ -86,7 +86,8 @@ typedef struct kafkit_native_client {
 
   /* Topic handles for produce, by index (producer.c). JavaScript keeps the name -> index map. */
   rd_kafka_topic_t **topics;
-  uint32_t topic_count, topic_capacity;
+  uint32_t topic_count;
+  size_t topic_capacity;
 
   /* Producers only (send_now.c): linger.ms (capped at a send-now round's length), read once. */
   int32_t linger_ms;

@@ -72,36 +72,39 @@ void kafkit_dispatch_call_js(napi_env env, napi_value callback, void *context, v
   /* An exception thrown by the JavaScript side is reported by Node as uncaught; nothing to clean up here. */
 }
 
+/* Each event kind's name in JavaScript and the property its text goes to. */
+static const struct {
+  const char *kind;
+  const char *text_key;
+} event_shapes[] = {
+    [KAFKIT_EVENT_ERROR] = {"error", "message"},                      /* the error's text */
+    [KAFKIT_EVENT_LOG] = {"log", "message"},                          /* the log line */
+    [KAFKIT_EVENT_STATS] = {"stats", "json"},                         /* the statistics JSON */
+    [KAFKIT_EVENT_OAUTH_REFRESH] = {"oauthbearer-refresh", "config"}, /* sasl.oauthbearer.config */
+    [KAFKIT_EVENT_COMMIT] = {"commit", "message"},                    /* the commit result's text */
+};
+
 static napi_value event_value(napi_env env, const kafkit_event *event) {
   napi_value value = kafkit_object(env);
+  kafkit_set_string(env, value, "kind", event_shapes[event->kind].kind);
+  kafkit_set_string(env, value, event_shapes[event->kind].text_key, event->text);
   switch (event->kind) {
     case KAFKIT_EVENT_ERROR:
-      kafkit_set_string(env, value, "kind", "error");
       kafkit_set_int(env, value, "code", event->code);
       kafkit_set_string(env, value, "rdkafkaName", rd_kafka_err2name((rd_kafka_resp_err_t)event->code));
-      kafkit_set_string(env, value, "message", event->text);
       kafkit_set_bool(env, value, "isFatal", event->fatal);
       break;
     case KAFKIT_EVENT_LOG:
-      kafkit_set_string(env, value, "kind", "log");
       kafkit_set_int(env, value, "level", event->level);
       kafkit_set_string(env, value, "facility", event->facility);
-      kafkit_set_string(env, value, "message", event->text);
-      break;
-    case KAFKIT_EVENT_STATS:
-      kafkit_set_string(env, value, "kind", "stats");
-      kafkit_set_string(env, value, "json", event->text);
-      break;
-    case KAFKIT_EVENT_OAUTH_REFRESH:
-      kafkit_set_string(env, value, "kind", "oauthbearer-refresh");
-      kafkit_set_string(env, value, "config", event->text);
       break;
     case KAFKIT_EVENT_COMMIT:
-      kafkit_set_string(env, value, "kind", "commit");
       kafkit_set_int(env, value, "code", event->code);
-      kafkit_set_string(env, value, "message", event->text);
       kafkit_set(env, value, "offsets", kafkit_consumer_partitions_value(env, event->partitions));
       break;
+    case KAFKIT_EVENT_STATS:
+    case KAFKIT_EVENT_OAUTH_REFRESH:
+      break; /* the text is all they carry */
   }
   return value;
 }
@@ -149,9 +152,7 @@ napi_value kafkit_js_clientSetActive(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   kafkit_native_client *client = kafkit_native_any_args(env, info, 2, argv);
   if (!client) return NULL;
-  bool active = false;
-  napi_get_value_bool(env, argv[1], &active);
-  if (active) kafkit_client_ref(env, client);
+  if (kafkit_bool_arg(env, argv[1], false)) kafkit_client_ref(env, client);
   else kafkit_client_unref(env, client);
   return NULL;
 }

@@ -126,6 +126,11 @@ kafkit_native_client *kafkit_consumer_args(napi_env env, napi_callback_info info
   return client;
 }
 
+kafkit_consumer *kafkit_consumer_state_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv) {
+  kafkit_native_client *client = kafkit_consumer_args(env, info, count, argv);
+  return client ? client->consumer : NULL;
+}
+
 bool kafkit_consumer_and_list(napi_env env, napi_callback_info info, size_t count, napi_value *argv,
                               kafkit_native_client **client, rd_kafka_topic_partition_list_t **list) {
   *client = kafkit_consumer_args(env, info, count, argv);
@@ -143,9 +148,8 @@ napi_value kafkit_watermarks_value(napi_env env, int64_t low, int64_t high) {
 /* consumerTakeRebalances(handle) -> [{ code, lost, cooperative, partitions }], oldest first. */
 napi_value kafkit_js_consumerTakeRebalances(napi_env env, napi_callback_info info) {
   napi_value argv[1];
-  kafkit_native_client *client = kafkit_consumer_args(env, info, 1, argv);
-  if (!client) return NULL;
-  kafkit_consumer *consumer = client->consumer;
+  kafkit_consumer *consumer = kafkit_consumer_state_args(env, info, 1, argv);
+  if (!consumer) return NULL;
   napi_value result = kafkit_array(env, 0);
   uint32_t index = 0;
   for (kafkit_rebalance *event = consumer->rebalances_head; event; event = event->next) {

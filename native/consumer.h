@@ -19,9 +19,10 @@ typedef struct kafkit_rebalance {
 struct kafkit_consumer {
   rd_kafka_queue_t *queue;
   rd_kafka_message_t **messages;
-  uint32_t capacity;
+  size_t capacity;
   char **topics;
-  uint32_t topic_count, topic_capacity, last_topic;
+  uint32_t topic_count, last_topic;
+  size_t topic_capacity;
   int32_t *header_lengths;
   size_t header_pairs, header_capacity;
   /* Touched only by the thread serving the consumer queue: JavaScript's, or the worker's during close. */
@@ -32,6 +33,8 @@ struct kafkit_consumer {
 
 /* The consumer behind a handle (NULL after throwing: not live, or not a consumer). */
 kafkit_native_client *kafkit_consumer_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv);
+/* kafkit_consumer_args for the calls that need only the consumer's state. */
+kafkit_consumer *kafkit_consumer_state_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv);
 
 /* Reads (handle, partitions, ...): the live consumer and a new list of the partitions; false after throwing. */
 bool kafkit_consumer_and_list(napi_env env, napi_callback_info info, size_t count, napi_value *argv,

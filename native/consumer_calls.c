@@ -44,8 +44,7 @@ static napi_value on_partitions(napi_env env, napi_callback_info info, size_t ar
 
 static rd_kafka_resp_err_t pause_call(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *list, napi_env env,
                                       napi_value flag, const char **what) {
-  bool paused = false;
-  napi_get_value_bool(env, flag, &paused);
+  bool paused = kafkit_bool_arg(env, flag, false);
   *what = paused ? "pause" : "resume";
   return or_first_error(paused ? rd_kafka_pause_partitions(rk, list) : rd_kafka_resume_partitions(rk, list), list);
 }
@@ -112,13 +111,11 @@ napi_value kafkit_js_consumerCommit(napi_env env, napi_callback_info info) {
 napi_value kafkit_js_consumerCachedWatermarks(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   kafkit_native_client *client = kafkit_consumer_args(env, info, 3, argv);
-  if (!client) return NULL;
-  char *topic = kafkit_string(env, argv[1], "topic");
+  char *topic = client ? kafkit_string(env, argv[1], "topic") : NULL;
   if (!topic) return NULL;
-  int32_t partition = 0;
-  napi_get_value_int32(env, argv[2], &partition);
   int64_t low = -1, high = -1;
-  rd_kafka_resp_err_t code = rd_kafka_get_watermark_offsets(client->rk, topic, partition, &low, &high);
+  rd_kafka_resp_err_t code =
+      rd_kafka_get_watermark_offsets(client->rk, topic, kafkit_int32_arg(env, argv[2], 0), &low, &high);
   free(topic);
   return code || high < 0 ? kafkit_null(env) : kafkit_watermarks_value(env, low, high);
 }

@@ -37,28 +37,21 @@ static int32_t topic_index(kafkit_consumer *consumer, const char *name) {
   for (uint32_t i = 0; i < consumer->topic_count; i++) {
     if (strcmp(consumer->topics[i], name) == 0) return (int32_t)(consumer->last_topic = i);
   }
-  if (consumer->topic_count == consumer->topic_capacity) {
-    uint32_t capacity = consumer->topic_capacity ? consumer->topic_capacity * 2 : 8;
-    char **topics = realloc(consumer->topics, capacity * sizeof(*topics));
-    if (!topics) return -1;
-    consumer->topics = topics;
-    consumer->topic_capacity = capacity;
-  }
+  char **topics =
+      kafkit_grow(consumer->topics, &consumer->topic_capacity, consumer->topic_count + 1, sizeof(*topics), 8);
+  if (!topics) return -1;
+  consumer->topics = topics;
   char *copy = strdup(name);
   if (!copy) return -1;
-  consumer->topics[consumer->topic_count] = copy;
+  topics[consumer->topic_count] = copy;
   return (int32_t)(consumer->last_topic = consumer->topic_count++);
 }
 
 static bool reserve_header_lengths(kafkit_consumer *consumer, size_t pairs) {
-  if (pairs * 2 <= consumer->header_capacity) return true;
-  size_t capacity = consumer->header_capacity ? consumer->header_capacity : 256;
-  while (capacity < pairs * 2) capacity *= 2;
-  int32_t *lengths = realloc(consumer->header_lengths, capacity * sizeof(*lengths));
-  if (!lengths) return false;
-  consumer->header_lengths = lengths;
-  consumer->header_capacity = capacity;
-  return true;
+  int32_t *lengths =
+      kafkit_grow(consumer->header_lengths, &consumer->header_capacity, pairs * 2, sizeof(*lengths), 256);
+  if (lengths) consumer->header_lengths = lengths;
+  return lengths != NULL;
 }
 
 static size_t header_count(rd_kafka_message_t *message) {
@@ -156,22 +149,17 @@ napi_value kafkit_js_consumerConsume(napi_env env, napi_callback_info info) {
     kafkit_throw_type(env, "arrays (too short for the batch size)");
     return NULL;
   }
-  if (consumer->capacity < max) {
-    rd_kafka_message_t **messages = realloc(consumer->messages, max * sizeof(*messages));
-    if (!messages) {
-      kafkit_throw_no_memory(env, "making room for a fetched batch (no message was taken)");
-      return NULL;
-    }
-    consumer->messages = messages;
-    consumer->capacity = max;
-  }
+  rd_kafka_message_t **messages =
+      kafkit_grow_or_throw(env, consumer->messages, &consumer->capacity, max, sizeof(*messages), max,
+                           "making room for a fetched batch (no message was taken)");
+  if (!messages) return NULL;
+  consumer->messages = messages;
   ssize_t taken = rd_kafka_consume_batch_queue(consumer->queue, 0, consumer->messages, max);
   if (taken < 0) {
     kafkit_throw_code(env, rd_kafka_last_error(), NULL);
     return NULL;
   }
   size_t count = (size_t)taken;
-  rd_kafka_message_t **messages = consumer->messages;
 
   /* First pass: sizes, topics and the header count. */
   size_t bytes = 0, pairs = 0;
@@ -230,9 +218,8 @@ napi_value kafkit_js_consumerConsume(napi_env env, napi_callback_info info) {
 /* consumerHeaderLengths(handle) -> Int32Array of (name length, value length or -1) pairs of the last batch. */
 napi_value kafkit_js_consumerHeaderLengths(napi_env env, napi_callback_info info) {
   napi_value argv[1];
-  kafkit_native_client *client = kafkit_consumer_args(env, info, 1, argv);
-  if (!client) return NULL;
-  kafkit_consumer *consumer = client->consumer;
+  kafkit_consumer *consumer = kafkit_consumer_state_args(env, info, 1, argv);
+  if (!consumer) return NULL;
   size_t length = consumer->header_pairs * 2;
   void *data = NULL;
   napi_value array_buffer, result;
@@ -245,11 +232,10 @@ napi_value kafkit_js_consumerHeaderLengths(napi_env env, napi_callback_info info
 /* consumerTopicNames(handle, from) -> the topic names from index `from` on. */
 napi_value kafkit_js_consumerTopicNames(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  kafkit_native_client *client = kafkit_consumer_args(env, info, 2, argv);
-  if (!client) return NULL;
+  kafkit_consumer *consumer = kafkit_consumer_state_args(env, info, 2, argv);
+  if (!consumer) return NULL;
   uint32_t from = 0;
   napi_get_value_uint32(env, argv[1], &from);
-  kafkit_consumer *consumer = client->consumer;
   napi_value names = kafkit_array(env, 0);
   for (uint32_t i = from; i < consumer->topic_count; i++) {
     kafkit_push(env, names, i - from, kafkit_string_value(env, consumer->topics[i], NAPI_AUTO_LENGTH));

@@ -132,10 +132,8 @@ napi_value kafkit_js_consumerAssign(napi_env env, napi_callback_info info) {
   kafkit_native_client *client;
   rd_kafka_topic_partition_list_t *list;
   if (!kafkit_consumer_and_list(env, info, 4, argv, &client, &list)) return NULL;
-  bool adding = false, incremental = false;
-  napi_get_value_bool(env, argv[2], &adding);
-  napi_get_value_bool(env, argv[3], &incremental);
-  return submit(env, client, adding ? OP_ASSIGN : OP_UNASSIGN, incremental, list, 0);
+  return submit(env, client, kafkit_bool_arg(env, argv[2], false) ? OP_ASSIGN : OP_UNASSIGN,
+                kafkit_bool_arg(env, argv[3], false), list, 0);
 }
 
 /* (handle, partitions, timeoutMs): a worker job of `op` on the partitions. */
@@ -149,9 +147,7 @@ static napi_value submit_with_timeout(napi_env env, napi_callback_info info, mem
     kafkit_throw_type(env, "partitions (exactly one)");
     return NULL;
   }
-  int32_t timeout_ms = 0;
-  napi_get_value_int32(env, argv[2], &timeout_ms);
-  return submit(env, client, op, false, list, timeout_ms);
+  return submit(env, client, op, false, list, kafkit_int32_arg(env, argv[2], 0));
 }
 
 /* consumerCommitted(handle, partitions, timeoutMs) -> Promise<partitions with the group's committed offsets>. */

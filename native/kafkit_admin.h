@@ -67,29 +67,44 @@ typedef struct {
     return kafkit_admin_run(env, info, &name##_call);                                                                  \
   }
 
-/* Defines `send_<name>`, a kafkit_admin_send calling `function(rk, items, count, options, queue)`: the one shape of
- * every request built from an array. */
-#define KAFKIT_ADMIN_SEND_ITEMS(name, function)                                                                        \
+/* Defines `kafkit_js_<name>` for an admin function (handle, [item], options) whose request is
+ * `function(rk, items, count, options, queue)`, the one shape of every request built from an array; the other
+ * arguments are the rest of its kafkit_admin_call (.op, .array, .read_one, .destroy, .convert). */
+#define KAFKIT_ADMIN_ITEMS_FUNCTION(name, function, ...)                                                               \
   static void send_##name(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,              \
                           rd_kafka_queue_t *queue) {                                                                   \
     function(rk, in->items, in->count, options, queue);                                                                \
+  }                                                                                                                    \
+  KAFKIT_ADMIN_FUNCTION(name, .argc = 3, .send = send_##name, __VA_ARGS__)
+
+/* The kafkit_admin_call fields of an input array `name` of plain strings (each read as a malloc'ed copy). */
+#define KAFKIT_ADMIN_STRING_ARRAY(name) .array = name, .read_one = kafkit_admin_read_string, .destroy = free
+
+/* Defines `kafkit_js_<name>` for an admin function (handle, input, options) whose input `.read` makes one object
+ * and whose request is `function(rk, object, options, queue)`; the other arguments are the rest of its
+ * kafkit_admin_call (.op, .read, .convert). */
+#define KAFKIT_ADMIN_ONE_FUNCTION(name, function, ...)                                                                 \
+  static void send_##name(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,              \
+                          rd_kafka_queue_t *queue) {                                                                   \
+    function(rk, in->items, options, queue);                                                                           \
+  }                                                                                                                    \
+  KAFKIT_ADMIN_FUNCTION(name, .argc = 3, .send = send_##name, __VA_ARGS__)
+
+/* Defines `name(env, source)`, answering the array of `value(item)` for the items that `accessor(source, &count)`
+ * reads (the shape of librdkafka's array accessors). */
+#define KAFKIT_ADMIN_ARRAY_FROM(name, accessor, value)                                                                 \
+  static napi_value name(napi_env env, const void *source) {                                                           \
+    size_t count = 0;                                                                                                  \
+    const void *const *items = (const void *const *)accessor(source, &count);                                          \
+    return kafkit_array_of(env, items, count, value);                                                                  \
   }
 
 /* Defines `convert_<name>`, a kafkit_result_converter answering the array of `value(item)` for the items that
  * `accessor(event_result(event), &count)` reads from the result event. */
 #define KAFKIT_ADMIN_CONVERT_ARRAY(name, accessor, event_result, value)                                                \
+  KAFKIT_ADMIN_ARRAY_FROM(name##_items, accessor, value)                                                               \
   static napi_value convert_##name(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {                   \
-    size_t count = 0;                                                                                                  \
-    const void *const *items = (const void *const *)accessor(event_result(event), &count);                             \
-    return kafkit_array_of(env, items, count, value);                                                                  \
-  }
-
-/* Defines `send_<name>`, a kafkit_admin_send calling `function(rk, object, options, queue)` for a request built
- * from one object. */
-#define KAFKIT_ADMIN_SEND_ONE(name, function)                                                                          \
-  static void send_##name(rd_kafka_t *rk, const kafkit_admin_items *in, rd_kafka_AdminOptions_t *options,              \
-                          rd_kafka_queue_t *queue) {                                                                   \
-    function(rk, in->items, options, queue);                                                                           \
+    return name##_items(env, event_result(event));                                                                     \
   }
 
 /* ---- requests (admin.c) ---- */

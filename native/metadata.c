@@ -60,8 +60,7 @@ static void metadata_complete(napi_env env, kafkit_job *job) {
 napi_value kafkit_js_clientMetadata(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
-  if (!client) return NULL;
-  metadata_data *data = kafkit_calloc(env, 1, sizeof(*data), "starting a metadata request");
+  metadata_data *data = client ? kafkit_calloc(env, 1, sizeof(*data), "starting a metadata request") : NULL;
   if (!data) return NULL;
   bool ok = true;
   data->topic = kafkit_get_string(env, argv[1], "topic", &ok);

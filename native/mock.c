@@ -161,14 +161,10 @@ napi_value kafkit_js_mockSetBrokerUp(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   kafkit_mock *mock = mock_args(env, info, 3, argv);
   if (!mock) return NULL;
-  int32_t broker = -1;
-  bool up = true;
-  napi_get_value_int32(env, argv[1], &broker);
-  napi_get_value_bool(env, argv[2], &up);
-  rd_kafka_resp_err_t err =
-      up ? rd_kafka_mock_broker_set_up(mock->cluster, broker) : rd_kafka_mock_broker_set_down(mock->cluster, broker);
-  if (err) kafkit_throw_code(env, err, NULL);
-  return NULL;
+  int32_t broker = kafkit_int32_arg(env, argv[1], -1);
+  return kafkit_void_result(env, kafkit_bool_arg(env, argv[2], true)
+                                     ? rd_kafka_mock_broker_set_up(mock->cluster, broker)
+                                     : rd_kafka_mock_broker_set_down(mock->cluster, broker));
 }
 
 /* mockSetCoordinator(handle, keyType "group" | "transaction", key, brokerId): moves a group's or transactional id's
@@ -177,29 +173,23 @@ napi_value kafkit_js_mockSetCoordinator(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   kafkit_mock *mock = mock_args(env, info, 4, argv);
   if (!mock) return NULL;
-  int32_t broker = -1;
-  napi_get_value_int32(env, argv[3], &broker);
+  int32_t broker = kafkit_int32_arg(env, argv[3], -1);
   char *type = kafkit_string(env, argv[1], "key type");
   char *key = type ? kafkit_string(env, argv[2], "key") : NULL;
   rd_kafka_resp_err_t err = key ? rd_kafka_mock_coordinator_set(mock->cluster, type, key, broker) : 0;
   free(type);
   free(key);
-  if (err) kafkit_throw_code(env, err, NULL);
-  return NULL;
+  return kafkit_void_result(env, err);
 }
 
 /* mockCreateTopic(handle, topic, partitions, replicationFactor) */
 napi_value kafkit_js_mockCreateTopic(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   kafkit_mock *mock = mock_args(env, info, 4, argv);
-  if (!mock) return NULL;
-  int32_t partitions = 1, replication = 1;
-  napi_get_value_int32(env, argv[2], &partitions);
-  napi_get_value_int32(env, argv[3], &replication);
-  char *topic = kafkit_string(env, argv[1], "topic");
+  char *topic = mock ? kafkit_string(env, argv[1], "topic") : NULL;
   if (!topic) return NULL;
-  rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(mock->cluster, topic, partitions, replication);
+  rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(mock->cluster, topic, kafkit_int32_arg(env, argv[2], 1),
+                                                       kafkit_int32_arg(env, argv[3], 1));
   free(topic);
-  if (err) kafkit_throw_code(env, err, NULL);
-  return NULL;
+  return kafkit_void_result(env, err);
 }

@@ -1,4 +1,4 @@
-/* Reading JavaScript arguments, and the errors thrown when they are wrong. */
+/* Reading JavaScript arguments, the errors thrown when they are wrong, and growing arrays. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +36,40 @@ void *kafkit_calloc(napi_env env, size_t count, size_t size, const char *what) {
   void *memory = calloc(count ? count : 1, size);
   if (!memory) kafkit_throw_no_memory(env, what);
   return memory;
+}
+
+void *kafkit_grow(void *items, size_t *capacity, size_t needed, size_t size, size_t initial) {
+  if (needed == 0) needed = 1; /* so that only running out of memory answers NULL */
+  if (needed <= *capacity) return items;
+  size_t grown_capacity = *capacity ? *capacity : initial;
+  while (grown_capacity < needed) grown_capacity *= 2;
+  void *grown = grown_capacity <= SIZE_MAX / size ? realloc(items, grown_capacity * size) : NULL;
+  if (grown) *capacity = grown_capacity;
+  return grown;
+}
+
+void *kafkit_grow_or_throw(napi_env env, void *items, size_t *capacity, size_t needed, size_t size, size_t initial,
+                           const char *what) {
+  void *grown = kafkit_grow(items, capacity, needed, size, initial);
+  if (!grown) kafkit_throw_no_memory(env, what);
+  return grown;
+}
+
+bool kafkit_bool_arg(napi_env env, napi_value value, bool fallback) {
+  bool flag = fallback;
+  napi_get_value_bool(env, value, &flag); /* leaves `flag` alone when the value is not a boolean */
+  return flag;
+}
+
+int32_t kafkit_int32_arg(napi_env env, napi_value value, int32_t fallback) {
+  int32_t number = fallback;
+  napi_get_value_int32(env, value, &number); /* leaves `number` alone when the value is not a number */
+  return number;
+}
+
+napi_value kafkit_void_result(napi_env env, rd_kafka_resp_err_t err) {
+  if (err) kafkit_throw_code(env, err, NULL);
+  return NULL;
 }
 
 bool kafkit_args(napi_env env, napi_callback_info info, size_t expected, napi_value *argv) {

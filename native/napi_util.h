@@ -56,6 +56,21 @@ bool kafkit_typed_array(napi_env env, napi_value value, napi_typedarray_type exp
                         const char *what);
 /* calloc() of `count` (at least one) elements; throws "out of memory while `what`" and returns NULL on failure. */
 void *kafkit_calloc(napi_env env, size_t count, size_t size, const char *what);
+/*
+ * `items` (`*capacity` elements of `size`) made to hold at least `needed` elements, and at least one (so that NULL
+ * always means failure): reallocated with the capacity doubled from `*capacity` (`initial` when 0) until it is
+ * enough, `*capacity` updated. NULL when out of memory, with `items` and `*capacity` unchanged. Does not throw.
+ */
+void *kafkit_grow(void *items, size_t *capacity, size_t needed, size_t size, size_t initial);
+/* kafkit_grow that throws "out of memory while `what`" when it answers NULL. */
+void *kafkit_grow_or_throw(napi_env env, void *items, size_t *capacity, size_t needed, size_t size, size_t initial,
+                           const char *what);
+/* A boolean argument's value; `fallback` when it is not a boolean. */
+bool kafkit_bool_arg(napi_env env, napi_value value, bool fallback);
+/* An int32 argument's value; `fallback` when it is not a number. */
+int32_t kafkit_int32_arg(napi_env env, napi_value value, int32_t fallback);
+/* The result of a call that answers undefined: throws librdkafka's error `err` unless it is NO_ERROR; NULL. */
+napi_value kafkit_void_result(napi_env env, rd_kafka_resp_err_t err);
 
 /* ---- JavaScript values (napi_values.c) ---- */
 
@@ -67,6 +82,8 @@ void kafkit_set_string(napi_env env, napi_value object, const char *key, const c
 void kafkit_set_int(napi_env env, napi_value object, const char *key, int64_t value);
 void kafkit_set_bigint(napi_env env, napi_value object, const char *key, int64_t value);
 void kafkit_set_bool(napi_env env, napi_value object, const char *key, bool value);
+/* `object` with `key` set to `value` (for a value made of another one and one more property). */
+napi_value kafkit_with(napi_env env, napi_value object, const char *key, napi_value value);
 napi_value kafkit_null(napi_env env);
 napi_value kafkit_undefined(napi_env env);
 napi_value kafkit_int(napi_env env, int64_t value);

@@ -74,6 +74,11 @@ void kafkit_set_bool(napi_env env, napi_value object, const char *key, bool valu
   kafkit_set(env, object, key, js);
 }
 
+napi_value kafkit_with(napi_env env, napi_value object, const char *key, napi_value value) {
+  kafkit_set(env, object, key, value);
+  return object;
+}
+
 static void fill_error(napi_env env, napi_value object, rd_kafka_resp_err_t code, const char *message) {
   kafkit_set_int(env, object, "code", code);
   kafkit_set_string(env, object, "rdkafkaName", rd_kafka_err2name(code));

@@ -15,10 +15,6 @@ static napi_value binding_value(napi_env env, const void *acl) {
   return item;
 }
 
-static napi_value binding_array(napi_env env, const rd_kafka_AclBinding_t **acls, size_t count) {
-  return KAFKIT_ARRAY_OF(env, acls, count, binding_value);
-}
-
 /* Reads {resourceType, name?, patternType, principal?, host?, operation, permission} as a binding or a filter
  * (filters accept null strings, meaning "any"). */
 static rd_kafka_AclBinding_t *read_binding(napi_env env, napi_value item, bool filter) {
@@ -65,37 +61,27 @@ static napi_value acl_result_value(napi_env env, const void *result) {
 KAFKIT_ADMIN_CONVERT_ARRAY(create_acls, rd_kafka_CreateAcls_result_acls, rd_kafka_event_CreateAcls_result,
                            acl_result_value)
 
-static napi_value convert_describe_acls(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
-  size_t count = 0;
-  const rd_kafka_AclBinding_t **acls =
-      rd_kafka_DescribeAcls_result_acls(rd_kafka_event_DescribeAcls_result(event), &count);
-  return binding_array(env, acls, count);
-}
+KAFKIT_ADMIN_CONVERT_ARRAY(describe_acls, rd_kafka_DescribeAcls_result_acls, rd_kafka_event_DescribeAcls_result,
+                           binding_value)
+
+KAFKIT_ADMIN_ARRAY_FROM(matching_value, rd_kafka_DeleteAcls_result_response_matching_acls, binding_value)
 
 static napi_value delete_response_value(napi_env env, const void *response) {
-  size_t matching_count = 0;
-  const rd_kafka_AclBinding_t **matching = rd_kafka_DeleteAcls_result_response_matching_acls(response, &matching_count);
   napi_value item = kafkit_object(env);
   kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_DeleteAcls_result_response_error(response)));
-  kafkit_set(env, item, "deleted", binding_array(env, matching, matching_count));
+  kafkit_set(env, item, "deleted", matching_value(env, response));
   return item;
 }
 
 KAFKIT_ADMIN_CONVERT_ARRAY(delete_acls, rd_kafka_DeleteAcls_result_responses, rd_kafka_event_DeleteAcls_result,
                            delete_response_value)
 
-KAFKIT_ADMIN_SEND_ITEMS(create_acls, rd_kafka_CreateAcls)
-KAFKIT_ADMIN_SEND_ITEMS(delete_acls, rd_kafka_DeleteAcls)
-
-KAFKIT_ADMIN_SEND_ONE(describe_acls, rd_kafka_DescribeAcls)
-
 /* createAcls(handle, [binding], options) → [error | null], in input order */
-KAFKIT_ADMIN_FUNCTION(createAcls, .op = RD_KAFKA_ADMIN_OP_CREATEACLS, .argc = 3, .array = "acls", .read_one = read_acl,
-                      .destroy = destroy_binding, .convert = convert_create_acls, .send = send_create_acls)
+KAFKIT_ADMIN_ITEMS_FUNCTION(createAcls, rd_kafka_CreateAcls, .op = RD_KAFKA_ADMIN_OP_CREATEACLS, .array = "acls",
+                            .read_one = read_acl, .destroy = destroy_binding, .convert = convert_create_acls)
 /* describeAcls(handle, filter, options) → [binding] */
-KAFKIT_ADMIN_FUNCTION(describeAcls, .op = RD_KAFKA_ADMIN_OP_DESCRIBEACLS, .argc = 3, .read = read_one_filter,
-                      .convert = convert_describe_acls, .send = send_describe_acls)
+KAFKIT_ADMIN_ONE_FUNCTION(describeAcls, rd_kafka_DescribeAcls, .op = RD_KAFKA_ADMIN_OP_DESCRIBEACLS,
+                          .read = read_one_filter, .convert = convert_describe_acls)
 /* deleteAcls(handle, [filter], options) → [{error, deleted: [binding]}], in input order */
-KAFKIT_ADMIN_FUNCTION(deleteAcls, .op = RD_KAFKA_ADMIN_OP_DELETEACLS, .argc = 3, .array = "acls",
-                      .read_one = read_filter, .destroy = destroy_binding, .convert = convert_delete_acls,
-                      .send = send_delete_acls)
+KAFKIT_ADMIN_ITEMS_FUNCTION(deleteAcls, rd_kafka_DeleteAcls, .op = RD_KAFKA_ADMIN_OP_DELETEACLS, .array = "acls",
+                            .read_one = read_filter, .destroy = destroy_binding, .convert = convert_delete_acls)

@@ -3,9 +3,8 @@
 
 #include "kafkit_admin.h"
 
-static napi_value synonym_value(napi_env env, const void *entry);
-
-static napi_value entry_value(napi_env env, const rd_kafka_ConfigEntry_t *entry, bool with_synonyms) {
+/* {name, value, source, isReadOnly, isDefault, isSensitive}: a synonym, and the fields of a described entry. */
+static napi_value entry_value(napi_env env, const void *entry) {
   napi_value item = kafkit_object(env);
   kafkit_set_string(env, item, "name", rd_kafka_ConfigEntry_name(entry));
   kafkit_set_string(env, item, "value", rd_kafka_ConfigEntry_value(entry));
@@ -13,35 +12,33 @@ static napi_value entry_value(napi_env env, const rd_kafka_ConfigEntry_t *entry,
   kafkit_set_bool(env, item, "isReadOnly", rd_kafka_ConfigEntry_is_read_only(entry) == 1);
   kafkit_set_bool(env, item, "isDefault", rd_kafka_ConfigEntry_is_default(entry) == 1);
   kafkit_set_bool(env, item, "isSensitive", rd_kafka_ConfigEntry_is_sensitive(entry) == 1);
-  if (with_synonyms) {
-    size_t count = 0;
-    const rd_kafka_ConfigEntry_t **synonyms = rd_kafka_ConfigEntry_synonyms(entry, &count);
-    kafkit_set(env, item, "synonyms", KAFKIT_ARRAY_OF(env, synonyms, count, synonym_value));
-  }
   return item;
 }
 
-static napi_value synonym_value(napi_env env, const void *entry) { return entry_value(env, entry, false); }
-static napi_value described_entry_value(napi_env env, const void *entry) { return entry_value(env, entry, true); }
+KAFKIT_ADMIN_ARRAY_FROM(synonyms_value, rd_kafka_ConfigEntry_synonyms, entry_value)
 
-/* {type, name, error}, and its entries when `with_entries`. */
-static napi_value resource_value(napi_env env, const rd_kafka_ConfigResource_t *resource, bool with_entries) {
+/* An entry of DescribeConfigs: its fields and its synonyms. */
+static napi_value described_entry_value(napi_env env, const void *entry) {
+  return kafkit_with(env, entry_value(env, entry), "synonyms", synonyms_value(env, entry));
+}
+
+/* {type, name, error}: a resource of IncrementalAlterConfigs, and the fields of a described one. */
+static napi_value altered_value(napi_env env, const void *resource) {
   napi_value item = kafkit_object(env);
   kafkit_set_int(env, item, "type", rd_kafka_ConfigResource_type(resource));
   kafkit_set_string(env, item, "name", rd_kafka_ConfigResource_name(resource));
   kafkit_set(
       env, item, "error",
       kafkit_error_value(env, rd_kafka_ConfigResource_error(resource), rd_kafka_ConfigResource_error_string(resource)));
-  if (with_entries) {
-    size_t entry_count = 0;
-    const rd_kafka_ConfigEntry_t **entries = rd_kafka_ConfigResource_configs(resource, &entry_count);
-    kafkit_set(env, item, "entries", KAFKIT_ARRAY_OF(env, entries, entry_count, described_entry_value));
-  }
   return item;
 }
 
-static napi_value described_value(napi_env env, const void *resource) { return resource_value(env, resource, true); }
-static napi_value altered_value(napi_env env, const void *resource) { return resource_value(env, resource, false); }
+KAFKIT_ADMIN_ARRAY_FROM(entries_value, rd_kafka_ConfigResource_configs, described_entry_value)
+
+/* A resource of DescribeConfigs: its fields and its entries. */
+static napi_value described_value(napi_env env, const void *resource) {
+  return kafkit_with(env, altered_value(env, resource), "entries", entries_value(env, resource));
+}
 
 /* [{type, name, error, entries?}]: DescribeConfigs answers the entries, IncrementalAlterConfigs does not. */
 static napi_value convert_resources(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
@@ -78,14 +75,11 @@ static void *read_described(napi_env env, napi_value item, const char *what) { r
 static void *read_altered(napi_env env, napi_value item, const char *what) { return read_resource(env, item, true); }
 static void destroy_resource(void *resource) { rd_kafka_ConfigResource_destroy(resource); }
 
-KAFKIT_ADMIN_SEND_ITEMS(describe_configs, rd_kafka_DescribeConfigs)
-KAFKIT_ADMIN_SEND_ITEMS(alter_configs, rd_kafka_IncrementalAlterConfigs)
-
 /* describeConfigs(handle, [{type, name}], options) */
-KAFKIT_ADMIN_FUNCTION(describeConfigs, .op = RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, .argc = 3, .array = "resources",
-                      .read_one = read_described, .destroy = destroy_resource, .convert = convert_resources,
-                      .send = send_describe_configs)
+KAFKIT_ADMIN_ITEMS_FUNCTION(describeConfigs, rd_kafka_DescribeConfigs, .op = RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS,
+                            .array = "resources", .read_one = read_described, .destroy = destroy_resource,
+                            .convert = convert_resources)
 /* incrementalAlterConfigs(handle, [{type, name, ops: [{name, op, value}]}], options{validateOnly?}) */
-KAFKIT_ADMIN_FUNCTION(incrementalAlterConfigs, .op = RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS, .argc = 3,
-                      .array = "resources", .read_one = read_altered, .destroy = destroy_resource,
-                      .convert = convert_resources, .send = send_alter_configs)
+KAFKIT_ADMIN_ITEMS_FUNCTION(incrementalAlterConfigs, rd_kafka_IncrementalAlterConfigs,
+                            .op = RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS, .array = "resources",
+                            .read_one = read_altered, .destroy = destroy_resource, .convert = convert_resources)

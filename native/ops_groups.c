@@ -79,12 +79,10 @@ static napi_value group_description_value(napi_env env, const void *description)
 KAFKIT_ADMIN_CONVERT_ARRAY(describe_groups, rd_kafka_DescribeConsumerGroups_result_groups,
                            rd_kafka_event_DescribeConsumerGroups_result, group_description_value)
 
-KAFKIT_ADMIN_SEND_ITEMS(describe_groups, rd_kafka_DescribeConsumerGroups)
-
 /* describeGroups(handle, [groupId], options{includeAuthorizedOperations?}) */
-KAFKIT_ADMIN_FUNCTION(describeGroups, .op = RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, .argc = 3, .array = "groups",
-                      .read_one = kafkit_admin_read_string, .destroy = free, .convert = convert_describe_groups,
-                      .send = send_describe_groups)
+KAFKIT_ADMIN_ITEMS_FUNCTION(describeGroups, rd_kafka_DescribeConsumerGroups,
+                            .op = RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, KAFKIT_ADMIN_STRING_ARRAY("groups"),
+                            .convert = convert_describe_groups)
 
 static napi_value group_result_value(napi_env env, const void *result) {
   napi_value item = kafkit_object(env);
@@ -107,12 +105,10 @@ KAFKIT_ADMIN_CONVERT_ARRAY(delete_group_offsets, rd_kafka_DeleteConsumerGroupOff
 static void destroy_delete_group(void *group) { rd_kafka_DeleteGroup_destroy(group); }
 KAFKIT_ADMIN_READ_NAMED(delete_group, rd_kafka_DeleteGroup_new)
 
-KAFKIT_ADMIN_SEND_ITEMS(delete_groups, rd_kafka_DeleteGroups)
-
 /* deleteGroups(handle, [groupId], options) */
-KAFKIT_ADMIN_FUNCTION(deleteGroups, .op = RD_KAFKA_ADMIN_OP_DELETEGROUPS, .argc = 3, .array = "groups",
-                      .read_one = read_delete_group, .destroy = destroy_delete_group, .convert = convert_delete_groups,
-                      .send = send_delete_groups)
+KAFKIT_ADMIN_ITEMS_FUNCTION(deleteGroups, rd_kafka_DeleteGroups, .op = RD_KAFKA_ADMIN_OP_DELETEGROUPS,
+                            .array = "groups", .read_one = read_delete_group, .destroy = destroy_delete_group,
+                            .convert = convert_delete_groups)
 
 /* A group offset call's request: one group and its partitions (NULL: every partition, for listing). */
 typedef struct {

@@ -25,12 +25,10 @@ static bool read_specs(napi_env env, const napi_value *input, kafkit_admin_items
   return partitions != NULL;
 }
 
-KAFKIT_ADMIN_SEND_ONE(list_offsets, rd_kafka_ListOffsets)
-
 /* listOffsets(handle, [{topic, partition, spec: bigint}], options{isolationLevel?}); spec: -1 latest, -2 earliest,
  * -3 max timestamp, else a timestamp in ms. */
-KAFKIT_ADMIN_FUNCTION(listOffsets, .op = RD_KAFKA_ADMIN_OP_LISTOFFSETS, .argc = 3, .read = read_specs,
-                      .convert = convert_list_offsets, .send = send_list_offsets)
+KAFKIT_ADMIN_ONE_FUNCTION(listOffsets, rd_kafka_ListOffsets, .op = RD_KAFKA_ADMIN_OP_LISTOFFSETS, .read = read_specs,
+                          .convert = convert_list_offsets)
 
 static napi_value convert_delete_records(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
   return kafkit_partition_list_value(env,

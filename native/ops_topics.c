@@ -122,22 +122,18 @@ static void destroy_new_partitions(void *parts) { rd_kafka_NewPartitions_destroy
 static void destroy_delete_topic(void *topic) { rd_kafka_DeleteTopic_destroy(topic); }
 KAFKIT_ADMIN_READ_NAMED(delete_topic, rd_kafka_DeleteTopic_new)
 
-KAFKIT_ADMIN_SEND_ITEMS(create_topics, rd_kafka_CreateTopics)
-KAFKIT_ADMIN_SEND_ITEMS(create_partitions, rd_kafka_CreatePartitions)
-KAFKIT_ADMIN_SEND_ITEMS(delete_topics, rd_kafka_DeleteTopics)
-
 /* createTopics(handle, [{topic, partitions, replicationFactor, replicaAssignment?, config?: [{name, value}]}], options) */
-KAFKIT_ADMIN_FUNCTION(createTopics, .op = RD_KAFKA_ADMIN_OP_CREATETOPICS, .argc = 3, .array = "topics",
-                      .read_one = read_new_topic, .destroy = destroy_new_topic, .convert = convert_create_topics,
-                      .send = send_create_topics)
+KAFKIT_ADMIN_ITEMS_FUNCTION(createTopics, rd_kafka_CreateTopics, .op = RD_KAFKA_ADMIN_OP_CREATETOPICS,
+                            .array = "topics", .read_one = read_new_topic, .destroy = destroy_new_topic,
+                            .convert = convert_create_topics)
 /* createPartitions(handle, [{topic, count, replicaAssignment?}], options) */
-KAFKIT_ADMIN_FUNCTION(createPartitions, .op = RD_KAFKA_ADMIN_OP_CREATEPARTITIONS, .argc = 3, .array = "partitions",
-                      .read_one = read_new_partitions, .destroy = destroy_new_partitions,
-                      .convert = convert_create_partitions, .send = send_create_partitions)
+KAFKIT_ADMIN_ITEMS_FUNCTION(createPartitions, rd_kafka_CreatePartitions, .op = RD_KAFKA_ADMIN_OP_CREATEPARTITIONS,
+                            .array = "partitions", .read_one = read_new_partitions, .destroy = destroy_new_partitions,
+                            .convert = convert_create_partitions)
 /* deleteTopics(handle, [name], options) */
-KAFKIT_ADMIN_FUNCTION(deleteTopics, .op = RD_KAFKA_ADMIN_OP_DELETETOPICS, .argc = 3, .array = "topics",
-                      .read_one = read_delete_topic, .destroy = destroy_delete_topic, .convert = convert_delete_topics,
-                      .send = send_delete_topics)
+KAFKIT_ADMIN_ITEMS_FUNCTION(deleteTopics, rd_kafka_DeleteTopics, .op = RD_KAFKA_ADMIN_OP_DELETETOPICS,
+                            .array = "topics", .read_one = read_delete_topic, .destroy = destroy_delete_topic,
+                            .convert = convert_delete_topics)
 
 static napi_value partition_info_value(napi_env env, const void *info) {
   napi_value partition = kafkit_object(env);
@@ -151,6 +147,8 @@ static napi_value partition_info_value(napi_env env, const void *info) {
   return partition;
 }
 
+KAFKIT_ADMIN_ARRAY_FROM(partitions_value, rd_kafka_TopicDescription_partitions, partition_info_value)
+
 static napi_value topic_description_value(napi_env env, const void *description) {
   napi_value item = kafkit_object(env);
   kafkit_set_string(env, item, "topic", rd_kafka_TopicDescription_name(description));
@@ -158,10 +156,7 @@ static napi_value topic_description_value(napi_env env, const void *description)
   kafkit_set_string(env, item, "topicId", id ? rd_kafka_Uuid_base64str(id) : NULL);
   kafkit_set_bool(env, item, "isInternal", rd_kafka_TopicDescription_is_internal(description));
   kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_TopicDescription_error(description)));
-  size_t partition_count = 0;
-  const rd_kafka_TopicPartitionInfo_t **partitions =
-      rd_kafka_TopicDescription_partitions(description, &partition_count);
-  kafkit_set(env, item, "partitions", KAFKIT_ARRAY_OF(env, partitions, partition_count, partition_info_value));
+  kafkit_set(env, item, "partitions", partitions_value(env, description));
   size_t operation_count = 0;
   const rd_kafka_AclOperation_t *operations =
       rd_kafka_TopicDescription_authorized_operations(description, &operation_count);
@@ -183,11 +178,9 @@ static bool read_topic_collection(napi_env env, const napi_value *input, kafkit_
   return true;
 }
 
-KAFKIT_ADMIN_SEND_ONE(describe_topics, rd_kafka_DescribeTopics)
-
 /* describeTopics(handle, [name], options) */
-KAFKIT_ADMIN_FUNCTION(describeTopics, .op = RD_KAFKA_ADMIN_OP_DESCRIBETOPICS, .argc = 3, .read = read_topic_collection,
-                      .convert = convert_describe_topics, .send = send_describe_topics)
+KAFKIT_ADMIN_ONE_FUNCTION(describeTopics, rd_kafka_DescribeTopics, .op = RD_KAFKA_ADMIN_OP_DESCRIBETOPICS,
+                          .read = read_topic_collection, .convert = convert_describe_topics)
 
 static napi_value convert_describe_cluster(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
   const rd_kafka_DescribeCluster_result_t *result = rd_kafka_event_DescribeCluster_result(event);

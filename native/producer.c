@@ -24,15 +24,12 @@
 static rd_kafka_message_t *scratch = NULL;
 static size_t scratch_capacity = 0;
 
-static bool ensure_scratch(size_t count) {
-  if (count <= scratch_capacity) return true;
-  size_t capacity = scratch_capacity ? scratch_capacity : 256;
-  while (capacity < count) capacity *= 2;
-  rd_kafka_message_t *grown = realloc(scratch, capacity * sizeof(*grown));
-  if (!grown) return false;
-  scratch = grown;
-  scratch_capacity = capacity;
-  return true;
+/* Room for `count` messages in the scratch space; false after throwing. */
+static bool ensure_scratch(napi_env env, size_t count) {
+  rd_kafka_message_t *grown = kafkit_grow_or_throw(env, scratch, &scratch_capacity, count, sizeof(*grown), 256,
+                                                   "preparing a produce batch (no record of it was sent)");
+  if (grown) scratch = grown;
+  return grown != NULL;
 }
 
 /* The elements of a typed array argument of the given type (NULL after throwing). */
@@ -43,16 +40,10 @@ static void *typed_array(napi_env env, napi_value value, napi_typedarray_type ex
 
 /* Room for one more topic handle; false after throwing. */
 static bool reserve_topic(napi_env env, kafkit_native_client *client) {
-  if (client->topic_count < client->topic_capacity) return true;
-  uint32_t capacity = client->topic_capacity ? client->topic_capacity * 2 : 16;
-  rd_kafka_topic_t **grown = realloc(client->topics, capacity * sizeof(*grown));
-  if (!grown) {
-    kafkit_throw_no_memory(env, "adding a topic handle");
-    return false;
-  }
-  client->topics = grown;
-  client->topic_capacity = capacity;
-  return true;
+  rd_kafka_topic_t **grown = kafkit_grow_or_throw(env, client->topics, &client->topic_capacity, client->topic_count + 1,
+                                                  sizeof(*grown), 16, "adding a topic handle");
+  if (grown) client->topics = grown;
+  return grown != NULL;
 }
 
 /* producerTopic(handle, name) -> index of a topic handle kept for the client's life. */
@@ -162,10 +153,7 @@ napi_value kafkit_js_producerProduce(napi_env env, napi_callback_info info) {
     kafkit_throw_type(env, "produce batch (sizes disagree)");
     return NULL;
   }
-  if (!ensure_scratch((size_t)count)) {
-    kafkit_throw_no_memory(env, "preparing a produce batch (no record of it was sent)");
-    return NULL;
-  }
+  if (!ensure_scratch(env, (size_t)count)) return NULL;
   /* Validate every span before librdkafka reads any byte. */
   size_t total = 0, header_cursor = (size_t)count * META_STRIDE;
   for (int32_t i = 0; i < count; i++) {

@@ -67,12 +67,9 @@ napi_value kafkit_js_producerPurge(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
   if (!client) return NULL;
-  bool in_flight = false;
-  napi_get_value_bool(env, argv[1], &in_flight);
+  bool in_flight = kafkit_bool_arg(env, argv[1], false);
   int flags = RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_NON_BLOCKING | (in_flight ? RD_KAFKA_PURGE_F_INFLIGHT : 0);
-  rd_kafka_resp_err_t err = rd_kafka_purge(client->rk, flags);
-  if (err) kafkit_throw_code(env, err, NULL);
-  return NULL;
+  return kafkit_void_result(env, rd_kafka_purge(client->rk, flags));
 }
 
 /* producerQueueLength(handle): records and requests librdkafka still holds (rd_kafka_outq_len). */

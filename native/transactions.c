@@ -77,7 +77,7 @@ napi_value kafkit_js_transactionSendOffsets(napi_env env, napi_callback_info inf
     send_offsets_free(data);
     return NULL;
   }
-  napi_get_value_int32(env, argv[3], &job->timeout_ms);
+  job->timeout_ms = kafkit_int32_arg(env, argv[3], 0);
   job->data = data;
   napi_value promise = kafkit_worker_submit(env, client, job);
   if (!promise) send_offsets_free(data);

@@ -124,6 +124,6 @@ napi_value kafkit_worker_call(napi_env env, napi_callback_info info, void (*exec
   kafkit_native_client *client = kafkit_native_args(env, info, 2, argv);
   kafkit_job *job = client ? kafkit_job_new(env, client, execute, kafkit_job_complete_error) : NULL;
   if (!job) return NULL;
-  napi_get_value_int32(env, argv[1], &job->timeout_ms);
+  job->timeout_ms = kafkit_int32_arg(env, argv[1], 0);
   return kafkit_worker_submit(env, client, job);
 }

@@ -119,19 +119,15 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
   /**
    * Replaces a failed producer (see {@link replaceableCause}): the new producer's connect() fences the old one and
    * completes or aborts its open transaction. Rounds wait for it ({@link RoundHost.ready}); failing to connect the
-   * new producer stops the processor.
+   * new producer stops the processor. Returns false when no replacement runs (the processor stopped or is stopping).
    */
-  #replaceProducer(cause: KafkaError): void {
-    if (
-      this.#replacing !== undefined ||
-      this.#fatal !== undefined ||
-      this.#lifecycle.state === 'closing' ||
-      this.#lifecycle.state === 'closed'
-    )
-      return
+  #replaceProducer(cause: KafkaError): boolean {
+    if (this.#fatal !== undefined || this.#lifecycle.state === 'closing' || this.#lifecycle.state === 'closed')
+      return false
+    if (this.#replacing !== undefined) return true
     this.#report(cause)
     this.#replacements++
-    const stuck = this.#producer
+    const old = this.#producer
     this.#replacing = (async () => {
       const next = this.#createProducer()
       try {
@@ -141,12 +137,13 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
         throw fatal
       }
       this.#producer = next
-      // Returns at once: the stuck call holds the old client until librdkafka lets go of it.
-      stuck.disconnect().catch(() => undefined)
+      // Returns at once: a stuck call holds the old client until librdkafka lets go of it.
+      old.disconnect().catch(() => undefined)
     })().finally(() => {
       this.#replacing = undefined
     })
     this.#replacing.catch(() => undefined)
+    return true
   }
 
   /** The processor's lifecycle state. */
@@ -249,11 +246,15 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
         }
         const cause = error instanceof Doom ? error.cause : error
         const replaceable = this.#fatal === undefined ? replaceableCause(cause) : undefined
-        if (replaceable !== undefined && this.#replacements < MAX_REPLACEMENTS) {
-          // The producer failed with the transaction's outcome unknown: a new producer settles it, then the group's
-          // committed offset says which of these messages it committed. Not the messages' fault: no retry is used.
-          this.#unverified.add(key)
+        // The producer failed with the transaction's outcome unknown: a new producer settles it, then the group's
+        // committed offset says which of these messages it committed. Not the messages' fault: no retry is used.
+        if (
+          replaceable !== undefined &&
+          this.#replacements < MAX_REPLACEMENTS &&
+          !signal.aborted &&
           this.#replaceProducer(replaceable)
+        ) {
+          this.#unverified.add(key)
           continue
         }
         if (cause instanceof HandlerFailure && failure === undefined) {

@@ -1,6 +1,6 @@
 /**
  * The clients of a {@link Processor}: its consumer and transactional producer built from the processor's options,
- * and the replacement of a producer whose transactional call got stuck in librdkafka.
+ * and the replacement of a producer that failed with a transaction's outcome unknown (see {@link replaceableCause}).
  * @module
  */
 import { Consumer } from '../consumer/consumer.js'

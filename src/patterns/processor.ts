@@ -28,6 +28,7 @@ import {
   type ResolvedProcessorOptions,
   resolveProcessorOptions,
 } from './processor-options.js'
+import { firstUncommitted } from './committed-prefix.js'
 import { Doom, type Share, TransactionRounds } from './transaction-rounds.js'
 
 /** Events a processor emits. */
@@ -287,9 +288,8 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
     if (this.#fatal !== undefined) throw this.#fatal
     const { topic, partition } = messages[from]!
     const [entry] = await this.#consumer.committed([{ topic, partition }])
-    const committed = entry?.offset == null ? -1n : BigInt(entry.offset)
-    let next = from
-    while (next < limit && BigInt(messages[next]!.offset) < committed) resolveOffset(messages[next++]!.offset)
+    const next = firstUncommitted(messages, from, limit, entry?.offset == null ? -1n : BigInt(entry.offset))
+    for (let index = from; index < next; index++) resolveOffset(messages[index]!.offset)
     this.#unverified.delete(key)
     return next
   }

@@ -15,6 +15,7 @@ const rdkafka = { 'retry.backoff.ms': 10, 'reconnect.backoff.ms': 10, 'reconnect
 
 let cluster: MockCluster
 let processor: Processor<any, any> | undefined
+let unsubscribe: (() => void) | undefined
 /** A broker leading none of the topics' partitions: the group's coordinator, taken down in the test. */
 let coordinator = 0
 
@@ -34,6 +35,8 @@ beforeEach(async () => {
 })
 
 afterEach(async () => {
+  unsubscribe?.()
+  unsubscribe = undefined
   if (coordinator > 0) cluster.setBrokerUp(coordinator, true)
   await processor?.stop().catch(() => undefined)
   processor = undefined
@@ -60,71 +63,97 @@ async function until(
   }
 }
 
+/** A processor under test: what it committed and reported, and the gate its handler holds later inputs at. */
+interface Run {
+  readonly committed: number[]
+  readonly errors: KafkaError[]
+  readonly handled: number[]
+  /** Lets the held inputs through. */
+  open(this: void): void
+  /** Committed input messages after the first `from` commit events. */
+  committedSince(this: void, from: number): number
+  seen(this: void): string
+}
+
+/**
+ * Starts a processor whose handler holds inputs from 4 on at a gate, feeds 0-3 and waits for their commit, then
+ * feeds 4-7 and waits until a round holds one of them: its transaction ends only after the test's fault.
+ */
+async function startHeld(extra: { partitionsPerTransaction?: number }): Promise<Run> {
+  const committed: number[] = []
+  const errors: KafkaError[] = []
+  const handled: number[] = []
+  let open!: () => void
+  const gate = new Promise<void>((resolve) => (open = resolve))
+  let waiting = 0
+  const listener = (message: unknown): void => {
+    const event = message as { groupId: string; outcome: string; messages: number }
+    if (event.groupId === GROUP && event.outcome === 'commit') committed.push(event.messages)
+  }
+  diagnostics.subscribe('kafkit:processor:transaction', listener)
+  unsubscribe = () => diagnostics.unsubscribe('kafkit:processor:transaction', listener)
+  processor = new Processor({
+    brokers: cluster.bootstrapServers,
+    groupId: GROUP,
+    transactionalId: TRANSACTIONAL_ID,
+    fromBeginning: true,
+    transactionTimeoutMs: 2_000,
+    ...extra,
+    sessionTimeoutMs: 3_000,
+    heartbeatIntervalMs: 200,
+    revokeTimeoutMs: 2_000,
+    consumer: { rdkafka },
+    producer: { rdkafka },
+    input: { 'stuck-in': { value: serdes.int32() } },
+    output: { 'stuck-out': { value: serdes.int32() } },
+    handle: async (message, ctx) => {
+      if (message.value! >= 4) {
+        waiting++
+        await gate
+      }
+      handled.push(message.value!)
+      ctx.send({ topic: 'stuck-out', value: message.value! * 10 })
+    },
+  })
+  processor.on('error', (error) => errors.push(error))
+  await processor.start()
+  const sum = (from: number): number => committed.slice(from).reduce((a, b) => a + b, 0)
+  await feed([0, 1, 2, 3])
+  await until(() => sum(0) >= 4, 'the first inputs committed', 30_000)
+  await feed([4, 5, 6, 7])
+  await until(() => waiting > 0, 'a round to hold the later inputs', 30_000)
+  return {
+    committed,
+    errors,
+    handled,
+    open,
+    committedSince: sum,
+    seen: () => `errors [${errors.map((e) => e.code).join()}], commits ${JSON.stringify(committed)}`,
+  }
+}
+
 describe('Processor with a transaction stuck in librdkafka (mock cluster)', () => {
   it('replaces its producer and commits the inputs after the stuck transaction', async () => {
-    const committed: number[] = []
-    const listener = (message: unknown): void => {
-      const event = message as { groupId: string; outcome: string; messages: number }
-      if (event.groupId === GROUP && event.outcome === 'commit') committed.push(event.messages)
-    }
-    diagnostics.subscribe('kafkit:processor:transaction', listener)
-    const errors: KafkaError[] = []
-    let open!: () => void
-    const gate = new Promise<void>((resolve) => (open = resolve))
-    let waiting = 0
-    try {
-      processor = new Processor({
-        brokers: cluster.bootstrapServers,
-        groupId: GROUP,
-        transactionalId: TRANSACTIONAL_ID,
-        fromBeginning: true,
-        transactionTimeoutMs: 2_000,
-        partitionsPerTransaction: 2,
-        sessionTimeoutMs: 3_000,
-        heartbeatIntervalMs: 200,
-        revokeTimeoutMs: 2_000,
-        consumer: { rdkafka },
-        producer: { rdkafka },
-        input: { 'stuck-in': { value: serdes.int32() } },
-        output: { 'stuck-out': { value: serdes.int32() } },
-        handle: async (message, ctx) => {
-          // Inputs from 4 on wait in an open round until the coordinator is down.
-          if (message.value! >= 4) {
-            waiting++
-            await gate
-          }
-          ctx.send({ topic: 'stuck-out', value: message.value! * 10 })
-        },
-      })
-      processor.on('error', (error) => errors.push(error))
-      await processor.start()
-      await feed([0, 1, 2, 3])
-      await until(() => committed.reduce((a, b) => a + b, 0) >= 4, 'the first inputs committed', 30_000)
-      await feed([4, 5, 6, 7])
-      // A round holds an input past the gate: its offsets go out only after the coordinator is down.
-      await until(() => waiting > 0, 'a round to hold the later inputs', 30_000)
-      // The group's coordinator dies; the cluster moves the group elsewhere, as Kafka does.
-      const spare = [1, 2, 3, 4].find((id) => id !== coordinator)!
-      cluster.setBrokerUp(coordinator, false)
-      cluster.setCoordinator('group', GROUP, spare)
-      open()
-      const before = committed.length
-      await until(
-        () => errors.some((e) => e.code === 'ERR_TRANSACTION_STUCK'),
-        'the stuck transaction reported',
-        30_000,
-        () => `errors [${errors.map((e) => e.code).join()}], commits ${JSON.stringify(committed)}`,
-      )
-      await until(
-        () => committed.slice(before).reduce((a, b) => a + b, 0) >= 4,
-        'the later inputs committed by the new producer',
-        45_000,
-        () => `errors [${errors.map((e) => e.code).join()}], commits ${JSON.stringify(committed)}`,
-      )
-      expect(processor.state).toBe('connected')
-    } finally {
-      diagnostics.unsubscribe('kafkit:processor:transaction', listener)
-    }
+    const run = await startHeld({ partitionsPerTransaction: 2 })
+    // The group's coordinator dies; the cluster moves the group elsewhere, as Kafka does.
+    const spare = [1, 2, 3, 4].find((id) => id !== coordinator)!
+    cluster.setBrokerUp(coordinator, false)
+    cluster.setCoordinator('group', GROUP, spare)
+    run.open()
+    const before = run.committed.length
+    await until(
+      () => run.errors.some((e) => e.code === 'ERR_TRANSACTION_STUCK'),
+      'the stuck transaction reported',
+      30_000,
+      run.seen,
+    )
+    await until(
+      () => run.committedSince(before) >= 4,
+      'the later inputs committed by the new producer',
+      45_000,
+      run.seen,
+    )
+    expect(processor!.state).toBe('connected')
   }, 100_000)
 
   it('replaces its producer when the transaction coordinator dies mid-transaction, then reads the committed offsets before running the inputs again', async () => {
@@ -132,66 +161,23 @@ describe('Processor with a transaction stuck in librdkafka (mock cluster)', () =
     const groupHome = [1, 2, 3, 4].find((id) => id !== coordinator)!
     cluster.setCoordinator('group', GROUP, groupHome)
     cluster.setCoordinator('transaction', TRANSACTIONAL_ID, coordinator)
-    const committed: number[] = []
-    const listener = (message: unknown): void => {
-      const event = message as { groupId: string; outcome: string; messages: number }
-      if (event.groupId === GROUP && event.outcome === 'commit') committed.push(event.messages)
-    }
-    diagnostics.subscribe('kafkit:processor:transaction', listener)
-    const errors: KafkaError[] = []
-    const handled: number[] = []
-    let open!: () => void
-    const gate = new Promise<void>((resolve) => (open = resolve))
-    let waiting = 0
-    try {
-      processor = new Processor({
-        brokers: cluster.bootstrapServers,
-        groupId: GROUP,
-        transactionalId: TRANSACTIONAL_ID,
-        fromBeginning: true,
-        transactionTimeoutMs: 2_000,
-        sessionTimeoutMs: 3_000,
-        heartbeatIntervalMs: 200,
-        revokeTimeoutMs: 2_000,
-        consumer: { rdkafka },
-        producer: { rdkafka },
-        input: { 'stuck-in': { value: serdes.int32() } },
-        output: { 'stuck-out': { value: serdes.int32() } },
-        handle: async (message, ctx) => {
-          if (message.value! >= 4) {
-            waiting++
-            await gate
-          }
-          handled.push(message.value!)
-          ctx.send({ topic: 'stuck-out', value: message.value! * 10 })
-        },
-      })
-      processor.on('error', (error) => errors.push(error))
-      await processor.start()
-      await feed([0, 1, 2, 3])
-      await until(() => committed.reduce((a, b) => a + b, 0) >= 4, 'the first inputs committed', 30_000)
-      await feed([4, 5, 6, 7])
-      await until(() => waiting > 0, 'a round to hold the later inputs', 30_000)
-      // Down until the producer gave up on the transaction (librdkafka finds a moved coordinator by itself).
-      cluster.setBrokerUp(coordinator, false)
-      open()
-      const before = committed.length
-      const seen = (): string => `errors [${errors.map((e) => e.code).join()}], commits ${JSON.stringify(committed)}`
-      await until(() => errors.some((e) => e.fatal), 'the failed producer reported', 60_000, seen)
-      expect(committed.length).toBe(before)
-      cluster.setBrokerUp(coordinator, true)
-      await until(
-        () => committed.slice(before).reduce((a, b) => a + b, 0) >= 4,
-        'the later inputs committed by the new producer',
-        60_000,
-        seen,
-      )
-      expect(processor.state).toBe('connected')
-      // The first inputs ran once: the new producer's round read the committed offsets and did not run them again.
-      expect(handled.filter((value) => value < 4).sort()).toEqual([0, 1, 2, 3])
-      expect(new Set(handled.filter((value) => value >= 4))).toEqual(new Set([4, 5, 6, 7]))
-    } finally {
-      diagnostics.unsubscribe('kafkit:processor:transaction', listener)
-    }
+    const run = await startHeld({})
+    // Down until the producer gave up on the transaction (librdkafka finds a moved coordinator by itself).
+    cluster.setBrokerUp(coordinator, false)
+    run.open()
+    const before = run.committed.length
+    await until(() => run.errors.some((e) => e.fatal), 'the failed producer reported', 60_000, run.seen)
+    expect(run.committed.length).toBe(before)
+    cluster.setBrokerUp(coordinator, true)
+    await until(
+      () => run.committedSince(before) >= 4,
+      'the later inputs committed by the new producer',
+      60_000,
+      run.seen,
+    )
+    expect(processor!.state).toBe('connected')
+    // The first inputs ran once: the new producer's round read the committed offsets and did not run them again.
+    expect(run.handled.filter((value) => value < 4).sort()).toEqual([0, 1, 2, 3])
+    expect(new Set(run.handled.filter((value) => value >= 4))).toEqual(new Set([4, 5, 6, 7]))
   }, 150_000)
 })

@@ -32,6 +32,14 @@ const ADMIN_KEYS = Object.keys(ADMIN_DEFAULTS)
  */
 export const ADMIN_GUARD_GROUP = 'kafkit-admin'
 
+/**
+ * How often the admin handle refreshes the cluster's metadata, ms (`topic.metadata.refresh.interval.ms`; librdkafka's
+ * default is 5 minutes). Calls that go to the controller (creating topics, describing the cluster, ...) wait for the
+ * controller librdkafka last saw in metadata: after that broker dies, they would wait until the next refresh names
+ * another. A brokers-only metadata request every 10 s costs an admin client nothing. The `rdkafka` option overrides it.
+ */
+export const ADMIN_METADATA_REFRESH_MS = 10_000
+
 /** Validated admin settings. */
 export interface ResolvedAdminOptions {
   /** librdkafka properties as strings, ready for the addon. */
@@ -46,7 +54,10 @@ export function resolveAdminOptions(options: unknown): ResolvedAdminOptions {
   const config = buildClientConfig(options, 'admin', ADMIN_KEYS)
   const opts = options as Record<string, unknown>
   const pick = <Key extends keyof typeof ADMIN_DEFAULTS>(key: Key): unknown => opts[key] ?? ADMIN_DEFAULTS[key]
-  const rdkafkaConfig: Record<string, string> = { 'group.id': ADMIN_GUARD_GROUP }
+  const rdkafkaConfig: Record<string, string> = {
+    'group.id': ADMIN_GUARD_GROUP,
+    'topic.metadata.refresh.interval.ms': String(ADMIN_METADATA_REFRESH_MS),
+  }
   for (const [key, value] of Object.entries(config)) {
     if (value === undefined) continue
     if (typeof value === 'function' || typeof value === 'object') {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { configError } from '../../helpers/config-error.js'
-import { ADMIN_DEFAULTS, ADMIN_GUARD_GROUP } from '../../../src/admin/options.js'
+import { ADMIN_DEFAULTS, ADMIN_GUARD_GROUP, ADMIN_METADATA_REFRESH_MS } from '../../../src/admin/options.js'
 import { resolveAdminOptions } from '../../../src/admin/options.js'
 import { Admin } from '../../../src/index.js'
 
@@ -13,6 +13,7 @@ describe('Admin options', () => {
     expect(resolved).toMatchObject({ requestTimeoutMs: 30_000, connectTimeoutMs: 30_000, retryBackoffMs: 100 })
     expect(resolved.rdkafkaConfig).toEqual({
       'group.id': ADMIN_GUARD_GROUP,
+      'topic.metadata.refresh.interval.ms': '10000',
       'bootstrap.servers': 'a:1,b:2',
       'client.id': 'kafkit',
       'socket.keepalive.enable': 'true',
@@ -20,6 +21,15 @@ describe('Admin options', () => {
     })
     expect(Object.isFrozen(ADMIN_DEFAULTS)).toBe(true)
     expect(Object.isFrozen(resolved.rdkafkaConfig)).toBe(true)
+  })
+
+  it('refreshes metadata every 10 s unless rdkafka says otherwise (a dead controller is replaced in the cache)', () => {
+    expect(ADMIN_METADATA_REFRESH_MS).toBe(10_000)
+    const { rdkafkaConfig } = resolveAdminOptions({
+      brokers: 'k:9092',
+      rdkafka: { 'topic.metadata.refresh.interval.ms': 60_000 },
+    })
+    expect(rdkafkaConfig['topic.metadata.refresh.interval.ms']).toBe('60000')
   })
 
   it('maps SASL options to librdkafka properties', () => {

@@ -249,12 +249,10 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
         const replaceable = this.#fatal === undefined ? replaceableCause(cause) : undefined
         // The producer failed with the transaction's outcome unknown: a new producer settles it, then the group's
         // committed offset says which of these messages it committed. Not the messages' fault: no retry is used.
-        if (
-          replaceable !== undefined &&
-          this.#replacements < MAX_REPLACEMENTS &&
-          !signal.aborted &&
-          this.#replaceProducer(replaceable)
-        ) {
+        if (replaceable !== undefined && this.#replacements < MAX_REPLACEMENTS && this.#replaceProducer(replaceable)) {
+          // A partition leaving (revoked or lost) is not run again here: its next owner starts from the committed
+          // offset, which the new producer's connect() settled.
+          if (signal.aborted) return
           this.#unverified.add(key)
           continue
         }

@@ -99,6 +99,24 @@ typedef struct {
     return kafkit_array_of(env, items, count, value);                                                                  \
   }
 
+/* Defines `name(env, source)`, answering the array of `value(item(source, i))` for i below `count(source)` (the shape
+ * of librdkafka's indexed accessors). */
+#define KAFKIT_ADMIN_ARRAY_AT(name, count, item, value)                                                                \
+  static napi_value name(napi_env env, const void *source) {                                                           \
+    size_t length = count(source);                                                                                     \
+    napi_value array = kafkit_array(env, length);                                                                      \
+    for (size_t i = 0; i < length; i++) kafkit_push(env, array, (uint32_t)i, value(env, item(source, i)));             \
+    return array;                                                                                                      \
+  }
+
+/* Defines `name(env, source)`, answering kafkit_acl_operations_value of what `accessor(source, &count)` reads. */
+#define KAFKIT_ADMIN_OPERATIONS_FROM(name, accessor)                                                                   \
+  static napi_value name(napi_env env, const void *source) {                                                           \
+    size_t count = 0;                                                                                                  \
+    const rd_kafka_AclOperation_t *operations = accessor(source, &count);                                              \
+    return kafkit_acl_operations_value(env, operations, count);                                                        \
+  }
+
 /* Defines `convert_<name>`, a kafkit_result_converter answering the array of `value(item)` for the items that
  * `accessor(event_result(event), &count)` reads from the result event. */
 #define KAFKIT_ADMIN_CONVERT_ARRAY(name, accessor, event_result, value)                                                \
@@ -106,6 +124,14 @@ typedef struct {
   static napi_value convert_##name(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {                   \
     return name##_items(env, event_result(event));                                                                     \
   }
+
+/* Defines `kafkit_js_<name>` for a describe call (handle, [name], options) whose request is
+ * `function(rk, names, count, options, queue)` (the names read from the input array `array`) and whose answer is the
+ * array of `value(description)` for the descriptions that `accessor(event_result(event), &count)` reads. */
+#define KAFKIT_ADMIN_DESCRIBE_NAMED(name, function, operation, array, accessor, event_result, value)                   \
+  KAFKIT_ADMIN_CONVERT_ARRAY(name, accessor, event_result, value)                                                      \
+  KAFKIT_ADMIN_ITEMS_FUNCTION(name, function, .op = operation, KAFKIT_ADMIN_STRING_ARRAY(array),                       \
+                              .convert = convert_##name)
 
 /* ---- requests (admin.c) ---- */
 

@@ -93,6 +93,8 @@ napi_value kafkit_string_value(napi_env env, const char *text, size_t length); /
 napi_value kafkit_error_value(napi_env env, rd_kafka_resp_err_t code, const char *message);
 /* Same for an rd_kafka_error_t (adds isRetriable/isFatal/isTxnRequiresAbort); null for NULL. */
 napi_value kafkit_error_object_value(napi_env env, const rd_kafka_error_t *error);
+/* {<key>: name, error: kafkit_error_object_value(error)}: how the answer about one named item starts. */
+napi_value kafkit_item_result(napi_env env, const char *key, const char *name, const rd_kafka_error_t *error);
 /* A JavaScript Error carrying the librdkafka code, for rejections. */
 napi_value kafkit_error_instance(napi_env env, rd_kafka_resp_err_t code, const char *message);
 /* A JavaScript Error for an rd_kafka_error_t, with code, name and the retriable/fatal/abortable flags. */

@@ -106,6 +106,13 @@ napi_value kafkit_error_object_value(napi_env env, const rd_kafka_error_t *error
   return object;
 }
 
+napi_value kafkit_item_result(napi_env env, const char *key, const char *name, const rd_kafka_error_t *error) {
+  napi_value object = kafkit_object(env);
+  kafkit_set_string(env, object, key, name);
+  kafkit_set(env, object, "error", kafkit_error_object_value(env, error));
+  return object;
+}
+
 napi_value kafkit_error_instance(napi_env env, rd_kafka_resp_err_t code, const char *message) {
   if (!message || !*message) message = rd_kafka_err2str(code);
   napi_value js_message = kafkit_string_value(env, message, NAPI_AUTO_LENGTH), error = NULL;

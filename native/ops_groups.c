@@ -41,7 +41,7 @@ static napi_value assignment_value(napi_env env, const rd_kafka_MemberAssignment
                     : kafkit_null(env);
 }
 
-static napi_value member_value(napi_env env, const rd_kafka_MemberDescription_t *member) {
+static napi_value member_value(napi_env env, const void *member) {
   napi_value item = kafkit_object(env);
   kafkit_set_string(env, item, "memberId", rd_kafka_MemberDescription_consumer_id(member));
   kafkit_set_string(env, item, "clientId", rd_kafka_MemberDescription_client_id(member));
@@ -53,43 +53,34 @@ static napi_value member_value(napi_env env, const rd_kafka_MemberDescription_t 
   return item;
 }
 
+KAFKIT_ADMIN_ARRAY_AT(members_value, rd_kafka_ConsumerGroupDescription_member_count,
+                      rd_kafka_ConsumerGroupDescription_member, member_value)
+KAFKIT_ADMIN_OPERATIONS_FROM(group_operations_value, rd_kafka_ConsumerGroupDescription_authorized_operations)
+
 static napi_value group_description_value(napi_env env, const void *description) {
   const rd_kafka_ConsumerGroupDescription_t *group = description;
-  napi_value item = kafkit_object(env);
-  kafkit_set_string(env, item, "groupId", rd_kafka_ConsumerGroupDescription_group_id(group));
-  kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_ConsumerGroupDescription_error(group)));
+  napi_value item = kafkit_item_result(env, "groupId", rd_kafka_ConsumerGroupDescription_group_id(group),
+                                       rd_kafka_ConsumerGroupDescription_error(group));
   kafkit_set_bool(env, item, "isSimple", rd_kafka_ConsumerGroupDescription_is_simple_consumer_group(group));
   kafkit_set_string(env, item, "partitionAssignor", rd_kafka_ConsumerGroupDescription_partition_assignor(group));
   kafkit_set_int(env, item, "state", rd_kafka_ConsumerGroupDescription_state(group));
   kafkit_set_int(env, item, "type", rd_kafka_ConsumerGroupDescription_type(group));
   kafkit_set(env, item, "coordinator", kafkit_node_value(env, rd_kafka_ConsumerGroupDescription_coordinator(group)));
-  size_t member_count = rd_kafka_ConsumerGroupDescription_member_count(group);
-  napi_value members = kafkit_array(env, member_count);
-  for (size_t m = 0; m < member_count; m++) {
-    kafkit_push(env, members, (uint32_t)m, member_value(env, rd_kafka_ConsumerGroupDescription_member(group, m)));
-  }
-  kafkit_set(env, item, "members", members);
-  size_t operation_count = 0;
-  const rd_kafka_AclOperation_t *operations =
-      rd_kafka_ConsumerGroupDescription_authorized_operations(group, &operation_count);
-  kafkit_set(env, item, "authorizedOperations", kafkit_acl_operations_value(env, operations, operation_count));
+  kafkit_set(env, item, "members", members_value(env, group));
+  kafkit_set(env, item, "authorizedOperations", group_operations_value(env, group));
   return item;
 }
 
-KAFKIT_ADMIN_CONVERT_ARRAY(describe_groups, rd_kafka_DescribeConsumerGroups_result_groups,
-                           rd_kafka_event_DescribeConsumerGroups_result, group_description_value)
-
 /* describeGroups(handle, [groupId], options{includeAuthorizedOperations?}) */
-KAFKIT_ADMIN_ITEMS_FUNCTION(describeGroups, rd_kafka_DescribeConsumerGroups,
-                            .op = RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, KAFKIT_ADMIN_STRING_ARRAY("groups"),
-                            .convert = convert_describe_groups)
+KAFKIT_ADMIN_DESCRIBE_NAMED(describeGroups, rd_kafka_DescribeConsumerGroups, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS,
+                            "groups", rd_kafka_DescribeConsumerGroups_result_groups,
+                            rd_kafka_event_DescribeConsumerGroups_result, group_description_value)
 
 static napi_value group_result_value(napi_env env, const void *result) {
-  napi_value item = kafkit_object(env);
-  kafkit_set_string(env, item, "groupId", rd_kafka_group_result_name(result));
-  kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_group_result_error(result)));
-  kafkit_set(env, item, "partitions", kafkit_partition_list_value(env, rd_kafka_group_result_partitions(result)));
-  return item;
+  napi_value item =
+      kafkit_item_result(env, "groupId", rd_kafka_group_result_name(result), rd_kafka_group_result_error(result));
+  return kafkit_with(env, item, "partitions",
+                     kafkit_partition_list_value(env, rd_kafka_group_result_partitions(result)));
 }
 
 /* [{groupId, error, partitions}]: the answer of DeleteGroups and of the three group offset calls. */

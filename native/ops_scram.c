@@ -4,43 +4,31 @@
 
 #include "kafkit_admin.h"
 
-static napi_value credential_value(napi_env env, const rd_kafka_ScramCredentialInfo_t *credential) {
+static napi_value credential_value(napi_env env, const void *credential) {
   napi_value item = kafkit_object(env);
   kafkit_set_int(env, item, "mechanism", rd_kafka_ScramCredentialInfo_mechanism(credential));
   kafkit_set_int(env, item, "iterations", rd_kafka_ScramCredentialInfo_iterations(credential));
   return item;
 }
 
+KAFKIT_ADMIN_ARRAY_AT(credentials_value, rd_kafka_UserScramCredentialsDescription_scramcredentialinfo_count,
+                      rd_kafka_UserScramCredentialsDescription_scramcredentialinfo, credential_value)
+
 static napi_value description_value(napi_env env, const void *description) {
-  napi_value item = kafkit_object(env);
-  kafkit_set_string(env, item, "user", rd_kafka_UserScramCredentialsDescription_user(description));
-  kafkit_set(env, item, "error",
-             kafkit_error_object_value(env, rd_kafka_UserScramCredentialsDescription_error(description)));
-  size_t count = rd_kafka_UserScramCredentialsDescription_scramcredentialinfo_count(description);
-  napi_value credentials = kafkit_array(env, count);
-  for (size_t c = 0; c < count; c++) {
-    const rd_kafka_ScramCredentialInfo_t *credential =
-        rd_kafka_UserScramCredentialsDescription_scramcredentialinfo(description, c);
-    kafkit_push(env, credentials, (uint32_t)c, credential_value(env, credential));
-  }
-  kafkit_set(env, item, "credentials", credentials);
-  return item;
+  napi_value item = kafkit_item_result(env, "user", rd_kafka_UserScramCredentialsDescription_user(description),
+                                       rd_kafka_UserScramCredentialsDescription_error(description));
+  return kafkit_with(env, item, "credentials", credentials_value(env, description));
 }
 
-KAFKIT_ADMIN_CONVERT_ARRAY(describe_scram, rd_kafka_DescribeUserScramCredentials_result_descriptions,
-                           rd_kafka_event_DescribeUserScramCredentials_result, description_value)
-
 /* describeUserScramCredentials(handle, [user] (empty: all users), options) */
-KAFKIT_ADMIN_ITEMS_FUNCTION(describeUserScramCredentials, rd_kafka_DescribeUserScramCredentials,
-                            .op = RD_KAFKA_ADMIN_OP_DESCRIBEUSERSCRAMCREDENTIALS, KAFKIT_ADMIN_STRING_ARRAY("users"),
-                            .convert = convert_describe_scram)
+KAFKIT_ADMIN_DESCRIBE_NAMED(describeUserScramCredentials, rd_kafka_DescribeUserScramCredentials,
+                            RD_KAFKA_ADMIN_OP_DESCRIBEUSERSCRAMCREDENTIALS, "users",
+                            rd_kafka_DescribeUserScramCredentials_result_descriptions,
+                            rd_kafka_event_DescribeUserScramCredentials_result, description_value)
 
 static napi_value response_value(napi_env env, const void *response) {
-  napi_value item = kafkit_object(env);
-  kafkit_set_string(env, item, "user", rd_kafka_AlterUserScramCredentials_result_response_user(response));
-  kafkit_set(env, item, "error",
-             kafkit_error_object_value(env, rd_kafka_AlterUserScramCredentials_result_response_error(response)));
-  return item;
+  return kafkit_item_result(env, "user", rd_kafka_AlterUserScramCredentials_result_response_user(response),
+                            rd_kafka_AlterUserScramCredentials_result_response_error(response));
 }
 
 KAFKIT_ADMIN_CONVERT_ARRAY(alter_scram, rd_kafka_AlterUserScramCredentials_result_responses,

@@ -148,6 +148,7 @@ static napi_value partition_info_value(napi_env env, const void *info) {
 }
 
 KAFKIT_ADMIN_ARRAY_FROM(partitions_value, rd_kafka_TopicDescription_partitions, partition_info_value)
+KAFKIT_ADMIN_OPERATIONS_FROM(topic_operations_value, rd_kafka_TopicDescription_authorized_operations)
 
 static napi_value topic_description_value(napi_env env, const void *description) {
   napi_value item = kafkit_object(env);
@@ -157,10 +158,7 @@ static napi_value topic_description_value(napi_env env, const void *description)
   kafkit_set_bool(env, item, "isInternal", rd_kafka_TopicDescription_is_internal(description));
   kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_TopicDescription_error(description)));
   kafkit_set(env, item, "partitions", partitions_value(env, description));
-  size_t operation_count = 0;
-  const rd_kafka_AclOperation_t *operations =
-      rd_kafka_TopicDescription_authorized_operations(description, &operation_count);
-  kafkit_set(env, item, "authorizedOperations", kafkit_acl_operations_value(env, operations, operation_count));
+  kafkit_set(env, item, "authorizedOperations", topic_operations_value(env, description));
   return item;
 }
 
@@ -182,17 +180,17 @@ static bool read_topic_collection(napi_env env, const napi_value *input, kafkit_
 KAFKIT_ADMIN_ONE_FUNCTION(describeTopics, rd_kafka_DescribeTopics, .op = RD_KAFKA_ADMIN_OP_DESCRIBETOPICS,
                           .read = read_topic_collection, .convert = convert_describe_topics)
 
+KAFKIT_ADMIN_OPERATIONS_FROM(cluster_operations_value, rd_kafka_DescribeCluster_result_authorized_operations)
+
 static napi_value convert_describe_cluster(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
   const rd_kafka_DescribeCluster_result_t *result = rd_kafka_event_DescribeCluster_result(event);
   napi_value object = kafkit_object(env);
-  size_t node_count = 0, operation_count = 0;
+  size_t node_count = 0;
   const rd_kafka_Node_t **nodes = rd_kafka_DescribeCluster_result_nodes(result, &node_count);
-  const rd_kafka_AclOperation_t *operations =
-      rd_kafka_DescribeCluster_result_authorized_operations(result, &operation_count);
   kafkit_set_string(env, object, "clusterId", rd_kafka_DescribeCluster_result_cluster_id(result));
   kafkit_set(env, object, "controller", kafkit_node_value(env, rd_kafka_DescribeCluster_result_controller(result)));
   kafkit_set(env, object, "nodes", kafkit_node_array(env, nodes, node_count));
-  kafkit_set(env, object, "authorizedOperations", kafkit_acl_operations_value(env, operations, operation_count));
+  kafkit_set(env, object, "authorizedOperations", cluster_operations_value(env, result));
   return object;
 }
 

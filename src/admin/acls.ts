@@ -32,7 +32,7 @@ import type {
   ScramCredentialsDescription,
   ScramMechanism,
 } from './types.js'
-import { expectArray, expectInteger, expectObject, expectOneOf, expectString, rejectUnknownKeys } from './validate.js'
+import { expectInteger, expectItems, expectObject, expectOneOf, expectString, rejectUnknownKeys } from './validate.js'
 import { expectSecret } from '../config/validate.js'
 
 const RESOURCE_TYPES: readonly AclResourceType[] = ['topic', 'group', 'cluster', 'transactional-id']
@@ -113,7 +113,7 @@ export async function createAcls(
   input: readonly AclBinding[],
   options: RequestOptions = {},
 ): Promise<void> {
-  const bindings = expectArray(input, 'acls').map((b, i) => toRawBinding(b, `acls[${i}]`))
+  const bindings = expectItems(input, 'acls', toRawBinding)
   await context.run('createAcls', options, 'write', async ({ raw }) => {
     const results = await context.addon.createAcls(context.handle, bindings, raw)
     const failures = new BatchFailures('createAcls')
@@ -142,7 +142,7 @@ export async function deleteAcls(
   input: readonly AclFilter[],
   options: RequestOptions = {},
 ): Promise<AclDescription[][]> {
-  const filters = expectArray(input, 'filters').map((f, i) => toRawFilter(f, `filters[${i}]`))
+  const filters = expectItems(input, 'filters', toRawFilter)
   return context.run('deleteAcls', options, 'write', async ({ raw }) => {
     const results = await context.addon.deleteAcls(context.handle, filters, raw)
     const failures = new BatchFailures('deleteAcls')
@@ -169,7 +169,7 @@ export async function describeUserScramCredentials(
   input: readonly string[] | undefined,
   options: RequestOptions = {},
 ): Promise<ScramCredentialsDescription[]> {
-  const users = input === undefined ? [] : expectArray(input, 'users').map((u, i) => expectString(u, `users[${i}]`))
+  const users = input === undefined ? [] : expectItems(input, 'users', expectString)
   return context.run('describeUserScramCredentials', options, 'read', async ({ raw }) => {
     const results = await context.addon.describeUserScramCredentials(context.handle, users, raw)
     const failures = new BatchFailures('describeUserScramCredentials')
@@ -199,8 +199,7 @@ export async function alterUserScramCredentials(
   input: readonly ScramCredentialAlteration[],
   options: RequestOptions = {},
 ): Promise<void> {
-  const alterations = expectArray(input, 'alterations').map((value, i) => {
-    const path = `alterations[${i}]`
+  const alterations = expectItems(input, 'alterations', (value, path) => {
     const item = expectObject(value, path)
     const user = expectString(item.user, `${path}.user`)
     const mechanism = SCRAM_MECHANISM[expectOneOf(item.mechanism, MECHANISMS, `${path}.mechanism`)]

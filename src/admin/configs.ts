@@ -18,8 +18,8 @@ import type {
   ValidateOnlyOptions,
 } from './types.js'
 import {
-  expectArray,
   expectConfigRecord,
+  expectItems,
   expectObject,
   expectOneOf,
   expectString,
@@ -88,8 +88,8 @@ export async function describeConfigs(
   input: readonly ConfigResource[],
   options: RequestOptions = {},
 ): Promise<ConfigDescription[]> {
-  const resources = expectArray(input, 'resources').map((r, i) => {
-    const { type, name } = expectResource(r, `resources[${i}]`, ['type', 'name'])
+  const resources = expectItems(input, 'resources', (r, path) => {
+    const { type, name } = expectResource(r, path, ['type', 'name'])
     return { type, name }
   })
   rejectDuplicates(resources, describeItem, 'resources', 'resource')
@@ -114,8 +114,7 @@ export async function alterConfigs(
   input: readonly ConfigAlteration[],
   options: ValidateOnlyOptions = {},
 ): Promise<void> {
-  const resources = expectArray(input, 'resources').map((r, i) => {
-    const path = `resources[${i}]`
+  const resources = expectItems(input, 'resources', (r, path) => {
     const item = expectResource(r, path, ['type', 'name', 'set', 'delete', 'append', 'subtract'])
     const ops = [
       ...(item.set === undefined
@@ -123,8 +122,8 @@ export async function alterConfigs(
         : expectConfigRecord(item.set, `${path}.set`).map((e) => ({ ...e, op: ALTER_CONFIG_OP.set }))),
       ...(item.delete === undefined
         ? []
-        : expectArray(item.delete, `${path}.delete`).map((name, j) => ({
-            name: expectString(name, `${path}.delete[${j}]`),
+        : expectItems(item.delete, `${path}.delete`, (name, namePath) => ({
+            name: expectString(name, namePath),
             value: null,
             op: ALTER_CONFIG_OP.delete,
           }))),

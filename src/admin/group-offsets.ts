@@ -22,7 +22,7 @@ import type {
   ResetGroupOffsetsOptions,
   TopicPartition,
 } from './types.js'
-import { expectArray, expectObject, expectPartition, expectTopic, rejectUnknownKeys, toOffset } from './validate.js'
+import { expectItems, expectObject, expectPartition, expectTopic, rejectUnknownKeys, toOffset } from './validate.js'
 
 /** The single group result of a group offset call; its group-level error is thrown (retryable ones as retries). */
 function groupResult(results: readonly RawGroupResult[], groupId: string, operation: string): RawGroupResult {
@@ -67,16 +67,11 @@ export async function listGroupOffsets(
   options: ListGroupOffsetsOptions = {},
 ): Promise<GroupPartitionOffset[]> {
   const groupId = expectGroupId(groupIdInput, 'groupId')
-  const topics =
-    options.topics === undefined
-      ? undefined
-      : expectArray(options.topics, 'options.topics').map((t, i) => expectTopic(t, `options.topics[${i}]`))
+  const topics = options.topics === undefined ? undefined : expectItems(options.topics, 'options.topics', expectTopic)
   const requested =
     options.partitions === undefined
       ? undefined
-      : expectArray(options.partitions, 'options.partitions').map((p, i) =>
-          expectTopicPartition(p, `options.partitions[${i}]`),
-        )
+      : expectItems(options.partitions, 'options.partitions', (p, path) => expectTopicPartition(p, path))
   if (topics && requested) throw new ConfigError('options.partitions', 'give either topics or partitions')
   return context.run(
     'listGroupOffsets',
@@ -227,9 +222,7 @@ export async function resetGroupOffsets(
   const only =
     opts.partitions === undefined
       ? undefined
-      : expectArray(opts.partitions, 'options.partitions').map((p, i) =>
-          expectPartition(p, `options.partitions[${i}]`, topic),
-        )
+      : expectItems(opts.partitions, 'options.partitions', (p, path) => expectPartition(p, path, topic))
   return context.run('resetGroupOffsets', options, 'write', async (attempt) => {
     const all = await partitionsOf(context, [topic], attempt, 'resetGroupOffsets')
     const unknown = only?.find((p) => !all.some((a) => a.partition === p))

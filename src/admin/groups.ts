@@ -10,7 +10,7 @@ import { BatchFailures } from './batch.js'
 import { aclOperationNames, groupStateName, groupTypeName, toNode } from './convert.js'
 import { type AdminContext, type Attempt, isRetryable, pause, RetryRequest, timeoutOnly } from './request.js'
 import type { DescribeOptions, GroupDescription, GroupListing, ListGroupsOptions, RequestOptions } from './types.js'
-import { expectArray, expectString, rejectDuplicates } from './validate.js'
+import { expectArray, expectItems, expectString, rejectDuplicates } from './validate.js'
 
 /** librdkafka's NON_EMPTY_GROUP, used when kafkit itself finds a group with members. */
 const NON_EMPTY_GROUP = 68
@@ -77,7 +77,7 @@ export async function describeGroups(
   input: readonly string[],
   options: DescribeOptions = {},
 ): Promise<GroupDescription[]> {
-  const groups = expectArray(input, 'groups').map((group, index) => expectGroupId(group, `groups[${index}]`))
+  const groups = expectItems(input, 'groups', expectGroupId)
   return context.run(
     'describeGroups',
     options,
@@ -145,7 +145,7 @@ export async function deleteGroups(
   input: readonly string[],
   options: RequestOptions = {},
 ): Promise<void> {
-  const groups = expectArray(input, 'groups').map((group, index) => expectGroupId(group, `groups[${index}]`))
+  const groups = expectItems(input, 'groups', expectGroupId)
   rejectDuplicates(groups, (g) => `'${g}'`, 'groups', 'group')
   await context.run('deleteGroups', options, 'write', async ({ raw, deadline }) => {
     const failures = new BatchFailures('deleteGroups')

@@ -18,7 +18,7 @@ import type {
   TopicPartition,
 } from './types.js'
 import {
-  expectArray,
+  expectItems,
   expectObject,
   expectPartition,
   expectTimestamp,
@@ -53,10 +53,7 @@ export function partitionItems<T extends TopicPartition>(
   keys: readonly string[],
   parse: (item: Record<string, unknown> & TopicPartition, path: string) => T,
 ): T[] {
-  const items = expectArray(input, name).map((value, index) => {
-    const path = `${name}[${index}]`
-    return parse(expectTopicPartition(value, path, keys), path)
-  })
+  const items = expectItems(input, name, (value, path) => parse(expectTopicPartition(value, path, keys), path))
   rejectDuplicates(items, (i) => `${i.topic}[${i.partition}]`, name, 'partition')
   return items
 }
@@ -178,9 +175,9 @@ export async function listOffsets(
   input: readonly ListOffsetsInput[],
   options: ListOffsetsOptions = {},
 ): Promise<PartitionOffset[]> {
-  const items = expectArray(input, 'partitions').map((value, index) => {
-    const item = expectTopicPartition(value, `partitions[${index}]`, ['topic', 'partition', 'at'])
-    return { topic: item.topic, partition: item.partition, spec: specFor(item.at, `partitions[${index}].at`) }
+  const items = expectItems(input, 'partitions', (value, path) => {
+    const item = expectTopicPartition(value, path, ['topic', 'partition', 'at'])
+    return { topic: item.topic, partition: item.partition, spec: specFor(item.at, `${path}.at`) }
   })
   const isolation = options.isolationLevel ?? 'read_uncommitted'
   if (!(isolation in ISOLATION_LEVEL))

@@ -20,10 +20,10 @@ import type {
   ValidateOnlyOptions,
 } from './types.js'
 import {
-  expectArray,
   expectAssignment,
   expectConfigRecord,
   expectCount,
+  expectItems,
   expectObject,
   expectTopic,
   rejectDuplicates,
@@ -62,8 +62,7 @@ function topicItems<T extends { readonly topic: string }>(
   keys: readonly string[],
   parse: (item: Record<string, unknown>, path: string, topic: string) => T,
 ): T[] {
-  const items = expectArray(input, name).map((value, index) => {
-    const path = `${name}[${index}]`
+  const items = expectItems(input, name, (value, path) => {
     const item = expectObject(value, path)
     rejectUnknownKeys(item, keys, path)
     return parse(item, path, expectTopic(item.topic, `${path}.topic`))
@@ -226,7 +225,7 @@ export async function deleteTopics(
   input: readonly string[],
   options: ValidateOnlyOptions = {},
 ): Promise<void> {
-  const topics = expectArray(input, 'topics').map((topic, index) => expectTopic(topic, `topics[${index}]`))
+  const topics = expectItems(input, 'topics', expectTopic)
   rejectDuplicates(topics, (t) => `'${t}'`, 'topics', 'topic')
   await context.run('deleteTopics', options, 'write', async ({ raw }) => {
     collectTopicFailures('deleteTopics', topics, await context.addon.deleteTopics(context.handle, topics, raw))
@@ -275,7 +274,7 @@ export async function describeTopics(
   input: readonly string[],
   options: DescribeOptions = {},
 ): Promise<TopicDescription[]> {
-  const topics = expectArray(input, 'topics').map((topic, index) => expectTopic(topic, `topics[${index}]`))
+  const topics = expectItems(input, 'topics', expectTopic)
   return context.run(
     'describeTopics',
     options,

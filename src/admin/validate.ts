@@ -19,6 +19,14 @@ export function expectArray(value: unknown, path: string, { allowEmpty = false }
   return value
 }
 
+/**
+ * Checks each item of the non-empty array `value` (at `path`) with `check`, which gets the item's own path
+ * (`path[index]`); returns what `check` answers for each. Throws {@link ConfigError} naming the offending item.
+ */
+export function expectItems<T>(value: unknown, path: string, check: (item: unknown, itemPath: string) => T): T[] {
+  return expectArray(value, path).map((item, index) => check(item, `${path}[${index}]`))
+}
+
 /** Throws unless `value` is a legal Kafka topic name (Kafka's own rule: `[a-zA-Z0-9._-]`, 1 to 249 characters). */
 export function expectTopic(value: unknown, path: string): string {
   const topic = expectString(value, path)

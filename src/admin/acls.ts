@@ -2,7 +2,6 @@
  * Access control calls: create, describe and delete ACLs, and SCRAM credentials (the users SASL/SCRAM knows).
  * @module
  */
-import { RESP_ERR } from '../errors/codes.generated.js'
 import { ConfigError } from '../errors/kafka-error.js'
 import {
   ACL_OPERATION,
@@ -12,7 +11,7 @@ import {
   SCRAM_MECHANISM,
   type RawAclBinding,
 } from '../native/admin-addon.js'
-import { BatchFailures } from './batch.js'
+import { BatchFailures, NOT_IN_ANSWER, resultsInOrder } from './batch.js'
 import {
   aclOperationName,
   aclResourceTypeName,
@@ -145,21 +144,12 @@ export async function deleteAcls(
   const filters = expectItems(input, 'filters', toRawFilter)
   return context.run('deleteAcls', options, 'write', async ({ raw }) => {
     const results = await context.addon.deleteAcls(context.handle, filters, raw)
-    const failures = new BatchFailures('deleteAcls')
-    const deleted = filters.map((filter, index) => {
-      const result = results[index]
-      if (!result || result.error) {
-        failures.addRaw(
-          index,
-          result?.error ?? { code: RESP_ERR._NOENT, rdkafkaName: '_NOENT', message: 'not in the answer' },
-          `filter ${index}`,
-        )
-        return []
-      }
-      return result.deleted.map(toDescription)
-    })
-    failures.throwIfFailed(filters.length)
-    return deleted
+    return resultsInOrder(
+      'deleteAcls',
+      filters,
+      (_, index) => results[index],
+      (_, index) => ({ item: `filter ${index}`, missing: NOT_IN_ANSWER }),
+    ).map((result) => result.deleted.map(toDescription))
   })
 }
 

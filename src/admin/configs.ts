@@ -2,10 +2,9 @@
  * Resource configuration calls: describe, and incremental alter (only the properties named change).
  * @module
  */
-import { RESP_ERR } from '../errors/codes.generated.js'
 import { ConfigError } from '../errors/kafka-error.js'
 import { ALTER_CONFIG_OP, RESOURCE_TYPE, type RawConfigEntry, type RawConfigResource } from '../native/admin-addon.js'
-import { BatchFailures } from './batch.js'
+import { NOT_IN_ANSWER, resultsInOrder } from './batch.js'
 import { configSourceName } from './convert.js'
 import type { AdminContext } from './request.js'
 import type {
@@ -45,29 +44,22 @@ function expectResource(
 
 const describeItem = (r: { type: string; name: string }): string => `${r.type} '${r.name}'`
 
-/** Records failed resources against their input index. */
+/** The result of each resource, in input order; throws the failed ones together. */
 function collect(
   operation: string,
   resources: ReadonlyArray<{ type: ConfigResourceType; name: string }>,
   results: readonly RawConfigResource[],
-): Map<number, RawConfigResource> {
-  const failures = new BatchFailures(operation)
-  const byIndex = new Map<number, RawConfigResource>()
-  resources.forEach((resource, index) => {
-    const result = results.find((r) => r.type === RESOURCE_TYPE[resource.type] && r.name === resource.name)
-    if (!result || result.error) {
-      failures.addRaw(
-        index,
-        result?.error ?? { code: RESP_ERR._NOENT, rdkafkaName: '_NOENT', message: 'not in the answer' },
-        describeItem(resource),
-        resource.type === 'topic' ? { topic: resource.name } : {},
-      )
-      return
-    }
-    byIndex.set(index, result)
-  })
-  failures.throwIfFailed(resources.length)
-  return byIndex
+): RawConfigResource[] {
+  return resultsInOrder(
+    operation,
+    resources,
+    (resource) => results.find((r) => r.type === RESOURCE_TYPE[resource.type] && r.name === resource.name),
+    (resource) => ({
+      item: describeItem(resource),
+      missing: NOT_IN_ANSWER,
+      where: resource.type === 'topic' ? { topic: resource.name } : {},
+    }),
+  )
 }
 
 function toEntry(raw: RawConfigEntry): ConfigEntry {
@@ -99,11 +91,10 @@ export async function describeConfigs(
       resources.map((r) => ({ type: RESOURCE_TYPE[r.type], name: r.name })),
       raw,
     )
-    const byIndex = collect('describeConfigs', resources, results)
-    return resources.map((resource, index) => ({
-      type: resource.type,
-      name: resource.name,
-      entries: (byIndex.get(index)?.entries ?? []).map(toEntry),
+    return collect('describeConfigs', resources, results).map((result, index) => ({
+      type: resources[index]!.type,
+      name: resources[index]!.name,
+      entries: (result.entries ?? []).map(toEntry),
     }))
   })
 }

@@ -7,7 +7,7 @@ import { RESP_ERR } from '../errors/codes.generated.js'
 import { ConfigError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
 import { OFFSET_SPEC, type RawGroupResult, type RawPartitionOffset } from '../native/admin-addon.js'
-import { BatchFailures } from './batch.js'
+import { BatchFailures, resultsInOrder } from './batch.js'
 import { offsetOrNull } from './convert.js'
 import { assertGroupEmpty, expectGroupId, nonEmptyGroup } from './groups.js'
 import { expectTopicPartition, key, listOffsetsOnce, missingPartition, partitionItems, specFor } from './offsets.js'
@@ -47,16 +47,12 @@ async function partitionsOf(
   operation: string,
 ): Promise<TopicPartition[]> {
   const descriptions = await context.addon.describeTopics(context.handle, topics, timeoutOnly(raw))
-  const failures = new BatchFailures(operation)
-  const partitions = topics.flatMap((topic, index) => {
-    const description = descriptions.find((d) => d.topic === topic)
-    if (!description || description.error) {
-      failures.addRaw(index, description?.error ?? missingPartition(topic, 0), `topic '${topic}'`, { topic })
-      return []
-    }
-    return description.partitions.map((p) => ({ topic, partition: p.partition }))
-  })
-  failures.throwIfFailed(topics.length)
+  const partitions = resultsInOrder(
+    operation,
+    topics,
+    (topic) => descriptions.find((d) => d.topic === topic),
+    (topic) => ({ item: `topic '${topic}'`, missing: missingPartition(topic, 0), where: { topic } }),
+  ).flatMap(({ topic, partitions }) => partitions.map((p) => ({ topic, partition: p.partition })))
   return partitions.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
 }
 

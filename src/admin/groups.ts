@@ -6,7 +6,7 @@ import { RESP_ERR } from '../errors/codes.generated.js'
 import { ConfigError, KafkaAggregateError, type KafkaError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
 import { GROUP_STATE, GROUP_TYPE, type RawError, type RawGroupDescription } from '../native/admin-addon.js'
-import { BatchFailures } from './batch.js'
+import { BatchFailures, resultsInOrder } from './batch.js'
 import { aclOperationNames, groupStateName, groupTypeName, toNode } from './convert.js'
 import { type AdminContext, type Attempt, isRetryable, pause, RetryRequest, timeoutOnly } from './request.js'
 import type { DescribeOptions, GroupDescription, GroupListing, ListGroupsOptions, RequestOptions } from './types.js'
@@ -84,17 +84,12 @@ export async function describeGroups(
     'read',
     async (attempt) => {
       const results = await describeRaw(context, groups, attempt)
-      const failures = new BatchFailures('describeGroups')
-      const described = groups.map((groupId, index) => {
-        const result = results.find((r) => r.groupId === groupId)
-        if (!result || result.error) {
-          failures.addRaw(index, result?.error ?? missing(groupId), `group '${groupId}'`)
-          return undefined
-        }
-        return toGroupDescription(result)
-      })
-      failures.throwIfFailed(groups.length)
-      return described as GroupDescription[]
+      return resultsInOrder(
+        'describeGroups',
+        groups,
+        (groupId) => results.find((r) => r.groupId === groupId),
+        (groupId) => ({ item: `group '${groupId}'`, missing: missing(groupId) }),
+      ).map(toGroupDescription)
     },
     { includeAuthorizedOperations: options.includeAuthorizedOperations === true },
   )

@@ -4,8 +4,14 @@
  */
 import { RESP_ERR } from '../errors/codes.generated.js'
 import { ConfigError, TimeoutError } from '../errors/kafka-error.js'
-import type { AdminAddon, RawRequestOptions, RawTopicDescription, RawTopicResult } from '../native/admin-addon.js'
-import { BatchFailures } from './batch.js'
+import type {
+  AdminAddon,
+  RawError,
+  RawRequestOptions,
+  RawTopicDescription,
+  RawTopicResult,
+} from '../native/admin-addon.js'
+import { BatchFailures, resultsInOrder } from './batch.js'
 import { aclOperationNames, toNode } from './convert.js'
 import { type AdminContext, pause, RetryRequest, timeoutOnly } from './request.js'
 import type {
@@ -29,6 +35,13 @@ import {
   rejectDuplicates,
   rejectUnknownKeys,
 } from './validate.js'
+
+/** The error of a topic the answer left out. */
+const UNKNOWN_TOPIC: RawError = {
+  code: RESP_ERR.UNKNOWN_TOPIC_OR_PART,
+  rdkafkaName: 'UNKNOWN_TOPIC_OR_PART',
+  message: 'not in the answer',
+}
 
 const NEW_TOPIC_KEYS = ['topic', 'partitions', 'replicationFactor', 'replicaAssignment', 'config']
 const NEW_PARTITIONS_KEYS = ['topic', 'count', 'replicaAssignment']
@@ -283,27 +296,13 @@ export async function describeTopics(
       const results = await context.addon.describeTopics(context.handle, topics, raw)
       const transient = results.find((r) => r.error?.rdkafkaName === 'LEADER_NOT_AVAILABLE')
       if (transient?.error) throw new RetryRequest(transient.error)
-      const failures = new BatchFailures('describeTopics')
       const byName = new Map(results.map((r) => [r.topic, r]))
-      const described = topics.map((topic, index) => {
-        const result = byName.get(topic)
-        if (!result || result.error) {
-          failures.addRaw(
-            index,
-            result?.error ?? {
-              code: RESP_ERR.UNKNOWN_TOPIC_OR_PART,
-              rdkafkaName: 'UNKNOWN_TOPIC_OR_PART',
-              message: 'not in the answer',
-            },
-            `topic '${topic}'`,
-            { topic },
-          )
-          return undefined
-        }
-        return toTopicDescription(result)
-      })
-      failures.throwIfFailed(topics.length)
-      return described as TopicDescription[]
+      return resultsInOrder(
+        'describeTopics',
+        topics,
+        (topic) => byName.get(topic),
+        (topic) => ({ item: `topic '${topic}'`, missing: UNKNOWN_TOPIC, where: { topic } }),
+      ).map(toTopicDescription)
     },
     { includeAuthorizedOperations: options.includeAuthorizedOperations === true },
   )

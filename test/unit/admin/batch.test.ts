@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BatchFailures } from '../../../src/admin/batch.js'
+import { BatchFailures, type ItemFailure, NOT_IN_ANSWER, resultsInOrder } from '../../../src/admin/batch.js'
 import { AuthorizationError, KafkaAggregateError, KafkaError } from '../../../src/index.js'
 
 describe('BatchFailures', () => {
@@ -53,5 +53,34 @@ describe('BatchFailures', () => {
         topic: `t${i}`,
       })
     expect(() => failures.throwIfFailed(8)).toThrow(/and 3 more/)
+  })
+})
+
+describe('resultsInOrder', () => {
+  const answer = [
+    { name: 'b', error: null, value: 2 },
+    { name: 'a', error: null, value: 1 },
+    { name: 'c', error: { code: 30, rdkafkaName: 'GROUP_AUTHORIZATION_FAILED', message: 'denied' }, value: 3 },
+  ]
+  const failure = (name: string): ItemFailure => ({ item: `group '${name}'`, missing: NOT_IN_ANSWER })
+
+  it('answers the results in input order when every item succeeded', () => {
+    const results = resultsInOrder('describeGroups', ['a', 'b'], (n) => answer.find((r) => r.name === n), failure)
+    expect(results.map((r) => r.value)).toEqual([1, 2])
+  })
+
+  it('throws the items without a result or with an error together, at their input index', () => {
+    let error: unknown
+    try {
+      resultsInOrder('describeGroups', ['a', 'c', 'x'], (n) => answer.find((r) => r.name === n), failure)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(KafkaAggregateError)
+    const failures = (error as KafkaAggregateError).failures
+    expect(failures.map((f) => f.index)).toEqual([1, 2])
+    expect(failures[0]!.error).toBeInstanceOf(AuthorizationError)
+    expect(failures[1]!.error.message).toContain("describeGroups of group 'x'")
+    expect(failures[1]!.error.message).toContain('not in the answer')
   })
 })

@@ -6,10 +6,11 @@ import { RESP_ERR } from '../errors/codes.generated.js'
 import { ConfigError, KafkaAggregateError, type KafkaError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
 import { GROUP_STATE, GROUP_TYPE, type RawError, type RawGroupDescription } from '../native/admin-addon.js'
-import { BatchFailures, resultsInOrder } from './batch.js'
+import { BatchFailures } from './batch.js'
+import { describeNamed } from './describe-named.js'
 import { aclOperationNames, groupStateName, groupTypeName, toNode } from './convert.js'
 import { type AdminContext, type Attempt, isRetryable, pause, RetryRequest, timeoutOnly } from './request.js'
-import type { DescribeOptions, GroupDescription, GroupListing, ListGroupsOptions, RequestOptions } from './types.js'
+import type { GroupDescription, GroupListing, ListGroupsOptions, RequestOptions } from './types.js'
 import { expectArray, expectItems, expectString, rejectDuplicates } from './validate.js'
 
 /** librdkafka's NON_EMPTY_GROUP, used when kafkit itself finds a group with members. */
@@ -72,28 +73,15 @@ export async function listGroups(context: AdminContext, options: ListGroupsOptio
 }
 
 /** See {@link Admin.describeGroups}. */
-export async function describeGroups(
-  context: AdminContext,
-  input: readonly string[],
-  options: DescribeOptions = {},
-): Promise<GroupDescription[]> {
-  const groups = expectItems(input, 'groups', expectGroupId)
-  return context.run(
-    'describeGroups',
-    options,
-    'read',
-    async (attempt) => {
-      const results = await describeRaw(context, groups, attempt)
-      return resultsInOrder(
-        'describeGroups',
-        groups,
-        (groupId) => results.find((r) => r.groupId === groupId),
-        (groupId) => ({ item: `group '${groupId}'`, missing: missing(groupId) }),
-      ).map(toGroupDescription)
-    },
-    { includeAuthorizedOperations: options.includeAuthorizedOperations === true },
-  )
-}
+export const describeGroups = describeNamed({
+  operation: 'describeGroups',
+  input: 'groups',
+  check: expectGroupId,
+  ask: describeRaw,
+  nameOf: (result) => result.groupId,
+  failure: (groupId) => ({ item: `group '${groupId}'`, missing: missing(groupId) }),
+  convert: toGroupDescription,
+})
 
 /** Describes groups, asking for another attempt while a coordinator is not ready. */
 async function describeRaw(

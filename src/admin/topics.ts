@@ -11,7 +11,8 @@ import type {
   RawTopicDescription,
   RawTopicResult,
 } from '../native/admin-addon.js'
-import { BatchFailures, resultsInOrder } from './batch.js'
+import { BatchFailures } from './batch.js'
+import { describeNamed } from './describe-named.js'
 import { aclOperationNames, toNode } from './convert.js'
 import { type AdminContext, pause, RetryRequest, timeoutOnly } from './request.js'
 import type {
@@ -282,31 +283,20 @@ export async function listTopics(context: AdminContext, options: ListTopicsOptio
 }
 
 /** See {@link Admin.describeTopics}. */
-export async function describeTopics(
-  context: AdminContext,
-  input: readonly string[],
-  options: DescribeOptions = {},
-): Promise<TopicDescription[]> {
-  const topics = expectItems(input, 'topics', expectTopic)
-  return context.run(
-    'describeTopics',
-    options,
-    'read',
-    async ({ raw }) => {
-      const results = await context.addon.describeTopics(context.handle, topics, raw)
-      const transient = results.find((r) => r.error?.rdkafkaName === 'LEADER_NOT_AVAILABLE')
-      if (transient?.error) throw new RetryRequest(transient.error)
-      const byName = new Map(results.map((r) => [r.topic, r]))
-      return resultsInOrder(
-        'describeTopics',
-        topics,
-        (topic) => byName.get(topic),
-        (topic) => ({ item: `topic '${topic}'`, missing: UNKNOWN_TOPIC, where: { topic } }),
-      ).map(toTopicDescription)
-    },
-    { includeAuthorizedOperations: options.includeAuthorizedOperations === true },
-  )
-}
+export const describeTopics = describeNamed({
+  operation: 'describeTopics',
+  input: 'topics',
+  check: expectTopic,
+  ask: async (context, topics, { raw }) => {
+    const results = await context.addon.describeTopics(context.handle, topics, raw)
+    const transient = results.find((r) => r.error?.rdkafkaName === 'LEADER_NOT_AVAILABLE')
+    if (transient?.error) throw new RetryRequest(transient.error)
+    return results
+  },
+  nameOf: (result) => result.topic,
+  failure: (topic) => ({ item: `topic '${topic}'`, missing: UNKNOWN_TOPIC, where: { topic } }),
+  convert: toTopicDescription,
+})
 
 function toTopicDescription(raw: RawTopicDescription): TopicDescription {
   const operations = aclOperationNames(raw.authorizedOperations)

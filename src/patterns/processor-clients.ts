@@ -28,11 +28,23 @@ export type ProcessorProducer = Producer<Buffer, Buffer, TopicSerdeMap>
  */
 const PROCESSOR_BUFFERED_MESSAGES = 20_000
 
-/** Runs a client's constructor, naming a tuning block's option in its ConfigError as `consumer.…` / `producer.…`. */
-function withPath<C>(block: 'consumer' | 'producer', create: () => C): C {
+/** The options every client of a processor starts from: the processor's connection options. */
+type ConnectionOptions = Pick<ProcessorOptions<TopicSerdeMap, TopicSerdeMap>, 'brokers'>
+
+/**
+ * Creates one of the processor's clients with `create(base)`: `base` is the `block` tuning block's options over
+ * `defaults`, the processor's connection options over them. A {@link ConfigError} of an option of the tuning block is
+ * thrown naming it `consumer.…` / `producer.…`.
+ */
+function createClient<C>(
+  options: ResolvedProcessorOptions,
+  block: 'consumer' | 'producer',
+  defaults: object,
+  create: (base: ConnectionOptions) => C,
+): C {
   const keys: readonly string[] = block === 'consumer' ? PROCESSOR_CONSUMER_KEYS : PROCESSOR_PRODUCER_KEYS
   try {
-    return create()
+    return create({ ...defaults, ...(options[block] as object), ...(options.connection as ConnectionOptions) })
   } catch (error) {
     if (error instanceof ConfigError && keys.includes(error.path.split(/[.[]/)[0]!)) {
       throw new ConfigError(`${block}.${error.path}`, error.message.replace(/^Invalid option `[^`]*`: /, ''), {
@@ -48,18 +60,18 @@ function withPath<C>(block: 'consumer' | 'producer', create: () => C): C {
  * Throws a {@link ConfigError} naming a bad option of the `consumer` tuning block as `consumer.…`.
  */
 export function createProcessorConsumer(options: ResolvedProcessorOptions): ProcessorConsumer {
-  const { connection, groupId, input } = options
-  return withPath(
+  // A round's commit leaves the handlers idle for a few round trips: a deeper buffer keeps the partitions fetched
+  // meanwhile instead of paused (pausing drops librdkafka's prefetch; the fetch after resuming lags).
+  const defaults = { maxBufferedMessagesPerPartition: PROCESSOR_BUFFERED_MESSAGES }
+  return createClient(
+    options,
     'consumer',
-    () =>
+    defaults,
+    (base) =>
       new Consumer({
-        // A round's commit leaves the handlers idle for a few round trips: a deeper buffer keeps the partitions
-        // fetched meanwhile instead of paused (pausing drops librdkafka's prefetch; the fetch after resuming lags).
-        maxBufferedMessagesPerPartition: PROCESSOR_BUFFERED_MESSAGES,
-        ...(options.consumer as object),
-        ...(connection as Pick<ProcessorOptions<TopicSerdeMap, TopicSerdeMap>, 'brokers'>),
-        groupId,
-        topics: input,
+        ...base,
+        groupId: options.groupId,
+        topics: options.input,
         fromBeginning: options.fromBeginning,
         commitOffsets: false,
         isolationLevel: 'read_committed',
@@ -76,15 +88,15 @@ export function createProcessorConsumer(options: ResolvedProcessorOptions): Proc
  * tuning block as `producer.…`.
  */
 export function createProcessorProducer(options: ResolvedProcessorOptions): ProcessorProducer {
-  const { connection, transactionalId, output } = options
-  return withPath(
+  return createClient(
+    options,
     'producer',
-    () =>
+    {},
+    (base) =>
       new Producer({
-        ...(options.producer as object),
-        ...(connection as Pick<ProcessorOptions<TopicSerdeMap, TopicSerdeMap>, 'brokers'>),
-        transactionalId,
-        topics: output,
+        ...base,
+        transactionalId: options.transactionalId,
+        topics: options.output,
         transactionTimeoutMs: options.transactionTimeoutMs,
       }),
   )

@@ -3,10 +3,9 @@ import { type KafkaError, StateError } from '../errors/kafka-error.js'
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the target of {@link} in TSDoc below
 import type { ConfigError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
-import { ClientLink, logNameOf } from '../internal/client-link.js'
+import { ClientLink } from '../internal/client-link.js'
 import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
-import { tokenProviderOf } from '../config/index.js'
 import { CONSUMER_GROUP_METADATA } from '../internal/symbols.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { MessageDecoder } from './decoder.js'
@@ -90,13 +89,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       groupId: String(this.#options.globalConfig['group.id']),
       clientId: typeof clientId === 'string' ? clientId : undefined,
     }
-    this.#link = new ClientLink(
-      'Consumer',
-      this.#options.logger,
-      logNameOf('consumer', this.#options.globalConfig['group.id']),
-      tokenProviderOf(options),
-      (token) => this.#native.setOAuthToken(token),
-    )
+    this.#link = new ClientLink('Consumer', options, this.#options.logger, this.#options.globalConfig['group.id'])
     this.#native = this.#link.createNative(
       { error: (error) => this.#onClientError(error), stats: (json) => this.#onStats(json) },
       (event, native) =>

@@ -4,7 +4,7 @@
  * errors, statistics), and hand errors to the `error` listeners or, without any, to a rate-limited warning.
  * @module
  */
-import type { OAuthBearerTokenProvider } from '../config/index.js'
+import { tokenProviderOf } from '../config/index.js'
 import { AuthenticationError, ConnectionError, KafkaError } from '../errors/kafka-error.js'
 import {
   authenticationFailed,
@@ -13,10 +13,10 @@ import {
   fromRdkafkaError,
   hopelessConnect,
 } from '../errors/map.js'
-import type { RawClientEvent } from '../native/producer.js'
+import type { RawClientEvent, RawOAuthToken } from '../native/producer.js'
 import { ConnectGuard } from './connect-guard.js'
 import { LogRouter, type Logger } from './log.js'
-import { OAuthRefresher, type OAuthTokenSink } from './oauth.js'
+import { OAuthRefresher } from './oauth.js'
 import { UnheardErrors } from './unheard.js'
 
 /** How a client reacts to the events only it understands. */
@@ -35,6 +35,11 @@ export function logNameOf(kind: 'producer' | 'consumer', name: unknown): string 
   return `${kind} ${typeof name === 'string' ? name : ''}`.trim()
 }
 
+/** A client's native handle, as far as its link is concerned: where OAUTHBEARER tokens go. */
+export interface NativeTokenSink {
+  setOAuthToken(token: RawOAuthToken | { failure: string }): void
+}
+
 /** A client that emits its errors (a Producer or a Consumer). */
 export interface ErrorEmitter {
   listenerCount(event: 'error'): number
@@ -48,25 +53,26 @@ export class ClientLink {
   readonly #unheard: UnheardErrors
   readonly #log: LogRouter
   readonly #oauth: OAuthRefresher | undefined
+  /** The native handle {@link ClientLink.createNative} created (tokens go there). */
+  #native: NativeTokenSink | undefined
   /** The last authentication failure librdkafka reported, for connect() to name as its reason. */
   #authFailure: AuthenticationError | undefined
 
   /**
    * @param client - the client's kind, for error messages
-   * @param logName - the name its log lines carry (e.g. `producer my-client-id`)
-   * @param tokenProvider - the OAUTHBEARER token provider, if configured, and `tokenSink` where tokens go
+   * @param options - the client's options as given: its OAUTHBEARER token provider, if any, is asked for the tokens
+   *   of the native handle {@link ClientLink.createNative} creates
+   * @param logger - where its log lines go, named by its kind and `name` (see {@link logNameOf})
+   * @param name - its client id or group
    */
-  constructor(
-    client: 'Producer' | 'Consumer',
-    logger: Logger | undefined,
-    logName: string,
-    tokenProvider: OAuthBearerTokenProvider | undefined,
-    tokenSink: OAuthTokenSink,
-  ) {
+  constructor(client: 'Producer' | 'Consumer', options: unknown, logger: Logger | undefined, name: unknown) {
     this.#client = client
     this.#unheard = new UnheardErrors(`kafkit ${client}`)
-    this.#log = new LogRouter(logger, logName)
-    this.#oauth = tokenProvider ? new OAuthRefresher(tokenProvider, tokenSink) : undefined
+    this.#log = new LogRouter(logger, logNameOf(client === 'Producer' ? 'producer' : 'consumer', name))
+    const tokenProvider = tokenProviderOf(options)
+    this.#oauth = tokenProvider
+      ? new OAuthRefresher(tokenProvider, (token) => this.#native?.setOAuthToken(token))
+      : undefined
   }
 
   /**
@@ -92,15 +98,17 @@ export class ClientLink {
 
   /**
    * Creates the client's native handle: `create` gets the listener for the handle's events (routed by
-   * {@link ClientLink.onEvent} to `handlers`) and whether OAUTHBEARER tokens come from a provider. librdkafka checks
-   * property values at creation and the addon names each one it refused: a refusal is thrown as a ConfigError.
+   * {@link ClientLink.onEvent} to `handlers`) and whether OAUTHBEARER tokens come from a provider (they go to the
+   * handle). librdkafka checks property values at creation and the addon names each one it refused: a refusal is
+   * thrown as a ConfigError.
    */
-  createNative<N>(
+  createNative<N extends NativeTokenSink>(
     handlers: ClientEventHandlers,
     create: (onEvent: (event: RawClientEvent) => void, options: { oauthbearer: boolean }) => N,
   ): N {
     try {
-      return create((event) => this.onEvent(event, handlers), { oauthbearer: this.#oauth !== undefined })
+      this.#native = create((event) => this.onEvent(event, handlers), { oauthbearer: this.#oauth !== undefined })
+      return this.#native as N
     } catch (error) {
       throw configErrorFrom(error)
     }

@@ -6,8 +6,7 @@ import { ConfigError, KafkaAggregateError, type KafkaError, StateError } from '.
 import type { TimeoutError } from '../errors/kafka-error.js'
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the target of {@link} in TSDoc below
 import type { SerializationError } from '../errors/kafka-error.js'
-import { ClientLink, logNameOf } from '../internal/client-link.js'
-import { tokenProviderOf } from '../config/index.js'
+import { ClientLink } from '../internal/client-link.js'
 import { NativeProducerClient, type RawHeader } from '../native/producer.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { DeliveryTracker } from './delivery-tracker.js'
@@ -75,13 +74,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     super()
     this.#options = resolveProducerOptions(options)
     const queueLimit = Number(this.#options.rdkafkaConfig['queue.buffering.max.messages'])
-    this.#link = new ClientLink(
-      'Producer',
-      this.#options.logger,
-      logNameOf('producer', this.#options.rdkafkaConfig['client.id']),
-      tokenProviderOf(options),
-      (token) => this.#native.setOAuthToken(token),
-    )
+    this.#link = new ClientLink('Producer', options, this.#options.logger, this.#options.rdkafkaConfig['client.id'])
     this.#native = this.#link.createNative(
       { error: (error) => this.#onClientError(error), stats: (json) => this.#onStats(json) },
       (event, native) =>

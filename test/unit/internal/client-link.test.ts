@@ -12,7 +12,7 @@ function link(logs: string[] = []) {
     warn: (message: string) => logs.push(message),
     error: (message: string) => logs.push(message),
   }
-  return new ClientLink('Producer', logger, 'producer test', undefined, () => undefined)
+  return new ClientLink('Producer', {}, logger, 'test')
 }
 
 describe('ClientLink', () => {

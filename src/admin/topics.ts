@@ -85,66 +85,92 @@ function topicItems<T extends { readonly topic: string }>(
   return items
 }
 
-/** See {@link Admin.createTopics}. */
-export async function createTopics(
-  context: AdminContext,
-  input: readonly NewTopic[],
-  options: CreateTopicsOptions = {},
-): Promise<void> {
-  const topics = topicItems(input, 'topics', NEW_TOPIC_KEYS, (item, path, topic) => {
-    const assignment =
-      item.replicaAssignment === undefined
-        ? undefined
-        : expectAssignment(item.replicaAssignment, `${path}.replicaAssignment`)
-    const partitions =
-      item.partitions === undefined
-        ? -1
-        : expectCount(item.partitions, `${path}.partitions`, `partitions of topic '${topic}'`, topic)
-    const replicationFactor =
-      item.replicationFactor === undefined
-        ? -1
-        : expectCount(
-            item.replicationFactor,
-            `${path}.replicationFactor`,
-            `replicationFactor of topic '${topic}'`,
-            topic,
-          )
-    if (assignment && (replicationFactor !== -1 || (partitions !== -1 && partitions !== assignment.length))) {
-      throw new ConfigError(
-        `${path}.replicaAssignment`,
-        `topic '${topic}': give either replicaAssignment or partitions/replicationFactor`,
-        { topic },
-      )
-    }
-    return {
-      topic,
-      partitions: assignment ? assignment.length : partitions,
-      replicationFactor,
-      ...(assignment ? { replicaAssignment: assignment } : {}),
-      ...(item.config === undefined ? {} : { config: expectConfigRecord(item.config, `${path}.config`) }),
-    }
-  })
-  await changeTopics(context, CREATE_TOPICS, options, topics)
+/** Reads one new topic of createTopics (the item at `path`, naming `topic`). */
+function parseNewTopic(item: Record<string, unknown>, path: string, topic: string): RawNewTopic {
+  const assignment =
+    item.replicaAssignment === undefined
+      ? undefined
+      : expectAssignment(item.replicaAssignment, `${path}.replicaAssignment`)
+  const partitions =
+    item.partitions === undefined
+      ? -1
+      : expectCount(item.partitions, `${path}.partitions`, `partitions of topic '${topic}'`, topic)
+  const replicationFactor =
+    item.replicationFactor === undefined
+      ? -1
+      : expectCount(item.replicationFactor, `${path}.replicationFactor`, `replicationFactor of topic '${topic}'`, topic)
+  if (assignment && (replicationFactor !== -1 || (partitions !== -1 && partitions !== assignment.length))) {
+    throw new ConfigError(
+      `${path}.replicaAssignment`,
+      `topic '${topic}': give either replicaAssignment or partitions/replicationFactor`,
+      { topic },
+    )
+  }
+  return {
+    topic,
+    partitions: assignment ? assignment.length : partitions,
+    replicationFactor,
+    ...(assignment ? { replicaAssignment: assignment } : {}),
+    ...(item.config === undefined ? {} : { config: expectConfigRecord(item.config, `${path}.config`) }),
+  }
 }
 
-/** A call that creates topics or partitions: its name, how it reaches the addon, the partitions a topic must show. */
+/** Reads one partition increase of createPartitions (the item at `path`, naming `topic`). */
+function parseNewPartitions(item: Record<string, unknown>, path: string, topic: string): RawNewPartitions {
+  return {
+    topic,
+    count: expectCount(item.count, `${path}.count`, `the new partition count of topic '${topic}'`, topic),
+    ...(item.replicaAssignment === undefined
+      ? {}
+      : { replicaAssignment: expectAssignment(item.replicaAssignment, `${path}.replicaAssignment`) }),
+  }
+}
+
+type RawNewTopic = Parameters<AdminAddon['createTopics']>[1][number]
+type RawNewPartitions = Parameters<AdminAddon['createPartitions']>[1][number]
+
+/**
+ * A call that creates topics or partitions: its name, its input (the array's name, its items' keys, the reading of one
+ * item), how it reaches the addon, the partitions a topic must show.
+ */
 interface TopicChange<T extends { readonly topic: string }> {
   readonly operation: 'createTopics' | 'createPartitions'
+  readonly input: string
+  readonly keys: readonly string[]
+  readonly parse: (item: Record<string, unknown>, path: string, topic: string) => T
   readonly send: (context: AdminContext, items: readonly T[], raw: RawRequestOptions) => Promise<RawTopicResult[]>
   readonly partitionsOf: (item: T) => number
 }
 
-const CREATE_TOPICS: TopicChange<Parameters<AdminAddon['createTopics']>[1][number]> = {
-  operation: 'createTopics',
-  send: (context, items, raw) => context.addon.createTopics(context.handle, items, raw),
-  partitionsOf: (t) => t.partitions,
+/** Defines a call that creates topics or partitions from what makes it (see {@link changeTopics}). */
+function topicChange<I, O extends CreateTopicsOptions | CreatePartitionsOptions, T extends { readonly topic: string }>(
+  change: TopicChange<T>,
+): (context: AdminContext, input: readonly I[], options?: O) => Promise<void> {
+  return async (context, input, options: CreateTopicsOptions | CreatePartitionsOptions = {}) => {
+    const items = topicItems(input, change.input, change.keys, change.parse)
+    await changeTopics(context, change, options, items)
+  }
 }
 
-const CREATE_PARTITIONS: TopicChange<Parameters<AdminAddon['createPartitions']>[1][number]> = {
+/** See {@link Admin.createTopics}. */
+export const createTopics = topicChange<NewTopic, CreateTopicsOptions, RawNewTopic>({
+  operation: 'createTopics',
+  input: 'topics',
+  keys: NEW_TOPIC_KEYS,
+  parse: parseNewTopic,
+  send: (context, items, raw) => context.addon.createTopics(context.handle, items, raw),
+  partitionsOf: (t) => t.partitions,
+})
+
+/** See {@link Admin.createPartitions}. */
+export const createPartitions = topicChange<NewPartitions, CreatePartitionsOptions, RawNewPartitions>({
   operation: 'createPartitions',
+  input: 'partitions',
+  keys: NEW_PARTITIONS_KEYS,
+  parse: parseNewPartitions,
   send: (context, items, raw) => context.addon.createPartitions(context.handle, items, raw),
   partitionsOf: (t) => t.count,
-}
+})
 
 /**
  * Runs a call that creates topics or partitions, then (unless `validateOnly` or `waitForLeaders: false`) waits until
@@ -244,24 +270,6 @@ export async function deleteTopics(
   await context.run('deleteTopics', options, 'write', async ({ raw }) => {
     collectTopicFailures('deleteTopics', topics, await context.addon.deleteTopics(context.handle, topics, raw))
   })
-}
-
-/** See {@link Admin.createPartitions}. */
-export async function createPartitions(
-  context: AdminContext,
-  input: readonly NewPartitions[],
-  options: CreatePartitionsOptions = {},
-): Promise<void> {
-  const items = topicItems(input, 'partitions', NEW_PARTITIONS_KEYS, (item, path, topic) => {
-    return {
-      topic,
-      count: expectCount(item.count, `${path}.count`, `the new partition count of topic '${topic}'`, topic),
-      ...(item.replicaAssignment === undefined
-        ? {}
-        : { replicaAssignment: expectAssignment(item.replicaAssignment, `${path}.replicaAssignment`) }),
-    }
-  })
-  await changeTopics(context, CREATE_PARTITIONS, options, items)
 }
 
 /** See {@link Admin.listTopics}. */

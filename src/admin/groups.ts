@@ -11,7 +11,7 @@ import { describeNamed } from './describe-named.js'
 import { aclOperationNames, groupStateName, groupTypeName, toNode } from './convert.js'
 import { type AdminContext, type Attempt, isRetryable, pause, RetryRequest, timeoutOnly } from './request.js'
 import type { GroupDescription, GroupListing, ListGroupsOptions, RequestOptions } from './types.js'
-import { expectArray, expectItems, expectString, rejectDuplicates } from './validate.js'
+import { expectArray, expectNames, expectString } from './validate.js'
 
 /** librdkafka's NON_EMPTY_GROUP, used when kafkit itself finds a group with members. */
 const NON_EMPTY_GROUP = 68
@@ -128,8 +128,7 @@ export async function deleteGroups(
   input: readonly string[],
   options: RequestOptions = {},
 ): Promise<void> {
-  const groups = expectItems(input, 'groups', expectGroupId)
-  rejectDuplicates(groups, (g) => `'${g}'`, 'groups', 'group')
+  const groups = expectNames(input, 'groups', expectGroupId, 'group')
   await context.run('deleteGroups', options, 'write', async ({ raw, deadline }) => {
     const failures = new BatchFailures('deleteGroups')
     // Groups whose coordinator was not ready are sent again alone, so that deleted ones are not deleted twice.

@@ -31,6 +31,7 @@ import {
   expectConfigRecord,
   expectCount,
   expectItems,
+  expectNames,
   expectObject,
   expectTopic,
   rejectDuplicates,
@@ -265,8 +266,7 @@ export async function deleteTopics(
   input: readonly string[],
   options: ValidateOnlyOptions = {},
 ): Promise<void> {
-  const topics = expectItems(input, 'topics', expectTopic)
-  rejectDuplicates(topics, (t) => `'${t}'`, 'topics', 'topic')
+  const topics = expectNames(input, 'topics', expectTopic, 'topic')
   await context.run('deleteTopics', options, 'write', async ({ raw }) => {
     collectTopicFailures('deleteTopics', topics, await context.addon.deleteTopics(context.handle, topics, raw))
   })

@@ -27,6 +27,21 @@ export function expectItems<T>(value: unknown, path: string, check: (item: unkno
   return expectArray(value, path).map((item, index) => check(item, `${path}[${index}]`))
 }
 
+/**
+ * Checks a non-empty array of names (each with `check` at its own path) in which each name appears once; `what` says
+ * what a name is of in the message (e.g. `topic`). Throws {@link ConfigError} naming the offending item.
+ */
+export function expectNames(
+  value: unknown,
+  path: string,
+  check: (item: unknown, itemPath: string) => string,
+  what: string,
+): string[] {
+  const names = expectItems(value, path, check)
+  rejectDuplicates(names, (name) => `'${name}'`, path, what)
+  return names
+}
+
 /** Throws unless `value` is a legal Kafka topic name (Kafka's own rule: `[a-zA-Z0-9._-]`, 1 to 249 characters). */
 export function expectTopic(value: unknown, path: string): string {
   const topic = expectString(value, path)

@@ -4,6 +4,8 @@ import {
   expectAssignment,
   expectConfigRecord,
   expectCount,
+  expectItems,
+  expectNames,
   expectTopic,
   rejectDuplicates,
   toOffset,
@@ -54,6 +56,22 @@ describe('admin argument checks', () => {
 
   it('refuses duplicates by the index of the second one', () => {
     const error = configError(() => rejectDuplicates(['a', 'b', 'a'], (x) => `'${x}'`, 'topics', 'topic'))
+    expect(error.path).toBe('topics[2]')
+    expect(error.message).toContain("topic 'a' is also item 0")
+  })
+
+  it('checks each item of an array at its own path', () => {
+    expect(expectItems(['a', 'b'], 'users', (item, path) => `${path}=${String(item)}`)).toEqual([
+      'users[0]=a',
+      'users[1]=b',
+    ])
+    expect(configError(() => expectItems(['ok', 'bad topic'], 'topics', expectTopic)).path).toBe('topics[1]')
+    expect(configError(() => expectItems([], 'topics', expectTopic)).message).toContain('at least one item')
+  })
+
+  it('names must be distinct', () => {
+    expect(expectNames(['a', 'b'], 'topics', expectTopic, 'topic')).toEqual(['a', 'b'])
+    const error = configError(() => expectNames(['a', 'b', 'a'], 'topics', expectTopic, 'topic'))
     expect(error.path).toBe('topics[2]')
     expect(error.message).toContain("topic 'a' is also item 0")
   })

@@ -4,9 +4,9 @@
  * @module
  */
 import { RESP_ERR } from '../errors/codes.generated.js'
-import { ConfigError } from '../errors/kafka-error.js'
+import { ConfigError, type KafkaError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
-import { OFFSET_SPEC, type RawGroupResult, type RawPartitionOffset } from '../native/admin-addon.js'
+import { OFFSET_SPEC, type RawError, type RawGroupResult, type RawPartitionOffset } from '../native/admin-addon.js'
 import { BatchFailures, resultsInOrder } from './batch.js'
 import { offsetOrNull } from './convert.js'
 import { assertGroupEmpty, expectGroupId, nonEmptyGroup } from './groups.js'
@@ -122,6 +122,29 @@ export async function listGroupOffsets(
   )
 }
 
+/**
+ * Throws the group error of a group offset call's answer, then, together, the partitions of `requested` whose result
+ * carries an error (at their input index). `refused` may name another error for a partition's (undefined: keep it).
+ */
+function throwPartitionFailures(
+  operation: string,
+  groupId: string,
+  requested: readonly TopicPartition[],
+  results: readonly RawGroupResult[],
+  refused: (error: RawError, topic: string, partition: number) => KafkaError | undefined = () => undefined,
+): void {
+  const result = groupResult(results, groupId, operation)
+  const failures = new BatchFailures(operation)
+  requested.forEach(({ topic, partition }, index) => {
+    const error = result.partitions.find((p) => p.topic === topic && p.partition === partition)?.error
+    if (!error) return
+    const named = refused(error, topic, partition)
+    if (named) failures.add(index, named)
+    else failures.addRaw(index, error, `partition ${topic}[${partition}] of group '${groupId}'`, { topic, partition })
+  })
+  failures.throwIfFailed(requested.length)
+}
+
 /** Commits `offsets` for an empty group and turns per-partition errors into an aggregate. */
 async function commitOffsets(
   context: AdminContext,
@@ -131,26 +154,13 @@ async function commitOffsets(
   operation: string,
 ): Promise<void> {
   await assertGroupEmpty(context, groupId, operation, attempt)
-  const result = groupResult(
-    await context.addon.alterGroupOffsets(context.handle, groupId, offsets, attempt.raw),
-    groupId,
-    operation,
-  )
-  const failures = new BatchFailures(operation)
-  offsets.forEach(({ topic, partition }, index) => {
-    const error = result.partitions.find((p) => p.topic === topic && p.partition === partition)?.error
-    if (!error) return
+  const results = await context.addon.alterGroupOffsets(context.handle, groupId, offsets, attempt.raw)
+  throwPartitionFailures(operation, groupId, offsets, results, (error, topic, partition) =>
     // The coordinator refuses commits from outside a group that gained members after the emptiness check.
-    if (error.rdkafkaName === 'UNKNOWN_MEMBER_ID' || error.rdkafkaName === 'ILLEGAL_GENERATION') {
-      failures.add(
-        index,
-        nonEmptyGroup(groupId, operation, `the coordinator answered ${error.rdkafkaName} for ${topic}[${partition}]`),
-      )
-    } else {
-      failures.addRaw(index, error, `partition ${topic}[${partition}] of group '${groupId}'`, { topic, partition })
-    }
-  })
-  failures.throwIfFailed(offsets.length)
+    error.rdkafkaName === 'UNKNOWN_MEMBER_ID' || error.rdkafkaName === 'ILLEGAL_GENERATION'
+      ? nonEmptyGroup(groupId, operation, `the coordinator answered ${error.rdkafkaName} for ${topic}[${partition}]`)
+      : undefined,
+  )
 }
 
 /** See {@link Admin.alterGroupOffsets}. */
@@ -186,18 +196,8 @@ export async function deleteGroupOffsets(
     partition,
   }))
   await context.run('deleteGroupOffsets', options, 'write', async ({ raw }) => {
-    const result = groupResult(
-      await context.addon.deleteGroupOffsets(context.handle, groupId, partitions, raw),
-      groupId,
-      'deleteGroupOffsets',
-    )
-    const failures = new BatchFailures('deleteGroupOffsets')
-    partitions.forEach(({ topic, partition }, index) => {
-      const error = result.partitions.find((p) => p.topic === topic && p.partition === partition)?.error
-      if (error)
-        failures.addRaw(index, error, `partition ${topic}[${partition}] of group '${groupId}'`, { topic, partition })
-    })
-    failures.throwIfFailed(partitions.length)
+    const results = await context.addon.deleteGroupOffsets(context.handle, groupId, partitions, raw)
+    throwPartitionFailures('deleteGroupOffsets', groupId, partitions, results)
   })
 }
 

@@ -12,6 +12,7 @@ import type { ConsumerBatchContext, ConsumerMessageContext, HandlingOutcome } fr
 import type { KafkaError } from '../errors/kafka-error.js'
 import type { RawMessage } from '../native/consumer.js'
 import type { MessageDecoder } from './decoder.js'
+import { isPromise } from '../internal/is-promise.js'
 import type { FailureContext, FailureHandler, Verdict } from './failure-handler.js'
 import type { ResolvedRunOptions } from './run-options.js'
 import type { PartitionState } from './partition-state.js'
@@ -46,10 +47,6 @@ function failedOutcome(record: Outcome | undefined, verdict: Verdict, failure: u
 }
 
 type Handler<P> = (payload: P) => void | Promise<void>
-
-function isPromise(value: unknown): value is Promise<unknown> {
-  return typeof (value as { then?: unknown } | undefined)?.then === 'function'
-}
 
 /** Schedules and runs handler tasks for one `run()`, one task at a time per partition. */
 export class PartitionScheduler {

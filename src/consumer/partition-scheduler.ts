@@ -308,6 +308,8 @@ export class PartitionScheduler {
     const last = messages[messages.length - 1]!.offset
     const highWatermark = this.#host.highWatermark(state)
     let indexOf: Map<string, number> | undefined
+    // Handlers mostly resolve in order: the message after the last one resolved is looked at first.
+    let next = 0
     return {
       batch: {
         topic: state.topic,
@@ -318,10 +320,15 @@ export class PartitionScheduler {
         lastOffset: () => last,
       },
       resolveOffset: (offset: string) => {
-        // Built on first use: handlers that resolve every message of a large batch stay linear.
-        indexOf ??= new Map(messages.map((m, index) => [m.offset, index]))
-        const index = indexOf.get(offset)
-        if (index !== undefined) onResolve(base + index)
+        let index: number | undefined = next
+        if (messages[index]?.offset !== offset) {
+          // Out of order: a map, built on first use, keeps handlers that resolve every message linear.
+          indexOf ??= new Map(messages.map((m, at) => [m.offset, at]))
+          index = indexOf.get(offset)
+          if (index === undefined) return
+        }
+        next = index + 1
+        onResolve(base + index)
       },
       heartbeat: () => Promise.resolve(),
       isRunning: () => this.#active,

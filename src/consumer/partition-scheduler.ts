@@ -12,6 +12,7 @@ import type { ConsumerBatchContext, ConsumerMessageContext, HandlingOutcome } fr
 import type { KafkaError } from '../errors/kafka-error.js'
 import type { RawMessage } from '../native/consumer.js'
 import type { MessageDecoder } from './decoder.js'
+import { isPromise } from '../internal/is-promise.js'
 import type { FailureContext, FailureHandler, Verdict } from './failure-handler.js'
 import type { ResolvedRunOptions } from './run-options.js'
 import type { PartitionState } from './partition-state.js'
@@ -46,10 +47,6 @@ function failedOutcome(record: Outcome | undefined, verdict: Verdict, failure: u
 }
 
 type Handler<P> = (payload: P) => void | Promise<void>
-
-function isPromise(value: unknown): value is Promise<unknown> {
-  return typeof (value as { then?: unknown } | undefined)?.then === 'function'
-}
 
 /** Schedules and runs handler tasks for one `run()`, one task at a time per partition. */
 export class PartitionScheduler {
@@ -311,6 +308,8 @@ export class PartitionScheduler {
     const last = messages[messages.length - 1]!.offset
     const highWatermark = this.#host.highWatermark(state)
     let indexOf: Map<string, number> | undefined
+    // Handlers mostly resolve in order: the message after the last one resolved is looked at first.
+    let next = 0
     return {
       batch: {
         topic: state.topic,
@@ -321,10 +320,15 @@ export class PartitionScheduler {
         lastOffset: () => last,
       },
       resolveOffset: (offset: string) => {
-        // Built on first use: handlers that resolve every message of a large batch stay linear.
-        indexOf ??= new Map(messages.map((m, index) => [m.offset, index]))
-        const index = indexOf.get(offset)
-        if (index !== undefined) onResolve(base + index)
+        let index: number | undefined = next
+        if (messages[index]?.offset !== offset) {
+          // Out of order: a map, built on first use, keeps handlers that resolve every message linear.
+          indexOf ??= new Map(messages.map((m, at) => [m.offset, at]))
+          index = indexOf.get(offset)
+          if (index === undefined) return
+        }
+        next = index + 1
+        onResolve(base + index)
       },
       heartbeat: () => Promise.resolve(),
       isRunning: () => this.#active,

@@ -9,6 +9,7 @@ import { notSkippable } from '../consumer/failure-handler.js'
 import type { EachBatchPayload } from '../consumer/types.js'
 import { KafkaError, StateError } from '../errors/kafka-error.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
+import { isPromise } from '../internal/is-promise.js'
 import { UnheardErrors } from '../internal/unheard.js'
 import type { Transaction } from '../producer/transaction.js'
 import type { TopicSerdeMap } from '../serde/types.js'
@@ -320,7 +321,8 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
       try {
         while (end < limit && !round.doomed) {
           try {
-            await handle(messages[end]!, ctx)
+            const handled = handle(messages[end]!, ctx)
+            if (isPromise(handled)) await handled
           } catch (error) {
             // eslint-disable-next-line @typescript-eslint/only-throw-error -- internal marker, unwrapped by #onBatch (instanceof) before anything leaves the processor
             throw new HandlerFailure(end, error)

@@ -73,6 +73,10 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   constructor(options: ProducerOptions<K, V, T>) {
     super()
     this.#options = resolveProducerOptions(options)
+    this.#topicSerdes = new Map(
+      Object.entries(this.#options.topics).map(([topic, serdes]) => [topic, { key: serdes.key, value: serdes.value }]),
+    )
+    this.#defaultSerdes = { key: this.#options.key, value: this.#options.value }
     const queueLimit = Number(this.#options.rdkafkaConfig['queue.buffering.max.messages'])
     this.#link = new ClientLink('Producer', options, this.#options.logger, this.#options.rdkafkaConfig['client.id'])
     this.#native = this.#link.createNative(
@@ -324,12 +328,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     return new StateError(`Producer.${method}() refused`)
   }
 
-  #serdesFor = (topic: string): TopicSerdes => {
-    const perTopic = this.#options.topics[topic]
-    return perTopic
-      ? { key: perTopic.key, value: perTopic.value }
-      : { key: this.#options.key, value: this.#options.value }
-  }
+  /** The serdes of each topic named in `topics`, and of every other topic: built once, not per send. */
+  readonly #topicSerdes: ReadonlyMap<string, TopicSerdes>
+  readonly #defaultSerdes: TopicSerdes
+
+  #serdesFor = (topic: string): TopicSerdes => this.#topicSerdes.get(topic) ?? this.#defaultSerdes
 
   /** Validates and serializes a record into the wait line; `extra` headers (from tracing subscribers) are added. */
   #enqueue(record: AnyRecord<K, V, T>, extra?: readonly RawHeader[]): PendingDelivery {

@@ -182,7 +182,10 @@ describe('Processor (exactly-once consume-transform-produce)', () => {
       retry: { retries: 2, initialDelayMs: 10 },
       input: { [input]: { value: serdes.int32() } },
       output: { [output]: { value: serdes.int32() } },
-      handle: (message, ctx) => {
+      // Asynchronous, so the partitions sharing a round take turns message by message (a synchronous handler runs a
+      // partition's messages in one go): the failure lands while the other partitions are part-way through theirs.
+      handle: async (message, ctx) => {
+        await Promise.resolve()
         handledPerPartition.set(message.partition, (handledPerPartition.get(message.partition) ?? 0) + 1)
         ctx.send({ topic: output, value: message.value! * 10 })
         // Value 250 is in partition 2 (seeded n % 4), its 63rd message: by then every partition is flowing. It fails

@@ -165,6 +165,35 @@ describe('PartitionScheduler', () => {
     expect(state.size).toBe(0)
   })
 
+  it('eachBatch: messages resolved out of order count once the run from the first one is complete', async () => {
+    const seen: number[] = []
+    let round = 0
+    const { scheduler } = setup({
+      retry: { retries: 3, initialDelayMs: 1 },
+      eachBatch: async ({ batch, resolveOffset }: EachBatchPayload<AnyConsumerMessage>) => {
+        round++
+        if (round === 1) {
+          // Every message but the first, backwards, and an offset the batch does not hold: nothing is processed.
+          for (const message of [...batch.messages].reverse()) if (message.offset !== '0') resolveOffset(message.offset)
+          resolveOffset('99')
+          throw new Error('the first message failed')
+        }
+        seen.push(batch.messages.length)
+        resolveOffset('2')
+        resolveOffset('0')
+        resolveOffset('1')
+        resolveOffset('3')
+      },
+    })
+    const state = new PartitionState('t', 0)
+    fill(state, 0, 4)
+    scheduler.schedule(state)
+    await waitUntil(() => state.processedNext === 4)
+    // The failed round resolved 1-3 but not 0: the retry got the whole batch again.
+    expect(seen).toEqual([4])
+    expect(state.size).toBe(0)
+  })
+
   it("eachBatch under 'skip': only the first unresolved message is skipped, the rest is handled", async () => {
     const handled: string[] = []
     const { scheduler } = setup({

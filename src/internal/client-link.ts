@@ -107,8 +107,9 @@ export class ClientLink {
     create: (onEvent: (event: RawClientEvent) => void, options: { oauthbearer: boolean }) => N,
   ): N {
     try {
-      this.#native = create((event) => this.onEvent(event, handlers), { oauthbearer: this.#oauth !== undefined })
-      return this.#native as N
+      const native = create((event) => this.onEvent(event, handlers), { oauthbearer: this.#oauth !== undefined })
+      this.#native = native
+      return native
     } catch (error) {
       throw configErrorFrom(error)
     }

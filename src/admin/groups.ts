@@ -5,7 +5,13 @@
 import { RESP_ERR } from '../errors/codes.generated.js'
 import { ConfigError, KafkaAggregateError, type KafkaError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
-import { GROUP_STATE, GROUP_TYPE, type RawError, type RawGroupDescription } from '../native/admin-addon.js'
+import {
+  GROUP_STATE,
+  GROUP_TYPE,
+  type RawError,
+  type RawGroupDescription,
+  type RawGroupListing,
+} from '../native/admin-addon.js'
 import { BatchFailures } from './batch.js'
 import { describeNamed } from './describe-named.js'
 import { aclOperationNames, groupStateName, groupTypeName, toNode } from './convert.js'
@@ -57,12 +63,7 @@ export async function listGroups(context: AdminContext, options: ListGroupsOptio
         )
       }
       return result.groups
-        .map((group) => ({
-          groupId: group.groupId,
-          isSimple: group.isSimple,
-          state: groupStateName(group.state),
-          type: groupTypeName(group.type),
-        }))
+        .map(toGroupListing)
         .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0))
     },
     {
@@ -99,13 +100,20 @@ function missing(groupId: string): RawError {
   return { code: RESP_ERR._NOENT, rdkafkaName: '_NOENT', message: `group '${groupId}' is not in the answer` }
 }
 
-function toGroupDescription(raw: RawGroupDescription): GroupDescription {
-  const operations = aclOperationNames(raw.authorizedOperations)
+/** What a listing and a description of a group both say: its id, whether it is simple, its state and protocol. */
+function toGroupListing(raw: RawGroupListing): GroupListing {
   return {
     groupId: raw.groupId,
     isSimple: raw.isSimple,
     state: groupStateName(raw.state),
     type: groupTypeName(raw.type),
+  }
+}
+
+function toGroupDescription(raw: RawGroupDescription): GroupDescription {
+  const operations = aclOperationNames(raw.authorizedOperations)
+  return {
+    ...toGroupListing(raw),
     partitionAssignor: raw.partitionAssignor === '' ? null : raw.partitionAssignor,
     coordinator: raw.coordinator ? toNode(raw.coordinator) : null,
     members: raw.members.map((member) => ({

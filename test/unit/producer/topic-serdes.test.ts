@@ -10,7 +10,7 @@ let cluster: MockCluster
 
 beforeAll(async () => {
   cluster = await MockCluster.start({ brokers: 1 })
-  for (const topic of ['orders', 'events', 'constructor', 'toString']) cluster.createTopic(topic, 1)
+  for (const topic of ['orders', 'events', 'constructor', 'toString', '__proto__']) cluster.createTopic(topic, 1)
 })
 
 afterAll(async () => {
@@ -22,7 +22,8 @@ describe('Producer serdes per topic', () => {
     const producer = new Producer({
       brokers: cluster.bootstrapServers,
       value: serdes.json<{ n: number }>(),
-      topics: { orders: { value: serdes.int32() } },
+      // JSON.parse makes '__proto__' an own key, as a configuration read from a file would have it.
+      topics: { orders: { value: serdes.int32() }, ...JSON.parse('{"__proto__": {}}') },
     })
     await producer.connect()
     try {
@@ -31,6 +32,11 @@ describe('Producer serdes per topic', () => {
       await expect(producer.send({ topic: 'orders', value: { n: 1 } as never })).rejects.toBeInstanceOf(
         SerializationError,
       )
+      // '__proto__' is in the map without serdes of its own: bytes and strings pass as they are.
+      await expect(producer.send({ topic: '__proto__', value: 'as is' as never })).resolves.toMatchObject({
+        offset: '0',
+      })
+      await expect(producer.send({ topic: '__proto__', value: { n: 1 } })).rejects.toBeInstanceOf(SerializationError)
       for (const topic of ['events', 'constructor', 'toString']) {
         await expect(producer.send({ topic, value: { n: 1 } })).resolves.toMatchObject({ topic, offset: '0' })
       }

@@ -2,14 +2,15 @@
  * kafkit: its own bulk idiom for saturation and backpressure (send without a handler, wait for capacity, flush),
  * `sendBatch()` and awaited sends like the other promise clients, `eachBatch`, `eachMessage` and `for await`
  * consumers, the Avro serde over a Schema Registry, and the exactly-once `Processor`. kafkit is loaded from the
- * repository's `dist/` (`npm run build`), typed from its declarations there.
+ * repository's `dist/` (`npm run build`), typed as `kafkit` (its declarations in `dist/` for the benchmark's build, its
+ * sources for `npm run typecheck`).
  * @module
  */
 import diagnostics from 'node:diagnostics_channel'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type * as Kafkit from '../../dist/index.js'
-import type { Consumer as KafkitConsumer, Producer as KafkitProducer } from '../../dist/index.js'
+import type * as Kafkit from 'kafkit'
+import type { Consumer as KafkitConsumer, Producer as KafkitProducer } from 'kafkit'
 import { BENCH_ORDER_SCHEMA, benchOrders, type BenchOrder } from '../lib/avro.js'
 import { ROOT } from '../lib/paths.js'
 import type { RunSpec } from '../lib/protocol.js'

@@ -20,7 +20,7 @@ interface TopicDecoders {
 /** Decodes native messages with the consumer's serdes. */
 export class MessageDecoder {
   readonly #default: TopicDecoders
-  readonly #topics: Readonly<Record<string, TopicDecoders>> | undefined
+  readonly #topics: ReadonlyMap<string, TopicDecoders> | undefined
 
   /**
    * @param key - key serde for every topic (no `topics` map)
@@ -34,12 +34,11 @@ export class MessageDecoder {
       Readonly<Record<string, { key?: Serde<unknown> | undefined; value?: Serde<unknown> | undefined }>> | undefined,
   ) {
     this.#default = { key, value }
+    // A Map, not an object: a topic named like an Object.prototype member must not find that member.
     this.#topics =
       topics === undefined
         ? undefined
-        : Object.fromEntries(
-            Object.entries(topics).map(([topic, serdes]) => [topic, { key: serdes.key, value: serdes.value }]),
-          )
+        : new Map(Object.entries(topics).map(([topic, serdes]) => [topic, { key: serdes.key, value: serdes.value }]))
   }
 
   /**
@@ -48,7 +47,7 @@ export class MessageDecoder {
    */
   decode(raw: RawMessage): AnyConsumerMessage | Promise<AnyConsumerMessage> {
     const offset = String(raw.offset)
-    const serdes = this.#topics === undefined ? this.#default : this.#topics[raw.topic]
+    const serdes = this.#topics === undefined ? this.#default : this.#topics.get(raw.topic)
     if (serdes === undefined) {
       throw new SerializationError(
         `No serdes for topic ${raw.topic} (partition ${raw.partition}, offset ${offset}): add it to the consumer's topics map`,

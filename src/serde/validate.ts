@@ -23,10 +23,12 @@ export function resolveTopicSerdes(value: unknown, path = 'topics'): Record<stri
   for (const [topic, entry] of Object.entries(expectObject(value, path))) {
     const serdes = expectObject(entry, `${path}.${topic}`)
     rejectUnknownKeys(serdes, ['key', 'value'], `${path}.${topic}`)
-    topics[topic] = {
+    const resolved: ResolvedTopicSerdes = {
       ...(serdes.key === undefined ? {} : { key: expectSerde(serdes.key, `${path}.${topic}.key`) }),
       ...(serdes.value === undefined ? {} : { value: expectSerde(serdes.value, `${path}.${topic}.value`) }),
     }
+    // Defined, not assigned: assigning to '__proto__' (a legal topic name) would set the prototype instead.
+    Object.defineProperty(topics, topic, { value: resolved, enumerable: true, writable: true, configurable: true })
   }
   return topics
 }

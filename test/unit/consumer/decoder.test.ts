@@ -101,6 +101,9 @@ describe('MessageDecoder', () => {
       value: Buffer.from('{"n":1}'),
     })
     expect(() => decoder.decode(raw({ topic: 'other' }))).toThrow(SerializationError)
+    // Topics named like Object.prototype members are missing from the map too.
+    for (const topic of ['constructor', 'toString', '__proto__'])
+      expect(() => decoder.decode(raw({ topic }))).toThrow(/No serdes for topic/)
   })
 
   it('turns header lists into records (the last of a repeated header wins, no value is empty)', () => {

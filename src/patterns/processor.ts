@@ -11,7 +11,6 @@ import { KafkaError, StateError } from '../errors/kafka-error.js'
 import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { isPromise } from '../internal/is-promise.js'
 import { UnheardErrors } from '../internal/unheard.js'
-import type { Transaction } from '../producer/transaction.js'
 import type { TopicSerdeMap } from '../serde/types.js'
 import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import {
@@ -23,14 +22,14 @@ import {
   replaceableCause,
 } from './processor-clients.js'
 import {
-  type ProcessorContext,
   type ProcessorInput,
   type ProcessorOptions,
   type ResolvedProcessorOptions,
   resolveProcessorOptions,
 } from './processor-options.js'
 import { firstUncommitted } from './committed-prefix.js'
-import { Doom, type Share, TransactionRounds } from './transaction-rounds.js'
+import { offsetShare, processorContext } from './processor-context.js'
+import { Doom, TransactionRounds } from './transaction-rounds.js'
 
 /** Events a processor emits. */
 export interface ProcessorEvents {
@@ -317,7 +316,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
       // The transaction could not begin: the round's outcome says why.
       round.done()
     } else {
-      const ctx = this.#context(round.tx, signal, committed)
+      const ctx = processorContext(round.tx, this.#options.output, signal, committed)
       try {
         while (end < limit && !round.doomed) {
           try {
@@ -330,7 +329,7 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
           end++
           if (end - from >= maxBatchSize || Date.now() - started >= maxBatchMs) break
         }
-        round.done(end === from ? undefined : this.#offsetShare(me, messages[end - 1]!, stale))
+        round.done(end === from ? undefined : offsetShare(me, messages[end - 1]!, stale))
       } catch (failure) {
         round.fail(me, failure)
         ran = 1
@@ -346,42 +345,6 @@ export class Processor<I extends TopicSerdeMap, O extends TopicSerdeMap> extends
     this.#publish(round.id, first, end - from, 'commit')
     for (const callback of committed) callback()
     return end
-  }
-
-  #offsetShare(owner: object, last: AnyInput, stale: () => boolean): Share {
-    return {
-      owner,
-      topic: last.topic,
-      partition: last.partition,
-      next: BigInt(last.offset) + 1n,
-      stale,
-      describe: () => `${last.topic}[${last.partition}] was revoked during the transaction; aborted`,
-    }
-  }
-
-  #context(
-    tx: Transaction<any, any, any>,
-    signal: AbortSignal,
-    committed: Array<() => void>,
-  ): ProcessorContext<TopicSerdeMap> {
-    const output = this.#options.output
-    return {
-      send: (record) => {
-        if (!Object.hasOwn(output, record.topic)) {
-          throw new KafkaError(
-            'ERR_UNKNOWN_OUTPUT',
-            `ctx.send() to '${record.topic}', which is not in the processor's output topics (${Object.keys(output).join(', ')})`,
-          )
-        }
-        // Not awaited and no handler attached (a PendingDelivery then costs no promise): a failed send fails the
-        // commit, and the transaction's rejection reports it.
-        void tx.send(record)
-      },
-      signal,
-      onCommit: (callback) => {
-        committed.push(callback)
-      },
-    }
   }
 
   /**

@@ -6,6 +6,7 @@ import { ConfigError, KafkaAggregateError, type KafkaError, StateError } from '.
 import type { TimeoutError } from '../errors/kafka-error.js'
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the target of {@link} in TSDoc below
 import type { SerializationError } from '../errors/kafka-error.js'
+import { fromRdkafkaError } from '../errors/map.js'
 import { ClientLink } from '../internal/client-link.js'
 import { NativeProducerClient, type RawHeader } from '../native/producer.js'
 import type { TopicSerdeMap } from '../serde/types.js'
@@ -105,6 +106,14 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
       closed: () => this.#lifecycle.state === 'closed',
       connected: () => this.#lifecycle.state === 'connected',
       rejectSend,
+      fatalRefusal: () => {
+        if (this.#fatal === undefined) {
+          // librdkafka records the fatal error before it refuses records for it; its event may still be on the way.
+          const native = this.#native.fatalError()
+          if (native) this.#failFatally(fromRdkafkaError(native, { operation: 'Producer' }))
+        }
+        return this.#fatal === undefined ? undefined : this.#refusal('send')
+      },
     })
     const clientId = this.#options.rdkafkaConfig['client.id']
     const transactionalId = this.#options.rdkafkaConfig['transactional.id']

@@ -5,7 +5,7 @@
  * @module
  */
 import { RESP_ERR } from '../errors/codes.generated.js'
-import { TimeoutError } from '../errors/kafka-error.js'
+import { type KafkaError, TimeoutError } from '../errors/kafka-error.js'
 import { fromRdkafkaError } from '../errors/map.js'
 import type { NativeProducerClient } from '../native/producer.js'
 import type { DeliveryTracker } from './delivery-tracker.js'
@@ -32,6 +32,11 @@ export interface SendPipelineHost {
   connected(): boolean
   /** Rejects one send (and keeps it for the report of unobserved failures). */
   rejectSend(delivery: PendingDelivery, error: unknown): void
+  /**
+   * What a record librdkafka refused with `_FATAL` fails with: the producer's refusal naming its fatal error (read
+   * from the handle when its event has not arrived yet); `undefined` when no fatal error is known.
+   */
+  fatalRefusal(): KafkaError | undefined
 }
 
 /** The wait line of one producer and its hand-over to librdkafka. */
@@ -185,7 +190,12 @@ export class SendPipeline {
         const code = failures[2 + 2 * pair]!
         const record = records[index]!
         deliveries.untrack((firstSeq + index) >>> 0)
-        this.#host.rejectSend(record.deferred, fromRdkafkaError(code, { operation: 'send', ...placeOf(record) }))
+        // A producer failed fatally refuses every record with "_FATAL", which says nothing of why: name the cause.
+        const refusal = code === RESP_ERR._FATAL ? this.#host.fatalRefusal() : undefined
+        this.#host.rejectSend(
+          record.deferred,
+          refusal ?? fromRdkafkaError(code, { operation: 'send', ...placeOf(record) }),
+        )
       }
       this.#full = taken < records.length
       if (this.#full) {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { type KafkaError, TimeoutError } from '../../../src/errors/kafka-error.js'
+import { type KafkaError, StateError, TimeoutError } from '../../../src/errors/kafka-error.js'
 import type { NativeProducerClient } from '../../../src/native/producer.js'
 import { DeliveryTracker } from '../../../src/producer/delivery-tracker.js'
 import { NO_PARTITION, type EncodedRecord } from '../../../src/producer/encode-record.js'
@@ -9,7 +9,7 @@ import { BATCH_SIZE, SendPipeline } from '../../../src/producer/send-pipeline.js
 const MSG_SIZE_TOO_LARGE = 10
 
 /** A native client that takes up to `room` records and records each batch's values. */
-function fakeNative(options: { room?: number; refuse?: number[] } = {}) {
+function fakeNative(options: { room?: number; refuse?: number[]; refuseCode?: number } = {}) {
   let pending: string[] = []
   const state = {
     room: options.room ?? Infinity,
@@ -38,7 +38,10 @@ function fakeNative(options: { room?: number; refuse?: number[] } = {}) {
       state.batches.push(pending.slice(0, taken))
       state.firstSeqs.push(firstSeq)
       const refused = (options.refuse ?? []).filter((index) => index < taken)
-      const failures = Int32Array.from([refused.length, ...refused.flatMap((index) => [index, MSG_SIZE_TOO_LARGE])])
+      const failures = Int32Array.from([
+        refused.length,
+        ...refused.flatMap((index) => [index, options.refuseCode ?? MSG_SIZE_TOO_LARGE]),
+      ])
       pending = []
       return { taken, failures }
     },
@@ -56,7 +59,12 @@ function fakeNative(options: { room?: number; refuse?: number[] } = {}) {
   return { native: native as unknown as NativeProducerClient, state }
 }
 
-function pipeline(native: NativeProducerClient, maxBlockMs = 1000, queueLimit = 100_000) {
+function pipeline(
+  native: NativeProducerClient,
+  maxBlockMs = 1000,
+  queueLimit = 100_000,
+  fatalRefusal: () => KafkaError | undefined = () => undefined,
+) {
   const rejected: Array<{ delivery: PendingDelivery; error: unknown }> = []
   const rejectSend = (delivery: PendingDelivery, error: unknown): void => {
     delivery.reject(error)
@@ -79,6 +87,7 @@ function pipeline(native: NativeProducerClient, maxBlockMs = 1000, queueLimit = 
     closed: () => closed,
     connected: () => !closed,
     rejectSend,
+    fatalRefusal,
   })
   return { sends, deliveries, rejected, close: () => (closed = true) }
 }
@@ -143,6 +152,22 @@ describe('SendPipeline', () => {
       'Cannot serialize record for topic t: schema gone',
     ])
     expect(state.batches.flat()).toEqual(['next'])
+  })
+
+  it("rejects a record refused with '_FATAL' with the producer's refusal naming its fatal error, once known", async () => {
+    const FATAL = -150
+    const cause = new StateError('Producer.send() refused: the producer hit a fatal error (denied)', { fatal: true })
+    const fatal: { known?: KafkaError } = {}
+    const { native } = fakeNative({ refuse: [0], refuseCode: FATAL })
+    const { sends, rejected } = pipeline(native, 1000, 100_000, () => fatal.known)
+    // Not known yet: librdkafka's own error.
+    sends.push(new PendingDelivery('t'), record('a'))
+    await Promise.resolve()
+    expect((rejected[0]!.error as KafkaError).code).toBe('ERR_KAFKA_FATAL')
+    fatal.known = cause
+    sends.push(new PendingDelivery('t'), record('b'))
+    await Promise.resolve()
+    expect(rejected[1]!.error).toBe(cause)
   })
 
   it('rejects records librdkafka refused on their own and stops tracking them', async () => {

@@ -19,7 +19,7 @@ export interface BenchOptions {
   readonly mode: 'quick' | 'full'
   readonly scenarios: readonly ScenarioId[]
   readonly clients: readonly ClientId[]
-  /** Rounds of the throughput scenarios (1-4); latency and back-pressure run once. */
+  /** Rounds of every scenario but back-pressure (6), which runs once; the median round is reported. */
   readonly rounds: number
   /** Messages per run in the throughput scenarios (1, 3). */
   readonly messages: number
@@ -133,7 +133,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --full                  the committed comparison: 1M messages, 3 rounds, about 15 minutes
   --scenarios LIST        ${SCENARIO_IDS.join(',')}
   --clients LIST          ${ALL_CLIENTS.join(',')}
-  --rounds N              rounds of scenarios 1-4 (median reported)
+  --rounds N              rounds of every scenario but 6 (median reported)
   --messages N            messages per run in scenarios 1 and 3
   --awaited-messages N    messages per run in scenario 2
   --avro-messages N       records per run in scenario 4

@@ -13,8 +13,17 @@ import { NO_PARTITION, serializationError, type EncodedRecord } from './encode-r
 import type { PendingDelivery } from './pending-delivery.js'
 import { SendQueue, type WaitingRecord } from './send-queue.js'
 
-/** Records per native produce call. */
+/** The most records one native produce call takes. */
 export const BATCH_SIZE = 1024
+
+/**
+ * Records waiting in kafkit's queue that make `send()` hand them over at once instead of when the caller's code
+ * yields. librdkafka's `linger.ms` clock starts at a partition's first record, so the first records of a burst should
+ * not wait for its last one: when a thousand awaited sends resolve together and their callers send again, the new
+ * records otherwise reach librdkafka only after the whole burst has run, and the batch leaves that much later. Small
+ * enough to start the clock early, large enough that a native call's fixed cost stays a small share of its records'.
+ */
+export const HANDOVER_AT = 128
 
 /** What the pipeline needs of its producer. */
 export interface SendPipelineHost {
@@ -103,9 +112,9 @@ export class SendPipeline {
       waiting.key = key
       waiting.value = value
       waiting.state = 'ready'
-      // Records cross into librdkafka in batches: now when a batch is full, else once the caller's code yields. With
+      // Records cross into librdkafka in batches: now once HANDOVER_AT wait, else when the caller's code yields. With
       // librdkafka's queue full, only a delivery report makes room: retrying per send would repack a batch each time.
-      if (this.#waiting.length >= BATCH_SIZE && !this.#full) this.drain()
+      if (this.#waiting.length >= HANDOVER_AT && !this.#full) this.drain()
       else this.scheduleDrain()
       return
     }

@@ -4,7 +4,7 @@ import type { NativeProducerClient } from '../../../src/native/producer.js'
 import { DeliveryTracker } from '../../../src/producer/delivery-tracker.js'
 import { NO_PARTITION, type EncodedRecord } from '../../../src/producer/encode-record.js'
 import { PendingDelivery } from '../../../src/producer/pending-delivery.js'
-import { BATCH_SIZE, SendPipeline } from '../../../src/producer/send-pipeline.js'
+import { BATCH_SIZE, HANDOVER_AT, SendPipeline } from '../../../src/producer/send-pipeline.js'
 
 const MSG_SIZE_TOO_LARGE = 10
 
@@ -121,12 +121,28 @@ describe('SendPipeline', () => {
     expect(deliveries.size).toBe(3)
   })
 
-  it('hands over at once when a full batch waits', () => {
+  it('hands a burst over in steps of HANDOVER_AT records while the caller is still sending', () => {
     const { native, state } = fakeNative()
     const { sends } = pipeline(native)
-    for (let index = 0; index < BATCH_SIZE; index++) sends.push(new PendingDelivery('t'), record(String(index)))
+    for (let index = 0; index < HANDOVER_AT - 1; index++) sends.push(new PendingDelivery('t'), record(String(index)))
+    expect(state.batches).toHaveLength(0)
+    sends.push(new PendingDelivery('t'), record('last of the first step'))
     expect(state.batches).toHaveLength(1)
-    expect(state.batches[0]).toHaveLength(BATCH_SIZE)
+    expect(state.batches[0]).toHaveLength(HANDOVER_AT)
+    for (let index = 0; index < HANDOVER_AT; index++) sends.push(new PendingDelivery('t'), record(String(index)))
+    expect(state.batches.map((batch) => batch.length)).toEqual([HANDOVER_AT, HANDOVER_AT])
+  })
+
+  it('takes at most BATCH_SIZE records per native call when more wait', async () => {
+    const { native, state } = fakeNative({ room: 0 })
+    const { sends } = pipeline(native)
+    // librdkafka's queue is full: the records pile up in kafkit's queue.
+    for (let index = 0; index < BATCH_SIZE + 10; index++) sends.push(new PendingDelivery('t'), record(String(index)))
+    await Promise.resolve()
+    expect(state.batches.flat()).toHaveLength(0)
+    state.room = Infinity
+    sends.drain()
+    expect(state.batches.filter((batch) => batch.length > 0).map((batch) => batch.length)).toEqual([BATCH_SIZE, 10])
   })
 
   it('keeps send order behind a record whose async serde is still running', async () => {

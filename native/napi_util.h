@@ -89,6 +89,19 @@ napi_value kafkit_undefined(napi_env env);
 napi_value kafkit_int(napi_env env, int64_t value);
 napi_value kafkit_string_value(napi_env env, const char *text, size_t length); /* NAPI_AUTO_LENGTH for C strings */
 
+/* Objects read from a librdkafka item through its accessors, declared as a field table: a macro of FIELD that lists
+ * FIELD(kind, key, accessor) for each property, kind being int, bool or string (set with kafkit_set_<kind> to
+ * accessor(item)). KAFKIT_OBJECT_OF(name, type, FIELDS) defines `static napi_value name(napi_env env, const void *item)`,
+ * answering the object of the table FIELDS read from `item`, a `const type *`. */
+#define KAFKIT_OBJECT_FIELD_(kind, key, accessor) kafkit_set_##kind(env, object, key, accessor(source));
+#define KAFKIT_OBJECT_OF(name, type, FIELDS)                                                                           \
+  static napi_value name(napi_env env, const void *item) {                                                             \
+    const type *source = item;                                                                                         \
+    napi_value object = kafkit_object(env);                                                                            \
+    FIELDS(KAFKIT_OBJECT_FIELD_)                                                                                       \
+    return object;                                                                                                     \
+  }
+
 /* {code, name, message, ...} for a per-item error; JavaScript null when `code` is NO_ERROR. */
 napi_value kafkit_error_value(napi_env env, rd_kafka_resp_err_t code, const char *message);
 /* Same for an rd_kafka_error_t (adds isRetriable/isFatal/isTxnRequiresAbort); null for NULL. */

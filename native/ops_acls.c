@@ -3,17 +3,15 @@
 
 #include "kafkit_admin.h"
 
-static napi_value binding_value(napi_env env, const void *acl) {
-  napi_value item = kafkit_object(env);
-  kafkit_set_int(env, item, "resourceType", rd_kafka_AclBinding_restype(acl));
-  kafkit_set_string(env, item, "name", rd_kafka_AclBinding_name(acl));
-  kafkit_set_int(env, item, "patternType", rd_kafka_AclBinding_resource_pattern_type(acl));
-  kafkit_set_string(env, item, "principal", rd_kafka_AclBinding_principal(acl));
-  kafkit_set_string(env, item, "host", rd_kafka_AclBinding_host(acl));
-  kafkit_set_int(env, item, "operation", rd_kafka_AclBinding_operation(acl));
-  kafkit_set_int(env, item, "permission", rd_kafka_AclBinding_permission_type(acl));
-  return item;
-}
+#define ACL_BINDING_FIELDS(FIELD)                                                                                      \
+  FIELD(int, "resourceType", rd_kafka_AclBinding_restype)                                                              \
+  FIELD(string, "name", rd_kafka_AclBinding_name)                                                                      \
+  FIELD(int, "patternType", rd_kafka_AclBinding_resource_pattern_type)                                                 \
+  FIELD(string, "principal", rd_kafka_AclBinding_principal)                                                            \
+  FIELD(string, "host", rd_kafka_AclBinding_host)                                                                      \
+  FIELD(int, "operation", rd_kafka_AclBinding_operation)                                                               \
+  FIELD(int, "permission", rd_kafka_AclBinding_permission_type)
+KAFKIT_OBJECT_OF(binding_value, rd_kafka_AclBinding_t, ACL_BINDING_FIELDS)
 
 /* Reads {resourceType, name?, patternType, principal?, host?, operation, permission} as a binding or a filter
  * (filters accept null strings, meaning "any"). */

@@ -7,14 +7,15 @@
 
 #include "kafkit_admin.h"
 
-static napi_value listing_value(napi_env env, const void *listing) {
-  napi_value item = kafkit_object(env);
-  kafkit_set_string(env, item, "groupId", rd_kafka_ConsumerGroupListing_group_id(listing));
-  kafkit_set_bool(env, item, "isSimple", rd_kafka_ConsumerGroupListing_is_simple_consumer_group(listing));
-  kafkit_set_int(env, item, "state", rd_kafka_ConsumerGroupListing_state(listing));
-  kafkit_set_int(env, item, "type", rd_kafka_ConsumerGroupListing_type(listing));
-  return item;
-}
+/* What a group listing and a group description both tell (librdkafka names their accessors alike after `prefix`). */
+#define GROUP_SUMMARY_FIELDS(FIELD, prefix)                                                                            \
+  FIELD(string, "groupId", prefix##_group_id)                                                                          \
+  FIELD(bool, "isSimple", prefix##_is_simple_consumer_group)                                                           \
+  FIELD(int, "state", prefix##_state)                                                                                  \
+  FIELD(int, "type", prefix##_type)
+
+#define GROUP_LISTING_FIELDS(FIELD) GROUP_SUMMARY_FIELDS(FIELD, rd_kafka_ConsumerGroupListing)
+KAFKIT_OBJECT_OF(listing_value, rd_kafka_ConsumerGroupListing_t, GROUP_LISTING_FIELDS)
 
 static napi_value convert_list_groups(napi_env env, rd_kafka_event_t *event, kafkit_request *request) {
   const rd_kafka_ListConsumerGroups_result_t *result = rd_kafka_event_ListConsumerGroups_result(event);
@@ -41,12 +42,15 @@ static napi_value assignment_value(napi_env env, const rd_kafka_MemberAssignment
                     : kafkit_null(env);
 }
 
+#define MEMBER_IDENTITY_FIELDS(FIELD)                                                                                  \
+  FIELD(string, "memberId", rd_kafka_MemberDescription_consumer_id)                                                    \
+  FIELD(string, "clientId", rd_kafka_MemberDescription_client_id)                                                      \
+  FIELD(string, "groupInstanceId", rd_kafka_MemberDescription_group_instance_id)                                       \
+  FIELD(string, "host", rd_kafka_MemberDescription_host)
+KAFKIT_OBJECT_OF(member_identity_value, rd_kafka_MemberDescription_t, MEMBER_IDENTITY_FIELDS)
+
 static napi_value member_value(napi_env env, const void *member) {
-  napi_value item = kafkit_object(env);
-  kafkit_set_string(env, item, "memberId", rd_kafka_MemberDescription_consumer_id(member));
-  kafkit_set_string(env, item, "clientId", rd_kafka_MemberDescription_client_id(member));
-  kafkit_set_string(env, item, "groupInstanceId", rd_kafka_MemberDescription_group_instance_id(member));
-  kafkit_set_string(env, item, "host", rd_kafka_MemberDescription_host(member));
+  napi_value item = member_identity_value(env, member);
   kafkit_set(env, item, "assignment", assignment_value(env, rd_kafka_MemberDescription_assignment(member)));
   kafkit_set(env, item, "targetAssignment",
              assignment_value(env, rd_kafka_MemberDescription_target_assignment(member)));
@@ -57,14 +61,15 @@ KAFKIT_ADMIN_ARRAY_AT(members_value, rd_kafka_ConsumerGroupDescription_member_co
                       rd_kafka_ConsumerGroupDescription_member, member_value)
 KAFKIT_ADMIN_OPERATIONS_FROM(group_operations_value, rd_kafka_ConsumerGroupDescription_authorized_operations)
 
+#define GROUP_DESCRIPTION_FIELDS(FIELD)                                                                                \
+  GROUP_SUMMARY_FIELDS(FIELD, rd_kafka_ConsumerGroupDescription)                                                       \
+  FIELD(string, "partitionAssignor", rd_kafka_ConsumerGroupDescription_partition_assignor)
+KAFKIT_OBJECT_OF(group_fields_value, rd_kafka_ConsumerGroupDescription_t, GROUP_DESCRIPTION_FIELDS)
+
 static napi_value group_description_value(napi_env env, const void *description) {
   const rd_kafka_ConsumerGroupDescription_t *group = description;
-  napi_value item = kafkit_item_result(env, "groupId", rd_kafka_ConsumerGroupDescription_group_id(group),
-                                       rd_kafka_ConsumerGroupDescription_error(group));
-  kafkit_set_bool(env, item, "isSimple", rd_kafka_ConsumerGroupDescription_is_simple_consumer_group(group));
-  kafkit_set_string(env, item, "partitionAssignor", rd_kafka_ConsumerGroupDescription_partition_assignor(group));
-  kafkit_set_int(env, item, "state", rd_kafka_ConsumerGroupDescription_state(group));
-  kafkit_set_int(env, item, "type", rd_kafka_ConsumerGroupDescription_type(group));
+  napi_value item = group_fields_value(env, group);
+  kafkit_set(env, item, "error", kafkit_error_object_value(env, rd_kafka_ConsumerGroupDescription_error(group)));
   kafkit_set(env, item, "coordinator", kafkit_node_value(env, rd_kafka_ConsumerGroupDescription_coordinator(group)));
   kafkit_set(env, item, "members", members_value(env, group));
   kafkit_set(env, item, "authorizedOperations", group_operations_value(env, group));

@@ -58,9 +58,13 @@ const TESTS = [
   'test/unit/native',
   'test/unit/producer/faults.test.ts',
   'test/unit/testing',
-  'test/integration/producer.test.ts',
+  'test/integration/producer-delivery.test.ts',
+  'test/integration/producer-transactions.test.ts',
+  'test/integration/producer-lifecycle.test.ts',
   'test/integration/transaction-offsets.test.ts',
-  'test/integration/consumer.test.ts',
+  'test/integration/consumer-delivery.test.ts',
+  'test/integration/consumer-control.test.ts',
+  'test/integration/consumer-observability.test.ts',
 ]
 
 main().catch((error) => {

@@ -47,30 +47,21 @@ function namedValues<T>(names: unknown, path: string, table: Readonly<Record<str
 export async function listGroups(context: AdminContext, options: ListGroupsOptions = {}): Promise<GroupListing[]> {
   const states = namedValues(options.states, 'options.states', GROUP_STATE, 'group state')
   const types = namedValues(options.types, 'options.types', GROUP_TYPE, 'group type')
-  return context.run(
-    'listGroups',
-    options,
-    'read',
-    async ({ raw }) => {
-      const result = await context.addon.listGroups(context.handle, raw)
-      const transient = result.errors.find((error) => isRetryable(error, 'read'))
-      if (transient) throw new RetryRequest(transient)
-      if (result.errors.length > 0) {
-        // Errors are per broker: the listing is incomplete, so it is not returned at all.
-        throw new KafkaAggregateError(
-          result.errors.map((error, index) => ({ index, error: fromRdkafkaError(error, { operation: 'listGroups' }) })),
-          `listGroups: ${result.errors.length} broker(s) could not list their groups: ${result.errors.map((e) => e.rdkafkaName).join(', ')}`,
-        )
-      }
-      return result.groups
-        .map(toGroupListing)
-        .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0))
-    },
-    {
-      ...(states.length > 0 ? { states } : {}),
-      ...(types.length > 0 ? { types } : {}),
-    },
-  )
+  const extra = { ...(states.length > 0 ? { states } : {}), ...(types.length > 0 ? { types } : {}) }
+  return context.readCluster('listGroups', options, extra, (result) => {
+    const transient = result.errors.find((error) => isRetryable(error, 'read'))
+    if (transient) throw new RetryRequest(transient)
+    if (result.errors.length > 0) {
+      // Errors are per broker: the listing is incomplete, so it is not returned at all.
+      throw new KafkaAggregateError(
+        result.errors.map((error, index) => ({ index, error: fromRdkafkaError(error, { operation: 'listGroups' }) })),
+        `listGroups: ${result.errors.length} broker(s) could not list their groups: ${result.errors.map((e) => e.rdkafkaName).join(', ')}`,
+      )
+    }
+    return result.groups
+      .map(toGroupListing)
+      .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0))
+  })
 }
 
 /** See {@link Admin.describeGroups}. */

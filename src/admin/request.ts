@@ -8,7 +8,7 @@ import { fromRdkafkaError } from '../errors/map.js'
 import { diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import { tracingChannels } from '../tracing/channels.js'
 import type { AdminCallContext } from '../tracing/types.js'
-import type { AdminAddon, RawAdminHandle, RawError, RawRequestOptions } from '../native/admin-addon.js'
+import type { AdminAddon, AdminRequest, RawAdminHandle, RawError, RawRequestOptions } from '../native/admin-addon.js'
 import type { RequestOptions } from './types.js'
 
 /**
@@ -64,6 +64,14 @@ export interface Attempt {
   /** The call's deadline (epoch ms). */
   readonly deadline: number
 }
+
+/** What the addon's requests about the cluster as a whole (no items, only the request's options) answer. */
+interface ClusterAnswers {
+  readonly describeCluster: Awaited<ReturnType<AdminAddon['describeCluster']>>
+  readonly listGroups: Awaited<ReturnType<AdminAddon['listGroups']>>
+}
+/** Those requests of the addon, by name. */
+type ClusterRequests = { readonly [K in keyof ClusterAnswers]: AdminRequest<[], ClusterAnswers[K]> }
 
 /** What admin calls share: the native handle, timeouts, and the set of calls in flight. */
 export class AdminContext {
@@ -121,6 +129,28 @@ export class AdminContext {
     }
     promise.then(forget, forget)
     return promise
+  }
+
+  /**
+   * Runs a read of the cluster as a whole: an addon request about no items (`describeCluster`, `listGroups`), sent
+   * with `extra` besides the timeout, whose answer `convert` turns into the result (it may throw a
+   * {@link RetryRequest}). Retried as {@link AdminContext.run} retries reads.
+   */
+  readCluster<K extends keyof ClusterAnswers, T>(
+    operation: K,
+    options: RequestOptions | undefined,
+    extra: Omit<RawRequestOptions, 'timeoutMs'>,
+    convert: (answer: ClusterAnswers[K]) => T,
+  ): Promise<T> {
+    const requests: ClusterRequests = this.addon
+    const request = requests[operation]
+    return this.run(
+      operation,
+      options,
+      'read',
+      async ({ raw }) => convert(await request.call(this.addon, this.handle, raw)),
+      extra,
+    )
   }
 
   async #run<T>(

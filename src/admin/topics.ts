@@ -329,20 +329,14 @@ export async function describeCluster(
   context: AdminContext,
   options: DescribeOptions = {},
 ): Promise<ClusterDescription> {
-  return context.run(
-    'describeCluster',
-    options,
-    'read',
-    async ({ raw }) => {
-      const result = await context.addon.describeCluster(context.handle, raw)
-      const operations = aclOperationNames(result.authorizedOperations)
-      return {
-        clusterId: result.clusterId,
-        controller: result.controller ? toNode(result.controller) : null,
-        brokers: [...result.nodes].sort((a, b) => a.id - b.id).map(toNode),
-        ...(operations ? { authorizedOperations: operations } : {}),
-      }
-    },
-    { includeAuthorizedOperations: options.includeAuthorizedOperations === true },
-  )
+  const extra = { includeAuthorizedOperations: options.includeAuthorizedOperations === true }
+  return context.readCluster('describeCluster', options, extra, (result) => {
+    const operations = aclOperationNames(result.authorizedOperations)
+    return {
+      clusterId: result.clusterId,
+      controller: result.controller ? toNode(result.controller) : null,
+      brokers: [...result.nodes].sort((a, b) => a.id - b.id).map(toNode),
+      ...(operations ? { authorizedOperations: operations } : {}),
+    }
+  })
 }

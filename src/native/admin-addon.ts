@@ -14,6 +14,7 @@ import type { RawOAuthToken } from './producer.js'
 
 export type {
   AdminAddon,
+  AdminRequest,
   RawAclBinding,
   RawAdminEventListener,
   RawAdminHandle,

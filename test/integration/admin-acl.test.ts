@@ -3,9 +3,7 @@
  * createAcls must really allow or deny a client.
  */
 import diagnostics from 'node:diagnostics_channel'
-import { createRequire } from 'node:module'
-import type * as NodeRdkafka from 'node-rdkafka'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   Admin,
   AuthenticationError,
@@ -14,63 +12,20 @@ import {
   Consumer,
   KafkaError,
   Producer,
-  type AdminOptions,
 } from '../../src/index.js'
+import {
+  admin,
+  alice,
+  as,
+  cluster,
+  produceAsAdmin,
+  readAsAlice,
+  sendAsAlice,
+  useAclCluster,
+} from './helpers/acl-cluster.js'
 import { uniqueName, waitFor } from './helpers/kafka.js'
-import { type SecureCluster, startSecureCluster, SUPER_USER } from './helpers/secure-cluster.js'
 
-const require = createRequire(import.meta.url)
-const rdkafka = require('node-rdkafka') as typeof NodeRdkafka
-
-let cluster: SecureCluster
-let admin: Admin
-const alice = { username: uniqueName('alice'), password: 'alice-secret-1' }
-
-function as(user: { username: string; password: string }, extra: Partial<AdminOptions> = {}): AdminOptions {
-  return { brokers: cluster.bootstrap, sasl: { mechanism: 'scram-sha-256', ...user }, ...extra }
-}
-
-beforeAll(async () => {
-  cluster = await startSecureCluster(async (bootstrap) => {
-    const probe = new Admin({
-      brokers: bootstrap,
-      sasl: { mechanism: 'scram-sha-256', ...SUPER_USER },
-      connectTimeoutMs: 2000,
-    })
-    await probe.connect()
-    await probe.disconnect()
-  })
-  admin = new Admin(as(SUPER_USER))
-  await admin.connect()
-  await admin.alterUserScramCredentials([
-    { user: alice.username, mechanism: 'scram-sha-256', password: alice.password },
-  ])
-})
-
-afterAll(async () => {
-  await admin?.disconnect()
-  await cluster?.stop()
-})
-
-/**
- * One record sent as alice by a fresh kafkit Producer: resolves, or rejects with kafkit's error. Not idempotent:
- * an idempotent producer without any WRITE permission already fails at InitProducerId, a fatal error of its own.
- */
-async function sendAsAlice(topic: string): Promise<void> {
-  const producer = new Producer({
-    brokers: cluster.bootstrap,
-    sasl: { mechanism: 'scram-sha-256', ...alice },
-    idempotent: false,
-    acks: 1,
-    deliveryTimeoutMs: 10_000,
-  })
-  await producer.connect()
-  try {
-    await producer.send({ topic, value: 'hello' })
-  } finally {
-    await producer.disconnect()
-  }
-}
+useAclCluster()
 
 describe('Admin: SCRAM users and ACLs on a secured broker', () => {
   it('alterUserScramCredentials creates a user that can authenticate; a wrong password cannot', async () => {
@@ -340,153 +295,3 @@ describe('Admin: SCRAM users and ACLs on a secured broker', () => {
     for (const message of errors) expect((message as { error: unknown }).error).toBeInstanceOf(KafkaError)
   })
 })
-
-describe('Producer and Consumer: SASL/OAUTHBEARER with a token provider', () => {
-  /** An unsecured JWT (alg "none"), which the broker's default OAUTHBEARER validator accepts. */
-  function unsecuredJwt(subject: string, lifetimeMs: number): string {
-    const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
-    const now = Date.now() / 1000
-    return `${encode({ alg: 'none' })}.${encode({ sub: subject, iat: now, exp: now + lifetimeMs / 1000 })}.`
-  }
-
-  it('authenticates with the tokens tokenProvider returns and delivers', async () => {
-    const topic = uniqueName('oauth')
-    await admin.createTopics([{ topic, partitions: 1 }])
-    const calls: string[] = []
-    const producer = new Producer({
-      brokers: cluster.bootstrap,
-      sasl: {
-        mechanism: 'oauthbearer',
-        tokenProvider: async ({ config }) => {
-          calls.push(config)
-          return {
-            tokenValue: unsecuredJwt(SUPER_USER.username, 60_000),
-            lifetimeMs: 60_000,
-            principal: SUPER_USER.username,
-          }
-        },
-      },
-    })
-    await producer.connect()
-    try {
-      const report = await producer.send({ topic, value: 'with a token' })
-      expect(report.offset).toBe('0')
-      expect(calls.length).toBeGreaterThanOrEqual(1)
-    } finally {
-      await producer.disconnect()
-    }
-  })
-
-  it("fails to connect, naming the provider's failure, when tokenProvider rejects", async () => {
-    const warnings: string[] = []
-    const producer = new Producer({
-      brokers: cluster.bootstrap,
-      connectTimeoutMs: 3000,
-      logger: {
-        debug: () => undefined,
-        info: () => undefined,
-        warn: (m) => warnings.push(m),
-        error: (m) => warnings.push(m),
-      },
-      sasl: { mechanism: 'oauthbearer', tokenProvider: () => Promise.reject(new Error('identity provider down')) },
-    })
-    const errors: KafkaError[] = []
-    producer.on('error', (error) => errors.push(error))
-    await expect(producer.connect()).rejects.toBeInstanceOf(KafkaError)
-    expect([...errors.map((error) => error.message), ...warnings].join('\n')).toMatch(/identity provider down/)
-  })
-
-  it('a Consumer authenticates with the tokens tokenProvider returns and reads', async () => {
-    const topic = uniqueName('oauth-consume')
-    await admin.createTopics([{ topic, partitions: 1 }])
-    await produceAsAdmin(topic, 'read with a token')
-    const calls: string[] = []
-    const consumer = new Consumer({
-      brokers: cluster.bootstrap,
-      groupId: uniqueName('oauth-group'),
-      fromBeginning: true,
-      sasl: {
-        mechanism: 'oauthbearer',
-        tokenProvider: async ({ config }) => {
-          calls.push(config)
-          return {
-            tokenValue: unsecuredJwt(SUPER_USER.username, 60_000),
-            lifetimeMs: 60_000,
-            principal: SUPER_USER.username,
-          }
-        },
-      },
-    })
-    await consumer.connect()
-    try {
-      await consumer.subscribe({ topics: [topic] })
-      const values: string[] = []
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          values.push(message.value!.toString())
-        },
-      })
-      await waitFor(() => values.length === 1, 'the record read with a token', 30_000)
-      expect(values).toEqual(['read with a token'])
-      expect(calls.length).toBeGreaterThanOrEqual(1)
-      await consumer.stop()
-    } finally {
-      await consumer.disconnect()
-    }
-  })
-
-  it('refuses a tokenProvider that is not a function, for every role', () => {
-    expect(
-      () => new Admin({ brokers: cluster.bootstrap, sasl: { mechanism: 'oauthbearer', tokenProvider: 42 as never } }),
-    ).toThrow(ConfigError)
-    expect(
-      () =>
-        new Producer({
-          brokers: cluster.bootstrap,
-          sasl: { mechanism: 'oauthbearer', tokenProvider: 'token' as never },
-        }),
-    ).toThrow(/sasl.tokenProvider/)
-  })
-})
-
-async function produceAsAdmin(topic: string, value: string): Promise<void> {
-  const producer = new Producer({ brokers: cluster.bootstrap, sasl: { mechanism: 'scram-sha-256', ...SUPER_USER } })
-  await producer.connect()
-  try {
-    await producer.send({ topic, value })
-  } finally {
-    await producer.disconnect()
-  }
-}
-
-/** Reads what alice can read of `topic` in `group` within a few seconds, with a raw node-rdkafka consumer. */
-async function readAsAlice(topic: string, group: string): Promise<string[]> {
-  const consumer = new rdkafka.KafkaConsumer(
-    {
-      'bootstrap.servers': cluster.bootstrap,
-      'security.protocol': 'sasl_plaintext',
-      'sasl.mechanisms': 'SCRAM-SHA-256',
-      'sasl.username': alice.username,
-      'sasl.password': alice.password,
-      'group.id': group,
-      'enable.auto.commit': false,
-    },
-    { 'auto.offset.reset': 'earliest' },
-  )
-  await new Promise<void>((resolve, reject) =>
-    consumer.connect({ timeout: 10_000 }, (e) => (e ? reject(e) : resolve())),
-  )
-  try {
-    consumer.subscribe([topic])
-    const deadline = Date.now() + 8000
-    while (Date.now() < deadline) {
-      const messages = await new Promise<NodeRdkafka.Message[]>((resolve, reject) =>
-        consumer.consume(10, (e, batch) => (e ? reject(e) : resolve(batch))),
-      )
-      if (messages.length > 0) return messages.map((m) => m.value!.toString())
-    }
-    return []
-  } finally {
-    await new Promise<void>((resolve) => consumer.disconnect(() => resolve()))
-  }
-}

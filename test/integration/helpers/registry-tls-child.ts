@@ -1,5 +1,5 @@
 /**
- * Run by security.test.ts in a child process (through tsx) whose environment trusts the test CA through
+ * Run by security-registry.test.ts in a child process (through tsx) whose environment trusts the test CA through
  * NODE_EXTRA_CA_CERTS, the way a service trusts a CA without kafkit's `tls` option (the HTTP client then uses Node's
  * default trust store), and Node reads that variable only when a process starts. Registers a schema over HTTPS, sends an
  * Avro record over Kafka TLS and reads it back, and prints one JSON line with what it saw.

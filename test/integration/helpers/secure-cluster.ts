@@ -239,3 +239,10 @@ export async function startSecureCluster(
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
 }
+
+/** An unsecured JWT (alg "none"), which the broker's default OAUTHBEARER validator accepts. */
+export function unsecuredJwt(subject: string, lifetimeMs: number): string {
+  const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
+  const now = Date.now() / 1000
+  return `${encode({ alg: 'none' })}.${encode({ sub: subject, iat: now, exp: now + lifetimeMs / 1000 })}.`
+}

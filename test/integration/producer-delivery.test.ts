@@ -1,29 +1,18 @@
-import diagnostics from 'node:diagnostics_channel'
-import { afterAll, describe, expect, it } from 'vitest'
-import {
-  KafkaAggregateError,
-  KafkaError,
-  Producer,
-  SerializationError,
-  StateError,
-  serdes,
-  type Serde,
-} from '../../src/index.js'
+/**
+ * The Producer against a real broker, delivering: records over several partitions read back exactly, send order
+ * kept, waiting for room instead of failing, sendBatch, a bad send rejected alone, header values as bytes.
+ */
+import { describe, expect, it } from 'vitest'
+import { KafkaAggregateError, KafkaError, Producer, SerializationError, serdes, type Serde } from '../../src/index.js'
 import { brokers, createTopic, readAll, uniqueName } from './helpers/kafka.js'
+import { disconnectAfterAll } from './helpers/track-clients.js'
 
 interface Order {
   id: string
   amount: number
 }
 
-const open: Array<Producer<any, any, any>> = []
-function track<P extends Producer<any, any, any>>(producer: P): P {
-  open.push(producer)
-  return producer
-}
-afterAll(async () => {
-  await Promise.all(open.map((producer) => producer.disconnect()))
-})
+const track = disconnectAfterAll()
 
 describe('Producer against a real broker', () => {
   it('delivers N records over several partitions: distinct offsets, exact read-back, order per partition', async () => {
@@ -263,174 +252,5 @@ describe('Producer against a real broker', () => {
     expect(second!.headerList.map(([name]) => name)).toEqual(['empty', 'text'])
     expect(second!.headers.text!.toString()).toBe('plain')
     expect(third!.headerList).toEqual([])
-  })
-
-  it('commits transactions for read_committed readers and never shows aborted ones', async () => {
-    const topic = uniqueName('producer-tx')
-    await createTopic(topic, { partitions: 2 })
-    const producer = track(
-      new Producer({ brokers: brokers(), transactionalId: uniqueName('tx'), value: serdes.string() }),
-    )
-    await producer.connect()
-
-    await expect(producer.send({ topic, value: 'outside' })).rejects.toBeInstanceOf(StateError)
-
-    const result = await producer.transaction(async (tx) => {
-      await tx.send({ topic, value: 'committed-1' })
-      await tx.send({ topic, value: 'committed-2' })
-      return 'done'
-    })
-    expect(result).toBe('done')
-
-    const boom = new Error('business rule failed')
-    await expect(
-      producer.transaction(async (tx) => {
-        await tx.send({ topic, value: 'aborted-1' })
-        throw boom
-      }),
-    ).rejects.toBe(boom)
-
-    await producer.transaction(async (tx) => {
-      await tx.send({ topic, value: 'committed-3' })
-    })
-
-    const committed = await readAll(topic, 3, { isolationLevel: 'read_committed', settleMs: 2000 })
-    expect(committed.map((r) => r.value!.toString()).sort()).toEqual(['committed-1', 'committed-2', 'committed-3'])
-    const uncommitted = await readAll(topic, 4, { isolationLevel: 'read_uncommitted', settleMs: 1000 })
-    expect(uncommitted.map((r) => r.value!.toString())).toContain('aborted-1')
-  })
-
-  it('commits un-awaited sends whose async serde finishes after the transaction body, and aborts on a serde failure', async () => {
-    const topic = uniqueName('producer-tx-async')
-    await createTopic(topic, { partitions: 3 })
-    // Each value is ready only a few ms after send(): the body returns before any record reached librdkafka.
-    const slowString: Serde<string> = {
-      serialize: async (value) => {
-        await new Promise((resolve) => setTimeout(resolve, 1 + (value.length % 7)))
-        if (value === 'poison') throw new Error('cannot encode poison')
-        return Buffer.from(value)
-      },
-      deserialize: (data) => data.toString(),
-    }
-    const producer = track(
-      new Producer({ brokers: brokers(), transactionalId: uniqueName('tx-async'), value: slowString }),
-    )
-    await producer.connect()
-
-    const count = 500
-    await producer.transaction(async (tx) => {
-      for (let i = 0; i < count; i++) void tx.send({ topic, value: `v-${i}` })
-    })
-    const failed = await producer
-      .transaction(async (tx) => {
-        void tx.send({ topic, value: 'before-poison' })
-        void tx.send({ topic, value: 'poison' })
-      })
-      .catch((error: unknown) => error)
-    expect(failed).toBeInstanceOf(SerializationError)
-    await producer.transaction(async (tx) => void tx.send({ topic, value: 'last' }))
-
-    const committed = await readAll(topic, count + 1, { isolationLevel: 'read_committed', settleMs: 2000 })
-    const values = committed.map((r) => r.value!.toString())
-    expect(values).toHaveLength(count + 1)
-    expect(new Set(values)).toEqual(new Set([...Array.from({ length: count }, (_, i) => `v-${i}`), 'last']))
-  })
-
-  it('fences an older instance with the same transactionalId: its next transaction fails fatally', async () => {
-    const topic = uniqueName('producer-fenced')
-    await createTopic(topic, { partitions: 1 })
-    const transactionalId = uniqueName('fenced')
-    const first = track(new Producer({ brokers: brokers(), transactionalId, value: serdes.string() }))
-    await first.connect()
-    await first.transaction(async (tx) => void (await tx.send({ topic, value: 'from-first' })))
-    const second = track(new Producer({ brokers: brokers(), transactionalId, value: serdes.string() }))
-    await second.connect()
-
-    const fenced = await first
-      .transaction(async (tx) => void (await tx.send({ topic, value: 'zombie' })))
-      .catch((error: unknown) => error)
-    expect(fenced).toBeInstanceOf(KafkaError)
-    expect((fenced as KafkaError).fatal, `${(fenced as KafkaError).code}: ${(fenced as KafkaError).message}`).toBe(true)
-    const after = await first.transaction(async () => undefined).catch((error: unknown) => error)
-    expect(after).toBeInstanceOf(StateError)
-    expect((after as StateError).message).toContain('create a new Producer')
-
-    await second.transaction(async (tx) => void (await tx.send({ topic, value: 'from-second' })))
-    const committed = await readAll(topic, 2, { settleMs: 1500 })
-    expect(committed.map((r) => r.value!.toString())).toEqual(['from-first', 'from-second'])
-  })
-
-  it('publishes deliveries on kafkit:producer:delivery and typed statistics', async () => {
-    const topic = uniqueName('producer-observe')
-    await createTopic(topic, { partitions: 1 })
-    const delivered: unknown[] = []
-    const onDelivery = (message: unknown): void => void delivered.push(message)
-    diagnostics.subscribe('kafkit:producer:delivery', onDelivery)
-    const producer = track(new Producer({ brokers: brokers(), statsIntervalMs: 100 }))
-    const stats = new Promise<{ type: string; msg_cnt: number }>((resolve) => producer.once('stats', resolve))
-    try {
-      await producer.connect()
-      await producer.send({ topic, value: 'observed' })
-      expect(delivered).toContainEqual(expect.objectContaining({ topic, partition: 0, offset: '0' }))
-      const first = await stats
-      expect(first.type).toBe('producer')
-      expect(typeof first.msg_cnt).toBe('number')
-    } finally {
-      diagnostics.unsubscribe('kafkit:producer:delivery', onDelivery)
-    }
-  })
-
-  it('refuses calls in the wrong lifecycle state with a StateError saying what to call', async () => {
-    const producer = new Producer({ brokers: brokers() })
-    const early = await producer.send({ topic: 't', value: 'v' }).catch((e: unknown) => e)
-    expect(early).toBeInstanceOf(StateError)
-    expect((early as Error).message).toContain('connect()')
-    await producer.connect()
-    await producer.disconnect()
-    expect(producer.state).toBe('closed')
-    await expect(producer.send({ topic: 't', value: 'v' })).rejects.toBeInstanceOf(StateError)
-    await expect(producer.connect()).rejects.toBeInstanceOf(StateError)
-  })
-
-  it('reports failures of un-awaited sends from flush() instead of losing them or crashing', async () => {
-    const topic = uniqueName('producer-unobserved')
-    await createTopic(topic, { partitions: 1 })
-    const producer = track(new Producer({ brokers: brokers(), rdkafka: { 'message.max.bytes': 10_000 } }))
-    await producer.connect()
-    void producer.send({ topic, value: 'fine' })
-    void producer.send({ topic, value: Buffer.alloc(20_000) })
-    const observed = producer.send({ topic, value: Buffer.alloc(30_000) })
-    await expect(observed).rejects.toMatchObject({ code: 'ERR_KAFKA_MSG_SIZE_TOO_LARGE' })
-    const failure = await producer.flush().catch((error: unknown) => error)
-    expect(failure).toBeInstanceOf(KafkaAggregateError)
-    // Only the failure nobody awaited is reported; the awaited one was seen by its caller.
-    expect((failure as KafkaAggregateError).failures).toHaveLength(1)
-    expect((failure as KafkaAggregateError).failures[0]!.error.code).toBe('ERR_KAFKA_MSG_SIZE_TOO_LARGE')
-    await expect(producer.flush()).resolves.toBeUndefined()
-  })
-
-  it('flush() resolves only after every earlier send() promise has settled', async () => {
-    const topic = uniqueName('producer-flush')
-    await createTopic(topic, { partitions: 1 })
-    const producer = track(new Producer({ brokers: brokers(), lingerMs: 20 }))
-    await producer.connect()
-    let settled = 0
-    for (let i = 0; i < 2000; i++) void producer.send({ topic, value: String(i) }).finally(() => void settled++)
-    await producer.flush()
-    // Settle callbacks run as microtasks after each promise resolves; one macrotask turn covers them all.
-    await new Promise((resolve) => setImmediate(resolve))
-    expect(settled).toBe(2000)
-  })
-
-  it('disconnect() delivers everything whose send() is pending before closing', async () => {
-    const topic = uniqueName('producer-disconnect')
-    await createTopic(topic, { partitions: 1 })
-    const producer = new Producer({ brokers: brokers(), lingerMs: 50 })
-    await producer.connect()
-    const sends = Array.from({ length: 1000 }, (_, i) => producer.send({ topic, value: String(i) }))
-    await producer.disconnect()
-    const outcomes = await Promise.allSettled(sends)
-    expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true)
-    expect(await readAll(topic, 1000)).toHaveLength(1000)
   })
 })

@@ -60,6 +60,16 @@ export class PendingDelivery implements Promise<DeliveryReport> {
     return this.#state === FAILED
   }
 
+  /** Whether the record was delivered. */
+  get delivered(): boolean {
+    return this.#state === DELIVERED || this.#state === DELIVERED_RAW
+  }
+
+  /** Whether the outcome is still unknown: the record waits in kafkit's queue or in librdkafka's. */
+  get pending(): boolean {
+    return this.#state === PENDING
+  }
+
   /** The delivery report once delivered (converted on first access), else undefined. */
   get report(): DeliveryReport | undefined {
     if (this.#state === DELIVERED_RAW) this.#buildReport()

@@ -125,7 +125,10 @@ export class TransactionRunner {
       this.producer.discardWaiting('send (transaction aborted)')
       // The transaction's rejection reports its sends' failures: flush() must not report them again.
       for (const sent of sends) sent.markReported()
-      if (!(error instanceof KafkaError && error.fatal)) await this.#abort()
+      if (!(error instanceof KafkaError && error.fatal)) {
+        await untilRegistered(sends, Math.min(this.options.transactionTimeoutMs, REGISTRATION_WAIT_MS))
+        await this.#abort()
+      }
       // A fenced or otherwise fatally failed producer purges its queue: report the fatal cause, not the purge.
       const fatal = this.producer.fatalError()
       if (fatal) throw fatal
@@ -197,10 +200,37 @@ export class TransactionRunner {
 }
 
 const PURGED = new Set(['ERR_KAFKA_PURGE_QUEUE', 'ERR_KAFKA_PURGE_INFLIGHT'])
+/** The longest an abort waits for proof that the coordinator has the transaction open ({@link untilRegistered}). */
+const REGISTRATION_WAIT_MS = 5_000
 /** Calls of abortTransaction before the producer is given up on (each may wait up to transactionTimeoutMs). */
 const ABORT_ATTEMPTS = 3
 const ABORT_RETRY_MS = 100
 const REPORTS_GRACE_MS = 1_000
+
+/**
+ * Before an abort: waits until a record of the transaction was delivered, while librdkafka holds some, at most
+ * `timeoutMs`. librdkafka counts a partition as added to the transaction once its AddPartitionsToTxn request is sent,
+ * and its abort then sends EndTxn. Right after a commit the coordinator is still writing that commit's markers and
+ * answers the registration with CONCURRENT_TRANSACTIONS; until librdkafka's retry succeeds the coordinator has no
+ * transaction open, rejects an EndTxn with INVALID_TXN_STATE, and librdkafka makes that fatal: the producer would be
+ * lost for a transaction that only needed aborting (librdkafka issue 4849). A delivered record proves that its
+ * partition was registered. The records delivered meanwhile are aborted with the transaction: read_committed readers
+ * never see them.
+ */
+async function untilRegistered(sends: readonly PendingDelivery[], timeoutMs: number): Promise<void> {
+  if (sends.some((sent) => sent.delivered)) return
+  // After discardWaiting(), a send still pending is one librdkafka holds.
+  const held = sends.filter((sent) => sent.pending)
+  if (held.length === 0) return
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs)
+    const settled = (): void => {
+      clearTimeout(timer)
+      resolve()
+    }
+    for (const sent of held) sent.onSettled(settled)
+  })
+}
 
 /**
  * After a failed commit and the abort, the send whose delivery failed for a reason of its own (not purged by the

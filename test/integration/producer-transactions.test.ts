@@ -81,6 +81,40 @@ describe('Producer against a real broker', () => {
     expect(new Set(values)).toEqual(new Set([...Array.from({ length: count }, (_, i) => `v-${i}`), 'last']))
   })
 
+  it('aborts right after a commit, with records already in librdkafka, and stays usable (librdkafka#4849)', async () => {
+    // The coordinator is still completing the commit when the next transaction registers its partition, and answers
+    // CONCURRENT_TRANSACTIONS; an abort sent before the retried registration succeeds reaches a coordinator with no
+    // transaction open, which rejects it with INVALID_TXN_STATE, a fatal error in librdkafka.
+    const topic = uniqueName('producer-tx-abort-race')
+    const partitions = 12
+    await createTopic(topic, { partitions })
+    const producer = track(
+      new Producer({ brokers: brokers(), transactionalId: uniqueName('tx-abort-race'), value: serdes.string() }),
+    )
+    await producer.connect()
+    const rounds = 10
+    for (let round = 0; round < rounds; round++) {
+      // Markers for many partitions keep the coordinator busy with the commit a little longer.
+      await producer.transaction(async (tx) => {
+        for (let partition = 0; partition < partitions; partition++)
+          void tx.send({ topic, partition, value: `kept-${round}-${partition}` })
+      })
+      const boom = new Error(`rule failed in round ${round}`)
+      const failed = await producer
+        .transaction(async (tx) => {
+          void tx.send({ topic, value: `aborted-${round}` })
+          // The record crosses into librdkafka and its partition's registration is answered meanwhile.
+          await new Promise((resolve) => setTimeout(resolve, 8))
+          throw boom
+        })
+        .catch((error: unknown) => error)
+      expect(failed).toBe(boom)
+    }
+    const committed = await readAll(topic, rounds * partitions, { isolationLevel: 'read_committed', settleMs: 2000 })
+    expect(committed.map((r) => r.value!.toString()).every((value) => value.startsWith('kept-'))).toBe(true)
+    expect(committed).toHaveLength(rounds * partitions)
+  })
+
   it('fences an older instance with the same transactionalId: its next transaction fails fatally', async () => {
     const topic = uniqueName('producer-fenced')
     await createTopic(topic, { partitions: 1 })

@@ -22,7 +22,6 @@ import { RunControl } from './run-control.js'
 import { UserPauses } from './user-pauses.js'
 import type {
   ConsumerEvents,
-  ConsumerStats,
   MessageFor,
   PartitionLag,
   TopicNameFor,
@@ -74,7 +73,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
   /** The current run (if any), the outcome of the last one and their dead-letter queue. */
   readonly #runs: RunControl
   /** Connect, client events and error reporting, as every client does them. */
-  readonly #link: ClientLink
+  readonly #link: ClientLink<'Consumer'>
 
   /**
    * Validates the options (throwing {@link ConfigError} on any unknown or ill-typed one) and creates the native
@@ -89,9 +88,9 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
       groupId: String(this.#options.globalConfig['group.id']),
       clientId: typeof clientId === 'string' ? clientId : undefined,
     }
-    this.#link = new ClientLink('Consumer', options, this.#options.logger, this.#options.globalConfig['group.id'])
+    this.#link = new ClientLink('Consumer', this, options, this.#options.logger, this.#options.globalConfig['group.id'])
     this.#native = this.#link.createNative(
-      { error: (error) => this.#onClientError(error), stats: (json) => this.#onStats(json) },
+      (error) => this.#onClientError(error),
       (event, native) =>
         new NativeConsumerAdapter(
           this.#options.globalConfig,
@@ -357,12 +356,6 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
 
   #report(error: KafkaError): void {
     if (channels.consumerError.hasSubscribers) channels.consumerError.publish({ error })
-    this.#link.emitError(this, error)
-  }
-
-  #onStats(json: string): void {
-    const stats = JSON.parse(json) as ConsumerStats
-    if (channels.consumerStats.hasSubscribers) channels.consumerStats.publish(stats)
-    this.emit('stats', stats)
+    this.#link.emitError(error)
   }
 }

@@ -1,7 +1,8 @@
 /**
  * What a Producer and a Consumer do alike around their native client: connect (ended early by a hopeless error,
  * and naming refused credentials as the reason), route the client's events (log lines, OAUTHBEARER refreshes,
- * errors, statistics), and hand errors to the `error` listeners or, without any, to a rate-limited warning.
+ * errors), publish its statistics (on its diagnostics channel and as `stats` events), and hand errors to the `error`
+ * listeners or, without any, to a rate-limited warning.
  * @module
  */
 import { tokenProviderOf } from '../config/index.js'
@@ -13,18 +14,28 @@ import {
   fromRdkafkaError,
   hopelessConnect,
 } from '../errors/map.js'
+import type { ConsumerStats } from '../consumer/types.js'
+import { type DiagnosticsChannel, diagnosticsChannels as channels } from '../diagnostics/channels.js'
 import type { RawClientEvent, RawOAuthToken } from '../native/producer.js'
+import type { RdkafkaStats } from '../producer/types.js'
 import { ConnectGuard } from './connect-guard.js'
 import { LogRouter, type Logger } from './log.js'
 import { OAuthRefresher } from './oauth.js'
 import { UnheardErrors } from './unheard.js'
 
-/** How a client reacts to the events only it understands. */
-export interface ClientEventHandlers {
-  /** A client error librdkafka reported (raw, not mapped yet). */
-  error(error: unknown): void
-  /** A statistics document (JSON). */
-  stats(json: string): void
+/** The statistics each kind of client publishes. */
+interface StatsOf {
+  readonly Producer: RdkafkaStats
+  readonly Consumer: ConsumerStats
+}
+
+/** The kinds of client a link serves. */
+export type ClientKind = keyof StatsOf
+
+/** Where each kind of client publishes its statistics. */
+const STATS_CHANNELS: { readonly [K in ClientKind]: DiagnosticsChannel<StatsOf[K]> } = {
+  Producer: channels.producerStats,
+  Consumer: channels.consumerStats,
 }
 
 /**
@@ -40,15 +51,20 @@ export interface NativeTokenSink {
   setOAuthToken(token: RawOAuthToken | { failure: string }): void
 }
 
-/** A client that emits its errors (a Producer or a Consumer). */
-export interface ErrorEmitter {
+/** A client that emits its errors and its statistics (`S`): a Producer or a Consumer. */
+export interface ClientEmitter<S> {
   listenerCount(event: 'error'): number
   emit(event: 'error', error: KafkaError): boolean
+  emit(event: 'stats', stats: S): boolean
 }
 
-/** One client's connection concerns: its connect guard, log, OAUTHBEARER refresher and unheard-error warnings. */
-export class ClientLink {
-  readonly #client: 'Producer' | 'Consumer'
+/**
+ * One client's connection concerns: its connect guard, log, OAUTHBEARER refresher, statistics and unheard-error
+ * warnings.
+ */
+export class ClientLink<K extends ClientKind> {
+  readonly #client: K
+  readonly #emitter: ClientEmitter<StatsOf[K]>
   readonly #guard = new ConnectGuard()
   readonly #unheard: UnheardErrors
   readonly #log: LogRouter
@@ -59,14 +75,22 @@ export class ClientLink {
   #authFailure: AuthenticationError | undefined
 
   /**
-   * @param client - the client's kind, for error messages
+   * @param client - the client's kind, for error messages and the channel of its statistics
+   * @param emitter - the client itself, which emits its errors and statistics
    * @param options - the client's options as given: its OAUTHBEARER token provider, if any, is asked for the tokens
    *   of the native handle {@link ClientLink.createNative} creates
    * @param logger - where its log lines go, named by its kind and `name` (see {@link logNameOf})
    * @param name - its client id or group
    */
-  constructor(client: 'Producer' | 'Consumer', options: unknown, logger: Logger | undefined, name: unknown) {
+  constructor(
+    client: K,
+    emitter: ClientEmitter<StatsOf[K]>,
+    options: unknown,
+    logger: Logger | undefined,
+    name: unknown,
+  ) {
     this.#client = client
+    this.#emitter = emitter
     this.#unheard = new UnheardErrors(`kafkit ${client}`)
     this.#log = new LogRouter(logger, logNameOf(client === 'Producer' ? 'producer' : 'consumer', name))
     const tokenProvider = tokenProviderOf(options)
@@ -98,16 +122,16 @@ export class ClientLink {
 
   /**
    * Creates the client's native handle: `create` gets the listener for the handle's events (routed by
-   * {@link ClientLink.onEvent} to `handlers`) and whether OAUTHBEARER tokens come from a provider (they go to the
-   * handle). librdkafka checks property values at creation and the addon names each one it refused: a refusal is
-   * thrown as a ConfigError.
+   * {@link ClientLink.onEvent}, client errors to `onError`) and whether OAUTHBEARER tokens come from a provider (they
+   * go to the handle). librdkafka checks property values at creation and the addon names each one it refused: a
+   * refusal is thrown as a ConfigError.
    */
   createNative<N extends NativeTokenSink>(
-    handlers: ClientEventHandlers,
+    onError: (error: unknown) => void,
     create: (onEvent: (event: RawClientEvent) => void, options: { oauthbearer: boolean }) => N,
   ): N {
     try {
-      const native = create((event) => this.onEvent(event, handlers), { oauthbearer: this.#oauth !== undefined })
+      const native = create((event) => this.onEvent(event, onError), { oauthbearer: this.#oauth !== undefined })
       this.#native = native
       return native
     } catch (error) {
@@ -115,12 +139,22 @@ export class ClientLink {
     }
   }
 
-  /** Routes a client event: log lines and token refreshes here, errors and statistics to the client. */
-  onEvent(event: RawClientEvent, handlers: ClientEventHandlers): void {
-    if (event.kind === 'error') handlers.error(event)
+  /**
+   * Routes a client event: client errors (raw, not mapped yet) to `onError`, log lines to the logger, token refreshes
+   * to the refresher, statistics (parsed) to the client's diagnostics channel, then to its `stats` listeners.
+   */
+  onEvent(event: RawClientEvent, onError: (error: unknown) => void): void {
+    if (event.kind === 'error') onError(event)
     else if (event.kind === 'log') this.#log.log(event.level, event.facility, event.message)
-    else if (event.kind === 'stats') handlers.stats(event.json)
+    else if (event.kind === 'stats') this.#publishStats(event.json)
     else this.#oauth?.refresh(event.config)
+  }
+
+  #publishStats(json: string): void {
+    const stats = JSON.parse(json) as StatsOf[K]
+    const channel = STATS_CHANNELS[this.#client]
+    if (channel.hasSubscribers) channel.publish(stats)
+    this.#emitter.emit('stats', stats)
   }
 
   /** Maps a client error, remembers an authentication failure and lets a hopeless one end the connect in progress. */
@@ -131,9 +165,9 @@ export class ClientLink {
     return mapped
   }
 
-  /** Emits `error` on `emitter` when someone listens, else warns (rate-limited) that nobody does. */
-  emitError(emitter: ErrorEmitter, error: KafkaError): void {
-    if (emitter.listenerCount('error') > 0) emitter.emit('error', error)
+  /** Emits `error` on the client when someone listens, else warns (rate-limited) that nobody does. */
+  emitError(error: KafkaError): void {
+    if (this.#emitter.listenerCount('error') > 0) this.#emitter.emit('error', error)
     else this.#unheard.warn(error)
   }
 }

@@ -21,15 +21,7 @@ import { TRANSACTION_STUCK } from './stuck-call.js'
 import { TransactionRunner, type Transaction } from './transaction.js'
 import { ProducerTracing } from './tracing.js'
 import { tracingChannels } from '../tracing/channels.js'
-import type {
-  AnyRecord,
-  DeliveryReport,
-  ProducerEvents,
-  ProducerRecord,
-  RawData,
-  RdkafkaStats,
-  RecordFor,
-} from './types.js'
+import type { AnyRecord, DeliveryReport, ProducerEvents, ProducerRecord, RawData, RecordFor } from './types.js'
 
 /**
  * A typed Kafka producer over librdkafka.
@@ -61,7 +53,7 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
   readonly #deliveries: DeliveryTracker
   readonly #transactions: TransactionRunner
   /** Connect, client events and error reporting, as every client does them. */
-  readonly #link: ClientLink
+  readonly #link: ClientLink<'Producer'>
   #fatal: KafkaError | undefined
   /** Failed sends, kept until the next flush() reports those whose promise nobody observed. */
   readonly #failed = new FailedSends()
@@ -79,9 +71,10 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     )
     this.#defaultSerdes = { key: this.#options.key, value: this.#options.value }
     const queueLimit = Number(this.#options.rdkafkaConfig['queue.buffering.max.messages'])
-    this.#link = new ClientLink('Producer', options, this.#options.logger, this.#options.rdkafkaConfig['client.id'])
+    const clientId = this.#options.rdkafkaConfig['client.id']
+    this.#link = new ClientLink('Producer', this, options, this.#options.logger, clientId)
     this.#native = this.#link.createNative(
-      { error: (error) => this.#onClientError(error), stats: (json) => this.#onStats(json) },
+      (error) => this.#onClientError(error),
       (event, native) =>
         new NativeProducerClient(
           this.#options.rdkafkaConfig,
@@ -115,7 +108,6 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
         return this.#fatal === undefined ? undefined : this.#refusal('send')
       },
     })
-    const clientId = this.#options.rdkafkaConfig['client.id']
     const transactionalId = this.#options.rdkafkaConfig['transactional.id']
     this.#tracing = new ProducerTracing(
       typeof clientId === 'string' ? clientId : undefined,
@@ -366,17 +358,11 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     const mapped = this.#link.clientError(error)
     if (mapped.fatal) this.#failFatally(mapped)
     if (channels.producerError.hasSubscribers) channels.producerError.publish({ error: mapped })
-    this.#link.emitError(this, mapped)
+    this.#link.emitError(mapped)
   }
 
   #failFatally(error: KafkaError): void {
     this.#fatal ??= error
     this.#deliveries.settlePurged()
-  }
-
-  #onStats(json: string): void {
-    const stats = JSON.parse(json) as RdkafkaStats
-    if (channels.producerStats.hasSubscribers) channels.producerStats.publish(stats)
-    this.emit('stats', stats)
   }
 }

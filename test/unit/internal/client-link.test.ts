@@ -1,30 +1,55 @@
 import { describe, expect, it } from 'vitest'
 import { AuthenticationError, ConnectionError, KafkaError } from '../../../src/errors/kafka-error.js'
-import { ClientLink, type ErrorEmitter } from '../../../src/internal/client-link.js'
+import { ClientLink, type ClientEmitter } from '../../../src/internal/client-link.js'
+import { diagnosticsChannels } from '../../../src/diagnostics/channels.js'
+import type { RdkafkaStats } from '../../../src/producer/types.js'
 
 const AUTHENTICATION = -169
 const TRANSPORT = -195
 
-function link(logs: string[] = []) {
+/** A client with (`listeners` > 0) or without `error` listeners, recording what it emits. */
+function emitter(listeners = 1): ClientEmitter<RdkafkaStats> & { readonly emitted: unknown[][] } {
+  const emitted: unknown[][] = []
+  return {
+    emitted,
+    listenerCount: () => listeners,
+    emit: (...args: unknown[]) => emitted.push(args) > 0,
+  }
+}
+
+function link(logs: string[] = [], client = emitter()) {
   const logger = {
     debug: () => undefined,
     info: () => undefined,
     warn: (message: string) => logs.push(message),
     error: (message: string) => logs.push(message),
   }
-  return new ClientLink('Producer', {}, logger, 'test')
+  return new ClientLink('Producer', client, {}, logger, 'test')
 }
 
 describe('ClientLink', () => {
-  it('routes errors and statistics to the client, log lines to the logger', () => {
-    const seen: unknown[] = []
+  it('routes errors to the client, log lines to the logger, statistics to the channel and the stats listeners', () => {
+    const errors: unknown[] = []
     const logs: string[] = []
-    const client = link(logs)
-    const handlers = { error: (error: unknown) => seen.push(error), stats: (json: string) => seen.push(json) }
-    client.onEvent({ kind: 'stats', json: '{}' } as never, handlers)
-    client.onEvent({ kind: 'error', code: TRANSPORT, message: 'down' } as never, handlers)
-    client.onEvent({ kind: 'log', level: 3, facility: 'FAIL', message: 'broker went away' } as never, handlers)
-    expect(seen).toEqual(['{}', { kind: 'error', code: TRANSPORT, message: 'down' }])
+    const published: unknown[] = []
+    const listener = (stats: unknown): void => {
+      published.push(stats)
+    }
+    const client = emitter()
+    const linked = link(logs, client)
+    diagnosticsChannels.producerStats.subscribe(listener)
+    try {
+      linked.onEvent({ kind: 'stats', json: '{"name":"p#1","msg_cnt":3}' } as never, (error) => errors.push(error))
+    } finally {
+      diagnosticsChannels.producerStats.unsubscribe(listener)
+    }
+    linked.onEvent({ kind: 'error', code: TRANSPORT, message: 'down' } as never, (error) => errors.push(error))
+    linked.onEvent({ kind: 'log', level: 3, facility: 'FAIL', message: 'broker went away' } as never, (error) =>
+      errors.push(error),
+    )
+    expect(published).toEqual([{ name: 'p#1', msg_cnt: 3 }])
+    expect(client.emitted).toEqual([['stats', { name: 'p#1', msg_cnt: 3 }]])
+    expect(errors).toEqual([{ kind: 'error', code: TRANSPORT, message: 'down' }])
     expect(logs.join('\n')).toContain('broker went away')
   })
 
@@ -64,18 +89,12 @@ describe('ClientLink', () => {
   })
 
   it('emits errors to listeners, and otherwise does not throw', () => {
-    const client = link()
-    const emitted: KafkaError[] = []
-    const listening: ErrorEmitter = { listenerCount: () => 1, emit: (_event, error) => emitted.push(error) > 0 }
-    const deaf: ErrorEmitter = {
-      listenerCount: () => 0,
-      emit: () => {
-        throw new Error('must not emit')
-      },
-    }
+    const listening = emitter(1)
     const error = new KafkaError('ERR_HANDLER', 'x')
-    client.emitError(listening, error)
-    expect(emitted).toEqual([error])
-    expect(() => client.emitError(deaf, error)).not.toThrow()
+    link([], listening).emitError(error)
+    expect(listening.emitted).toEqual([['error', error]])
+    const deaf = emitter(0)
+    expect(() => link([], deaf).emitError(error)).not.toThrow()
+    expect(deaf.emitted).toEqual([])
   })
 })

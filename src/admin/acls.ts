@@ -19,18 +19,8 @@ import {
   permissionName,
   scramMechanismName,
 } from './convert.js'
-import type { AdminContext } from './request.js'
-import type {
-  AclBinding,
-  AclDescription,
-  AclFilter,
-  AclOperation,
-  AclResourceType,
-  RequestOptions,
-  ScramCredentialAlteration,
-  ScramCredentialsDescription,
-  ScramMechanism,
-} from './types.js'
+import type { AdminOperation } from './operation.js'
+import type { AclDescription, AclOperation, AclResourceType, ScramMechanism } from './types.js'
 import { expectInteger, expectItems, expectObject, expectOneOf, expectString, rejectUnknownKeys } from './validate.js'
 import { expectSecret } from '../config/validate.js'
 
@@ -107,11 +97,7 @@ const describeBinding = (b: RawAclBinding): string =>
   `ACL ${b.principal ?? '*'} on ${aclResourceTypeName(b.resourceType)} '${b.name ?? '*'}'`
 
 /** See {@link Admin.createAcls}. */
-export async function createAcls(
-  context: AdminContext,
-  input: readonly AclBinding[],
-  options: RequestOptions = {},
-): Promise<void> {
+export const createAcls: AdminOperation<'createAcls'> = async (context, input, options = {}) => {
   const bindings = expectItems(input, 'acls', toRawBinding)
   await context.run('createAcls', options, 'write', async ({ raw }) => {
     const results = await context.addon.createAcls(context.handle, bindings, raw)
@@ -124,11 +110,7 @@ export async function createAcls(
 }
 
 /** See {@link Admin.describeAcls}. */
-export async function describeAcls(
-  context: AdminContext,
-  filter: AclFilter = {},
-  options: RequestOptions = {},
-): Promise<AclDescription[]> {
+export const describeAcls: AdminOperation<'describeAcls'> = async (context, filter = {}, options = {}) => {
   const raw = toRawFilter(filter, 'filter')
   return context.run('describeAcls', options, 'read', async (attempt) =>
     (await context.addon.describeAcls(context.handle, raw, attempt.raw)).map(toDescription),
@@ -136,11 +118,7 @@ export async function describeAcls(
 }
 
 /** See {@link Admin.deleteAcls}. */
-export async function deleteAcls(
-  context: AdminContext,
-  input: readonly AclFilter[],
-  options: RequestOptions = {},
-): Promise<AclDescription[][]> {
+export const deleteAcls: AdminOperation<'deleteAcls'> = async (context, input, options = {}) => {
   const filters = expectItems(input, 'filters', toRawFilter)
   return context.run('deleteAcls', options, 'write', async ({ raw }) => {
     const results = await context.addon.deleteAcls(context.handle, filters, raw)
@@ -154,11 +132,11 @@ export async function deleteAcls(
 }
 
 /** See {@link Admin.describeUserScramCredentials}. */
-export async function describeUserScramCredentials(
-  context: AdminContext,
-  input: readonly string[] | undefined,
-  options: RequestOptions = {},
-): Promise<ScramCredentialsDescription[]> {
+export const describeUserScramCredentials: AdminOperation<'describeUserScramCredentials'> = async (
+  context,
+  input,
+  options = {},
+) => {
   const users = input === undefined ? [] : expectItems(input, 'users', expectString)
   return context.run('describeUserScramCredentials', options, 'read', async ({ raw }) => {
     const results = await context.addon.describeUserScramCredentials(context.handle, users, raw)
@@ -184,11 +162,11 @@ export async function describeUserScramCredentials(
 }
 
 /** See {@link Admin.alterUserScramCredentials}. */
-export async function alterUserScramCredentials(
-  context: AdminContext,
-  input: readonly ScramCredentialAlteration[],
-  options: RequestOptions = {},
-): Promise<void> {
+export const alterUserScramCredentials: AdminOperation<'alterUserScramCredentials'> = async (
+  context,
+  input,
+  options = {},
+) => {
   const alterations = expectItems(input, 'alterations', (value, path) => {
     const item = expectObject(value, path)
     const user = expectString(item.user, `${path}.user`)

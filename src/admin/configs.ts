@@ -6,16 +6,8 @@ import { ConfigError } from '../errors/kafka-error.js'
 import { ALTER_CONFIG_OP, RESOURCE_TYPE, type RawConfigEntry, type RawConfigResource } from '../native/admin-addon.js'
 import { NOT_IN_ANSWER, resultsInOrder } from './batch.js'
 import { configSourceName } from './convert.js'
-import type { AdminContext } from './request.js'
-import type {
-  ConfigAlteration,
-  ConfigDescription,
-  ConfigEntry,
-  ConfigResource,
-  ConfigResourceType,
-  RequestOptions,
-  ValidateOnlyOptions,
-} from './types.js'
+import type { AdminOperation } from './operation.js'
+import type { ConfigEntry, ConfigResourceType } from './types.js'
 import {
   expectConfigRecord,
   expectItems,
@@ -75,11 +67,7 @@ function toEntry(raw: RawConfigEntry): ConfigEntry {
 }
 
 /** See {@link Admin.describeConfigs}. */
-export async function describeConfigs(
-  context: AdminContext,
-  input: readonly ConfigResource[],
-  options: RequestOptions = {},
-): Promise<ConfigDescription[]> {
+export const describeConfigs: AdminOperation<'describeConfigs'> = async (context, input, options = {}) => {
   const resources = expectItems(input, 'resources', (r, path) => {
     const { type, name } = expectResource(r, path, ['type', 'name'])
     return { type, name }
@@ -100,11 +88,7 @@ export async function describeConfigs(
 }
 
 /** See {@link Admin.alterConfigs}. */
-export async function alterConfigs(
-  context: AdminContext,
-  input: readonly ConfigAlteration[],
-  options: ValidateOnlyOptions = {},
-): Promise<void> {
+export const alterConfigs: AdminOperation<'alterConfigs'> = async (context, input, options = {}) => {
   const resources = expectItems(input, 'resources', (r, path) => {
     const item = expectResource(r, path, ['type', 'name', 'set', 'delete', 'append', 'subtract'])
     const ops = [

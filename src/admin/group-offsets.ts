@@ -12,16 +12,8 @@ import { offsetOrNull } from './convert.js'
 import { assertGroupEmpty, expectGroupId, nonEmptyGroup } from './groups.js'
 import { expectTopicPartition, key, listOffsetsOnce, missingPartition, partitionItems, specFor } from './offsets.js'
 import { type AdminContext, type Attempt, isRetryable, RetryRequest, timeoutOnly } from './request.js'
-import type {
-  GroupOffset,
-  GroupOffsetInput,
-  GroupPartitionOffset,
-  ListGroupOffsetsOptions,
-  OffsetTarget,
-  RequestOptions,
-  ResetGroupOffsetsOptions,
-  TopicPartition,
-} from './types.js'
+import type { AdminOperation } from './operation.js'
+import type { OffsetTarget, TopicPartition } from './types.js'
 import { expectItems, expectObject, expectPartition, expectTopic, rejectUnknownKeys, toOffset } from './validate.js'
 
 /** The single group result of a group offset call; its group-level error is thrown (retryable ones as retries). */
@@ -57,12 +49,8 @@ async function partitionsOf(
 }
 
 /** See {@link Admin.listGroupOffsets}. */
-export async function listGroupOffsets(
-  context: AdminContext,
-  groupIdInput: string,
-  options: ListGroupOffsetsOptions = {},
-): Promise<GroupPartitionOffset[]> {
-  const groupId = expectGroupId(groupIdInput, 'groupId')
+export const listGroupOffsets: AdminOperation<'listGroupOffsets'> = async (context, group, options = {}) => {
+  const groupId = expectGroupId(group, 'groupId')
   const topics = options.topics === undefined ? undefined : expectItems(options.topics, 'options.topics', expectTopic)
   const requested =
     options.partitions === undefined
@@ -164,13 +152,8 @@ async function commitOffsets(
 }
 
 /** See {@link Admin.alterGroupOffsets}. */
-export async function alterGroupOffsets(
-  context: AdminContext,
-  groupIdInput: string,
-  input: readonly GroupOffsetInput[],
-  options: RequestOptions = {},
-): Promise<void> {
-  const groupId = expectGroupId(groupIdInput, 'groupId')
+export const alterGroupOffsets: AdminOperation<'alterGroupOffsets'> = async (context, group, input, options = {}) => {
+  const groupId = expectGroupId(group, 'groupId')
   const offsets = partitionItems(input, 'offsets', ['topic', 'partition', 'offset', 'metadata'], (item, path) => ({
     topic: item.topic,
     partition: item.partition,
@@ -184,13 +167,8 @@ export async function alterGroupOffsets(
 }
 
 /** See {@link Admin.deleteGroupOffsets}. */
-export async function deleteGroupOffsets(
-  context: AdminContext,
-  groupIdInput: string,
-  input: readonly TopicPartition[],
-  options: RequestOptions = {},
-): Promise<void> {
-  const groupId = expectGroupId(groupIdInput, 'groupId')
+export const deleteGroupOffsets: AdminOperation<'deleteGroupOffsets'> = async (context, group, input, options = {}) => {
+  const groupId = expectGroupId(group, 'groupId')
   const partitions = partitionItems(input, 'partitions', ['topic', 'partition'], ({ topic, partition }) => ({
     topic,
     partition,
@@ -202,12 +180,8 @@ export async function deleteGroupOffsets(
 }
 
 /** See {@link Admin.resetGroupOffsets}. */
-export async function resetGroupOffsets(
-  context: AdminContext,
-  groupIdInput: string,
-  options: ResetGroupOffsetsOptions,
-): Promise<GroupOffset[]> {
-  const groupId = expectGroupId(groupIdInput, 'groupId')
+export const resetGroupOffsets: AdminOperation<'resetGroupOffsets'> = async (context, group, options) => {
+  const groupId = expectGroupId(group, 'groupId')
   const opts = expectObject(options, 'options')
   rejectUnknownKeys(opts, ['topic', 'to', 'partitions', 'dryRun', 'timeoutMs'], 'options')
   const topic = expectTopic(opts.topic, 'options.topic')

@@ -16,7 +16,8 @@ import { BatchFailures } from './batch.js'
 import { describeNamed } from './describe-named.js'
 import { aclOperationNames, groupStateName, groupTypeName, toNode } from './convert.js'
 import { type AdminContext, type Attempt, isRetryable, pause, RetryRequest, timeoutOnly } from './request.js'
-import type { GroupDescription, GroupListing, ListGroupsOptions, RequestOptions } from './types.js'
+import type { AdminOperation } from './operation.js'
+import type { GroupDescription, GroupListing } from './types.js'
 import { expectArray, expectNames, expectString } from './validate.js'
 
 /** librdkafka's NON_EMPTY_GROUP, used when kafkit itself finds a group with members. */
@@ -44,7 +45,7 @@ function namedValues<T>(names: unknown, path: string, table: Readonly<Record<str
 }
 
 /** See {@link Admin.listGroups}. */
-export async function listGroups(context: AdminContext, options: ListGroupsOptions = {}): Promise<GroupListing[]> {
+export const listGroups: AdminOperation<'listGroups'> = async (context, options = {}) => {
   const states = namedValues(options.states, 'options.states', GROUP_STATE, 'group state')
   const types = namedValues(options.types, 'options.types', GROUP_TYPE, 'group type')
   const extra = { ...(states.length > 0 ? { states } : {}), ...(types.length > 0 ? { types } : {}) }
@@ -65,7 +66,7 @@ export async function listGroups(context: AdminContext, options: ListGroupsOptio
 }
 
 /** See {@link Admin.describeGroups}. */
-export const describeGroups = describeNamed({
+export const describeGroups: AdminOperation<'describeGroups'> = describeNamed({
   operation: 'describeGroups',
   input: 'groups',
   check: expectGroupId,
@@ -122,11 +123,7 @@ function toGroupDescription(raw: RawGroupDescription): GroupDescription {
 }
 
 /** See {@link Admin.deleteGroups}. */
-export async function deleteGroups(
-  context: AdminContext,
-  input: readonly string[],
-  options: RequestOptions = {},
-): Promise<void> {
+export const deleteGroups: AdminOperation<'deleteGroups'> = async (context, input, options = {}) => {
   const groups = expectNames(input, 'groups', expectGroupId, 'group')
   await context.run('deleteGroups', options, 'write', async ({ raw, deadline }) => {
     const failures = new BatchFailures('deleteGroups')

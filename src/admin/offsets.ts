@@ -8,15 +8,8 @@ import { ConfigError } from '../errors/kafka-error.js'
 import { ISOLATION_LEVEL, OFFSET_SPEC, type RawError, type RawPartitionOffset } from '../native/admin-addon.js'
 import { BatchFailures } from './batch.js'
 import { type AdminContext, type Attempt, isRetryable, RetryRequest, timeoutOnly } from './request.js'
-import type {
-  DeletedRecords,
-  DeleteRecordsInput,
-  ListOffsetsInput,
-  ListOffsetsOptions,
-  PartitionOffset,
-  RequestOptions,
-  TopicPartition,
-} from './types.js'
+import type { AdminOperation } from './operation.js'
+import type { DeletedRecords, PartitionOffset, TopicPartition } from './types.js'
 import {
   expectItems,
   expectObject,
@@ -170,11 +163,7 @@ export async function listOffsetsOnce(
 }
 
 /** See {@link Admin.listOffsets}. */
-export async function listOffsets(
-  context: AdminContext,
-  input: readonly ListOffsetsInput[],
-  options: ListOffsetsOptions = {},
-): Promise<PartitionOffset[]> {
+export const listOffsets: AdminOperation<'listOffsets'> = async (context, input, options = {}) => {
   const items = expectItems(input, 'partitions', (value, path) => {
     const item = expectTopicPartition(value, path, ['topic', 'partition', 'at'])
     return { topic: item.topic, partition: item.partition, spec: specFor(item.at, `${path}.at`) }
@@ -238,11 +227,7 @@ export function missingPartition(topic: string, partition: number): RawError {
 }
 
 /** See {@link Admin.deleteRecords}. */
-export async function deleteRecords(
-  context: AdminContext,
-  input: readonly DeleteRecordsInput[],
-  options: RequestOptions = {},
-): Promise<DeletedRecords[]> {
+export const deleteRecords: AdminOperation<'deleteRecords'> = async (context, input, options = {}) => {
   const items = partitionItems(input, 'partitions', ['topic', 'partition', 'before'], (item, path) => ({
     topic: item.topic,
     partition: item.partition,

@@ -142,8 +142,7 @@ export class AdminContext {
     extra: Omit<RawRequestOptions, 'timeoutMs'>,
     convert: (answer: ClusterAnswers[K]) => T,
   ): Promise<T> {
-    const requests: ClusterRequests = this.addon
-    const request = requests[operation]
+    const request: ClusterRequests[K] = this.addon[operation]
     return this.run(
       operation,
       options,

@@ -4,28 +4,13 @@
  */
 import { RESP_ERR } from '../errors/codes.generated.js'
 import { ConfigError, TimeoutError } from '../errors/kafka-error.js'
-import type {
-  AdminAddon,
-  RawError,
-  RawRequestOptions,
-  RawTopicDescription,
-  RawTopicResult,
-} from '../native/admin-addon.js'
+import type { AdminAddon, AdminRequest, RawError, RawTopicDescription, RawTopicResult } from '../native/admin-addon.js'
 import { BatchFailures } from './batch.js'
 import { describeNamed } from './describe-named.js'
 import { aclOperationNames, toNode } from './convert.js'
 import { type AdminContext, pause, RetryRequest, timeoutOnly } from './request.js'
-import type {
-  ClusterDescription,
-  CreatePartitionsOptions,
-  CreateTopicsOptions,
-  DescribeOptions,
-  ListTopicsOptions,
-  NewPartitions,
-  NewTopic,
-  TopicDescription,
-  ValidateOnlyOptions,
-} from './types.js'
+import type { AdminOperation } from './operation.js'
+import type { CreatePartitionsOptions, CreateTopicsOptions, TopicDescription } from './types.js'
 import {
   expectAssignment,
   expectConfigRecord,
@@ -130,46 +115,55 @@ function parseNewPartitions(item: Record<string, unknown>, path: string, topic: 
 type RawNewTopic = Parameters<AdminAddon['createTopics']>[1][number]
 type RawNewPartitions = Parameters<AdminAddon['createPartitions']>[1][number]
 
-/**
- * A call that creates topics or partitions: its name, its input (the array's name, its items' keys, the reading of one
- * item), how it reaches the addon, the partitions a topic must show.
- */
-interface TopicChange<T extends { readonly topic: string }> {
-  readonly operation: 'createTopics' | 'createPartitions'
-  readonly input: string
-  readonly keys: readonly string[]
-  readonly parse: (item: Record<string, unknown>, path: string, topic: string) => T
-  readonly send: (context: AdminContext, items: readonly T[], raw: RawRequestOptions) => Promise<RawTopicResult[]>
-  readonly partitionsOf: (item: T) => number
+/** What each call that creates topics or partitions sends the addon for one topic. */
+interface TopicChangeItems {
+  readonly createTopics: RawNewTopic
+  readonly createPartitions: RawNewPartitions
 }
 
-/** Defines a call that creates topics or partitions from what makes it (see {@link changeTopics}). */
-function topicChange<I, O extends CreateTopicsOptions | CreatePartitionsOptions, T extends { readonly topic: string }>(
-  change: TopicChange<T>,
-): (context: AdminContext, input: readonly I[], options?: O) => Promise<void> {
-  return async (context, input, options: CreateTopicsOptions | CreatePartitionsOptions = {}) => {
+/** The calls that create topics or partitions. */
+type TopicChangeName = keyof TopicChangeItems
+
+/** Those requests of the addon, by name. */
+type TopicChangeRequests = {
+  readonly [K in TopicChangeName]: AdminRequest<[items: ReadonlyArray<TopicChangeItems[K]>], RawTopicResult[]>
+}
+
+/**
+ * What makes a call that creates topics or partitions, besides its name (which names its addon request too): its
+ * input (the array's name, its items' keys, the reading of one item), and the partitions a topic must show.
+ */
+interface TopicChange<M extends TopicChangeName> {
+  readonly input: string
+  readonly keys: readonly string[]
+  readonly parse: (item: Record<string, unknown>, path: string, topic: string) => TopicChangeItems[M]
+  readonly partitionsOf: (item: TopicChangeItems[M]) => number
+}
+
+/** The call `operation`, which creates topics or partitions, made of `change` (see {@link changeTopics}). */
+function topicChange<M extends TopicChangeName>(
+  operation: M,
+  change: TopicChange<M>,
+): (context: AdminContext, input: unknown, options?: CreateTopicsOptions | CreatePartitionsOptions) => Promise<void> {
+  return async (context, input, options = {}) => {
     const items = topicItems(input, change.input, change.keys, change.parse)
-    await changeTopics(context, change, options, items)
+    await changeTopics(context, operation, change, options, items)
   }
 }
 
 /** See {@link Admin.createTopics}. */
-export const createTopics = topicChange<NewTopic, CreateTopicsOptions, RawNewTopic>({
-  operation: 'createTopics',
+export const createTopics: AdminOperation<'createTopics'> = topicChange('createTopics', {
   input: 'topics',
   keys: NEW_TOPIC_KEYS,
   parse: parseNewTopic,
-  send: (context, items, raw) => context.addon.createTopics(context.handle, items, raw),
   partitionsOf: (t) => t.partitions,
 })
 
 /** See {@link Admin.createPartitions}. */
-export const createPartitions = topicChange<NewPartitions, CreatePartitionsOptions, RawNewPartitions>({
-  operation: 'createPartitions',
+export const createPartitions: AdminOperation<'createPartitions'> = topicChange('createPartitions', {
   input: 'partitions',
   keys: NEW_PARTITIONS_KEYS,
   parse: parseNewPartitions,
-  send: (context, items, raw) => context.addon.createPartitions(context.handle, items, raw),
   partitionsOf: (t) => t.count,
 })
 
@@ -178,19 +172,21 @@ export const createPartitions = topicChange<NewPartitions, CreatePartitionsOptio
  * the changed topics are led everywhere: those that succeeded are usable when the call settles, even when others of
  * the batch failed. Throws the batch's failures last.
  */
-async function changeTopics<T extends { readonly topic: string }>(
+async function changeTopics<M extends TopicChangeName>(
   context: AdminContext,
-  { operation, send, partitionsOf }: TopicChange<T>,
+  operation: M,
+  { partitionsOf }: TopicChange<M>,
   options: CreateTopicsOptions | CreatePartitionsOptions,
-  items: readonly T[],
+  items: ReadonlyArray<TopicChangeItems[M]>,
 ): Promise<void> {
   const validateOnly = options.validateOnly === true
+  const request: TopicChangeRequests[M] = context.addon[operation]
   await context.run(
     operation,
     options,
     'write',
     async ({ raw, deadline }) => {
-      const results = await send(context, items, raw)
+      const results = await request.call(context.addon, context.handle, items, raw)
       const failures = topicFailures(
         operation,
         items.map((t) => t.topic),
@@ -261,11 +257,7 @@ async function waitForLeaders(
 }
 
 /** See {@link Admin.deleteTopics}. */
-export async function deleteTopics(
-  context: AdminContext,
-  input: readonly string[],
-  options: ValidateOnlyOptions = {},
-): Promise<void> {
+export const deleteTopics: AdminOperation<'deleteTopics'> = async (context, input, options = {}) => {
   const topics = expectNames(input, 'topics', expectTopic, 'topic')
   await context.run('deleteTopics', options, 'write', async ({ raw }) => {
     collectTopicFailures('deleteTopics', topics, await context.addon.deleteTopics(context.handle, topics, raw))
@@ -273,7 +265,7 @@ export async function deleteTopics(
 }
 
 /** See {@link Admin.listTopics}. */
-export async function listTopics(context: AdminContext, options: ListTopicsOptions = {}): Promise<string[]> {
+export const listTopics: AdminOperation<'listTopics'> = async (context, options = {}) => {
   return context.run('listTopics', options, 'read', async ({ raw }) => {
     const metadata = await context.addon.metadata(context.handle, { timeoutMs: raw.timeoutMs })
     const names = metadata.topics.filter((t) => t.error === null).map((t) => t.topic)
@@ -291,7 +283,7 @@ export async function listTopics(context: AdminContext, options: ListTopicsOptio
 }
 
 /** See {@link Admin.describeTopics}. */
-export const describeTopics = describeNamed({
+export const describeTopics: AdminOperation<'describeTopics'> = describeNamed({
   operation: 'describeTopics',
   input: 'topics',
   check: expectTopic,
@@ -325,10 +317,7 @@ function toTopicDescription(raw: RawTopicDescription): TopicDescription {
 }
 
 /** See {@link Admin.describeCluster}. */
-export async function describeCluster(
-  context: AdminContext,
-  options: DescribeOptions = {},
-): Promise<ClusterDescription> {
+export const describeCluster: AdminOperation<'describeCluster'> = async (context, options = {}) => {
   const extra = { includeAuthorizedOperations: options.includeAuthorizedOperations === true }
   return context.readCluster('describeCluster', options, extra, (result) => {
     const operations = aclOperationNames(result.authorizedOperations)

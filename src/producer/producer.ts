@@ -234,9 +234,9 @@ export class Producer<K = RawData, V = RawData, T extends TopicSerdeMap = {}> ex
     records: ReadonlyArray<AnyRecord<K, V, T>>,
     extra: readonly RawHeader[] | undefined,
   ): Promise<DeliveryReport[]> {
+    const deliveries = records.map((record) => this.#enqueue(record, extra))
     // The caller waits for the whole batch, which is already as large as it will get: lingering only delays it.
     this.#pipeline.sendNowOnceHandedOver()
-    const deliveries = records.map((record) => this.#enqueue(record, extra))
     this.#pipeline.batchWaits()
     // One promise for the batch, not one per record (which costs more than producing the record).
     await new Promise<void>((resolve) => {

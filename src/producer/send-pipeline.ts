@@ -114,7 +114,7 @@ export class SendPipeline {
       waiting.state = 'ready'
       // Records cross into librdkafka in batches: now once HANDOVER_AT wait, else when the caller's code yields. With
       // librdkafka's queue full, only a delivery report makes room: retrying per send would repack a batch each time.
-      if (this.#waiting.length >= HANDOVER_AT && !this.#full) this.drain()
+      if (this.#waiting.length >= HANDOVER_AT && !this.#full) this.#handOver(false)
       else this.scheduleDrain()
       return
     }
@@ -138,10 +138,14 @@ export class SendPipeline {
 
   /**
    * Makes librdkafka send what it holds at once (not after linger.ms) as soon as no record waits in kafkit's queue
-   * any more: for `sendBatch()`, whose caller waits for the whole batch, already as large as it will get.
+   * any more: for `sendBatch()`, whose caller waits for the whole batch, already as large as it will get. Called once
+   * the whole batch is queued: called before, the batch's first handover (at {@link HANDOVER_AT} records) would empty
+   * the queue and start sending while the rest of the batch is still being queued, in many small requests.
    */
   sendNowOnceHandedOver(): void {
     this.#sendNowWanted = true
+    // The records may all be handed over already (the last one completed a handover): a drain sees to it either way.
+    this.scheduleDrain()
   }
 
   /** A sendBatch() waits for its deliveries: send-now rounds go on until {@link batchSettled}. */
@@ -163,7 +167,15 @@ export class SendPipeline {
 
   /** Hands the ready records at the head of the wait line to librdkafka, a batch per native call, in order. */
   drain = (): void => {
-    this.#drainScheduled = false
+    this.#handOver(true)
+  }
+
+  /**
+   * {@link drain}; `callerYielded` is false for the handover inside `send()` while the caller is still sending, which
+   * must not start a send-now round: the caller's batch is not complete yet.
+   */
+  #handOver(callerYielded: boolean): void {
+    if (callerYielded) this.#drainScheduled = false
     if (this.#host.closed()) return
     const { native, deliveries } = this.#host
     const batch = native.batch
@@ -215,7 +227,7 @@ export class SendPipeline {
       }
     }
     records.length = 0
-    if (this.#sendNowWanted && this.#waiting.length === 0) {
+    if (callerYielded && this.#sendNowWanted && this.#waiting.length === 0) {
       this.#sendNowWanted = false
       this.#sendNow()
     }

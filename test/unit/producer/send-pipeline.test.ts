@@ -254,6 +254,30 @@ describe('SendPipeline', () => {
     expect(state.sendNows).toBe(1)
   })
 
+  it('starts the send-now round of a batch larger than HANDOVER_AT only once all its records are handed over', async () => {
+    const { native, state } = fakeNative()
+    const { sends } = pipeline(native)
+    sends.sendNowOnceHandedOver()
+    const total = HANDOVER_AT * 2 + 5
+    for (let index = 0; index < total; index++) sends.push(new PendingDelivery('t'), record(String(index)))
+    // Two handovers happened while the batch was being queued: neither may hurry librdkafka.
+    expect(state.batches.flat()).toHaveLength(HANDOVER_AT * 2)
+    expect(state.sendNows).toBe(0)
+    await Promise.resolve()
+    expect(state.batches.flat()).toHaveLength(total)
+    expect(state.sendNows).toBe(1)
+  })
+
+  it('starts the send-now round of a batch that ended on a handover (nothing left to drain)', async () => {
+    const { native, state } = fakeNative()
+    const { sends } = pipeline(native)
+    for (let index = 0; index < HANDOVER_AT; index++) sends.push(new PendingDelivery('t'), record(String(index)))
+    expect(state.batches.flat()).toHaveLength(HANDOVER_AT)
+    sends.sendNowOnceHandedOver()
+    await Promise.resolve()
+    expect(state.sendNows).toBe(1)
+  })
+
   it('times handedOver out naming the records still waiting, and hands nothing over once closed', async () => {
     const { native, state } = fakeNative({ room: 0 })
     const { sends, close } = pipeline(native, 60_000)

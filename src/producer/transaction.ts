@@ -208,8 +208,9 @@ const ABORT_RETRY_MS = 100
 const REPORTS_GRACE_MS = 1_000
 
 /**
- * Before an abort: waits until a record of the transaction was delivered, while librdkafka holds some, at most
- * `timeoutMs`. librdkafka counts a partition as added to the transaction once its AddPartitionsToTxn request is sent,
+ * Before an abort: while librdkafka holds records of the transaction and none was delivered yet, waits until the
+ * first of them settles, at most `timeoutMs` (a delivery proves its partition was registered; after a failure the
+ * wait would prove nothing more). librdkafka counts a partition as added to the transaction once its AddPartitionsToTxn request is sent,
  * and its abort then sends EndTxn. Right after a commit the coordinator is still writing that commit's markers and
  * answers the registration with CONCURRENT_TRANSACTIONS; until librdkafka's retry succeeds the coordinator has no
  * transaction open, rejects an EndTxn with INVALID_TXN_STATE, and librdkafka makes that fatal: the producer would be

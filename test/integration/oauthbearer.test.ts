@@ -10,6 +10,21 @@ import { SUPER_USER, unsecuredJwt } from './helpers/secure-cluster.js'
 
 useAclCluster()
 
+/** OAUTHBEARER with tokens for the super user from a provider that records each call's `config` in `calls`. */
+function superUserTokens(calls: string[]) {
+  return {
+    mechanism: 'oauthbearer' as const,
+    tokenProvider: async ({ config }: { config: string }) => {
+      calls.push(config)
+      return {
+        tokenValue: unsecuredJwt(SUPER_USER.username, 60_000),
+        lifetimeMs: 60_000,
+        principal: SUPER_USER.username,
+      }
+    },
+  }
+}
+
 describe('Producer and Consumer: SASL/OAUTHBEARER with a token provider', () => {
   it('authenticates with the tokens tokenProvider returns and delivers', async () => {
     const topic = uniqueName('oauth')
@@ -17,17 +32,7 @@ describe('Producer and Consumer: SASL/OAUTHBEARER with a token provider', () => 
     const calls: string[] = []
     const producer = new Producer({
       brokers: cluster.bootstrap,
-      sasl: {
-        mechanism: 'oauthbearer',
-        tokenProvider: async ({ config }) => {
-          calls.push(config)
-          return {
-            tokenValue: unsecuredJwt(SUPER_USER.username, 60_000),
-            lifetimeMs: 60_000,
-            principal: SUPER_USER.username,
-          }
-        },
-      },
+      sasl: superUserTokens(calls),
     })
     await producer.connect()
     try {
@@ -67,17 +72,7 @@ describe('Producer and Consumer: SASL/OAUTHBEARER with a token provider', () => 
       brokers: cluster.bootstrap,
       groupId: uniqueName('oauth-group'),
       fromBeginning: true,
-      sasl: {
-        mechanism: 'oauthbearer',
-        tokenProvider: async ({ config }) => {
-          calls.push(config)
-          return {
-            tokenValue: unsecuredJwt(SUPER_USER.username, 60_000),
-            lifetimeMs: 60_000,
-            principal: SUPER_USER.username,
-          }
-        },
-      },
+      sasl: superUserTokens(calls),
     })
     await consumer.connect()
     try {

@@ -6,22 +6,14 @@ import diagnostics from 'node:diagnostics_channel'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { Admin, Consumer, defineSaga, Producer, SagaMediator, serdes } from '../../src/index.js'
 import { uniqueName, waitFor } from './helpers/kafka.js'
-import { type SecureCluster, startSecureCluster, SUPER_USER } from './helpers/secure-cluster.js'
+import { type SecureCluster, startSecureCluster, SUPER_USER, superUserConnects } from './helpers/secure-cluster.js'
 
 let cluster: SecureCluster
 /** The credentials through the `rdkafka` passthrough only, not kafkit's `sasl` option. */
 let rdkafka: Record<string, string>
 
 beforeAll(async () => {
-  cluster = await startSecureCluster(async (bootstrap) => {
-    const probe = new Admin({
-      brokers: bootstrap,
-      sasl: { mechanism: 'scram-sha-256', ...SUPER_USER },
-      connectTimeoutMs: 2000,
-    })
-    await probe.connect()
-    await probe.disconnect()
-  })
+  cluster = await startSecureCluster(superUserConnects)
   rdkafka = {
     'security.protocol': 'sasl_plaintext',
     'sasl.mechanisms': 'SCRAM-SHA-256',

@@ -24,6 +24,7 @@ import {
 import { exitWatch, stopPid } from '../../../scripts/cluster/processes.mjs'
 import { logTails } from '../../../scripts/cluster/util.mjs'
 import { brokerSslProperties, makeCertificates, type TlsFiles } from '../../../scripts/tls-lib.mjs'
+import { Admin } from '../../../src/index.js'
 
 /** The super user every secure cluster is formatted with: SCRAM-SHA-256 and SCRAM-SHA-512 credentials, and PLAIN. */
 export const SUPER_USER = Object.freeze({ username: 'admin', password: 'admin-secret' })
@@ -245,4 +246,15 @@ export function unsecuredJwt(subject: string, lifetimeMs: number): string {
   const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
   const now = Date.now() / 1000
   return `${encode({ alg: 'none' })}.${encode({ sub: subject, iat: now, exp: now + lifetimeMs / 1000 })}.`
+}
+
+/** The usual readiness check of a secure cluster: the super user's Admin connects over SASL/SCRAM. */
+export async function superUserConnects(bootstrap: string): Promise<void> {
+  const probe = new Admin({
+    brokers: bootstrap,
+    sasl: { mechanism: 'scram-sha-256', ...SUPER_USER },
+    connectTimeoutMs: 2000,
+  })
+  await probe.connect()
+  await probe.disconnect()
 }

@@ -12,47 +12,45 @@ import { type ClientState, Lifecycle } from '../internal/lifecycle.js'
 import { OAuthRefresher } from '../internal/oauth.js'
 import { loadAdminAddon, type RawAdminEventListener, type RawAdminHandle } from '../native/admin-addon.js'
 import * as acls from './acls.js'
+import type { AdminCalls } from './calls.js'
 import * as configs from './configs.js'
 import * as groups from './groups.js'
 import * as groupOffsetCalls from './group-offsets.js'
 import * as offsets from './offsets.js'
 import { type AdminOptions, resolveAdminOptions, type ResolvedAdminOptions } from './options.js'
+import type { AdminCallName, AdminOperation } from './operation.js'
 import { AdminContext } from './request.js'
 import * as topics from './topics.js'
-import type {
-  AclBinding,
-  AclDescription,
-  AclFilter,
-  ClusterDescription,
-  ConfigAlteration,
-  ConfigDescription,
-  ConfigResource,
-  CreatePartitionsOptions,
-  CreateTopicsOptions,
-  DeletedRecords,
-  DeleteRecordsInput,
-  DescribeOptions,
-  GroupDescription,
-  GroupListing,
-  GroupOffset,
-  GroupOffsetInput,
-  GroupPartitionOffset,
-  ListGroupOffsetsOptions,
-  ListGroupsOptions,
-  ListOffsetsInput,
-  ListOffsetsOptions,
-  ListTopicsOptions,
-  NewPartitions,
-  NewTopic,
-  PartitionOffset,
-  RequestOptions,
-  ResetGroupOffsetsOptions,
-  ScramCredentialAlteration,
-  ScramCredentialsDescription,
-  TopicDescription,
-  TopicPartition,
-  ValidateOnlyOptions,
-} from './types.js'
+
+/** The module-level operation behind each call of {@link AdminCalls}, checked against the call's declaration. */
+const OPERATIONS: { readonly [M in AdminCallName]: AdminOperation<M> } = {
+  describeCluster: topics.describeCluster,
+  listTopics: topics.listTopics,
+  describeTopics: topics.describeTopics,
+  createTopics: topics.createTopics,
+  deleteTopics: topics.deleteTopics,
+  createPartitions: topics.createPartitions,
+  listGroups: groups.listGroups,
+  describeGroups: groups.describeGroups,
+  deleteGroups: groups.deleteGroups,
+  listGroupOffsets: groupOffsetCalls.listGroupOffsets,
+  alterGroupOffsets: groupOffsetCalls.alterGroupOffsets,
+  resetGroupOffsets: groupOffsetCalls.resetGroupOffsets,
+  deleteGroupOffsets: groupOffsetCalls.deleteGroupOffsets,
+  listOffsets: offsets.listOffsets,
+  deleteRecords: offsets.deleteRecords,
+  describeConfigs: configs.describeConfigs,
+  alterConfigs: configs.alterConfigs,
+  createAcls: acls.createAcls,
+  describeAcls: acls.describeAcls,
+  deleteAcls: acls.deleteAcls,
+  describeUserScramCredentials: acls.describeUserScramCredentials,
+  alterUserScramCredentials: acls.alterUserScramCredentials,
+}
+
+// The calls are declared once, in AdminCalls, and installed from OPERATIONS by the class's static block.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface Admin extends AdminCalls {}
 
 /**
  * Administers a Kafka cluster: topics, partitions, consumer groups and their offsets, records, configuration, ACLs
@@ -76,6 +74,7 @@ import type {
  * await admin.disconnect()
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Admin {
   readonly #lifecycle = new Lifecycle('Admin')
   readonly #options: ResolvedAdminOptions
@@ -194,164 +193,17 @@ export class Admin {
     return this.#context!
   }
 
-  /** The cluster id, the controller and the brokers. */
-  describeCluster(options?: DescribeOptions): Promise<ClusterDescription> {
-    return run(() => topics.describeCluster(this.#use('describeCluster'), options))
-  }
-
-  /** Topic names, sorted; internal topics only with `includeInternal`. */
-  listTopics(options?: ListTopicsOptions): Promise<string[]> {
-    return run(() => topics.listTopics(this.#use('listTopics'), options))
-  }
-
-  /**
-   * Partitions, leaders, replicas and in-sync replicas of each topic, in input order.
-   * Batch call: an unknown topic fails its item with `ERR_KAFKA_UNKNOWN_TOPIC_OR_PART`.
-   */
-  describeTopics(topicNames: readonly string[], options?: DescribeOptions): Promise<TopicDescription[]> {
-    return run(() => topics.describeTopics(this.#use('describeTopics'), topicNames, options))
-  }
-
-  /**
-   * Creates topics and, unless `waitForLeaders: false`, waits until every broker shows every partition with a
-   * leader (brokers learn of new topics at their own pace).
-   * Batch call: an existing topic fails its item with `ERR_KAFKA_TOPIC_ALREADY_EXISTS` and is left as it was; an
-   * unknown config key fails with `ERR_KAFKA_INVALID_CONFIG`. Pass `validateOnly` to check without creating.
-   */
-  createTopics(newTopics: readonly NewTopic[], options?: CreateTopicsOptions): Promise<void> {
-    return run(() => topics.createTopics(this.#use('createTopics'), newTopics, options))
-  }
-
-  /** Deletes topics. Batch call: an unknown topic fails its item with `ERR_KAFKA_UNKNOWN_TOPIC_OR_PART`. */
-  deleteTopics(topicNames: readonly string[], options?: RequestOptions): Promise<void> {
-    return run(() => topics.deleteTopics(this.#use('deleteTopics'), topicNames, options))
-  }
-
-  /**
-   * Raises topics' partition counts to `count` (the new total) and, unless `waitForLeaders: false`, waits until
-   * every broker shows them led. Batch call: a count not above the current one fails its item with
-   * `ERR_KAFKA_INVALID_PARTITIONS`.
-   */
-  createPartitions(partitions: readonly NewPartitions[], options?: CreatePartitionsOptions): Promise<void> {
-    return run(() => topics.createPartitions(this.#use('createPartitions'), partitions, options))
-  }
-
-  /** Consumer groups known to the brokers, sorted by id. Rejects if some broker could not answer. */
-  listGroups(options?: ListGroupsOptions): Promise<GroupListing[]> {
-    return run(() => groups.listGroups(this.#use('listGroups'), options))
-  }
-
-  /** State, members and assignments of each group, in input order. An unknown group is reported as `dead`. */
-  describeGroups(groupIds: readonly string[], options?: DescribeOptions): Promise<GroupDescription[]> {
-    return run(() => groups.describeGroups(this.#use('describeGroups'), groupIds, options))
-  }
-
-  /**
-   * Deletes groups with their committed offsets. Batch call: a group with members fails its item with
-   * `ERR_KAFKA_NON_EMPTY_GROUP`, an unknown one with `ERR_KAFKA_GROUP_ID_NOT_FOUND`.
-   */
-  deleteGroups(groupIds: readonly string[], options?: RequestOptions): Promise<void> {
-    return run(() => groups.deleteGroups(this.#use('deleteGroups'), groupIds, options))
-  }
-
-  /**
-   * A group's committed offsets and, unless `lag: false`, each partition's end offset and lag. By default every
-   * partition with a committed offset; with `topics`, every partition of those topics (`offset: null` where
-   * nothing was committed).
-   */
-  listGroupOffsets(groupId: string, options?: ListGroupOffsetsOptions): Promise<GroupPartitionOffset[]> {
-    return run(() => groupOffsetCalls.listGroupOffsets(this.#use('listGroupOffsets'), groupId, options))
-  }
-
-  /**
-   * Sets a group's committed offsets. The group must be empty (no running consumers): otherwise rejects with
-   * `ERR_KAFKA_NON_EMPTY_GROUP` and changes nothing. Per-partition failures reject with a
-   * {@link KafkaAggregateError}.
-   */
-  alterGroupOffsets(
-    groupId: string,
-    groupOffsets: readonly GroupOffsetInput[],
-    options?: RequestOptions,
-  ): Promise<void> {
-    return run(() => groupOffsetCalls.alterGroupOffsets(this.#use('alterGroupOffsets'), groupId, groupOffsets, options))
-  }
-
-  /**
-   * Moves an empty group's offsets on one topic to the earliest or latest offset, or to the first record at or after
-   * a timestamp (the end when there is none). Resolves with the offsets written (or, with `dryRun`, that would be).
-   */
-  resetGroupOffsets(groupId: string, options: ResetGroupOffsetsOptions): Promise<GroupOffset[]> {
-    return run(() => groupOffsetCalls.resetGroupOffsets(this.#use('resetGroupOffsets'), groupId, options))
-  }
-
-  /**
-   * Deletes a group's committed offsets for some partitions. A group still subscribed to the topic fails them
-   * with `ERR_KAFKA_GROUP_SUBSCRIBED_TO_TOPIC`.
-   */
-  deleteGroupOffsets(groupId: string, partitions: readonly TopicPartition[], options?: RequestOptions): Promise<void> {
-    return run(() => groupOffsetCalls.deleteGroupOffsets(this.#use('deleteGroupOffsets'), groupId, partitions, options))
-  }
-
-  /**
-   * Looks offsets up per partition: earliest, latest, the record with the largest timestamp, or the first record
-   * at or after a timestamp. Batch call: an unknown topic or partition fails its item by name.
-   */
-  listOffsets(partitions: readonly ListOffsetsInput[], options?: ListOffsetsOptions): Promise<PartitionOffset[]> {
-    return run(() => offsets.listOffsets(this.#use('listOffsets'), partitions, options))
-  }
-
-  /**
-   * Deletes every record below `before` in each partition and resolves with the new low watermarks. Batch call:
-   * compacted topics fail with `ERR_KAFKA_POLICY_VIOLATION`, offsets past the end with
-   * `ERR_KAFKA_OFFSET_OUT_OF_RANGE`.
-   */
-  deleteRecords(partitions: readonly DeleteRecordsInput[], options?: RequestOptions): Promise<DeletedRecords[]> {
-    return run(() => offsets.deleteRecords(this.#use('deleteRecords'), partitions, options))
-  }
-
-  /** Every configuration entry of each resource, with its source and synonyms. Batch call. */
-  describeConfigs(resources: readonly ConfigResource[], options?: RequestOptions): Promise<ConfigDescription[]> {
-    return run(() => configs.describeConfigs(this.#use('describeConfigs'), resources, options))
-  }
-
-  /**
-   * Changes only the named properties (Kafka's IncrementalAlterConfigs): `set`, `delete` (back to the default),
-   * `append`/`subtract` for list properties. Batch call: an unknown property fails its resource with
-   * `ERR_KAFKA_INVALID_CONFIG`, and that resource keeps its configuration.
-   */
-  alterConfigs(alterations: readonly ConfigAlteration[], options?: ValidateOnlyOptions): Promise<void> {
-    return run(() => configs.alterConfigs(this.#use('alterConfigs'), alterations, options))
-  }
-
-  /** Creates ACL bindings. Batch call; needs an authorizer on the brokers (else `ERR_KAFKA_SECURITY_DISABLED`). */
-  createAcls(bindings: readonly AclBinding[], options?: RequestOptions): Promise<void> {
-    return run(() => acls.createAcls(this.#use('createAcls'), bindings, options))
-  }
-
-  /** The ACL bindings matching `filter` (fields left out match anything). */
-  describeAcls(filter?: AclFilter, options?: RequestOptions): Promise<AclDescription[]> {
-    return run(() => acls.describeAcls(this.#use('describeAcls'), filter, options))
-  }
-
-  /** Deletes the ACL bindings matching each filter; resolves with what each filter deleted. Batch call. */
-  deleteAcls(filters: readonly AclFilter[], options?: RequestOptions): Promise<AclDescription[][]> {
-    return run(() => acls.deleteAcls(this.#use('deleteAcls'), filters, options))
-  }
-
-  /** SCRAM credentials (mechanisms and iterations, never secrets) of some users, or of every user. */
-  describeUserScramCredentials(
-    users?: readonly string[],
-    options?: RequestOptions,
-  ): Promise<ScramCredentialsDescription[]> {
-    return run(() => acls.describeUserScramCredentials(this.#use('describeUserScramCredentials'), users, options))
-  }
-
-  /** Creates, replaces or deletes SASL/SCRAM credentials. Batch call. */
-  alterUserScramCredentials(
-    alterations: readonly ScramCredentialAlteration[],
-    options?: RequestOptions,
-  ): Promise<void> {
-    return run(() => acls.alterUserScramCredentials(this.#use('alterUserScramCredentials'), alterations, options))
+  // Every call of AdminCalls, run through its module-level operation: state and argument errors become rejections.
+  static {
+    for (const name of Object.keys(OPERATIONS) as AdminCallName[]) {
+      const operation = OPERATIONS[name] as (context: AdminContext, ...args: unknown[]) => Promise<unknown>
+      const call = {
+        [name](this: Admin, ...args: unknown[]): Promise<unknown> {
+          return run(() => operation(this.#use(name), ...args))
+        },
+      }[name]
+      Object.defineProperty(Admin.prototype, name, { value: call, writable: true, configurable: true })
+    }
   }
 }
 

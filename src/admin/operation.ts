@@ -1,20 +1,20 @@
 /**
- * The type of the functions that do the work of the {@link Admin} methods: each module-level admin operation is an
- * `AdminOperation<'methodName'>`, so that its arguments and result are those the method declares.
+ * The type of the functions that do the work of the {@link Admin} calls: each module-level admin operation is an
+ * `AdminOperation<'callName'>`, so that its arguments and result are those the call declares in {@link AdminCalls}.
  * @module
  */
-import type { Admin } from './admin.js'
+import type { AdminCalls } from './calls.js'
 import type { AdminContext } from './request.js'
 
-/** The {@link Admin} methods that are admin calls: every method but connect and disconnect. */
-export type AdminCallName = Exclude<keyof Admin, 'state' | 'connect' | 'disconnect'>
+/** The names of the {@link Admin} calls: every method but connect and disconnect. */
+export type AdminCallName = keyof AdminCalls
 
 /**
- * The function that does the work of the {@link Admin} method `M`: it takes the client's {@link AdminContext}, then
- * the method's own arguments, and settles as the method does (the method's declaration is the only place that states
- * them).
+ * The function that does the work of the {@link Admin} call `M`: it takes the client's {@link AdminContext}, then
+ * the call's own arguments, and settles as the call does (its declaration in {@link AdminCalls} is the only place
+ * that states them).
  */
 export type AdminOperation<M extends AdminCallName> = (
   context: AdminContext,
-  ...args: Parameters<Admin[M]>
-) => ReturnType<Admin[M]>
+  ...args: Parameters<AdminCalls[M]>
+) => ReturnType<AdminCalls[M]>

@@ -6,14 +6,14 @@ import diagnostics from 'node:diagnostics_channel'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { Admin, Consumer, defineSaga, Producer, SagaMediator, serdes } from '../../src/index.js'
 import { uniqueName, waitFor } from './helpers/kafka.js'
-import { type SecureCluster, startSecureCluster, SUPER_USER, superUserConnects } from './helpers/secure-cluster.js'
+import { type SecureCluster, startSecureCluster, SUPER_USER } from './helpers/secure-cluster.js'
 
 let cluster: SecureCluster
 /** The credentials through the `rdkafka` passthrough only, not kafkit's `sasl` option. */
 let rdkafka: Record<string, string>
 
 beforeAll(async () => {
-  cluster = await startSecureCluster(superUserConnects)
+  cluster = await startSecureCluster()
   rdkafka = {
     'security.protocol': 'sasl_plaintext',
     'sasl.mechanisms': 'SCRAM-SHA-256',

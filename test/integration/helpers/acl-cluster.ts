@@ -7,7 +7,7 @@ import type * as NodeRdkafka from 'node-rdkafka'
 import { afterAll, beforeAll } from 'vitest'
 import { Admin, type AdminOptions, Producer } from '../../../src/index.js'
 import { uniqueName } from './kafka.js'
-import { type SecureCluster, startSecureCluster, SUPER_USER, superUserConnects } from './secure-cluster.js'
+import { type SecureCluster, startSecureCluster, SUPER_USER } from './secure-cluster.js'
 
 const require = createRequire(import.meta.url)
 const rdkafka = require('node-rdkafka') as typeof NodeRdkafka
@@ -27,7 +27,7 @@ export function as(user: { username: string; password: string }, extra: Partial<
 /** Starts {@link cluster}, connects {@link admin} and creates alice before the file's tests; stops them after. */
 export function useAclCluster(): void {
   beforeAll(async () => {
-    cluster = await startSecureCluster(superUserConnects)
+    cluster = await startSecureCluster()
     admin = new Admin(as(SUPER_USER))
     await admin.connect()
     await admin.alterUserScramCredentials([

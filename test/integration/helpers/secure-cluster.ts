@@ -74,7 +74,7 @@ export interface SecureCluster {
   readonly tls: SecureClusterTls
   /** State dir (data, logs, certificates). */
   readonly dir: string
-  /** How long the start took: making certificates, and everything until `ready` passed. */
+  /** How long the start took: making certificates, and everything until the super user could connect. */
   readonly timings: { readonly certificatesMs: number; readonly totalMs: number }
   /** Stops the JVM and deletes the dir. */
   stop(): Promise<void>
@@ -143,14 +143,14 @@ function serverProperties(dir: string, ports: Ports, tls: TlsFiles): string {
 }
 
 /**
- * Starts the cluster and waits until `ready(bootstrap)` resolves (the caller's own check, e.g. an authenticated
- * DescribeCluster), retrying it until `timeoutMs`. Certificates are made in the cluster's dir unless `tls` brings
+ * Starts the cluster and waits until the super user's Admin connects over SASL/SCRAM (an authenticated
+ * DescribeCluster), retrying until `timeoutMs`. Certificates are made in the cluster's dir unless `tls` brings
  * some (made with scripts/tls-lib.mjs, e.g. to share them with another server); those stay where they are.
  */
-export async function startSecureCluster(
-  ready: (bootstrap: string) => Promise<void>,
-  { timeoutMs = 120_000, tls: givenTls }: { timeoutMs?: number; tls?: TlsFiles } = {},
-): Promise<SecureCluster> {
+export async function startSecureCluster({
+  timeoutMs = 120_000,
+  tls: givenTls,
+}: { timeoutMs?: number; tls?: TlsFiles } = {}): Promise<SecureCluster> {
   const started = Date.now()
   const libs = await ensureKafka()
   const dir = await mkdtemp(join(tmpdir(), 'kafkit-secure-cluster-'))
@@ -220,7 +220,7 @@ export async function startSecureCluster(
       throw exited instanceof Error ? exited : new Error(JSON.stringify(exited))
     }
     try {
-      await ready(bootstrap)
+      await superUserConnects(bootstrap)
       return {
         bootstrap,
         listeners,
@@ -248,8 +248,8 @@ export function unsecuredJwt(subject: string, lifetimeMs: number): string {
   return `${encode({ alg: 'none' })}.${encode({ sub: subject, iat: now, exp: now + lifetimeMs / 1000 })}.`
 }
 
-/** The usual readiness check of a secure cluster: the super user's Admin connects over SASL/SCRAM. */
-export async function superUserConnects(bootstrap: string): Promise<void> {
+/** The readiness check of a secure cluster: the super user's Admin connects over SASL/SCRAM. */
+async function superUserConnects(bootstrap: string): Promise<void> {
   const probe = new Admin({
     brokers: bootstrap,
     sasl: { mechanism: 'scram-sha-256', ...SUPER_USER },

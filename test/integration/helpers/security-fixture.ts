@@ -17,7 +17,7 @@ import { makeCertificates, type TlsFiles } from '../../../scripts/tls-lib.mjs'
 import { Admin, type ClientOptions, Consumer, Producer } from '../../../src/index.js'
 import { registryUrl } from './avro.js'
 import { uniqueName, waitFor } from './kafka.js'
-import { APP_USER, type SecureCluster, startSecureCluster, SUPER_USER, superUserConnects } from './secure-cluster.js'
+import { APP_USER, type SecureCluster, startSecureCluster, SUPER_USER } from './secure-cluster.js'
 import { startTlsRegistry, type TlsRegistry } from './tls-registry.js'
 
 let certificatesDir: string
@@ -44,7 +44,7 @@ export function useSecureCluster(options: { registries: boolean }): void {
     certificatesDir = await mkdtemp(join(tmpdir(), 'kafkit-security-'))
     const tls = await makeCertificates(join(certificatesDir, 'tls'))
     const [startedCluster, startedRegistry, startedMtlsRegistry] = await Promise.allSettled([
-      startSecureCluster(superUserConnects, { tls }),
+      startSecureCluster({ tls }),
       options.registries ? startTlsRegistry(tls, join(certificatesDir, 'registry')) : undefined,
       options.registries ? startMutualTlsProxy(tls) : undefined,
     ])

@@ -2,6 +2,7 @@
 // Every `@ts-expect-error` line must fail to compile; if it ever compiles, tsc reports the unused directive.
 import {
   Admin,
+  type AdminCalls,
   type AclDescription,
   type ClusterDescription,
   type GroupPartitionOffset,
@@ -119,6 +120,20 @@ export async function adminTypeTests(): Promise<void> {
   ])
   // @ts-expect-error an upsert needs a password
   await admin.alterUserScramCredentials([{ user: 'alice', mechanism: 'scram-sha-256' }])
+
+  // An Admin is its calls: code typed against a Pick of AdminCalls takes an Admin or a stand-in of its own.
+  const calls: Pick<AdminCalls, 'listTopics' | 'deleteTopics'> = admin
+  const standIn: Pick<AdminCalls, 'listTopics' | 'deleteTopics'> = {
+    listTopics: async () => ['orders'],
+    deleteTopics: async () => {},
+  }
+  const topics: string[] = await (Math.random() > 0.5 ? calls : standIn).listTopics({ includeInternal: false })
+  void topics
+  // @ts-expect-error a stand-in must return what the call declares
+  const wrong: Pick<AdminCalls, 'listTopics'> = { listTopics: async () => [1] }
+  void wrong
+  // @ts-expect-error connect() is the client's own, not one of its calls
+  type _Connect = AdminCalls['connect']
 
   await admin.disconnect()
 }

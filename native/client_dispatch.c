@@ -1,8 +1,8 @@
 /*
  * The one way into JavaScript: librdkafka's threads and the worker post to the client's threadsafe function (a
  * wake-up, coalesced until JavaScript drains, or a finished job); on the main thread `kafkit_dispatch_call_js`
- * settles what arrived and calls JavaScript's onWake, which drains the rare events here. Also the keep-alive
- * references that decide whether the client holds the process open.
+ * settles what arrived and calls JavaScript's onWake(eventsPending), which drains the rare events here when there are
+ * any. Also the keep-alive references that decide whether the client holds the process open.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,11 +64,15 @@ void kafkit_dispatch_call_js(napi_env env, napi_value callback, void *context, v
   if (!env) return;
   uv_mutex_lock(&client->lock);
   client->wake_pending = false; /* anything pushed from now on posts a new wake-up */
+  bool events = client->events_head || client->events_dropped > 0 || client->out_of_memory;
   uv_mutex_unlock(&client->lock);
   if (client->admin) kafkit_admin_settle_delivered(env, client);
-  napi_value global;
+  /* onWake(eventsPending): most wake-ups bring only delivery reports or messages, and then JavaScript skips the
+   * clientDrainEvents call (an empty array each time). An event pushed after this read posts a new wake-up. */
+  napi_value global, argv[1];
   napi_get_global(env, &global);
-  napi_call_function(env, global, callback, 0, NULL, NULL);
+  napi_get_boolean(env, events, &argv[0]);
+  napi_call_function(env, global, callback, 1, argv, NULL);
   /* An exception thrown by the JavaScript side is reported by Node as uncaught; nothing to clean up here. */
 }
 

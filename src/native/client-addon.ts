@@ -13,7 +13,8 @@ export interface ClientCoreAddon<Kind extends string, Event> {
   clientCreate(
     kind: Kind,
     config: Record<string, string>,
-    onWake: () => void,
+    /** Called on the JS thread when something arrived; `eventsPending`: `clientDrainEvents` has events to give. */
+    onWake: (eventsPending: boolean) => void,
     options: { oauthbearer: boolean },
   ): object
   clientAddBrokers(handle: object, brokers: string): number

@@ -224,7 +224,7 @@ export class NativeProducerClient {
     this.#callbacks = callbacks
     const strings = toStrings(config)
     this.#bootstrap = new Bootstrap(strings)
-    this.#handle = this.#addon.clientCreate('producer', strings, () => this.drain(), options)
+    this.#handle = this.#addon.clientCreate('producer', strings, this.#onWake, options)
   }
 
   /** Hands librdkafka the bootstrap brokers, then proves they answer (fetches cluster metadata on the worker). */
@@ -277,10 +277,24 @@ export class NativeProducerClient {
     return { taken, failures: batch.failures }
   }
 
-  /** Hands over every delivery report and event collected so far (also called by the addon's wake-up). */
-  drain = (): void => {
+  /** The addon's wake-up: delivery reports, and events when it says some are pending. */
+  #onWake = (eventsPending: boolean): void => {
+    if (eventsPending) this.#drainEvents()
+    this.#drainDeliveries()
+  }
+
+  /** Hands over every delivery report and event collected so far. */
+  drain(): void {
+    this.#drainEvents()
+    this.#drainDeliveries()
+  }
+
+  #drainEvents(): void {
     const events = this.#addon.clientDrainEvents(this.#handle)
     for (const event of events) this.#callbacks.event(event)
+  }
+
+  #drainDeliveries(): void {
     const reports = this.#reports
     for (;;) {
       reports.count = this.#addon.producerDrainDeliveries(

@@ -122,17 +122,19 @@ export class PartitionScheduler {
     // A fairness quantum: partitions waiting for a slot get their turn after this many messages.
     let budget = this.#run.maxBatchSize
     while (budget > 0 && live() && state.size > 0) {
-      const handled =
+      // A message whose handler returned without a promise is done without one: no await, no microtask per message.
+      const result =
         this.#run.mode === 'message'
-          ? await this.#handleMessage(state, generation, stopSignal)
-          : await this.#handleBatch(state, generation, stopSignal, budget)
+          ? this.#handleMessage(state, generation, stopSignal)
+          : this.#handleBatch(state, generation, stopSignal, budget)
+      const handled = typeof result === 'number' ? result : await result
       if (handled === 0) return
       budget -= handled
     }
   }
 
   /** Handles the oldest buffered message, traced while someone subscribes to `kafkit:consumer:process`. */
-  #handleMessage(state: PartitionState, generation: number, stopSignal: () => AbortSignal): Promise<number> {
+  #handleMessage(state: PartitionState, generation: number, stopSignal: () => AbortSignal): number | Promise<number> {
     const channel = tracingChannels.consumerProcess
     if (!channel.hasSubscribers) return this.#processMessage(state, generation, stopSignal, undefined)
     const context: ConsumerMessageContext = {
@@ -140,37 +142,55 @@ export class PartitionScheduler {
       groupId: this.#host.identity?.groupId ?? '',
       clientId: this.#host.identity?.clientId,
     }
-    return traceSettled(channel, context, () => this.#processMessage(state, generation, stopSignal, context))
+    return traceSettled(channel, context, async () => this.#processMessage(state, generation, stopSignal, context))
   }
 
   /**
-   * Runs the handler once; when it throws, the failure handler retries it and applies the error policy. Returns the
-   * verdict, or `undefined` when the first attempt succeeded. `failure` describes the failing work (made only then).
+   * Runs the handler once; when it fails, the failure handler retries it and applies the error policy. `undefined`
+   * when the first attempt returned without a promise and did not throw, else a promise of the verdict (`undefined`
+   * when the first attempt's promise resolved). `failure` describes the failing work (made only then).
    */
-  async #runHandler(
+  #runHandler(
     attempt: () => unknown,
     record: Outcome | undefined,
     failure: () => FailureContext,
-  ): Promise<Verdict | undefined> {
+  ): undefined | Promise<Verdict | undefined> {
+    let out: unknown
     try {
-      const out = attempt()
-      if (isPromise(out)) await out
+      out = attempt()
+    } catch (error) {
+      return this.#recover(error, record, failure)
+    }
+    if (!isPromise(out)) {
       if (record !== undefined) record.outcome = 'processed'
       return undefined
-    } catch (error) {
-      const verdict = await this.#policy.recover(error, failure())
-      failedOutcome(record, verdict, error)
-      return verdict
     }
+    return Promise.resolve(out).then(
+      () => {
+        if (record !== undefined) record.outcome = 'processed'
+        return undefined
+      },
+      (error: unknown) => this.#recover(error, record, failure),
+    )
   }
 
-  /** Handles the oldest buffered message; returns how many messages were consumed from the buffer (0 or 1). */
-  async #processMessage(
+  /** The failure handler's verdict on a failed attempt, recorded for the tracing channel. */
+  async #recover(error: unknown, record: Outcome | undefined, failure: () => FailureContext): Promise<Verdict> {
+    const verdict = await this.#policy.recover(error, failure())
+    failedOutcome(record, verdict, error)
+    return verdict
+  }
+
+  /**
+   * Handles the oldest buffered message; returns how many messages were consumed from the buffer (0 or 1), without a
+   * promise when the handler returned without one and succeeded.
+   */
+  #processMessage(
     state: PartitionState,
     generation: number,
     stopSignal: () => AbortSignal,
     record: Outcome | undefined,
-  ): Promise<number> {
+  ): number | Promise<number> {
     const raw = state.peek()!
     const handler = this.#run.handler as Handler<EachMessagePayload<AnyConsumerMessage>>
     const attempt = (): unknown => {
@@ -178,12 +198,24 @@ export class PartitionScheduler {
       if (isPromise(decoded)) return decoded.then((message) => handler({ message, signal: state.abort.signal }))
       return handler({ message: decoded, signal: state.abort.signal })
     }
-    const verdict = await this.#runHandler(attempt, record, () => ({
+    const verdict = this.#runHandler(attempt, record, () => ({
       raw,
       attempt,
       signal: stopSignal(),
       isStale: () => !this.#active || state.generation !== generation || state.status !== 'active',
     }))
+    if (verdict === undefined) return this.#messageDone(state, generation, raw, undefined, record)
+    return verdict.then((settled) => this.#messageDone(state, generation, raw, settled, record))
+  }
+
+  /** After a message's handling: drops it from the buffer unless its partition moved on; how many were consumed. */
+  #messageDone(
+    state: PartitionState,
+    generation: number,
+    raw: RawMessage,
+    verdict: Verdict | undefined,
+    record: Outcome | undefined,
+  ): number {
     if (state.generation !== generation) {
       if (record !== undefined) record.outcome = 'unprocessed'
       return 0

@@ -214,6 +214,61 @@ describe('PartitionScheduler', () => {
     expect(handled).toEqual(['0', '1', '3', '4'])
   })
 
+  it('runs a synchronous handler on a partition\'s messages back to back, with no microtask between them', async () => {
+    const order: string[] = []
+    const { scheduler } = setup({
+      eachMessage: ({ message }: { message: AnyConsumerMessage }) => {
+        if (message.offset === '0') queueMicrotask(() => order.push('microtask'))
+        order.push(message.offset)
+      },
+    })
+    const state = new PartitionState('t', 0)
+    fill(state, 0, 4)
+    scheduler.schedule(state)
+    await waitUntil(() => state.processedNext === 4)
+    expect(order).toEqual(['0', '1', '2', '3', 'microtask'])
+  })
+
+  it('a synchronous handler that throws is retried, then stops the run under \'stop\' at that message', async () => {
+    const attempts = new Map<string, number>()
+    const { scheduler, failures } = setup({
+      retry: { retries: 1, initialDelayMs: 1 },
+      eachMessage: ({ message }: { message: AnyConsumerMessage }) => {
+        attempts.set(message.offset, (attempts.get(message.offset) ?? 0) + 1)
+        if (message.offset === '1' && attempts.get('1') === 1) throw new Error('transient')
+        if (message.offset === '3') throw new Error('poison')
+      },
+    })
+    const state = new PartitionState('t', 0)
+    fill(state, 0, 5)
+    scheduler.schedule(state)
+    await waitUntil(() => failures.length > 0)
+    expect(attempts.get('1')).toBe(2)
+    expect(attempts.get('3')).toBe(2)
+    expect(failures[0]!.offset).toBe('3')
+    expect(state.processedNext).toBe(3)
+    expect(state.peek()!.offset).toBe(3)
+  })
+
+  it('ignores a synchronous handler\'s success when it seeked its own partition while running', async () => {
+    const handled: string[] = []
+    const { scheduler } = setup({
+      eachMessage: ({ message }: { message: AnyConsumerMessage }) => {
+        handled.push(message.offset)
+        if (message.offset === '1') {
+          state.clear()
+          state.invalidate()
+        }
+      },
+    })
+    const state = new PartitionState('t', 0)
+    fill(state, 0, 4)
+    scheduler.schedule(state)
+    await tick(10)
+    expect(handled).toEqual(['0', '1'])
+    expect(state.processedNext).toBe(1)
+  })
+
   it('stop() waits for running handlers and reports whether they finished in time', async () => {
     const { scheduler } = setup({ eachMessage: () => tick(30) })
     const state = new PartitionState('t', 0)

@@ -214,7 +214,7 @@ describe('PartitionScheduler', () => {
     expect(handled).toEqual(['0', '1', '3', '4'])
   })
 
-  it('runs a synchronous handler on a partition\'s messages back to back, with no microtask between them', async () => {
+  it("runs a synchronous handler on a partition's messages back to back, with no microtask between them", async () => {
     const order: string[] = []
     const { scheduler } = setup({
       eachMessage: ({ message }: { message: AnyConsumerMessage }) => {
@@ -229,7 +229,7 @@ describe('PartitionScheduler', () => {
     expect(order).toEqual(['0', '1', '2', '3', 'microtask'])
   })
 
-  it('a synchronous handler that throws is retried, then stops the run under \'stop\' at that message', async () => {
+  it("a synchronous handler that throws is retried, then stops the run under 'stop' at that message", async () => {
     const attempts = new Map<string, number>()
     const { scheduler, failures } = setup({
       retry: { retries: 1, initialDelayMs: 1 },
@@ -250,7 +250,7 @@ describe('PartitionScheduler', () => {
     expect(state.peek()!.offset).toBe(3)
   })
 
-  it('ignores a synchronous handler\'s success when it seeked its own partition while running', async () => {
+  it("ignores a synchronous handler's success when it seeked its own partition while running", async () => {
     const handled: string[] = []
     const { scheduler } = setup({
       eachMessage: ({ message }: { message: AnyConsumerMessage }) => {

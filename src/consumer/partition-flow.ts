@@ -83,11 +83,6 @@ export class PartitionFlow {
     this.#fetchLoop.wake()
   }
 
-  /** librdkafka's wake-up: fetches inside it rather than a turn of the event loop later. */
-  fetchNow(): void {
-    this.#fetchLoop.fetchNow()
-  }
-
   /** Takes a fetched batch into the partitions' buffers, skipping what is stale, and schedules their handling. */
   onMessages(batch: FetchedBatch, poll: number): void {
     const scheduler = this.#host.scheduler()

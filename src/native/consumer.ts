@@ -91,10 +91,7 @@ interface ConsumerAddon extends ClientCoreAddon<'consumer', ConsumerEvent> {
 
 /** What the consumer hears from its native client (all on the JavaScript thread, never inside librdkafka). */
 export interface NativeConsumerCallbacks {
-  /**
-   * librdkafka's queue has messages or rebalances: fetch. Called from the addon's wake-up, an I/O callback of the
-   * event loop (never inside a librdkafka call or other JavaScript), so it may fetch at once.
-   */
+  /** librdkafka's queue has messages or rebalances: fetch. */
   wake(): void
   /** A commit's result (kafkit's own or librdkafka's automatic ones); `error` undefined when it succeeded. */
   offsetCommit(error: RawError | undefined, offsets: RawTopicPartition[]): void

@@ -129,23 +129,4 @@ describe('FetchLoop', () => {
     expect(queue.polls.length).toBe(polls)
     expect(loop.running).toBe(false)
   })
-  it('fetchNow() fetches before returning, and replaces a fetch already scheduled instead of adding one', async () => {
-    const queue = new FakeQueue()
-    const received: Array<[number, number]> = []
-    const loop = loopOn(queue, { maxWaitMs: 1_000, saturatedPollMs: 1_000 }, received)
-    loop.start() // schedules the first fetch for the next turn
-    queue.queued = 3
-    loop.fetchNow()
-    expect(received).toEqual([[3, 1]])
-    await tick(20)
-    // The scheduled fetch was cancelled: one fetch, not two (the fallback timer is 1 s away).
-    expect(queue.polls).toHaveLength(1)
-    queue.queued = 2
-    loop.fetchNow()
-    expect(received.at(-1)).toEqual([2, 2])
-    await loop.stop()
-    queue.queued = 5
-    loop.fetchNow()
-    expect(queue.polls).toHaveLength(2)
-  })
 })

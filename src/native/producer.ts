@@ -224,7 +224,7 @@ export class NativeProducerClient {
     this.#callbacks = callbacks
     const strings = toStrings(config)
     this.#bootstrap = new Bootstrap(strings)
-    this.#handle = this.#addon.clientCreate('producer', strings, this.#onWake, options)
+    this.#handle = this.#addon.clientCreate('producer', strings, this.drain, options)
   }
 
   /** Hands librdkafka the bootstrap brokers, then proves they answer (fetches cluster metadata on the worker). */
@@ -277,15 +277,12 @@ export class NativeProducerClient {
     return { taken, failures: batch.failures }
   }
 
-  /** The addon's wake-up: delivery reports, and events when it says some are pending. */
-  #onWake = (eventsPending: boolean): void => {
+  /**
+   * Hands over every delivery report collected so far, and the events unless `eventsPending` is false (the addon's
+   * wake-up says so when it brings none).
+   */
+  drain = (eventsPending = true): void => {
     if (eventsPending) this.#drainEvents()
-    this.#drainDeliveries()
-  }
-
-  /** Hands over every delivery report and event collected so far. */
-  drain(): void {
-    this.#drainEvents()
     this.#drainDeliveries()
   }
 

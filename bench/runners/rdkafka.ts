@@ -282,4 +282,70 @@ async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
   return outcome
 }
 
-runRunner(flavour, { produce, 'produce-awaited': produceAwaited, backpressure: produce, consume, latency, pipeline })
+/** Calls a node-rdkafka method that reports through a callback, as a promise. */
+function settle(call: (done: (error: NodeRdkafka.LibrdKafkaError | null | undefined) => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    call((error) => (error ? reject(error) : resolve()))
+  })
+}
+
+const TRANSACTION_TIMEOUT_MS = 30_000
+
+/**
+ * Exactly-once consume-transform-produce, raw: per `consume(n)` batch, one transaction holding the outputs and the
+ * batch's next offsets (`sendOffsetsToTransaction` with the consumer), then its commit. The consumer reads committed
+ * data only and never commits on its own. The pipeline scenario runs it, unmeasured, as its warm-up.
+ */
+async function transactionalPipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
+  const output = outputTopic(spec)
+  const tracker = new ConsumeTracker(spec, context)
+  const producer = await connectProducer(spec, { 'transactional.id': `${spec.groupId}-tx`, dr_cb: false })
+  await settle((done) => producer.initTransactions(TRANSACTION_TIMEOUT_MS, done))
+  const consumer = await connectConsumer(spec, {
+    ...TUNED_CONSUMER,
+    'enable.auto.commit': false,
+    'isolation.level': 'read_committed',
+  })
+  consumer.subscribe([spec.topic])
+  while (!tracker.complete() && !context.expired()) {
+    const batch = await new Promise<NodeRdkafka.Message[]>((resolve) => {
+      consumer.consume(CONSUME_BATCH, (error, messages) => {
+        if (error) tracker.error()
+        resolve(messages ?? [])
+      })
+    })
+    if (batch.length === 0) continue
+    tracker.started()
+    await settle((done) => producer.beginTransaction(done))
+    const next = new Map<string, NodeRdkafka.TopicPartitionOffset>()
+    let bytes = 0
+    for (const message of batch) {
+      const value = transform(message.value)
+      bytes += value.length
+      await produceWithRetry(producer, output, value)
+      next.set(`${message.partition}`, {
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset + 1,
+      })
+    }
+    await settle((done) =>
+      producer.sendOffsetsToTransaction([...next.values()], consumer, TRANSACTION_TIMEOUT_MS, done),
+    )
+    await settle((done) => producer.commitTransaction(TRANSACTION_TIMEOUT_MS, done))
+    tracker.batch(batch.length, bytes)
+  }
+  const outcome = tracker.outcome()
+  await Promise.all([disconnect(producer), disconnect(consumer)])
+  return outcome
+}
+
+runRunner(flavour, {
+  produce,
+  'produce-awaited': produceAwaited,
+  backpressure: produce,
+  consume,
+  latency,
+  pipeline: (spec, context) =>
+    spec.variant === 'transaction' ? transactionalPipeline(spec, context) : pipeline(spec, context),
+})

@@ -156,6 +156,16 @@ async function connectConsumer(spec: RunSpec, extra: Record<string, unknown> = {
   return consumer
 }
 
+/** One `consume(CONSUME_BATCH)` call: the messages ready, none after an error (which `onError` counts). */
+function consumeBatch(consumer: NodeRdkafka.KafkaConsumer, onError: () => void): Promise<NodeRdkafka.Message[]> {
+  return new Promise((resolve) => {
+    consumer.consume(CONSUME_BATCH, (error, messages) => {
+      if (error) onError()
+      resolve(messages ?? [])
+    })
+  })
+}
+
 /**
  * librdkafka pauses a partition's fetches for `fetch.queue.backoff.ms` (1 s by default) whenever its local queue
  * holds `queued.min.messages`; a Node consumer drains that queue in well under a second, then waits. The tuned
@@ -171,12 +181,7 @@ async function consume(spec: RunSpec, context: RunContext): Promise<Outcome> {
   let bytes = 0
   let errors = 0
   while (received < spec.messages && !context.expired()) {
-    const batch = await new Promise<NodeRdkafka.Message[]>((resolve) => {
-      consumer.consume(CONSUME_BATCH, (error, messages) => {
-        if (error) errors++
-        resolve(messages ?? [])
-      })
-    })
+    const batch = await consumeBatch(consumer, () => errors++)
     if (batch.length === 0) continue
     watch.start()
     received += batch.length
@@ -246,12 +251,7 @@ async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
   const consumer = await connectConsumer(spec, { ...TUNED_CONSUMER, 'enable.auto.offset.store': false })
   consumer.subscribe([spec.topic])
   while (!tracker.complete() && !context.expired()) {
-    const batch = await new Promise<NodeRdkafka.Message[]>((resolve) => {
-      consumer.consume(CONSUME_BATCH, (error, messages) => {
-        if (error) tracker.error()
-        resolve(messages ?? [])
-      })
-    })
+    const batch = await consumeBatch(consumer, () => tracker.error())
     if (batch.length === 0) continue
     tracker.started()
     const next = new Map<string, NodeRdkafka.TopicPartitionOffset>()
@@ -308,12 +308,7 @@ async function transactionalPipeline(spec: RunSpec, context: RunContext): Promis
   })
   consumer.subscribe([spec.topic])
   while (!tracker.complete() && !context.expired()) {
-    const batch = await new Promise<NodeRdkafka.Message[]>((resolve) => {
-      consumer.consume(CONSUME_BATCH, (error, messages) => {
-        if (error) tracker.error()
-        resolve(messages ?? [])
-      })
-    })
+    const batch = await consumeBatch(consumer, () => tracker.error())
     if (batch.length === 0) continue
     tracker.started()
     await settle((done) => producer.beginTransaction(done))

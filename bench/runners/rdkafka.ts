@@ -237,6 +237,32 @@ async function latency(spec: RunSpec, context: RunContext): Promise<Outcome> {
 }
 
 /**
+ * Produces the transformed value of each message of a consumed batch to `output` (serving delivery reports only
+ * while the local queue is full); returns the next input offset of each partition in the batch and the bytes
+ * produced.
+ */
+async function produceTransformed(
+  producer: NodeRdkafka.Producer,
+  output: string,
+  batch: readonly NodeRdkafka.Message[],
+): Promise<{ offsets: NodeRdkafka.TopicPartitionOffset[]; bytes: number }> {
+  const next = new Map<number, NodeRdkafka.TopicPartitionOffset>()
+  let bytes = 0
+  for (const message of batch) {
+    const value = transform(message.value)
+    bytes += value.length
+    try {
+      producer.produce(output, null, value)
+    } catch (error) {
+      if ((error as { code?: number }).code !== QUEUE_FULL) throw error
+      await produceWithRetry(producer, output, value)
+    }
+    next.set(message.partition, { topic: message.topic, partition: message.partition, offset: message.offset + 1 })
+  }
+  return { offsets: [...next.values()], bytes }
+}
+
+/**
  * At-least-once consume-transform-produce, raw: a `consume(n)` batch is transformed and produced, `flush()` waits
  * for its delivery reports, and only then are the inputs' offsets stored (auto-commit commits stored offsets only).
  */
@@ -254,27 +280,11 @@ async function pipeline(spec: RunSpec, context: RunContext): Promise<Outcome> {
     const batch = await consumeBatch(consumer, () => tracker.error())
     if (batch.length === 0) continue
     tracker.started()
-    const next = new Map<string, NodeRdkafka.TopicPartitionOffset>()
-    let bytes = 0
-    for (const message of batch) {
-      const value = transform(message.value)
-      bytes += value.length
-      try {
-        producer.produce(output, null, value)
-      } catch (error) {
-        if ((error as { code?: number }).code !== QUEUE_FULL) throw error
-        await produceWithRetry(producer, output, value)
-      }
-      next.set(`${message.partition}`, {
-        topic: message.topic,
-        partition: message.partition,
-        offset: message.offset + 1,
-      })
-    }
+    const { offsets, bytes } = await produceTransformed(producer, output, batch)
     await new Promise<void>((resolve, reject) =>
       producer.flush(spec.deadlineMs, (error) => (error ? reject(error) : resolve())),
     )
-    consumer.offsetsStore([...next.values()])
+    consumer.offsetsStore(offsets)
     tracker.batch(batch.length, bytes)
   }
   const outcome = tracker.outcome()
@@ -312,21 +322,8 @@ async function transactionalPipeline(spec: RunSpec, context: RunContext): Promis
     if (batch.length === 0) continue
     tracker.started()
     await settle((done) => producer.beginTransaction(done))
-    const next = new Map<string, NodeRdkafka.TopicPartitionOffset>()
-    let bytes = 0
-    for (const message of batch) {
-      const value = transform(message.value)
-      bytes += value.length
-      await produceWithRetry(producer, output, value)
-      next.set(`${message.partition}`, {
-        topic: message.topic,
-        partition: message.partition,
-        offset: message.offset + 1,
-      })
-    }
-    await settle((done) =>
-      producer.sendOffsetsToTransaction([...next.values()], consumer, TRANSACTION_TIMEOUT_MS, done),
-    )
+    const { offsets, bytes } = await produceTransformed(producer, output, batch)
+    await settle((done) => producer.sendOffsetsToTransaction(offsets, consumer, TRANSACTION_TIMEOUT_MS, done))
     await settle((done) => producer.commitTransaction(TRANSACTION_TIMEOUT_MS, done))
     tracker.batch(batch.length, bytes)
   }

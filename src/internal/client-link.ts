@@ -135,6 +135,8 @@ export class ClientLink<K extends ClientKind> {
       this.#native = native
       return native
     } catch (error) {
+      // The addon missing or unloadable (ERR_ADDON) is no option's fault: it says itself how to fix the install.
+      if (error instanceof KafkaError) throw error
       throw configErrorFrom(error)
     }
   }

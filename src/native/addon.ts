@@ -32,6 +32,11 @@ export function librdkafkaPath(): string {
   return join(root, 'build', 'deps', process.platform === 'darwin' ? 'librdkafka.dylib' : 'librdkafka.so.1')
 }
 
+/** How to let npm (11.19+, package.json's `allowScripts`) run the two install scripts kafkit needs. */
+const SCRIPTS_APPROVAL =
+  'Both kafkit and node-rdkafka must be allowed to run their install scripts: `npm install-scripts approve kafkit ' +
+  'node-rdkafka`, or `"allowScripts": { "kafkit": true, "node-rdkafka": true }` in package.json. '
+
 let loaded: unknown
 
 /**
@@ -44,7 +49,9 @@ export function loadAddon<T>(): T {
     throw new KafkaError(
       'ERR_ADDON',
       `kafkit's native addon is not built (${ADDON_PATH} is missing): its install step ` +
-        'failed or was skipped (npm --ignore-scripts). Run `npm rebuild kafkit` (needs a C compiler, make and python3).',
+        "failed or was skipped (npm --ignore-scripts, or kafkit missing from package.json's allowScripts). " +
+        SCRIPTS_APPROVAL +
+        'Then run `npm rebuild kafkit` (needs a C compiler, make and python3).',
     )
   }
   const library = librdkafkaPath()
@@ -52,7 +59,9 @@ export function loadAddon<T>(): T {
     throw new KafkaError(
       'ERR_ADDON',
       `librdkafka is not built (${library} is missing): node-rdkafka's install step ` +
-        'failed or was skipped. Run `npm rebuild node-rdkafka`.',
+        "failed or was skipped (npm --ignore-scripts, or node-rdkafka missing from package.json's allowScripts). " +
+        SCRIPTS_APPROVAL +
+        'Then run `npm rebuild node-rdkafka`.',
     )
   }
   let addon: { load(path: string): string }

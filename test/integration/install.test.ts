@@ -1,7 +1,8 @@
 /**
- * Installs kafkit the way a user does: `npm pack`, then `npm install <tarball>` into an empty project with npm's
- * defaults, then produces, reads back and uses Admin from that project. No `npm rebuild` in between: kafkit's addon
- * must build in the same install, whichever order npm runs the install scripts in.
+ * Installs kafkit the way a user does: `npm pack`, then `npm install <tarball>` into an empty project (npm's
+ * defaults, plus the install-script approvals README asks for where npm supports them), then produces, reads back and
+ * uses Admin from that project. No `npm rebuild` in between: kafkit's addon must build in the same install, whichever
+ * order npm runs the install scripts in.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -22,11 +23,30 @@ describe('npm install kafkit', () => {
       encoding: 'utf8',
     })
     const tarball = join(project, packed.trim().split('\n').pop()!)
-    writeFileSync(
-      join(project, 'package.json'),
-      JSON.stringify({ name: 'app', version: '1.0.0', type: 'module', private: true }),
-    )
-    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', tarball], {
+    const app = { name: 'app', version: '1.0.0', type: 'module', private: true }
+    writeFileSync(join(project, 'package.json'), JSON.stringify(app))
+    // npm 11.19+ lists in package.json's allowScripts which dependencies may run install scripts, and with
+    // --strict-allow-scripts refuses to install while one is not listed. README says kafkit needs exactly two: its
+    // addon's build and node-rdkafka's build of librdkafka. Where npm has the option, the install proves that: refused
+    // first, naming those two, then done with them listed (a tarball is listed by its `file:` spec, a registry
+    // install by name). An older npm runs every install script; the install is then npm's plain one.
+    const strict = spawnSync('npm', ['config', 'get', 'strict-allow-scripts'], { encoding: 'utf8' }).stdout.trim()
+    const strictFlags = strict === 'false' || strict === 'true' ? ['--strict-allow-scripts'] : []
+    console.log(`[install test] npm ${strictFlags.length > 0 ? 'with' : 'without'} --strict-allow-scripts`)
+    if (strictFlags.length > 0) {
+      const refused = spawnSync('npm', ['install', '--no-audit', '--no-fund', ...strictFlags, tarball], {
+        cwd: project,
+        encoding: 'utf8',
+      })
+      expect(refused.status, refused.stderr).not.toBe(0)
+      const unapproved = [...refused.stderr.matchAll(/^npm error\s+(@?[^@\s]+)@\S+ \(/gm)].map((match) => match[1])
+      expect(unapproved.sort()).toEqual(['kafkit', 'node-rdkafka'])
+      writeFileSync(
+        join(project, 'package.json'),
+        JSON.stringify({ ...app, allowScripts: { [`file:${tarball}`]: true, 'node-rdkafka': true } }),
+      )
+    }
+    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', ...strictFlags, tarball], {
       cwd: project,
       encoding: 'utf8',
     })

@@ -32,10 +32,20 @@ export function librdkafkaPath(): string {
   return join(root, 'build', 'deps', process.platform === 'darwin' ? 'librdkafka.dylib' : 'librdkafka.so.1')
 }
 
-/** How to let npm (11.19+, package.json's `allowScripts`) run the two install scripts kafkit needs. */
-const SCRIPTS_APPROVAL =
-  'Both kafkit and node-rdkafka must be allowed to run their install scripts: `npm install-scripts approve kafkit ' +
-  'node-rdkafka`, or `"allowScripts": { "kafkit": true, "node-rdkafka": true }` in package.json. '
+/**
+ * The `ERR_ADDON` error for a build npm did not leave: `pkg`'s install script failed or was skipped, and how to let
+ * npm (11.19+, package.json's `allowScripts`) run the two install scripts kafkit needs, then rebuild.
+ */
+function notBuilt(what: string, path: string, pkg: string, rebuildNote = ''): KafkaError {
+  return new KafkaError(
+    'ERR_ADDON',
+    `${what} is not built (${path} is missing): ${pkg}'s install step failed or was skipped (npm --ignore-scripts, ` +
+      `or ${pkg} missing from package.json's allowScripts). Both kafkit and node-rdkafka must be allowed to run ` +
+      'their install scripts: `npm install-scripts approve kafkit node-rdkafka`, or ' +
+      '`"allowScripts": { "kafkit": true, "node-rdkafka": true }` in package.json. ' +
+      `Then run \`npm rebuild ${pkg}\`${rebuildNote}.`,
+  )
+}
 
 let loaded: unknown
 
@@ -46,24 +56,10 @@ let loaded: unknown
 export function loadAddon<T>(): T {
   if (loaded !== undefined) return loaded as T
   if (!existsSync(ADDON_PATH)) {
-    throw new KafkaError(
-      'ERR_ADDON',
-      `kafkit's native addon is not built (${ADDON_PATH} is missing): its install step ` +
-        "failed or was skipped (npm --ignore-scripts, or kafkit missing from package.json's allowScripts). " +
-        SCRIPTS_APPROVAL +
-        'Then run `npm rebuild kafkit` (needs a C compiler, make and python3).',
-    )
+    throw notBuilt("kafkit's native addon", ADDON_PATH, 'kafkit', ' (needs a C compiler, make and python3)')
   }
   const library = librdkafkaPath()
-  if (!existsSync(library)) {
-    throw new KafkaError(
-      'ERR_ADDON',
-      `librdkafka is not built (${library} is missing): node-rdkafka's install step ` +
-        "failed or was skipped (npm --ignore-scripts, or node-rdkafka missing from package.json's allowScripts). " +
-        SCRIPTS_APPROVAL +
-        'Then run `npm rebuild node-rdkafka`.',
-    )
-  }
+  if (!existsSync(library)) throw notBuilt('librdkafka', library, 'node-rdkafka')
   let addon: { load(path: string): string }
   try {
     addon = require(ADDON_PATH) as typeof addon

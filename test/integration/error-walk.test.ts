@@ -4,6 +4,7 @@
 // real; the mock cluster only where a fault must be injected (a broker taken down, a request failed on purpose).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KafkaAggregateError, KafkaError } from '../../src/index.js'
+import { failureOf } from '../helpers/failure.js'
 import { adminCases } from './error-walk/admin-cases.js'
 import { closeClients, type FailureCase, openClients } from './error-walk/clients.js'
 import { consumerCases } from './error-walk/consumer-cases.js'
@@ -23,16 +24,6 @@ const areas: ReadonlyArray<readonly [string, readonly FailureCase[]]> = [
   ['patterns', patternCases],
   ['kafkit/testing', testingCases],
 ]
-
-/** What `run` threw or rejected with; fails the test if it succeeded. */
-async function failureOf(run: () => unknown): Promise<unknown> {
-  try {
-    await run()
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a failure, but the call succeeded')
-}
 
 describe.each(areas)('every failure of %s is a KafkaError with a literal code', (_area, cases) => {
   it.each(cases)('$name -> $code', { timeout: 60_000 }, async (failure) => {

@@ -1,14 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-
-/** The error `fn` throws (synchronously) or rejects with. */
-async function failureOf(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn()
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a failure')
-}
+import { failureOf } from '../../helpers/failure.js'
 
 function expectAddonMissing(error: unknown): void {
   expect(error).toMatchObject({ name: 'KafkaError', code: 'ERR_ADDON' })

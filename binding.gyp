@@ -29,6 +29,7 @@
         "native/send_now.c",
         "native/consumer.c",
         "native/consumer_fetch.c",
+        "native/message_headers.c",
         "native/consumer_calls.c",
         "native/consumer_jobs.c",
         "native/admin.c",

@@ -16,6 +16,9 @@ typedef struct kafkit_rebalance {
   struct kafkit_rebalance *next;
 } kafkit_rebalance;
 
+/* Whether kafkit_message_header_count may read librdkafka's message struct (see message_headers.c). */
+typedef enum { KAFKIT_MIRROR_UNCHECKED, KAFKIT_MIRROR_USED, KAFKIT_MIRROR_UNUSED } kafkit_header_mirror;
+
 struct kafkit_consumer {
   rd_kafka_queue_t *queue;
   rd_kafka_message_t **messages;
@@ -25,6 +28,7 @@ struct kafkit_consumer {
   size_t topic_capacity;
   int32_t *header_lengths;
   size_t header_pairs, header_capacity;
+  kafkit_header_mirror header_mirror;
   /* Touched only by the thread serving the consumer queue: JavaScript's, or the worker's during close. */
   kafkit_rebalance *rebalances_head, *rebalances_tail;
   uint32_t rebalance_count;
@@ -39,6 +43,8 @@ kafkit_consumer *kafkit_consumer_state_args(napi_env env, napi_callback_info inf
 /* Reads (handle, partitions, ...): the live consumer and a new list of the partitions; false after throwing. */
 bool kafkit_consumer_and_list(napi_env env, napi_callback_info info, size_t count, napi_value *argv,
                               kafkit_native_client **client, rd_kafka_topic_partition_list_t **list);
+/* How many headers a fetched message has (0 for an error). */
+size_t kafkit_message_header_count(kafkit_consumer *consumer, rd_kafka_message_t *message);
 /* { low, high } */
 napi_value kafkit_watermarks_value(napi_env env, int64_t low, int64_t high);
 

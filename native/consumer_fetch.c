@@ -54,12 +54,6 @@ static bool reserve_header_lengths(kafkit_consumer *consumer, size_t pairs) {
   return lengths != NULL;
 }
 
-static size_t header_count(rd_kafka_message_t *message) {
-  rd_kafka_headers_t *headers = NULL;
-  if (message->err || rd_kafka_message_headers(message, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return 0;
-  return rd_kafka_header_cnt(headers);
-}
-
 /* Calls `visit` with each header of a message that has headers. */
 typedef void (*header_visitor)(void *context, const char *name, const void *value, size_t size);
 
@@ -170,7 +164,7 @@ napi_value kafkit_js_consumerConsume(napi_env env, napi_callback_info info) {
     m[M_TOPIC] = message->rkt ? topic_index(consumer, rd_kafka_topic_name(message->rkt)) : -1;
     if (message->rkt && m[M_TOPIC] < 0) out_of_memory = true;
     bytes += message->key_len + message->len;
-    size_t headers = header_count(message);
+    size_t headers = kafkit_message_header_count(consumer, message);
     m[M_HEADERS] = (int32_t)headers;
     m[M_HEADER_START] = (int32_t)pairs;
     pairs += headers;

@@ -21,6 +21,13 @@ export const OFFSET_BEGINNING = -2
 /** librdkafka's logical offset for "the partition's end". */
 export const OFFSET_END = -1
 
+/**
+ * Whether the addon counts a fetched message's headers by reading librdkafka's message struct (`used`), through
+ * librdkafka's header parse alone (`unused`), or has not yet checked the struct against a message (`unchecked`).
+ * See native/message_headers.c.
+ */
+export type HeaderMirror = 'unchecked' | 'used' | 'unused'
+
 /** A partition (and offset) as the addon passes them. */
 export interface RawTopicPartition {
   readonly topic: string
@@ -56,6 +63,7 @@ interface ConsumerAddon extends ClientCoreAddon<'consumer', ConsumerEvent> {
   consumerConsume(handle: object, max: number, meta: Int32Array, numbers: Float64Array, state: Int32Array): Buffer
   consumerHeaderLengths(handle: object): Int32Array
   consumerTopicNames(handle: object, from: number): string[]
+  consumerHeaderMirror(handle: object): HeaderMirror
   consumerTakeRebalances(handle: object): RawRebalance[]
   consumerPause(handle: object, partitions: readonly RawTopicPartition[], pause: boolean): void
   consumerSeek(handle: object, partitions: readonly RawTopicPartition[]): void
@@ -156,6 +164,11 @@ export class NativeConsumerAdapter {
    */
   groupMetadata(): Buffer {
     return this.#addon.consumerGroupMetadata(this.#handle)
+  }
+
+  /** How the addon counts fetched headers (see {@link HeaderMirror}); for tests. */
+  headerMirror(): HeaderMirror {
+    return this.#addon.consumerHeaderMirror(this.#handle)
   }
 
   /** Hands librdkafka the bootstrap brokers, then proves they answer (fetches cluster metadata on the worker). */

@@ -4,10 +4,11 @@
  * types of other files inlined (a registry needs a self-contained schema).
  * @module
  */
-import avro from 'avsc'
+import type avro from 'avsc'
 import type { Type } from 'avsc'
 import { KafkaError } from '../errors/kafka-error.js'
-import { AVRO_TYPE_OPTIONS } from './avro-logical-types.js'
+import { avsc } from './avsc.js'
+import { avroTypeOptions } from './avro-logical-types.js'
 import type { AvroSourceFile } from './avro-codegen.js'
 
 /** A schema file could not be turned into TypeScript. Names the file. */
@@ -182,7 +183,7 @@ export function parseInOrder(ordered: Source[]): void {
   const registry: Record<string, Type> = {}
   for (const file of ordered) {
     try {
-      file.type = avro.Type.forSchema(file.json as avro.Schema, { ...AVRO_TYPE_OPTIONS, registry })
+      file.type = avsc().Type.forSchema(file.json as avro.Schema, { ...avroTypeOptions(), registry })
     } catch (error) {
       throw new AvroCodegenError(`not a valid Avro schema: ${(error as Error).message}`, file.path, { cause: error })
     }

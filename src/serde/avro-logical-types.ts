@@ -13,8 +13,9 @@
  *
  * @module
  */
-import avro from 'avsc'
+import type avro from 'avsc'
 import type { Type } from 'avsc'
+import { avsc } from './avsc.js'
 
 const MS_PER_DAY = 86_400_000
 const ISO_DATE = /^(-?\d{4,6})-(\d{2})-(\d{2})$/
@@ -29,151 +30,163 @@ function isLogical(type: Type, name: string): boolean {
   return type.typeName === `logical:${name}`
 }
 
-/** `timestamp-millis` on a `long`: a `Date`. Invalid dates are rejected when written. */
-class TimestampMillisType extends avro.types.LogicalType {
-  protected override _fromValue(value: number): Date {
-    return new Date(value)
-  }
+/** Names of the logical types in {@link avroLogicalTypes}. */
+export type MappedLogicalType = 'timestamp-millis' | 'date' | 'uuid' | 'decimal'
 
-  protected override _toValue(value: unknown): number | undefined {
-    if (!(value instanceof Date)) return undefined
-    const time = value.getTime()
-    return Number.isNaN(time) ? undefined : time
-  }
-
-  protected override _resolve(type: Type): Resolver {
-    if (isLogical(type, 'timestamp-millis')) return (value) => value
-    if (type.typeName === 'long' || type.typeName === 'int') return (value) => new Date(value as number)
-    return undefined
-  }
-}
+type LogicalTypes = Record<MappedLogicalType, new (schema: avro.Schema, options?: unknown) => avro.types.LogicalType>
 
 /**
- * `date` on an `int` (days since 1970-01-01): an ISO calendar date string. A string rather than a `Date` because a
- * calendar date has no time zone; a `Date` at UTC midnight prints as the previous day west of Greenwich.
+ * kafkit's logical type classes, made once on first use: they extend avsc's `LogicalType`, and avsc is loaded only
+ * when Avro is used.
  */
-class DateType extends avro.types.LogicalType {
-  protected override _fromValue(days: number): string {
-    return isoDateFromDays(days)
-  }
-
-  protected override _toValue(value: unknown): number | undefined {
-    return typeof value === 'string' ? daysFromIsoDate(value) : undefined
-  }
-
-  protected override _resolve(type: Type): Resolver {
-    if (isLogical(type, 'date')) return (value) => value
-    if (type.typeName === 'int') return (value) => isoDateFromDays(value as number)
-    return undefined
-  }
-}
-
-/** `'YYYY-MM-DD'` for a day count since the epoch (years before 0 and after 9999 in ISO 8601's expanded form). */
-function isoDateFromDays(days: number): string {
-  const date = new Date(days * MS_PER_DAY)
-  const year = date.getUTCFullYear()
-  if (Number.isNaN(year)) throw new RangeError(`date out of range: ${days} days from 1970-01-01`)
-  const yearText = year < 0 ? `-${String(-year).padStart(4, '0')}` : String(year).padStart(4, '0')
-  const month = String(date.getUTCMonth() + 1).padStart(2, '0')
-  const day = String(date.getUTCDate()).padStart(2, '0')
-  return `${yearText}-${month}-${day}`
-}
-
-/** The day count of an ISO calendar date, or `undefined` when it is malformed or not a real day (`2023-02-30`). */
-function daysFromIsoDate(value: string): number | undefined {
-  const match = ISO_DATE.exec(value)
-  if (!match) return undefined
-  const date = new Date(0)
-  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0-99 to 1900-1999.
-  date.setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3]))
-  const days = date.getTime() / MS_PER_DAY
-  if (!Number.isInteger(days)) return undefined
-  // Out-of-range months and days roll over (Feb 30 becomes Mar 2): only a value that survives the round trip is a day.
-  return isoDateFromDays(days) === value ? days : undefined
-}
-
-/** `uuid` on a `string`: the string, checked to be a UUID when written (Java's serializer rejects others). */
-class UuidType extends avro.types.LogicalType {
-  protected override _fromValue(value: string): string {
-    return value
-  }
-
-  protected override _toValue(value: unknown): string | undefined {
-    return typeof value === 'string' && UUID_TEXT.test(value) ? value : undefined
-  }
-
-  protected override _resolve(type: Type): Resolver {
-    if (isLogical(type, 'uuid') || type.typeName === 'string') return (value) => value
-    return undefined
-  }
-}
-
-/**
- * `decimal` on `bytes` or `fixed`: a decimal string such as `'-12.50'` (always `scale` fraction digits). Strings keep
- * every digit, which `number` cannot. Writing a value with more fraction digits than `scale`, or more digits than
- * `precision`, is rejected rather than rounded.
- */
-class DecimalType extends avro.types.LogicalType {
-  private readonly precision: number
-  private readonly scale: number
-  private readonly size: number | undefined
-
-  constructor(schema: avro.Schema, options?: unknown) {
-    super(schema, options)
-    const attributes = schema as { precision?: unknown; scale?: unknown }
-    const precision = attributes.precision
-    const scale = attributes.scale ?? 0
-    // Throwing makes avsc fall back to the underlying type, as the Avro spec requires for invalid logical types.
-    if (typeof precision !== 'number' || !Number.isInteger(precision) || precision < 1) {
-      throw new Error(`decimal: invalid precision ${String(precision)}`)
+function defineLogicalTypes(LogicalType: typeof avro.types.LogicalType): LogicalTypes {
+  /** `timestamp-millis` on a `long`: a `Date`. Invalid dates are rejected when written. */
+  class TimestampMillisType extends LogicalType {
+    protected override _fromValue(value: number): Date {
+      return new Date(value)
     }
-    if (typeof scale !== 'number' || !Number.isInteger(scale) || scale < 0 || scale > precision) {
-      throw new Error(`decimal: invalid scale ${JSON.stringify(scale)}`)
+
+    protected override _toValue(value: unknown): number | undefined {
+      if (!(value instanceof Date)) return undefined
+      const time = value.getTime()
+      return Number.isNaN(time) ? undefined : time
     }
-    const underlying = this.underlyingType as Type & { size?: number }
-    if (underlying.typeName !== 'bytes' && underlying.typeName !== 'fixed') {
-      throw new Error(`decimal: unsupported underlying type ${underlying.typeName}`)
-    }
-    this.precision = precision
-    this.scale = scale
-    this.size = underlying.typeName === 'fixed' ? underlying.size : undefined
-  }
 
-  protected override _fromValue(bytes: Buffer): string {
-    const unscaled = bytes.length === 0 ? 0n : BigInt.asIntN(bytes.length * 8, BigInt(`0x${bytes.toString('hex')}`))
-    const negative = unscaled < 0n
-    const digits = (negative ? -unscaled : unscaled).toString().padStart(this.scale + 1, '0')
-    const whole = digits.slice(0, digits.length - this.scale)
-    const fraction = this.scale === 0 ? '' : `.${digits.slice(digits.length - this.scale)}`
-    return `${negative ? '-' : ''}${whole}${fraction}`
-  }
-
-  protected override _toValue(value: unknown): Buffer | undefined {
-    if (typeof value !== 'string') return undefined
-    const match = DECIMAL_TEXT.exec(value)
-    if (!match) return undefined
-    const [, sign, whole = '', fraction = ''] = match
-    if (fraction.length > this.scale) return undefined
-    const digits = `${whole}${fraction.padEnd(this.scale, '0')}`.replace(/^0+(?=\d)/, '')
-    if (digits.length > this.precision) return undefined
-    const unscaled = sign === '-' ? -BigInt(digits) : BigInt(digits)
-    return toTwosComplement(unscaled, this.size)
-  }
-
-  protected override _resolve(type: Type): Resolver {
-    if (isLogical(type, 'decimal')) {
-      const other = type as unknown as { precision: number; scale: number }
-      // The Avro spec: decimals resolve only when scale and precision match.
-      if (other.scale === this.scale && other.precision === this.precision) return (value) => value
+    protected override _resolve(type: Type): Resolver {
+      if (isLogical(type, 'timestamp-millis')) return (value) => value
+      if (type.typeName === 'long' || type.typeName === 'int') return (value) => new Date(value as number)
       return undefined
     }
-    return undefined
   }
 
-  protected override _export(schema: avro.Schema): void {
-    // avsc hands _export the object form of the schema being exported.
-    Object.assign(schema, { precision: this.precision, scale: this.scale })
+  /**
+   * `date` on an `int` (days since 1970-01-01): an ISO calendar date string. A string rather than a `Date` because a
+   * calendar date has no time zone; a `Date` at UTC midnight prints as the previous day west of Greenwich.
+   */
+  class DateType extends LogicalType {
+    protected override _fromValue(days: number): string {
+      return isoDateFromDays(days)
+    }
+
+    protected override _toValue(value: unknown): number | undefined {
+      return typeof value === 'string' ? daysFromIsoDate(value) : undefined
+    }
+
+    protected override _resolve(type: Type): Resolver {
+      if (isLogical(type, 'date')) return (value) => value
+      if (type.typeName === 'int') return (value) => isoDateFromDays(value as number)
+      return undefined
+    }
   }
+
+  /** `'YYYY-MM-DD'` for a day count since the epoch (years before 0 and after 9999 in ISO 8601's expanded form). */
+  function isoDateFromDays(days: number): string {
+    const date = new Date(days * MS_PER_DAY)
+    const year = date.getUTCFullYear()
+    if (Number.isNaN(year)) throw new RangeError(`date out of range: ${days} days from 1970-01-01`)
+    const yearText = year < 0 ? `-${String(-year).padStart(4, '0')}` : String(year).padStart(4, '0')
+    const month = String(date.getUTCMonth() + 1).padStart(2, '0')
+    const day = String(date.getUTCDate()).padStart(2, '0')
+    return `${yearText}-${month}-${day}`
+  }
+
+  /** The day count of an ISO calendar date, or `undefined` when it is malformed or not a real day (`2023-02-30`). */
+  function daysFromIsoDate(value: string): number | undefined {
+    const match = ISO_DATE.exec(value)
+    if (!match) return undefined
+    const date = new Date(0)
+    // setUTCFullYear, not Date.UTC: Date.UTC maps years 0-99 to 1900-1999.
+    date.setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3]))
+    const days = date.getTime() / MS_PER_DAY
+    if (!Number.isInteger(days)) return undefined
+    // Out-of-range months and days roll over (Feb 30 becomes Mar 2): only a value that survives the round trip is a day.
+    return isoDateFromDays(days) === value ? days : undefined
+  }
+
+  /** `uuid` on a `string`: the string, checked to be a UUID when written (Java's serializer rejects others). */
+  class UuidType extends LogicalType {
+    protected override _fromValue(value: string): string {
+      return value
+    }
+
+    protected override _toValue(value: unknown): string | undefined {
+      return typeof value === 'string' && UUID_TEXT.test(value) ? value : undefined
+    }
+
+    protected override _resolve(type: Type): Resolver {
+      if (isLogical(type, 'uuid') || type.typeName === 'string') return (value) => value
+      return undefined
+    }
+  }
+
+  /**
+   * `decimal` on `bytes` or `fixed`: a decimal string such as `'-12.50'` (always `scale` fraction digits). Strings keep
+   * every digit, which `number` cannot. Writing a value with more fraction digits than `scale`, or more digits than
+   * `precision`, is rejected rather than rounded.
+   */
+  class DecimalType extends LogicalType {
+    private readonly precision: number
+    private readonly scale: number
+    private readonly size: number | undefined
+
+    constructor(schema: avro.Schema, options?: unknown) {
+      super(schema, options)
+      const attributes = schema as { precision?: unknown; scale?: unknown }
+      const precision = attributes.precision
+      const scale = attributes.scale ?? 0
+      // Throwing makes avsc fall back to the underlying type, as the Avro spec requires for invalid logical types.
+      if (typeof precision !== 'number' || !Number.isInteger(precision) || precision < 1) {
+        throw new Error(`decimal: invalid precision ${String(precision)}`)
+      }
+      if (typeof scale !== 'number' || !Number.isInteger(scale) || scale < 0 || scale > precision) {
+        throw new Error(`decimal: invalid scale ${JSON.stringify(scale)}`)
+      }
+      const underlying = this.underlyingType as Type & { size?: number }
+      if (underlying.typeName !== 'bytes' && underlying.typeName !== 'fixed') {
+        throw new Error(`decimal: unsupported underlying type ${underlying.typeName}`)
+      }
+      this.precision = precision
+      this.scale = scale
+      this.size = underlying.typeName === 'fixed' ? underlying.size : undefined
+    }
+
+    protected override _fromValue(bytes: Buffer): string {
+      const unscaled = bytes.length === 0 ? 0n : BigInt.asIntN(bytes.length * 8, BigInt(`0x${bytes.toString('hex')}`))
+      const negative = unscaled < 0n
+      const digits = (negative ? -unscaled : unscaled).toString().padStart(this.scale + 1, '0')
+      const whole = digits.slice(0, digits.length - this.scale)
+      const fraction = this.scale === 0 ? '' : `.${digits.slice(digits.length - this.scale)}`
+      return `${negative ? '-' : ''}${whole}${fraction}`
+    }
+
+    protected override _toValue(value: unknown): Buffer | undefined {
+      if (typeof value !== 'string') return undefined
+      const match = DECIMAL_TEXT.exec(value)
+      if (!match) return undefined
+      const [, sign, whole = '', fraction = ''] = match
+      if (fraction.length > this.scale) return undefined
+      const digits = `${whole}${fraction.padEnd(this.scale, '0')}`.replace(/^0+(?=\d)/, '')
+      if (digits.length > this.precision) return undefined
+      const unscaled = sign === '-' ? -BigInt(digits) : BigInt(digits)
+      return toTwosComplement(unscaled, this.size)
+    }
+
+    protected override _resolve(type: Type): Resolver {
+      if (isLogical(type, 'decimal')) {
+        const other = type as unknown as { precision: number; scale: number }
+        // The Avro spec: decimals resolve only when scale and precision match.
+        if (other.scale === this.scale && other.precision === this.precision) return (value) => value
+        return undefined
+      }
+      return undefined
+    }
+
+    protected override _export(schema: avro.Schema): void {
+      // avsc hands _export the object form of the schema being exported.
+      Object.assign(schema, { precision: this.precision, scale: this.scale })
+    }
+  }
+  return { 'timestamp-millis': TimestampMillisType, date: DateType, uuid: UuidType, decimal: DecimalType }
 }
 
 /** Big-endian two's complement, minimal length (or exactly `size` bytes for a `fixed`). */
@@ -190,24 +203,27 @@ function toTwosComplement(value: bigint, size: number | undefined): Buffer | und
   return Buffer.from(hex, 'hex')
 }
 
-/** The logical types kafkit maps, keyed by logical type name (avsc's `logicalTypes` option). */
-export const AVRO_LOGICAL_TYPES = Object.freeze({
-  'timestamp-millis': TimestampMillisType,
-  date: DateType,
-  uuid: UuidType,
-  decimal: DecimalType,
-}) satisfies Record<string, new (schema: avro.Schema, options?: unknown) => avro.types.LogicalType>
+let logicalTypes: Readonly<LogicalTypes> | undefined
 
-/** Names of the logical types in {@link AVRO_LOGICAL_TYPES}. */
-export type MappedLogicalType = keyof typeof AVRO_LOGICAL_TYPES
+/** The logical types kafkit maps, keyed by logical type name (avsc's `logicalTypes` option). */
+export function avroLogicalTypes(): Readonly<LogicalTypes> {
+  return (logicalTypes ??= Object.freeze(defineLogicalTypes(avsc().types.LogicalType)))
+}
+
+const typeOptions = (logical: Readonly<LogicalTypes>) =>
+  Object.freeze({
+    logicalTypes: logical,
+    wrapUnions: 'auto',
+    omitRecordMethods: true,
+  }) satisfies Partial<avro.ForSchemaOptions>
+
+let options: ReturnType<typeof typeOptions> | undefined
 
 /**
  * The avsc parsing options every kafkit Avro type is built with (serde, reader schemas, code generator): kafkit's
  * logical types, avsc's default union handling (unwrapped unless ambiguous) and plain objects without avsc's
  * record methods, so decoded records compare equal to object literals.
  */
-export const AVRO_TYPE_OPTIONS = Object.freeze({
-  logicalTypes: AVRO_LOGICAL_TYPES,
-  wrapUnions: 'auto',
-  omitRecordMethods: true,
-}) satisfies Partial<avro.ForSchemaOptions>
+export function avroTypeOptions(): ReturnType<typeof typeOptions> {
+  return (options ??= typeOptions(avroLogicalTypes()))
+}

@@ -3,10 +3,11 @@
  * into avsc types with kafkit's logical types.
  * @module
  */
-import avro from 'avsc'
+import type avro from 'avsc'
 import type { Type } from 'avsc'
 import { ConfigError } from '../errors/kafka-error.js'
-import { AVRO_TYPE_OPTIONS } from './avro-logical-types.js'
+import { avsc } from './avsc.js'
+import { avroTypeOptions } from './avro-logical-types.js'
 
 /** A JSON object of an Avro schema (`{ "type": "record", ... }`), as parsed from an `.avsc` file. */
 export interface AvroSchemaObject {
@@ -82,7 +83,7 @@ export function parseAvroSchema(input: AvroSchemaInput, path: string): ParsedAvr
   let type: Type
   try {
     // avsc stores its type registry in the options object: give each parse a fresh copy.
-    type = avro.Type.forSchema(json as avro.Schema, { ...AVRO_TYPE_OPTIONS })
+    type = avsc().Type.forSchema(json as avro.Schema, { ...avroTypeOptions() })
   } catch (error) {
     throw new ConfigError(path, `not a valid Avro schema: ${(error as Error).message}`, { cause: error })
   }
@@ -91,5 +92,5 @@ export function parseAvroSchema(input: AvroSchemaInput, path: string): ParsedAvr
 
 /** The avsc type of a schema text fetched from a registry, with kafkit's logical types. */
 export function avroTypeOf(schemaText: string): Type {
-  return avro.Type.forSchema(JSON.parse(schemaText) as avro.Schema, { ...AVRO_TYPE_OPTIONS })
+  return avsc().Type.forSchema(JSON.parse(schemaText) as avro.Schema, { ...avroTypeOptions() })
 }

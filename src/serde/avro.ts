@@ -19,7 +19,7 @@ import {
   resolveRegistrySerdeOptions,
   type SubjectNameFunction,
 } from './registry-serde-core.js'
-import { AVRO_TYPE_OPTIONS } from './avro-logical-types.js'
+import { avroTypeOptions } from './avro-logical-types.js'
 import {
   avroTypeOf,
   type ParsedAvroSchema,
@@ -191,7 +191,7 @@ class AvroSerde<T> implements Serde<T> {
     const subject = core.subjectName(topic, field, schema?.name)
     const confluent = await core.registryCall(context, subject, confluentAvro)
     const client = await core.registryCall(context, subject, () => registry.getClient())
-    const conf = { ...AVRO_TYPE_OPTIONS, normalizeSchemas: core.normalize, subjectNameStrategy: () => subject }
+    const conf = { ...avroTypeOptions(), normalizeSchemas: core.normalize, subjectNameStrategy: () => subject }
     const serdeType = confluent.serdeType[field]
     if (core.useLatestVersion) {
       // Fetched here (and cached by the client) so that a missing subject fails clearly before the first record.
@@ -239,7 +239,7 @@ class AvroSerde<T> implements Serde<T> {
     const confluent = await confluentAvro()
     const client = await this.#core.registry.getClient()
     const conf = {
-      ...AVRO_TYPE_OPTIONS,
+      ...avroTypeOptions(),
       useLatestVersion: this.#core.useLatestVersion,
       subjectNameStrategy: this.#strategyFunction(field),
     }

@@ -1,8 +1,8 @@
 import avro from 'avsc'
 import { describe, expect, it } from 'vitest'
-import { AVRO_TYPE_OPTIONS } from '../../../src/serde/avro-logical-types.js'
+import { avroTypeOptions } from '../../../src/serde/avro-logical-types.js'
 
-const typeOf = (schema: unknown) => avro.Type.forSchema(schema as avro.Schema, { ...AVRO_TYPE_OPTIONS })
+const typeOf = (schema: unknown) => avro.Type.forSchema(schema as avro.Schema, { ...avroTypeOptions() })
 // The same schema without kafkit's logical types: what the bytes hold underneath.
 const plainTypeOf = (schema: unknown) => avro.Type.forSchema(schema as avro.Schema)
 

@@ -40,6 +40,9 @@ export class FetchedBatch {
   /** How many entries (messages and errors) the fetch returned. */
   readonly count: number
   readonly #data: Buffer
+  /** `#data`'s memory and where `#data` starts in it: views made from these skip `subarray()`'s getter calls. */
+  readonly #memory: ArrayBuffer
+  readonly #base: number
   readonly #meta: Int32Array
   readonly #numbers: Float64Array
   readonly #headerLengths: Int32Array | undefined
@@ -56,6 +59,8 @@ export class FetchedBatch {
   ) {
     this.count = count
     this.#data = data
+    this.#memory = data.buffer as ArrayBuffer
+    this.#base = data.byteOffset
     this.#meta = meta
     this.#numbers = numbers
     this.#headerLengths = headerLengths
@@ -103,8 +108,7 @@ export class FetchedBatch {
   key(i: number): Buffer | null {
     const length = this.#meta[i * STRIDE + M_KEY]!
     if (length < 0) return null
-    const start = this.#meta[i * STRIDE + M_DATA_START]!
-    return this.#data.subarray(start, start + length)
+    return Buffer.from(this.#memory, this.#base + this.#meta[i * STRIDE + M_DATA_START]!, length)
   }
 
   /** @internal */
@@ -112,7 +116,7 @@ export class FetchedBatch {
     const length = this.#meta[i * STRIDE + M_VALUE]!
     if (length < 0) return null
     const start = this.#meta[i * STRIDE + M_DATA_START]! + Math.max(0, this.#meta[i * STRIDE + M_KEY]!)
-    return this.#data.subarray(start, start + length)
+    return Buffer.from(this.#memory, this.#base + start, length)
   }
 
   /** @internal */
@@ -136,7 +140,7 @@ export class FetchedBatch {
       const valueLength = lengths[h * 2 + 1]!
       const name = this.#data.toString('utf8', at, at + nameLength)
       at += nameLength
-      headers.push([name, valueLength < 0 ? null : this.#data.subarray(at, at + valueLength)])
+      headers.push([name, valueLength < 0 ? null : Buffer.from(this.#memory, this.#base + at, valueLength)])
       at += Math.max(0, valueLength)
     }
     return headers

@@ -93,4 +93,34 @@ describe('MessageIterator', () => {
     ).rejects.toThrow('policy stop')
     expect(seen).toEqual([1, 2])
   })
+
+  it('after a failed run every next() rejects with its error, and a run that cannot start rejects each next()', async () => {
+    const failed = new FakeConsumer([1, 2], 2)
+    const iterator = new MessageIterator(failed)
+    expect(await iterator.next()).toEqual({ done: false, value: 1 })
+    await expect(iterator.next()).rejects.toThrow('policy stop')
+    await expect(iterator.next()).rejects.toThrow('policy stop')
+
+    const refusing = new FakeConsumer([1])
+    refusing.run = () => Promise.reject(new Error('not subscribed'))
+    const blocked = new MessageIterator(refusing)
+    await expect(blocked.next()).rejects.toThrow('not subscribed')
+    await expect(blocked.next()).rejects.toThrow('not subscribed')
+  })
+
+  it('driven by hand: a message held by the body stays unprocessed; next() after return() is done', async () => {
+    const consumer = new FakeConsumer([1, 2, 3])
+    const iterator = new MessageIterator(consumer)
+    expect(await iterator.next()).toEqual({ done: false, value: 1 })
+    // However long the body holds message 1, it does not count as processed until next() is asked for.
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(consumer.processed).toEqual([])
+    expect(await iterator.next()).toEqual({ done: false, value: 2 })
+    expect(consumer.processed).toEqual([1])
+    expect(await iterator.next()).toEqual({ done: false, value: 3 })
+    expect(await iterator.return()).toEqual({ done: true, value: undefined })
+    expect(await iterator.next()).toEqual({ done: true, value: undefined })
+    expect(consumer.processed).toEqual([1, 2])
+    expect(consumer.unprocessed).toEqual([3])
+  })
 })

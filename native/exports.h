@@ -19,9 +19,9 @@
   /* producer.c, producer_queue.c, send_now.c */                                                                       \
   X(producerTopic) X(producerProduce) X(producerDrainDeliveries) X(producerPurge) X(producerQueueLength)               \
   X(producerFlush) X(producerSendNow)                                                                                  \
-  /* consumer.c, consumer_fetch.c, message_headers.c, consumer_calls.c, consumer_jobs.c */                                                \
-  X(consumerTakeRebalances) X(consumerConsume) X(consumerHeaderLengths) X(consumerTopicNames)\
-  X(consumerHeaderMirror)                        \
+  /* consumer.c, consumer_fetch.c, message_headers.c, consumer_calls.c, consumer_jobs.c */                             \
+  X(consumerTakeRebalances) X(consumerConsume) X(consumerHeaderLengths) X(consumerTopicNames)                          \
+  X(consumerHeaderMirror)                                                                                              \
   X(consumerPause) X(consumerSeek) X(consumerStoreOffsets) X(consumerCommit) X(consumerPosition)                      \
   X(consumerCachedWatermarks) X(consumerGroupMetadata) X(consumerSubscribe) X(consumerUnsubscribe)                    \
   X(consumerAssign) X(consumerCommitted) X(consumerOffsetsForTimes) X(consumerQueryWatermarks)                        \

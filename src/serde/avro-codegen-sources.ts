@@ -4,11 +4,9 @@
  * types of other files inlined (a registry needs a self-contained schema).
  * @module
  */
-import type avro from 'avsc'
 import type { Type } from 'avsc'
 import { KafkaError } from '../errors/kafka-error.js'
-import { avsc } from './avsc.js'
-import { avroTypeOptions } from './avro-logical-types.js'
+import { avroTypeFor } from './avro-logical-types.js'
 import type { AvroSourceFile } from './avro-codegen.js'
 
 /** A schema file could not be turned into TypeScript. Names the file. */
@@ -183,7 +181,7 @@ export function parseInOrder(ordered: Source[]): void {
   const registry: Record<string, Type> = {}
   for (const file of ordered) {
     try {
-      file.type = avsc().Type.forSchema(file.json as avro.Schema, { ...avroTypeOptions(), registry })
+      file.type = avroTypeFor(file.json, registry)
     } catch (error) {
       throw new AvroCodegenError(`not a valid Avro schema: ${(error as Error).message}`, file.path, { cause: error })
     }

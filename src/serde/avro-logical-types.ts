@@ -227,3 +227,12 @@ let options: ReturnType<typeof typeOptions> | undefined
 export function avroTypeOptions(): ReturnType<typeof typeOptions> {
   return (options ??= typeOptions(avroLogicalTypes()))
 }
+
+/**
+ * The avsc type of an Avro schema (its JSON) with {@link avroTypeOptions}. Each call parses with a fresh copy of the
+ * options, since avsc keeps its type registry in them; pass `registry` to share named types between parses.
+ */
+export function avroTypeFor(schema: unknown, registry?: Record<string, Type>): Type {
+  const options = registry === undefined ? { ...avroTypeOptions() } : { ...avroTypeOptions(), registry }
+  return avsc().Type.forSchema(schema as avro.Schema, options)
+}

@@ -3,11 +3,9 @@
  * into avsc types with kafkit's logical types.
  * @module
  */
-import type avro from 'avsc'
 import type { Type } from 'avsc'
 import { ConfigError } from '../errors/kafka-error.js'
-import { avsc } from './avsc.js'
-import { avroTypeOptions } from './avro-logical-types.js'
+import { avroTypeFor } from './avro-logical-types.js'
 
 /** A JSON object of an Avro schema (`{ "type": "record", ... }`), as parsed from an `.avsc` file. */
 export interface AvroSchemaObject {
@@ -82,8 +80,7 @@ export function parseAvroSchema(input: AvroSchemaInput, path: string): ParsedAvr
   }
   let type: Type
   try {
-    // avsc stores its type registry in the options object: give each parse a fresh copy.
-    type = avsc().Type.forSchema(json as avro.Schema, { ...avroTypeOptions() })
+    type = avroTypeFor(json)
   } catch (error) {
     throw new ConfigError(path, `not a valid Avro schema: ${(error as Error).message}`, { cause: error })
   }
@@ -92,5 +89,5 @@ export function parseAvroSchema(input: AvroSchemaInput, path: string): ParsedAvr
 
 /** The avsc type of a schema text fetched from a registry, with kafkit's logical types. */
 export function avroTypeOf(schemaText: string): Type {
-  return avsc().Type.forSchema(JSON.parse(schemaText) as avro.Schema, { ...avroTypeOptions() })
+  return avroTypeFor(JSON.parse(schemaText))
 }

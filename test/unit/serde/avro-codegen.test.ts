@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import avro from 'avsc'
+import type avro from 'avsc'
 import ts from 'typescript'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runAvroTypesCli } from '../../../src/cli/avro-types.js'
 import { AvroCodegenError, generateAvroTypes } from '../../../src/serde/avro-codegen.js'
-import { avroTypeOptions } from '../../../src/serde/avro-logical-types.js'
+import { avroTypeFor } from '../../../src/serde/avro-logical-types.js'
 import { orderSchema } from '../../fixtures/avro/generated/order.js'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
@@ -115,7 +115,7 @@ export const wrong: Serde<Address> = avro({ registry, schema: orderSchema })
   }, 60_000) // a TypeScript program with Node's types: seconds on a busy machine
 
   it('makes schema constants that stand alone: a type used from another file is inlined', () => {
-    const type = avro.Type.forSchema(orderSchema as avro.Schema, { ...avroTypeOptions() })
+    const type = avroTypeFor(orderSchema)
     expect(type.name).toBe('com.acme.orders.Order')
     const customer = (type as avro.types.RecordType).field('customer').type as avro.types.RecordType
     expect(customer.field('address').type.name).toBe('com.acme.common.Address')

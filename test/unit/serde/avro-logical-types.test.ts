@@ -1,8 +1,8 @@
 import avro from 'avsc'
 import { describe, expect, it } from 'vitest'
-import { avroTypeOptions } from '../../../src/serde/avro-logical-types.js'
+import { avroTypeFor } from '../../../src/serde/avro-logical-types.js'
 
-const typeOf = (schema: unknown) => avro.Type.forSchema(schema as avro.Schema, { ...avroTypeOptions() })
+const typeOf = (schema: unknown) => avroTypeFor(schema)
 // The same schema without kafkit's logical types: what the bytes hold underneath.
 const plainTypeOf = (schema: unknown) => avro.Type.forSchema(schema as avro.Schema)
 

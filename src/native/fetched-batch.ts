@@ -3,6 +3,7 @@
  * native/consumer.c for the layout), and message objects that read keys, values and headers from them on demand.
  * @module
  */
+import { bufferView } from '../internal/buffer-view.js'
 import type { RawHeader } from './producer.js'
 
 /** A fetched message as kafkit's consumer keeps it until handled. */
@@ -40,7 +41,7 @@ export class FetchedBatch {
   /** How many entries (messages and errors) the fetch returned. */
   readonly count: number
   readonly #data: Buffer
-  /** `#data`'s memory and where `#data` starts in it: views made from these skip `subarray()`'s getter calls. */
+  /** `#data`'s memory and where `#data` starts in it: views are made from these (see internal/buffer-view.ts). */
   readonly #memory: ArrayBuffer
   readonly #base: number
   readonly #meta: Int32Array
@@ -108,7 +109,7 @@ export class FetchedBatch {
   key(i: number): Buffer | null {
     const length = this.#meta[i * STRIDE + M_KEY]!
     if (length < 0) return null
-    return Buffer.from(this.#memory, this.#base + this.#meta[i * STRIDE + M_DATA_START]!, length)
+    return bufferView(this.#memory, this.#base + this.#meta[i * STRIDE + M_DATA_START]!, length)
   }
 
   /** @internal */
@@ -116,7 +117,7 @@ export class FetchedBatch {
     const length = this.#meta[i * STRIDE + M_VALUE]!
     if (length < 0) return null
     const start = this.#meta[i * STRIDE + M_DATA_START]! + Math.max(0, this.#meta[i * STRIDE + M_KEY]!)
-    return Buffer.from(this.#memory, this.#base + start, length)
+    return bufferView(this.#memory, this.#base + start, length)
   }
 
   /** @internal */
@@ -140,7 +141,7 @@ export class FetchedBatch {
       const valueLength = lengths[h * 2 + 1]!
       const name = this.#data.toString('utf8', at, at + nameLength)
       at += nameLength
-      headers.push([name, valueLength < 0 ? null : Buffer.from(this.#memory, this.#base + at, valueLength)])
+      headers.push([name, valueLength < 0 ? null : bufferView(this.#memory, this.#base + at, valueLength)])
       at += Math.max(0, valueLength)
     }
     return headers

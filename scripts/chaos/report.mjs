@@ -22,6 +22,8 @@ export function renderTable(r) {
     ['at-least-once: bound (uncommitted when a partition changed hands)', n(a.uncommittedAtHandOver)],
     ['at-least-once: uncommitted at the member kills', n(a.uncommittedAtKills)],
     ['at-least-once: re-deliveries below the committed offset', n(a.belowCommitted.length)],
+    ['at-least-once: committed offset moved back (observed falls)', n(a.falls.length)],
+    ['at-least-once: runs below it that a fall polled just after explains', n(a.belowCommittedAfterFall.length)],
     ['exactly-once: outputs read_committed', n(e.outputs)],
     ['exactly-once: **duplicated outputs**', `**${n(e.duplicates)}**`],
     ['exactly-once: inputs without output / wrong output', `${n(e.missing)} / ${n(e.mismatched)}`],
@@ -50,7 +52,41 @@ export function renderTable(r) {
     ],
     ['result', r.failures.length === 0 ? 'PASS' : `FAIL: ${r.failures.join('; ')}`],
   ]
-  return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n')
+  const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n')
+  const details = renderAtLeastOnceDetails(r)
+  return details === '' ? table : `${table}\n\n${details}`
+}
+
+/**
+ * One line per re-delivery below the committed offset (`below, fell`: one a fall polled just after explains) and per
+ * observed fall of a committed offset, in time order (seconds since the start), so a failure can be read against the
+ * falls around it; '' when there are none.
+ * @param {any} r
+ */
+function renderAtLeastOnceDetails(r) {
+  const t0 = Date.parse(r.startedAt)
+  const time = (/** @type {number} */ at) => `${((at - t0) / 1000).toFixed(1).padStart(7)} s`
+  /** @type {Array<{ at: number, order: number, line: string }>} */
+  const lines = []
+  for (const f of r.atLeastOnce.falls) {
+    const line = `${time(f.at)}  ${'committed fell'.padEnd(15)} ${`partition ${f.partition}`.padEnd(14)}  from ${f.from} to ${f.to}`
+    lines.push({ at: f.at, order: 0, line })
+  }
+  const runs = [
+    ...r.atLeastOnce.belowCommitted.map((/** @type {any} */ b) => ({ b, kind: 'below committed' })),
+    ...r.atLeastOnce.belowCommittedAfterFall.map((/** @type {any} */ b) => ({ b, kind: 'below, fell' })),
+  ]
+  for (const { b, kind } of runs) {
+    const line =
+      `${time(b.at)}  ${kind.padEnd(15)} ${String(b.member).padEnd(14)}  partition ${b.partition}` +
+      `  start ${b.start}  committed then ${b.committed}  highest before ${b.highestCommitted}`
+    lines.push({ at: b.at, order: 1, line })
+  }
+  if (lines.length === 0) return ''
+  // At the same time a fall comes first: a run held then was held against the fallen value.
+  lines.sort((x, y) => x.at - y.at || x.order - y.order)
+  const head = 'At-least-once (seconds since the start; a fall when its poll answer arrived, a run when it was held):'
+  return [head, ...lines.map((l) => l.line)].join('\n')
 }
 
 /** @param {number} ms */

@@ -1,6 +1,8 @@
 // Types for run.mjs and report.mjs, so the TypeScript test can import them without allowJs. Keep in step with
 // the JSDoc there.
 
+import type { BelowCommitted, CommittedFall } from './ledger.mjs'
+
 export interface ChaosOptions {
   durationS: number
   brokerKills: number
@@ -61,7 +63,12 @@ export interface ChaosResult {
     redeliveries: number
     uncommittedAtHandOver: number
     uncommittedAtKills: number
-    belowCommitted: Array<{ member: string; partition: number; start: number; committed: number }>
+    /** Re-deliveries that started below the committed offset: each one fails the run. */
+    belowCommitted: BelowCommitted[]
+    /** Runs below the committed offset that a fall to their start, polled just after they were held, explains. */
+    belowCommittedAfterFall: BelowCommitted[]
+    /** Observed falls of a committed offset (deferred commits landing late): reported, not a failure. */
+    falls: CommittedFall[]
     finalCommittedAtEnd: boolean
   }
   exactlyOnce: {

@@ -12,7 +12,7 @@ import { Children } from './children.mjs'
 import { injectFaults } from './faults.mjs'
 import { OffsetReader, createTopic, underReplicated, waitFor } from './kafka.mjs'
 import { ALO_GROUP, CHAOS_DEFAULTS, EOS_GROUP, INPUT, OUTPUT, PARTITIONS } from './options.mjs'
-import { buildResult } from './result.mjs'
+import { buildResult, FALL_GRACE_MS } from './result.mjs'
 import { Tallies } from './tallies.mjs'
 import { verify } from './verify.mjs'
 
@@ -280,7 +280,7 @@ export async function runChaos(overrides = {}) {
       v.lost !== 0 ||
       v.inputDuplicateIds !== 0 ||
       v.aloMissing !== 0 ||
-      ledger.belowCommitted.length !== 0 ||
+      ledger.splitBelowCommitted(FALL_GRACE_MS).unexplained.length !== 0 ||
       v.eosDuplicates !== 0 ||
       v.eosMissing !== 0 ||
       v.eosMismatched !== 0

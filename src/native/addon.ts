@@ -13,17 +13,17 @@ import { KafkaError } from '../errors/kafka-error.js'
 const require = createRequire(import.meta.url)
 
 /**
- * Where the addon is built: `<package root>/build/Release`, two levels above `src/native/` and `dist/native/` (the
- * nearest such directory above this module, so that sources transpiled elsewhere inside the package find it too), or
+ * Where the addon is built: `<package root>/build/Release`, the nearest such directory above this module (`src/native/`
+ * and sources transpiled elsewhere inside the package, or the bundle in `dist/` that holds this module), or
  * `KAFKIT_ADDON_PATH` when set.
  */
 export const ADDON_PATH = ((): string => {
   // A second build (AddressSanitizer, see scripts/test-asan.mjs) can stand in for the normal one.
   if (process.env.KAFKIT_ADDON_PATH) return process.env.KAFKIT_ADDON_PATH
-  const candidates = ['../../', '../../../', '../../../../'].map((up) =>
+  const candidates = ['../', '../../', '../../../', '../../../../'].map((up) =>
     fileURLToPath(new URL(`${up}build/Release/kafkit.node`, import.meta.url)),
   )
-  return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0]!
+  return candidates.find((candidate) => existsSync(candidate)) ?? candidates[1]!
 })()
 
 /** Where node-rdkafka's build leaves librdkafka. */

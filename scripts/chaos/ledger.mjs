@@ -108,8 +108,9 @@ export class Ledger {
   #observedBy(partition, at) {
     let committed = -1
     let highest = -1
+    // Changes are appended as their answers arrive, so their times only grow.
     for (const change of this.changes[partition] ?? []) {
-      if (change.at > at) continue
+      if (change.at > at) break
       committed = change.committed
       highest = Math.max(highest, committed)
     }

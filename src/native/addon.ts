@@ -23,6 +23,7 @@ export const ADDON_PATH = ((): string => {
   const candidates = ['../', '../../', '../../../', '../../../../'].map((up) =>
     fileURLToPath(new URL(`${up}build/Release/kafkit.node`, import.meta.url)),
   )
+  // Not built: name the package root as seen from src/native/ and dist/chunks/, where this module lives.
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[1]!
 })()
 

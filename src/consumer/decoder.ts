@@ -4,7 +4,7 @@
  * @module
  */
 import { type KafkaError, SerializationError } from '../errors/kafka-error.js'
-import type { RawMessage } from '../native/consumer.js'
+import type { MessageSource, RawMessage } from '../native/fetched-batch.js'
 import type { RawHeader } from '../native/producer.js'
 import type { Serde, SerdeContext } from '../serde/types.js'
 import { notSkippable } from './failure-handler.js'
@@ -46,80 +46,100 @@ export class MessageDecoder {
    * field when a serde fails.
    */
   decode(raw: RawMessage): AnyConsumerMessage | Promise<AnyConsumerMessage> {
-    const offset = String(raw.offset)
-    const serdes = this.#topics === undefined ? this.#default : this.#topics.get(raw.topic)
+    return this.#decode(raw.topic, raw.partition, raw.offset, raw.timestamp, raw.headers, raw.key, raw.value)
+  }
+
+  /** Decodes message `index` of `source` as {@link decode} does, without making the message as an object first. */
+  decodeAt(source: MessageSource, index: number): AnyConsumerMessage | Promise<AnyConsumerMessage> {
+    return this.#decode(
+      source.topic(index),
+      source.partition(index),
+      source.offset(index),
+      source.timestamp(index),
+      source.headers(index),
+      source.key(index),
+      source.value(index),
+    )
+  }
+
+  #decode(
+    topic: string,
+    partition: number,
+    offsetNumber: number,
+    timestamp: number,
+    headerList: readonly RawHeader[],
+    rawKey: Buffer | null,
+    rawValue: Buffer | null,
+  ): AnyConsumerMessage | Promise<AnyConsumerMessage> {
+    const offset = String(offsetNumber)
+    const serdes = this.#topics === undefined ? this.#default : this.#topics.get(topic)
     if (serdes === undefined) {
       throw new SerializationError(
-        `No serdes for topic ${raw.topic} (partition ${raw.partition}, offset ${offset}): add it to the consumer's topics map`,
-        { topic: raw.topic, partition: raw.partition, offset },
+        `No serdes for topic ${topic} (partition ${partition}, offset ${offset}): add it to the consumer's topics map`,
+        { topic, partition, offset },
       )
     }
-    const headerList = raw.headers
     const headers = toHeaders(headerList)
-    const rawKey = raw.key
-    const rawValue = raw.value
     const key =
-      rawKey === null || serdes.key === undefined ? rawKey : run(serdes.key, rawKey, raw, offset, headers, 'key')
+      rawKey === null || serdes.key === undefined
+        ? rawKey
+        : run(serdes.key, rawKey, { topic, partition, offset }, headers, 'key')
     const value =
       rawValue === null || serdes.value === undefined
         ? rawValue
-        : run(serdes.value, rawValue, raw, offset, headers, 'value')
+        : run(serdes.value, rawValue, { topic, partition, offset }, headers, 'value')
     if (key instanceof Promise || value instanceof Promise) {
-      return Promise.all([key, value]).then(([k, v]) => build(raw, offset, k, v, headers, headerList))
+      return Promise.all([key, value]).then(([k, v]) => ({
+        topic,
+        partition,
+        offset,
+        key: k,
+        value: v,
+        timestamp,
+        headers,
+        headerList,
+      }))
     }
-    return build(raw, offset, key, value, headers, headerList)
+    return { topic, partition, offset, key, value, timestamp, headers, headerList }
   }
 }
 
-function build(
-  raw: RawMessage,
-  offset: string,
-  key: unknown,
-  value: unknown,
-  headers: Readonly<Record<string, Buffer>>,
-  headerList: readonly RawHeader[],
-): AnyConsumerMessage {
-  return {
-    topic: raw.topic,
-    partition: raw.partition,
-    offset,
-    key,
-    value,
-    timestamp: raw.timestamp,
-    headers,
-    headerList,
-  }
+/** Where a decoded record comes from, for serde contexts and errors. */
+interface Where {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: string
 }
 
 function run(
   serde: Serde<unknown>,
   data: Buffer,
-  raw: RawMessage,
-  offset: string,
+  where: Where,
   headers: Readonly<Record<string, Buffer>>,
   field: 'key' | 'value',
 ): unknown {
-  const context: SerdeContext = { topic: raw.topic, field, headers, partition: raw.partition, offset }
+  const context: SerdeContext = { topic: where.topic, field, headers, partition: where.partition, offset: where.offset }
   try {
     const out = serde.deserialize(data, context)
     return out instanceof Promise
       ? out.catch((error: unknown) => {
-          throw failure(error, raw, offset, field)
+          throw failure(error, where, field)
         })
       : out
   } catch (error) {
-    throw failure(error, raw, offset, field)
+    throw failure(error, where, field)
   }
 }
 
-function failure(error: unknown, raw: RawMessage, offset: string, field: 'key' | 'value'): KafkaError {
+function failure(error: unknown, where: Where, field: 'key' | 'value'): KafkaError {
   // A retriable serde failure (the schema registry unreachable) is not the record's fault: after the retries the run
   // stops rather than skipping or dead-lettering a record that would decode once the registry is back.
   if (error instanceof SerializationError) return error.retriable ? notSkippable(error) : error
   const reason = error instanceof Error ? error.message : String(error)
+  const { topic, partition, offset } = where
   return new SerializationError(
-    `Cannot deserialize the ${field} of topic ${raw.topic} partition ${raw.partition} offset ${offset}: ${reason}`,
-    { cause: error, topic: raw.topic, partition: raw.partition, offset, field },
+    `Cannot deserialize the ${field} of topic ${topic} partition ${partition} offset ${offset}: ${reason}`,
+    { cause: error, topic, partition, offset, field },
   )
 }
 

@@ -89,9 +89,13 @@ export class PartitionFlow {
     let state: PartitionState | undefined
     let topic = ''
     let partition = -1
+    // Messages in a row for one partition are buffered as one range, from `runStart` to the current entry.
+    let runStart = 0
     for (let i = 0; i < batch.count; i++) {
       const code = batch.error(i)
       if (code !== RESP_ERR.NO_ERROR) {
+        state?.pushRange(batch, runStart, i)
+        runStart = i + 1
         // Fetch errors travel with the messages; reaching a partition's end is not one.
         if (code !== RESP_ERR._PARTITION_EOF) this.#host.clientError({ code, message: batch.errorText(i) })
         continue
@@ -99,7 +103,11 @@ export class PartitionFlow {
       const messageTopic = batch.topic(i)
       const messagePartition = batch.partition(i)
       if (messagePartition !== partition || messageTopic !== topic) {
-        if (state !== undefined) this.#buffered(state, scheduler)
+        if (state !== undefined) {
+          state.pushRange(batch, runStart, i)
+          this.#buffered(state, scheduler)
+        }
+        runStart = i
         topic = messageTopic
         partition = messagePartition
         state = this.#host.partitions.get(topic, partition)
@@ -112,11 +120,15 @@ export class PartitionFlow {
         state.seeking ||
         state.pendingSeek !== undefined ||
         poll < state.acceptFromPoll
-      )
-        continue
-      state.push(batch.message(i))
+      ) {
+        state?.pushRange(batch, runStart, i)
+        runStart = i + 1
+      }
     }
-    if (state !== undefined) this.#buffered(state, scheduler)
+    if (state !== undefined) {
+      state.pushRange(batch, runStart, batch.count)
+      this.#buffered(state, scheduler)
+    }
   }
 
   /** After a handler task: stores the offsets, lifts backpressure at half the bounds, schedules what is left. */

@@ -15,7 +15,7 @@ import { isPromise } from '../internal/is-promise.js'
 import { TaskLimiter } from '../internal/task-limiter.js'
 import type { FailureContext, FailureHandler, Verdict } from './failure-handler.js'
 import type { ResolvedRunOptions } from './run-options.js'
-import type { PartitionState } from './partition-state.js'
+import type { BufferedRun, PartitionState } from './partition-state.js'
 import type { AnyConsumerMessage, EachBatchPayload, EachMessagePayload } from './types.js'
 
 /** What the scheduler needs from the consumer. */
@@ -236,19 +236,19 @@ export class PartitionScheduler {
     budget: number,
   ): Promise<number> {
     const isStale = (): boolean => state.generation !== generation || state.status !== 'active'
-    const limit = Math.min(state.size, budget)
+    // Decoded straight from the fetched batches: a message is made as an object only when something needs it.
+    const taken = state.head(Math.min(state.size, budget))
     const messages: AnyConsumerMessage[] = []
-    const raws: RawMessage[] = []
     let decodeError: unknown
-    for (let i = 0; i < limit; i++) {
-      try {
-        const raw = state.at(i)!
-        const decoded = this.#host.decoder.decode(raw)
-        messages.push(isPromise(decoded) ? await decoded : decoded)
-        raws.push(raw)
-      } catch (error) {
-        decodeError = error
-        break
+    decoding: for (const part of taken.parts) {
+      for (let i = part.next; i < part.end; i++) {
+        try {
+          const decoded = this.#host.decoder.decodeAt(part.source, i)
+          messages.push(isPromise(decoded) ? await decoded : decoded)
+        } catch (error) {
+          decodeError = error
+          break decoding
+        }
       }
     }
     if (isStale()) return 0
@@ -269,16 +269,16 @@ export class PartitionScheduler {
     }
     const channel = tracingChannels.consumerProcessBatch
     if (!channel.hasSubscribers)
-      return this.#processBatch(state, generation, stopSignal, messages, raws, isStale, undefined)
+      return this.#processBatch(state, generation, stopSignal, messages, taken, isStale, undefined)
     const context: ConsumerBatchContext = {
       groupId: this.#host.identity?.groupId ?? '',
       clientId: this.#host.identity?.clientId,
       topic: state.topic,
       partition: state.partition,
-      messages: raws.map(tracedMessage),
+      messages: taken.messages(messages.length).map(tracedMessage),
     }
     return traceSettled(channel, context, () =>
-      this.#processBatch(state, generation, stopSignal, messages, raws, isStale, context),
+      this.#processBatch(state, generation, stopSignal, messages, taken, isStale, context),
     )
   }
 
@@ -288,7 +288,7 @@ export class PartitionScheduler {
     generation: number,
     stopSignal: () => AbortSignal,
     messages: AnyConsumerMessage[],
-    raws: RawMessage[],
+    taken: BufferedRun,
     isStale: () => boolean,
     record: (Outcome & { processed?: number }) | undefined,
   ): Promise<number> {
@@ -313,7 +313,7 @@ export class PartitionScheduler {
     const verdict = await this.#runHandler(attempt, record, () => ({
       // Blamed on the first message the handler did not resolve.
       get raw(): RawMessage {
-        return raws[Math.min(resolved, raws.length - 1)]!
+        return taken.message(Math.min(resolved, messages.length - 1))
       },
       attempt,
       signal: stopSignal(),
@@ -332,9 +332,9 @@ export class PartitionScheduler {
     if (verdict !== undefined) this.#settleVerdict(verdict)
     if (record !== undefined) record.processed = consumed
     if (consumed > 0) {
-      const last = raws[consumed - 1]!
+      const last = taken.offset(consumed - 1)
       state.drop(consumed)
-      state.processedNext = last.offset + 1
+      state.processedNext = last + 1
     }
     return consumed
   }

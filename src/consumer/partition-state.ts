@@ -3,7 +3,7 @@
  * is paused, and how far it was processed.
  * @module
  */
-import type { RawMessage } from '../native/consumer.js'
+import { MessageList, type MessageSource, type RawMessage } from '../native/fetched-batch.js'
 
 /** Where a partition is in its life on this member. */
 export type PartitionStatus = 'active' | 'revoking' | 'gone'
@@ -54,8 +54,10 @@ export class PartitionState {
   /** Bytes of buffered message payloads (keys and values). */
   bytes = 0
 
-  #buffer: RawMessage[] = []
-  #head = 0
+  /** Buffered ranges of fetched batches, oldest first, from `#first` on. */
+  #segments: Segment[] = []
+  #first = 0
+  #size = 0
 
   /**
    * @param topic - the topic
@@ -70,37 +72,73 @@ export class PartitionState {
 
   /** Buffered messages not handled yet. */
   get size(): number {
-    return this.#buffer.length - this.#head
+    return this.#size
   }
 
-  /** Appends a fetched message. */
+  /** Appends a message. */
   push(message: RawMessage): void {
-    this.#buffer.push(message)
-    this.bytes += messageBytes(message)
+    this.pushRange(new MessageList([message]), 0, 1)
+  }
+
+  /** Appends the messages `from` (inclusive) to `to` (exclusive) of `source`, all of this partition. */
+  pushRange(source: MessageSource, from: number, to: number): void {
+    if (from >= to) return
+    let bytes = 0
+    for (let i = from; i < to; i++) bytes += source.size(i)
+    this.bytes += bytes
+    this.#size += to - from
+    this.#segments.push(new Segment(source, from, to))
   }
 
   /** The oldest buffered message, without removing it. */
   peek(): RawMessage | undefined {
-    return this.#buffer[this.#head]
+    const segment = this.#segments[this.#first]
+    return segment?.source.message(segment.next)
   }
 
   /** The buffered message at `index` from the oldest. */
   at(index: number): RawMessage | undefined {
-    return this.#buffer[this.#head + index]
+    for (let s = this.#first; s < this.#segments.length; s++) {
+      const segment = this.#segments[s]!
+      const length = segment.end - segment.next
+      if (index < length) return segment.source.message(segment.next + index)
+      index -= length
+    }
+    return undefined
+  }
+
+  /** The oldest `count` buffered messages (fewer when fewer are buffered), read through a snapshot of their ranges. */
+  head(count: number): BufferedRun {
+    const parts: Segment[] = []
+    let left = count
+    for (let s = this.#first; s < this.#segments.length && left > 0; s++) {
+      const segment = this.#segments[s]!
+      const end = Math.min(segment.end, segment.next + left)
+      parts.push(new Segment(segment.source, segment.next, end))
+      left -= end - segment.next
+    }
+    return new BufferedRun(parts, count - left)
   }
 
   /** Removes the `count` oldest messages. */
   drop(count: number): void {
-    const end = Math.min(this.#head + count, this.#buffer.length)
-    for (let i = this.#head; i < end; i++) this.bytes -= messageBytes(this.#buffer[i]!)
-    this.#head = end
-    if (this.#head === this.#buffer.length) {
-      this.#buffer = []
-      this.#head = 0
-    } else if (this.#head > 1024 && this.#head * 2 > this.#buffer.length) {
-      // Compact now and then so a long-lived buffer does not keep handled messages alive.
-      this.#buffer = this.#buffer.slice(this.#head)
-      this.#head = 0
+    const segments = this.#segments
+    while (count > 0 && this.#first < segments.length) {
+      const segment = segments[this.#first]!
+      const end = Math.min(segment.end, segment.next + count)
+      for (let i = segment.next; i < end; i++) this.bytes -= segment.source.size(i)
+      count -= end - segment.next
+      this.#size -= end - segment.next
+      segment.next = end
+      if (end === segment.end) this.#first++
+    }
+    if (this.#first === segments.length) {
+      this.#segments = []
+      this.#first = 0
+    } else if (this.#first > 64 && this.#first * 2 > segments.length) {
+      // Compact now and then so a long-lived buffer does not keep handled batches alive.
+      this.#segments = segments.slice(this.#first)
+      this.#first = 0
     }
   }
 
@@ -110,9 +148,10 @@ export class PartitionState {
    * buffered no task would run (the caller re-syncs the native pause).
    */
   clear(): number | undefined {
-    const first = this.peek()?.offset
-    this.#buffer = []
-    this.#head = 0
+    const first = this.#headOffset()
+    this.#segments = []
+    this.#first = 0
+    this.#size = 0
     this.bytes = 0
     this.backpressured = false
     return first
@@ -132,12 +171,66 @@ export class PartitionState {
 
   /** The offset of the next message a handler will see (for lag), or `undefined` when unknown. */
   get nextToHandle(): number | undefined {
-    return this.peek()?.offset ?? this.pendingSeek ?? this.processedNext
+    return this.#headOffset() ?? this.pendingSeek ?? this.processedNext
+  }
+
+  #headOffset(): number | undefined {
+    const segment = this.#segments[this.#first]
+    return segment?.source.offset(segment.next)
   }
 }
 
-function messageBytes(message: RawMessage): number {
-  return message.size
+/** A range of a source's messages: `next` (inclusive) to `end` (exclusive). */
+export class Segment {
+  constructor(
+    readonly source: MessageSource,
+    public next: number,
+    readonly end: number,
+  ) {}
+}
+
+/**
+ * The oldest buffered messages of a partition as they were when taken: read by position from 0, whatever the
+ * partition's buffer does afterwards.
+ */
+export class BufferedRun {
+  /**
+   * @param parts - the ranges, oldest first
+   * @param length - how many messages the ranges hold
+   */
+  constructor(
+    readonly parts: readonly Segment[],
+    readonly length: number,
+  ) {}
+
+  /** The message at `position` (a new object on each call). */
+  message(position: number): RawMessage {
+    const [source, index] = this.#locate(position)
+    return source.message(index)
+  }
+
+  /** The offset of the message at `position`. */
+  offset(position: number): number {
+    const [source, index] = this.#locate(position)
+    return source.offset(index)
+  }
+
+  /** The first `count` messages, made as objects. */
+  messages(count: number): RawMessage[] {
+    const out: RawMessage[] = []
+    for (let position = 0; position < count; position++) out.push(this.message(position))
+    return out
+  }
+
+  #locate(position: number): [MessageSource, number] {
+    let at = position
+    for (const part of this.parts) {
+      const length = part.end - part.next
+      if (at < length) return [part.source, part.next + at]
+      at -= length
+    }
+    throw new RangeError(`position ${position} is past the run's ${this.length} messages`)
+  }
 }
 
 /** The assigned partitions, by topic and number. */

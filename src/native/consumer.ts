@@ -14,7 +14,7 @@ import { Bootstrap, toStrings } from './client-config.js'
 import { FetchedBatch, STRIDE } from './fetched-batch.js'
 import type { RawClientEvent, RawOAuthToken } from './producer.js'
 
-export { FetchedBatch, type RawMessage } from './fetched-batch.js'
+export { FetchedBatch, MessageList, type MessageSource, type RawMessage } from './fetched-batch.js'
 
 /** librdkafka's logical offset for "the partition's beginning". */
 export const OFFSET_BEGINNING = -2

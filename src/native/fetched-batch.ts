@@ -34,10 +34,70 @@ const M_ERROR = 7
 const NO_HEADERS: readonly RawHeader[] = Object.freeze([])
 
 /**
+ * Messages read by index: a fetched batch, or a list of messages. The consumer buffers ranges of a source and reads a
+ * message's fields from it only when handling the message, so that no object is made per message before then.
+ */
+export interface MessageSource {
+  topic(i: number): string
+  partition(i: number): number
+  offset(i: number): number
+  timestamp(i: number): number
+  key(i: number): Buffer | null
+  value(i: number): Buffer | null
+  headers(i: number): readonly RawHeader[]
+  /** Key and value bytes. */
+  size(i: number): number
+  /** The whole message at `i` (a new object on each call). */
+  message(i: number): RawMessage
+}
+
+/** Messages already made, as a {@link MessageSource}. */
+export class MessageList implements MessageSource {
+  /** @param messages - the messages, read by index */
+  constructor(readonly messages: readonly RawMessage[]) {}
+
+  topic(i: number): string {
+    return this.messages[i]!.topic
+  }
+
+  partition(i: number): number {
+    return this.messages[i]!.partition
+  }
+
+  offset(i: number): number {
+    return this.messages[i]!.offset
+  }
+
+  timestamp(i: number): number {
+    return this.messages[i]!.timestamp
+  }
+
+  key(i: number): Buffer | null {
+    return this.messages[i]!.key
+  }
+
+  value(i: number): Buffer | null {
+    return this.messages[i]!.value
+  }
+
+  headers(i: number): readonly RawHeader[] {
+    return this.messages[i]!.headers
+  }
+
+  size(i: number): number {
+    return this.messages[i]!.size
+  }
+
+  message(i: number): RawMessage {
+    return this.messages[i]!
+  }
+}
+
+/**
  * One fetch's messages: their bytes in one Buffer, their metadata in typed arrays. A message object reads its key,
  * value and headers from here as views, so a message kept alive keeps its whole batch alive.
  */
-export class FetchedBatch {
+export class FetchedBatch implements MessageSource {
   /** How many entries (messages and errors) the fetch returned. */
   readonly count: number
   readonly #data: Buffer
@@ -88,6 +148,11 @@ export class FetchedBatch {
     return this.#numbers[i * 2]!
   }
 
+  /** The timestamp of entry `i`: ms since the epoch, -1 when the record has none. */
+  timestamp(i: number): number {
+    return this.#numbers[i * 2 + 1]!
+  }
+
   /** The error text librdkafka put in an error entry. */
   errorText(i: number): string {
     return this.value(i)?.toString('utf8') ?? ''
@@ -105,14 +170,14 @@ export class FetchedBatch {
     )
   }
 
-  /** @internal */
+  /** The key of entry `i`, a view into the batch (null when none). */
   key(i: number): Buffer | null {
     const length = this.#meta[i * STRIDE + M_KEY]!
     if (length < 0) return null
     return bufferView(this.#memory, this.#base + this.#meta[i * STRIDE + M_DATA_START]!, length)
   }
 
-  /** @internal */
+  /** The value of entry `i`, a view into the batch (null when none). */
   value(i: number): Buffer | null {
     const length = this.#meta[i * STRIDE + M_VALUE]!
     if (length < 0) return null
@@ -120,12 +185,12 @@ export class FetchedBatch {
     return bufferView(this.#memory, this.#base + start, length)
   }
 
-  /** @internal */
+  /** The key and value bytes of entry `i`. */
   size(i: number): number {
     return Math.max(0, this.#meta[i * STRIDE + M_KEY]!) + Math.max(0, this.#meta[i * STRIDE + M_VALUE]!)
   }
 
-  /** @internal */
+  /** The headers of entry `i` in record order, values as views into the batch. */
   headers(i: number): readonly RawHeader[] {
     const base = i * STRIDE
     const count = this.#meta[base + M_HEADERS]!

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MessageDecoder, toHeaders } from '../../../src/consumer/decoder.js'
 import { SerializationError } from '../../../src/errors/index.js'
-import type { RawMessage } from '../../../src/native/consumer.js'
+import { FetchedBatch, type RawMessage } from '../../../src/native/fetched-batch.js'
 import type { Serde } from '../../../src/serde/types.js'
 import { serdes } from '../../../src/serde/index.js'
 
@@ -35,6 +35,38 @@ describe('MessageDecoder', () => {
       headerList: [['trace', Buffer.from('t1')]],
     })
     expect(decoder.decode(raw({ key: null, value: null }))).toMatchObject({ key: null, value: null })
+  })
+
+  it('decodeAt() reads a fetched batch by index as decode() reads the message made from it', () => {
+    // Entry 0: topic 'orders', partition 2, offset 41, key 'k', value '{"n":1}', header trace=t1. Entry 1: no key, a
+    // null value, no headers. See native/consumer_fetch.c for the layout.
+    const data = Buffer.from('k{"n":1}tracet1')
+    const meta = new Int32Array([0, 2, 1, 7, 1, 0, 0, 0, 5, 1, 0, 2, -1, -1, 0, 1, 15, 0, -1, 0])
+    const numbers = new Float64Array([41, 1000, 42, -1])
+    const batch = new FetchedBatch(2, data, meta, numbers, new Int32Array([5, 2]), ['orders'])
+    const decoder = new MessageDecoder(serdes.string(), serdes.json<{ n: number }>(), undefined)
+    const first = decoder.decodeAt(batch, 0)
+    expect(first).toEqual(decoder.decode(batch.message(0)))
+    expect(first).toEqual({
+      topic: 'orders',
+      partition: 2,
+      offset: '41',
+      key: 'k',
+      value: { n: 1 },
+      timestamp: 1000,
+      headers: { trace: Buffer.from('t1') },
+      headerList: [['trace', Buffer.from('t1')]],
+    })
+    expect(decoder.decodeAt(batch, 1)).toEqual({
+      topic: 'orders',
+      partition: 2,
+      offset: '42',
+      key: null,
+      value: null,
+      timestamp: -1,
+      headers: {},
+      headerList: [],
+    })
   })
 
   it('passes raw Buffers through without serdes', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PartitionState, PartitionTable } from '../../../src/consumer/partition-state.js'
-import type { RawMessage } from '../../../src/native/consumer.js'
+import { MessageList, type RawMessage } from '../../../src/native/fetched-batch.js'
 
 function message(offset: number, bytes = 10): RawMessage {
   return {
@@ -60,6 +60,42 @@ describe('PartitionState', () => {
     expect(state.size).toBe(0)
     expect(state.bytes).toBe(0)
     expect(state.clear()).toBeUndefined()
+  })
+
+  it('buffers ranges of sources: sizes, partial drops across ranges, and offsets without making messages', () => {
+    const state = new PartitionState('t', 0)
+    const first = new MessageList([0, 1, 2, 3].map((offset) => message(offset, offset)))
+    const second = new MessageList([4, 5, 6].map((offset) => message(offset, 1)))
+    state.pushRange(first, 1, 4) // offsets 1-3: 3 + 4 + 5 bytes
+    state.pushRange(second, 0, 0) // empty: ignored
+    state.pushRange(second, 0, 3) // offsets 4-6: 3 x 3 bytes
+    expect(state.size).toBe(6)
+    expect(state.bytes).toBe(21)
+    expect([0, 1, 2, 3, 4, 5].map((i) => state.at(i)!.offset)).toEqual([1, 2, 3, 4, 5, 6])
+    expect(state.at(6)).toBeUndefined()
+    state.drop(4) // through offset 4, ending inside the second range
+    expect(state.size).toBe(2)
+    expect(state.bytes).toBe(6)
+    expect(state.nextToHandle).toBe(5)
+    state.drop(10) // more than buffered: empties it
+    expect(state.size).toBe(0)
+    expect(state.bytes).toBe(0)
+    expect(state.peek()).toBeUndefined()
+  })
+
+  it('head() is a snapshot: dropping and clearing afterwards does not change what it reads', () => {
+    const state = new PartitionState('t', 0)
+    state.pushRange(new MessageList([10, 11].map((offset) => message(offset))), 0, 2)
+    state.pushRange(new MessageList([12, 13, 14].map((offset) => message(offset))), 0, 3)
+    const taken = state.head(4)
+    expect(taken.length).toBe(4)
+    expect(state.head(99).length).toBe(5)
+    state.drop(3)
+    state.clear()
+    expect([0, 1, 2, 3].map((i) => taken.offset(i))).toEqual([10, 11, 12, 13])
+    expect(taken.message(2).offset).toBe(12)
+    expect(taken.messages(3).map((m) => m.offset)).toEqual([10, 11, 12])
+    expect(() => taken.offset(4)).toThrow(RangeError)
   })
 
   it('invalidate() bumps the generation and aborts the current signal only', () => {

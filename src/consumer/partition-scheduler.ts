@@ -9,7 +9,7 @@ import { tracingChannels } from '../tracing/channels.js'
 import { traceSettled, tracedMessage } from '../tracing/trace.js'
 import type { ConsumerBatchContext, ConsumerMessageContext, HandlingOutcome } from '../tracing/types.js'
 import type { KafkaError } from '../errors/kafka-error.js'
-import type { RawMessage } from '../native/consumer.js'
+import type { MessageSource, RawMessage } from '../native/consumer.js'
 import type { MessageDecoder } from './decoder.js'
 import { isPromise } from '../internal/is-promise.js'
 import { TaskLimiter } from '../internal/task-limiter.js'
@@ -191,28 +191,61 @@ export class PartitionScheduler {
     stopSignal: () => AbortSignal,
     record: Outcome | undefined,
   ): number | Promise<number> {
-    const raw = state.peek()!
-    const handler = this.#run.handler as Handler<EachMessagePayload<AnyConsumerMessage>>
-    const attempt = (): unknown => {
-      const decoded = this.#host.decoder.decode(raw)
-      if (isPromise(decoded)) return decoded.then((message) => handler({ message, signal: state.abort.signal }))
-      return handler({ message: decoded, signal: state.abort.signal })
+    // Decoded straight from its fetched batch: the message is made as an object only if handling it fails, and so
+    // are the closures that retrying it needs.
+    const source = state.headSource()!
+    const index = state.headIndex()
+    let out: unknown
+    try {
+      out = this.#handleAt(state, source, index)
+    } catch (error) {
+      return this.#messageFailed(error, state, generation, stopSignal, record, source, index)
     }
-    const verdict = this.#runHandler(attempt, record, () => ({
-      raw,
-      attempt,
+    if (!isPromise(out)) {
+      if (record !== undefined) record.outcome = 'processed'
+      return this.#messageDone(state, generation, source.offset(index), undefined, record)
+    }
+    return Promise.resolve(out).then(
+      () => {
+        if (record !== undefined) record.outcome = 'processed'
+        return this.#messageDone(state, generation, source.offset(index), undefined, record)
+      },
+      (error: unknown) => this.#messageFailed(error, state, generation, stopSignal, record, source, index),
+    )
+  }
+
+  /** Decodes message `index` of `source` and runs the message handler on it. */
+  #handleAt(state: PartitionState, source: MessageSource, index: number): unknown {
+    const handler = this.#run.handler as Handler<EachMessagePayload<AnyConsumerMessage>>
+    const decoded = this.#host.decoder.decodeAt(source, index)
+    if (isPromise(decoded)) return decoded.then((message) => handler({ message, signal: state.abort.signal }))
+    return handler({ message: decoded, signal: state.abort.signal })
+  }
+
+  /** A message's first attempt failed: the failure handler retries it and applies the error policy. */
+  async #messageFailed(
+    error: unknown,
+    state: PartitionState,
+    generation: number,
+    stopSignal: () => AbortSignal,
+    record: Outcome | undefined,
+    source: MessageSource,
+    index: number,
+  ): Promise<number> {
+    const verdict = await this.#recover(error, record, () => ({
+      raw: source.message(index),
+      attempt: () => this.#handleAt(state, source, index),
       signal: stopSignal(),
       isStale: () => !this.#active || state.generation !== generation || state.status !== 'active',
     }))
-    if (verdict === undefined) return this.#messageDone(state, generation, raw, undefined, record)
-    return verdict.then((settled) => this.#messageDone(state, generation, raw, settled, record))
+    return this.#messageDone(state, generation, source.offset(index), verdict, record)
   }
 
   /** After a message's handling: drops it from the buffer unless its partition moved on; how many were consumed. */
   #messageDone(
     state: PartitionState,
     generation: number,
-    raw: RawMessage,
+    offset: number,
     verdict: Verdict | undefined,
     record: Outcome | undefined,
   ): number {
@@ -222,9 +255,9 @@ export class PartitionScheduler {
     }
     if (verdict !== undefined && !this.#settleVerdict(verdict)) return 0
     state.drop(1)
-    state.processedNext = raw.offset + 1
+    state.processedNext = offset + 1
     if (channels.consumerMessage.hasSubscribers)
-      channels.consumerMessage.publish({ topic: raw.topic, partition: raw.partition, offset: String(raw.offset) })
+      channels.consumerMessage.publish({ topic: state.topic, partition: state.partition, offset: String(offset) })
     return 1
   }
 

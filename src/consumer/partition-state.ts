@@ -96,6 +96,19 @@ export class PartitionState {
     return segment?.source.message(segment.next)
   }
 
+  /**
+   * Where the oldest buffered message is, without making it: its source (undefined when nothing is buffered) and its
+   * index there ({@link headIndex}).
+   */
+  headSource(): MessageSource | undefined {
+    return this.#segments[this.#first]?.source
+  }
+
+  /** The index of the oldest buffered message in {@link headSource}. */
+  headIndex(): number {
+    return this.#segments[this.#first]?.next ?? -1
+  }
+
   /** The buffered message at `index` from the oldest. */
   at(index: number): RawMessage | undefined {
     for (let s = this.#first; s < this.#segments.length; s++) {

@@ -55,7 +55,7 @@ export class PartitionState {
   bytes = 0
 
   /** Buffered ranges of fetched batches, oldest first, from `#first` on. */
-  #segments: Segment[] = []
+  #segments: Array<Segment | undefined> = []
   #first = 0
   #size = 0
 
@@ -143,13 +143,16 @@ export class PartitionState {
       count -= end - segment.next
       this.#size -= end - segment.next
       segment.next = end
-      if (end === segment.end) this.#first++
+      if (end === segment.end) {
+        // Handled: its batch must not be kept alive by the buffer.
+        segments[this.#first++] = undefined
+      }
     }
     if (this.#first === segments.length) {
       this.#segments = []
       this.#first = 0
     } else if (this.#first > 64 && this.#first * 2 > segments.length) {
-      // Compact now and then so a long-lived buffer does not keep handled batches alive.
+      // Compact now and then so that the handled slots do not pile up.
       this.#segments = segments.slice(this.#first)
       this.#first = 0
     }

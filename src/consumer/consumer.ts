@@ -96,7 +96,7 @@ export class Consumer<K = Buffer, V = Buffer, TM extends TopicSerdeMap | undefin
           this.#options.globalConfig,
           this.#options.topicConfig,
           {
-            wake: () => this.#flow.wake(),
+            wake: () => this.#flow.signalled(),
             offsetCommit: (error, offsets) => this.#tracker.onCommitResult(error, offsets),
             event,
           },

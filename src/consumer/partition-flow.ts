@@ -78,6 +78,11 @@ export class PartitionFlow {
     clearInterval(this.#storeTimer)
   }
 
+  /** librdkafka signalled: fetches at once while the consumer keeps up, else on the next turn. */
+  signalled(): void {
+    this.#fetchLoop.signalled()
+  }
+
   /** Fetches now (messages may be wanted, or librdkafka has something to serve). */
   wake(): void {
     this.#fetchLoop.wake()

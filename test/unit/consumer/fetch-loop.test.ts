@@ -69,6 +69,32 @@ describe('FetchLoop', () => {
     await loop.stop()
   })
 
+  it('a signal fetches at once while the consumer keeps up, and on the next turn after a sizeable fetch', async () => {
+    const queue = new FakeQueue()
+    const received: Array<[number, number]> = []
+    const loop = loopOn(queue, { maxWaitMs: 1_000, saturatedPollMs: 1_000 }, received)
+    loop.start()
+    await tick(10)
+    // The last fetch took nothing (under a sixteenth of the batch size): the signal fetches inside the call.
+    queue.queued = 5
+    loop.signalled()
+    expect(received).toEqual([[5, 2]])
+    // The last fetch took 5 of 10: the signal leaves the fetch to the next turn, which takes what queued meanwhile.
+    queue.queued = 2
+    loop.signalled()
+    queue.queued += 1
+    expect(received).toHaveLength(1)
+    await tick(10)
+    expect(received).toEqual([
+      [5, 2],
+      [3, 3],
+    ])
+    await loop.stop()
+    queue.queued = 1
+    loop.signalled()
+    expect(received).toHaveLength(2)
+  })
+
   it('fetches every maxWaitMs while no wake-up comes (liveness, rebalances)', async () => {
     const queue = new FakeQueue()
     const loop = loopOn(queue, { maxWaitMs: 40, saturatedPollMs: 1_000 })

@@ -83,11 +83,11 @@ export class MessageDecoder {
     const key =
       rawKey === null || serdes.key === undefined
         ? rawKey
-        : run(serdes.key, rawKey, { topic, partition, offset }, headers, 'key')
+        : run(serdes.key, rawKey, { topic, field: 'key', headers, partition, offset })
     const value =
       rawValue === null || serdes.value === undefined
         ? rawValue
-        : run(serdes.value, rawValue, { topic, partition, offset }, headers, 'value')
+        : run(serdes.value, rawValue, { topic, field: 'value', headers, partition, offset })
     if (key instanceof Promise || value instanceof Promise) {
       return Promise.all([key, value]).then(([k, v]) => ({
         topic,
@@ -104,39 +104,29 @@ export class MessageDecoder {
   }
 }
 
-/** Where a decoded record comes from, for serde contexts and errors. */
-interface Where {
-  readonly topic: string
-  readonly partition: number
-  readonly offset: string
-}
+/** A serde's context on the consumer side, where the partition and the offset are always known. */
+type ReadContext = SerdeContext & { readonly partition: number; readonly offset: string }
 
-function run(
-  serde: Serde<unknown>,
-  data: Buffer,
-  where: Where,
-  headers: Readonly<Record<string, Buffer>>,
-  field: 'key' | 'value',
-): unknown {
-  const context: SerdeContext = { topic: where.topic, field, headers, partition: where.partition, offset: where.offset }
+/** Runs a serde; its failure becomes a {@link SerializationError} naming the record and the field. */
+function run(serde: Serde<unknown>, data: Buffer, context: ReadContext): unknown {
   try {
     const out = serde.deserialize(data, context)
     return out instanceof Promise
       ? out.catch((error: unknown) => {
-          throw failure(error, where, field)
+          throw failure(error, context)
         })
       : out
   } catch (error) {
-    throw failure(error, where, field)
+    throw failure(error, context)
   }
 }
 
-function failure(error: unknown, where: Where, field: 'key' | 'value'): KafkaError {
+function failure(error: unknown, context: ReadContext): KafkaError {
   // A retriable serde failure (the schema registry unreachable) is not the record's fault: after the retries the run
   // stops rather than skipping or dead-lettering a record that would decode once the registry is back.
   if (error instanceof SerializationError) return error.retriable ? notSkippable(error) : error
   const reason = error instanceof Error ? error.message : String(error)
-  const { topic, partition, offset } = where
+  const { topic, partition, offset, field } = context
   return new SerializationError(
     `Cannot deserialize the ${field} of topic ${topic} partition ${partition} offset ${offset}: ${reason}`,
     { cause: error, topic, partition, offset, field },

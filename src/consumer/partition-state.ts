@@ -111,13 +111,7 @@ export class PartitionState {
 
   /** The buffered message at `index` from the oldest. */
   at(index: number): RawMessage | undefined {
-    for (let s = this.#first; s < this.#segments.length; s++) {
-      const segment = this.#segments[s]!
-      const length = segment.end - segment.next
-      if (index < length) return segment.source.message(segment.next + index)
-      index -= length
-    }
-    return undefined
+    return index >= 0 && index < this.#size ? this.head(index + 1).message(index) : undefined
   }
 
   /** The oldest `count` buffered messages (fewer when fewer are buffered), read through a snapshot of their ranges. */

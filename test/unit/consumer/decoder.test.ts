@@ -19,21 +19,24 @@ function raw(overrides: Partial<RawMessage> = {}): RawMessage {
   }
 }
 
+/** What {@link raw} with a `trace` header decodes to with a string key serde and a JSON value serde. */
+const DECODED_41 = {
+  topic: 'orders',
+  partition: 2,
+  offset: '41',
+  key: 'k',
+  value: { n: 1 },
+  timestamp: 1000,
+  headers: { trace: Buffer.from('t1') },
+  headerList: [['trace', Buffer.from('t1')]],
+}
+
 describe('MessageDecoder', () => {
   it('decodes synchronously with sync serdes, offsets as strings, null stays null', () => {
     const decoder = new MessageDecoder(serdes.string(), serdes.json<{ n: number }>(), undefined)
     const message = decoder.decode(raw({ headers: [['trace', Buffer.from('t1')]] }))
     expect(message).not.toBeInstanceOf(Promise)
-    expect(message).toEqual({
-      topic: 'orders',
-      partition: 2,
-      offset: '41',
-      key: 'k',
-      value: { n: 1 },
-      timestamp: 1000,
-      headers: { trace: Buffer.from('t1') },
-      headerList: [['trace', Buffer.from('t1')]],
-    })
+    expect(message).toEqual(DECODED_41)
     expect(decoder.decode(raw({ key: null, value: null }))).toMatchObject({ key: null, value: null })
   })
 
@@ -47,16 +50,7 @@ describe('MessageDecoder', () => {
     const decoder = new MessageDecoder(serdes.string(), serdes.json<{ n: number }>(), undefined)
     const first = decoder.decodeAt(batch, 0)
     expect(first).toEqual(decoder.decode(batch.message(0)))
-    expect(first).toEqual({
-      topic: 'orders',
-      partition: 2,
-      offset: '41',
-      key: 'k',
-      value: { n: 1 },
-      timestamp: 1000,
-      headers: { trace: Buffer.from('t1') },
-      headerList: [['trace', Buffer.from('t1')]],
-    })
+    expect(first).toEqual(DECODED_41)
     expect(decoder.decodeAt(batch, 1)).toEqual({
       topic: 'orders',
       partition: 2,

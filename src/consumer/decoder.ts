@@ -4,7 +4,7 @@
  * @module
  */
 import { type KafkaError, SerializationError } from '../errors/kafka-error.js'
-import type { MessageSource, RawMessage } from '../native/fetched-batch.js'
+import type { FetchedBatch, MessageSource, RawMessage } from '../native/fetched-batch.js'
 import type { RawHeader } from '../native/producer.js'
 import type { Serde, SerdeContext } from '../serde/types.js'
 import { notSkippable } from './failure-handler.js'
@@ -39,6 +39,7 @@ export class MessageDecoder {
       topics === undefined
         ? undefined
         : new Map(Object.entries(topics).map(([topic, serdes]) => [topic, { key: serdes.key, value: serdes.value }]))
+    this.raw = topics === undefined && key === undefined && value === undefined
   }
 
   /**
@@ -47,6 +48,17 @@ export class MessageDecoder {
    */
   decode(raw: RawMessage): AnyConsumerMessage | Promise<AnyConsumerMessage> {
     return this.#decode(raw.topic, raw.partition, raw.offset, raw.timestamp, raw.headers, raw.key, raw.value)
+  }
+
+  /** Whether every message decodes to its raw bytes: no serde for any topic. */
+  readonly raw: boolean
+
+  /**
+   * Appends the messages `from` (inclusive) to `to` (exclusive) of `batch` to `out`, as {@link decodeAt} makes them,
+   * in one pass over the batch. Only for a {@link raw} decoder: without serdes nothing can fail or be asynchronous.
+   */
+  decodeRawRun(batch: FetchedBatch, from: number, to: number, out: AnyConsumerMessage[]): void {
+    batch.forEachRaw(from, to, out, pushRaw)
   }
 
   /** Decodes message `index` of `source` as {@link decode} does, without making the message as an object first. */
@@ -89,19 +101,40 @@ export class MessageDecoder {
         ? rawValue
         : run(serdes.value, rawValue, { topic, field: 'value', headers, partition, offset })
     if (key instanceof Promise || value instanceof Promise) {
-      return Promise.all([key, value]).then(([k, v]) => ({
-        topic,
-        partition,
-        offset,
-        key: k,
-        value: v,
-        timestamp,
-        headers,
-        headerList,
-      }))
+      return Promise.all([key, value]).then(([k, v]) =>
+        consumerMessage(topic, partition, offset, k, v, timestamp, headers, headerList),
+      )
     }
-    return { topic, partition, offset, key, value, timestamp, headers, headerList }
+    return consumerMessage(topic, partition, offset, key, value, timestamp, headers, headerList)
   }
+}
+
+/** Every consumer message is made here, so that all have one shape (handlers stay monomorphic). */
+function consumerMessage(
+  topic: string,
+  partition: number,
+  offset: string,
+  key: unknown,
+  value: unknown,
+  timestamp: number,
+  headers: Readonly<Record<string, Buffer>>,
+  headerList: readonly RawHeader[],
+): AnyConsumerMessage {
+  return { topic, partition, offset, key, value, timestamp, headers, headerList }
+}
+
+/** {@link MessageDecoder.decodeRawRun}'s step: one raw message onto `out`. */
+function pushRaw(
+  out: AnyConsumerMessage[],
+  topic: string,
+  partition: number,
+  offset: number,
+  timestamp: number,
+  headerList: readonly RawHeader[],
+  key: Buffer | null,
+  value: Buffer | null,
+): void {
+  out.push(consumerMessage(topic, partition, String(offset), key, value, timestamp, toHeaders(headerList), headerList))
 }
 
 /** A serde's context on the consumer side, where the partition and the offset are always known. */

@@ -91,48 +91,30 @@ export class PartitionFlow {
   /** Takes a fetched batch into the partitions' buffers, skipping what is stale, and schedules their handling. */
   onMessages(batch: FetchedBatch, poll: number): void {
     const scheduler = this.#host.scheduler()
-    let state: PartitionState | undefined
-    let topic = ''
-    let partition = -1
-    // Messages in a row for one partition are buffered as one range, from `runStart` to the current entry.
-    let runStart = 0
-    for (let i = 0; i < batch.count; i++) {
+    // Messages in a row for one partition are buffered as one range.
+    for (let i = 0; i < batch.count;) {
       const code = batch.error(i)
       if (code !== RESP_ERR.NO_ERROR) {
-        state?.pushRange(batch, runStart, i)
-        runStart = i + 1
         // Fetch errors travel with the messages; reaching a partition's end is not one.
         if (code !== RESP_ERR._PARTITION_EOF) this.#host.clientError({ code, message: batch.errorText(i) })
+        i++
         continue
       }
-      const messageTopic = batch.topic(i)
-      const messagePartition = batch.partition(i)
-      if (messagePartition !== partition || messageTopic !== topic) {
-        if (state !== undefined) {
-          state.pushRange(batch, runStart, i)
-          this.#buffered(state, scheduler)
-        }
-        runStart = i
-        topic = messageTopic
-        partition = messagePartition
-        state = this.#host.partitions.get(topic, partition)
-      }
-      // Stale: fetched for a partition being released, or before a seek took effect (or while one is pending).
-      // Nothing was stored for it.
+      const end = batch.runEnd(i)
+      const state = this.#host.partitions.get(batch.topic(i), batch.partition(i))
+      // Stale, and dropped: fetched for a partition being released, or before a seek took effect (or while one is
+      // pending). Nothing was stored for it.
       if (
-        state === undefined ||
-        state.status !== 'active' ||
-        state.seeking ||
-        state.pendingSeek !== undefined ||
-        poll < state.acceptFromPoll
+        state !== undefined &&
+        state.status === 'active' &&
+        !state.seeking &&
+        state.pendingSeek === undefined &&
+        poll >= state.acceptFromPoll
       ) {
-        state?.pushRange(batch, runStart, i)
-        runStart = i + 1
+        state.pushRange(batch, i, end)
+        this.#buffered(state, scheduler)
       }
-    }
-    if (state !== undefined) {
-      state.pushRange(batch, runStart, batch.count)
-      this.#buffered(state, scheduler)
+      i = end
     }
   }
 

@@ -10,6 +10,7 @@ import { traceSettled, tracedMessage } from '../tracing/trace.js'
 import type { ConsumerBatchContext, ConsumerMessageContext, HandlingOutcome } from '../tracing/types.js'
 import type { KafkaError } from '../errors/kafka-error.js'
 import type { MessageSource, RawMessage } from '../native/consumer.js'
+import { FetchedBatch } from '../native/fetched-batch.js'
 import type { MessageDecoder } from './decoder.js'
 import { isPromise } from '../internal/is-promise.js'
 import { TaskLimiter } from '../internal/task-limiter.js'
@@ -273,7 +274,13 @@ export class PartitionScheduler {
     const taken = state.head(Math.min(state.size, budget))
     const messages: AnyConsumerMessage[] = []
     let decodeError: unknown
+    const decoder = this.#host.decoder
+    const raw = decoder.raw
     decoding: for (const part of taken.parts) {
+      if (raw && part.source instanceof FetchedBatch) {
+        decoder.decodeRawRun(part.source, part.next, part.end, messages)
+        continue
+      }
       for (let i = part.next; i < part.end; i++) {
         try {
           const decoded = this.#host.decoder.decodeAt(part.source, i)

@@ -133,6 +133,21 @@ export class FetchedBatch implements MessageSource {
     return this.#meta[i * STRIDE + M_ERROR]!
   }
 
+  /**
+   * The end (exclusive) of the run of messages from entry `from`: the first later entry of another topic or partition,
+   * or an error, or {@link count}.
+   */
+  runEnd(from: number): number {
+    const meta = this.#meta
+    const topic = meta[from * STRIDE + M_TOPIC]
+    const partition = meta[from * STRIDE + M_PARTITION]
+    let i = from + 1
+    for (let at = i * STRIDE; i < this.count; i++, at += STRIDE) {
+      if (meta[at + M_PARTITION] !== partition || meta[at + M_TOPIC] !== topic || meta[at + M_ERROR] !== 0) break
+    }
+    return i
+  }
+
   /** The topic of entry `i` ('' when librdkafka gave none). */
   topic(i: number): string {
     return this.#topics[this.#meta[i * STRIDE + M_TOPIC]!] ?? ''
@@ -188,6 +203,47 @@ export class FetchedBatch implements MessageSource {
   /** The key and value bytes of entry `i`. */
   size(i: number): number {
     return Math.max(0, this.#meta[i * STRIDE + M_KEY]!) + Math.max(0, this.#meta[i * STRIDE + M_VALUE]!)
+  }
+
+  /**
+   * Calls `each` with `target` and the fields of every message from `from` (inclusive) to `to` (exclusive), keys and values as
+   * views into the batch: one pass over the metadata for a run of messages, instead of one call per field.
+   */
+  forEachRaw<T>(
+    from: number,
+    to: number,
+    target: T,
+    each: (
+      target: T,
+      topic: string,
+      partition: number,
+      offset: number,
+      timestamp: number,
+      headers: readonly RawHeader[],
+      key: Buffer | null,
+      value: Buffer | null,
+    ) => void,
+  ): void {
+    const meta = this.#meta
+    const numbers = this.#numbers
+    const memory = this.#memory
+    for (let i = from; i < to; i++) {
+      const base = i * STRIDE
+      const keyLength = meta[base + M_KEY]!
+      const valueLength = meta[base + M_VALUE]!
+      const start = this.#base + meta[base + M_DATA_START]!
+      const valueStart = keyLength < 0 ? start : start + keyLength
+      each(
+        target,
+        this.#topics[meta[base + M_TOPIC]!] ?? '',
+        meta[base + M_PARTITION]!,
+        numbers[i * 2]!,
+        numbers[i * 2 + 1]!,
+        meta[base + M_HEADERS] === 0 ? NO_HEADERS : this.headers(i),
+        keyLength < 0 ? null : bufferView(memory, start, keyLength),
+        valueLength < 0 ? null : bufferView(memory, valueStart, valueLength),
+      )
+    }
   }
 
   /** The headers of entry `i` in record order, values as views into the batch. */

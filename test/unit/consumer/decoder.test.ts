@@ -63,6 +63,40 @@ describe('MessageDecoder', () => {
     })
   })
 
+  it('decodeRawRun() makes what decodeAt() makes, and runEnd() splits a batch at partitions and errors', () => {
+    // Entries: 0 orders/2 key 'k' value 'v1'; 1 orders/2 value 'v2', header h=x; 2 orders/3 value 'v3'; 3 an error
+    // (text 'boom'); 4 orders/3 value 'v4'.
+    const data = Buffer.from('kv1v2hxv3boomv4')
+    const meta = new Int32Array([
+      ...[0, 2, 1, 2, 0, 0, 0, 0, 5, 1],
+      ...[0, 2, -1, 2, 1, 0, 3, 0, 5, 1],
+      ...[0, 3, -1, 2, 0, 1, 7, 0, 5, 1],
+      ...[0, 3, -1, 4, 0, 1, 9, 1, -1, 0],
+      ...[0, 3, -1, 2, 0, 1, 13, 0, 5, 1],
+    ])
+    const numbers = new Float64Array([10, 100, 11, 101, 20, 200, -1, -1, 21, 201])
+    const batch = new FetchedBatch(5, data, meta, numbers, new Int32Array([1, 1]), ['orders'])
+    expect([batch.runEnd(0), batch.runEnd(1), batch.runEnd(2), batch.runEnd(4)]).toEqual([2, 2, 3, 5])
+    const decoder = new MessageDecoder(undefined, undefined, undefined)
+    expect(decoder.raw).toBe(true)
+    expect(new MessageDecoder(undefined, serdes.string(), undefined).raw).toBe(false)
+    const out: unknown[] = ['before']
+    decoder.decodeRawRun(batch, 0, 3, out as never)
+    decoder.decodeRawRun(batch, 4, 5, out as never)
+    expect(out).toEqual(['before', ...[0, 1, 2, 4].map((i) => decoder.decodeAt(batch, i))])
+    expect(out[2]).toEqual({
+      topic: 'orders',
+      partition: 2,
+      offset: '11',
+      key: null,
+      value: Buffer.from('v2'),
+      timestamp: 101,
+      headers: { h: Buffer.from('x') },
+      headerList: [['h', Buffer.from('x')]],
+    })
+    expect((out[4] as { value: Buffer }).value.toString()).toBe('v4')
+  })
+
   it('passes raw Buffers through without serdes', () => {
     const message = new MessageDecoder(undefined, undefined, undefined).decode(raw()) as {
       key: unknown

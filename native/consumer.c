@@ -2,10 +2,10 @@
  * The consumer on kafkit's handle: the batch fetch and the calls around group membership.
  *
  * Fetching: `consumerConsume` runs rd_kafka_consume_batch_queue(consumer queue, timeout 0) on the JavaScript
- * thread; it returns at once with what is ready. Payloads (keys, values, header names and values) are copied into
- * one Buffer per call, everything else into typed arrays JavaScript passes in. librdkafka signals through the
- * queue's event callback when the queue goes from empty to non-empty; that wakes JavaScript through the client's
- * threadsafe function, so nothing polls on a timer while messages stream.
+ * thread; it returns at once with what is ready, copied into one Buffer per call: the metadata (offsets,
+ * timestamps, partitions, lengths), then the keys', values' and headers' bytes (see consumer_fetch.c). librdkafka
+ * signals through the queue's event callback when the queue goes from empty to non-empty; that wakes JavaScript
+ * through the client's threadsafe function, so nothing polls on a timer while messages stream.
  *
  * Rebalances: librdkafka calls `rebalance_cb` while serving the consumer queue, that is inside consumerConsume on
  * the JavaScript thread. The callback only copies the partitions, with rd_kafka_assignment_lost() and the
@@ -112,7 +112,7 @@ void kafkit_consumer_free(kafkit_native_client *client) {
   }
   free(consumer->messages);
   kafkit_free_strings(consumer->topics, consumer->topic_count);
-  free(consumer->header_lengths);
+  free(consumer->first_pass);
   free(consumer);
   client->consumer = NULL;
 }

@@ -16,6 +16,12 @@ typedef struct kafkit_rebalance {
   struct kafkit_rebalance *next;
 } kafkit_rebalance;
 
+/* What consumerConsume's first pass finds out about a message before the batch's Buffer exists. */
+typedef struct {
+  int32_t topic;   /* index into the topic names, -1 when librdkafka gave none */
+  int32_t headers; /* header count */
+} kafkit_fetch_entry;
+
 /* Whether kafkit_message_header_count may read librdkafka's message struct (see message_headers.c). */
 typedef enum { KAFKIT_MIRROR_UNCHECKED, KAFKIT_MIRROR_USED, KAFKIT_MIRROR_UNUSED } kafkit_header_mirror;
 
@@ -26,8 +32,9 @@ struct kafkit_consumer {
   char **topics;
   uint32_t topic_count, last_topic;
   size_t topic_capacity;
-  int32_t *header_lengths;
-  size_t header_pairs, header_capacity;
+  /* consumerConsume's first pass over a batch (see consumer_fetch.c), kept between calls. */
+  kafkit_fetch_entry *first_pass;
+  size_t first_pass_capacity;
   kafkit_header_mirror header_mirror;
   /* Touched only by the thread serving the consumer queue: JavaScript's, or the worker's during close. */
   kafkit_rebalance *rebalances_head, *rebalances_tail;

@@ -1,6 +1,6 @@
 /*
- * consumerConsume and what JavaScript takes after it: up to `max` ready messages copied into one payload Buffer and
- * typed arrays, the header lengths and the topic names. See consumer.c for the threads.
+ * consumerConsume and what JavaScript takes after it: up to `max` ready messages copied into one Buffer (metadata,
+ * header lengths and bytes), and the topic names. See consumer.c for the threads.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include "exports.h"
 #include "napi_util.h"
 
-/* Fields per message in the Int32Array JavaScript passes (see src/native/consumer.ts). */
+/* Int32 fields per message in the metadata part of the Buffer (see src/native/consumer.ts). */
 enum {
   M_TOPIC, /* index into the topic names; -1 when librdkafka gave none (some errors) */
   M_PARTITION,
@@ -24,7 +24,7 @@ enum {
   M_TS_TYPE, /* rd_kafka_timestamp_type_t */
   META_STRIDE
 };
-/* Fields per message in the Float64Array: offset, timestamp (exact below 2^53). */
+/* Float64 fields per message in the numbers part of the Buffer: offset, timestamp (exact below 2^53). */
 #define NUM_STRIDE 2
 /* What consumerConsume reports in the state Int32Array. */
 enum { S_COUNT, S_HEADER_PAIRS, S_TOPICS, S_REBALANCES, STATE_LENGTH };
@@ -45,13 +45,6 @@ static int32_t topic_index(kafkit_consumer *consumer, const char *name) {
   if (!copy) return -1;
   topics[consumer->topic_count] = copy;
   return (int32_t)(consumer->last_topic = consumer->topic_count++);
-}
-
-static bool reserve_header_lengths(kafkit_consumer *consumer, size_t pairs) {
-  int32_t *lengths =
-      kafkit_grow(consumer->header_lengths, &consumer->header_capacity, pairs * 2, sizeof(*lengths), 256);
-  if (lengths) consumer->header_lengths = lengths;
-  return lengths != NULL;
 }
 
 /* Calls `visit` with each header of a message that has headers. */
@@ -114,33 +107,30 @@ static void rewind_batch(kafkit_native_client *client, rd_kafka_message_t **mess
 }
 
 /*
- * consumerConsume(handle, max, meta Int32Array[max*10], numbers Float64Array[max*2], state Int32Array[4])
- *   -> Buffer of payloads
- * Takes up to `max` ready messages without waiting. state: [messages, header length pairs (take them with
- * consumerHeaderLengths), known topic names (consumerTopicNames), rebalances waiting (consumerTakeRebalances)].
+ * consumerConsume(handle, max, state Int32Array[4]) -> Buffer, or undefined when nothing was ready
+ * Takes up to `max` ready messages without waiting, into one Buffer: the numbers (Float64, NUM_STRIDE per message),
+ * then the metadata (Int32, META_STRIDE per message), then the header (name length, value length or -1) pairs
+ * (Int32), then the keys', values' and headers' bytes. One allocation per call, and every part is 8-byte aligned
+ * (the Buffer's memory is its own, at offset 0). state: [messages, header length pairs, known topic names (take new
+ * ones with consumerTopicNames), rebalances waiting (consumerTakeRebalances)].
  */
 napi_value kafkit_js_consumerConsume(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
-  kafkit_native_client *client = kafkit_consumer_args(env, info, 5, argv);
+  napi_value argv[3];
+  kafkit_native_client *client = kafkit_consumer_args(env, info, 3, argv);
   if (!client) return NULL;
   kafkit_consumer *consumer = client->consumer;
   uint32_t max = 0;
-  int32_t *meta, *state;
-  double *numbers;
-  size_t meta_length, numbers_length, state_length;
+  int32_t *state;
+  size_t state_length;
   if (napi_get_value_uint32(env, argv[1], &max) != napi_ok || max == 0) {
     kafkit_throw_type(env, "batch size (a positive integer)");
     return NULL;
   }
-  if (!kafkit_typed_array(env, argv[2], napi_int32_array, (void **)&meta, &meta_length, "meta (an Int32Array)") ||
-      !kafkit_typed_array(env, argv[3], napi_float64_array, (void **)&numbers, &numbers_length,
-                          "numbers (a Float64Array)") ||
-      !kafkit_typed_array(env, argv[4], napi_int32_array, (void **)&state, &state_length, "state (an Int32Array)")) {
+  if (!kafkit_typed_array(env, argv[2], napi_int32_array, (void **)&state, &state_length, "state (an Int32Array)")) {
     return NULL;
   }
-  if (meta_length < (size_t)max * META_STRIDE || numbers_length < (size_t)max * NUM_STRIDE ||
-      state_length < STATE_LENGTH) {
-    kafkit_throw_type(env, "arrays (too short for the batch size)");
+  if (state_length < STATE_LENGTH) {
+    kafkit_throw_type(env, "state (an Int32Array of at least 4)");
     return NULL;
   }
   rd_kafka_message_t **messages =
@@ -148,79 +138,83 @@ napi_value kafkit_js_consumerConsume(napi_env env, napi_callback_info info) {
                            "making room for a fetched batch (no message was taken)");
   if (!messages) return NULL;
   consumer->messages = messages;
-  ssize_t taken = rd_kafka_consume_batch_queue(consumer->queue, 0, consumer->messages, max);
+  kafkit_fetch_entry *found =
+      kafkit_grow_or_throw(env, consumer->first_pass, &consumer->first_pass_capacity, max, sizeof(*found), max,
+                           "making room for a fetched batch (no message was taken)");
+  if (!found) return NULL;
+  consumer->first_pass = found;
+  ssize_t taken = rd_kafka_consume_batch_queue(consumer->queue, 0, messages, max);
   if (taken < 0) {
     kafkit_throw_code(env, rd_kafka_last_error(), NULL);
     return NULL;
   }
   size_t count = (size_t)taken;
+  state[S_COUNT] = (int32_t)count;
+  state[S_HEADER_PAIRS] = 0;
+  state[S_REBALANCES] = (int32_t)consumer->rebalance_count;
+  state[S_TOPICS] = (int32_t)consumer->topic_count;
+  napi_value nothing;
+  if (count == 0) return napi_get_undefined(env, &nothing) == napi_ok ? nothing : NULL;
 
   /* First pass: sizes, topics and the header count. */
   size_t bytes = 0, pairs = 0;
   bool out_of_memory = false;
   for (size_t i = 0; i < count; i++) {
     rd_kafka_message_t *message = messages[i];
-    int32_t *m = meta + i * META_STRIDE;
-    m[M_TOPIC] = message->rkt ? topic_index(consumer, rd_kafka_topic_name(message->rkt)) : -1;
-    if (message->rkt && m[M_TOPIC] < 0) out_of_memory = true;
+    found[i].topic = message->rkt ? topic_index(consumer, rd_kafka_topic_name(message->rkt)) : -1;
+    if (message->rkt && found[i].topic < 0) out_of_memory = true;
     bytes += message->key_len + message->len;
     size_t headers = kafkit_message_header_count(consumer, message);
-    m[M_HEADERS] = (int32_t)headers;
-    m[M_HEADER_START] = (int32_t)pairs;
+    found[i].headers = (int32_t)headers;
     pairs += headers;
     if (headers > 0) each_header(message, count_header_bytes, &bytes);
   }
-  char *data = NULL;
+  size_t meta_at = count * NUM_STRIDE * sizeof(double);
+  size_t lengths_at = meta_at + count * META_STRIDE * sizeof(int32_t);
+  size_t data_at = lengths_at + pairs * 2 * sizeof(int32_t);
+  char *memory = NULL;
   napi_value buffer = NULL;
-  if (!out_of_memory && !reserve_header_lengths(consumer, pairs)) out_of_memory = true;
-  if (!out_of_memory && napi_create_buffer(env, bytes, (void **)&data, &buffer) != napi_ok) out_of_memory = true;
+  if (!out_of_memory && napi_create_buffer(env, data_at + bytes, (void **)&memory, &buffer) != napi_ok) {
+    out_of_memory = true;
+  }
   if (out_of_memory) {
     rewind_batch(client, messages, count);
+    state[S_COUNT] = 0;
     kafkit_throw_code(env, RD_KAFKA_RESP_ERR__FATAL,
                       "kafkit: out of memory while copying a fetched batch (it will be fetched again)");
     return NULL;
   }
 
   /* Second pass: copy. */
+  double *numbers = (double *)memory;
+  int32_t *meta = (int32_t *)(memory + meta_at);
+  int32_t *lengths = (int32_t *)(memory + lengths_at);
+  char *data = memory + data_at;
   size_t at = 0, pair = 0;
   for (size_t i = 0; i < count; i++) {
     rd_kafka_message_t *message = messages[i];
     int32_t *m = meta + i * META_STRIDE;
     rd_kafka_timestamp_type_t timestamp_type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+    m[M_TOPIC] = found[i].topic;
     m[M_PARTITION] = message->partition;
+    m[M_KEY] = message->key ? (int32_t)message->key_len : -1;
+    m[M_VALUE] = message->payload ? (int32_t)message->len : -1;
+    m[M_HEADERS] = found[i].headers;
+    m[M_HEADER_START] = (int32_t)pair;
     m[M_DATA_START] = (int32_t)at;
     m[M_ERROR] = message->err;
     m[M_LEADER_EPOCH] = message->err ? -1 : rd_kafka_message_leader_epoch(message);
-    m[M_KEY] = message->key ? (int32_t)message->key_len : -1;
-    m[M_VALUE] = message->payload ? (int32_t)message->len : -1;
     numbers[i * NUM_STRIDE] = (double)message->offset;
     numbers[i * NUM_STRIDE + 1] = (double)rd_kafka_message_timestamp(message, &timestamp_type);
     m[M_TS_TYPE] = (int32_t)timestamp_type;
     if (message->key) memcpy(data + at, message->key, message->key_len), at += message->key_len;
     if (message->payload) memcpy(data + at, message->payload, message->len), at += message->len;
-    if (m[M_HEADERS] > 0) each_header(message, copy_header, &(header_copy){data, &at, consumer->header_lengths, &pair});
+    if (found[i].headers > 0) each_header(message, copy_header, &(header_copy){data, &at, lengths, &pair});
     rd_kafka_message_destroy(message);
   }
-  consumer->header_pairs = pairs;
-  state[S_COUNT] = (int32_t)count;
   state[S_HEADER_PAIRS] = (int32_t)pairs;
   state[S_TOPICS] = (int32_t)consumer->topic_count;
-  state[S_REBALANCES] = (int32_t)consumer->rebalance_count;
   return buffer;
-}
-
-/* consumerHeaderLengths(handle) -> Int32Array of (name length, value length or -1) pairs of the last batch. */
-napi_value kafkit_js_consumerHeaderLengths(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  kafkit_consumer *consumer = kafkit_consumer_state_args(env, info, 1, argv);
-  if (!consumer) return NULL;
-  size_t length = consumer->header_pairs * 2;
-  void *data = NULL;
-  napi_value array_buffer, result;
-  KAFKIT_CALL(env, napi_create_arraybuffer(env, length * sizeof(int32_t), &data, &array_buffer), return NULL);
-  if (length > 0) memcpy(data, consumer->header_lengths, length * sizeof(int32_t));
-  KAFKIT_CALL(env, napi_create_typedarray(env, napi_int32_array, length, array_buffer, 0, &result), return NULL);
-  return result;
 }
 
 /* consumerTopicNames(handle, from) -> the topic names from index `from` on. */

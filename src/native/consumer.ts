@@ -11,7 +11,7 @@ import { RESP_ERR } from '../errors/codes.generated.js'
 import { loadAddon } from './addon.js'
 import type { ClientCoreAddon } from './client-addon.js'
 import { Bootstrap, toStrings } from './client-config.js'
-import { FetchedBatch, STRIDE } from './fetched-batch.js'
+import { FetchedBatch } from './fetched-batch.js'
 import type { RawClientEvent, RawOAuthToken } from './producer.js'
 
 export { FetchedBatch, MessageList, type MessageSource, type RawMessage } from './fetched-batch.js'
@@ -60,8 +60,7 @@ type ConsumerEvent =
   | { readonly kind: 'commit'; readonly code: number; readonly message: string; readonly offsets: RawTopicPartition[] }
 
 interface ConsumerAddon extends ClientCoreAddon<'consumer', ConsumerEvent> {
-  consumerConsume(handle: object, max: number, meta: Int32Array, numbers: Float64Array, state: Int32Array): Buffer
-  consumerHeaderLengths(handle: object): Int32Array
+  consumerConsume(handle: object, max: number, state: Int32Array): Buffer | undefined
   consumerTopicNames(handle: object, from: number): string[]
   consumerHeaderMirror(handle: object): HeaderMirror
   consumerTakeRebalances(handle: object): RawRebalance[]
@@ -113,8 +112,6 @@ export class NativeConsumerAdapter {
   readonly #handle: object
   readonly #callbacks: NativeConsumerCallbacks
   readonly #bootstrap: Bootstrap
-  #meta = new Int32Array(0)
-  #numbers = new Float64Array(0)
   readonly #state = new Int32Array(4)
   readonly #topics: string[] = []
   #rebalances: RawRebalance[] = []
@@ -182,26 +179,13 @@ export class NativeConsumerAdapter {
    * fetching are then available from {@link takeRebalances}.
    */
   consume(size: number): FetchedBatch | undefined {
-    if (this.#meta.length < size * STRIDE) {
-      this.#meta = new Int32Array(size * STRIDE)
-      this.#numbers = new Float64Array(size * 2)
-    }
     const state = this.#state
-    const data = this.#addon.consumerConsume(this.#handle, size, this.#meta, this.#numbers, state)
-    const count = state[0]!
+    const fetched = this.#addon.consumerConsume(this.#handle, size, state)
     if (state[3]! > 0) this.#rebalances.push(...this.#addon.consumerTakeRebalances(this.#handle))
-    if (count === 0) return undefined
+    if (fetched === undefined) return undefined
     if (state[2]! > this.#topics.length)
       this.#topics.push(...this.#addon.consumerTopicNames(this.#handle, this.#topics.length))
-    const headerLengths = state[1]! > 0 ? this.#addon.consumerHeaderLengths(this.#handle) : undefined
-    return new FetchedBatch(
-      count,
-      data,
-      this.#meta.slice(0, count * STRIDE),
-      this.#numbers.slice(0, count * 2),
-      headerLengths,
-      this.#topics,
-    )
+    return FetchedBatch.fromFetch(state[0]!, state[1]!, fetched, this.#topics)
   }
 
   /** The rebalances raised since the last call, oldest first. */

@@ -1,6 +1,7 @@
 /**
- * One fetch's messages as the addon hands them over: their bytes in one Buffer, their metadata in typed arrays (see
- * native/consumer.c for the layout), and message objects that read keys, values and headers from them on demand.
+ * One fetch's messages as the addon hands them over: one Buffer with their metadata, read through typed arrays, and
+ * their bytes (see native/consumer_fetch.c for the layout), and message objects that read keys, values and headers
+ * from it on demand.
  * @module
  */
 import { bufferView } from '../internal/buffer-view.js'
@@ -94,8 +95,8 @@ export class MessageList implements MessageSource {
 }
 
 /**
- * One fetch's messages: their bytes in one Buffer, their metadata in typed arrays. A message object reads its key,
- * value and headers from here as views, so a message kept alive keeps its whole batch alive.
+ * One fetch's messages: their bytes, and their metadata in typed arrays, all in one Buffer. A message object reads its
+ * key, value and headers from here as views, so a message kept alive keeps its whole batch alive.
  */
 export class FetchedBatch implements MessageSource {
   /** How many entries (messages and errors) the fetch returned. */
@@ -126,6 +127,27 @@ export class FetchedBatch implements MessageSource {
     this.#numbers = numbers
     this.#headerLengths = headerLengths
     this.#topics = topics
+  }
+
+  /**
+   * The batch in the Buffer the addon's fetch returns (see native/consumer_fetch.c): the numbers (2 Float64 per
+   * message), the metadata ({@link STRIDE} Int32 per message), the header length pairs, then the bytes. The typed
+   * arrays are views: the whole fetch is one allocation.
+   * @internal
+   */
+  static fromFetch(count: number, headerPairs: number, fetched: Buffer, topics: readonly string[]): FetchedBatch {
+    const memory = fetched.buffer as ArrayBuffer
+    const metaAt = fetched.byteOffset + count * 2 * Float64Array.BYTES_PER_ELEMENT
+    const lengthsAt = metaAt + count * STRIDE * Int32Array.BYTES_PER_ELEMENT
+    const dataAt = lengthsAt + headerPairs * 2 * Int32Array.BYTES_PER_ELEMENT
+    return new FetchedBatch(
+      count,
+      fetched.subarray(dataAt - fetched.byteOffset),
+      new Int32Array(memory, metaAt, count * STRIDE),
+      new Float64Array(memory, fetched.byteOffset, count * 2),
+      headerPairs > 0 ? new Int32Array(memory, lengthsAt, headerPairs * 2) : undefined,
+      topics,
+    )
   }
 
   /** librdkafka's error code of entry `i`: 0 for a message. */
@@ -206,8 +228,8 @@ export class FetchedBatch implements MessageSource {
   }
 
   /**
-   * Calls `each` with `target` and the fields of every message from `from` (inclusive) to `to` (exclusive), keys and values as
-   * views into the batch: one pass over the metadata for a run of messages, instead of one call per field.
+   * Calls `each` with `target` and the fields of every message from `from` (inclusive) to `to` (exclusive), keys and
+   * values as views into the batch: one pass over the metadata for a run of messages, instead of one call per field.
    */
   forEachRaw<T>(
     from: number,

@@ -283,7 +283,7 @@ export class PartitionScheduler {
       }
       for (let i = part.next; i < part.end; i++) {
         try {
-          const decoded = this.#host.decoder.decodeAt(part.source, i)
+          const decoded = decoder.decodeAt(part.source, i)
           messages.push(isPromise(decoded) ? await decoded : decoded)
         } catch (error) {
           decodeError = error

@@ -1,7 +1,7 @@
 /**
- * One fetch's messages as the addon hands them over: one Buffer with their metadata, read through typed arrays, and
- * their bytes (see native/consumer_fetch.c for the layout), and message objects that read keys, values and headers
- * from it on demand.
+ * One fetch's messages as the addon hands them over (one Buffer: their metadata, read through typed arrays, then their
+ * bytes; see native/consumer_fetch.c for the layout), and message objects that read keys, values and headers from it
+ * on demand.
  * @module
  */
 import { bufferView } from '../internal/buffer-view.js'

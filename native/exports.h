@@ -20,7 +20,7 @@
   X(producerTopic) X(producerProduce) X(producerDrainDeliveries) X(producerPurge) X(producerQueueLength)               \
   X(producerFlush) X(producerSendNow)                                                                                  \
   /* consumer.c, consumer_fetch.c, message_headers.c, consumer_calls.c, consumer_jobs.c */                             \
-  X(consumerTakeRebalances) X(consumerConsume) X(consumerTopicNames)                          \
+  X(consumerTakeRebalances) X(consumerConsume) X(consumerTopicNames)                                                   \
   X(consumerHeaderMirror)                                                                                              \
   X(consumerPause) X(consumerSeek) X(consumerStoreOffsets) X(consumerCommit) X(consumerPosition)                      \
   X(consumerCachedWatermarks) X(consumerGroupMetadata) X(consumerSubscribe) X(consumerUnsubscribe)                    \

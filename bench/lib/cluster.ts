@@ -55,6 +55,36 @@ export function topicReplication(nodes: number): TopicReplication {
   return { replicationFactor: Math.min(3, nodes), minInsyncReplicas: nodes >= 3 ? 2 : 1 }
 }
 
+/** Apicurio's Confluent-compatible API, under its base URL. */
+const APICURIO_CCOMPAT = '/apis/ccompat/v7'
+
+/** Whether `GET <url>/subjects` answers 200 within 5 s. */
+async function servesSubjects(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/subjects`, { signal: AbortSignal.timeout(5_000) })
+    await response.body?.cancel()
+    return response.ok
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The Confluent-compatible URL of a given registry. `npm run cluster` and the tests export Apicurio's base URL as
+ * `SCHEMA_REGISTRY_URL`, where the compatible API is under `/apis/ccompat/v7`: a URL that does not serve
+ * `/subjects` but whose compatible path does is taken with that path. Any other URL is kept as given (scenario 4
+ * then reports what the registry answered).
+ */
+export async function confluentRegistryUrl(given: string, log: (line: string) => void): Promise<string> {
+  const url = given.replace(/\/+$/, '')
+  if (url.endsWith(APICURIO_CCOMPAT) || (await servesSubjects(url))) return url
+  if (await servesSubjects(`${url}${APICURIO_CCOMPAT}`)) {
+    log(`registry: ${url} serves the Confluent-compatible API under ${APICURIO_CCOMPAT} (Apicurio); using that`)
+    return `${url}${APICURIO_CCOMPAT}`
+  }
+  return url
+}
+
 /** Uses the given cluster or starts one. `log` receives one-line status messages. */
 export async function ensureCluster(options: {
   brokers?: string | undefined
@@ -73,7 +103,7 @@ export async function ensureCluster(options: {
     })
     return {
       brokers: options.brokers,
-      registryUrl: options.registryUrl,
+      registryUrl: options.registryUrl && (await confluentRegistryUrl(options.registryUrl, options.log)),
       kafkaVersion: 'external',
       kafkaLibs: libs,
       stop: async () => {},
@@ -93,8 +123,11 @@ export async function ensureCluster(options: {
   let stopped = false
   return {
     brokers: state.bootstrap,
-    // Apicurio serves the Confluent-compatible API under this path.
-    registryUrl: options.registryUrl ?? (state.registry ? `${state.registry.url}/apis/ccompat/v7` : undefined),
+    registryUrl: options.registryUrl
+      ? await confluentRegistryUrl(options.registryUrl, options.log)
+      : state.registry
+        ? `${state.registry.url}${APICURIO_CCOMPAT}`
+        : undefined,
     kafkaVersion: state.kafkaVersion,
     kafkaLibs: existsSync(libs) ? libs : undefined,
     async stop() {

@@ -152,7 +152,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --quota BYTES_PER_SEC   produce quota in the back-pressure scenario (quick 1 MB/s, full 20 MB/s)
   --deadline S            seconds before a run is stopped and marked "timed out"
   --brokers HOST:PORT     use this cluster (or KAFKA_BROKERS) instead of starting one
-  --registry URL          Schema Registry (or SCHEMA_REGISTRY_URL)
+  --registry URL          Schema Registry (or SCHEMA_REGISTRY_URL); an Apicurio base URL gets /apis/ccompat/v7
   -X key=value            librdkafka security property for every client (security.protocol, sasl.*, ssl.*)
   --node22 PATH           node >= 22 binary for @platformatic/kafka (or KAFKIT_BENCH_NODE22)
   --profile               write V8 CPU profiles of kafkit's runs

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { type BrokerGc, pausesBetween, readGcPauses } from './broker-gc.js'
 import { type BenchAdmin, setProducerQuota } from './admin.js'
 import { runNodeClient } from './child.js'
 import { topicReplication, type BenchCluster } from './cluster.js'
@@ -117,6 +118,12 @@ export class Bench {
   }
 
   /** Runs one client on one spec with a progress bar; never throws (a failure is recorded in the run). */
+  /** The broker's GC pauses from `from` until now, when the benchmark started the cluster (it has the logs). */
+  private brokerGcSince(from: number): BrokerGc | undefined {
+    const dirs = this.cluster.gcLogDirs
+    return dirs.length === 0 ? undefined : pausesBetween(readGcPauses(dirs), from, Date.now())
+  }
+
   async runOne(
     row: RowResult,
     spec: RunSpec,
@@ -124,6 +131,7 @@ export class Bench {
     label: string,
   ): Promise<{ record: RunRecord; report?: RunnerReport }> {
     const bar = new ProgressBar(label, row.client === 'c' || row.client === 'java' ? 0 : spec.messages)
+    const startedAt = Date.now()
     try {
       let report: RunnerReport | undefined
       if (row.client === 'c' || row.client === 'java') {
@@ -150,10 +158,14 @@ export class Bench {
         })
       }
       const { latencyMs, type: _type, ...figures } = report
-      const record: RunRecord = { round, topic: spec.topic, report: figures, latency: runLatency(latencyMs) }
+      const brokerGc = this.brokerGcSince(startedAt)
+      const record: RunRecord = { round, topic: spec.topic, report: figures, latency: runLatency(latencyMs), brokerGc }
       const rateText =
         figures.elapsedMs > 0 ? `${formatCount((figures.messages * 1000) / figures.elapsedMs)} msgs/s` : ''
-      bar.finish(`${formatCount(figures.messages)} msgs ${rateText}${figures.completed ? '' : ' (timed out)'}`)
+      const gcText = brokerGc?.pauses
+        ? `; broker GC ${brokerGc.pauses} pauses, max ${brokerGc.maxMs.toFixed(0)} ms`
+        : ''
+      bar.finish(`${formatCount(figures.messages)} msgs ${rateText}${figures.completed ? '' : ' (timed out)'}${gcText}`)
       return { record, report }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)

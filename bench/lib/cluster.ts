@@ -14,11 +14,12 @@ import { ROOT } from './paths.js'
 /** The part of scripts/cluster-lib.mjs the benchmark uses. */
 interface ClusterLib {
   readonly KAFKA_VERSION: string
-  up(options: {
-    nodes: number
-    registry: boolean
-    dir: string
-  }): Promise<{ bootstrap: string; registry: { url: string } | null; kafkaVersion: string }>
+  up(options: { nodes: number; registry: boolean; dir: string }): Promise<{
+    bootstrap: string
+    registry: { url: string } | null
+    kafkaVersion: string
+    nodes: readonly { logDir: string }[]
+  }>
   down(options: { dir: string }): Promise<unknown>
   ensureKafka(version?: string): Promise<string>
 }
@@ -31,6 +32,8 @@ export interface BenchCluster {
   readonly kafkaVersion: string
   /** Kafka's jars, for the Java tools and the quota command; undefined when they cannot be had. */
   readonly kafkaLibs?: string | undefined
+  /** Where each broker writes its GC log (a cluster the benchmark started; empty for a given one). */
+  readonly gcLogDirs: readonly string[]
   /** Stops what the benchmark started (nothing for a given cluster). */
   stop(): Promise<void>
 }
@@ -106,6 +109,7 @@ export async function ensureCluster(options: {
       registryUrl: options.registryUrl && (await confluentRegistryUrl(options.registryUrl, options.log)),
       kafkaVersion: 'external',
       kafkaLibs: libs,
+      gcLogDirs: [],
       stop: async () => {},
     }
   }
@@ -130,6 +134,7 @@ export async function ensureCluster(options: {
         : undefined,
     kafkaVersion: state.kafkaVersion,
     kafkaLibs: existsSync(libs) ? libs : undefined,
+    gcLogDirs: state.nodes.map((node) => node.logDir),
     async stop() {
       if (stopped) return
       stopped = true

@@ -3,6 +3,7 @@
  * show. Pure functions, tested on canned inputs.
  * @module
  */
+import type { BrokerGc } from './broker-gc.js'
 import type { ClientId, RunnerReport, ScenarioId } from './protocol.js'
 import {
   cpuSecondsPerMillion,
@@ -44,6 +45,8 @@ export interface RunRecord {
   readonly inTopic?: number | undefined
   /** Why the run failed. */
   readonly error?: string | undefined
+  /** The broker's GC pauses while the run lasted (a cluster the benchmark started). */
+  readonly brokerGc?: BrokerGc | undefined
 }
 
 /** The figures of a row over its rounds. */
@@ -62,6 +65,8 @@ export interface RowSummary {
   readonly ratioToKafkit?: number | undefined
   /** Latency percentiles, median over runs. */
   readonly latency?: LatencySummary | undefined
+  /** The longest broker GC pause during any of the runs, ms; undefined when the broker's GC log was not read. */
+  readonly brokerGcMaxMs?: number | undefined
   /** Runs that finished all their messages before the deadline. */
   readonly completedRuns: number
   /** Runs that produced figures. */
@@ -89,6 +94,12 @@ export interface ScenarioResult {
   readonly rows: RowResult[]
   /** Wall-clock seconds the scenario took, set-up included. */
   durationSeconds?: number
+}
+
+/** The longest broker pause over the runs that know theirs. */
+function brokerGcMax(runs: readonly RunRecord[]): number | undefined {
+  const known = runs.flatMap((run) => (run.brokerGc ? [run.brokerGc.maxMs] : []))
+  return known.length === 0 ? undefined : Math.max(...known)
 }
 
 /** Summarizes a row's runs, or returns undefined when no run produced figures. */
@@ -119,6 +130,7 @@ export function summarizeRow(row: RowResult): RowSummary | undefined {
             max: Math.max(...latencies.map((l) => l.max)),
             count: latencies.reduce((sum, l) => sum + l.count, 0),
           },
+    brokerGcMaxMs: brokerGcMax(reported),
     completedRuns: reported.filter((run) => run.report.completed).length,
     runs: reported.length,
     errors: reported.reduce((sum, run) => sum + run.report.errors, 0),

@@ -68,7 +68,18 @@ export function roundSpread(row: RowResult): string {
 export function scenarioColumns(scenario: ScenarioResult): Columns {
   if (scenario.id === 'latency') {
     return {
-      header: ['client', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'samples', 'peak RSS MB', 'CPU s/M msgs', 'status'],
+      header: [
+        'client',
+        'p50 ms',
+        'p99 ms',
+        'p99.9 ms',
+        'max ms',
+        'broker GC max ms',
+        'samples',
+        'peak RSS MB',
+        'CPU s/M msgs',
+        'status',
+      ],
       rows: scenario.rows.map((row) => {
         const s = row.summary
         const l = s?.latency
@@ -78,6 +89,7 @@ export function scenarioColumns(scenario: ScenarioResult): Columns {
           formatNumber(l?.p99, 1),
           formatNumber(l?.p999, 1),
           formatNumber(l?.max, 1),
+          formatNumber(s?.brokerGcMaxMs, 0),
           formatCount(l?.count),
           formatNumber(s?.peakRssMb, 0),
           formatNumber(s?.cpuSecondsPerMillion, 1),

@@ -150,10 +150,12 @@ export async function writeLog4j(dir) {
 export function kafkaJvmArgs(dir, libs, logDir) {
   return [
     '-Xmx1g',
-    '-Xms256m',
+    '-Xms1g',
     '-XX:+UseG1GC',
     '-XX:MaxGCPauseMillis=20',
     '-XX:InitiatingHeapOccupancyPercent=35',
+    // Every pause with its wall-clock time, so that a benchmark's latency tail can be matched to the broker's GC.
+    `-Xlog:gc:file=${join(logDir, 'gc.log')}:time,uptime:filecount=2,filesize=20m`,
     '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
     `-Dkafka.logs.dir=${logDir}`,

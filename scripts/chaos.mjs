@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run chaos -- [--duration S] [--broker-kills N] [--broker-stops N] [--consumer-kills N] [--processor-kills N]
-//                  [--rate MSGS_PER_S] [--min-gap S] [--json FILE] [--kafkit PATH] [--keep]
+//                  [--rate MSGS_PER_S] [--in-flight N] [--min-gap S] [--json FILE] [--kafkit PATH] [--keep]
 //                  [--restart-stalled [--stall S]] [--partitions-per-transaction N]
 // Fault injection on a fresh 3-node cluster of its own (never an external one: it kills brokers). Prints a
 // markdown table; exits 1 when an invariant broke (lost > 0, exactly-once duplicates > 0, ...) or the run did
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     'consumer-kills': { type: 'string' },
     'processor-kills': { type: 'string' },
     rate: { type: 'string' },
+    'in-flight': { type: 'string' },
     'min-gap': { type: 'string' },
     json: { type: 'string' },
     kafkit: { type: 'string' },
@@ -32,7 +33,7 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout
     .write(`usage: npm run chaos -- [--duration S] [--broker-kills N] [--broker-stops N] [--consumer-kills N]
-                       [--processor-kills N] [--rate MSGS_PER_S] [--min-gap S] [--json FILE] [--kafkit PATH] [--keep] [--restart-stalled [--stall S]]
+                       [--processor-kills N] [--rate MSGS_PER_S] [--in-flight N] [--min-gap S] [--json FILE] [--kafkit PATH] [--keep] [--restart-stalled [--stall S]]
                        [--partitions-per-transaction N]
 defaults: ${JSON.stringify({
     durationS: CHAOS_DEFAULTS.durationS,
@@ -41,6 +42,7 @@ defaults: ${JSON.stringify({
     consumerKills: CHAOS_DEFAULTS.consumerKills,
     processorKills: CHAOS_DEFAULTS.processorKills,
     rate: CHAOS_DEFAULTS.rate,
+    producerInFlight: CHAOS_DEFAULTS.producerInFlight,
   })}
 `)
   process.exit(0)
@@ -68,6 +70,14 @@ set('brokerStops', count(values['broker-stops'], 'broker-stops'))
 set('consumerKills', count(values['consumer-kills'], 'consumer-kills'))
 set('processorKills', count(values['processor-kills'], 'processor-kills'))
 set('rate', count(values.rate, 'rate'))
+const inFlight = count(values['in-flight'], 'in-flight')
+if (inFlight === 0 || (inFlight ?? 1) > 5) {
+  process.stderr.write(
+    `--in-flight expects 1 to 5 (an idempotent producer allows at most 5), got ${values['in-flight']}\n`,
+  )
+  process.exit(2)
+}
+set('producerInFlight', inFlight)
 const minGap = count(values['min-gap'], 'min-gap')
 if (minGap !== undefined) overrides.minGapMs = minGap * 1000
 if (values.kafkit) overrides.kafkit = resolve(values.kafkit)

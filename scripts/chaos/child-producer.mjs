@@ -1,11 +1,17 @@
-// An idempotent producer (acks=all, kafkit's defaults) sending unique ids at a steady rate. It reports the ids
+// An idempotent producer (acks=all, kafkit's defaults; `inFlight` requests per connection) sending unique ids at a
+// steady rate. It reports the ids
 // acknowledged (send() resolved) and those that failed, in batches; the parent counts an id as acknowledged only
 // from these reports. On { type: 'stop' } it stops sending, waits for every pending send to settle, disconnects
 // and reports { type: 'done' }.
 import { fail, loadKafkit, options, peakRss, report } from './child-common.mjs'
 
 const { Producer } = await loadKafkit()
-const producer = new Producer({ brokers: options.brokers, clientId: `chaos-producer-${options.index}`, lingerMs: 5 })
+const producer = new Producer({
+  brokers: options.brokers,
+  clientId: `chaos-producer-${options.index}`,
+  lingerMs: 5,
+  rdkafka: { 'max.in.flight.requests.per.connection': options.inFlight },
+})
 producer.on('error', () => {})
 await producer.connect()
 await report({ type: 'ready' })

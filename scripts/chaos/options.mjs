@@ -27,6 +27,14 @@ export const CHAOS_DEFAULTS = Object.freeze({
   /** Messages per second, all producers together. */
   rate: 200,
   producers: 2,
+  /**
+   * The producers' `max.in.flight.requests.per.connection`. With several requests in flight, librdkafka (through
+   * 2.12 at least) answers a broker's OUT_OF_ORDER_SEQUENCE_NUMBER for a request queued behind a failed one by
+   * bumping the producer epoch and re-sending, which can write a record twice after a broker crash
+   * (confluentinc/librdkafka#4953). One request in flight is the setting docs/producer.md gives for no duplicates;
+   * `--in-flight 5` (librdkafka's default with idempotence) reproduces the fault.
+   */
+  producerInFlight: 1,
   consumers: 2,
   processors: 2,
   /** How long a SIGKILLed broker stays down before it is restarted. */

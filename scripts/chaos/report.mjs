@@ -16,7 +16,10 @@ export function renderTable(r) {
     ['sends failed (of which possibly persisted)', `${n(m.failedSends)} (${n(m.failedPossiblyPersisted)})`],
     ['records in the input topic', `${n(m.inInput)} (${n(m.unacknowledgedInInput)} not acknowledged)`],
     ['**lost** (acknowledged, not in the input topic)', `**${n(m.lost)}**`],
-    ['ids written twice by idempotent producers', n(m.inputDuplicateIds)],
+    [
+      `ids written twice by idempotent producers (${o.producerInFlight} request${o.producerInFlight === 1 ? '' : 's'} in flight)`,
+      n(m.inputDuplicateIds),
+    ],
     ['at-least-once: handled / distinct / never handled', `${n(a.handled)} / ${n(a.distinct)} / ${n(a.missing)}`],
     ['at-least-once: **duplicates**', `**${n(a.duplicates)}** in ${n(a.redeliveries)} re-deliveries`],
     ['at-least-once: bound (uncommitted when a partition changed hands)', n(a.uncommittedAtHandOver)],

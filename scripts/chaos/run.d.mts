@@ -11,6 +11,8 @@ export interface ChaosOptions {
   processorKills: number
   rate: number
   producers: number
+  /** The producers' max.in.flight.requests.per.connection (1 avoids librdkafka#4953's duplicates). */
+  producerInFlight: number
   consumers: number
   processors: number
   brokerDownMs: number

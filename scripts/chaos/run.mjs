@@ -85,6 +85,7 @@ export async function runChaos(overrides = {}) {
         index: slot,
         producers: opts.producers,
         rate: opts.rate / opts.producers,
+        inFlight: opts.producerInFlight,
       })
     }
     if (role === 'consumer') {

@@ -210,7 +210,12 @@ describe('chaos report', () => {
   const t0 = Date.parse('2026-12-01T10:00:00.000Z')
   const result = (atLeastOnce: Partial<ChaosResult['atLeastOnce']>): ChaosResult =>
     ({
-      options: { brokerStopMs: 20_000, partitionsPerTransaction: undefined, restartStalled: false },
+      options: {
+        brokerStopMs: 20_000,
+        partitionsPerTransaction: undefined,
+        restartStalled: false,
+        producerInFlight: 1,
+      },
       startedAt: new Date(t0).toISOString(),
       phaseMs: { setup: 1_000, faults: 2_000, converge: 3_000, verify: 4_000 },
       messages: {
@@ -297,6 +302,7 @@ describe('chaos report', () => {
   it('prints nothing after the table when there is nothing to list', () => {
     const table = renderTable(result({}))
     expect(table).toContain('| at-least-once: committed offset moved back (observed falls) | 0 |')
+    expect(table).toContain('| ids written twice by idempotent producers (1 request in flight) | 0 |')
     expect(table).not.toContain('\n\n')
     expect(table.split('\n').at(-1)).toBe('| result | PASS |')
   })

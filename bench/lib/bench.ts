@@ -117,13 +117,13 @@ export class Bench {
     await this.admin.deleteTopic(topic)
   }
 
-  /** Runs one client on one spec with a progress bar; never throws (a failure is recorded in the run). */
   /** The broker's GC pauses from `from` until now, when the benchmark started the cluster (it has the logs). */
   private brokerGcSince(from: number): BrokerGc | undefined {
     const dirs = this.cluster.gcLogDirs
     return dirs.length === 0 ? undefined : pausesBetween(readGcPauses(dirs), from, Date.now())
   }
 
+  /** Runs one client on one spec with a progress bar; never throws (a failure is recorded in the run). */
   async runOne(
     row: RowResult,
     spec: RunSpec,
@@ -163,7 +163,7 @@ export class Bench {
       const rateText =
         figures.elapsedMs > 0 ? `${formatCount((figures.messages * 1000) / figures.elapsedMs)} msgs/s` : ''
       const gcText = brokerGc?.pauses
-        ? `; broker GC ${brokerGc.pauses} pauses, max ${brokerGc.maxMs.toFixed(0)} ms`
+        ? `; broker GC ${brokerGc.pauses} pause${brokerGc.pauses === 1 ? '' : 's'}, max ${brokerGc.maxMs.toFixed(0)} ms`
         : ''
       bar.finish(`${formatCount(figures.messages)} msgs ${rateText}${figures.completed ? '' : ' (timed out)'}${gcText}`)
       return { record, report }

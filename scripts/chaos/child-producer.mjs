@@ -1,8 +1,7 @@
-// An idempotent producer (acks=all, kafkit's defaults; `inFlight` requests per connection) sending unique ids at a
-// steady rate. It reports the ids
-// acknowledged (send() resolved) and those that failed, in batches; the parent counts an id as acknowledged only
-// from these reports. On { type: 'stop' } it stops sending, waits for every pending send to settle, disconnects
-// and reports { type: 'done' }.
+// An idempotent producer (acks=all, kafkit's defaults, with `inFlight` requests in flight per connection) sending
+// unique ids at a steady rate. It reports the ids acknowledged (send() resolved) and those that failed, in batches;
+// the parent counts an id as acknowledged only from these reports. On { type: 'stop' } it stops sending, waits for
+// every pending send to settle, disconnects and reports { type: 'done' }.
 import { fail, loadKafkit, options, peakRss, report } from './child-common.mjs'
 
 const { Producer } = await loadKafkit()

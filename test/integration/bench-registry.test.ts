@@ -1,10 +1,9 @@
 // The benchmark's registry URL against the real Apicurio registry of the test run: `npm run cluster` and the test
 // setup export Apicurio's base URL as SCHEMA_REGISTRY_URL, and the benchmark must find the Confluent-compatible API
 // under it instead of failing scenario 4 with 404s.
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { confluentRegistryUrl } from '../../bench/lib/cluster.js'
+import { freePorts } from '../../scripts/cluster-lib.mjs'
 import { registryUrl } from './helpers/avro.js'
 
 const COMPAT = '/apis/ccompat/v7'
@@ -28,10 +27,7 @@ describe('the benchmark resolves the registry URL it is given', () => {
   })
 
   it('keeps a URL nothing answers at, so that scenario 4 reports the failure', async () => {
-    const server = createServer()
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    const { port } = server.address() as AddressInfo
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    const [port] = (await freePorts(1)) as [number]
     const closed = `http://127.0.0.1:${port}`
     expect(await confluentRegistryUrl(closed, () => {})).toBe(closed)
   })
